@@ -1,0 +1,36 @@
+# Two commands on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATABASE ?= sqlite://ediary.sqlite3
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint typecheck schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the demo school at http://127.0.0.1:8000/graphql (SQLite file ediary.sqlite3).
+run: $(STAMP)
+	EDIARY_DATABASE_URL=$(DATABASE) $(BIN)/ediary demo --if-empty
+	EDIARY_DATABASE_URL=$(DATABASE) $(BIN)/ediary serve
+
+## The whole suite on SQLite, then on PostgreSQL when EDIARY_TEST_POSTGRES_URL is set.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	EDIARY_TEST_POSTGRES_URL= $(BIN)/pytest -q
+	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ]; then $(BIN)/pytest -q; \
+	else echo "EDIARY_TEST_POSTGRES_URL is not set: skipped the PostgreSQL run."; fi
+
+schema: $(STAMP)
+	$(BIN)/ediary schema
+
+clean:
+	rm -rf $(VENV) ediary.sqlite3 ediary.sqlite3-wal ediary.sqlite3-shm

@@ -1,0 +1,123 @@
+"""The `ediary` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import date
+from pathlib import Path
+
+from ediary.config import Settings
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+
+def schema_text() -> str:
+    from ediary.schema import schema
+
+    return schema.as_str().rstrip() + "\n"
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from ediary.db import migrate
+
+    asyncio.run(migrate(settings.database_url))
+    print(f"Database is up to date: {settings.database_url}")
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from ediary.db import close_database, migrate, open_database
+    from ediary.domain.demo import database_is_empty, load_demo
+
+    async def run() -> int:
+        await migrate(settings.database_url)
+        await open_database(settings.database_url)
+        try:
+            if not await database_is_empty():
+                if args.if_empty:
+                    print("The database already has data; the demo school was not loaded.")
+                    return 0
+                print("The database is not empty: the demo loads into an empty one only.")
+                return 1
+            print("Loading the demo school...", flush=True)
+            logins = await load_demo(args.today or date.today(), seed=args.seed)
+        finally:
+            await close_database()
+        print("\nDemo logins (password for all: demo):")
+        width = max(len(item.login) for item in logins)
+        for item in logins:
+            print(f"  {item.login.ljust(width)}  {item.role}: {item.note}")
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    print(f"GraphiQL: http://{args.host}:{args.port}/graphql", flush=True)
+    uvicorn.run(
+        "ediary.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_schema(settings: Settings, args: argparse.Namespace) -> int:
+    text = schema_text()
+    if args.check:
+        if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text() != text:
+            print("schema.graphql differs from the code: run `ediary schema` and commit it.")
+            return 1
+        print("schema.graphql matches the code.")
+        return 0
+    SCHEMA_FILE.write_text(text)
+    print(f"Wrote {SCHEMA_FILE}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ediary",
+        description="An open electronic school diary served as a GraphQL API.",
+        epilog="Settings come from EDIARY_* environment variables; see docs/settings.md.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the GraphQL API (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.set_defaults(run=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(run=cmd_migrate)
+
+    demo = commands.add_parser("demo", help="fill an empty database with a demo school")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if there is data")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    demo.add_argument(
+        "--today", type=date.fromisoformat, default=None, help="pretend today is this date"
+    )
+    demo.set_defaults(run=cmd_demo)
+
+    schema = commands.add_parser("schema", help="write schema.graphql from the code")
+    schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    schema.set_defaults(run=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.run(Settings.from_env(), args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Database set-up: the Tortoise configuration, migrations and a statement counter."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as run_migrations
+
+from ediary.config import DEFAULT_DATABASE_URL
+
+APP_LABEL = "diary"
+MODELS_MODULE = "ediary.domain.models"
+MIGRATIONS_MODULE = "ediary.domain.migrations"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The Tortoise configuration for one database URL."""
+    return {
+        "connections": {"default": _with_sqlite_pragmas(database_url)},
+        "apps": {
+            APP_LABEL: {
+                "models": [MODELS_MODULE],
+                "migrations": MIGRATIONS_MODULE,
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _with_sqlite_pragmas(url: str) -> str:
+    # Several processes (server, CLI) may write the same file: wait for the lock instead of
+    # failing at once. Tortoise passes URL parameters on as PRAGMAs and turns WAL on itself.
+    if url.startswith("sqlite://") and "busy_timeout" not in url and ":memory:" not in url:
+        return url + ("&" if "?" in url else "?") + "busy_timeout=5000"
+    return url
+
+
+# Read by the `tortoise` command (pyproject's [tool.tortoise]) for makemigrations.
+TORTOISE_ORM = tortoise_config(os.environ.get("EDIARY_DATABASE_URL") or DEFAULT_DATABASE_URL)
+
+
+async def open_database(database_url: str) -> None:
+    """Connect Tortoise for this process; every task of the process then uses it."""
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(database_url: str) -> None:
+    """Bring the database schema up to the latest committed migration."""
+    await run_migrations(config=tortoise_config(database_url))
+    await Tortoise.close_connections()
+
+
+@dataclass
+class StatementCount:
+    """How many SQL statements ran while the counter was open."""
+
+    value: int = 0
+    statements: list[str] | None = None
+
+
+class _Counter(logging.Handler):
+    def __init__(self, count: StatementCount) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = count
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Tortoise logs every statement at DEBUG, as "<sql>: <values>" or the bare SQL.
+        sql = record.args[0] if isinstance(record.args, tuple) and record.args else record.msg
+        if isinstance(sql, str) and sql.lstrip().split(" ", 1)[0].upper() in _VERBS:
+            self.count.value += 1
+            if self.count.statements is not None:
+                self.count.statements.append(sql)
+
+
+_VERBS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}
+
+
+@contextmanager
+def count_statements(keep: bool = False) -> Iterator[StatementCount]:
+    """Count the SQL statements Tortoise sends while the block runs (for tests and benches)."""
+    logger = logging.getLogger("tortoise.db_client")
+    count = StatementCount(statements=[] if keep else None)
+    handler = _Counter(count)
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield count
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)

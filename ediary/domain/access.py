@@ -1,0 +1,207 @@
+"""The access policy: who may see which part of whose diary.
+
+Every read of children's data asks this module. Resolvers never decide on their own; they
+load the facts the policy needs (the viewer, the student's class placements) and ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from ediary.domain.enums import Role
+from ediary.domain.models import (
+    Enrollment,
+    Guardianship,
+    RoleGrant,
+    SchoolClass,
+    TeachingAssignment,
+    User,
+)
+
+
+class Facet(StrEnum):
+    """A part of a student's diary that is granted or withheld as a whole."""
+
+    LESSONS = "lessons"
+    HOMEWORK = "homework"
+    MARKS = "marks"
+    ATTENDANCE = "attendance"
+    REMARKS = "remarks"
+
+
+ALL_FACETS = frozenset(Facet)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A student's membership of a class, as the policy needs it."""
+
+    class_id: int
+    school_id: int
+    academic_year_id: int
+    region_code: str
+    starts_on: date
+    ends_on: date | None
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, with everything the policy needs, loaded once per request."""
+
+    user_id: int | None = None
+    login: str = ""
+    full_name: str = ""
+    roles: frozenset[Role] = frozenset()
+    children: frozenset[int] = frozenset()
+    # (class id, subject id) pairs the viewer teaches.
+    teaches: frozenset[tuple[int, int]] = frozenset()
+    homerooms: frozenset[int] = frozenset()
+    admin_schools: frozenset[int] = frozenset()
+    health_schools: frozenset[int] = frozenset()
+    official_regions: frozenset[int] = frozenset()
+    # Classes the viewer or their children are (or were) enrolled in.
+    member_classes: frozenset[int] = frozenset()
+    # Schools the viewer has any tie to (staff, own or children's classes).
+    schools: frozenset[int] = frozenset()
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def taught_classes(self) -> frozenset[int]:
+        return frozenset(class_id for class_id, _ in self.teaches)
+
+
+ANONYMOUS = Viewer()
+
+
+@dataclass(frozen=True)
+class StudentGrant:
+    """What a viewer may see of one student: which facets, and of which subjects."""
+
+    student_id: int
+    facets: frozenset[Facet]
+    # None means every subject; otherwise only these subjects' lessons and marks.
+    subjects: frozenset[int] | None
+    # The region whose policy applies to the student (of the latest placement).
+    region_code: str | None = None
+
+    def allows(self, facet: Facet, subject_id: int | None = None) -> bool:
+        if facet not in self.facets:
+            return False
+        return self.subjects is None or subject_id is None or subject_id in self.subjects
+
+
+async def load_viewer(user: User) -> Viewer:
+    """Gather a user's roles and ties in a fixed number of queries."""
+    grants = await RoleGrant.filter(user_id=user.id).values("role", "school_id", "region_id")
+    roles = {Role(g["role"]) for g in grants}
+    by_role: dict[Role, set[int]] = {}
+    regions: set[int] = set()
+    for grant in grants:
+        if grant["school_id"] is not None:
+            by_role.setdefault(Role(grant["role"]), set()).add(grant["school_id"])
+        if grant["role"] == Role.REGIONAL_OFFICIAL and grant["region_id"] is not None:
+            regions.add(grant["region_id"])
+
+    children: set[int] = set()
+    if Role.PARENT in roles:
+        rows = await Guardianship.filter(parent_id=user.id).values("student_id")
+        children = {row["student_id"] for row in rows}
+    teaches: set[tuple[int, int]] = set()
+    homerooms: set[int] = set()
+    schools: set[int] = set().union(*by_role.values()) if by_role else set()
+    if Role.TEACHER in roles:
+        rows = await TeachingAssignment.filter(teacher_id=user.id).values(
+            "school_class_id", "subject_id", "school_class__school_id"
+        )
+        teaches = {(r["school_class_id"], r["subject_id"]) for r in rows}
+        schools |= {r["school_class__school_id"] for r in rows}
+        homeroom_rows = await SchoolClass.filter(class_teacher_id=user.id).values("id", "school_id")
+        homerooms = {r["id"] for r in homeroom_rows}
+        if homerooms:
+            roles.add(Role.CLASS_TEACHER)
+        schools |= {r["school_id"] for r in homeroom_rows}
+    members = children | ({user.id} if Role.STUDENT in roles else set())
+    member_classes: set[int] = set()
+    if members:
+        rows = await Enrollment.filter(student_id__in=members).values(
+            "school_class_id", "school_class__school_id"
+        )
+        member_classes = {r["school_class_id"] for r in rows}
+        schools |= {r["school_class__school_id"] for r in rows}
+    return Viewer(
+        user_id=user.id,
+        login=user.login,
+        full_name=user.full_name,
+        roles=frozenset(roles),
+        children=frozenset(children),
+        teaches=frozenset(teaches),
+        homerooms=frozenset(homerooms),
+        admin_schools=frozenset(by_role.get(Role.SCHOOL_ADMIN, ())),
+        health_schools=frozenset(by_role.get(Role.HEALTH_WORKER, ())),
+        official_regions=frozenset(regions),
+        member_classes=frozenset(member_classes),
+        schools=frozenset(schools),
+    )
+
+
+def student_grant(
+    viewer: Viewer, student_id: int, placements: Iterable[Placement]
+) -> StudentGrant | None:
+    """What the viewer may see of a student placed in these classes; None when nothing."""
+    if not viewer.is_authenticated:
+        return None
+    placements = sorted(placements, key=lambda p: p.starts_on)
+    region = placements[-1].region_code if placements else None
+    full = StudentGrant(student_id, ALL_FACETS, None, region)
+    if student_id == viewer.user_id and Role.STUDENT in viewer.roles:
+        return full
+    if student_id in viewer.children:
+        return full
+    classes = {p.class_id for p in placements}
+    schools = {p.school_id for p in placements}
+    if schools & viewer.admin_schools or classes & viewer.homerooms:
+        return full
+    taught_subjects = frozenset(s for c, s in viewer.teaches if c in classes)
+    if taught_subjects:
+        return StudentGrant(student_id, ALL_FACETS, taught_subjects, region)
+    if schools & viewer.health_schools:
+        # Health workers follow absences, not learning: lessons for context, no marks.
+        return StudentGrant(student_id, frozenset({Facet.LESSONS, Facet.ATTENDANCE}), None, region)
+    # Regional officials see aggregates only, never an individual child.
+    return None
+
+
+def may_see_class(viewer: Viewer, class_id: int, school_id: int) -> bool:
+    """Timetable and membership of a class: its teachers, students, families and school staff."""
+    if not viewer.is_authenticated:
+        return False
+    return (
+        class_id in viewer.taught_classes
+        or class_id in viewer.homerooms
+        or school_id in viewer.admin_schools
+        or school_id in viewer.health_schools
+        or class_id in viewer.member_classes
+    )
+
+
+def may_see_school(viewer: Viewer, school_id: int, region_id: int) -> bool:
+    """A school's public structure (classes, subjects, bells) for anyone tied to it."""
+    return viewer.is_authenticated and (
+        school_id in viewer.schools or region_id in viewer.official_regions
+    )
+
+
+def may_see_teacher_timetable(viewer: Viewer, teacher_id: int, school_ids: Iterable[int]) -> bool:
+    """A teacher sees their own timetable; the administration sees its staff's."""
+    if not viewer.is_authenticated:
+        return False
+    return teacher_id == viewer.user_id or bool(set(school_ids) & viewer.admin_schools)

@@ -1,0 +1,130 @@
+"""A student's diary for one week, loaded in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ediary.domain.access import Facet, StudentGrant, Viewer, student_grant
+from ediary.domain.averages import SubjectAverage, term_averages
+from ediary.domain.errors import NotFound
+from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
+from ediary.domain.models import (
+    Attendance,
+    BellPeriod,
+    Homework,
+    Lesson,
+    Mark,
+    Remark,
+    Term,
+    User,
+)
+from ediary.domain.placements import placements
+from ediary.domain.terms import current_term
+from ediary.domain.weeks import IsoWeek
+
+
+@dataclass
+class DiaryLesson:
+    """A lesson as one student sees it: with their marks, attendance and remarks."""
+
+    lesson: Lesson
+    bell: BellPeriod | None
+    homework: list[Homework] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    attendance: Attendance | None = None
+    remarks: list[Remark] = field(default_factory=list)
+
+
+@dataclass
+class DiaryDay:
+    date: date
+    lessons: list[DiaryLesson] = field(default_factory=list)
+    # Marks for dated work that is not tied to a lesson (a make-up test, an olympiad).
+    other_marks: list[Mark] = field(default_factory=list)
+
+
+@dataclass
+class DiaryWeek:
+    student: User
+    week: IsoWeek
+    grant: StudentGrant
+    days: list[DiaryDay]
+    term: Term | None
+    averages: list[SubjectAverage]
+
+
+async def visible_student(viewer: Viewer, student_id: int, start: date, end: date) -> StudentGrant:
+    """The viewer's grant on a student over a period, or NotFound whether hidden or absent."""
+    found = await placements([student_id], start, end)
+    grant = student_grant(viewer, student_id, found.get(student_id, []))
+    if grant is None:
+        raise NotFound()
+    return grant
+
+
+async def load_week(
+    viewer: Viewer,
+    student_id: int,
+    week: IsoWeek,
+    policy_for: Callable[[str | None], RegionPolicy] = lambda region: DEFAULT_POLICY,
+) -> DiaryWeek:
+    monday, sunday = week.monday, week.sunday
+    placed = (await placements([student_id], monday, sunday)).get(student_id, [])
+    grant = student_grant(viewer, student_id, placed)
+    student = await User.get_or_none(id=student_id) if grant else None
+    if grant is None or student is None:
+        raise NotFound()
+
+    days = {day: DiaryDay(day) for day in week.days()}
+    lessons: list[Lesson] = []
+    if placed and Facet.LESSONS in grant.facets:
+        query = Lesson.filter(
+            school_class_id__in=[p.class_id for p in placed], date__gte=monday, date__lte=sunday
+        ).select_related("subject", "teacher", "substitute_teacher")
+        if grant.subjects is not None:
+            query = query.filter(subject_id__in=list(grant.subjects))
+        by_class = {p.class_id: p for p in placed}
+        lessons = [
+            lesson for lesson in await query if by_class[lesson.school_class_id].covers(lesson.date)
+        ]
+    bells = {}
+    if lessons:
+        schools = {p.school_id for p in placed}
+        bells = {b.number: b for b in await BellPeriod.filter(school_id__in=list(schools))}
+    entries = {lesson.id: DiaryLesson(lesson, bells.get(lesson.period)) for lesson in lessons}
+    ids = list(entries)
+
+    if ids and grant.allows(Facet.HOMEWORK):
+        for homework in await Homework.filter(lesson_id__in=ids).prefetch_related("attachments"):
+            entries[homework.lesson_id].homework.append(homework)
+    if grant.allows(Facet.MARKS):
+        marks = Mark.filter(
+            student_id=student_id, date__gte=monday, date__lte=sunday, deleted_at=None
+        ).select_related("subject", "author")
+        if grant.subjects is not None:
+            marks = marks.filter(subject_id__in=list(grant.subjects))
+        for mark in await marks.order_by("created_at", "id"):
+            if mark.lesson_id in entries:
+                entries[mark.lesson_id].marks.append(mark)
+            elif mark.lesson_id is None:
+                days[mark.date].other_marks.append(mark)
+    if ids and grant.allows(Facet.ATTENDANCE):
+        for record in await Attendance.filter(student_id=student_id, lesson_id__in=ids):
+            entries[record.lesson_id].attendance = record
+    if ids and grant.allows(Facet.REMARKS):
+        remarks = Remark.filter(student_id=student_id, lesson_id__in=ids).select_related("author")
+        for remark in await remarks.order_by("created_at"):
+            entries[remark.lesson_id].remarks.append(remark)
+
+    for entry in sorted(entries.values(), key=lambda e: (e.lesson.date, e.lesson.period)):
+        days[entry.lesson.date].lessons.append(entry)
+
+    term = None
+    averages: list[SubjectAverage] = []
+    if placed:
+        term = await current_term({p.academic_year_id for p in placed}, sunday)
+        if term is not None:
+            averages = await term_averages(grant, term, policy_for(grant.region_code))
+    return DiaryWeek(student, week, grant, list(days.values()), term, averages)

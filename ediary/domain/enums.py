@@ -1,0 +1,71 @@
+"""Closed vocabularies of the diary, shared by models, policy and grading."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A role granted to an account, possibly scoped to a school or region."""
+
+    STUDENT = "student"
+    PARENT = "parent"
+    TEACHER = "teacher"
+    SCHOOL_ADMIN = "school_admin"
+    REGIONAL_OFFICIAL = "regional_official"
+    HEALTH_WORKER = "health_worker"
+    # Not granted directly: a teacher who is the homeroom teacher of a class has it.
+    CLASS_TEACHER = "class_teacher"
+
+
+class TermSystem(StrEnum):
+    """How a school divides its academic year."""
+
+    QUARTERS = "quarters"
+    TRIMESTERS = "trimesters"
+    HALF_YEARS = "half_years"
+
+
+class LessonStatus(StrEnum):
+    """What happened to a lesson compared with the timetable."""
+
+    HELD = "held"
+    CANCELLED = "cancelled"
+    SUBSTITUTED = "substituted"
+
+
+class WorkKind(StrEnum):
+    """The kind of work a mark was given for; the region policy maps kinds to weights."""
+
+    ORAL = "oral"
+    CLASSWORK = "classwork"
+    HOMEWORK = "homework"
+    QUIZ = "quiz"
+    DICTATION = "dictation"
+    LAB = "lab"
+    ESSAY = "essay"
+    TEST = "test"
+    EXAM = "exam"
+
+
+class AttendanceKind(StrEnum):
+    """An entry in the attendance register; presence is the absence of an entry."""
+
+    ABSENT = "absent"
+    LATE = "late"
+
+
+class ExcuseKind(StrEnum):
+    """Who excused an absence."""
+
+    PARENT_NOTE = "parent_note"
+    MEDICAL = "medical"
+    SCHOOL = "school"
+
+
+class RemarkKind(StrEnum):
+    """A teacher's remark on a student's behaviour or preparation."""
+
+    BEHAVIOUR = "behaviour"
+    PREPARATION = "preparation"
+    PRAISE = "praise"

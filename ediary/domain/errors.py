@@ -1,0 +1,54 @@
+"""Errors the domain raises on purpose: each has a stable code and a message for people."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refusal that is safe to show to the viewer as it is."""
+
+    code = "DOMAIN_ERROR"
+    default_message = "The request could not be carried out."
+
+    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
+        self.message = message or self.default_message
+        self.field = field
+        super().__init__(self.message)
+
+
+class NotFound(DomainError):
+    """Raised alike for objects that do not exist and for those the viewer may not see."""
+
+    code = "NOT_FOUND"
+    default_message = "Nothing was found for this ID."
+
+
+class Unauthenticated(DomainError):
+    code = "UNAUTHENTICATED"
+    default_message = "Log in to see this."
+
+
+class SessionExpired(DomainError):
+    code = "SESSION_EXPIRED"
+    default_message = "Your session has expired or is not valid. Log in again."
+
+
+class Forbidden(DomainError):
+    """Raised only where the object is already visible, so the refusal reveals nothing new."""
+
+    code = "FORBIDDEN"
+    default_message = "You may not do this."
+
+
+class InvalidInput(DomainError):
+    code = "BAD_USER_INPUT"
+    default_message = "The input is not valid."
+
+
+class InvalidCredentials(DomainError):
+    code = "INVALID_CREDENTIALS"
+    default_message = "The login or the password is wrong."
+
+
+class TooManyAttempts(DomainError):
+    code = "TOO_MANY_ATTEMPTS"
+    default_message = "Too many failed attempts. Wait a few minutes and try again."

@@ -1,0 +1,55 @@
+# Model docstrings become table comments, and the SQLite schema editor neither escapes quotes
+# nor guards semicolons in them: keep both out of model docstrings.
+"""Tortoise models of the diary; one app, label "diary"."""
+
+from ediary.domain.models.journal import (
+    Attendance,
+    FinalMark,
+    Homework,
+    HomeworkAttachment,
+    Lesson,
+    Mark,
+    Remark,
+)
+from ediary.domain.models.people import (
+    Enrollment,
+    Guardianship,
+    LoginThrottle,
+    RoleGrant,
+    Session,
+    User,
+)
+from ediary.domain.models.school import (
+    AcademicYear,
+    BellPeriod,
+    Region,
+    School,
+    SchoolClass,
+    Subject,
+    TeachingAssignment,
+    Term,
+)
+
+__all__ = [
+    "AcademicYear",
+    "Attendance",
+    "BellPeriod",
+    "Enrollment",
+    "FinalMark",
+    "Guardianship",
+    "Homework",
+    "HomeworkAttachment",
+    "Lesson",
+    "LoginThrottle",
+    "Mark",
+    "Region",
+    "Remark",
+    "RoleGrant",
+    "School",
+    "SchoolClass",
+    "Session",
+    "Subject",
+    "TeachingAssignment",
+    "Term",
+    "User",
+]

@@ -1,0 +1,88 @@
+"""Every GraphQL error leaves with a stable code; unexpected ones never show their insides."""
+
+from __future__ import annotations
+
+import logging
+from typing import Self
+
+import strawberry
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+from strawberry.relay.types import GlobalIDValueError
+
+from ediary.domain.errors import DomainError
+
+log = logging.getLogger("ediary.errors")
+
+INTERNAL_MESSAGE = "Something went wrong on our side. It has been logged; please try again."
+
+
+@strawberry.type(description="Why a mutation did not do what was asked; nothing was changed.")
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description="Path to the input field at fault, if one is."
+    )
+    message: str = strawberry.field(description="What went wrong, for people.")
+    code: str = strawberry.field(description="Stable machine-readable code, such as NOT_FOUND.")
+
+    @classmethod
+    def from_domain(cls, error: DomainError) -> Self:
+        return cls(
+            field=["input", error.field] if error.field else None,
+            message=error.message,
+            code=error.code,
+        )
+
+
+def _domain_error(error: BaseException | None) -> DomainError | None:
+    # Scalar parsers raise DomainError, which graphql-core wraps before it reaches us.
+    while error is not None:
+        if isinstance(error, DomainError):
+            return error
+        error = error.__cause__ or getattr(error, "original_error", None)
+    return None
+
+
+class ErrorCodes(MaskErrors):
+    """Adds `extensions.code` to every error and masks the ones nobody planned for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [self._with_code(error) for error in errors]
+
+    def _with_code(self, error: GraphQLError) -> GraphQLError:
+        domain = _domain_error(error.original_error)
+        if domain is not None:
+            return self._rebuild(error, domain.message, domain.code)
+        if error.original_error is None:
+            # Raised by graphql-core itself: syntax, validation, variable coercion.
+            return self._rebuild(error, error.message, _graphql_code(error.message))
+        if isinstance(error.original_error, GlobalIDValueError):
+            return self._rebuild(error, "This is not an ID this API gave out.", "BAD_USER_INPUT")
+        if isinstance(error.original_error, ValueError) and not error.path:
+            # A scalar refused a variable or argument before anything ran.
+            return self._rebuild(error, error.message, "BAD_USER_INPUT")
+        log.error("unexpected error", exc_info=error.original_error)
+        return self._rebuild(error, INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")
+
+    @staticmethod
+    def _rebuild(error: GraphQLError, message: str, code: str) -> GraphQLError:
+        return GraphQLError(
+            message=message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=None,
+            extensions={"code": code},
+        )
+
+
+def _graphql_code(message: str) -> str:
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    if "got invalid value" in message or "Expected value of type" in message:
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"

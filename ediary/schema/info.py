@@ -1,0 +1,11 @@
+"""The resolver `info` type of this schema."""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+import strawberry
+
+from ediary.schema.context import Context
+
+Info: TypeAlias = strawberry.Info[Context, None]

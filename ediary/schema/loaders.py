@@ -1,0 +1,89 @@
+"""Per-request DataLoaders: nested fields load in one query per kind, never one per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from strawberry.dataloader import DataLoader
+from tortoise.expressions import Q
+
+from ediary.domain import models
+
+
+async def _lessons(ids: Sequence[int]) -> list[models.Lesson | None]:
+    found = {
+        lesson.id: lesson
+        for lesson in await models.Lesson.filter(id__in=list(ids)).select_related(
+            "subject", "teacher", "substitute_teacher", "school_class"
+        )
+    }
+    return [found.get(i) for i in ids]
+
+
+async def _homework(lesson_ids: Sequence[int]) -> list[list[models.Homework]]:
+    grouped: dict[int, list[models.Homework]] = defaultdict(list)
+    rows = models.Homework.filter(lesson_id__in=list(lesson_ids)).prefetch_related("attachments")
+    for homework in await rows:
+        grouped[homework.lesson_id].append(homework)
+    return [grouped[i] for i in lesson_ids]
+
+
+async def _users(ids: Sequence[int]) -> list[models.User | None]:
+    found = {u.id: u for u in await models.User.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def _schools(ids: Sequence[int]) -> list[models.School | None]:
+    found = {s.id: s for s in await models.School.filter(id__in=list(ids)).select_related("region")}
+    return [found.get(i) for i in ids]
+
+
+async def _classes(ids: Sequence[int]) -> list[models.SchoolClass | None]:
+    found = {c.id: c for c in await models.SchoolClass.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def _current_classes(student_ids: Sequence[int]) -> list[models.SchoolClass | None]:
+    today = date.today()
+    rows = await models.Enrollment.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        student_id__in=list(student_ids),
+        starts_on__lte=today,
+    ).select_related("school_class")
+    found = {row.student_id: row.school_class for row in rows}
+    return [found.get(i) for i in student_ids]
+
+
+async def _bells(school_ids: Sequence[int]) -> list[dict[int, models.BellPeriod]]:
+    grouped: dict[int, dict[int, models.BellPeriod]] = defaultdict(dict)
+    for bell in await models.BellPeriod.filter(school_id__in=list(school_ids)):
+        grouped[bell.school_id][bell.number] = bell
+    return [grouped[i] for i in school_ids]
+
+
+@dataclass
+class Loaders:
+    lesson: DataLoader[int, models.Lesson | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_lessons)
+    )
+    homework_by_lesson: DataLoader[int, list[models.Homework]] = field(
+        default_factory=lambda: DataLoader(load_fn=_homework)
+    )
+    user: DataLoader[int, models.User | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_users)
+    )
+    school: DataLoader[int, models.School | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_schools)
+    )
+    school_class: DataLoader[int, models.SchoolClass | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_classes)
+    )
+    current_class: DataLoader[int, models.SchoolClass | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_current_classes)
+    )
+    bells: DataLoader[int, dict[int, models.BellPeriod]] = field(
+        default_factory=lambda: DataLoader(load_fn=_bells)
+    )

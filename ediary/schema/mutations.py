@@ -1,0 +1,109 @@
+"""The root Mutation type: login and logout for now."""
+
+from __future__ import annotations
+
+import datetime
+from enum import Enum
+
+import strawberry
+from starlette.responses import Response
+
+from ediary.domain import auth
+from ediary.domain.access import load_viewer
+from ediary.domain.errors import DomainError
+from ediary.schema.context import SESSION_COOKIE
+from ediary.schema.errors import UserError
+from ediary.schema.info import Info
+from ediary.schema.types.people import Viewer
+
+
+@strawberry.enum(description="What kind of client logs in, which decides how the session travels.")
+class ClientKind(Enum):
+    BROWSER = "browser"
+    APP = "app"
+
+
+@strawberry.input(description="A login and password.")
+class LoginInput:
+    login: str = strawberry.field(description="The login the school or the sign-up gave.")
+    password: str = strawberry.field(description="The password.")
+    client: ClientKind = strawberry.field(
+        default=ClientKind.BROWSER,
+        description=(
+            "BROWSER sets an HttpOnly session cookie and returns a CSRF token to send back in "
+            "the X-CSRF-Token header of mutations; APP returns a bearer token instead."
+        ),
+    )
+
+
+@strawberry.type(description="The result of a login.")
+class LoginPayload:
+    viewer: Viewer | None = strawberry.field(description="Who is now logged in.")
+    access_token: str | None = strawberry.field(
+        description="Bearer token for APP clients, for the Authorization header."
+    )
+    csrf_token: str | None = strawberry.field(
+        description="For BROWSER clients: send it as X-CSRF-Token with every mutation."
+    )
+    expires_at: datetime.datetime | None = strawberry.field(description="When the session ends.")
+    user_errors: list[UserError] = strawberry.field(description="Why the login failed.")
+
+
+@strawberry.type(description="The result of a logout.")
+class LogoutPayload:
+    ok: bool = strawberry.field(description="True when the session is closed.")
+    user_errors: list[UserError] = strawberry.field(description="Why the logout failed.")
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Log in with a login and password.")
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+        settings = info.context.settings
+        throttle = auth.ThrottlePolicy(settings.login_failures_before_lock, settings.login_lock)
+        try:
+            user = await auth.authenticate(input.login, input.password, throttle)
+        except DomainError as error:
+            return LoginPayload(
+                viewer=None,
+                access_token=None,
+                csrf_token=None,
+                expires_at=None,
+                user_errors=[UserError.from_domain(error)],
+            )
+        kind = (
+            auth.SessionKind.BEARER if input.client is ClientKind.APP else auth.SessionKind.COOKIE
+        )
+        opened = await auth.open_session(user, kind, settings.session_lifetime)
+        response = info.context.response
+        if kind == auth.SessionKind.COOKIE and isinstance(response, Response):
+            response.set_cookie(
+                SESSION_COOKIE,
+                opened.token,
+                max_age=int(settings.session_lifetime.total_seconds()),
+                httponly=True,
+                samesite="lax",
+                secure=settings.secure_cookies,
+                path="/",
+            )
+        return LoginPayload(
+            viewer=Viewer.from_domain(await load_viewer(user)),
+            access_token=opened.token if kind == auth.SessionKind.BEARER else None,
+            csrf_token=opened.csrf_token or None,
+            expires_at=opened.expires_at,
+            user_errors=[],
+        )
+
+    @strawberry.mutation(description="End the current session.")
+    async def logout(self, info: Info) -> LogoutPayload:
+        try:
+            await info.context.require_writer()
+        except DomainError as error:
+            return LogoutPayload(ok=False, user_errors=[UserError.from_domain(error)])
+        found = info.context.credentials()
+        if found is not None:
+            await auth.close_session(found[0])
+        response = info.context.response
+        if isinstance(response, Response):
+            response.delete_cookie(SESSION_COOKIE, path="/")
+        return LogoutPayload(ok=True, user_errors=[])

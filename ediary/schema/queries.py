@@ -1,0 +1,191 @@
+"""The root Query type: thin resolvers that turn arguments into domain calls."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry import relay
+
+from ediary.adapters.flows import LoginFlow as DomainLoginFlow
+from ediary.domain import diary, marks, models, terms, timetable
+from ediary.domain.access import StudentGrant
+from ediary.domain.averages import term_averages
+from ediary.domain.errors import InvalidInput
+from ediary.domain.placements import placements
+from ediary.domain.weeks import IsoWeek
+from ediary.schema.ids import local_id
+from ediary.schema.info import Info
+from ediary.schema.types.diary import DiaryWeek, Timetable
+from ediary.schema.types.journal import FinalMark, Mark, SubjectAverage
+from ediary.schema.types.people import Viewer
+from ediary.schema.types.school import BellPeriod
+
+
+@strawberry.type(description="An edge in a connection of marks.")
+class MarkEdge:
+    cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
+    node: Mark = strawberry.field(description="The mark.")
+
+
+@strawberry.type(description="A page of marks, newest first.")
+class MarkConnection:
+    edges: list[MarkEdge] = strawberry.field(description="Marks with their cursors.")
+    page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
+    total_count: int = strawberry.field(description="How many marks match, on all pages.")
+
+
+@strawberry.type(description="A field a login flow asks for.")
+class LoginFlowField:
+    name: str = strawberry.field(description="Name of the input field.")
+    label: str = strawberry.field(description="Label to show.")
+    kind: str = strawberry.field(description="text, password, email, phone or code.")
+    required: bool = strawberry.field(description="Whether it must be filled.")
+
+
+@strawberry.type(description="A way to log in that a region offers.")
+class LoginFlow:
+    id: str = strawberry.field(description="Stable identifier of the flow.")
+    title: str = strawberry.field(description="Title to show on the login screen.")
+    fields: list[LoginFlowField] = strawberry.field(description="What to ask for, in order.")
+    steps: list[str] = strawberry.field(description="Instructions, one step per item.")
+
+    @classmethod
+    def from_domain(cls, flow: DomainLoginFlow) -> LoginFlow:
+        return cls(
+            id=flow.id,
+            title=flow.title,
+            fields=[
+                LoginFlowField(name=f.name, label=f.label, kind=f.kind, required=f.required)
+                for f in flow.fields
+            ],
+            steps=list(flow.steps),
+        )
+
+
+async def _grant(info: Info, student_id: relay.GlobalID, start: date, end: date) -> StudentGrant:
+    viewer = await info.context.require_viewer()
+    return await diary.visible_student(viewer, local_id(student_id, "Student"), start, end)
+
+
+async def _term(info: Info, student: int, term_id: relay.GlobalID | None) -> models.Term | None:
+    viewer = await info.context.require_viewer()
+    if term_id is not None:
+        return await terms.visible_term(viewer, local_id(term_id, "Term"))
+    found = (await placements([student])).get(student, [])
+    return await terms.current_term({p.academic_year_id for p in found}, date.today())
+
+
+@strawberry.type
+class Query:
+    node: relay.Node = relay.node(description="Fetch any object by its global ID.")
+
+    @strawberry.field(description="The person who is logged in; null when nobody is.")
+    async def viewer(self, info: Info) -> Viewer | None:
+        viewer = await info.context.viewer()
+        return Viewer.from_domain(viewer) if viewer.is_authenticated else None
+
+    @strawberry.field(description="The diary of a student for one week.")
+    async def diary(self, info: Info, student_id: relay.GlobalID, week: IsoWeek) -> DiaryWeek:
+        viewer = await info.context.require_viewer()
+        student = local_id(student_id, "Student")
+        found = await diary.load_week(
+            viewer,
+            student,
+            week,
+            info.context.region_policy,
+        )
+        return DiaryWeek.from_domain(found)
+
+    @strawberry.field(description="The timetable of a class for one week, with changes.")
+    async def class_timetable(
+        self, info: Info, class_id: relay.GlobalID, week: IsoWeek
+    ) -> Timetable:
+        viewer = await info.context.require_viewer()
+        found = await timetable.class_timetable(
+            viewer,
+            local_id(class_id, "SchoolClass"),
+            week,
+        )
+        return Timetable.from_domain(found)
+
+    @strawberry.field(
+        description="The timetable of a teacher for one week; the viewer's own when no ID."
+    )
+    async def teacher_timetable(
+        self, info: Info, week: IsoWeek, teacher_id: relay.GlobalID | None = None
+    ) -> Timetable:
+        viewer = await info.context.require_viewer()
+        teacher = local_id(teacher_id, "Teacher") if teacher_id else viewer.user_id
+        assert teacher is not None
+        found = await timetable.teacher_timetable(viewer, teacher, week)
+        return Timetable.from_domain(found)
+
+    @strawberry.field(description="The bell schedule of a school, first period first.")
+    async def bell_schedule(self, info: Info, school_id: relay.GlobalID) -> list[BellPeriod]:
+        viewer = await info.context.require_viewer()
+        bells = await timetable.bell_schedule(viewer, local_id(school_id, "School"))
+        return [BellPeriod.from_model(b) for b in bells]
+
+    @strawberry.field(description="Marks of a student, newest first, by subject and term.")
+    async def marks(
+        self,
+        info: Info,
+        student_id: relay.GlobalID,
+        subject_id: relay.GlobalID | None = None,
+        term_id: relay.GlobalID | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> MarkConnection:
+        limit = info.context.settings.max_page_size
+        if not 1 <= first <= limit:
+            raise InvalidInput(f"`first` must be between 1 and {limit}.", field="first")
+        viewer = await info.context.require_viewer()
+        term = await terms.visible_term(viewer, local_id(term_id, "Term")) if term_id else None
+        grant = await _grant(
+            info,
+            student_id,
+            term.starts_on if term else date.min,
+            term.ends_on if term else date.max,
+        )
+        page = await marks.student_marks(
+            grant,
+            term=term,
+            subject_id=local_id(subject_id, "Subject") if subject_id else None,
+            first=first,
+            after=after,
+        )
+        edges = [MarkEdge(cursor=page.cursor(m), node=Mark.from_model(m)) for m in page.marks]
+        return MarkConnection(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
+
+    @strawberry.field(
+        description="Weighted average per subject for a term; the current term when no ID."
+    )
+    async def term_averages(
+        self, info: Info, student_id: relay.GlobalID, term_id: relay.GlobalID | None = None
+    ) -> list[SubjectAverage]:
+        term = await _term(info, local_id(student_id, "Student"), term_id)
+        if term is None:
+            return []
+        grant = await _grant(info, student_id, term.starts_on, term.ends_on)
+        found = await term_averages(grant, term, info.context.region_policy(grant.region_code))
+        return [SubjectAverage.from_domain(a) for a in found]
+
+    @strawberry.field(description="Term marks and year marks of a student, by subject.")
+    async def final_marks(self, info: Info, student_id: relay.GlobalID) -> list[FinalMark]:
+        grant = await _grant(info, student_id, date.min, date.max)
+        return [FinalMark.from_model(m) for m in await marks.final_marks(grant, None)]
+
+    @strawberry.field(description="The ways to log in that a region offers.")
+    def login_flows(self, info: Info, region: str | None = None) -> list[LoginFlow]:
+        flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.login_flows()
+        return [LoginFlow.from_domain(f) for group in flows for f in group if f.serves(region)]

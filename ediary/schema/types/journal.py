@@ -1,0 +1,296 @@
+"""Types of what teachers write: lessons, homework, marks, attendance, remarks."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Self
+
+import strawberry
+from strawberry import relay
+
+from ediary.domain import enums, models, timetable
+from ediary.domain.averages import SubjectAverage as DomainAverage
+from ediary.domain.errors import NotFound
+from ediary.domain.grading import display_average
+from ediary.domain.marks import visible_marks
+from ediary.schema.ids import resolve_each
+from ediary.schema.info import Info
+from ediary.schema.types.people import Student, Teacher
+from ediary.schema.types.school import BellPeriod, SchoolClass, Subject, Term
+
+LessonStatus = strawberry.enum(
+    enums.LessonStatus, description="What happened to a lesson compared with the timetable."
+)
+WorkKind = strawberry.enum(enums.WorkKind, description="The kind of work a mark was given for.")
+AttendanceKind = strawberry.enum(enums.AttendanceKind, description="Absent or late.")
+ExcuseKind = strawberry.enum(enums.ExcuseKind, description="Who excused an absence.")
+RemarkKind = strawberry.enum(enums.RemarkKind, description="What a remark is about.")
+
+
+@strawberry.type(description="A file attached to homework.")
+class Attachment:
+    filename: str = strawberry.field(description="Original file name.")
+    content_type: str = strawberry.field(description="MIME type of the file.")
+    size: int = strawberry.field(description="Size in bytes.")
+
+
+@strawberry.type(description="Homework set at a lesson.")
+class Homework(relay.Node):
+    id: relay.NodeID[int]
+    text: str = strawberry.field(description="What to do, as the teacher wrote it.")
+    due_on: datetime.date = strawberry.field(description="The day it is due.")
+    attachments: list[Attachment] = strawberry.field(description="Files the teacher attached.")
+
+    @classmethod
+    def from_model(cls, homework: models.Homework) -> Self:
+        files = [
+            Attachment(filename=a.filename, content_type=a.content_type, size=a.size)
+            for a in homework.attachments
+        ]
+        return cls(id=homework.id, text=homework.text, due_on=homework.due_on, attachments=files)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        viewer = await info.context.require_viewer()
+
+        async def visible(homework_id: int) -> models.Homework:
+            homework = await models.Homework.get_or_none(id=homework_id).prefetch_related(
+                "attachments", "lesson"
+            )
+            if homework is None:
+                raise NotFound()
+            await timetable.visible_class(viewer, homework.lesson.school_class_id)
+            return homework
+
+        return await resolve_each(node_ids, required, visible, cls.from_model)
+
+
+@strawberry.type(description="A lesson of the timetable of a class, with any change to it.")
+class Lesson(relay.Node):
+    id: relay.NodeID[int]
+    date: datetime.date = strawberry.field(description="The day of the lesson.")
+    period: int = strawberry.field(description="Period number in the bell schedule.")
+    subject: Subject = strawberry.field(description="The subject taught.")
+    teacher: Teacher = strawberry.field(description="The teacher of the timetable.")
+    substitute_teacher: Teacher | None = strawberry.field(
+        description="Who teaches instead, when the lesson is SUBSTITUTED."
+    )
+    room: str = strawberry.field(description="Where the lesson takes place.")
+    scheduled_room: str | None = strawberry.field(
+        description="The room of the timetable, set only when the lesson was moved to `room`."
+    )
+    topic: str = strawberry.field(description="The topic of the lesson; empty until set.")
+    status: LessonStatus = strawberry.field(  # type: ignore[valid-type]
+        description="HELD, CANCELLED or SUBSTITUTED."
+    )
+    change_note: str = strawberry.field(description="Why the lesson changed, if it did.")
+    _model: strawberry.Private[models.Lesson]
+    _bell: strawberry.Private[models.BellPeriod | None] = None
+    _homework: strawberry.Private[list[models.Homework] | None] = None
+
+    @classmethod
+    def from_model(
+        cls,
+        lesson: models.Lesson,
+        bell: models.BellPeriod | None = None,
+        homework: list[models.Homework] | None = None,
+    ) -> Self:
+        return cls(
+            id=lesson.id,
+            date=lesson.date,
+            period=lesson.period,
+            subject=Subject.from_model(lesson.subject),
+            teacher=Teacher.from_model(lesson.teacher),
+            substitute_teacher=(
+                Teacher.from_model(lesson.substitute_teacher) if lesson.substitute_teacher else None
+            ),
+            room=lesson.room,
+            scheduled_room=lesson.scheduled_room,
+            topic=lesson.topic,
+            status=lesson.status,
+            change_note=lesson.change_note,
+            _model=lesson,
+            _bell=bell,
+            _homework=homework,
+        )
+
+    @strawberry.field(description="Start and end of the period, from the bell schedule.")
+    async def bell(self, info: Info) -> BellPeriod | None:
+        bell = self._bell
+        if bell is None:
+            school_class = await info.context.loaders.school_class.load(self._model.school_class_id)
+            assert school_class is not None
+            bells = await info.context.loaders.bells.load(school_class.school_id)
+            bell = bells.get(self.period)
+        return BellPeriod.from_model(bell) if bell else None
+
+    @strawberry.field(description="Homework set at this lesson.")
+    async def homework(self, info: Info) -> list[Homework]:
+        found = self._homework
+        if found is None:
+            found = await info.context.loaders.homework_by_lesson.load(self.id)
+        return [Homework.from_model(h) for h in found]
+
+    @strawberry.field(description="The class the lesson is for.")
+    async def school_class(self, info: Info) -> SchoolClass:
+        found = await info.context.loaders.school_class.load(self._model.school_class_id)
+        assert found is not None
+        return SchoolClass.from_model(found)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        viewer = await info.context.require_viewer()
+
+        async def visible(lesson_id: int) -> models.Lesson:
+            lesson = await info.context.loaders.lesson.load(lesson_id)
+            if lesson is None:
+                raise NotFound()
+            await timetable.visible_class(viewer, lesson.school_class_id)
+            return lesson
+
+        return await resolve_each(node_ids, required, visible, cls.from_model)
+
+
+@strawberry.type(description="A mark given to a student.")
+class Mark(relay.Node):
+    id: relay.NodeID[int]
+    value: int = strawberry.field(description="The mark on the scale of the region, such as 5.")
+    weight: int = strawberry.field(description="How much the mark counts in the average.")
+    kind: WorkKind = strawberry.field(  # type: ignore[valid-type]
+        description="The kind of work the mark was given for."
+    )
+    comment: str = strawberry.field(description="The comment of the teacher; may be empty.")
+    date: datetime.date = strawberry.field(description="The day of the lesson or the work.")
+    subject: Subject = strawberry.field(description="The subject of the mark.")
+    author: Teacher = strawberry.field(description="The teacher who gave the mark.")
+    created_at: datetime.datetime = strawberry.field(description="When the mark was entered.")
+    updated_at: datetime.datetime = strawberry.field(description="When it last changed.")
+    _model: strawberry.Private[models.Mark]
+
+    @classmethod
+    def from_model(cls, mark: models.Mark) -> Self:
+        return cls(
+            id=mark.id,
+            value=mark.value,
+            weight=mark.weight,
+            kind=mark.kind,
+            comment=mark.comment,
+            date=mark.date,
+            subject=Subject.from_model(mark.subject),
+            author=Teacher.from_model(mark.author),
+            created_at=mark.created_at,
+            updated_at=mark.updated_at,
+            _model=mark,
+        )
+
+    @strawberry.field(description="The lesson the mark was given at; null for dated work.")
+    async def lesson(self, info: Info) -> Lesson | None:
+        if self._model.lesson_id is None:
+            return None
+        lesson = await info.context.loaders.lesson.load(self._model.lesson_id)
+        return Lesson.from_model(lesson) if lesson else None
+
+    @strawberry.field(description="The student who got the mark.")
+    async def student(self, info: Info) -> Student:
+        user = await info.context.loaders.user.load(self._model.student_id)
+        assert user is not None
+        return Student.from_model(user)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        viewer = await info.context.require_viewer()
+        node_ids = list(node_ids)
+        marks = await visible_marks(viewer, [int(i) for i in node_ids if i.isdigit()])
+
+        async def visible(mark_id: int) -> models.Mark:
+            if mark_id not in marks:
+                raise NotFound()
+            return marks[mark_id]
+
+        return await resolve_each(node_ids, required, visible, cls.from_model)
+
+
+@strawberry.type(description="An absence from or lateness to a lesson.")
+class Attendance:
+    kind: AttendanceKind = strawberry.field(description="ABSENT or LATE.")  # type: ignore[valid-type]
+    minutes_late: int | None = strawberry.field(description="Minutes late, for LATE.")
+    reason: str = strawberry.field(description="The reason given; may be empty.")
+    excused: bool = strawberry.field(description="Whether the absence is excused.")
+    excuse_kind: ExcuseKind | None = strawberry.field(  # type: ignore[valid-type]
+        description="Who excused it: a note of the parent, a medical excuse or the school."
+    )
+
+    @classmethod
+    def from_model(cls, record: models.Attendance) -> Self:
+        return cls(
+            kind=record.kind,
+            minutes_late=record.minutes_late,
+            reason=record.reason,
+            excused=record.excused,
+            excuse_kind=record.excuse_kind,
+        )
+
+
+@strawberry.type(description="A remark of a teacher on behaviour or preparation.")
+class Remark:
+    kind: RemarkKind = strawberry.field(description="What the remark is about.")  # type: ignore[valid-type]
+    text: str = strawberry.field(description="The remark as written.")
+    author: Teacher = strawberry.field(description="The teacher who wrote it.")
+    created_at: datetime.datetime = strawberry.field(description="When it was written.")
+
+    @classmethod
+    def from_model(cls, remark: models.Remark) -> Self:
+        return cls(
+            kind=remark.kind,
+            text=remark.text,
+            author=Teacher.from_model(remark.author),
+            created_at=remark.created_at,
+        )
+
+
+@strawberry.type(description="A term mark (with a term) or a year mark (without one).")
+class FinalMark:
+    subject: Subject = strawberry.field(description="The subject.")
+    term: Term | None = strawberry.field(description="The term; null for the year mark.")
+    value: int = strawberry.field(description="The mark.")
+
+    @classmethod
+    def from_model(cls, mark: models.FinalMark) -> Self:
+        return cls(
+            subject=Subject.from_model(mark.subject),
+            term=Term.from_model(mark.term) if mark.term else None,
+            value=mark.value,
+        )
+
+
+@strawberry.type(description="Standing in one subject over one term.")
+class SubjectAverage:
+    subject: Subject = strawberry.field(description="The subject.")
+    term: Term = strawberry.field(description="The term averaged over.")
+    average: float | None = strawberry.field(
+        description="Weighted average: sum of value times weight over sum of weights, to 0.01."
+    )
+    mark_count: int = strawberry.field(description="How many marks the average is made of.")
+    weight_total: int = strawberry.field(description="Sum of the weights of those marks.")
+    forecast: int | None = strawberry.field(
+        description="The term mark the average rounds to under the policy of the region."
+    )
+
+    @classmethod
+    def from_domain(cls, item: DomainAverage) -> Self:
+        shown = display_average(item.average)
+        return cls(
+            subject=Subject.from_model(item.subject),
+            term=Term.from_model(item.term),
+            average=float(shown) if shown is not None else None,
+            mark_count=item.mark_count,
+            weight_total=item.weight_total,
+            forecast=item.forecast,
+        )

@@ -1,0 +1,121 @@
+"""Test set-up. Database tests run on SQLite, or on PostgreSQL when EDIARY_TEST_POSTGRES_URL
+names a server database to create scratch databases from (for example
+postgres://postgres@127.0.0.1:5432/test). `make test` runs the suite once for each.
+
+One backend per process: Tortoise binds model classes to the first backend's SQL dialect."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from ediary.app import create_app
+from ediary.config import Settings
+from ediary.db import close_database, migrate, open_database
+from tests.world import World, build_world
+
+POSTGRES_URL = os.environ.get("EDIARY_TEST_POSTGRES_URL", "")
+BACKEND = "postgres" if POSTGRES_URL else "sqlite"
+
+
+def _pg(url: str) -> str:
+    return url.replace("postgres://", "postgresql://", 1)
+
+
+async def _fresh_database_url(backend: str, tmp: Path) -> tuple[str, Callable[[], Awaitable[None]]]:
+    if backend == "sqlite":
+        path = tmp / f"ediary-{uuid.uuid4().hex[:8]}.sqlite3"
+
+        async def nothing() -> None:
+            return None
+
+        return f"sqlite://{path}", nothing
+    name = f"ediary_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(_pg(POSTGRES_URL))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    base, _, _ = POSTGRES_URL.rpartition("/")
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(_pg(POSTGRES_URL))
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+    return f"{base}/{name}", drop
+
+
+def pytest_report_header() -> str:
+    return f"ediary database backend: {BACKEND}"
+
+
+@pytest.fixture(scope="session")
+async def database(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """A freshly migrated scratch database, shared by the session's tests."""
+    url, drop = await _fresh_database_url(BACKEND, tmp_path_factory.mktemp("db"))
+    await migrate(url)
+    await open_database(url)
+    try:
+        yield url
+    finally:
+        await close_database()
+        await drop()
+
+
+@pytest.fixture(scope="session")
+async def world(database: str) -> World:
+    return await build_world()
+
+
+@pytest.fixture(scope="session")
+def settings(database: str) -> Settings:
+    return Settings(database_url=database)
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Starlette:
+    return create_app(settings, manage_database=False)
+
+
+class GraphQLClient:
+    """Posts GraphQL documents to the app over ASGI, as a given user or anonymously."""
+
+    def __init__(self, app: Starlette, world: World) -> None:
+        self.app = app
+        self.world = world
+
+    def http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"
+        )
+
+    async def __call__(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_user: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        sent = dict(headers or {})
+        if as_user is not None:
+            sent["Authorization"] = f"Bearer {self.world.tokens[as_user]}"
+        async with self.http() as client:
+            response = await client.post(
+                "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+            )
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+
+@pytest.fixture(scope="session")
+def gql(app: Starlette, world: World) -> GraphQLClient:
+    return GraphQLClient(app, world)
