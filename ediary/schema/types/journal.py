@@ -19,6 +19,8 @@ from ediary.schema.info import Info
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import BellPeriod, SchoolClass, Subject, Term
 
+NOT_LOADED = object()
+
 LessonStatus = strawberry.enum(
     enums.LessonStatus, description="What happened to a lesson compared with the timetable."
 )
@@ -88,14 +90,15 @@ class Lesson(relay.Node):
     )
     change_note: str = strawberry.field(description="Why the lesson changed, if it did.")
     _model: strawberry.Private[models.Lesson]
-    _bell: strawberry.Private[models.BellPeriod | None] = None
+    # NOT_LOADED until a caller that fetched the bell schedule passes the bell (or None).
+    _bell: strawberry.Private[models.BellPeriod | None | object] = NOT_LOADED
     _homework: strawberry.Private[list[models.Homework] | None] = None
 
     @classmethod
     def from_model(
         cls,
         lesson: models.Lesson,
-        bell: models.BellPeriod | None = None,
+        bell: models.BellPeriod | None | object = NOT_LOADED,
         homework: list[models.Homework] | None = None,
     ) -> Self:
         return cls(
@@ -120,12 +123,12 @@ class Lesson(relay.Node):
     @strawberry.field(description="Start and end of the period, from the bell schedule.")
     async def bell(self, info: Info) -> BellPeriod | None:
         bell = self._bell
-        if bell is None:
+        if bell is NOT_LOADED:
             school_class = await info.context.loaders.school_class.load(self._model.school_class_id)
             assert school_class is not None
             bells = await info.context.loaders.bells.load(school_class.school_id)
             bell = bells.get(self.period)
-        return BellPeriod.from_model(bell) if bell else None
+        return BellPeriod.from_model(bell) if isinstance(bell, models.BellPeriod) else None
 
     @strawberry.field(description="Homework set at this lesson.")
     async def homework(self, info: Info) -> list[Homework]:

@@ -1,0 +1,181 @@
+"""Every role against every kind of object, through the GraphQL API.
+
+Each row names who may see an object; everyone else must get NOT_FOUND (or
+UNAUTHENTICATED when anonymous), with nothing in `data`. "empty" marks viewers who may
+open the student but see no part of this kind (a health worker and marks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from strawberry.relay import to_base64
+
+from tests.conftest import GraphQLClient
+from tests.world import WEEK, World
+
+VIEWERS = [
+    None,
+    "student",
+    "classmate",
+    "other_class_student",
+    "other_school_student",
+    "parent",
+    "other_parent",
+    "math_teacher",
+    "russian_teacher",
+    "class_teacher",
+    "other_school_teacher",
+    "admin",
+    "other_admin",
+    "nurse",
+    "official",
+]
+
+FOLLOW_STUDENT = {
+    "student",
+    "parent",
+    "math_teacher",
+    "russian_teacher",
+    "class_teacher",
+    "admin",
+    "nurse",
+}
+SEE_CLASS_7A = {
+    "student",
+    "classmate",
+    "parent",
+    "other_parent",
+    "math_teacher",
+    "russian_teacher",
+    "class_teacher",
+    "admin",
+    "nurse",
+}
+TIED_TO_SCHOOL_A = SEE_CLASS_7A | {"other_class_student", "official"}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    query: str
+    variables: Callable[[World], dict[str, Any]]
+    allowed: frozenset[str]
+    # Viewers who get an answer without error but with nothing of this kind in it.
+    empty: frozenset[str] = frozenset()
+    is_empty: Callable[[Any], bool] = lambda data: not data
+
+
+def gid(kind: str, name: str) -> Callable[[World], str]:
+    return lambda world: to_base64(kind, world.id(name))
+
+
+def node(kind: str, name: str, fields: str, allowed: set[str]) -> Target:
+    return Target(
+        name=f"node {kind} {name}",
+        query=f"query($id: ID!) {{ node(id: $id) {{ ... on {kind} {{ {fields} }} }} }}",
+        variables=lambda world: {"id": gid(kind, name)(world)},
+        allowed=frozenset(allowed),
+    )
+
+
+def student_query(name: str, body: str, allowed: set[str], **extra: Any) -> Target:
+    return Target(
+        name=name,
+        query=(f"query($student: ID!{', $week: Week!' if '$week' in body else ''}) {{ {body} }}"),
+        variables=lambda world: {
+            "student": gid("Student", "student")(world),
+            **({"week": str(WEEK)} if "$week" in body else {}),
+        },
+        allowed=frozenset(allowed),
+        **extra,
+    )
+
+
+TARGETS = [
+    student_query(
+        "diary",
+        "diary(studentId: $student, week: $week) { days { lessons { lesson { id } } } }",
+        FOLLOW_STUDENT,
+    ),
+    student_query(
+        "marks",
+        "marks(studentId: $student) { edges { node { value } } }",
+        FOLLOW_STUDENT,
+        empty=frozenset({"nurse"}),
+        is_empty=lambda data: data["marks"]["edges"] == [],
+    ),
+    student_query(
+        "term averages",
+        "termAverages(studentId: $student) { average }",
+        FOLLOW_STUDENT,
+        empty=frozenset({"nurse"}),
+        is_empty=lambda data: data["termAverages"] == [],
+    ),
+    student_query(
+        "final marks",
+        "finalMarks(studentId: $student) { value }",
+        FOLLOW_STUDENT,
+        empty=frozenset({"nurse"}),
+        is_empty=lambda data: data["finalMarks"] == [],
+    ),
+    node("Student", "student", "fullName", FOLLOW_STUDENT),
+    node(
+        "Mark",
+        "math_mark",
+        "value",
+        {"student", "parent", "math_teacher", "class_teacher", "admin"},
+    ),
+    node(
+        "Mark",
+        "russian_mark",
+        "value",
+        {"student", "parent", "russian_teacher", "class_teacher", "admin"},
+    ),
+    Target(
+        name="class timetable 7A",
+        query="query($id: ID!, $week: Week!) { classTimetable(classId: $id, week: $week) { week } }",
+        variables=lambda world: {"id": gid("SchoolClass", "class_7a")(world), "week": str(WEEK)},
+        allowed=frozenset(SEE_CLASS_7A),
+    ),
+    node("SchoolClass", "class_7a", "name", SEE_CLASS_7A),
+    node("Lesson", "math_lesson", "topic", SEE_CLASS_7A),
+    node("Homework", "math_homework", "text", SEE_CLASS_7A),
+    Target(
+        name="teacher timetable",
+        query="query($id: ID!, $week: Week!) { teacherTimetable(teacherId: $id, week: $week) { week } }",
+        variables=lambda world: {"id": gid("Teacher", "math_teacher")(world), "week": str(WEEK)},
+        allowed=frozenset({"math_teacher", "admin"}),
+    ),
+    Target(
+        name="bell schedule",
+        query="query($id: ID!) { bellSchedule(schoolId: $id) { number } }",
+        variables=lambda world: {"id": gid("School", "school_A")(world)},
+        allowed=frozenset(TIED_TO_SCHOOL_A),
+    ),
+    node("School", "school_A", "name", TIED_TO_SCHOOL_A),
+    node("Subject", "math", "name", TIED_TO_SCHOOL_A - {"official"}),
+    node("Teacher", "math_teacher", "fullName", TIED_TO_SCHOOL_A - {"official"}),
+]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
+@pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
+async def test_role_matrix(
+    gql: GraphQLClient, world: World, viewer: str | None, target: Target
+) -> None:
+    result = await gql(target.query, target.variables(world), as_user=viewer)
+    if viewer in target.allowed and viewer not in target.empty:
+        assert "errors" not in result, result
+        assert not target.is_empty(result["data"]), result
+    elif viewer in target.empty:
+        assert "errors" not in result, result
+        assert target.is_empty(result["data"]), result
+    else:
+        assert result.get("data") is None, result
+        (error,) = result["errors"]
+        expected = "UNAUTHENTICATED" if viewer is None else "NOT_FOUND"
+        assert error["extensions"]["code"] == expected, result

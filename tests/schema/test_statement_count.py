@@ -1,0 +1,138 @@
+"""The number of SQL statements a request costs does not grow with the size of a list."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from strawberry.relay import to_base64
+
+from ediary.db import count_statements
+from ediary.domain import models
+from ediary.domain.enums import AttendanceKind, RemarkKind, WorkKind
+from ediary.domain.weeks import IsoWeek
+from tests.conftest import GraphQLClient
+from tests.schema.test_diary import DIARY
+from tests.world import World
+
+SMALL_WEEK = IsoWeek(2026, 46)  # 5 lessons
+BIG_WEEK = IsoWeek(2026, 47)  # 40 lessons
+
+TIMETABLE = """
+query($id: ID!, $week: Week!) {
+  classTimetable(classId: $id, week: $week) {
+    days { lessons { id topic bell { startsAt } subject { name } teacher { fullName }
+                     homework { text attachments { filename } } schoolClass { name } } }
+  }
+}
+"""
+
+MARKS = """
+query($student: ID!, $first: Int!) {
+  marks(studentId: $student, first: $first) {
+    totalCount
+    edges { node { value subject { name } author { shortName } lesson { topic bell { startsAt } } } }
+  }
+}
+"""
+
+
+async def _fill(world: World, week: IsoWeek, count: int) -> None:
+    school_class = world.objects["class_7a"]
+    student = world.objects["student"]
+    teacher = world.objects["math_teacher"]
+    math = world.objects["math"]
+    term = world.objects["term2_A"]
+    for index in range(count):
+        day = week.monday + timedelta(days=index % 5)
+        lesson = await models.Lesson.create(
+            school_class=school_class,
+            subject=math,
+            teacher=teacher,
+            date=day,
+            period=1 + index // 5,
+            topic=f"Topic {index}",
+        )
+        homework = await models.Homework.create(
+            lesson=lesson, text=f"Task {index}", due_on=day + timedelta(days=1), author=teacher
+        )
+        await models.HomeworkAttachment.create(
+            homework=homework,
+            filename="task.pdf",
+            content_type="application/pdf",
+            size=10,
+            storage_key=f"key-{week}-{index}",
+        )
+        await models.Mark.create(
+            student=student,
+            lesson=lesson,
+            school_class=school_class,
+            subject=math,
+            term=term,
+            date=day,
+            value=4,
+            weight=1,
+            kind=WorkKind.ORAL,
+            author=teacher,
+        )
+        await models.Attendance.create(
+            lesson=lesson,
+            student=student,
+            kind=AttendanceKind.LATE,
+            minutes_late=5,
+            recorded_by=teacher,
+        )
+        await models.Remark.create(
+            lesson=lesson,
+            student=student,
+            kind=RemarkKind.PREPARATION,
+            text="No notebook",
+            author=teacher,
+        )
+
+
+@pytest.fixture(scope="module")
+async def filled(world: World) -> World:
+    await _fill(world, SMALL_WEEK, 5)
+    await _fill(world, BIG_WEEK, 40)
+    return world
+
+
+async def _cost(gql: GraphQLClient, query: str, variables: dict[str, object]) -> int:
+    with count_statements() as count:
+        result = await gql(query, variables, as_user="parent")
+    assert "errors" not in result, result
+    return count.value
+
+
+async def test_week_diary_costs_the_same_for_5_and_40_lessons(
+    gql: GraphQLClient, filled: World
+) -> None:
+    student = to_base64("Student", filled.id("student"))
+    small = await _cost(gql, DIARY, {"student": student, "week": str(SMALL_WEEK)})
+    big = await _cost(gql, DIARY, {"student": student, "week": str(BIG_WEEK)})
+    assert small == big
+    assert big <= 16, big
+
+
+async def test_class_timetable_costs_the_same_for_5_and_40_lessons(
+    gql: GraphQLClient, filled: World
+) -> None:
+    class_id = to_base64("SchoolClass", filled.id("class_7a"))
+    small = await _cost(gql, TIMETABLE, {"id": class_id, "week": str(SMALL_WEEK)})
+    big = await _cost(gql, TIMETABLE, {"id": class_id, "week": str(BIG_WEEK)})
+    assert small == big
+
+
+async def test_marks_page_costs_the_same_for_5_and_40_marks(
+    gql: GraphQLClient, filled: World
+) -> None:
+    student = to_base64("Student", filled.id("student"))
+    small = await _cost(gql, MARKS, {"student": student, "first": 5})
+    big = await _cost(gql, MARKS, {"student": student, "first": 40})
+    assert small == big
+
+
+def test_the_weeks_do_not_overlap_the_shared_world() -> None:
+    # The role matrix and diary tests read week 48; these weeks must stay apart from it.
+    assert BIG_WEEK.sunday < date(2026, 11, 23)
