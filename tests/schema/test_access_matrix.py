@@ -137,7 +137,8 @@ TARGETS = [
     ),
     Target(
         name="class timetable 7A",
-        query="query($id: ID!, $week: Week!) { classTimetable(classId: $id, week: $week) { week } }",
+        query="""query($id: ID!, $week: Week!) {
+            classTimetable(classId: $id, week: $week) { week } }""",
         variables=lambda world: {"id": gid("SchoolClass", "class_7a")(world), "week": str(WEEK)},
         allowed=frozenset(SEE_CLASS_7A),
     ),
@@ -146,7 +147,8 @@ TARGETS = [
     node("Homework", "math_homework", "text", SEE_CLASS_7A),
     Target(
         name="teacher timetable",
-        query="query($id: ID!, $week: Week!) { teacherTimetable(teacherId: $id, week: $week) { week } }",
+        query="""query($id: ID!, $week: Week!) {
+            teacherTimetable(teacherId: $id, week: $week) { week } }""",
         variables=lambda world: {"id": gid("Teacher", "math_teacher")(world), "week": str(WEEK)},
         allowed=frozenset({"math_teacher", "admin"}),
     ),

@@ -31,7 +31,9 @@ MARKS = """
 query($student: ID!, $first: Int!) {
   marks(studentId: $student, first: $first) {
     totalCount
-    edges { node { value subject { name } author { shortName } lesson { topic bell { startsAt } } } }
+    edges {
+      node { value subject { name } author { shortName } lesson { topic bell { startsAt } } }
+    }
   }
 }
 """

@@ -91,14 +91,14 @@ class Lesson(relay.Node):
     change_note: str = strawberry.field(description="Why the lesson changed, if it did.")
     _model: strawberry.Private[models.Lesson]
     # NOT_LOADED until a caller that fetched the bell schedule passes the bell (or None).
-    _bell: strawberry.Private[models.BellPeriod | None | object] = NOT_LOADED
+    _bell: strawberry.Private[models.BellPeriod | object | None] = NOT_LOADED
     _homework: strawberry.Private[list[models.Homework] | None] = None
 
     @classmethod
     def from_model(
         cls,
         lesson: models.Lesson,
-        bell: models.BellPeriod | None | object = NOT_LOADED,
+        bell: models.BellPeriod | object | None = NOT_LOADED,
         homework: list[models.Homework] | None = None,
     ) -> Self:
         return cls(
