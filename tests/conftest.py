@@ -17,9 +17,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from ediary.adapters.manager import load_plugins, model_apps
 from ediary.app import create_app
 from ediary.config import Settings
-from ediary.db import close_database, migrate, open_database
+from ediary.db import PluginApps, close_database, migrate, open_database
 from tests.world import World, build_world
 
 POSTGRES_URL = os.environ.get("EDIARY_TEST_POSTGRES_URL", "")
@@ -57,11 +58,19 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture(scope="session")
-async def database(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+def plugin_apps() -> PluginApps:
+    """The database apps of every installed plugin: the tests run with all of them."""
+    return model_apps(load_plugins())
+
+
+@pytest.fixture(scope="session")
+async def database(
+    tmp_path_factory: pytest.TempPathFactory, plugin_apps: PluginApps
+) -> AsyncIterator[str]:
     """A freshly migrated scratch database, shared by the session's tests."""
     url, drop = await _fresh_database_url(BACKEND, tmp_path_factory.mktemp("db"))
-    await migrate(url)
-    await open_database(url)
+    await migrate(url, plugin_apps)
+    await open_database(url, plugin_apps)
     try:
         yield url
     finally:
