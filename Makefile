@@ -7,10 +7,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck schema clean
 
-$(STAMP): pyproject.toml
+PLUGINS := plugins/ediary-dnevnik
+
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test]' $(addprefix -e ,$(PLUGINS))
 	touch $(STAMP)
 
 install: $(STAMP)

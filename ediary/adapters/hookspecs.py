@@ -27,13 +27,13 @@ hookimpl = pluggy.HookimplMarker("ediary")
 
 
 @hookspec
-def login_flows() -> list[LoginFlow]:
+def login_flows(settings: Settings) -> list[LoginFlow]:
     """Describe the login flows this plugin offers, so frontends can render them."""
     raise NotImplementedError
 
 
 @hookspec
-def registration_flows() -> list[LoginFlow]:
+def registration_flows(settings: Settings) -> list[LoginFlow]:
     """Describe the ways to get an account this plugin offers, such as an access code."""
     raise NotImplementedError
 

@@ -51,6 +51,12 @@ class LoginFlow:
     title: str = strawberry.field(description="Title to show on the login screen.")
     fields: list[LoginFlowField] = strawberry.field(description="What to ask for, in order.")
     steps: list[str] = strawberry.field(description="Instructions, one step per item.")
+    mutation: str | None = strawberry.field(
+        description="The mutation to send the fields to, when the flow is a form."
+    )
+    url: str | None = strawberry.field(
+        description="Where to send the browser, when the flow starts elsewhere (a portal)."
+    )
 
     @classmethod
     def from_domain(cls, flow: DomainLoginFlow) -> LoginFlow:
@@ -62,6 +68,8 @@ class LoginFlow:
                 for f in flow.fields
             ],
             steps=list(flow.steps),
+            mutation=flow.mutation,
+            url=flow.url,
         )
 
 
@@ -198,12 +206,18 @@ class Query:
 
     @strawberry.field(description="The ways to log in that a region offers.")
     def login_flows(self, info: Info, region: str | None = None) -> list[LoginFlow]:
-        flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.login_flows()
+        settings = info.context.settings
+        flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.login_flows(
+            settings=settings
+        )
         return [LoginFlow.from_domain(f) for group in flows for f in group if f.serves(region)]
 
     @strawberry.field(
         description="The ways to get an account that a region offers, such as an access code."
     )
     def registration_flows(self, info: Info, region: str | None = None) -> list[LoginFlow]:
-        flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.registration_flows()
+        settings = info.context.settings
+        flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.registration_flows(
+            settings=settings
+        )
         return [LoginFlow.from_domain(f) for group in flows for f in group if f.serves(region)]
