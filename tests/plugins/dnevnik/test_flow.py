@@ -7,43 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html import unescape
-from typing import Any
-from urllib.parse import urlsplit
-
-import httpx
 
 from tests.conftest import GraphQLClient
-from tests.mail import Mailbox
+from tests.mail import Mail, Mailbox
 from tests.plugins.dnevnik import queries as q
 from tests.plugins.dnevnik.conftest import Town
-
-HIDDEN_TOKEN = re.compile(r'name="token" value="([^"]*)"')
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    assert parts.netloc == "testserver", url
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-async def follow(http: httpx.AsyncClient, link: str, **fields: str) -> httpx.Response:
-    """Open an e-mailed link like a browser: the page, then its form."""
-    page = await http.get(_path(link))
-    assert page.status_code == 200, page.text
-    assert 'method="post"' in page.text
-    token = unescape(HIDDEN_TOKEN.search(page.text).group(1))  # type: ignore[union-attr]
-    return await http.post(_path(link).split("?")[0], data={"token": token, **fields})
-
-
-def payload(result: dict[str, Any], name: str) -> dict[str, Any]:
-    assert "errors" not in result, result
-    found: dict[str, Any] = result["data"][name]
-    return found
-
-
-async def login(gql: GraphQLClient, login: str, password: str) -> dict[str, Any]:
-    return payload(await gql(q.LOGIN, {"login": login, "password": password}), "login")
+from tests.plugins.dnevnik.family import follow, login, path, payload
 
 
 async def test_a_family_signs_up_with_codes_and_recovers_its_password(
@@ -76,13 +45,13 @@ async def test_a_family_signs_up_with_codes_and_recovers_its_password(
     # ...downloads them as CSV and as a printable page.
     async with gql.http() as http:
         auth = {"Authorization": f"Bearer {teacher}"}
-        sheet = await http.get(_path(batch["csvUrl"]), headers=auth)
+        sheet = await http.get(path(batch["csvUrl"]), headers=auth)
         assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(sheet.text.lstrip("\ufeff"))))
         assert {(r["student"], r["role"], r["code"]) for r in rows} >= {
             ("Orlova Alisa", "parent", code)
         }
-        printed = await http.get(_path(batch["printUrl"]), headers=auth)
+        printed = await http.get(path(batch["printUrl"]), headers=auth)
         assert printed.status_code == 200 and code in printed.text
 
     # A parent redeems the code: the account waits for its e-mail to be confirmed.
@@ -175,7 +144,7 @@ async def test_a_family_signs_up_with_codes_and_recovers_its_password(
         done = await follow(http, reset_mail.link(), new_password="recovered at last, 2026")
         assert done.status_code == 200, done.text
         # The link works once.
-        again = await http.get(_path(reset_mail.link()))
+        again = await http.get(path(reset_mail.link()))
         assert again.status_code == 400 and 'data-code="TOKEN_USED"' in again.text
         token_value = reset_mail.link().split("token=", 1)[1]
         posted = await http.post(
@@ -195,6 +164,6 @@ async def test_a_family_signs_up_with_codes_and_recovers_its_password(
     assert address in reminder.body
 
 
-async def _all(mailbox: Mailbox, address: str, count: int) -> list:  # type: ignore[type-arg]
+async def _all(mailbox: Mailbox, address: str, count: int) -> list[Mail]:
     await mailbox.wait_for(address, count)
     return mailbox.to(address)
