@@ -28,6 +28,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	EDIARY_TEST_POSTGRES_URL= $(BIN)/pytest -q
+	$(BIN)/pytest -q plugins/ediary-example/tests
 	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ]; then $(BIN)/pytest -q; \
 	else echo "EDIARY_TEST_POSTGRES_URL is not set: skipped the PostgreSQL run."; fi
 

@@ -68,18 +68,14 @@ def cmd_plugins(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    from ediary.adapters.imports import ImportBackend
-    from ediary.adapters.manager import collect, model_apps
+    from ediary.adapters.imports import backends_by_name
+    from ediary.adapters.manager import model_apps
     from ediary.db import close_database, open_database
 
     plugins = _plugins(settings)
     if plugins is None:
         return 2
-    backends: dict[str, ImportBackend] = {
-        backend.name: backend
-        for _, found in collect(plugins, "import_backends")
-        for backend in found
-    }
+    backends = backends_by_name(plugins)
     backend = backends.get(args.backend)
     if backend is None:
         known = ", ".join(sorted(backends)) or "none installed"

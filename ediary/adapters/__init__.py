@@ -4,7 +4,14 @@ from ediary.adapters.contrib import GraphQLContribution, ModelsApp
 from ediary.adapters.flows import FlowField, LoginFlow
 from ediary.adapters.hookspecs import hookimpl
 from ediary.adapters.imports import ImportBackend, ImportReport
-from ediary.adapters.manager import PluginError, PluginManager, collect, describe, load_plugins
+from ediary.adapters.manager import (
+    PluginError,
+    PluginManager,
+    collect,
+    describe,
+    load_plugins,
+    model_apps,
+)
 from ediary.adapters.notify import Message, NotificationChannel, Notifier
 
 __all__ = [
@@ -23,4 +30,5 @@ __all__ = [
     "describe",
     "hookimpl",
     "load_plugins",
+    "model_apps",
 ]

@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pluggy
+
 
 @dataclass
 class ImportReport:
@@ -29,3 +31,14 @@ class ImportBackend:
     name: str
     title: str
     run: ImportRunner
+
+
+def backends_by_name(manager: pluggy.PluginManager) -> dict[str, ImportBackend]:
+    """Every import backend of the loaded plugins; the first of a name wins."""
+    from ediary.adapters.manager import collect
+
+    found: dict[str, ImportBackend] = {}
+    for _, backends in collect(manager, "import_backends"):
+        for backend in backends:
+            found.setdefault(backend.name, backend)
+    return found

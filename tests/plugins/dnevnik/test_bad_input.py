@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from ediary_dnevnik.models import AccessCode
 
 from ediary.domain import models
+from ediary_dnevnik.models import AccessCode
 from tests.conftest import GraphQLClient
 from tests.mail import Mailbox
 from tests.plugins.dnevnik import queries as q

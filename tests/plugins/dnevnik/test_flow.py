@@ -8,11 +8,12 @@ import csv
 import io
 import re
 
+from ediary.domain import models
 from tests.conftest import GraphQLClient
 from tests.mail import Mail, Mailbox
 from tests.plugins.dnevnik import queries as q
 from tests.plugins.dnevnik.conftest import Town
-from tests.plugins.dnevnik.family import follow, login, path, payload
+from tests.plugins.dnevnik.family import PASSWORD, follow, issue, login, path, payload, pick
 
 
 async def test_a_family_signs_up_with_codes_and_recovers_its_password(
@@ -167,3 +168,30 @@ async def test_a_family_signs_up_with_codes_and_recovers_its_password(
 async def _all(mailbox: Mailbox, address: str, count: int) -> list[Mail]:
     await mailbox.wait_for(address, count)
     return mailbox.to(address)
+
+
+async def test_a_student_code_gives_the_students_own_account_a_login(
+    gql: GraphQLClient, town: Town, mailbox: Mailbox
+) -> None:
+    gql = gql.from_address("198.51.100.11")
+    codes = await issue(gql, town, "class_3a", parents=0)
+    code = pick(codes, "STUDENT", "Belov Mark")
+    address = "mark.belov@example.org"
+    redeemed = await gql(
+        q.REDEEM,
+        {"code": code, "fullName": "Belov Mark", "login": address, "password": PASSWORD},
+    )
+    assert payload(redeemed, "redeemAccessCode")["status"] == "CONFIRMATION_SENT"
+    # Until the link is followed, the school's login stays and the new one does not work.
+    assert (await login(gql, address))["accessToken"] is None
+    async with gql.http() as http:
+        assert (await follow(http, (await mailbox.wait_for(address)).link())).status_code == 200
+    token = (await login(gql, address))["accessToken"]
+    viewer = payload(await gql(q.VIEWER, bearer=token), "viewer")
+    assert viewer == {"login": address, "roles": ["STUDENT"], "children": []}
+    student = await gql("{ viewer { student { id fullName } } }", bearer=token)
+    assert student["data"]["viewer"]["student"] == {
+        "id": town.gid("Student", "belov_mark"),
+        "fullName": "Belov Mark",
+    }
+    assert not await models.User.exists(login="dn.belov_mark")

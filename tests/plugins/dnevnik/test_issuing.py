@@ -4,8 +4,8 @@ printable downloads, and the code format."""
 from __future__ import annotations
 
 import pytest
-from ediary_dnevnik import codes
 
+from ediary_dnevnik import codes
 from tests.conftest import GraphQLClient
 from tests.plugins.dnevnik import queries as q
 from tests.plugins.dnevnik.conftest import Town
