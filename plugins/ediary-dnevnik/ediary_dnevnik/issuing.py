@@ -124,7 +124,12 @@ async def _batches(secret_key: str, found: Iterable[AccessCodeBatch]) -> list[Ba
         "token", "student"
     )
     by_batch: dict[int, list[IssuedCode]] = {b.id: [] for b in batches}
-    for row in sorted(rows, key=lambda r: (r.student.full_name, r.student_id, r.role, r.id)):
+
+    def order(row: AccessCode) -> tuple[str, int, bool, int]:
+        # By student; the student's own code before the parents' codes.
+        return (row.student.full_name, row.student_id, row.role is CodeRole.PARENT, row.id)
+
+    for row in sorted(rows, key=order):
         code = codes.derive(secret_key, row.nonce)
         # After a change of the server secret the derived code no longer matches.
         reproducible = tokens.digest(PURPOSE, code) == row.token.token_hash

@@ -49,11 +49,6 @@ async def request_password_reset(env: Env, login: str) -> None:
     await run("request password reset", env, guards, work)
 
 
-async def check_reset_link(secret: str) -> None:
-    """Raise the token's error if the link cannot be used, so the page can say so at once."""
-    await tokens.check(RESET_PASSWORD, secret)
-
-
 async def reset_password(env: Env, secret: str, new_password: str) -> User:
     """Set a new password through a reset link; every session of the account ends."""
     guards = [Guard("dnevnik.link.client", env.client, limits.LINK_PER_CLIENT)]

@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ediary.adapters.http import app_notifier, app_settings, client_address, request_viewer
+from ediary.domain import tokens
 from ediary.domain.errors import DomainError, NotFound, SessionExpired, Unauthenticated
 from ediary_dnevnik import accounts, issuing, recovery
 from ediary_dnevnik.codes import display
@@ -61,13 +62,18 @@ async def _batch(request: Request) -> issuing.Batch | Response:
         if not viewer.is_authenticated:
             raise Unauthenticated()
         return await issuing.load_batch(
-            viewer, app_settings(request).secret_key, int(request.path_params["batch_id"])
+            viewer, app_settings(request).secret_key, request.path_params["batch_id"]
         )
     except (Unauthenticated, SessionExpired) as error:
         return Response(error.message, status_code=401, media_type="text/plain")
     except DomainError:
         # Forbidden and missing batches look alike, as everywhere in the API.
         return Response(NotFound.default_message, status_code=404, media_type="text/plain")
+
+
+def _cell(value: str) -> str:
+    # A cell starting with = + - @ is a formula to spreadsheet programs: keep it text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 async def batch_csv(request: Request) -> Response:
@@ -80,8 +86,8 @@ async def batch_csv(request: Request) -> Response:
     for code in batch.codes:
         writer.writerow(
             [
-                batch.class_name,
-                code.student_name,
+                _cell(batch.class_name),
+                _cell(code.student_name),
                 ROLE_NAMES[code.role],
                 display(code.code) if code.code else "",
                 code.expires_at.date().isoformat(),
@@ -150,11 +156,18 @@ def _link_route(
     text: str,
     button: str,
     done: str,
+    purpose: str,
     action: Callable[[Env, str], Awaitable[object]],
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         if request.method == "GET":
-            return _confirm_page(title, text, button, request.query_params.get("token", ""))
+            token = request.query_params.get("token", "")
+            try:
+                # Say at once when a link cannot work; only the button spends it.
+                await tokens.check(purpose, token)
+            except DomainError as error:
+                return _error_page(title, error)
+            return _confirm_page(title, text, button, token)
         form = await _form(request)
         try:
             await action(_env(request), form.get("token", ""))
@@ -170,6 +183,7 @@ confirm_account = _link_route(
     "Press the button to confirm your e-mail address and open your school diary account.",
     "Confirm",
     "Your account is confirmed. You can log in now.",
+    accounts.CONFIRM_ACCOUNT,
     accounts.confirm_account,
 )
 
@@ -178,6 +192,7 @@ confirm_email = _link_route(
     "Press the button to use this address for recovering your school diary account.",
     "Confirm",
     "The address is confirmed and will be used for recovery.",
+    accounts.CONFIRM_EMAIL,
     accounts.confirm_security_email,
 )
 
@@ -187,7 +202,7 @@ async def reset_password(request: Request) -> Response:
     if request.method == "GET":
         token = request.query_params.get("token", "")
         try:
-            await recovery.check_reset_link(token)
+            await tokens.check(recovery.RESET_PASSWORD, token)
         except DomainError as error:
             return _error_page(title, error)
         return _page(

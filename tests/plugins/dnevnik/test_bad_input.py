@@ -161,7 +161,10 @@ async def test_tampered_and_replayed_links_are_refused(
     assert error_codes(replayed, "confirmAccount") == ["TOKEN_USED"]
     async with gql.http() as http:
         page = await http.post("/dnevnik/confirm/account", data={"token": tampered})
-    assert page.status_code == 400 and 'data-code="TOKEN_INVALID"' in page.text
+        assert page.status_code == 400 and 'data-code="TOKEN_INVALID"' in page.text
+        # Opening a spent link says so at once, without a button.
+        opened = await http.get(f"/dnevnik/confirm/account?token={token}")
+        assert opened.status_code == 400 and 'data-code="TOKEN_USED"' in opened.text
 
     # A reset token is no confirmation token, and the other way round.
     await gql(q.REQUEST_RESET, {"login": address})

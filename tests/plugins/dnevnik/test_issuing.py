@@ -114,3 +114,16 @@ def test_codes_survive_the_usual_typing_slips() -> None:
     assert codes.normalize(f"  {printed}\t") == code
     for bad in ("", "ABC", printed + "X", "UUUU-UUUU-UUUU", "АБВГ-ДЕЖЗ-ИЙКЛ"):
         assert codes.normalize(bad) is None
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    from ediary_dnevnik.web import _cell
+
+    assert _cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert [_cell(v) for v in ("+1", "-1", "@a", "Orlova Alisa", "")] == [
+        "'+1",
+        "'-1",
+        "'@a",
+        "Orlova Alisa",
+        "",
+    ]
