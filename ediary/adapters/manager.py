@@ -86,6 +86,9 @@ def load_plugins(
         except Exception as error:
             raise PluginError(entry_point.name, error) from error
         versions[entry_point.name] = entry_point.dist.version if entry_point.dist else "unknown"
+    for name in sorted((allowed or frozenset()) - set(versions)):
+        # Allowed but absent: a deployment that expects a region's login would run without it.
+        raise PluginError(name, "not installed (no entry point of that name in the group 'ediary')")
     for index, plugin in enumerate(extra):
         name = getattr(plugin, "__name__", None) or f"extra-{index}"
         try:
