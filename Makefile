@@ -7,10 +7,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck schema clean
 
-$(STAMP): pyproject.toml
+PLUGINS := plugins/ediary-dnevnik
+
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test]' $(addprefix -e ,$(PLUGINS))
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,6 +28,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	EDIARY_TEST_POSTGRES_URL= $(BIN)/pytest -q
+	$(BIN)/pytest -q plugins/ediary-example/tests
 	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ]; then $(BIN)/pytest -q; \
 	else echo "EDIARY_TEST_POSTGRES_URL is not set: skipped the PostgreSQL run."; fi
 

@@ -7,33 +7,110 @@ import asyncio
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ediary.config import Settings
+
+if TYPE_CHECKING:
+    from ediary.adapters.manager import PluginManager
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 
 def schema_text() -> str:
-    from ediary.schema import schema
+    """The core schema: built-in plugins only, whatever else is installed."""
+    from ediary.adapters.manager import load_plugins
+    from ediary.schema import build_schema
 
-    return schema.as_str().rstrip() + "\n"
+    return build_schema(load_plugins(allowed=())).as_str().rstrip() + "\n"
+
+
+def _plugins(settings: Settings) -> PluginManager | None:
+    """The allowed plugins, or None after printing why one of them is broken."""
+    from ediary.adapters.manager import PluginError, load_plugins
+
+    try:
+        return load_plugins(settings.plugins)
+    except PluginError as error:
+        print(f"ediary: {error}", file=sys.stderr)
+        return None
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from ediary.adapters.manager import PluginError, model_apps
     from ediary.db import migrate
 
-    asyncio.run(migrate(settings.database_url))
-    print(f"Database is up to date: {settings.database_url}")
+    plugins = _plugins(settings)
+    if plugins is None:
+        return 2
+    try:
+        apps = model_apps(plugins)
+    except PluginError as error:
+        print(f"ediary: {error}", file=sys.stderr)
+        return 2
+    asyncio.run(migrate(settings.database_url, apps))
+    labels = ", ".join(["diary", *apps])
+    print(f"Database is up to date ({labels}): {settings.database_url}")
     return 0
 
 
+def cmd_plugins(settings: Settings, args: argparse.Namespace) -> int:
+    from ediary.adapters.manager import describe
+
+    plugins = _plugins(settings)
+    if plugins is None:
+        return 2
+    for info in describe(plugins):
+        kind = " (built in)" if info.builtin else ""
+        print(f"{info.name} {info.version}{kind}")
+        print(f"    hooks: {', '.join(info.hooks) or '-'}")
+    return 0
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from ediary.adapters.imports import backends_by_name
+    from ediary.adapters.manager import model_apps
+    from ediary.db import close_database, open_database
+
+    plugins = _plugins(settings)
+    if plugins is None:
+        return 2
+    backends = backends_by_name(plugins)
+    backend = backends.get(args.backend)
+    if backend is None:
+        known = ", ".join(sorted(backends)) or "none installed"
+        print(f"ediary: no import backend {args.backend!r} (known: {known})", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        await open_database(settings.database_url, model_apps(plugins))
+        try:
+            report = await backend.run(args.path, args.dry_run)
+        finally:
+            await close_database()
+        verb = "Would import" if report.dry_run else "Imported"
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts.items()))
+        print(f"{verb} with {backend.title}: {counts or 'nothing'}")
+        for problem in report.problems:
+            print(f"  problem: {problem}")
+        return 1 if report.problems else 0
+
+    return asyncio.run(run())
+
+
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from ediary.adapters.manager import model_apps
     from ediary.db import close_database, migrate, open_database
     from ediary.domain.demo import database_is_empty, load_demo
 
+    plugins = _plugins(settings)
+    if plugins is None:
+        return 2
+    apps = model_apps(plugins)
+
     async def run() -> int:
-        await migrate(settings.database_url)
-        await open_database(settings.database_url)
+        await migrate(settings.database_url, apps)
+        await open_database(settings.database_url, apps)
         try:
             if not await database_is_empty():
                 if args.if_empty:
@@ -57,6 +134,17 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from ediary.adapters.manager import PluginError
+    from ediary.app import create_app
+
+    try:
+        # Build the application once here, so a broken plugin stops the start with its
+        # name and error instead of a traceback from every worker.
+        create_app(settings)
+    except PluginError as error:
+        print(f"ediary: {error}", file=sys.stderr)
+        print("ediary: not starting with a plugin missing; fix or disallow it.", file=sys.stderr)
+        return 2
     print(f"GraphiQL: http://{args.host}:{args.port}/graphql", flush=True)
     uvicorn.run(
         "ediary.app:create_app",
@@ -107,7 +195,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=cmd_demo)
 
-    schema = commands.add_parser("schema", help="write schema.graphql from the code")
+    plugins = commands.add_parser("plugins", help="list loaded plugins, versions and hooks")
+    plugins.set_defaults(run=cmd_plugins)
+
+    importer = commands.add_parser("import", help="import school data through a plugin")
+    importer.add_argument("backend", help="name of the import backend")
+    importer.add_argument("path", type=Path, help="file or directory to import")
+    importer.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+    importer.set_defaults(run=cmd_import)
+
+    schema = commands.add_parser("schema", help="write the core schema.graphql from the code")
     schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
     schema.set_defaults(run=cmd_schema)
     return parser

@@ -29,7 +29,18 @@ class Settings:
     plugins: tuple[str, ...] | None = None
     max_page_size: int = 100
     login_failures_before_lock: int = 5
+    login_window: timedelta = timedelta(minutes=15)
     login_lock: timedelta = timedelta(minutes=5)
+    # Where links in e-mails point: the address people open the diary at.
+    public_url: str = "http://127.0.0.1:8000"
+    # Outgoing mail; no host means the e-mail channel is off and messages are dropped.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "ediary@localhost"
+    # Every EDIARY_* variable as given, for plugins to read their own settings from.
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -50,4 +61,12 @@ class Settings:
                 else None
             ),
             max_page_size=int(env.get("EDIARY_MAX_PAGE_SIZE") or 100),
+            public_url=(env.get("EDIARY_PUBLIC_URL") or cls.public_url).rstrip("/"),
+            smtp_host=env.get("EDIARY_SMTP_HOST") or "",
+            smtp_port=int(env.get("EDIARY_SMTP_PORT") or 25),
+            smtp_username=env.get("EDIARY_SMTP_USERNAME") or "",
+            smtp_password=env.get("EDIARY_SMTP_PASSWORD") or "",
+            smtp_starttls=_flag(env.get("EDIARY_SMTP_STARTTLS"), False),
+            mail_from=env.get("EDIARY_MAIL_FROM") or cls.mail_from,
+            extra={k: v for k, v in env.items() if k.startswith("EDIARY_")},
         )

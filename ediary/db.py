@@ -4,32 +4,44 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as run_migrations
 
 from ediary.config import DEFAULT_DATABASE_URL
 
+if TYPE_CHECKING:
+    from ediary.adapters.contrib import ModelsApp
+
+PluginApps = Mapping[str, "ModelsApp"]
+
 APP_LABEL = "diary"
 MODELS_MODULE = "ediary.domain.models"
 MIGRATIONS_MODULE = "ediary.domain.migrations"
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
-    """The Tortoise configuration for one database URL."""
+def tortoise_config(database_url: str, plugin_apps: PluginApps | None = None) -> dict[str, Any]:
+    """The Tortoise configuration for one database URL: the diary app and plugins' apps."""
+    apps: dict[str, Any] = {
+        APP_LABEL: {
+            "models": [MODELS_MODULE],
+            "migrations": MIGRATIONS_MODULE,
+            "default_connection": "default",
+        }
+    }
+    for label, app in (plugin_apps or {}).items():
+        apps[label] = {
+            "models": list(app["models"]),
+            "migrations": app["migrations"],
+            "default_connection": "default",
+        }
     return {
         "connections": {"default": _with_sqlite_pragmas(database_url)},
-        "apps": {
-            APP_LABEL: {
-                "models": [MODELS_MODULE],
-                "migrations": MIGRATIONS_MODULE,
-                "default_connection": "default",
-            }
-        },
+        "apps": apps,
         "use_tz": True,
         "timezone": "UTC",
     }
@@ -43,22 +55,37 @@ def _with_sqlite_pragmas(url: str) -> str:
     return url
 
 
-# Read by the `tortoise` command (pyproject's [tool.tortoise]) for makemigrations.
-TORTOISE_ORM = tortoise_config(os.environ.get("EDIARY_DATABASE_URL") or DEFAULT_DATABASE_URL)
+def installed_plugin_apps() -> dict[str, ModelsApp]:
+    """The apps of the plugins EDIARY_PLUGINS allows (all installed ones by default)."""
+    from ediary.adapters.manager import load_plugins, model_apps
+    from ediary.config import Settings
+
+    return model_apps(load_plugins(Settings.from_env().plugins))
 
 
-async def open_database(database_url: str) -> None:
+def __getattr__(name: str) -> Any:
+    # TORTOISE_ORM is read by the `tortoise` command (pyproject's [tool.tortoise]) for
+    # makemigrations; it is computed on demand so importing this module loads no plugins.
+    if name == "TORTOISE_ORM":
+        url = os.environ.get("EDIARY_DATABASE_URL") or DEFAULT_DATABASE_URL
+        return tortoise_config(url, installed_plugin_apps())
+    raise AttributeError(name)
+
+
+async def open_database(database_url: str, plugin_apps: PluginApps | None = None) -> None:
     """Connect Tortoise for this process; every task of the process then uses it."""
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    await Tortoise.init(
+        config=tortoise_config(database_url, plugin_apps), _enable_global_fallback=True
+    )
 
 
 async def close_database() -> None:
     await Tortoise.close_connections()
 
 
-async def migrate(database_url: str) -> None:
-    """Bring the database schema up to the latest committed migration."""
-    await run_migrations(config=tortoise_config(database_url))
+async def migrate(database_url: str, plugin_apps: PluginApps | None = None) -> None:
+    """Bring the database schema, plugins' tables included, up to the latest migrations."""
+    await run_migrations(config=tortoise_config(database_url, plugin_apps))
     await Tortoise.close_connections()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from ediary.adapters.manager import load_plugins, model_apps
 from ediary.app import create_app
 from ediary.config import Settings
-from ediary.db import close_database, migrate, open_database
+from ediary.db import PluginApps, close_database, migrate, open_database
+from tests.mail import Mailbox, SmtpServer
 from tests.world import World, build_world
 
 POSTGRES_URL = os.environ.get("EDIARY_TEST_POSTGRES_URL", "")
@@ -57,11 +59,19 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture(scope="session")
-async def database(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+def plugin_apps() -> PluginApps:
+    """The database apps of every installed plugin: the tests run with all of them."""
+    return model_apps(load_plugins())
+
+
+@pytest.fixture(scope="session")
+async def database(
+    tmp_path_factory: pytest.TempPathFactory, plugin_apps: PluginApps
+) -> AsyncIterator[str]:
     """A freshly migrated scratch database, shared by the session's tests."""
     url, drop = await _fresh_database_url(BACKEND, tmp_path_factory.mktemp("db"))
-    await migrate(url)
-    await open_database(url)
+    await migrate(url, plugin_apps)
+    await open_database(url, plugin_apps)
     try:
         yield url
     finally:
@@ -75,8 +85,26 @@ async def world(database: str) -> World:
 
 
 @pytest.fixture(scope="session")
-def settings(database: str) -> Settings:
-    return Settings(database_url=database)
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on a free loopback port; the e-mail channel delivers to it."""
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mailbox(smtp: SmtpServer) -> Mailbox:
+    return smtp.mailbox
+
+
+@pytest.fixture(scope="session")
+def settings(database: str, smtp: SmtpServer) -> Settings:
+    return Settings(
+        database_url=database,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        mail_from="diary@school.example",
+        public_url="http://testserver",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -87,13 +115,20 @@ def app(settings: Settings) -> Starlette:
 class GraphQLClient:
     """Posts GraphQL documents to the app over ASGI, as a given user or anonymously."""
 
-    def __init__(self, app: Starlette, world: World) -> None:
+    def __init__(self, app: Starlette, world: World, client: str = "127.0.0.1") -> None:
         self.app = app
         self.world = world
+        # The client address the app sees; limits per client key on it.
+        self.client = client
+
+    def from_address(self, client: str) -> GraphQLClient:
+        """The same client, seen by the app as coming from another address."""
+        return GraphQLClient(self.app, self.world, client)
 
     def http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"
+            transport=httpx.ASGITransport(app=self.app, client=(self.client, 50000)),
+            base_url="http://testserver",
         )
 
     async def __call__(
@@ -102,11 +137,14 @@ class GraphQLClient:
         variables: dict[str, Any] | None = None,
         *,
         as_user: str | None = None,
+        bearer: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         sent = dict(headers or {})
         if as_user is not None:
-            sent["Authorization"] = f"Bearer {self.world.tokens[as_user]}"
+            bearer = self.world.tokens[as_user]
+        if bearer is not None:
+            sent["Authorization"] = f"Bearer {bearer}"
         async with self.http() as client:
             response = await client.post(
                 "/graphql", json={"query": query, "variables": variables or {}}, headers=sent

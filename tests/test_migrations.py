@@ -5,12 +5,14 @@ from __future__ import annotations
 from tortoise import Tortoise
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-from ediary.db import APP_LABEL, tortoise_config
+from ediary.db import PluginApps, tortoise_config
 
 
-async def test_models_need_no_new_migration(database: str) -> None:
+async def test_models_need_no_new_migration(database: str, plugin_apps: PluginApps) -> None:
     # The session's database was built by running the migrations; now compare code to them.
-    config = tortoise_config(database)
+    # Installed plugins' apps are checked too.
+    config = tortoise_config(database, plugin_apps)
     detector = MigrationAutodetector(Tortoise.apps, config["apps"])
     changes = await detector.changes()
-    assert changes == [], f"run `tortoise makemigrations` ({APP_LABEL}): models changed"
+    labels = sorted({change.app_label for change in changes})
+    assert changes == [], f"run `tortoise makemigrations` for {labels}: models changed"

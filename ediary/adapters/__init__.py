@@ -1,6 +1,34 @@
 """The plugin contract regional adapters implement (pluggy, entry-point group "ediary")."""
 
+from ediary.adapters.contrib import GraphQLContribution, ModelsApp
+from ediary.adapters.flows import FlowField, LoginFlow
 from ediary.adapters.hookspecs import hookimpl
-from ediary.adapters.manager import PluginError, load_plugins
+from ediary.adapters.imports import ImportBackend, ImportReport
+from ediary.adapters.manager import (
+    PluginError,
+    PluginManager,
+    collect,
+    describe,
+    load_plugins,
+    model_apps,
+)
+from ediary.adapters.notify import Message, NotificationChannel, Notifier
 
-__all__ = ["PluginError", "hookimpl", "load_plugins"]
+__all__ = [
+    "FlowField",
+    "GraphQLContribution",
+    "ImportBackend",
+    "ImportReport",
+    "LoginFlow",
+    "Message",
+    "ModelsApp",
+    "NotificationChannel",
+    "Notifier",
+    "PluginError",
+    "PluginManager",
+    "collect",
+    "describe",
+    "hookimpl",
+    "load_plugins",
+    "model_apps",
+]

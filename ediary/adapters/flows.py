@@ -15,7 +15,7 @@ class FlowField:
 
 @dataclass(frozen=True)
 class LoginFlow:
-    """One way to log in, such as a password or a regional identity provider."""
+    """One way in, such as a password, a regional identity provider or an access code."""
 
     id: str
     title: str
@@ -23,6 +23,9 @@ class LoginFlow:
     regions: tuple[str, ...] = ()
     fields: tuple[FlowField, ...] = ()
     steps: tuple[str, ...] = field(default=())
+    # The GraphQL mutation that takes the fields, or a URL to send the browser to.
+    mutation: str | None = None
+    url: str | None = None
 
     def serves(self, region_code: str | None) -> bool:
         return not self.regions or region_code is None or region_code in self.regions

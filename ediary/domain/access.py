@@ -205,3 +205,11 @@ def may_see_teacher_timetable(viewer: Viewer, teacher_id: int, school_ids: Itera
     if not viewer.is_authenticated:
         return False
     return teacher_id == viewer.user_id or bool(set(school_ids) & viewer.admin_schools)
+
+
+def may_issue_access_codes(viewer: Viewer, class_id: int, school_id: int) -> bool:
+    """Access codes that let families of a class in: its class teacher and the school's
+    administration issue them, print them and see whether they were used."""
+    return viewer.is_authenticated and (
+        class_id in viewer.homerooms or school_id in viewer.admin_schools
+    )

@@ -1,21 +1,21 @@
-"""Password login, sessions and the throttle on failed attempts."""
+"""Password login and sessions; failed logins are limited through the core rate limiter."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
-from ediary.domain.errors import InvalidCredentials, SessionExpired, TooManyAttempts
-from ediary.domain.models import LoginThrottle, Session, User
+from ediary.domain import ratelimit
+from ediary.domain.errors import InvalidCredentials, SessionExpired
+from ediary.domain.models import Session, User
 
 # argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
 _hasher = PasswordHasher()
@@ -26,10 +26,9 @@ class SessionKind:
     BEARER = "bearer"
 
 
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    failures_before_lock: int = 5
-    lock: timedelta = timedelta(minutes=5)
+LOGIN_SCOPE = "login"
+# Five wrong passwords for a login within a quarter of an hour lock it for five minutes.
+LOGIN_LIMIT = ratelimit.Limit(attempts=5, window=timedelta(minutes=15), lock=timedelta(minutes=5))
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,13 @@ class OpenedSession:
     expires_at: datetime
 
 
+def _nfkc(password: str) -> str:
+    # The same password typed on two devices may differ in Unicode form (NIST 800-63B).
+    return unicodedata.normalize("NFKC", password)
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(_nfkc(password))
 
 
 @cache
@@ -52,7 +56,7 @@ def _unknown_user_hash() -> str:
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _unknown_user_hash(), password)
+        return _hasher.verify(password_hash or _unknown_user_hash(), _nfkc(password))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -65,40 +69,26 @@ def normalize_login(login: str) -> str:
     return login.strip().lower()
 
 
-async def authenticate(
-    login: str, password: str, throttle: ThrottlePolicy = ThrottlePolicy()
-) -> User:
+async def authenticate(login: str, password: str, limit: ratelimit.Limit = LOGIN_LIMIT) -> User:
     """The active user with this login and password; one generic error for every mismatch."""
     key = normalize_login(login)
-    state = await LoginThrottle.get_or_none(login=key)
-    if state and state.locked_until and state.locked_until > _now():
-        raise TooManyAttempts()
+    await ratelimit.ensure_allowed(LOGIN_SCOPE, key)
     user = await User.get_or_none(login=key, is_active=True)
     ok = await asyncio.to_thread(_verify, user.password_hash if user else "", password)
     if user is None or not ok:
-        await _record_failure(key, throttle)
+        # Counted for unknown logins too, so the lock does not tell which logins exist.
+        await ratelimit.record(LOGIN_SCOPE, key, limit)
         raise InvalidCredentials()
-    if state:
-        await LoginThrottle.filter(login=key).delete()
+    await ratelimit.reset(LOGIN_SCOPE, key)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = await asyncio.to_thread(hash_password, password)
         await user.save(update_fields=["password_hash"])
     return user
 
 
-async def _record_failure(key: str, throttle: ThrottlePolicy) -> None:
-    async with in_transaction():
-        state, created = await LoginThrottle.get_or_create(login=key)
-        if not created:
-            await LoginThrottle.filter(id=state.id).update(failures=F("failures") + 1)
-            await state.refresh_from_db(fields=["failures"])
-        else:
-            state.failures = 1
-            await state.save(update_fields=["failures"])
-        if state.failures >= throttle.failures_before_lock:
-            state.failures = 0
-            state.locked_until = _now() + throttle.lock
-            await state.save(update_fields=["failures", "locked_until"])
+async def verify_password(user: User, password: str) -> bool:
+    """Whether `password` is the user's current one (for changes that re-ask for it)."""
+    return await asyncio.to_thread(_verify, user.password_hash, password)
 
 
 def _digest(token: str) -> str:
@@ -132,5 +122,9 @@ async def close_session(token: str) -> None:
     await Session.filter(token_hash=_digest(token), revoked_at=None).update(revoked_at=_now())
 
 
-async def close_all_sessions(user_id: int) -> None:
-    await Session.filter(user_id=user_id, revoked_at=None).update(revoked_at=_now())
+async def close_all_sessions(user_id: int, *, keep_token: str | None = None) -> int:
+    """End every live session of a user, except the one of `keep_token` if given."""
+    live = Session.filter(user_id=user_id, revoked_at=None)
+    if keep_token is not None:
+        live = live.exclude(token_hash=_digest(keep_token))
+    return await live.update(revoked_at=_now())

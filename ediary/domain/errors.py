@@ -52,3 +52,35 @@ class InvalidCredentials(DomainError):
 class TooManyAttempts(DomainError):
     code = "TOO_MANY_ATTEMPTS"
     default_message = "Too many failed attempts. Wait a few minutes and try again."
+
+
+class TokenInvalid(DomainError):
+    """Unknown, tampered with, or meant for something else: all look alike."""
+
+    code = "TOKEN_INVALID"
+    default_message = "This link or code is not valid."
+
+
+class TokenExpired(DomainError):
+    code = "TOKEN_EXPIRED"
+    default_message = "This link or code has expired. Ask for a new one."
+
+
+class TokenUsed(DomainError):
+    code = "TOKEN_USED"
+    default_message = "This link or code has already been used."
+
+
+class PasswordTooShort(DomainError):
+    code = "PASSWORD_TOO_SHORT"
+    default_message = "The password is too short."
+
+
+class PasswordTooLong(DomainError):
+    code = "PASSWORD_TOO_LONG"
+    default_message = "The password is too long."
+
+
+class PasswordTooCommon(DomainError):
+    code = "PASSWORD_TOO_COMMON"
+    default_message = "This password is too easy to guess. Choose another one."

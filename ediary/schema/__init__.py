@@ -1,14 +1,21 @@
-"""The GraphQL schema: a thin layer over the domain."""
+"""The GraphQL schema: a thin layer over the domain, extended by plugins per application."""
 
 from __future__ import annotations
 
+from collections import Counter
+
+import pluggy
 import strawberry
 from strawberry.relay import Node
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types.base import get_object_definition
 
+from ediary.adapters.contrib import GraphQLContribution
+from ediary.adapters.manager import PluginError, collect
 from ediary.schema.errors import ErrorCodes
 from ediary.schema.mutations import Mutation
-from ediary.schema.queries import Query
+from ediary.schema.queries import Query, node_query
 from ediary.schema.scalars import SCALAR_MAP
 from ediary.schema.types.journal import Homework, Lesson, Mark
 from ediary.schema.types.people import Student, Teacher
@@ -28,14 +35,50 @@ NODE_TYPES: list[type[Node]] = [
 ]
 
 
-def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
-        query=Query,
-        mutation=Mutation,
-        types=NODE_TYPES,
-        extensions=[ErrorCodes],
-        config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    )
+def _field_names(kind: type) -> list[str]:
+    definition = get_object_definition(kind, strict=True)
+    return [field.name for field in definition.fields]
 
 
-schema = build_schema()
+def _root(name: str, core: tuple[type, ...], added: list[tuple[str, type]]) -> type:
+    """Merge plugins' root fields into the core root types; a clash names the plugin."""
+    if len(core) == 1 and not added:
+        return core[0]
+    seen = Counter(field for kind in core for field in _field_names(kind))
+    for plugin, kind in added:
+        for field in _field_names(kind):
+            if seen[field]:
+                raise PluginError(plugin, f"{name}.{field} is already defined")
+            seen[field] += 1
+    return merge_types(name, (*core, *(kind for _, kind in added)))
+
+
+def build_schema(plugins: pluggy.PluginManager | None = None) -> strawberry.Schema:
+    """The schema of one application: the core, plus what its plugins contribute."""
+    queries: list[tuple[str, type]] = []
+    mutations: list[tuple[str, type]] = []
+    types: list[type] = list(NODE_TYPES)
+    contributors: list[str] = []
+    for plugin, found in collect(plugins, "graphql_schema") if plugins else []:
+        contributors.append(plugin)
+        if not isinstance(found, GraphQLContribution):
+            raise PluginError(plugin, "graphql_schema must return a GraphQLContribution")
+        if found.query is not None:
+            queries.append((plugin, found.query))
+        if found.mutation is not None:
+            mutations.append((plugin, found.mutation))
+        types.extend(found.types)
+    try:
+        return strawberry.Schema(
+            query=_root("Query", (node_query(), Query), queries),
+            mutation=_root("Mutation", (Mutation,), mutations),
+            types=types,
+            extensions=[ErrorCodes],
+            config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        )
+    except Exception as error:
+        if not contributors:
+            raise
+        # Strawberry refuses clashing type names and broken annotations only here, when the
+        # whole schema is put together: name every plugin that took part.
+        raise PluginError(", ".join(contributors), error) from error

@@ -10,6 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from ediary.adapters import http
+from ediary.adapters.http import SESSION_COOKIE
+from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain import auth
 from ediary.domain.access import ANONYMOUS, Viewer, load_viewer
@@ -18,7 +21,8 @@ from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import Session
 from ediary.schema.loaders import Loaders
 
-SESSION_COOKIE = "ediary_session"
+__all__ = ["CSRF_HEADER", "SESSION_COOKIE", "Context"]
+
 CSRF_HEADER = "x-csrf-token"
 
 
@@ -28,19 +32,19 @@ class Context:
     response: Response | WebSocket
     settings: Settings
     plugins: pluggy.PluginManager
+    notifier: Notifier
     loaders: Loaders = field(default_factory=Loaders)
     _viewer: Viewer | None = None
     _session: Session | None = None
 
     def credentials(self) -> tuple[str, str] | None:
         """The session token and how it came (cookie or bearer), if the request has one."""
-        header = self.request.headers.get("authorization", "")
-        if header.lower().startswith("bearer "):
-            return header[7:].strip(), auth.SessionKind.BEARER
-        cookie = self.request.cookies.get(SESSION_COOKIE)
-        if cookie:
-            return cookie, auth.SessionKind.COOKIE
-        return None
+        return http.credentials(self.request)
+
+    @property
+    def client_address(self) -> str:
+        """The client's IP address, for limits per client."""
+        return http.client_address(self.request)
 
     async def viewer(self) -> Viewer:
         """The viewer, anonymous without credentials; SessionExpired for bad credentials."""

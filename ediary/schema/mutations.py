@@ -8,7 +8,7 @@ from enum import Enum
 import strawberry
 from starlette.responses import Response
 
-from ediary.domain import auth
+from ediary.domain import auth, ratelimit
 from ediary.domain.access import load_viewer
 from ediary.domain.errors import DomainError
 from ediary.schema.context import SESSION_COOKIE
@@ -60,9 +60,11 @@ class Mutation:
     @strawberry.mutation(description="Log in with a login and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         settings = info.context.settings
-        throttle = auth.ThrottlePolicy(settings.login_failures_before_lock, settings.login_lock)
+        limit = ratelimit.Limit(
+            settings.login_failures_before_lock, settings.login_window, settings.login_lock
+        )
         try:
-            user = await auth.authenticate(input.login, input.password, throttle)
+            user = await auth.authenticate(input.login, input.password, limit)
         except DomainError as error:
             return LoginPayload(
                 viewer=None,

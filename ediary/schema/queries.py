@@ -43,12 +43,20 @@ class LoginFlowField:
     required: bool = strawberry.field(description="Whether it must be filled.")
 
 
-@strawberry.type(description="A way to log in that a region offers.")
+@strawberry.type(
+    description="A way to log in, or to get an account, that a region offers: what to ask for."
+)
 class LoginFlow:
     id: str = strawberry.field(description="Stable identifier of the flow.")
     title: str = strawberry.field(description="Title to show on the login screen.")
     fields: list[LoginFlowField] = strawberry.field(description="What to ask for, in order.")
     steps: list[str] = strawberry.field(description="Instructions, one step per item.")
+    mutation: str | None = strawberry.field(
+        description="The mutation to send the fields to, when the flow is a form."
+    )
+    url: str | None = strawberry.field(
+        description="Where to send the browser, when the flow starts elsewhere (a portal)."
+    )
 
     @classmethod
     def from_domain(cls, flow: DomainLoginFlow) -> LoginFlow:
@@ -60,6 +68,8 @@ class LoginFlow:
                 for f in flow.fields
             ],
             steps=list(flow.steps),
+            mutation=flow.mutation,
+            url=flow.url,
         )
 
 
@@ -76,10 +86,19 @@ async def _term(info: Info, student: int, term_id: relay.GlobalID | None) -> mod
     return await terms.current_term({p.academic_year_id for p in found}, date.today())
 
 
+def node_query() -> type:
+    """A root type with just `node(id:)`, made anew for each schema: strawberry's relay
+    extension binds the field to the first schema it is built into."""
+
+    @strawberry.type
+    class NodeQuery:
+        node: relay.Node = relay.node(description="Fetch any object by its global ID.")
+
+    return NodeQuery
+
+
 @strawberry.type
 class Query:
-    node: relay.Node = relay.node(description="Fetch any object by its global ID.")
-
     @strawberry.field(description="The person who is logged in; null when nobody is.")
     async def viewer(self, info: Info) -> Viewer | None:
         viewer = await info.context.viewer()
@@ -187,5 +206,18 @@ class Query:
 
     @strawberry.field(description="The ways to log in that a region offers.")
     def login_flows(self, info: Info, region: str | None = None) -> list[LoginFlow]:
-        flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.login_flows()
+        settings = info.context.settings
+        flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.login_flows(
+            settings=settings
+        )
+        return [LoginFlow.from_domain(f) for group in flows for f in group if f.serves(region)]
+
+    @strawberry.field(
+        description="The ways to get an account that a region offers, such as an access code."
+    )
+    def registration_flows(self, info: Info, region: str | None = None) -> list[LoginFlow]:
+        settings = info.context.settings
+        flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.registration_flows(
+            settings=settings
+        )
         return [LoginFlow.from_domain(f) for group in flows for f in group if f.serves(region)]

@@ -13,6 +13,7 @@ PASSWORD_FLOW = LoginFlow(
         FlowField("password", "Password", kind="password"),
     ),
     steps=("Enter the login and password the school gave you.",),
+    mutation="login",
 )
 
 

@@ -14,7 +14,6 @@ from ediary.domain.models.journal import (
 from ediary.domain.models.people import (
     Enrollment,
     Guardianship,
-    LoginThrottle,
     RoleGrant,
     Session,
     User,
@@ -29,6 +28,7 @@ from ediary.domain.models.school import (
     TeachingAssignment,
     Term,
 )
+from ediary.domain.models.security import OneTimeToken, RateLimit
 
 __all__ = [
     "AcademicYear",
@@ -40,8 +40,9 @@ __all__ = [
     "Homework",
     "HomeworkAttachment",
     "Lesson",
-    "LoginThrottle",
     "Mark",
+    "OneTimeToken",
+    "RateLimit",
     "Region",
     "Remark",
     "RoleGrant",

@@ -1,4 +1,4 @@
-"""Accounts, their roles, families and class membership, and login state."""
+"""Accounts, their roles, families and class membership, and login sessions."""
 
 from __future__ import annotations
 
@@ -122,16 +122,3 @@ class Session(Model):
 
     class Meta:
         table = "login_session"
-
-
-class LoginThrottle(Model):
-    """Failed password attempts for one login, to slow down guessing."""
-
-    id = fields.IntField(primary_key=True)
-    login = fields.CharField(max_length=254, unique=True)
-    failures = fields.IntField(default=0)
-    locked_until = fields.DatetimeField(null=True)
-    updated_at = fields.DatetimeField(auto_now=True)
-
-    class Meta:
-        table = "login_throttle"

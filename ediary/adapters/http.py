@@ -1,0 +1,52 @@
+"""Helpers for plugins' HTTP routes: who is asking, from where, and the app's services."""
+
+from __future__ import annotations
+
+from starlette.requests import HTTPConnection
+
+from ediary.adapters.notify import Notifier
+from ediary.config import Settings
+from ediary.domain import auth
+from ediary.domain.access import ANONYMOUS, Viewer, load_viewer
+from ediary.domain.errors import SessionExpired
+
+SESSION_COOKIE = "ediary_session"
+
+
+def credentials(request: HTTPConnection) -> tuple[str, str] | None:
+    """The session token and how it came (cookie or bearer), if the request has one."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip(), auth.SessionKind.BEARER
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return cookie, auth.SessionKind.COOKIE
+    return None
+
+
+async def request_viewer(request: HTTPConnection) -> Viewer:
+    """The viewer of a request, anonymous without credentials; SessionExpired for bad ones."""
+    found = credentials(request)
+    if found is None:
+        return ANONYMOUS
+    token, kind = found
+    session, user = await auth.resolve_session(token)
+    if session.kind != kind:
+        raise SessionExpired()
+    return await load_viewer(user)
+
+
+def client_address(request: HTTPConnection) -> str:
+    """The client's IP address. Behind a proxy, run uvicorn with --proxy-headers and
+    --forwarded-allow-ips so this is the client's and not the proxy's."""
+    return request.client.host if request.client else "unknown"
+
+
+def app_settings(request: HTTPConnection) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def app_notifier(request: HTTPConnection) -> Notifier:
+    notifier: Notifier = request.app.state.notifier
+    return notifier

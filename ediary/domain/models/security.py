@@ -1,0 +1,50 @@
+"""Counters against guessing and floods, and single-use secrets sent to people."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from ediary.domain.models.people import User
+
+
+class RateLimit(Model):
+    """Attempts counted per scope and key, to slow down guessing and floods."""
+
+    id = fields.IntField(primary_key=True)
+    # What is limited, such as "login" or "dnevnik.redeem.ip".
+    scope = fields.CharField(max_length=64)
+    # A digest, not the key: keys are logins, client addresses and even access codes.
+    key_hash = fields.CharField(max_length=64)
+    attempts = fields.IntField(default=0)
+    window_ends_at = fields.DatetimeField()
+    locked_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "rate_limit"
+        unique_together = (("scope", "key_hash"),)
+
+
+class OneTimeToken(Model):
+    """A single-use secret given to a person, such as a confirmation or reset link."""
+
+    id = fields.IntField(primary_key=True)
+    purpose = fields.CharField(max_length=64)
+    # Only a digest of purpose and secret is kept, so the table alone opens nothing.
+    token_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    payload: Any = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    user_id: int | None
+
+    class Meta:
+        table = "one_time_token"
+        indexes = (("user_id", "purpose"),)

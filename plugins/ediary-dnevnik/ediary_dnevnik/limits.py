@@ -1,0 +1,31 @@
+"""How many attempts each flow allows, per client address, per code and per account.
+
+Failures are what guessing produces, so they are counted per client; every attempt counts
+per code and per account, which also bounds how many e-mails one address can be sent.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ediary.domain.ratelimit import Limit
+
+MINUTE = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
+
+# Redeeming: a family types one code, maybe twice; a script tries thousands.
+REDEEM_PER_CLIENT = Limit(attempts=10, window=15 * MINUTE, lock=30 * MINUTE)
+REDEEM_PER_CODE = Limit(attempts=5, window=HOUR, lock=HOUR)
+REDEEM_PER_ACCOUNT = Limit(attempts=5, window=HOUR, lock=HOUR)
+
+# Confirmation and reset links: a link is clicked once or twice.
+LINK_PER_CLIENT = Limit(attempts=10, window=15 * MINUTE, lock=30 * MINUTE)
+
+# Recovery requests: each sends a message, so they are rarer still.
+RECOVERY_PER_CLIENT = Limit(attempts=10, window=HOUR, lock=HOUR)
+RECOVERY_PER_ACCOUNT = Limit(attempts=3, window=HOUR, lock=HOUR)
+
+# Changing a password or a security parameter asks for the current password.
+PASSWORD_PER_ACCOUNT = Limit(attempts=5, window=15 * MINUTE, lock=15 * MINUTE)
+# A six-digit phone code allows five tries, then a new code must be asked for.
+PHONE_CODE_PER_ACCOUNT = Limit(attempts=5, window=15 * MINUTE, lock=15 * MINUTE)

@@ -1,0 +1,1 @@
+"""A minimal ediary plugin: one implementation of every hook, for the region "example"."""

@@ -1,0 +1,164 @@
+"""The hooks of the example plugin; the entry point `example` names this module."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import strawberry
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from ediary.adapters import (
+    GraphQLContribution,
+    ImportBackend,
+    ImportReport,
+    LoginFlow,
+    ModelsApp,
+    NotificationChannel,
+    hookimpl,
+)
+from ediary.config import Settings
+from ediary.domain.errors import DomainError, InvalidInput
+from ediary.domain.grading import MarkScale, RegionPolicy
+from ediary.schema.errors import UserError
+from ediary.schema.info import Info
+from ediary_example.models import Greeting
+
+log = logging.getLogger("ediary.example")
+
+REGION = "example"
+
+
+@hookimpl
+def login_flows(settings: Settings) -> list[LoginFlow]:
+    """A login through the region's portal: the frontend sends the browser to `url`."""
+    return [
+        LoginFlow(
+            id="example-portal",
+            title="Log in through the Example portal",
+            regions=(REGION,),
+            steps=("You will be sent to the regional portal and back.",),
+            url=f"{settings.public_url}/example/portal",
+        )
+    ]
+
+
+@hookimpl
+def registration_flows(settings: Settings) -> list[LoginFlow]:
+    """Accounts in this region come from the portal: no separate sign-up."""
+    return []
+
+
+async def import_greetings(path: Path, dry_run: bool) -> ImportReport:
+    """One greeting per line; blank lines and known greetings are skipped, long ones reported."""
+    content = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    report = ImportReport(dry_run=dry_run)
+    new: list[str] = []
+    for number, line in enumerate(content.splitlines(), start=1):
+        text = line.strip()
+        if len(text) > 200:
+            report.problems.append(f"line {number}: longer than 200 characters")
+        elif text and text not in new and not await Greeting.exists(text=text):
+            new.append(text)
+    if not dry_run:
+        await Greeting.bulk_create([Greeting(text=text) for text in new])
+    report.counts["greetings"] = len(new)
+    return report
+
+
+@hookimpl
+def import_backends() -> list[ImportBackend]:
+    """`ediary import greetings FILE [--dry-run]`."""
+    return [ImportBackend(name="greetings", title="Example greetings", run=import_greetings)]
+
+
+@hookimpl
+def notification_channels(settings: Settings) -> list[NotificationChannel]:
+    """Nothing to add: messages go through the built-in e-mail channel."""
+    return []
+
+
+@hookimpl
+def region_policy(region_code: str) -> RegionPolicy | None:
+    """Marks 1 to 10 in the region "example"; other regions are left to other plugins."""
+    if region_code != REGION:
+        return None
+    return RegionPolicy(code=REGION, scale=MarkScale(minimum=1, maximum=10, passing=4, good=7))
+
+
+@strawberry.type(description="A greeting of the example plugin.")
+class ExampleGreeting:
+    text: str = strawberry.field(description="The greeting.")
+
+
+@strawberry.type
+class ExampleQuery:
+    @strawberry.field(description="Greetings stored by the example plugin, oldest first.")
+    async def example_greetings(self, info: Info) -> list[ExampleGreeting]:
+        found = await Greeting.all().order_by("id")
+        return [ExampleGreeting(text=g.text) for g in found]
+
+
+@strawberry.input(description="A greeting to store.")
+class AddExampleGreetingInput:
+    text: str = strawberry.field(description="1 to 200 characters.")
+
+
+@strawberry.type(description="The result of adding a greeting.")
+class AddExampleGreetingPayload:
+    greeting: ExampleGreeting | None = strawberry.field(description="The greeting stored.")
+    user_errors: list[UserError] = strawberry.field(description="Why it was not stored.")
+
+
+@strawberry.type
+class ExampleMutation:
+    @strawberry.mutation(description="Store a greeting (any logged-in user).")
+    async def add_example_greeting(
+        self, info: Info, input: AddExampleGreetingInput
+    ) -> AddExampleGreetingPayload:
+        try:
+            await info.context.require_writer()
+            text = input.text.strip()
+            if not 1 <= len(text) <= 200:
+                raise InvalidInput("A greeting has 1 to 200 characters.", field="text")
+            stored, _ = await Greeting.get_or_create(text=text)
+        except DomainError as error:
+            return AddExampleGreetingPayload(
+                greeting=None, user_errors=[UserError.from_domain(error)]
+            )
+        return AddExampleGreetingPayload(greeting=ExampleGreeting(text=stored.text), user_errors=[])
+
+
+@hookimpl
+def graphql_schema() -> GraphQLContribution:
+    """`exampleGreetings` and `addExampleGreeting`."""
+    return GraphQLContribution(query=ExampleQuery, mutation=ExampleMutation)
+
+
+async def portal(request: Request) -> Response:
+    # A real adapter redirects to the identity provider here and handles its callback.
+    return HTMLResponse("<p>The Example portal would ask who you are here.</p>")
+
+
+@hookimpl
+def http_routes(settings: Settings) -> list[BaseRoute]:
+    """`GET /example/portal`."""
+    return [Route("/example/portal", portal)]
+
+
+@hookimpl
+def database_models() -> dict[str, ModelsApp]:
+    """The app "example": the `Greeting` model and its migrations."""
+    return {
+        "example": {"models": ["ediary_example.models"], "migrations": "ediary_example.migrations"}
+    }
+
+
+@hookimpl
+def startup(app: Starlette, settings: Settings) -> None:
+    """Runs once the database is open; return a coroutine to do async work."""
+    log.info("example plugin started for %s", settings.public_url)

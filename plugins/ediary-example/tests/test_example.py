@@ -1,0 +1,68 @@
+"""Tests of the example plugin, one per thing it adds. Copy them along with the plugin."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from ediary.adapters import PluginManager, collect
+from ediary.domain.grading import DEFAULT_POLICY
+from ediary_example.models import Greeting
+
+GraphQL = Callable[..., Awaitable[dict[str, Any]]]
+
+
+async def test_the_portal_flow_is_offered_in_its_region_only(graphql: GraphQL) -> None:
+    query = "query($r: String) { loginFlows(region: $r) { id url } }"
+    here = await graphql(query, {"r": "example"})
+    assert {"id": "example-portal", "url": "http://testserver/example/portal"} in (
+        here["data"]["loginFlows"]
+    )
+    elsewhere = await graphql(query, {"r": "r1"})
+    assert "example-portal" not in [f["id"] for f in elsewhere["data"]["loginFlows"]]
+
+
+async def test_the_portal_route_answers(client: httpx.AsyncClient) -> None:
+    response = await client.get("/example/portal")
+    assert response.status_code == 200 and "portal" in response.text
+
+
+def test_the_region_policy_applies_to_its_region_only(manager: PluginManager) -> None:
+    assert manager.hook.region_policy(region_code="example").scale.maximum == 10
+    assert manager.hook.region_policy(region_code="r1") == DEFAULT_POLICY
+
+
+async def test_greetings_are_imported_and_served(
+    graphql: GraphQL, manager: PluginManager, greetings_file: Path
+) -> None:
+    backends = {
+        backend.name: backend
+        for _, found in collect(manager, "import_backends")
+        for backend in found
+    }
+    dry = await backends["greetings"].run(greetings_file, True)
+    assert dry.counts == {"greetings": 2} and len(dry.problems) == 1
+    assert await Greeting.all().count() == 0
+    done = await backends["greetings"].run(greetings_file, False)
+    assert done.counts == {"greetings": 2}
+    result = await graphql("{ exampleGreetings { text } }")
+    assert result["data"]["exampleGreetings"] == [{"text": "Hello"}, {"text": "Privet"}]
+
+
+async def test_adding_a_greeting_needs_a_login(graphql: GraphQL) -> None:
+    mutation = """mutation { addExampleGreeting(input: {text: "Hi"}) {
+        greeting { text } userErrors { code } } }"""
+    result = await graphql(mutation)
+    assert result["data"]["addExampleGreeting"]["userErrors"] == [{"code": "UNAUTHENTICATED"}]
+
+
+async def test_startup_runs_with_the_app(app: Starlette, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="ediary.example")
+    async with app.router.lifespan_context(app):
+        assert "example plugin started for http://testserver" in caplog.text
