@@ -18,6 +18,7 @@ from ediary.config import Settings
 from ediary.db import close_database, open_database
 from ediary.schema import schema
 from ediary.schema.context import Context
+from ediary.web import routes as file_routes
 
 
 class DiaryGraphQL(GraphQL[Context, None]):
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             Route("/healthz", healthz),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
+            *file_routes(),
         ],
         lifespan=lifespan,
     )

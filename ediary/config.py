@@ -30,6 +30,9 @@ class Settings:
     max_page_size: int = 100
     login_failures_before_lock: int = 5
     login_lock: timedelta = timedelta(minutes=5)
+    # Report groups (a school, a subject of a school) with fewer graded students than this
+    # are suppressed in the regional view, so that no child can be singled out.
+    report_min_group: int = 5
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -50,4 +53,10 @@ class Settings:
                 else None
             ),
             max_page_size=int(env.get("EDIARY_MAX_PAGE_SIZE") or 100),
+            report_min_group=int(env.get("EDIARY_REPORT_MIN_GROUP") or 5),
         )
+
+    def __post_init__(self) -> None:
+        """Refuse settings that would make reports meaningless or leaky."""
+        if self.report_min_group < 1:
+            raise ValueError(f"EDIARY_REPORT_MIN_GROUP must be >= 1, got {self.report_min_group}")

@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
 
@@ -21,6 +22,7 @@ __all__ = [
     "MarkScale",
     "MarksPlan",
     "RegionPolicy",
+    "YearBasis",
     "class_indicators",
     "display_average",
     "marks_needed",
@@ -73,6 +75,15 @@ def _default_weights() -> Mapping[WorkKind, int]:
     return MappingProxyType(dict(DEFAULT_WEIGHTS))
 
 
+class YearBasis(StrEnum):
+    """What the year average of a subject is taken over."""
+
+    # The weighted average of every mark of the year, as if the year were one long term.
+    ALL_MARKS = "all_marks"
+    # The plain mean of the term marks (the given ones, else the forecast from each term).
+    TERM_MARKS = "term_marks"
+
+
 @dataclass(frozen=True)
 class RegionPolicy:
     """Regional grading rules; a region plugin returns one of these."""
@@ -84,6 +95,9 @@ class RegionPolicy:
     max_weight: int = 5
     round_up_from: Fraction = Fraction(1, 2)
     parent_lookback_days: int | None = None
+    # Kinds of work whose marks count towards averages; None counts every kind.
+    counted_kinds: frozenset[WorkKind] | None = None
+    year_basis: YearBasis = YearBasis.ALL_MARKS
 
     def __post_init__(self) -> None:
         """Fill kinds a plugin left out from the defaults, freeze the mapping and validate."""
@@ -99,6 +113,12 @@ class RegionPolicy:
             raise ValueError(f"round_up_from must be in (0, 1], got {self.round_up_from}")
         if self.parent_lookback_days is not None and self.parent_lookback_days < 0:
             raise ValueError("parent_lookback_days must be >= 0 or None")
+        if self.counted_kinds is not None and not self.counted_kinds:
+            raise ValueError("counted_kinds must name at least one kind, or be None for all")
+
+    def counts(self, kind: WorkKind) -> bool:
+        """Whether a mark for this kind of work counts towards averages."""
+        return self.counted_kinds is None or kind in self.counted_kinds
 
     def weight_for(self, kind: WorkKind) -> int:
         """The default weight of a mark for this kind of work."""

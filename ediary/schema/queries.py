@@ -14,6 +14,7 @@ from ediary.domain.averages import term_averages
 from ediary.domain.errors import InvalidInput
 from ediary.domain.placements import placements
 from ediary.domain.weeks import IsoWeek
+from ediary.schema.analytics import AnalyticsQuery
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.types.diary import DiaryWeek, Timetable
@@ -77,7 +78,7 @@ async def _term(info: Info, student: int, term_id: relay.GlobalID | None) -> mod
 
 
 @strawberry.type
-class Query:
+class Query(AnalyticsQuery):
     node: relay.Node = relay.node(description="Fetch any object by its global ID.")
 
     @strawberry.field(description="The person who is logged in; null when nobody is.")
