@@ -6,6 +6,7 @@ Pure and exact: every average is a Fraction, so rounding is decided by policy, n
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +28,7 @@ __all__ = [
     "display_average",
     "marks_needed",
     "term_mark",
+    "term_mark_of_sums",
     "weighted_average",
 ]
 
@@ -168,6 +170,24 @@ def term_mark(average: Fraction | None, policy: RegionPolicy = DEFAULT_POLICY) -
     return max(policy.scale.minimum, min(policy.scale.maximum, mark))
 
 
+def term_mark_of_sums(
+    weighted: int, weights: int, policy: RegionPolicy = DEFAULT_POLICY
+) -> int | None:
+    """`term_mark(Fraction(weighted, weights), policy)` in integer arithmetic.
+
+    The same mark, without building a Fraction: reports round thousands of averages.
+    """
+    if weights == 0:
+        return None
+    if weights < 0:
+        raise ValueError(f"the sum of weights must be positive, got {weights}")
+    whole, rest = divmod(weighted, weights)
+    # rest / weights >= p / q  <=>  rest * q >= p * weights, all positive integers.
+    threshold = policy.round_up_from
+    mark = whole + 1 if rest * threshold.denominator >= threshold.numerator * weights else whole
+    return max(policy.scale.minimum, min(policy.scale.maximum, mark))
+
+
 @dataclass(frozen=True)
 class MarksPlan:
     """One way to reach a target: `count` more marks of `value`, each with `weight`."""
@@ -268,7 +288,10 @@ def class_indicators(
     good = sum(1 for mark in graded if mark >= scale.good)
     sou: Fraction | None = None
     if (scale.minimum, scale.maximum) == (1, 5):
-        sou = sum((_SOU_COEFFICIENTS[mark] for mark in graded), Fraction(0)) / n
+        # Count first: five Fraction products instead of one addition per mark, which
+        # matters for a school report over thousands of term marks.
+        counts = Counter(graded)
+        sou = sum((_SOU_COEFFICIENTS[m] * c for m, c in counts.items()), Fraction(0)) / n
     return ClassIndicators(
         students=n,
         success_rate=Fraction(passed, n),

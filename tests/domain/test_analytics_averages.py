@@ -23,7 +23,13 @@ from ediary.domain.analytics.progress import progress
 from ediary.domain.analytics.scope import StudentTerm
 from ediary.domain.analytics.standing import year_standings
 from ediary.domain.enums import WorkKind
-from ediary.domain.grading import RegionPolicy, YearBasis
+from ediary.domain.grading import (
+    MarkScale,
+    RegionPolicy,
+    YearBasis,
+    term_mark,
+    term_mark_of_sums,
+)
 from ediary.domain.weeks import IsoWeek
 from tests import builders
 from tests.domain.test_grading import ref_average, ref_term_mark
@@ -208,3 +214,17 @@ async def test_a_term_without_marks_has_no_average_and_no_division(
     default = await year_standings(_scope(built, pupil, 0), RegionPolicy())
     assert (default[0].average, default[0].forecast) == (None, None)
     assert (await progress(_scope(built, pupil, 1), policy)).subjects == []
+
+
+@given(
+    st.integers(0, 10_000),
+    st.integers(0, 2_000),
+    st.integers(1, 10),
+    st.sampled_from([MarkScale(), MarkScale(minimum=1, maximum=10, passing=4, good=7)]),
+)
+def test_term_mark_of_sums_is_term_mark(
+    weighted: int, weights: int, k: int, scale: MarkScale
+) -> None:
+    policy = RegionPolicy(round_up_from=Fraction(k, 10), scale=scale)
+    average = Fraction(weighted, weights) if weights else None
+    assert term_mark_of_sums(weighted, weights, policy) == term_mark(average, policy)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ediary.domain.access import Viewer, may_see_region_report
 from ediary.domain.analytics.indicators import AttendanceSummary, Indicators
-from ediary.domain.analytics.reports import PolicyFor, build_school_report, gather
+from ediary.domain.analytics.reports import PolicyFor, gather, school_totals
 from ediary.domain.errors import InvalidInput, NotFound
 from ediary.domain.models import Region, School, SchoolClass, Term
 
@@ -89,7 +89,7 @@ async def regional_report(
         if term is None:
             rows.append(RegionalSchool(school, None, False, None, _NOTHING, [], None, None))
             continue
-        report = build_school_report(school, term, classes_of[school.id], facts, policy)
+        report = school_totals(classes_of[school.id], facts, policy)
         if report.students < min_group:
             hidden = _NOTHING.suppress_below(min_group)
             rows.append(RegionalSchool(school, term, True, None, hidden, [], None, None))
@@ -107,7 +107,7 @@ async def regional_report(
                 overall=report.overall.suppress_below(min_group),
                 subjects=subjects,
                 attendance=report.attendance,
-                at_risk=len(report.at_risk),
+                at_risk=report.at_risk,
             )
         )
     return RegionalReport(region, academic_year.strip(), term_number, min_group, rows)

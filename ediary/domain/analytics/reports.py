@@ -26,7 +26,7 @@ from ediary.domain.analytics.sums import SUM_FIELDS, sum_columns, sums_from_row
 from ediary.domain.averages import counted_marks
 from ediary.domain.enums import AttendanceKind
 from ediary.domain.errors import InvalidInput, NoCurrentTerm, NotFound
-from ediary.domain.grading import RegionPolicy, term_mark
+from ediary.domain.grading import RegionPolicy, term_mark_of_sums
 from ediary.domain.models import (
     AcademicYear,
     Attendance,
@@ -181,7 +181,8 @@ async def gather(
     for row in rows:
         if row["student_id"] not in last_class:
             continue
-        value = term_mark(sums_from_row(row).average, policy)
+        sums = sums_from_row(row)
+        value = term_mark_of_sums(sums.weighted, sums.weights, policy)
         if value is not None:
             facts.marks[row["student_id"]][row["subject_id"]] = TermMark(value, given=False)
     for final in await finals.values("student_id", "subject_id", "value"):
@@ -274,6 +275,39 @@ def build_class_report(
     )
 
 
+@dataclass(frozen=True)
+class SchoolTotals:
+    """A school's figures over all its classes, without the per-class detail."""
+
+    students: int
+    overall: Indicators
+    subjects: list[SubjectIndicators]
+    attendance: AttendanceSummary
+    at_risk: int
+
+
+def school_totals(
+    classes: Iterable[SchoolClass], facts: Facts, policy: RegionPolicy
+) -> SchoolTotals:
+    marks: dict[int, dict[int, TermMark]] = {}
+    attendance = AttendanceSummary()
+    for school_class in classes:
+        marks.update(facts.class_marks(school_class.id))
+        attendance = attendance + facts.attendance.get(school_class.id, AttendanceSummary())
+    passing = policy.scale.passing
+    return SchoolTotals(
+        students=len(marks),
+        overall=overall(marks, policy),
+        subjects=subject_rows(marks, facts.subjects, policy),
+        attendance=attendance,
+        at_risk=sum(
+            1
+            for by_subject in marks.values()
+            if any(m.value < passing for m in by_subject.values())
+        ),
+    )
+
+
 def build_school_report(
     school: School,
     term: Term,
@@ -281,19 +315,16 @@ def build_school_report(
     facts: Facts,
     policy: RegionPolicy,
 ) -> SchoolReport:
-    reports = [build_class_report(c, term, facts, policy) for c in classes]
-    reports.sort(key=lambda r: (r.school_class.grade, r.school_class.letter))
-    marks: dict[int, dict[int, TermMark]] = {}
-    for report in reports:
-        marks.update(facts.class_marks(report.school_class.id))
+    classes = sorted(classes, key=lambda c: (c.grade, c.letter))
+    totals = school_totals(classes, facts, policy)
     return SchoolReport(
         school=school,
         term=term,
-        students=len(marks),
-        overall=overall(marks, policy),
-        subjects=subject_rows(marks, facts.subjects, policy),
-        attendance=sum((r.attendance for r in reports), AttendanceSummary()),
-        classes=reports,
+        students=totals.students,
+        overall=totals.overall,
+        subjects=totals.subjects,
+        attendance=totals.attendance,
+        classes=[build_class_report(c, term, facts, policy) for c in classes],
     )
 
 
