@@ -24,15 +24,11 @@ from ediary.schema.types.analytics import (
 )
 from ediary.schema.types.calendar import CalendarFeed
 from ediary.schema.types.reports import (
-    AttendanceSummary,
     ClassReport,
-    GroupIndicators,
     RegionalReport,
     SchoolReport,
-    StudentAtRisk,
-    SubjectIndicators,
 )
-from ediary.schema.types.school import School, Term
+from ediary.schema.types.school import Term
 from ediary.web import paths
 
 
@@ -43,15 +39,6 @@ async def _scope(
     student = local_id(student_id, "Student")
     term = local_id(term_id, "Term") if term_id is not None else None
     return await student_term(viewer, student, term, date.today())
-
-
-def _class_report(item: reports.ClassReport) -> ClassReport:
-    class_id, term_id = item.school_class.id, item.term.id
-    return ClassReport.from_domain(
-        item,
-        csv_url=paths.class_report(class_id, term_id, "csv"),
-        xlsx_url=paths.class_report(class_id, term_id, "xlsx"),
-    )
 
 
 @strawberry.type
@@ -133,7 +120,7 @@ class AnalyticsQuery:
             info.context.region_policy,
             date.today(),
         )
-        return _class_report(found)
+        return ClassReport.from_domain(found)
 
     @strawberry.field(
         description="The term report of a school with each of its classes (the current term "
@@ -150,19 +137,7 @@ class AnalyticsQuery:
             info.context.region_policy,
             date.today(),
         )
-        school_id_, term_id_ = found.school.id, found.term.id
-        return SchoolReport(
-            school=School.from_model(found.school),
-            term=Term.from_model(found.term),
-            students=found.students,
-            overall=GroupIndicators.from_domain(found.overall),
-            subjects=[SubjectIndicators.from_domain(s) for s in found.subjects],
-            attendance=AttendanceSummary.from_domain(found.attendance),
-            classes=[_class_report(c) for c in found.classes],
-            at_risk=[StudentAtRisk.from_domain(s) for s in found.at_risk],
-            csv_url=paths.school_report(school_id_, term_id_, "csv"),
-            xlsx_url=paths.school_report(school_id_, term_id_, "xlsx"),
-        )
+        return SchoolReport.from_domain(found)
 
     @strawberry.field(
         description="Term statistics of every school of a region, for its officials: the "

@@ -7,12 +7,20 @@ from starlette.requests import Request
 from strawberry import relay
 
 from ediary.domain import feeds
-from ediary.domain.errors import DomainError
+from ediary.domain.errors import DomainError, NotFound
 from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.types.calendar import CalendarFeed
 from ediary.web import paths
+
+
+def _refusal(error: DomainError, id_field: str) -> UserError:
+    """A refusal; one about an object that cannot be seen points at the ID given for it."""
+    found = UserError.from_domain(error)
+    if found.field is None and isinstance(error, NotFound):
+        found.field = ["input", id_field]
+    return found
 
 
 @strawberry.input(description="The student to create a calendar feed for.")
@@ -59,10 +67,8 @@ class CalendarMutation:
             student = local_id(input.student_id, "Student")
             created = await feeds.create_feed(viewer, student)
         except DomainError as error:
-            if error.field is None and error.code == "NOT_FOUND":
-                error.field = "studentId"
             return CreateCalendarFeedPayload(
-                feed=None, url=None, user_errors=[UserError.from_domain(error)]
+                feed=None, url=None, user_errors=[_refusal(error, "studentId")]
             )
         path = paths.calendar_feed(created.secret)
         request = info.context.request
@@ -79,7 +85,5 @@ class CalendarMutation:
             viewer = await info.context.require_writer()
             feed = await feeds.revoke_feed(viewer, local_id(input.feed_id, "CalendarFeed"))
         except DomainError as error:
-            if error.field is None and error.code == "NOT_FOUND":
-                error.field = "feedId"
-            return RevokeCalendarFeedPayload(feed=None, user_errors=[UserError.from_domain(error)])
+            return RevokeCalendarFeedPayload(feed=None, user_errors=[_refusal(error, "feedId")])
         return RevokeCalendarFeedPayload(feed=CalendarFeed.from_model(feed), user_errors=[])

@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.relay import GlobalID
 
-from ediary.domain.access import Viewer
 from ediary.domain.errors import (
     DomainError,
     Forbidden,
@@ -33,10 +32,6 @@ def context(request: Request) -> Context:
         settings=request.app.state.settings,
         plugins=request.app.state.plugins,
     )
-
-
-async def require_viewer(request: Request) -> Viewer:
-    return await context(request).require_viewer()
 
 
 def object_id(raw: str | None, type_name: str) -> int:

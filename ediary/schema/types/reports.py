@@ -13,6 +13,7 @@ from ediary.domain.grading import display_average
 from ediary.schema.types.analytics import rounded
 from ediary.schema.types.people import Student
 from ediary.schema.types.school import School, SchoolClass, Subject, Term
+from ediary.web import paths
 
 
 def percent(share: Fraction | None) -> float | None:
@@ -159,7 +160,8 @@ class ClassReport:
     xlsx_url: str = strawberry.field(description="Path of this report as an Excel workbook.")
 
     @classmethod
-    def from_domain(cls, item: reports.ClassReport, csv_url: str, xlsx_url: str) -> Self:
+    def from_domain(cls, item: reports.ClassReport) -> Self:
+        class_id, term_id = item.school_class.id, item.term.id
         return cls(
             school_class=SchoolClass.from_model(item.school_class),
             term=Term.from_model(item.term),
@@ -168,8 +170,8 @@ class ClassReport:
             subjects=[SubjectIndicators.from_domain(s) for s in item.subjects],
             attendance=AttendanceSummary.from_domain(item.attendance),
             at_risk=[StudentAtRisk.from_domain(s) for s in item.at_risk],
-            csv_url=csv_url,
-            xlsx_url=xlsx_url,
+            csv_url=paths.class_report(class_id, term_id, "csv"),
+            xlsx_url=paths.class_report(class_id, term_id, "xlsx"),
         )
 
 
@@ -195,6 +197,22 @@ class SchoolReport:
     )
     csv_url: str = strawberry.field(description="Path of this report as a CSV file.")
     xlsx_url: str = strawberry.field(description="Path of this report as an Excel workbook.")
+
+    @classmethod
+    def from_domain(cls, item: reports.SchoolReport) -> Self:
+        school_id, term_id = item.school.id, item.term.id
+        return cls(
+            school=School.from_model(item.school),
+            term=Term.from_model(item.term),
+            students=item.students,
+            overall=GroupIndicators.from_domain(item.overall),
+            subjects=[SubjectIndicators.from_domain(s) for s in item.subjects],
+            attendance=AttendanceSummary.from_domain(item.attendance),
+            classes=[ClassReport.from_domain(c) for c in item.classes],
+            at_risk=[StudentAtRisk.from_domain(s) for s in item.at_risk],
+            csv_url=paths.school_report(school_id, term_id, "csv"),
+            xlsx_url=paths.school_report(school_id, term_id, "xlsx"),
+        )
 
 
 @strawberry.type(description="One subject of a school in the regional view, matched by name.")
