@@ -18,7 +18,7 @@ from ediary.config import Settings
 from ediary.db import close_database, open_database
 from ediary.schema import schema
 from ediary.schema.context import Context
-from ediary.web import routes as file_routes
+from ediary.web.routes import routes as file_routes
 
 
 class DiaryGraphQL(GraphQL[Context, None]):
