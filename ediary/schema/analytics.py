@@ -6,6 +6,7 @@ Kept apart from `queries.py` and mixed into the root Query type, so the root sta
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -66,9 +67,14 @@ class AnalyticsQuery:
         info: Info,
         student_id: relay.GlobalID,
         subject_id: relay.GlobalID,
-        target: int,
+        target: Annotated[int, strawberry.argument(description="The term mark wanted, such as 5.")],
         term_id: relay.GlobalID | None = None,
-        mark_value: int | None = None,
+        mark_value: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The mark the plans are made of; the top of the scale when null."
+            ),
+        ] = None,
     ) -> MarkForecast:
         scope = await _scope(info, student_id, term_id)
         policy = info.context.region_policy(scope.placement.region_code)
@@ -145,7 +151,15 @@ class AnalyticsQuery:
         "threshold (EDIARY_REPORT_MIN_GROUP) come back suppressed."
     )
     async def regional_report(
-        self, info: Info, region_code: str, academic_year: str, term_number: int
+        self,
+        info: Info,
+        region_code: Annotated[str, strawberry.argument(description="Code of the region.")],
+        academic_year: Annotated[
+            str, strawberry.argument(description='The school year, such as "2026/2027".')
+        ],
+        term_number: Annotated[
+            int, strawberry.argument(description="The term of that year, 1 for the first.")
+        ],
     ) -> RegionalReport:
         viewer = await info.context.require_viewer()
         found = await regional.regional_report(
