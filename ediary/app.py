@@ -20,6 +20,7 @@ from ediary.config import Settings
 from ediary.db import close_database, open_database
 from ediary.schema import build_schema
 from ediary.schema.context import Context
+from ediary.web.routes import routes as file_routes
 
 
 class DiaryGraphQL(GraphQL[Context, None]):
@@ -109,6 +110,7 @@ def create_app(
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             *extra_routes,
+            *file_routes(),
         ],
         lifespan=lifespan,
     )

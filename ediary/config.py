@@ -41,6 +41,9 @@ class Settings:
     smtp_starttls: bool = False
     mail_from: str = "ediary@localhost"
     # Every EDIARY_* variable as given, for plugins to read their own settings from.
+    # Report groups (a school, a subject of a school) with fewer graded students than this
+    # are suppressed in the regional view, so that no child can be singled out.
+    report_min_group: int = 5
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -69,4 +72,10 @@ class Settings:
             smtp_starttls=_flag(env.get("EDIARY_SMTP_STARTTLS"), False),
             mail_from=env.get("EDIARY_MAIL_FROM") or cls.mail_from,
             extra={k: v for k, v in env.items() if k.startswith("EDIARY_")},
+            report_min_group=int(env.get("EDIARY_REPORT_MIN_GROUP") or 5),
         )
+
+    def __post_init__(self) -> None:
+        """Refuse settings that would make reports meaningless or leaky."""
+        if self.report_min_group < 1:
+            raise ValueError(f"EDIARY_REPORT_MIN_GROUP must be >= 1, got {self.report_min_group}")

@@ -213,3 +213,56 @@ def may_issue_access_codes(viewer: Viewer, class_id: int, school_id: int) -> boo
     return viewer.is_authenticated and (
         class_id in viewer.homerooms or school_id in viewer.admin_schools
     )
+
+
+# --- statistics: reports, ratings and the regional view ------------------------------------------
+
+
+def may_see_class_report(viewer: Viewer, class_id: int, school_id: int) -> bool:
+    """A class's term report names its students: its class teacher and the administration."""
+    return viewer.is_authenticated and (
+        class_id in viewer.homerooms or school_id in viewer.admin_schools
+    )
+
+
+def may_see_school_report(viewer: Viewer, school_id: int) -> bool:
+    """A school's term report, with every class in it: the school's administration."""
+    return viewer.is_authenticated and school_id in viewer.admin_schools
+
+
+def may_see_region_report(viewer: Viewer, region_id: int) -> bool:
+    """Aggregates per school of a region, never a child: the region's officials."""
+    return viewer.is_authenticated and region_id in viewer.official_regions
+
+
+def may_see_class_rating(
+    viewer: Viewer, grant: StudentGrant, placement: Placement, show_class_rating: bool
+) -> bool:
+    """The student's place in class and the class averages beside their own.
+
+    Staff who follow the class always may; the family (the student and their guardians) only
+    when the school has turned the rating on, since comparing children is the school's call.
+    """
+    if Facet.MARKS not in grant.facets:
+        return False
+    if (
+        placement.class_id in viewer.homerooms
+        or placement.class_id in viewer.taught_classes
+        or placement.school_id in viewer.admin_schools
+    ):
+        return True
+    family = grant.student_id == viewer.user_id or grant.student_id in viewer.children
+    return family and show_class_rating
+
+
+def may_manage_calendar_feed(viewer: Viewer, creator_id: int, grant: StudentGrant | None) -> bool:
+    """A calendar feed is its creator's; those who follow the whole diary may revoke it too.
+
+    The family or the class teacher must be able to cut off a leaked feed address even when
+    someone else created it.
+    """
+    if not viewer.is_authenticated:
+        return False
+    if creator_id == viewer.user_id:
+        return True
+    return grant is not None and grant.subjects is None and grant.facets == ALL_FACETS

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from tortoise.expressions import F
 from tortoise.functions import Count, Sum
+from tortoise.queryset import QuerySet
 
 from ediary.domain.access import Facet, StudentGrant
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy, term_mark
@@ -26,13 +28,21 @@ class SubjectAverage:
     forecast: int | None
 
 
+def counted_marks(policy: RegionPolicy, **filters: Any) -> QuerySet[Mark]:
+    """Live marks matching the filters that count towards averages under the policy."""
+    query = Mark.filter(deleted_at=None, **filters)
+    if policy.counted_kinds is not None:
+        query = query.filter(kind__in=sorted(policy.counted_kinds))
+    return query
+
+
 async def term_averages(
     grant: StudentGrant, term: Term, policy: RegionPolicy = DEFAULT_POLICY
 ) -> list[SubjectAverage]:
     """Averages for every subject with marks this term that the grant covers."""
     if Facet.MARKS not in grant.facets:
         return []
-    query = Mark.filter(student_id=grant.student_id, term_id=term.id, deleted_at=None)
+    query = counted_marks(policy, student_id=grant.student_id, term_id=term.id)
     if grant.subjects is not None:
         query = query.filter(subject_id__in=list(grant.subjects))
     rows = (

@@ -84,3 +84,27 @@ class PasswordTooLong(DomainError):
 class PasswordTooCommon(DomainError):
     code = "PASSWORD_TOO_COMMON"
     default_message = "This password is too easy to guess. Choose another one."
+
+
+class NotEnrolled(DomainError):
+    """The student is visible but was in no class during the term asked about."""
+
+    code = "NOT_ENROLLED"
+    default_message = (
+        "The student is not enrolled in a class for this term, so there is nothing to compute."
+    )
+
+
+class NoCurrentTerm(DomainError):
+    """Asked for "the current term" of a school that has none yet (or any more)."""
+
+    code = "NO_CURRENT_TERM"
+    default_message = "The school has no term under way or finished this year; name a term."
+
+
+class TooManyFeeds(DomainError):
+    code = "TOO_MANY_FEEDS"
+    default_message = (
+        "You already have the largest number of calendar feeds for this student; "
+        "revoke one you no longer use first."
+    )

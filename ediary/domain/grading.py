@@ -6,9 +6,11 @@ Pure and exact: every average is a Fraction, so rounding is decided by policy, n
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
 
@@ -21,10 +23,12 @@ __all__ = [
     "MarkScale",
     "MarksPlan",
     "RegionPolicy",
+    "YearBasis",
     "class_indicators",
     "display_average",
     "marks_needed",
     "term_mark",
+    "term_mark_of_sums",
     "weighted_average",
 ]
 
@@ -73,6 +77,15 @@ def _default_weights() -> Mapping[WorkKind, int]:
     return MappingProxyType(dict(DEFAULT_WEIGHTS))
 
 
+class YearBasis(StrEnum):
+    """What the year average of a subject is taken over."""
+
+    # The weighted average of every mark of the year, as if the year were one long term.
+    ALL_MARKS = "all_marks"
+    # The plain mean of the term marks (the given ones, else the forecast from each term).
+    TERM_MARKS = "term_marks"
+
+
 @dataclass(frozen=True)
 class RegionPolicy:
     """Regional grading rules; a region plugin returns one of these."""
@@ -84,6 +97,9 @@ class RegionPolicy:
     max_weight: int = 5
     round_up_from: Fraction = Fraction(1, 2)
     parent_lookback_days: int | None = None
+    # Kinds of work whose marks count towards averages; None counts every kind.
+    counted_kinds: frozenset[WorkKind] | None = None
+    year_basis: YearBasis = YearBasis.ALL_MARKS
 
     def __post_init__(self) -> None:
         """Fill kinds a plugin left out from the defaults, freeze the mapping and validate."""
@@ -99,6 +115,12 @@ class RegionPolicy:
             raise ValueError(f"round_up_from must be in (0, 1], got {self.round_up_from}")
         if self.parent_lookback_days is not None and self.parent_lookback_days < 0:
             raise ValueError("parent_lookback_days must be >= 0 or None")
+        if self.counted_kinds is not None and not self.counted_kinds:
+            raise ValueError("counted_kinds must name at least one kind, or be None for all")
+
+    def counts(self, kind: WorkKind) -> bool:
+        """Whether a mark for this kind of work counts towards averages."""
+        return self.counted_kinds is None or kind in self.counted_kinds
 
     def weight_for(self, kind: WorkKind) -> int:
         """The default weight of a mark for this kind of work."""
@@ -145,6 +167,24 @@ def term_mark(average: Fraction | None, policy: RegionPolicy = DEFAULT_POLICY) -
         return None
     whole = math.floor(average)
     mark = whole + 1 if average - whole >= policy.round_up_from else whole
+    return max(policy.scale.minimum, min(policy.scale.maximum, mark))
+
+
+def term_mark_of_sums(
+    weighted: int, weights: int, policy: RegionPolicy = DEFAULT_POLICY
+) -> int | None:
+    """`term_mark(Fraction(weighted, weights), policy)` in integer arithmetic.
+
+    The same mark, without building a Fraction: reports round thousands of averages.
+    """
+    if weights == 0:
+        return None
+    if weights < 0:
+        raise ValueError(f"the sum of weights must be positive, got {weights}")
+    whole, rest = divmod(weighted, weights)
+    # rest / weights >= p / q  <=>  rest * q >= p * weights, all positive integers.
+    threshold = policy.round_up_from
+    mark = whole + 1 if rest * threshold.denominator >= threshold.numerator * weights else whole
     return max(policy.scale.minimum, min(policy.scale.maximum, mark))
 
 
@@ -248,7 +288,10 @@ def class_indicators(
     good = sum(1 for mark in graded if mark >= scale.good)
     sou: Fraction | None = None
     if (scale.minimum, scale.maximum) == (1, 5):
-        sou = sum((_SOU_COEFFICIENTS[mark] for mark in graded), Fraction(0)) / n
+        # Count first: five Fraction products instead of one addition per mark, which
+        # matters for a school report over thousands of term marks.
+        counts = Counter(graded)
+        sou = sum((_SOU_COEFFICIENTS[m] * c for m, c in counts.items()), Fraction(0)) / n
     return ClassIndicators(
         students=n,
         success_rate=Fraction(passed, n),

@@ -17,12 +17,14 @@ from ediary.schema.errors import ErrorCodes
 from ediary.schema.mutations import Mutation
 from ediary.schema.queries import Query, node_query
 from ediary.schema.scalars import SCALAR_MAP
+from ediary.schema.types.calendar import CalendarFeed
 from ediary.schema.types.journal import Homework, Lesson, Mark
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import School, SchoolClass, Subject, Term
 
 # Node types reachable only through `node(id:)` must still be in the schema.
 NODE_TYPES: list[type[Node]] = [
+    CalendarFeed,
     Homework,
     Lesson,
     Mark,

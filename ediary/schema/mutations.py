@@ -11,6 +11,7 @@ from starlette.responses import Response
 from ediary.domain import auth, ratelimit
 from ediary.domain.access import load_viewer
 from ediary.domain.errors import DomainError
+from ediary.schema.calendar import CalendarMutation
 from ediary.schema.context import SESSION_COOKIE
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
@@ -56,7 +57,7 @@ class LogoutPayload:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(CalendarMutation):
     @strawberry.mutation(description="Log in with a login and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         settings = info.context.settings

@@ -14,6 +14,7 @@ from ediary.domain.averages import term_averages
 from ediary.domain.errors import InvalidInput
 from ediary.domain.placements import placements
 from ediary.domain.weeks import IsoWeek
+from ediary.schema.analytics import AnalyticsQuery
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.types.diary import DiaryWeek, Timetable
@@ -98,7 +99,7 @@ def node_query() -> type:
 
 
 @strawberry.type
-class Query:
+class Query(AnalyticsQuery):
     @strawberry.field(description="The person who is logged in; null when nobody is.")
     async def viewer(self, info: Info) -> Viewer | None:
         viewer = await info.context.viewer()

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from strawberry.relay import to_base64
 
+from ediary.domain.access import load_viewer
+from ediary.domain.feeds import create_feed
 from tests.conftest import GraphQLClient
 from tests.world import WEEK, World
 
@@ -56,6 +58,9 @@ SEE_CLASS_7A = {
     "nurse",
 }
 TIED_TO_SCHOOL_A = SEE_CLASS_7A | {"other_class_student", "official"}
+MATH_MARKS = {"student", "parent", "math_teacher", "class_teacher", "admin"}
+# A feed's creator, and those who follow the student's whole diary.
+FEED_MANAGERS = {"parent", "student", "class_teacher", "admin"}
 
 
 @dataclass(frozen=True)
@@ -161,13 +166,77 @@ TARGETS = [
     node("School", "school_A", "name", TIED_TO_SCHOOL_A),
     node("Subject", "math", "name", TIED_TO_SCHOOL_A - {"official"}),
     node("Teacher", "math_teacher", "fullName", TIED_TO_SCHOOL_A - {"official"}),
+    # --- analytics, reports and calendar feeds
+    student_query(
+        "year averages",
+        "yearAverages(studentId: $student) { average }",
+        FOLLOW_STUDENT,
+        empty=frozenset({"nurse"}),
+        is_empty=lambda data: data["yearAverages"] == [],
+    ),
+    Target(
+        name="mark forecast",
+        query="""query($student: ID!, $subject: ID!) {
+            markForecast(studentId: $student, subjectId: $subject, target: 5) { forecast } }""",
+        variables=lambda world: {
+            "student": gid("Student", "student")(world),
+            "subject": gid("Subject", "math")(world),
+        },
+        allowed=frozenset(MATH_MARKS),
+    ),
+    student_query(
+        "progress",
+        "progress(studentId: $student) { subjects { points { average } } }",
+        FOLLOW_STUDENT,
+        empty=frozenset({"nurse"}),
+        is_empty=lambda data: data["progress"]["subjects"] == [],
+    ),
+    student_query(
+        "class standing",
+        "classStanding(studentId: $student) { subjects { average } }",
+        FOLLOW_STUDENT,
+        empty=frozenset({"nurse"}),
+        is_empty=lambda data: data["classStanding"]["subjects"] == [],
+    ),
+    student_query(
+        "calendar feeds",
+        "calendarFeeds(studentId: $student) { id }",
+        FOLLOW_STUDENT,
+    ),
+    Target(
+        name="class report 7A",
+        query="query($id: ID!) { classReport(classId: $id) { students } }",
+        variables=lambda world: {"id": gid("SchoolClass", "class_7a")(world)},
+        allowed=frozenset({"class_teacher", "admin"}),
+    ),
+    Target(
+        name="school report A",
+        query="query($id: ID!) { schoolReport(schoolId: $id) { students } }",
+        variables=lambda world: {"id": gid("School", "school_A")(world)},
+        allowed=frozenset({"admin"}),
+    ),
+    Target(
+        name="regional report r1",
+        query="""query { regionalReport(regionCode: "r1", academicYear: "2026/2027",
+            termNumber: 2) { schools { suppressed } } }""",
+        variables=lambda world: {},
+        allowed=frozenset({"official"}),
+    ),
+    node("CalendarFeed", "parent_feed", "createdAt", FEED_MANAGERS),
 ]
+
+
+@pytest.fixture(scope="module")
+async def parent_feed(world: World) -> None:
+    """A calendar feed the parent created, for the node row of the matrix."""
+    created = await create_feed(await load_viewer(world.users["parent"]), world.id("student"))
+    world.objects["parent_feed"] = created.feed
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
 @pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
 async def test_role_matrix(
-    gql: GraphQLClient, world: World, viewer: str | None, target: Target
+    gql: GraphQLClient, world: World, viewer: str | None, target: Target, parent_feed: None
 ) -> None:
     result = await gql(target.query, target.variables(world), as_user=viewer)
     if viewer in target.allowed and viewer not in target.empty:
@@ -181,3 +250,66 @@ async def test_role_matrix(
         (error,) = result["errors"]
         expected = "UNAUTHENTICATED" if viewer is None else "NOT_FOUND"
         assert error["extensions"]["code"] == expected, result
+
+
+# --- files beside GraphQL: the same session and the same policy --------------------------------
+
+
+def term2(world: World) -> str:
+    return gid("Term", "term2_A")(world)
+
+
+FILES: list[tuple[str, Callable[[World], str], frozenset[str]]] = [
+    (
+        "progress chart",
+        lambda w: f"/charts/progress/{gid('Student', 'student')(w)}.svg?term={term2(w)}",
+        frozenset(FOLLOW_STUDENT),
+    ),
+    (
+        "class report csv",
+        lambda w: f"/reports/class/{gid('SchoolClass', 'class_7a')(w)}.csv?term={term2(w)}",
+        frozenset({"class_teacher", "admin"}),
+    ),
+    (
+        "school report xlsx",
+        lambda w: f"/reports/school/{gid('School', 'school_A')(w)}.xlsx?term={term2(w)}",
+        frozenset({"admin"}),
+    ),
+]
+
+
+@pytest.mark.parametrize("target", FILES, ids=lambda t: t[0])
+@pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
+async def test_file_routes_follow_the_policy(
+    gql: GraphQLClient,
+    world: World,
+    viewer: str | None,
+    target: tuple[str, Callable[[World], str], frozenset[str]],
+) -> None:
+    _, url, allowed = target
+    headers = {"Authorization": f"Bearer {world.tokens[viewer]}"} if viewer else {}
+    async with gql.http() as client:
+        answer = await client.get(url(world), headers=headers)
+    if viewer in allowed:
+        assert answer.status_code == 200, answer.text
+    elif viewer is None:
+        assert (answer.status_code, answer.json()["code"]) == (401, "UNAUTHENTICATED")
+    else:
+        assert (answer.status_code, answer.json()["code"]) == (404, "NOT_FOUND")
+
+
+CREATE_FEED = """mutation($student: ID!) {
+  createCalendarFeed(input: {studentId: $student}) { url userErrors { code } } }"""
+
+
+@pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
+async def test_who_may_create_a_calendar_feed(
+    gql: GraphQLClient, world: World, viewer: str | None
+) -> None:
+    result = await gql(CREATE_FEED, {"student": gid("Student", "student")(world)}, as_user=viewer)
+    payload = result["data"]["createCalendarFeed"]
+    if viewer in FOLLOW_STUDENT:
+        assert payload["userErrors"] == [] and payload["url"], result
+    else:
+        expected = "UNAUTHENTICATED" if viewer is None else "NOT_FOUND"
+        assert (payload["url"], payload["userErrors"]) == (None, [{"code": expected}])

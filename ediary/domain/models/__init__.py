@@ -2,6 +2,7 @@
 # nor guards semicolons in them: keep both out of model docstrings.
 """Tortoise models of the diary; one app, label "diary"."""
 
+from ediary.domain.models.calendar import CalendarFeed
 from ediary.domain.models.journal import (
     Attendance,
     FinalMark,
@@ -34,6 +35,7 @@ __all__ = [
     "AcademicYear",
     "Attendance",
     "BellPeriod",
+    "CalendarFeed",
     "Enrollment",
     "FinalMark",
     "Guardianship",

@@ -143,6 +143,8 @@ class Mark(Model):
             ("student_id", "date"),
             ("student_id", "term_id", "subject_id"),
             ("lesson_id", "student_id"),
+            # Term reports and the regional view aggregate a school's term by student and subject.
+            ("term_id", "student_id", "subject_id"),
         )
 
 

@@ -1,0 +1,1 @@
+"""The benchmark harness (see docs of benchmarks in the project notes and bench/README.md)."""

@@ -1,0 +1,104 @@
+"""A student's calendar feed as iCalendar (RFC 5545), written with the icalendar library.
+
+Lessons are timed events in the school's time zone (from the bell schedule; all-day when a
+period has no bell). A cancelled lesson stays in the feed with STATUS:CANCELLED so that
+calendar apps strike it through instead of silently dropping it; a substitute teacher or a
+room change goes into the description and the location. Homework is an all-day event on its
+due date, marked free (TRANSP:TRANSPARENT) so it does not block the day.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import Calendar, Event
+
+from ediary.domain.enums import LessonStatus
+from ediary.domain.feeds import FeedContent
+from ediary.domain.models import Homework, Lesson
+
+PRODID = "-//ediary//School diary calendar//EN"
+UID_DOMAIN = "ediary"
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Europe/Moscow")
+
+
+def _lesson_event(lesson: Lesson, content: FeedContent, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"lesson-{lesson.id}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    school = content.schools[lesson.school_class_id]
+    bell = content.bells.get(school.id, {}).get(lesson.period)
+    if bell is not None:
+        zone = _zone(school.timezone)
+        event.add("dtstart", datetime.combine(lesson.date, _clock(bell.starts_at), zone))
+        event.add("dtend", datetime.combine(lesson.date, _clock(bell.ends_at), zone))
+    else:
+        event.add("dtstart", lesson.date)
+    cancelled = lesson.status == LessonStatus.CANCELLED
+    summary = lesson.subject.name + (" (cancelled)" if cancelled else "")
+    event.add("summary", summary)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if lesson.room:
+        event.add("location", lesson.room)
+    lines = [f"Period {lesson.period}"]
+    if lesson.topic:
+        lines.append(f"Topic: {lesson.topic}")
+    lines.append(f"Teacher: {lesson.teacher.full_name}")
+    if lesson.status == LessonStatus.SUBSTITUTED and lesson.substitute_teacher is not None:
+        lines.append(f"Substitute teacher: {lesson.substitute_teacher.full_name}")
+    if lesson.scheduled_room and lesson.scheduled_room != lesson.room:
+        lines.append(f"Room changed from {lesson.scheduled_room} to {lesson.room or '-'}")
+    if lesson.change_note:
+        lines.append(f"Note: {lesson.change_note}")
+    event.add("description", "\n".join(lines))
+    return event
+
+
+def _clock(value: time | str) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(value)
+
+
+def _homework_event(homework: Homework, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"homework-{homework.id}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", homework.due_on)
+    event.add("summary", f"Homework: {homework.lesson.subject.name}")
+    event.add("description", homework.text)
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", ["HOMEWORK"])
+    return event
+
+
+def render(content: FeedContent, now: datetime | None = None) -> bytes:
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Diary: {content.student.full_name}")
+    # Hints for apps that poll: every few hours is plenty for a timetable.
+    calendar.add("refresh-interval", timedelta(hours=3), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT3H")
+    for lesson in content.lessons:
+        calendar.add_component(_lesson_event(lesson, content, stamp))
+    for homework in content.homework:
+        calendar.add_component(_homework_event(homework, stamp))
+    # VTIMEZONE definitions for every zone used, as RFC 5545 requires for TZID parameters.
+    if content.lessons:
+        first = min(x.date for x in content.lessons)
+        last = max(x.date for x in content.lessons)
+        calendar.add_missing_timezones(first_date=first, last_date=_after(last))
+    return bytes(calendar.to_ical())
+
+
+def _after(day: date) -> date:
+    return date(day.year + 1, 1, 1)

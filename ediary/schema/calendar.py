@@ -1,0 +1,89 @@
+"""Mutations of calendar feeds, mixed into the root Mutation type."""
+
+from __future__ import annotations
+
+import strawberry
+from starlette.requests import Request
+from strawberry import relay
+
+from ediary.domain import feeds
+from ediary.domain.errors import DomainError, NotFound
+from ediary.schema.errors import UserError
+from ediary.schema.ids import local_id
+from ediary.schema.info import Info
+from ediary.schema.types.calendar import CalendarFeed
+from ediary.web import paths
+
+
+def _refusal(error: DomainError, id_field: str) -> UserError:
+    """A refusal; one about an object that cannot be seen points at the ID given for it."""
+    found = UserError.from_domain(error)
+    if found.field is None and isinstance(error, NotFound):
+        found.field = ["input", id_field]
+    return found
+
+
+@strawberry.input(description="The student to create a calendar feed for.")
+class CreateCalendarFeedInput:
+    student_id: relay.GlobalID = strawberry.field(
+        description="The student whose lessons and homework the feed shows."
+    )
+
+
+@strawberry.type(description="The result of creating a calendar feed.")
+class CreateCalendarFeedPayload:
+    feed: CalendarFeed | None = strawberry.field(description="The new feed.")
+    url: str | None = strawberry.field(
+        description="The secret address of the feed, to add to a calendar app. Shown only "
+        "now: only a hash is kept, so a lost address is revoked and a new feed created."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why no feed was created.")
+
+
+@strawberry.input(description="The calendar feed to revoke.")
+class RevokeCalendarFeedInput:
+    feed_id: relay.GlobalID = strawberry.field(description="The feed.")
+
+
+@strawberry.type(description="The result of revoking a calendar feed.")
+class RevokeCalendarFeedPayload:
+    feed: CalendarFeed | None = strawberry.field(
+        description="The feed, now revoked; revoking it again changes nothing."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was not revoked.")
+
+
+@strawberry.type
+class CalendarMutation:
+    @strawberry.mutation(
+        description="Create a private calendar feed of a student the viewer follows. It shows "
+        "what the viewer may see of the student, as of each time it is fetched."
+    )
+    async def create_calendar_feed(
+        self, info: Info, input: CreateCalendarFeedInput
+    ) -> CreateCalendarFeedPayload:
+        try:
+            viewer = await info.context.require_writer()
+            student = local_id(input.student_id, "Student")
+            created = await feeds.create_feed(viewer, student)
+        except DomainError as error:
+            return CreateCalendarFeedPayload(
+                feed=None, url=None, user_errors=[_refusal(error, "studentId")]
+            )
+        path = paths.calendar_feed(created.secret)
+        request = info.context.request
+        base = str(request.base_url).rstrip("/") if isinstance(request, Request) else ""
+        return CreateCalendarFeedPayload(
+            feed=CalendarFeed.from_model(created.feed), url=base + path, user_errors=[]
+        )
+
+    @strawberry.mutation(description="Revoke a calendar feed: its address stops answering.")
+    async def revoke_calendar_feed(
+        self, info: Info, input: RevokeCalendarFeedInput
+    ) -> RevokeCalendarFeedPayload:
+        try:
+            viewer = await info.context.require_writer()
+            feed = await feeds.revoke_feed(viewer, local_id(input.feed_id, "CalendarFeed"))
+        except DomainError as error:
+            return RevokeCalendarFeedPayload(feed=None, user_errors=[_refusal(error, "feedId")])
+        return RevokeCalendarFeedPayload(feed=CalendarFeed.from_model(feed), user_errors=[])

@@ -1,0 +1,83 @@
+"""What every file route shares: the viewer from the GraphQL session, IDs, error answers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from strawberry.relay import GlobalID
+
+from ediary.domain.errors import (
+    DomainError,
+    Forbidden,
+    NoCurrentTerm,
+    NotEnrolled,
+    NotFound,
+    SessionExpired,
+    Unauthenticated,
+)
+from ediary.schema.context import Context
+from ediary.schema.ids import local_id
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def context(request: Request) -> Context:
+    """The same per-request context GraphQL builds, so the same cookie or bearer works."""
+    return Context(
+        request=request,
+        response=Response(),
+        settings=request.app.state.settings,
+        plugins=request.app.state.plugins,
+        notifier=request.app.state.notifier,
+    )
+
+
+def object_id(raw: str | None, type_name: str) -> int:
+    """The database ID in a global ID of the expected type; NotFound for anything else."""
+    if not raw:
+        raise NotFound()
+    try:
+        return local_id(GlobalID.from_id(raw), type_name)
+    except (ValueError, TypeError):
+        raise NotFound() from None
+
+
+def optional_id(raw: str | None, type_name: str) -> int | None:
+    return object_id(raw, type_name) if raw else None
+
+
+_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    NotEnrolled: 404,
+    NoCurrentTerm: 404,
+    Unauthenticated: 401,
+    SessionExpired: 401,
+    Forbidden: 403,
+}
+
+
+def problem(error: DomainError) -> Response:
+    """A refusal as JSON with the same code and message GraphQL would give."""
+    # Anything else the domain refuses on purpose is a fault in the request.
+    status = next((s for kind, s in _STATUS.items() if isinstance(error, kind)), 400)
+    return JSONResponse(
+        {"code": error.code, "message": error.message},
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def answers_errors(endpoint: Endpoint) -> Endpoint:
+    """Turn domain refusals into JSON answers with a status; anything else is a 500."""
+
+    @wraps(endpoint)
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except DomainError as error:
+            return problem(error)
+
+    return wrapped
