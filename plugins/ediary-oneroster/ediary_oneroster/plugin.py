@@ -1,0 +1,24 @@
+"""The hooks ediary calls: the entry point `oneroster` in the group `ediary` names this module."""
+
+from __future__ import annotations
+
+from ediary.adapters import ImportBackend, ModelsApp, hookimpl
+
+
+@hookimpl
+def import_backends() -> list[ImportBackend]:
+    """`ediary import oneroster PATH [--dry-run]`."""
+    from ediary_oneroster.run import run_cli
+
+    return [ImportBackend(name="oneroster", title="OneRoster 1.1/1.2 CSV", run=run_cli)]
+
+
+@hookimpl
+def database_models() -> dict[str, ModelsApp]:
+    """Source links, demographics and import jobs live in the plugin's own app."""
+    return {
+        "oneroster": {
+            "models": ["ediary_oneroster.models"],
+            "migrations": "ediary_oneroster.migrations",
+        }
+    }
