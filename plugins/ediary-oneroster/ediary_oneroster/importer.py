@@ -111,7 +111,10 @@ class Importer:
     ) -> None:
         self.data = data
         self.out = outcome
-        self.policy_for = policy_for
+        self._policy_for = policy_for
+        self._policies: dict[str, RegionPolicy] = {}
+        self._class_cache: dict[int, models.SchoolClass] = {}
+        self._terms: dict[tuple[int, date], int | None] = {}
         self.progress = progress or (lambda n: None)
         self.school_id = school_id
         self.today = date.today()
@@ -124,6 +127,24 @@ class Importer:
         self.homeroom_of: dict[int, int | None] = {}
         self.rejected: set[tuple[str, str]] = set()
         self.touched: set[tuple[str, str, str]] = set()
+
+    def policy_for(self, region_code: str) -> RegionPolicy:
+        if region_code not in self._policies:
+            self._policies[region_code] = self._policy_for(region_code)
+        return self._policies[region_code]
+
+    async def school_class(self, class_id: int) -> models.SchoolClass:
+        if class_id not in self._class_cache:
+            self._class_cache[class_id] = await _class(class_id)
+        return self._class_cache[class_id]
+
+    async def term_on(self, year_id: int, day: date) -> int | None:
+        if (year_id, day) not in self._terms:
+            term = await models.Term.filter(
+                academic_year_id=year_id, starts_on__lte=day, ends_on__gte=day
+            ).first()
+            self._terms[(year_id, day)] = term.id if term else None
+        return self._terms[(year_id, day)]
 
     # -- links -------------------------------------------------------------------------------
 
@@ -855,7 +876,7 @@ class Importer:
         homeroom = await self._homeroom(student_id)
         if homeroom is None:
             raise RowError("result.no_homeroom", "the student is in no homeroom class")
-        school_class = await _class(homeroom)
+        school_class = await self.school_class(homeroom)
         if region is None:
             region = school_class.school.region.code
         scale = self.policy_for(region).scale
@@ -874,14 +895,9 @@ class Importer:
             term = self.link("session", extra["period"], school_sid)
             term_id = term[0] if term else None
         if term_id is None:
-            term_obj = await models.Term.filter(
-                academic_year_id=school_class.academic_year_id,
-                starts_on__lte=when,
-                ends_on__gte=when,
-            ).first()
-            if term_obj is None:
+            term_id = await self.term_on(school_class.academic_year_id, when)
+            if term_id is None:
                 raise RowError("result.term", f"{when} is in no term of the class's year")
-            term_id = term_obj.id
         author = cls[1].get("teacher")
         if author is None:
             assignment = await models.TeachingAssignment.filter(
@@ -911,9 +927,6 @@ class Importer:
         if found is not None:
             values.pop("author_id")
         await self.upsert(models.Mark, "result", row.sourced_id, values)
-
-
-_classes_cache: dict[int, models.SchoolClass] = {}
 
 
 async def _class(class_id: int) -> models.SchoolClass:

@@ -1,0 +1,33 @@
+"""An import killed in the middle leaves the database as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ediary_oneroster.generate import write_set
+from tests.plugins.oneroster.snapshot import snapshot
+
+
+async def test_killed_import_leaves_no_trace(fresh: str, tmp_path: Path) -> None:
+    before = await snapshot()
+    write_set(tmp_path / "set", "S")
+    env = {**os.environ, "EDIARY_DATABASE_URL": fresh, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "ediary.cli", "import", "oneroster", str(tmp_path / "set")]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    # Wait until every row was checked and writing began, then let it write for a while.
+    deadline = time.monotonic() + 60
+    for line in process.stderr:
+        if b"writing" in line or time.monotonic() > deadline:
+            break
+    time.sleep(1.5)
+    assert process.poll() is None, "the import finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert await snapshot() == before
