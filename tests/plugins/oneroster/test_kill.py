@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -13,11 +14,9 @@ from ediary_oneroster.generate import write_set
 from tests.plugins.oneroster.snapshot import snapshot
 
 
-async def test_killed_import_leaves_no_trace(fresh: str, tmp_path: Path) -> None:
-    before = await snapshot()
-    write_set(tmp_path / "set", "S")
-    env = {**os.environ, "EDIARY_DATABASE_URL": fresh, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "ediary.cli", "import", "oneroster", str(tmp_path / "set")]
+def _start_and_kill(url: str, path: Path) -> int:
+    env = {**os.environ, "EDIARY_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "ediary.cli", "import", "oneroster", str(path)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stderr is not None
     # Wait until every row was checked and writing began, then let it write for a while.
@@ -29,5 +28,12 @@ async def test_killed_import_leaves_no_trace(fresh: str, tmp_path: Path) -> None
     assert process.poll() is None, "the import finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert process.returncode == -signal.SIGKILL
+    return process.returncode
+
+
+async def test_killed_import_leaves_no_trace(fresh: str, tmp_path: Path) -> None:
+    before = await snapshot()
+    await asyncio.to_thread(write_set, tmp_path / "set", "S")
+    returncode = await asyncio.to_thread(_start_and_kill, fresh, tmp_path / "set")
+    assert returncode == -signal.SIGKILL
     assert await snapshot() == before
