@@ -15,6 +15,12 @@ SIZES = {
 }
 
 
+def _school_day(week: int, weekday: int) -> date:
+    day = date(2025, 9, 8) + timedelta(days=7 * week + weekday)
+    # The autumn holidays (between quarters 1 and 2) have no lessons.
+    return day + timedelta(days=14) if day > date(2025, 10, 26) else day
+
+
 def write_set(dest: Path, size: str = "S") -> int:
     """Write the set to the folder `dest`; returns the number of data rows."""
     schools, classes, students, marks = SIZES[size]
@@ -296,7 +302,7 @@ def write_set(dest: Path, size: str = "S") -> int:
                         "",
                     )
                     for m in range(marks):
-                        day = date(2025, 9, 8) + timedelta(days=7 * m + k)
+                        day = _school_day(m, k)
                         score = 2 + (p * 7 + k * 3 + m * 5) % 4
                         row(
                             "results",
