@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pluggy
 from starlette.applications import Starlette
@@ -12,43 +14,114 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UnsetType
 
 from ediary.adapters import load_plugins
+from ediary.adapters.channels import NotificationChannel
 from ediary.config import Settings
 from ediary.db import close_database, open_database
+from ediary.delivery import DeliveryWorker, RetryPolicy
+from ediary.domain.errors import DomainError
+from ediary.domain.storage import DiskStorage
+from ediary.events import make_broker
 from ediary.schema import schema
-from ediary.schema.context import Context
+from ediary.schema.context import Context, Runtime
+from ediary.web.attachments import attachment_route
 
 
 class DiaryGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with our per-request context."""
 
-    def __init__(self, settings: Settings, plugins: pluggy.PluginManager) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+    def __init__(
+        self, settings: Settings, plugins: pluggy.PluginManager, runtime: Runtime | None = None
+    ) -> None:
+        # Multipart requests carry homework files; like every mutation they pass the CSRF
+        # check of cookie sessions, which a cross-site form cannot.
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            multipart_uploads_enabled=True,
+        )
         self.settings = settings
         self.plugins = plugins
+        self.runtime = runtime or Runtime()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         return Context(
-            request=request, response=response, settings=self.settings, plugins=self.plugins
+            request=request,
+            response=response,
+            settings=self.settings,
+            plugins=self.plugins,
+            runtime=self.runtime,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Subscriptions authenticate once, at connection: a bearer token in the
+        `connection_init` payload ({"authorization": "Bearer ..."}) or the session cookie."""
+        found = context.credentials()
+        if found is None:
+            raise ConnectionRejectionError({"reason": "Log in to subscribe."})
+        if found[1] == "cookie" and not _same_origin(context.request):
+            # A cookie rides along on any site's WebSocket: only our own pages may use it.
+            raise ConnectionRejectionError({"reason": "Cross-site connection refused."})
+        try:
+            await context.require_viewer()
+        except DomainError as error:
+            raise ConnectionRejectionError({"reason": error.message}) from None
+        return None
+
+
+def _same_origin(request: Request | WebSocket) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not a browser: no ambient cookie to abuse
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def _channels(plugins: pluggy.PluginManager) -> dict[str, NotificationChannel]:
+    found: dict[str, NotificationChannel] = {}
+    for group in plugins.hook.notification_channels():
+        for channel in group:
+            found.setdefault(channel.name, channel)
+    return found
 
 
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     """Build the application; `manage_database=False` leaves connecting to the caller."""
     settings = settings or Settings.from_env()
     plugins = load_plugins(settings.plugins)
-    graphql = DiaryGraphQL(settings, plugins)
+    channels = _channels(plugins)
+    worker = DeliveryWorker(
+        channels,
+        retry=RetryPolicy(
+            max_attempts=settings.delivery_max_attempts,
+            first_delay=settings.delivery_retry_seconds,
+        ),
+        poll_seconds=settings.delivery_poll_seconds,
+    )
+    runtime = Runtime(
+        broker=make_broker(settings.database_url),
+        storage=DiskStorage(Path(settings.attachments_dir)),
+        channels=tuple(channels),
+        outbox_written=worker.wake,
+    )
+    graphql = DiaryGraphQL(settings, plugins, runtime)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_database:
             await open_database(settings.database_url)
+        await runtime.broker.start()
+        worker.start()
         try:
             yield
         finally:
+            await worker.stop()
+            await runtime.broker.stop()
             if manage_database:
                 await close_database()
 
@@ -65,9 +138,12 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             Route("/healthz", healthz),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
+            attachment_route(settings, runtime.storage),
         ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.plugins = plugins
+    app.state.runtime = runtime
+    app.state.delivery = worker
     return app

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from ediary.adapters.channels import NotificationChannel
     from ediary.adapters.flows import LoginFlow
     from ediary.domain.grading import RegionPolicy
 
@@ -23,4 +24,10 @@ def login_flows() -> list[LoginFlow]:
 @hookspec(firstresult=True)
 def region_policy(region_code: str) -> RegionPolicy | None:
     """Return the grading and visibility policy of a region, or None to leave it to others."""
+    raise NotImplementedError
+
+
+@hookspec
+def notification_channels() -> list[NotificationChannel]:
+    """Return the channels this plugin delivers notifications through."""
     raise NotImplementedError

@@ -7,9 +7,9 @@ import importlib.metadata
 import pluggy
 
 from ediary.adapters import hookspecs
-from ediary.adapters.builtin import password, policy
+from ediary.adapters.builtin import email, password, policy
 
-BUILTIN = (password, policy)
+BUILTIN = (password, policy, email)
 
 
 class PluginError(RuntimeError):

@@ -84,6 +84,8 @@ class RegionPolicy:
     max_weight: int = 5
     round_up_from: Fraction = Fraction(1, 2)
     parent_lookback_days: int | None = None
+    # How many days ahead of today a mark may be dated (0: today at the latest).
+    mark_days_ahead: int = 0
 
     def __post_init__(self) -> None:
         """Fill kinds a plugin left out from the defaults, freeze the mapping and validate."""
@@ -99,6 +101,8 @@ class RegionPolicy:
             raise ValueError(f"round_up_from must be in (0, 1], got {self.round_up_from}")
         if self.parent_lookback_days is not None and self.parent_lookback_days < 0:
             raise ValueError("parent_lookback_days must be >= 0 or None")
+        if self.mark_days_ahead < 0:
+            raise ValueError(f"mark_days_ahead must be >= 0, got {self.mark_days_ahead}")
 
     def weight_for(self, kind: WorkKind) -> int:
         """The default weight of a mark for this kind of work."""

@@ -2,6 +2,7 @@
 # nor guards semicolons in them: keep both out of model docstrings.
 """Tortoise models of the diary; one app, label "diary"."""
 
+from ediary.domain.models.history import MarkBatch, MarkEvent
 from ediary.domain.models.journal import (
     Attendance,
     FinalMark,
@@ -11,6 +12,7 @@ from ediary.domain.models.journal import (
     Mark,
     Remark,
 )
+from ediary.domain.models.notify import NotificationPreference, OutboxMessage
 from ediary.domain.models.people import (
     Enrollment,
     Guardianship,
@@ -42,6 +44,10 @@ __all__ = [
     "Lesson",
     "LoginThrottle",
     "Mark",
+    "MarkBatch",
+    "MarkEvent",
+    "NotificationPreference",
+    "OutboxMessage",
     "Region",
     "Remark",
     "RoleGrant",
