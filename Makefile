@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck schema clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml plugins/ediary-sms-gateway/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e plugins/ediary-sms-gateway
 	touch $(STAMP)
 
 install: $(STAMP)

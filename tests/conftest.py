@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,19 @@ async def world(database: str) -> World:
     return await build_world()
 
 
+# Writes are checked against the current term: tests pretend it is a Wednesday of the
+# world's week, whatever the real date.
+TODAY = date(2026, 11, 25)
+
+
 @pytest.fixture(scope="session")
-def settings(database: str) -> Settings:
-    return Settings(database_url=database)
+def settings(database: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        database_url=database,
+        today=TODAY,
+        attachments_dir=str(tmp_path_factory.mktemp("attachments")),
+        max_attachment_bytes=64 * 1024,
+    )
 
 
 @pytest.fixture(scope="session")
