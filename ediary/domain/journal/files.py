@@ -92,13 +92,19 @@ def check(filename: str, data: bytes, limit: int) -> Verdict:
     if not data:
         return Verdict(None, "The file is empty.")
     if len(data) > limit:
-        return Verdict(None, f"The file is larger than {limit // (1024 * 1024) or 1} MB.")
+        return Verdict(None, f"The file is larger than {_size(limit)}.")
     kind = sniff(data)
     if kind is None:
         return Verdict(None, "Files of this type cannot be attached.")
     if PurePath(filename).suffix.lower() not in ALLOWED[kind]:
         return Verdict(None, "The file's name does not match its contents.")
     return Verdict(kind, None)
+
+
+def _size(limit: int) -> str:
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):g} MB"
+    return f"{limit / 1024:g} KB"
 
 
 def clean_name(filename: str) -> str:
