@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from ediary.domain.enums import Role
+from ediary.domain.enums import ExcuseKind, Role
 from ediary.domain.models import (
     Enrollment,
     Guardianship,
@@ -266,3 +266,58 @@ def may_manage_calendar_feed(viewer: Viewer, creator_id: int, grant: StudentGran
     if creator_id == viewer.user_id:
         return True
     return grant is not None and grant.subjects is None and grant.facets == ALL_FACETS
+
+
+# --- Writing ---------------------------------------------------------------------------------
+# Who may change what. Services load the facts (the lesson, the mark, the term) and ask here;
+# a refusal of something the viewer cannot even see is NotFound, decided by the read rules.
+
+
+def may_teach(viewer: Viewer, class_id: int, subject_id: int, substitute_id: int | None) -> bool:
+    """Marks, homework, topics and remarks: the teacher of the class and subject, or the
+    substitute of this very lesson."""
+    if not viewer.is_authenticated:
+        return False
+    return (class_id, subject_id) in viewer.teaches or (
+        substitute_id is not None and substitute_id == viewer.user_id
+    )
+
+
+def may_record_attendance(
+    viewer: Viewer, class_id: int, subject_id: int, substitute_id: int | None
+) -> bool:
+    """The register of a lesson: whoever teaches it, and the class teacher of the class."""
+    return may_teach(viewer, class_id, subject_id, substitute_id) or class_id in viewer.homerooms
+
+
+def may_amend_mark(viewer: Viewer, author_id: int, school_id: int, term_is_current: bool) -> bool:
+    """Correct or delete a mark: its author while its term is open, or the administration."""
+    if not viewer.is_authenticated:
+        return False
+    if school_id in viewer.admin_schools:
+        return True
+    return author_id == viewer.user_id and term_is_current
+
+
+def may_excuse(
+    viewer: Viewer, kind: ExcuseKind, student_id: int, school_id: int, class_id: int
+) -> bool:
+    """A parent writes a note for their child, the health worker a medical excuse, and the
+    class teacher or administration excuse on behalf of the school."""
+    if not viewer.is_authenticated:
+        return False
+    if kind is ExcuseKind.PARENT_NOTE:
+        return student_id in viewer.children
+    if kind is ExcuseKind.MEDICAL:
+        return school_id in viewer.health_schools
+    return school_id in viewer.admin_schools or class_id in viewer.homerooms
+
+
+def may_change_timetable(viewer: Viewer, school_id: int) -> bool:
+    """Cancellations, substitutions and room changes belong to the school administration."""
+    return viewer.is_authenticated and school_id in viewer.admin_schools
+
+
+def may_set_notifications(viewer: Viewer, student_id: int) -> bool:
+    """Each parent chooses for themself how they hear about each of their children."""
+    return viewer.is_authenticated and student_id in viewer.children
