@@ -108,3 +108,10 @@ class TooManyFeeds(DomainError):
         "You already have the largest number of calendar feeds for this student; "
         "revoke one you no longer use first."
     )
+
+
+class PasswordLoginClosed(DomainError):
+    """The account's region moved to another login flow; the message says which."""
+
+    code = "PASSWORD_LOGIN_CLOSED"
+    default_message = "Password login is closed for this account. Use your region's login."
