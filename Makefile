@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck schema clean
 
-PLUGINS := plugins/ediary-dnevnik
+PLUGINS := plugins/ediary-dnevnik plugins/ediary-moscow
 
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]' $(addprefix -e ,$(PLUGINS))
+	$(BIN)/pip install --quiet -e '.[test]' $(addprefix -e ,$(PLUGINS)) 'oidc-provider-mock>=0.3'
 	touch $(STAMP)
 
 install: $(STAMP)

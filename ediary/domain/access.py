@@ -303,3 +303,16 @@ def may_manage_calendar_feed(viewer: Viewer, creator_id: int, grant: StudentGran
     if creator_id == viewer.user_id:
         return True
     return grant is not None and grant.subjects is None and grant.facets == ALL_FACETS
+
+
+# --- applications for access to a child's diary (regional portal flows) --------------------------
+
+
+def may_file_diary_application(viewer: Viewer) -> bool:
+    """A parent asks a school for access to a child's diary."""
+    return viewer.is_authenticated and Role.PARENT in viewer.roles
+
+
+def may_review_diary_applications(viewer: Viewer, school_id: int) -> bool:
+    """Applications to a school are reviewed by its administration."""
+    return viewer.is_authenticated and school_id in viewer.admin_schools
