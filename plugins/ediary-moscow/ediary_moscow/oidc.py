@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode, urljoin
 
 import httpx
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from authlib.oauth2.rfc7636 import create_s256_code_challenge  # type: ignore[import-untyped]
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -38,7 +38,8 @@ class AuthRequest:
 
     @property
     def challenge(self) -> str:
-        return create_s256_code_challenge(self.verifier)
+        challenge: str = create_s256_code_challenge(self.verifier)
+        return challenge
 
 
 class Provider:

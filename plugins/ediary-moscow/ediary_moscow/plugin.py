@@ -71,7 +71,8 @@ def password_login_refusal(user: User, settings: Settings) -> Awaitable[str | No
         return None
 
     async def decide() -> str | None:
-        roles = set(await RoleGrant.filter(user_id=user.id).values_list("role", flat=True))
+        rows = await RoleGrant.filter(user_id=user.id).values("role")
+        roles = {Role(row["role"]) for row in rows}
         if roles - {Role.PARENT} or Role.PARENT not in roles:
             return None  # staff and students keep their logins
         children = await Guardianship.filter(parent_id=user.id).values_list("student_id", flat=True)
