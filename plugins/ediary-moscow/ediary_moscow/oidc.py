@@ -181,7 +181,9 @@ def validate_id_token(
     try:
         registry.validate(token.claims)
     except JoseError as error:
-        raise LoginFailed(f"The portal's ID token is not valid: {error.error}.") from None
+        raise LoginFailed(
+            f"The portal's ID token is not valid: {error.description or error.error}."
+        ) from None
     if not secrets.compare_digest(str(token.claims.get("nonce", "")), nonce):
         raise LoginFailed("The portal's ID token is for another login (nonce). Start again.")
     return dict(token.claims)

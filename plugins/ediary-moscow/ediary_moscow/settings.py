@@ -19,7 +19,7 @@ class ClientSecretSigner(Protocol):
 
     mos.ru takes the registered secret as is. ESIA wants a detached signature (GOST, made by
     a certified crypto provider) of scope, timestamp, client id and state; production plugs
-    its signer in here, tests use `TestSigner`.
+    its signer in here, tests use `HmacSigner`.
     """
 
     def client_secret(self, *, scope: str, timestamp: str, client_id: str, state: str) -> str: ...
@@ -36,7 +36,7 @@ class PlainSecret:
 
 
 @dataclass(frozen=True)
-class TestSigner:
+class HmacSigner:
     """ESIA-shaped signing with an HMAC instead of a certified signature: the same message,
     so the flow is exercised end to end without a crypto provider. Not for production."""
 
@@ -105,7 +105,7 @@ def moscow_settings(settings: Settings) -> MoscowSettings:
     profile = PROFILES[extra.get(PREFIX + "PROFILE", "mosru")]
     secret = extra.get(PREFIX + "CLIENT_SECRET", "")
     signer: ClientSecretSigner = (
-        TestSigner(extra.get(PREFIX + "TEST_SIGNING_KEY", secret))
+        HmacSigner(extra.get(PREFIX + "TEST_SIGNING_KEY", secret))
         if extra.get(PREFIX + "SIGNER", "plain") == "test"
         else PlainSecret(secret)
     )

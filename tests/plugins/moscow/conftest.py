@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from ediary_moscow.snils import with_check_sum
 from starlette.applications import Starlette
 
 from ediary.app import create_app
@@ -27,7 +28,6 @@ from ediary.config import Settings
 from ediary.domain import models
 from ediary.domain.auth import SessionKind, hash_password, open_session
 from ediary.domain.enums import Role, WorkKind
-from ediary_moscow.snils import with_check_sum
 from tests.world import World
 
 CLIENT_ID = "ediary-test"

@@ -19,9 +19,11 @@ CHILDREN = "{ viewer { children { id firstName } } }"
 FILE = """mutation($input: FileDiaryApplicationInput!) { fileDiaryApplication(input: $input) {
     application { id status dueOn overdue refusalReason refusalComment consentVersion }
     userErrors { field message code } } }"""
-REFUSE = """mutation($input: RefuseDiaryApplicationInput!) { refuseDiaryApplication(input: $input) {
+REFUSE = """mutation($input: RefuseDiaryApplicationInput!) {
+    refuseDiaryApplication(input: $input) {
     application { status refusalReason } userErrors { code message } } }"""
-APPROVE = """mutation($input: ApproveDiaryApplicationInput!) { approveDiaryApplication(input: $input) {
+APPROVE = """mutation($input: ApproveDiaryApplicationInput!) {
+    approveDiaryApplication(input: $input) {
     application { status } userErrors { code message } } }"""
 MINE = "{ myDiaryApplications { id status refusalReason refusalComment } }"
 REVIEW = """query($school: ID!, $overdue: Boolean!) {
