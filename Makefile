@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck schema clean
 
-PLUGINS := plugins/ediary-dnevnik plugins/ediary-sms-gateway
+PLUGINS := plugins/ediary-dnevnik plugins/ediary-sms-gateway plugins/ediary-moscow
 
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 	$(PYTHON) -m venv $(VENV)

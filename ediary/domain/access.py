@@ -6,9 +6,9 @@ load the facts the policy needs (the viewer, the student's class placements) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import StrEnum
 
 from ediary.domain.enums import ExcuseKind, Role
@@ -69,6 +69,11 @@ class Viewer:
     member_classes: frozenset[int] = frozenset()
     # Schools the viewer has any tie to (staff, own or children's classes).
     schools: frozenset[int] = frozenset()
+    # How many days back a parent may look at a child's diary in a region (the region
+    # policy's parent_lookback_days); None, or a None answer, means no limit.
+    parent_lookback: Callable[[str | None], int | None] | None = field(
+        default=None, compare=False, hash=False, repr=False
+    )
 
     @property
     def is_authenticated(self) -> bool:
@@ -92,6 +97,13 @@ class StudentGrant:
     subjects: frozenset[int] | None
     # The region whose policy applies to the student (of the latest placement).
     region_code: str | None = None
+    # The first day the viewer may see dated records (lessons, marks, attendance...) of;
+    # None means no limit. Set for parents by their region's parent_lookback_days.
+    visible_from: date | None = None
+
+    def shows(self, day: date) -> bool:
+        """Whether records dated `day` are inside the viewer's window."""
+        return self.visible_from is None or day >= self.visible_from
 
     def allows(self, facet: Facet, subject_id: int | None = None) -> bool:
         if facet not in self.facets:
@@ -99,8 +111,14 @@ class StudentGrant:
         return self.subjects is None or subject_id is None or subject_id in self.subjects
 
 
-async def load_viewer(user: User) -> Viewer:
-    """Gather a user's roles and ties in a fixed number of queries."""
+async def load_viewer(
+    user: User, parent_lookback: Callable[[str | None], int | None] | None = None
+) -> Viewer:
+    """Gather a user's roles and ties in a fixed number of queries.
+
+    `parent_lookback` answers, for a region code, how many days back parents may look (the
+    region policy); the server passes its plugins' policy, tools may leave it out.
+    """
     grants = await RoleGrant.filter(user_id=user.id).values("role", "school_id", "region_id")
     roles = {Role(g["role"]) for g in grants}
     by_role: dict[Role, set[int]] = {}
@@ -150,13 +168,30 @@ async def load_viewer(user: User) -> Viewer:
         official_regions=frozenset(regions),
         member_classes=frozenset(member_classes),
         schools=frozenset(schools),
+        parent_lookback=parent_lookback,
     )
 
 
+def parent_window(
+    viewer: Viewer, region_code: str | None, today: date | None = None
+) -> date | None:
+    """The first day a parent may see of a child in this region; None for no limit."""
+    if viewer.parent_lookback is None:
+        return None
+    days = viewer.parent_lookback(region_code)
+    if days is None:
+        return None
+    return (today or date.today()) - timedelta(days=days)
+
+
 def student_grant(
-    viewer: Viewer, student_id: int, placements: Iterable[Placement]
+    viewer: Viewer, student_id: int, placements: Iterable[Placement], today: date | None = None
 ) -> StudentGrant | None:
-    """What the viewer may see of a student placed in these classes; None when nothing."""
+    """What the viewer may see of a student placed in these classes; None when nothing.
+
+    A parent's grant is limited to the region policy's window (`parent_lookback_days` back
+    from `today`), unless the viewer also follows the student as staff.
+    """
     if not viewer.is_authenticated:
         return None
     placements = sorted(placements, key=lambda p: p.starts_on)
@@ -164,12 +199,14 @@ def student_grant(
     full = StudentGrant(student_id, ALL_FACETS, None, region)
     if student_id == viewer.user_id and Role.STUDENT in viewer.roles:
         return full
-    if student_id in viewer.children:
-        return full
     classes = {p.class_id for p in placements}
     schools = {p.school_id for p in placements}
     if schools & viewer.admin_schools or classes & viewer.homerooms:
         return full
+    if student_id in viewer.children:
+        return StudentGrant(
+            student_id, ALL_FACETS, None, region, parent_window(viewer, region, today)
+        )
     taught_subjects = frozenset(s for c, s in viewer.teaches if c in classes)
     if taught_subjects:
         return StudentGrant(student_id, ALL_FACETS, taught_subjects, region)
@@ -321,3 +358,16 @@ def may_change_timetable(viewer: Viewer, school_id: int) -> bool:
 def may_set_notifications(viewer: Viewer, student_id: int) -> bool:
     """Each parent chooses for themself how they hear about each of their children."""
     return viewer.is_authenticated and student_id in viewer.children
+
+
+# --- applications for access to a child's diary (regional portal flows) --------------------------
+
+
+def may_file_diary_application(viewer: Viewer) -> bool:
+    """A parent asks a school for access to a child's diary."""
+    return viewer.is_authenticated and Role.PARENT in viewer.roles
+
+
+def may_review_diary_applications(viewer: Viewer, school_id: int) -> bool:
+    """Applications to a school are reviewed by its administration."""
+    return viewer.is_authenticated and school_id in viewer.admin_schools

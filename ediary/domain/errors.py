@@ -141,3 +141,10 @@ class DuplicateSubmission(DomainError):
     def __init__(self, mark_ids: list[int]) -> None:
         self.mark_ids = mark_ids
         super().__init__(field="idempotencyKey")
+
+
+class PasswordLoginClosed(DomainError):
+    """The account's region moved to another login flow; the message says which."""
+
+    code = "PASSWORD_LOGIN_CLOSED"
+    default_message = "Password login is closed for this account. Use your region's login."

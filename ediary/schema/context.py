@@ -85,7 +85,7 @@ class Context:
                 if session.kind != kind:
                     raise SessionExpired()
                 self._session = session
-                self._viewer = await load_viewer(user)
+                self._viewer = await load_viewer(user, http.parent_lookback(self.plugins))
         return self._viewer
 
     async def require_viewer(self) -> Viewer:
