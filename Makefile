@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck schema clean
 
-PLUGINS := plugins/ediary-dnevnik plugins/ediary-oneroster
+PLUGINS := plugins/ediary-dnevnik plugins/ediary-sms-gateway plugins/ediary-moscow plugins/ediary-oneroster
 
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 	$(PYTHON) -m venv $(VENV)

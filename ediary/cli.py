@@ -170,6 +170,25 @@ def cmd_schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from ediary.db import close_database, open_database
+    from ediary.domain.journal.history import verify
+
+    async def run() -> int:
+        await open_database(settings.database_url)
+        try:
+            verdict = await verify()
+        finally:
+            await close_database()
+        if verdict.finding is None:
+            print(f"OK: {verdict.events} mark events form an unbroken chain and match the marks.")
+            return 0
+        print(f"BROKEN: {verdict.finding.message}")
+        return 1
+
+    return asyncio.run(run())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ediary",
@@ -203,6 +222,15 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("path", type=Path, help="file or directory to import")
     importer.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
     importer.set_defaults(run=cmd_import)
+
+    audit = commands.add_parser("audit", help="check the tamper-evident history of marks")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="CHECK")
+    verify = audit_commands.add_parser(
+        "verify",
+        help="recompute the hash chain of mark events and compare it with the marks table; "
+        "names the first broken event and exits non-zero",
+    )
+    verify.set_defaults(run=cmd_audit_verify)
 
     schema = commands.add_parser("schema", help="write the core schema.graphql from the code")
     schema.add_argument("--check", action="store_true", help="fail if the file is out of date")

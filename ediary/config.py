@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 DEFAULT_DATABASE_URL = "sqlite://ediary.sqlite3"
 DEMO_SECRET = "demo-secret-change-me"
@@ -44,6 +44,15 @@ class Settings:
     # Report groups (a school, a subject of a school) with fewer graded students than this
     # are suppressed in the regional view, so that no child can be singled out.
     report_min_group: int = 5
+    # The schools' time zone: local dates of marks, quiet hours and digest hours.
+    timezone: str = "Europe/Moscow"
+    # For demos and tests only: pretend today is this date (writes check terms against it).
+    today: date | None = None
+    attachments_dir: str = "attachments"
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    delivery_poll_seconds: float = 5.0
+    delivery_retry_seconds: float = 30.0
+    delivery_max_attempts: int = 8
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -73,6 +82,15 @@ class Settings:
             mail_from=env.get("EDIARY_MAIL_FROM") or cls.mail_from,
             extra={k: v for k, v in env.items() if k.startswith("EDIARY_")},
             report_min_group=int(env.get("EDIARY_REPORT_MIN_GROUP") or 5),
+            timezone=env.get("EDIARY_TIMEZONE") or "Europe/Moscow",
+            today=date.fromisoformat(env["EDIARY_TODAY"]) if env.get("EDIARY_TODAY") else None,
+            attachments_dir=env.get("EDIARY_ATTACHMENTS_DIR") or "attachments",
+            max_attachment_bytes=int(
+                float(env.get("EDIARY_MAX_ATTACHMENT_MB") or 10) * 1024 * 1024
+            ),
+            delivery_poll_seconds=float(env.get("EDIARY_DELIVERY_POLL_SECONDS") or 5),
+            delivery_retry_seconds=float(env.get("EDIARY_DELIVERY_RETRY_SECONDS") or 30),
+            delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
         )
 
     def __post_init__(self) -> None:

@@ -7,11 +7,14 @@ next to the data, and the shared world of `tests/world.py` stays as the role mat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+
+from tortoise.transactions import in_transaction
 
 from ediary.domain import models
 from ediary.domain.auth import SessionKind, open_session
-from ediary.domain.enums import LessonStatus, Role, WorkKind
+from ediary.domain.enums import LessonStatus, MarkAction, Role, WorkKind
+from ediary.domain.journal.history import Change, append, record_imported, state_of
 from tests.world import World
 
 
@@ -162,17 +165,32 @@ async def mark(
 ) -> models.Mark:
     """A mark for dated work (no lesson) on `day`, by default the term's first day."""
     assert built.teacher is not None
-    return await models.Mark.create(
-        student=who,
-        school_class=school_class_,
-        subject=built.subjects[subject],
-        term=term,
-        date=day or term.starts_on,
-        value=value,
-        weight=weight,
-        kind=kind,
-        author=built.teacher,
-    )
+    async with in_transaction() as conn:
+        created = await models.Mark.create(
+            student=who,
+            school_class=school_class_,
+            subject=built.subjects[subject],
+            term=term,
+            date=day or term.starts_on,
+            value=value,
+            weight=weight,
+            kind=kind,
+            author=built.teacher,
+            using_db=conn,
+        )
+        # Written directly, as an import would: start its history so the audit holds.
+        await record_imported(conn, [created])
+    return created
+
+
+async def withdraw(mark_: models.Mark, reason: str = "entered by mistake") -> None:
+    """Delete a mark as the journal does: the row stays, and its history records why."""
+    now = datetime.now(UTC)
+    async with in_transaction() as conn:
+        await models.Mark.filter(id=mark_.id).using_db(conn).update(deleted_at=now)
+        mark_.deleted_at = now
+        change = Change(mark_, MarkAction.DELETE, mark_.author_id, state_of(mark_), reason)
+        await append(conn, [change], now)
 
 
 async def final_mark(

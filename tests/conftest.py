@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,11 @@ async def world(database: str) -> World:
     return await build_world()
 
 
+# Writes are checked against the current term: tests pretend it is a Wednesday of the
+# world's week, whatever the real date.
+TODAY = date(2026, 11, 25)
+
+
 @pytest.fixture(scope="session")
 def smtp() -> Iterator[SmtpServer]:
     """A real SMTP server on a free loopback port; the e-mail channel delivers to it."""
@@ -97,13 +103,16 @@ def mailbox(smtp: SmtpServer) -> Mailbox:
 
 
 @pytest.fixture(scope="session")
-def settings(database: str, smtp: SmtpServer) -> Settings:
+def settings(database: str, smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         database_url=database,
         smtp_host="127.0.0.1",
         smtp_port=smtp.port,
         mail_from="diary@school.example",
         public_url="http://testserver",
+        today=TODAY,
+        attachments_dir=str(tmp_path_factory.mktemp("attachments")),
+        max_attachment_bytes=64 * 1024,
     )
 
 

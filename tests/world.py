@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from tortoise.transactions import in_transaction
+
 from ediary.domain import models
 from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import (
@@ -18,6 +20,7 @@ from ediary.domain.enums import (
     Role,
     WorkKind,
 )
+from ediary.domain.journal.history import record_imported
 from ediary.domain.weeks import IsoWeek
 
 WEEK = IsoWeek(2026, 48)  # 23-29 November 2026, inside the second quarter
@@ -250,6 +253,10 @@ async def build_world() -> World:
         value=5,
         author=russian_teacher,
     )
+    # The marks above were written directly: start their history as an import would.
+    marks = [world.objects[k] for k in world.objects if k.endswith("_mark")]
+    async with in_transaction() as conn:
+        await record_imported(conn, marks)  # type: ignore[arg-type]
     world.objects.update(
         student=pupil,
         classmate=classmate,

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ediary.adapters.notify import NotificationChannel
     from ediary.config import Settings
     from ediary.domain.grading import RegionPolicy
+    from ediary.domain.models import User
 
 hookspec = pluggy.HookspecMarker("ediary")
 hookimpl = pluggy.HookimplMarker("ediary")
@@ -29,6 +30,13 @@ hookimpl = pluggy.HookimplMarker("ediary")
 @hookspec
 def login_flows(settings: Settings) -> list[LoginFlow]:
     """Describe the login flows this plugin offers, so frontends can render them."""
+    raise NotImplementedError
+
+
+@hookspec
+def password_login_refusal(user: User, settings: Settings) -> Awaitable[str | None] | str | None:
+    """Refuse password login for an account (say, its region moved to a portal login): return
+    the message telling the person what to do instead, or None to allow; may be awaitable."""
     raise NotImplementedError
 
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+
+import pluggy
 from starlette.requests import HTTPConnection
 
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain import auth
 from ediary.domain.access import ANONYMOUS, Viewer, load_viewer
-from ediary.domain.errors import SessionExpired
+from ediary.domain.errors import PasswordLoginClosed, SessionExpired
+from ediary.domain.grading import RegionPolicy
+from ediary.domain.models import User
 
 SESSION_COOKIE = "ediary_session"
 
@@ -33,7 +39,27 @@ async def request_viewer(request: HTTPConnection) -> Viewer:
     session, user = await auth.resolve_session(token)
     if session.kind != kind:
         raise SessionExpired()
-    return await load_viewer(user)
+    return await load_viewer(user, parent_lookback(request.app.state.plugins))
+
+
+def parent_lookback(plugins: pluggy.PluginManager) -> Callable[[str | None], int | None]:
+    """How far back parents may look in a region, by the plugins' region policy."""
+
+    def lookback(region_code: str | None) -> int | None:
+        policy: RegionPolicy = plugins.hook.region_policy(region_code=region_code or "")
+        return policy.parent_lookback_days
+
+    return lookback
+
+
+async def ensure_password_login_allowed(
+    plugins: pluggy.PluginManager, user: User, settings: Settings
+) -> None:
+    """Raise PasswordLoginClosed when a plugin refuses password login for this account."""
+    for answer in plugins.hook.password_login_refusal(user=user, settings=settings):
+        message = await answer if inspect.isawaitable(answer) else answer
+        if message:
+            raise PasswordLoginClosed(message)
 
 
 def client_address(request: HTTPConnection) -> str:

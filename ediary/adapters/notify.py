@@ -20,6 +20,10 @@ class Message:
     to: str
     subject: str
     body: str
+    # Idempotency key, one per event, recipient and channel: channels pass it on where the
+    # receiver accepts one (e-mail Message-ID, a gateway's Idempotency-Key), so a delivery
+    # retried after a lost acknowledgement is not shown twice.
+    key: str = ""
 
 
 class NotificationChannel(Protocol):

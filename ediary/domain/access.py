@@ -6,12 +6,12 @@ load the facts the policy needs (the viewer, the student's class placements) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import StrEnum
 
-from ediary.domain.enums import Role
+from ediary.domain.enums import ExcuseKind, Role
 from ediary.domain.models import (
     Enrollment,
     Guardianship,
@@ -69,6 +69,11 @@ class Viewer:
     member_classes: frozenset[int] = frozenset()
     # Schools the viewer has any tie to (staff, own or children's classes).
     schools: frozenset[int] = frozenset()
+    # How many days back a parent may look at a child's diary in a region (the region
+    # policy's parent_lookback_days); None, or a None answer, means no limit.
+    parent_lookback: Callable[[str | None], int | None] | None = field(
+        default=None, compare=False, hash=False, repr=False
+    )
 
     @property
     def is_authenticated(self) -> bool:
@@ -92,6 +97,13 @@ class StudentGrant:
     subjects: frozenset[int] | None
     # The region whose policy applies to the student (of the latest placement).
     region_code: str | None = None
+    # The first day the viewer may see dated records (lessons, marks, attendance...) of;
+    # None means no limit. Set for parents by their region's parent_lookback_days.
+    visible_from: date | None = None
+
+    def shows(self, day: date) -> bool:
+        """Whether records dated `day` are inside the viewer's window."""
+        return self.visible_from is None or day >= self.visible_from
 
     def allows(self, facet: Facet, subject_id: int | None = None) -> bool:
         if facet not in self.facets:
@@ -99,8 +111,14 @@ class StudentGrant:
         return self.subjects is None or subject_id is None or subject_id in self.subjects
 
 
-async def load_viewer(user: User) -> Viewer:
-    """Gather a user's roles and ties in a fixed number of queries."""
+async def load_viewer(
+    user: User, parent_lookback: Callable[[str | None], int | None] | None = None
+) -> Viewer:
+    """Gather a user's roles and ties in a fixed number of queries.
+
+    `parent_lookback` answers, for a region code, how many days back parents may look (the
+    region policy); the server passes its plugins' policy, tools may leave it out.
+    """
     grants = await RoleGrant.filter(user_id=user.id).values("role", "school_id", "region_id")
     roles = {Role(g["role"]) for g in grants}
     by_role: dict[Role, set[int]] = {}
@@ -150,13 +168,30 @@ async def load_viewer(user: User) -> Viewer:
         official_regions=frozenset(regions),
         member_classes=frozenset(member_classes),
         schools=frozenset(schools),
+        parent_lookback=parent_lookback,
     )
 
 
+def parent_window(
+    viewer: Viewer, region_code: str | None, today: date | None = None
+) -> date | None:
+    """The first day a parent may see of a child in this region; None for no limit."""
+    if viewer.parent_lookback is None:
+        return None
+    days = viewer.parent_lookback(region_code)
+    if days is None:
+        return None
+    return (today or date.today()) - timedelta(days=days)
+
+
 def student_grant(
-    viewer: Viewer, student_id: int, placements: Iterable[Placement]
+    viewer: Viewer, student_id: int, placements: Iterable[Placement], today: date | None = None
 ) -> StudentGrant | None:
-    """What the viewer may see of a student placed in these classes; None when nothing."""
+    """What the viewer may see of a student placed in these classes; None when nothing.
+
+    A parent's grant is limited to the region policy's window (`parent_lookback_days` back
+    from `today`), unless the viewer also follows the student as staff.
+    """
     if not viewer.is_authenticated:
         return None
     placements = sorted(placements, key=lambda p: p.starts_on)
@@ -164,12 +199,14 @@ def student_grant(
     full = StudentGrant(student_id, ALL_FACETS, None, region)
     if student_id == viewer.user_id and Role.STUDENT in viewer.roles:
         return full
-    if student_id in viewer.children:
-        return full
     classes = {p.class_id for p in placements}
     schools = {p.school_id for p in placements}
     if schools & viewer.admin_schools or classes & viewer.homerooms:
         return full
+    if student_id in viewer.children:
+        return StudentGrant(
+            student_id, ALL_FACETS, None, region, parent_window(viewer, region, today)
+        )
     taught_subjects = frozenset(s for c, s in viewer.teaches if c in classes)
     if taught_subjects:
         return StudentGrant(student_id, ALL_FACETS, taught_subjects, region)
@@ -266,3 +303,71 @@ def may_manage_calendar_feed(viewer: Viewer, creator_id: int, grant: StudentGran
     if creator_id == viewer.user_id:
         return True
     return grant is not None and grant.subjects is None and grant.facets == ALL_FACETS
+
+
+# --- Writing ---------------------------------------------------------------------------------
+# Who may change what. Services load the facts (the lesson, the mark, the term) and ask here;
+# a refusal of something the viewer cannot even see is NotFound, decided by the read rules.
+
+
+def may_teach(viewer: Viewer, class_id: int, subject_id: int, substitute_id: int | None) -> bool:
+    """Marks, homework, topics and remarks: the teacher of the class and subject, or the
+    substitute of this very lesson."""
+    if not viewer.is_authenticated:
+        return False
+    return (class_id, subject_id) in viewer.teaches or (
+        substitute_id is not None and substitute_id == viewer.user_id
+    )
+
+
+def may_record_attendance(
+    viewer: Viewer, class_id: int, subject_id: int, substitute_id: int | None
+) -> bool:
+    """The register of a lesson: whoever teaches it, and the class teacher of the class."""
+    return may_teach(viewer, class_id, subject_id, substitute_id) or class_id in viewer.homerooms
+
+
+def may_amend_mark(viewer: Viewer, author_id: int, school_id: int, term_is_current: bool) -> bool:
+    """Correct or delete a mark: its author while its term is open, or the administration."""
+    if not viewer.is_authenticated:
+        return False
+    if school_id in viewer.admin_schools:
+        return True
+    return author_id == viewer.user_id and term_is_current
+
+
+def may_excuse(
+    viewer: Viewer, kind: ExcuseKind, student_id: int, school_id: int, class_id: int
+) -> bool:
+    """A parent writes a note for their child, the health worker a medical excuse, and the
+    class teacher or administration excuse on behalf of the school."""
+    if not viewer.is_authenticated:
+        return False
+    if kind is ExcuseKind.PARENT_NOTE:
+        return student_id in viewer.children
+    if kind is ExcuseKind.MEDICAL:
+        return school_id in viewer.health_schools
+    return school_id in viewer.admin_schools or class_id in viewer.homerooms
+
+
+def may_change_timetable(viewer: Viewer, school_id: int) -> bool:
+    """Cancellations, substitutions and room changes belong to the school administration."""
+    return viewer.is_authenticated and school_id in viewer.admin_schools
+
+
+def may_set_notifications(viewer: Viewer, student_id: int) -> bool:
+    """Each parent chooses for themself how they hear about each of their children."""
+    return viewer.is_authenticated and student_id in viewer.children
+
+
+# --- applications for access to a child's diary (regional portal flows) --------------------------
+
+
+def may_file_diary_application(viewer: Viewer) -> bool:
+    """A parent asks a school for access to a child's diary."""
+    return viewer.is_authenticated and Role.PARENT in viewer.roles
+
+
+def may_review_diary_applications(viewer: Viewer, school_id: int) -> bool:
+    """Applications to a school are reviewed by its administration."""
+    return viewer.is_authenticated and school_id in viewer.admin_schools

@@ -18,6 +18,7 @@ from ediary.domain import demo_names as words
 from ediary.domain.auth import hash_password
 from ediary.domain.enums import AttendanceKind, ExcuseKind, LessonStatus, Role, WorkKind
 from ediary.domain.grading import DEFAULT_WEIGHTS, term_mark, weighted_average
+from ediary.domain.journal.history import record_imported
 from ediary.domain.models import (
     AcademicYear,
     Attendance,
@@ -104,6 +105,8 @@ async def load_demo(
                 await model.bulk_create(demo.rows[model], batch_size=BATCH, using_db=conn)
         if conn.capabilities.dialect == "postgres":
             await _advance_sequences(conn, [m for m in INSERT_ORDER if demo.rows[m]])
+        # Every mark starts its tamper-evident history, as if its teacher had posted it.
+        await record_imported(conn, demo.rows[Mark], reason="")  # type: ignore[arg-type]
     return logins
 
 

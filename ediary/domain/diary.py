@@ -76,12 +76,16 @@ async def load_week(
     student = await User.get_or_none(id=student_id) if grant else None
     if grant is None or student is None:
         raise NotFound()
+    # Days before the viewer's window (a parent's lookback) show nothing.
+    first_day = max(monday, grant.visible_from) if grant.visible_from else monday
 
     days = {day: DiaryDay(day) for day in week.days()}
     lessons: list[Lesson] = []
     if placed and Facet.LESSONS in grant.facets:
         query = Lesson.filter(
-            school_class_id__in=[p.class_id for p in placed], date__gte=monday, date__lte=sunday
+            school_class_id__in=[p.class_id for p in placed],
+            date__gte=first_day,
+            date__lte=sunday,
         ).select_related("subject", "teacher", "substitute_teacher")
         if grant.subjects is not None:
             query = query.filter(subject_id__in=list(grant.subjects))
@@ -101,7 +105,7 @@ async def load_week(
             entries[homework.lesson_id].homework.append(homework)
     if grant.allows(Facet.MARKS):
         marks = Mark.filter(
-            student_id=student_id, date__gte=monday, date__lte=sunday, deleted_at=None
+            student_id=student_id, date__gte=first_day, date__lte=sunday, deleted_at=None
         ).select_related("subject", "author")
         if grant.subjects is not None:
             marks = marks.filter(subject_id__in=list(grant.subjects))

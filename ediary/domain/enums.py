@@ -69,3 +69,30 @@ class RemarkKind(StrEnum):
     BEHAVIOUR = "behaviour"
     PREPARATION = "preparation"
     PRAISE = "praise"
+
+
+class MarkAction(StrEnum):
+    """A change recorded in the history of a mark."""
+
+    CREATE = "create"
+    CORRECT = "correct"
+    DELETE = "delete"
+
+
+class NotifyMode(StrEnum):
+    """How a parent wants to hear about one child: at once, once a day, or not at all."""
+
+    INSTANT = "instant"
+    DIGEST = "digest"
+    OFF = "off"
+
+
+class OutboxStatus(StrEnum):
+    """Where a notification is on its way out."""
+
+    PENDING = "pending"
+    # Waiting for the daily digest it will be folded into.
+    HELD = "held"
+    DIGESTED = "digested"
+    SENT = "sent"
+    FAILED = "failed"

@@ -108,3 +108,43 @@ class TooManyFeeds(DomainError):
         "You already have the largest number of calendar feeds for this student; "
         "revoke one you no longer use first."
     )
+
+
+class Problem:
+    """One thing wrong with one input field; `path` leads to it from the input's root."""
+
+    __slots__ = ("code", "message", "path")
+
+    def __init__(self, path: tuple[str, ...], message: str, code: str = "BAD_USER_INPUT") -> None:
+        self.path = path
+        self.message = message
+        self.code = code
+
+    def __repr__(self) -> str:
+        return f"Problem({self.path!r}, {self.message!r}, {self.code!r})"
+
+
+class InvalidFields(InvalidInput):
+    """Several fields at fault at once, such as two marks of a batch; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(problems[0].message if problems else None)
+
+
+class DuplicateSubmission(DomainError):
+    """The same batch came twice under one idempotency key; the first one stands."""
+
+    code = "DUPLICATE_SUBMISSION"
+    default_message = "This batch was already saved; nothing was written a second time."
+
+    def __init__(self, mark_ids: list[int]) -> None:
+        self.mark_ids = mark_ids
+        super().__init__(field="idempotencyKey")
+
+
+class PasswordLoginClosed(DomainError):
+    """The account's region moved to another login flow; the message says which."""
+
+    code = "PASSWORD_LOGIN_CLOSED"
+    default_message = "Password login is closed for this account. Use your region's login."

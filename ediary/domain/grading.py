@@ -100,6 +100,8 @@ class RegionPolicy:
     # Kinds of work whose marks count towards averages; None counts every kind.
     counted_kinds: frozenset[WorkKind] | None = None
     year_basis: YearBasis = YearBasis.ALL_MARKS
+    # How many days ahead of today a mark may be dated (0: today at the latest).
+    mark_days_ahead: int = 0
 
     def __post_init__(self) -> None:
         """Fill kinds a plugin left out from the defaults, freeze the mapping and validate."""
@@ -121,6 +123,8 @@ class RegionPolicy:
     def counts(self, kind: WorkKind) -> bool:
         """Whether a mark for this kind of work counts towards averages."""
         return self.counted_kinds is None or kind in self.counted_kinds
+        if self.mark_days_ahead < 0:
+            raise ValueError(f"mark_days_ahead must be >= 0, got {self.mark_days_ahead}")
 
     def weight_for(self, kind: WorkKind) -> int:
         """The default weight of a mark for this kind of work."""

@@ -51,6 +51,8 @@ async def student_marks(
     ):
         return MarkPage([], False, 0)
     query = Mark.filter(student_id=grant.student_id, deleted_at=None)
+    if grant.visible_from is not None:
+        query = query.filter(date__gte=grant.visible_from)
     if term is not None:
         query = query.filter(term_id=term.id)
     if subject_id is not None:
@@ -73,7 +75,11 @@ async def visible_marks(viewer: Viewer, mark_ids: list[int]) -> dict[int, Mark]:
     for mark in marks:
         around = [p for p in found.get(mark.student_id, []) if p.covers(mark.date)]
         grant = student_grant(viewer, mark.student_id, around)
-        if grant is not None and grant.allows(Facet.MARKS, mark.subject_id):
+        if (
+            grant is not None
+            and grant.allows(Facet.MARKS, mark.subject_id)
+            and grant.shows(mark.date)
+        ):
             visible[mark.id] = mark
     return visible
 

@@ -17,13 +17,15 @@ from ediary.schema.errors import ErrorCodes
 from ediary.schema.mutations import Mutation
 from ediary.schema.queries import Query, node_query
 from ediary.schema.scalars import SCALAR_MAP
+from ediary.schema.subscriptions import Subscription
 from ediary.schema.types.calendar import CalendarFeed
-from ediary.schema.types.journal import Homework, Lesson, Mark
+from ediary.schema.types.journal import Attachment, Homework, Lesson, Mark
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import School, SchoolClass, Subject, Term
 
 # Node types reachable only through `node(id:)` must still be in the schema.
 NODE_TYPES: list[type[Node]] = [
+    Attachment,
     CalendarFeed,
     Homework,
     Lesson,
@@ -40,6 +42,24 @@ NODE_TYPES: list[type[Node]] = [
 def _field_names(kind: type) -> list[str]:
     definition = get_object_definition(kind, strict=True)
     return [field.name for field in definition.fields]
+
+
+def _core_mutations() -> tuple[type, ...]:
+    # The journal's writes live in their own modules; one Mutation type serves them all.
+    from ediary.schema.writes.attendance import AttendanceMutations
+    from ediary.schema.writes.homework import HomeworkMutations
+    from ediary.schema.writes.lessons import LessonMutations
+    from ediary.schema.writes.marks import MarkMutations
+    from ediary.schema.writes.notifications import NotificationMutations
+
+    return (
+        Mutation,
+        MarkMutations,
+        HomeworkMutations,
+        LessonMutations,
+        AttendanceMutations,
+        NotificationMutations,
+    )
 
 
 def _root(name: str, core: tuple[type, ...], added: list[tuple[str, type]]) -> type:
@@ -73,7 +93,8 @@ def build_schema(plugins: pluggy.PluginManager | None = None) -> strawberry.Sche
     try:
         return strawberry.Schema(
             query=_root("Query", (node_query(), Query), queries),
-            mutation=_root("Mutation", (Mutation,), mutations),
+            mutation=_root("Mutation", _core_mutations(), mutations),
+            subscription=Subscription,
             types=types,
             extensions=[ErrorCodes],
             config=StrawberryConfig(scalar_map=SCALAR_MAP),

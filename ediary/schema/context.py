@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pluggy
 from starlette.requests import Request
@@ -18,12 +23,27 @@ from ediary.domain import auth
 from ediary.domain.access import ANONYMOUS, Viewer, load_viewer
 from ediary.domain.errors import Forbidden, SessionExpired, Unauthenticated
 from ediary.domain.grading import RegionPolicy
+from ediary.domain.journal.base import WriteContext
+from ediary.domain.journal.changes import DiaryChange
 from ediary.domain.models import Session
+from ediary.domain.storage import AttachmentStorage, DiskStorage
+from ediary.events import Broker, LocalBroker
 from ediary.schema.loaders import Loaders
 
 __all__ = ["CSRF_HEADER", "SESSION_COOKIE", "Context"]
 
 CSRF_HEADER = "x-csrf-token"
+
+
+@dataclass
+class Runtime:
+    """What the server process holds for every request: the broker, storage, channels."""
+
+    broker: Broker = field(default_factory=LocalBroker)
+    storage: AttachmentStorage = field(default_factory=lambda: DiskStorage(Path("attachments")))
+    channels: tuple[str, ...] = ()
+    # Called after a commit that wrote to the outbox, to wake the delivery worker.
+    outbox_written: Callable[[], None] = lambda: None
 
 
 @dataclass
@@ -34,11 +54,18 @@ class Context:
     plugins: pluggy.PluginManager
     notifier: Notifier
     loaders: Loaders = field(default_factory=Loaders)
+    runtime: Runtime = field(default_factory=Runtime)
+    # The payload of graphql-transport-ws `connection_init`, for WebSocket connections.
+    connection_params: dict[str, Any] | None = None
     _viewer: Viewer | None = None
     _session: Session | None = None
 
     def credentials(self) -> tuple[str, str] | None:
         """The session token and how it came (cookie or bearer), if the request has one."""
+        params = self.connection_params or {}
+        sent = params.get("authorization") or params.get("Authorization")
+        if isinstance(sent, str) and sent.lower().startswith("bearer "):
+            return sent[7:].strip(), auth.SessionKind.BEARER
         return http.credentials(self.request)
 
     @property
@@ -58,7 +85,7 @@ class Context:
                 if session.kind != kind:
                     raise SessionExpired()
                 self._session = session
-                self._viewer = await load_viewer(user)
+                self._viewer = await load_viewer(user, http.parent_lookback(self.plugins))
         return self._viewer
 
     async def require_viewer(self) -> Viewer:
@@ -78,6 +105,31 @@ class Context:
                     "This change needs the X-CSRF-Token header the login returned.",
                 )
         return viewer
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    async def writer(self) -> WriteContext:
+        """Everything a domain write needs, for a viewer allowed to write at all."""
+        viewer = await self.require_writer()
+        now = self.now()
+        today = self.settings.today or now.astimezone(self.zone()).date()
+        return WriteContext(
+            viewer=viewer,
+            now=now,
+            today=today,
+            zone=self.zone(),
+            policy_for=self.region_policy,
+            channels=self.runtime.channels,
+        )
+
+    async def committed(self, changes: tuple[DiaryChange, ...]) -> None:
+        """Announce a committed write to live subscribers and wake the delivery worker."""
+        self.runtime.outbox_written()
+        await self.runtime.broker.publish(changes)
 
     def region_policy(self, region_code: str | None) -> RegionPolicy:
         policy: RegionPolicy = self.plugins.hook.region_policy(region_code=region_code or "")

@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from tortoise.expressions import Q
 
 from ediary.domain import models
+from ediary.domain.journal.history import mark_history
 
 
 async def _lessons(ids: Sequence[int]) -> list[models.Lesson | None]:
@@ -64,6 +65,11 @@ async def _bells(school_ids: Sequence[int]) -> list[dict[int, models.BellPeriod]
     return [grouped[i] for i in school_ids]
 
 
+async def _mark_events(mark_ids: Sequence[int]) -> list[list[models.MarkEvent]]:
+    found = await mark_history(mark_ids)
+    return [found[i] for i in mark_ids]
+
+
 @dataclass
 class Loaders:
     lesson: DataLoader[int, models.Lesson | None] = field(
@@ -86,4 +92,7 @@ class Loaders:
     )
     bells: DataLoader[int, dict[int, models.BellPeriod]] = field(
         default_factory=lambda: DataLoader(load_fn=_bells)
+    )
+    mark_events: DataLoader[int, list[models.MarkEvent]] = field(
+        default_factory=lambda: DataLoader(load_fn=_mark_events)
     )

@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 from starlette.responses import Response
 
+from ediary.adapters import http
 from ediary.domain import auth, ratelimit
 from ediary.domain.access import load_viewer
 from ediary.domain.errors import DomainError
@@ -66,6 +67,8 @@ class Mutation(CalendarMutation):
         )
         try:
             user = await auth.authenticate(input.login, input.password, limit)
+            # A region that moved families to a portal login closes password login for them.
+            await http.ensure_password_login_allowed(info.context.plugins, user, settings)
         except DomainError as error:
             return LoginPayload(
                 viewer=None,

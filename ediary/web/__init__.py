@@ -1,1 +1,1 @@
-"""HTTP routes beside GraphQL: charts, report files and calendar feeds (see `routes`)."""
+"""HTTP routes beside GraphQL: charts, report files, calendar feeds and attachments."""

@@ -32,6 +32,7 @@ def context(request: Request) -> Context:
         settings=request.app.state.settings,
         plugins=request.app.state.plugins,
         notifier=request.app.state.notifier,
+        runtime=request.app.state.runtime,
     )
 
 

@@ -8,6 +8,7 @@ running averages of `progress` are checked the same way.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
@@ -87,14 +88,20 @@ def _scope(built: builders.School, pupil: models.User, term: int) -> StudentTerm
     return StudentTerm(grant=grant, term=built.terms[term], placement=placement)
 
 
+_PUPILS = itertools.count(1)
+
+
 async def _store(
     setting: tuple[builders.School, models.SchoolClass, models.User],
     marks: list[Drawn],
     given_marks: dict[tuple[int, int], int],
-) -> None:
-    built, school_class, pupil = setting
-    await models.Mark.filter(student_id=pupil.id).delete()
-    await models.FinalMark.filter(student_id=pupil.id).delete()
+) -> models.User:
+    # A fresh pupil per example: marks are never deleted (their history is append-only).
+    built, school_class, _ = setting
+    number = next(_PUPILS)
+    pupil = await builders.student(
+        None, built, school_class, f"prop-student-{number}", "Prop", f"Pupil {number}"
+    )
     for subject, term, value, weight, kind, day in marks:
         start, end = TERMS[term]
         await builders.mark(
@@ -110,6 +117,7 @@ async def _store(
         )
     for (subject, term), value in given_marks.items():
         await builders.final_mark(built, pupil, SUBJECTS[subject], built.terms[term], value)
+    return pupil
 
 
 def _exact(value: Fraction | None) -> Decimal | None:
@@ -132,8 +140,8 @@ async def test_term_and_year_averages_match_reference(
     given_marks: dict[tuple[int, int], int],
     policy: RegionPolicy,
 ) -> None:
-    await _store(setting, marks, given_marks)
-    built, _, pupil = setting
+    pupil = await _store(setting, marks, given_marks)
+    built, _, _ = setting
     found = {s.subject.name: s for s in await year_standings(_scope(built, pupil, 1), policy)}
 
     counted = list(_counted(marks, policy))
@@ -170,8 +178,8 @@ async def test_running_weekly_average_matches_reference(
     marks: list[Drawn],
     policy: RegionPolicy,
 ) -> None:
-    await _store(setting, marks, {})
-    built, _, pupil = setting
+    pupil = await _store(setting, marks, {})
+    built, _, _ = setting
     term = 0
     found = {
         s.subject.name: s for s in (await progress(_scope(built, pupil, term), policy)).subjects
@@ -201,8 +209,8 @@ async def test_running_weekly_average_matches_reference(
 async def test_a_term_without_marks_has_no_average_and_no_division(
     setting: tuple[builders.School, models.SchoolClass, models.User],
 ) -> None:
-    await _store(setting, [], {(0, 0): 4})
-    built, _, pupil = setting
+    pupil = await _store(setting, [], {(0, 0): 4})
+    built, _, _ = setting
     policy = RegionPolicy(year_basis=YearBasis.TERM_MARKS)
     (year,) = await year_standings(_scope(built, pupil, 0), policy)
     assert [(t.average, t.forecast, t.given) for t in year.terms] == [

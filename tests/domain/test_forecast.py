@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -19,6 +20,9 @@ TODAY = date(2026, 12, 9)  # a Wednesday
 # A region whose kinds of work weigh 1 or 2 only.
 TWO_WEIGHTS = RegionPolicy(code="two", weights={k: min(w, 2) for k, w in DEFAULT_WEIGHTS.items()})
 DEFAULT = RegionPolicy()
+
+
+_PUPILS = itertools.count(1)
 
 
 class Setting:
@@ -65,8 +69,12 @@ def _scope(setting: Setting, subjects: frozenset[int] | None = None) -> StudentT
 
 
 async def _marks(setting: Setting, subject: str, *marks: tuple[int, int]) -> None:
-    await models.Mark.filter(student_id=setting.pupil.id).delete()
-    await models.FinalMark.filter(student_id=setting.pupil.id).delete()
+    # Each example gets a fresh pupil of the class: marks are never deleted (their history
+    # is append-only), so the previous example's marks stay with the previous pupil.
+    number = next(_PUPILS)
+    setting.pupil = await builders.student(
+        None, setting.built, setting.school_class, f"fc-pupil-{number}", "F", f"P{number}"
+    )
     for value, weight in marks:
         await builders.mark(
             setting.built,

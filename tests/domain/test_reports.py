@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -81,7 +81,7 @@ async def hand(database: str) -> Hand:
     await mark(built, anna, a, "Mathematics", t1, 5)
     await mark(built, anna, a, "Mathematics", t1, 4)
     deleted = await mark(built, anna, a, "Mathematics", t1, 1)
-    await models.Mark.filter(id=deleted.id).update(deleted_at=datetime.now(UTC))
+    await builders.withdraw(deleted)
     await mark(built, anna, a, "Russian", t1, 5, 2)
     await mark(built, boris, a, "Mathematics", t1, 3)
     await mark(built, boris, a, "Mathematics", t1, 2, 2)

@@ -284,3 +284,44 @@ async def test_startup(settings: Settings, calls: set[str]) -> None:
     with pytest.raises(PluginError, match=r"extra-0.*the regional gateway is unreachable"):
         async with broken.router.lifespan_context(broken):
             pass
+
+
+@pytest.mark.hook("password_login_refusal")
+async def test_password_login_refusal(settings: Settings, calls: set[str]) -> None:
+    from ediary.domain import models
+    from ediary.domain.auth import hash_password
+
+    await models.User.create(
+        login="moved.parent",
+        last_name="Moved",
+        first_name="Parent",
+        password_hash=hash_password("a long password 1"),
+    )
+    await models.User.create(
+        login="staying.parent",
+        last_name="Staying",
+        first_name="Parent",
+        password_hash=hash_password("a long password 1"),
+    )
+
+    class Probe:
+        @hookimpl
+        def password_login_refusal(self, user: models.User) -> Any:
+            calls.add("password_login_refusal")
+
+            async def decide() -> str | None:
+                return "Log in through the city portal." if user.login == "moved.parent" else None
+
+            return decide()
+
+    app = create_app(settings, manage_database=False, extra_plugins=[Probe()])
+    login = """mutation($login: String!) {
+        login(input: {login: $login, password: "a long password 1", client: APP}) {
+            accessToken userErrors { code message } } }"""
+    refused = (await ask(app, login, {"login": "moved.parent"}))["data"]["login"]
+    assert refused["accessToken"] is None
+    assert refused["userErrors"] == [
+        {"code": "PASSWORD_LOGIN_CLOSED", "message": "Log in through the city portal."}
+    ]
+    allowed = (await ask(app, login, {"login": "staying.parent"}))["data"]["login"]
+    assert allowed["accessToken"] and allowed["userErrors"] == []

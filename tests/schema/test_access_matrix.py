@@ -313,3 +313,203 @@ async def test_who_may_create_a_calendar_feed(
     else:
         expected = "UNAUTHENTICATED" if viewer is None else "NOT_FOUND"
         assert (payload["url"], payload["userErrors"]) == (None, [{"code": expected}])
+
+
+# --- Writing ----------------------------------------------------------------------------------
+# Each action is tried by every viewer on the world's `classmate` (7A; parent: other_parent),
+# so that nothing the read tests of `student` expect is changed. Allowed viewers succeed;
+# viewers who can see the object but may not change it get FORBIDDEN; the rest NOT_FOUND.
+
+MARK_FOLLOWERS = {"classmate", "other_parent", "math_teacher", "class_teacher", "admin"}
+FOLLOW_CLASSMATE = (FOLLOW_STUDENT - {"student", "parent"}) | {"classmate", "other_parent"}
+
+
+@dataclass(frozen=True)
+class WriteAction:
+    name: str
+    mutation: str
+    input: Callable[[World, str], dict[str, Any]]
+    allowed: frozenset[str]
+    visible: frozenset[str]
+
+
+async def _fresh_mark(gql: GraphQLClient, world: World) -> str:
+    posted = await gql(
+        """mutation($input: PostMarkInput!) { postMark(input: $input) { mark { id } } }""",
+        {
+            "input": {
+                "lessonId": gid("Lesson", "math_lesson")(world),
+                "studentId": _classmate(world),
+                "value": 4,
+            }
+        },
+        as_user="math_teacher",
+    )
+    mark_id: str = posted["data"]["postMark"]["mark"]["id"]
+    return mark_id
+
+
+def _classmate(world: World) -> str:
+    return gid("Student", "classmate")(world)
+
+
+def _excuse(kind: str) -> Callable[[World, str], dict[str, Any]]:
+    return lambda world, _: {
+        "studentId": _classmate(world),
+        "from": str(WEEK.monday),
+        "to": str(WEEK.monday),
+        "kind": kind,
+        "reason": "Note",
+    }
+
+
+WRITES = [
+    WriteAction(
+        "post mark",
+        "postMark",
+        lambda world, _: {
+            "lessonId": gid("Lesson", "math_lesson")(world),
+            "studentId": _classmate(world),
+            "value": 5,
+        },
+        frozenset({"math_teacher"}),
+        frozenset(SEE_CLASS_7A),
+    ),
+    WriteAction(
+        "correct mark",
+        "correctMark",
+        lambda world, viewer: {
+            "markId": gid("Mark", "classmate_mark")(world),
+            "comment": f"checked by {viewer}",
+            "reason": "Recheck",
+        },
+        frozenset({"math_teacher", "admin"}),
+        frozenset(MARK_FOLLOWERS),
+    ),
+    WriteAction(
+        "delete mark",
+        "deleteMark",
+        lambda world, mark: {"markId": mark, "reason": "Given by mistake"},
+        frozenset({"math_teacher", "admin"}),
+        frozenset(MARK_FOLLOWERS),
+    ),
+    WriteAction(
+        "record attendance",
+        "recordAttendance",
+        lambda world, _: {
+            "lessonId": gid("Lesson", "math_lesson")(world),
+            "entries": [{"studentId": _classmate(world), "presence": "LATE", "minutesLate": 5}],
+        },
+        frozenset({"math_teacher", "class_teacher"}),
+        frozenset(SEE_CLASS_7A),
+    ),
+    WriteAction(
+        "excuse with a parent's note",
+        "excuseAbsence",
+        _excuse("PARENT_NOTE"),
+        frozenset({"other_parent"}),
+        frozenset(FOLLOW_CLASSMATE),
+    ),
+    WriteAction(
+        "medical excuse",
+        "excuseAbsence",
+        _excuse("MEDICAL"),
+        frozenset({"nurse"}),
+        frozenset(FOLLOW_CLASSMATE),
+    ),
+    WriteAction(
+        "school excuse",
+        "excuseAbsence",
+        _excuse("SCHOOL"),
+        frozenset({"class_teacher", "admin"}),
+        frozenset(FOLLOW_CLASSMATE),
+    ),
+    WriteAction(
+        "lesson topic",
+        "setLessonTopic",
+        lambda world, _: {
+            "lessonId": gid("Lesson", "math_lesson")(world),
+            "topic": "Quadratic equations",
+        },
+        frozenset({"math_teacher"}),
+        frozenset(SEE_CLASS_7A),
+    ),
+    WriteAction(
+        "remark",
+        "addRemark",
+        lambda world, _: {
+            "lessonId": gid("Lesson", "math_lesson")(world),
+            "studentId": _classmate(world),
+            "kind": "PREPARATION",
+            "text": "No textbook",
+        },
+        frozenset({"math_teacher"}),
+        frozenset(SEE_CLASS_7A),
+    ),
+    WriteAction(
+        "room change",
+        "changeRoom",
+        lambda world, _: {"lessonId": gid("Lesson", "math_lesson")(world), "room": "201"},
+        frozenset({"admin"}),
+        frozenset(SEE_CLASS_7A),
+    ),
+]
+
+
+@pytest.mark.parametrize("action", WRITES, ids=lambda a: a.name)
+@pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
+async def test_write_matrix(
+    gql: GraphQLClient, world: World, viewer: str | None, action: WriteAction
+) -> None:
+    if action.name == "delete mark":
+        input = action.input(world, await _fresh_mark(gql, world))
+    else:
+        input = action.input(world, viewer or "")
+    if action.mutation == "excuseAbsence":
+        await _absent(world)
+    type_name = action.mutation[0].upper() + action.mutation[1:]
+    query = f"""mutation($input: {type_name}Input!) {{
+        {action.mutation}(input: $input) {{ userErrors {{ field message code }} }} }}"""
+    result = await gql(query, {"input": input}, as_user=viewer)
+    assert "errors" not in result, result
+    errors = result["data"][action.mutation]["userErrors"]
+    if viewer in action.allowed:
+        assert errors == [], (viewer, errors)
+        return
+    if viewer is None:
+        expected = "UNAUTHENTICATED"
+    elif viewer in action.visible:
+        expected = "FORBIDDEN"
+    else:
+        expected = "NOT_FOUND"
+    assert [e["code"] for e in errors] == [expected], (viewer, errors)
+
+
+async def _absent(world: World) -> None:
+    from ediary.domain import models
+    from ediary.domain.enums import AttendanceKind
+
+    record, _ = await models.Attendance.get_or_create(
+        lesson_id=world.id("russian_lesson"),
+        student_id=world.id("classmate"),
+        defaults={
+            "kind": AttendanceKind.ABSENT,
+            "recorded_by_id": world.users["russian_teacher"].id,
+        },
+    )
+    record.excused, record.excuse_kind = False, None
+    await record.save()
+
+
+@pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
+async def test_mark_history_is_shown_to_those_who_see_the_mark(
+    gql: GraphQLClient, world: World, viewer: str | None
+) -> None:
+    query = "query($id: ID!) { node(id: $id) { ... on Mark { history { action newValue } } } }"
+    result = await gql(query, {"id": gid("Mark", "math_mark")(world)}, as_user=viewer)
+    if viewer in {"student", "parent", "math_teacher", "class_teacher", "admin"}:
+        assert result["data"]["node"]["history"] == [{"action": "CREATE", "newValue": 5}], result
+    else:
+        assert result["data"] is None
+        expected = "UNAUTHENTICATED" if viewer is None else "NOT_FOUND"
+        assert result["errors"][0]["extensions"]["code"] == expected

@@ -6,10 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 from strawberry.relay import to_base64
+from tortoise.transactions import in_transaction
 
 from ediary.db import count_statements
 from ediary.domain import models
 from ediary.domain.enums import AttendanceKind, RemarkKind, WorkKind
+from ediary.domain.journal.history import record_imported
 from ediary.domain.weeks import IsoWeek
 from tests.conftest import GraphQLClient
 from tests.schema.test_diary import DIARY
@@ -65,18 +67,21 @@ async def _fill(world: World, week: IsoWeek, count: int) -> None:
             size=10,
             storage_key=f"key-{week}-{index}",
         )
-        await models.Mark.create(
-            student=student,
-            lesson=lesson,
-            school_class=school_class,
-            subject=math,
-            term=term,
-            date=day,
-            value=4,
-            weight=1,
-            kind=WorkKind.ORAL,
-            author=teacher,
-        )
+        async with in_transaction() as conn:
+            created = await models.Mark.create(
+                student=student,
+                lesson=lesson,
+                school_class=school_class,
+                subject=math,
+                term=term,
+                date=day,
+                value=4,
+                weight=1,
+                kind=WorkKind.ORAL,
+                author=teacher,
+                using_db=conn,
+            )
+            await record_imported(conn, [created])
         await models.Attendance.create(
             lesson=lesson,
             student=student,

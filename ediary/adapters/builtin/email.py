@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from email.message import EmailMessage
+from email.utils import make_msgid
 
 import aiosmtplib
 
@@ -28,6 +29,11 @@ class SmtpChannel:
         mail["From"] = settings.mail_from
         mail["To"] = message.to
         mail["Subject"] = message.subject
+        if message.key:
+            # Mail systems drop a repeat of a Message-ID: a retried delivery shows once.
+            domain = settings.mail_from.rpartition("@")[2] or "ediary.local"
+            mail["Message-ID"] = make_msgid(idstring=message.key.replace(":", "."), domain=domain)
+            mail["X-Ediary-Key"] = message.key
         mail.set_content(message.body)
         await aiosmtplib.send(
             mail,

@@ -68,6 +68,8 @@ async def progress(scope: StudentTerm, policy: RegionPolicy) -> Progress:
     if Facet.MARKS not in grant.facets:
         return Progress(scope.term, [])
     query = counted_marks(policy, student_id=grant.student_id, term_id=scope.term.id)
+    if grant.visible_from is not None:
+        query = query.filter(date__gte=grant.visible_from)
     if grant.subjects is not None:
         query = query.filter(subject_id__in=list(grant.subjects))
     rows = (

@@ -3,6 +3,7 @@
 """Tortoise models of the diary; one app, label "diary"."""
 
 from ediary.domain.models.calendar import CalendarFeed
+from ediary.domain.models.history import MarkBatch, MarkEvent
 from ediary.domain.models.journal import (
     Attendance,
     FinalMark,
@@ -12,6 +13,7 @@ from ediary.domain.models.journal import (
     Mark,
     Remark,
 )
+from ediary.domain.models.notify import NotificationPreference, OutboxMessage
 from ediary.domain.models.people import (
     Enrollment,
     Guardianship,
@@ -43,7 +45,11 @@ __all__ = [
     "HomeworkAttachment",
     "Lesson",
     "Mark",
+    "MarkBatch",
+    "MarkEvent",
+    "NotificationPreference",
     "OneTimeToken",
+    "OutboxMessage",
     "RateLimit",
     "Region",
     "Remark",

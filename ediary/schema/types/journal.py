@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from strawberry import relay
@@ -19,6 +19,9 @@ from ediary.schema.info import Info
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import BellPeriod, SchoolClass, Subject, Term
 
+if TYPE_CHECKING:
+    from ediary.schema.types.history import MarkEvent
+
 NOT_LOADED = object()
 
 LessonStatus = strawberry.enum(
@@ -31,10 +34,43 @@ RemarkKind = strawberry.enum(enums.RemarkKind, description="What a remark is abo
 
 
 @strawberry.type(description="A file attached to homework.")
-class Attachment:
+class Attachment(relay.Node):
+    id: relay.NodeID[int]
     filename: str = strawberry.field(description="Original file name.")
-    content_type: str = strawberry.field(description="MIME type of the file.")
+    content_type: str = strawberry.field(
+        description="MIME type of the file, as its contents show, not as its name claims."
+    )
     size: int = strawberry.field(description="Size in bytes.")
+
+    @classmethod
+    def from_model(cls, attachment: models.HomeworkAttachment) -> Self:
+        return cls(
+            id=attachment.id,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+        )
+
+    @strawberry.field(description="Where to download the file, with the same login.")
+    def url(self) -> str:
+        return f"/attachments/{self.id}"
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        viewer = await info.context.require_viewer()
+
+        async def visible(attachment_id: int) -> models.HomeworkAttachment:
+            attachment = await models.HomeworkAttachment.get_or_none(
+                id=attachment_id
+            ).select_related("homework__lesson")
+            if attachment is None:
+                raise NotFound()
+            await timetable.visible_class(viewer, attachment.homework.lesson.school_class_id)
+            return attachment
+
+        return await resolve_each(node_ids, required, visible, cls.from_model)
 
 
 @strawberry.type(description="Homework set at a lesson.")
@@ -46,10 +82,7 @@ class Homework(relay.Node):
 
     @classmethod
     def from_model(cls, homework: models.Homework) -> Self:
-        files = [
-            Attachment(filename=a.filename, content_type=a.content_type, size=a.size)
-            for a in homework.attachments
-        ]
+        files = [Attachment.from_model(a) for a in homework.attachments]
         return cls(id=homework.id, text=homework.text, due_on=homework.due_on, attachments=files)
 
     @classmethod
@@ -203,6 +236,17 @@ class Mark(relay.Node):
         user = await info.context.loaders.user.load(self._model.student_id)
         assert user is not None
         return Student.from_model(user)
+
+    @strawberry.field(
+        description="Every change of the mark, oldest first: who, when, what before and after, why."
+    )
+    async def history(
+        self, info: Info
+    ) -> list[Annotated[MarkEvent, strawberry.lazy("ediary.schema.types.history")]]:
+        from ediary.schema.types.history import MarkEvent
+
+        events = await info.context.loaders.mark_events.load(self.id)
+        return [MarkEvent.from_model(e) for e in events]
 
     @classmethod
     async def resolve_nodes(

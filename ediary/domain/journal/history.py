@@ -1,0 +1,254 @@
+"""The hash chain of mark events: appending, reading, and checking it against the marks.
+
+Each event's hash is SHA-256 over a canonical JSON encoding of its content, which includes
+the previous event's hash. Changing, removing or inserting an event breaks every hash after
+it; changing a mark row directly makes it disagree with its last event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from ediary.domain.enums import MarkAction
+from ediary.domain.models import Mark, MarkEvent
+
+GENESIS = "0" * 64
+# Key of the PostgreSQL advisory lock that serialises appends: two writers never both
+# extend the same head of the chain.
+CHAIN_LOCK = 0x6564_6961_7279  # "ediary"
+PAGE = 2000
+
+
+def canonical(content: dict[str, Any]) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the same content always gives the same bytes."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _instant(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_content(event: MarkEvent) -> dict[str, Any]:
+    """Everything an event says, including the hash of the one before it."""
+    return {
+        "seq": event.seq,
+        "mark": event.mark_id,
+        "action": str(event.action),
+        "actor": event.actor_id,
+        "at": _instant(event.at),
+        "student": event.student_id,
+        "subject": event.subject_id,
+        "lesson": event.lesson_id,
+        "date": event.date.isoformat(),
+        "old": [event.old_value, event.old_weight, event.old_kind, event.old_comment],
+        "new": [event.new_value, event.new_weight, event.new_kind, event.new_comment],
+        "reason": event.reason,
+        "prev": event.prev_hash,
+    }
+
+
+def event_hash(event: MarkEvent) -> str:
+    return hashlib.sha256(canonical(event_content(event))).hexdigest()
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change to record: the mark as it is now, and what it was before (None if new)."""
+
+    mark: Mark
+    action: MarkAction
+    actor_id: int
+    before: tuple[int, int, str, str] | None = None
+    reason: str = ""
+    # When the change happened, if not at the moment of appending (imported marks).
+    at: datetime | None = None
+
+
+def state_of(mark: Mark) -> tuple[int, int, str, str]:
+    """The parts of a mark a correction may change."""
+    return (mark.value, mark.weight, str(mark.kind), mark.comment)
+
+
+async def append(
+    conn: BaseDBAsyncClient, changes: Sequence[Change], at: datetime
+) -> list[MarkEvent]:
+    """Append events for the changes, inside the caller's transaction."""
+    if not changes:
+        return []
+    if conn.capabilities.dialect == "postgres":
+        # Held until the transaction ends, so the next writer reads this one's head.
+        await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [CHAIN_LOCK])
+    # SQLite has a single writer at a time; the unique seq and hash columns catch anything else.
+    head = await MarkEvent.all().using_db(conn).order_by("-seq").first()
+    seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+    events = []
+    for change in changes:
+        mark, old = change.mark, change.before
+        seq += 1
+        event = MarkEvent(
+            seq=seq,
+            mark_id=mark.id,
+            action=change.action,
+            actor_id=change.actor_id,
+            at=change.at or at,
+            student_id=mark.student_id,
+            subject_id=mark.subject_id,
+            lesson_id=mark.lesson_id,
+            date=mark.date,
+            old_value=old[0] if old else None,
+            old_weight=old[1] if old else None,
+            old_kind=old[2] if old else None,
+            old_comment=old[3] if old else None,
+            new_value=mark.value,
+            new_weight=mark.weight,
+            new_kind=str(mark.kind),
+            new_comment=mark.comment,
+            reason=change.reason,
+            prev_hash=prev,
+        )
+        event.hash = event_hash(event)
+        prev = event.hash
+        events.append(event)
+    await MarkEvent.bulk_create(events, batch_size=500, using_db=conn)
+    return events
+
+
+async def record_imported(
+    conn: BaseDBAsyncClient, marks: Iterable[Mark], reason: str = "imported"
+) -> None:
+    """Start the history of marks that were loaded in bulk (the demo, an import)."""
+    changes = [Change(m, MarkAction.CREATE, m.author_id, None, reason, m.created_at) for m in marks]
+    for start in range(0, len(changes), PAGE):
+        await append(conn, changes[start : start + PAGE], datetime.now(UTC))
+
+
+async def mark_history(mark_ids: Sequence[int]) -> dict[int, list[MarkEvent]]:
+    """Events of these marks, oldest first, in one query."""
+    found: dict[int, list[MarkEvent]] = {i: [] for i in mark_ids}
+    rows = MarkEvent.filter(mark_id__in=list(mark_ids)).select_related("actor").order_by("seq")
+    for event in await rows:
+        found[event.mark_id].append(event)
+    return found
+
+
+# --- Verification ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The first thing found wrong, naming the event (and mark) at fault."""
+
+    message: str
+    event_seq: int | None = None
+    event_id: int | None = None
+    mark_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    events: int
+    marks: int
+    finding: Finding | None
+
+    @property
+    def ok(self) -> bool:
+        return self.finding is None
+
+
+async def _pages(model: Any, order: str) -> AsyncIterator[list[Any]]:
+    last = None
+    while True:
+        query = model.all().order_by(order).limit(PAGE)
+        if last is not None:
+            query = query.filter(**{f"{order}__gt": last})
+        rows = await query
+        if not rows:
+            return
+        yield rows
+        last = getattr(rows[-1], order)
+
+
+_STATE = tuple[int, int, str, str, int, int, int | None, str, bool]
+
+
+async def verify() -> Verdict:
+    """Recompute the chain, then compare every mark with what its last event says."""
+    expected_seq, prev = 1, GENESIS
+    last_state: dict[int, tuple[_STATE, MarkEvent]] = {}
+    count = 0
+    async for events in _pages(MarkEvent, "seq"):
+        for event in events:
+            count += 1
+            where = dict(event_seq=event.seq, event_id=event.id, mark_id=event.mark_id)
+            if event.seq != expected_seq:
+                return Verdict(
+                    count,
+                    0,
+                    Finding(f"event #{expected_seq} is missing (next is #{event.seq})", **where),
+                )
+            if event.prev_hash != prev:
+                return Verdict(
+                    count,
+                    0,
+                    Finding(f"event #{event.seq} does not follow #{event.seq - 1}", **where),
+                )
+            if event_hash(event) != event.hash:
+                return Verdict(
+                    count, 0, Finding(f"event #{event.seq} was altered: its hash differs", **where)
+                )
+            state: _STATE = (
+                event.new_value,
+                event.new_weight,
+                event.new_kind,
+                event.new_comment,
+                event.student_id,
+                event.subject_id,
+                event.lesson_id,
+                event.date.isoformat(),
+                event.action is MarkAction.DELETE,
+            )
+            last_state[event.mark_id] = (state, event)
+            expected_seq, prev = event.seq + 1, event.hash
+    marks = 0
+    async for rows in _pages(Mark, "id"):
+        for mark in rows:
+            marks += 1
+            recorded = last_state.pop(mark.id, None)
+            if recorded is None:
+                return Verdict(
+                    count, marks, Finding(f"mark {mark.id} has no history", mark_id=mark.id)
+                )
+            state, event = recorded
+            actual: _STATE = (
+                *state_of(mark),
+                mark.student_id,
+                mark.subject_id,
+                mark.lesson_id,
+                mark.date.isoformat(),
+                mark.deleted_at is not None,
+            )
+            if actual != state:
+                names = "value weight kind comment student subject lesson date deleted".split()
+                diff = ", ".join(
+                    f"{n} {a!r} in the table, {e!r} in the history"
+                    for n, a, e in zip(names, actual, state, strict=True)
+                    if a != e
+                )
+                return Verdict(
+                    count,
+                    marks,
+                    Finding(
+                        f"mark {mark.id} differs from its last event #{event.seq}: {diff}",
+                        event_seq=event.seq,
+                        event_id=event.id,
+                        mark_id=mark.id,
+                    ),
+                )
+    return Verdict(count, marks, None)

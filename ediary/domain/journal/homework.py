@@ -1,0 +1,201 @@
+"""Setting and editing homework, with attachments kept in the attachment storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tortoise.transactions import in_transaction
+
+from ediary.domain.access import may_teach
+from ediary.domain.errors import Forbidden, InvalidFields, NotFound, Problem
+from ediary.domain.journal import files
+from ediary.domain.journal.base import (
+    LessonFacts,
+    WriteContext,
+    lesson_for_write,
+    open_term_problem,
+    text_problem,
+)
+from ediary.domain.journal.changes import ChangeKind, DiaryChange, Outcome
+from ediary.domain.models import Homework, HomeworkAttachment
+from ediary.domain.storage import AttachmentStorage
+
+TEXT_LIMIT = 10_000
+MAX_FILES = 10
+# A due date further away than this is almost certainly a typing mistake.
+MAX_DUE_DAYS = 120
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """An uploaded file: the name the client sent and the bytes (at most the limit plus one)."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class FileRules:
+    storage: AttachmentStorage
+    max_bytes: int = 10 * 1024 * 1024
+    max_files: int = MAX_FILES
+
+
+async def _writable(ctx: WriteContext, lesson_id: int) -> LessonFacts:
+    facts = await lesson_for_write(ctx, lesson_id)
+    lesson = facts.lesson
+    if not may_teach(
+        ctx.viewer, lesson.school_class_id, lesson.subject_id, lesson.substitute_teacher_id
+    ):
+        raise Forbidden("Only the teacher of this class and subject may set its homework.")
+    return facts
+
+
+def _file_problems(
+    uploads: list[IncomingFile], rules: FileRules, already: int, path: str
+) -> tuple[list[Problem], list[tuple[str, str, bytes]]]:
+    problems: list[Problem] = []
+    accepted = []
+    if already + len(uploads) > rules.max_files:
+        problems.append(Problem((path,), f"At most {rules.max_files} files per homework."))
+    for index, upload in enumerate(uploads):
+        name = files.clean_name(upload.filename)
+        verdict = files.check(name, upload.data, rules.max_bytes)
+        if verdict.problem or verdict.content_type is None:
+            problems.append(Problem((path, str(index)), verdict.problem or "Not accepted."))
+        else:
+            accepted.append((name, verdict.content_type, upload.data))
+    return problems, accepted
+
+
+def _due_problem(lesson_day: date, due_on: date, path: tuple[str, ...]) -> Problem | None:
+    if due_on < lesson_day:
+        return Problem(path, "Homework cannot be due before the lesson it is set at.")
+    if due_on > lesson_day + timedelta(days=MAX_DUE_DAYS):
+        return Problem(path, f"Homework is due within {MAX_DUE_DAYS} days of the lesson.")
+    return None
+
+
+async def _store(
+    homework: Homework, accepted: list[tuple[str, str, bytes]], rules: FileRules
+) -> list[str]:
+    keys = []
+    for name, kind, data in accepted:
+        key = await rules.storage.save(data)
+        keys.append(key)
+        await HomeworkAttachment.create(
+            homework=homework, filename=name, content_type=kind, size=len(data), storage_key=key
+        )
+    return keys
+
+
+async def _forget(rules: FileRules, keys: list[str]) -> None:
+    for key in keys:
+        await rules.storage.delete(key)
+
+
+async def set_homework(
+    ctx: WriteContext,
+    lesson_id: int,
+    text: str,
+    due_on: date,
+    uploads: list[IncomingFile],
+    rules: FileRules,
+) -> Outcome[Homework]:
+    facts = await _writable(ctx, lesson_id)
+    lesson = facts.lesson
+    problems = [
+        p
+        for p in (
+            text_problem(text, ("text",), TEXT_LIMIT, required=True),
+            _due_problem(lesson.date, due_on, ("dueOn",)),
+        )
+        if p
+    ]
+    _, closed = await open_term_problem(
+        ctx, facts.school_class.academic_year_id, lesson.date, ("lessonId",)
+    )
+    if closed:
+        problems.append(closed)
+    file_problems, accepted = _file_problems(uploads, rules, 0, "attachments")
+    problems += file_problems
+    if problems:
+        raise InvalidFields(problems)
+    keys: list[str] = []
+    try:
+        async with in_transaction():
+            homework = await Homework.create(
+                lesson_id=lesson.id, text=text.strip(), due_on=due_on, author_id=ctx.actor_id
+            )
+            keys = await _store(homework, accepted, rules)
+    except BaseException:
+        # The rows are gone with the rollback; the bytes must go too.
+        await _forget(rules, keys)
+        raise
+    await homework.fetch_related("attachments")
+    change = DiaryChange(
+        ChangeKind.HOMEWORK_SET, lesson.school_class_id, lesson.subject_id, None, homework.id
+    )
+    return Outcome(homework, (change,))
+
+
+async def edit_homework(
+    ctx: WriteContext,
+    homework_id: int,
+    text: str | None,
+    due_on: date | None,
+    uploads: list[IncomingFile],
+    remove: list[int],
+    rules: FileRules,
+) -> Outcome[Homework]:
+    homework = await Homework.get_or_none(id=homework_id).prefetch_related("attachments")
+    if homework is None:
+        raise NotFound(field="homeworkId")
+    try:
+        facts = await _writable(ctx, homework.lesson_id)
+    except NotFound:
+        raise NotFound(field="homeworkId") from None
+    lesson = facts.lesson
+    problems: list[Problem] = []
+    if text is not None and (bad := text_problem(text, ("text",), TEXT_LIMIT, required=True)):
+        problems.append(bad)
+    if due_on is not None and (bad := _due_problem(lesson.date, due_on, ("dueOn",))):
+        problems.append(bad)
+    _, closed = await open_term_problem(
+        ctx, facts.school_class.academic_year_id, lesson.date, ("homeworkId",)
+    )
+    if closed:
+        problems.append(closed)
+    existing = {a.id: a for a in homework.attachments}
+    for index, attachment_id in enumerate(remove):
+        if attachment_id not in existing:
+            problems.append(
+                Problem(("removeAttachments", str(index)), "No such file on this homework.")
+            )
+    kept = len(existing) - len(set(remove) & set(existing))
+    file_problems, accepted = _file_problems(uploads, rules, kept, "addAttachments")
+    problems += file_problems
+    if problems:
+        raise InvalidFields(problems)
+    keys: list[str] = []
+    try:
+        async with in_transaction():
+            if text is not None:
+                homework.text = text.strip()
+            if due_on is not None:
+                homework.due_on = due_on
+            await homework.save(update_fields=["text", "due_on", "updated_at"])
+            if remove:
+                await HomeworkAttachment.filter(homework_id=homework.id, id__in=remove).delete()
+            keys = await _store(homework, accepted, rules)
+    except BaseException:
+        await _forget(rules, keys)
+        raise
+    # Bytes of removed files go only once their rows are gone for good.
+    await _forget(rules, [existing[i].storage_key for i in set(remove)])
+    await homework.fetch_related("attachments")
+    change = DiaryChange(
+        ChangeKind.HOMEWORK_CHANGED, lesson.school_class_id, lesson.subject_id, None, homework.id
+    )
+    return Outcome(homework, (change,))

@@ -1,0 +1,52 @@
+"""Texts of notifications to families; Russian first, as the product's users speak it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ediary.domain.enums import AttendanceKind, WorkKind
+
+WORK_KINDS = {
+    WorkKind.ORAL: "устный ответ",
+    WorkKind.CLASSWORK: "работа на уроке",
+    WorkKind.HOMEWORK: "домашняя работа",
+    WorkKind.QUIZ: "самостоятельная работа",
+    WorkKind.DICTATION: "диктант",
+    WorkKind.LAB: "лабораторная работа",
+    WorkKind.ESSAY: "сочинение",
+    WorkKind.TEST: "контрольная работа",
+    WorkKind.EXAM: "экзамен",
+}
+
+
+def _day(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def mark_posted(student: str, subject: str, value: int, kind: WorkKind, day: date) -> str:
+    return f"{student}: оценка {value} по предмету «{subject}» ({WORK_KINDS[kind]}), {_day(day)}."
+
+
+def mark_corrected(student: str, subject: str, old: int, new: int, day: date, why: str) -> str:
+    return (
+        f"{student}: оценка по предмету «{subject}» за {_day(day)} исправлена с {old} на {new}. "
+        f"Причина: {why}"
+    )
+
+
+def mark_deleted(student: str, subject: str, value: int, day: date, why: str) -> str:
+    return (
+        f"{student}: оценка {value} по предмету «{subject}» за {_day(day)} удалена. Причина: {why}"
+    )
+
+
+def attendance(
+    student: str, subject: str, kind: AttendanceKind, minutes: int | None, day: date
+) -> str:
+    if kind is AttendanceKind.LATE:
+        return f"{student} опоздал(а) на {minutes} мин. на урок «{subject}», {_day(day)}."
+    return f"{student} отсутствовал(а) на уроке «{subject}», {_day(day)}."
+
+
+def subject_line(student: str, what: str) -> str:
+    return f"Дневник: {what} — {student}"

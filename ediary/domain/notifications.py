@@ -1,0 +1,162 @@
+"""Families' notification preferences, and writing the outbox in the writer's transaction.
+
+Sending is not done here: the server's delivery worker reads the outbox after the commit,
+so a channel that is down never slows down or fails the teacher's save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from ediary.domain.access import Viewer, may_set_notifications
+from ediary.domain.enums import NotifyMode, OutboxStatus
+from ediary.domain.errors import InvalidInput, NotFound
+from ediary.domain.models import Guardianship, NotificationPreference, OutboxMessage, User
+
+# Which field of the account holds the address for a channel. A channel of a plugin that
+# is not listed here has no address to send to, and gets no messages.
+ADDRESS_FIELDS = {"email": "email", "sms": "phone"}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """When a message may go out and in what state it waits."""
+
+    status: OutboxStatus
+    due_at: datetime
+
+
+def _in_quiet_hours(moment: time, start: time, end: time) -> bool:
+    if start == end:
+        return False
+    if start < end:
+        return start <= moment < end
+    return moment >= start or moment < end  # the quiet period spans midnight
+
+
+def _next_local(now_local: datetime, at: time) -> datetime:
+    """The next moment (today or tomorrow) when the local clock shows `at`."""
+    candidate = now_local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    return candidate if candidate > now_local else candidate + timedelta(days=1)
+
+
+def delivery_time(
+    mode: NotifyMode,
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    digest_hour: int = 19,
+    quiet_from: time | None = None,
+    quiet_to: time | None = None,
+) -> Delivery | None:
+    """When a message about a change made `now` goes out; None when the parent chose off."""
+    if mode is NotifyMode.OFF:
+        return None
+    local = now.astimezone(zone)
+    if mode is NotifyMode.DIGEST:
+        return Delivery(OutboxStatus.HELD, _next_local(local, time(digest_hour)))
+    if quiet_from and quiet_to and _in_quiet_hours(local.time(), quiet_from, quiet_to):
+        return Delivery(OutboxStatus.PENDING, _next_local(local, quiet_to))
+    return Delivery(OutboxStatus.PENDING, now)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a family should hear about: one student, a key, a subject line and text."""
+
+    student_id: int
+    key: str
+    subject: str
+    text: str
+
+
+async def enqueue(
+    notices: Sequence[Notice], channels: Iterable[str], now: datetime, zone: ZoneInfo
+) -> int:
+    """Write outbox rows for each parent of each student, per channel they have an address
+    for, as their preferences say. Call inside the writer's transaction."""
+    usable = [c for c in channels if c in ADDRESS_FIELDS]
+    if not notices or not usable:
+        return 0
+    students = {n.student_id for n in notices}
+    links = await Guardianship.filter(student_id__in=list(students)).values(
+        "parent_id", "student_id"
+    )
+    if not links:
+        return 0
+    parents = {p.id: p for p in await User.filter(id__in=[x["parent_id"] for x in links])}
+    prefs = {
+        (p.parent_id, p.student_id): p
+        for p in await NotificationPreference.filter(
+            parent_id__in=list(parents), student_id__in=list(students)
+        )
+    }
+    by_student: dict[int, list[int]] = {}
+    for link in links:
+        by_student.setdefault(link["student_id"], []).append(link["parent_id"])
+    rows = []
+    for notice in notices:
+        for parent_id in by_student.get(notice.student_id, []):
+            parent = parents[parent_id]
+            if not parent.is_active:
+                continue
+            pref = prefs.get((parent_id, notice.student_id))
+            when = delivery_time(
+                pref.mode if pref else NotifyMode.INSTANT,
+                now,
+                zone,
+                digest_hour=pref.digest_hour if pref else 19,
+                quiet_from=pref.quiet_from if pref else None,
+                quiet_to=pref.quiet_to if pref else None,
+            )
+            if when is None:
+                continue
+            for channel in usable:
+                address = getattr(parent, ADDRESS_FIELDS[channel])
+                if not address:
+                    continue
+                rows.append(
+                    OutboxMessage(
+                        key=f"{notice.key}:{parent_id}:{channel}",
+                        channel=channel,
+                        address=address,
+                        subject=notice.subject,
+                        text=notice.text,
+                        recipient_id=parent_id,
+                        student_id=notice.student_id,
+                        status=when.status,
+                        due_at=when.due_at,
+                    )
+                )
+    if rows:
+        await OutboxMessage.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+async def set_preference(
+    viewer: Viewer,
+    student_id: int,
+    mode: NotifyMode,
+    digest_hour: int,
+    quiet_from: time | None,
+    quiet_to: time | None,
+) -> NotificationPreference:
+    """A parent's choice for one child; NotFound for anyone else's child."""
+    if not may_set_notifications(viewer, student_id) or viewer.user_id is None:
+        raise NotFound(field="studentId")
+    if not 0 <= digest_hour <= 23:
+        raise InvalidInput("The digest hour is from 0 to 23.", field="digestHour")
+    if (quiet_from is None) != (quiet_to is None):
+        raise InvalidInput("Give both ends of the quiet hours, or neither.", field="quietTo")
+    pref, _ = await NotificationPreference.get_or_create(
+        parent_id=viewer.user_id, student_id=student_id
+    )
+    pref.mode = mode
+    pref.digest_hour = digest_hour
+    pref.quiet_from = quiet_from
+    pref.quiet_to = quiet_to
+    await pref.save()
+    return pref

@@ -1,0 +1,113 @@
+"""The broker interface, the in-process fan-out and the in-process broker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
+
+from ediary.domain.journal.changes import DiaryChange
+
+log = logging.getLogger("ediary.events")
+
+# A subscriber that falls this far behind is cut off rather than let memory grow.
+QUEUE_LIMIT = 1000
+
+
+class Broker(Protocol):
+    """Publishes committed changes and hands them to this process's subscribers."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def publish(self, changes: Sequence[DiaryChange]) -> None:
+        """Announce changes that are already committed."""
+        ...
+
+    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[DiaryChange]]:
+        """An async context manager: the changes published from now on, until it exits."""
+        ...
+
+
+class _Closed:
+    pass
+
+
+CLOSED = _Closed()
+
+
+class Hub:
+    """Fans changes out to the subscribers of this process."""
+
+    def __init__(self) -> None:
+        self._queues: set[asyncio.Queue[DiaryChange | _Closed]] = set()
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._queues)
+
+    def deliver(self, change: DiaryChange) -> None:
+        for queue in list(self._queues):
+            try:
+                queue.put_nowait(change)
+            except asyncio.QueueFull:
+                log.warning("a live subscriber fell behind and was disconnected")
+                self._queues.discard(queue)
+                queue.get_nowait()
+                queue.put_nowait(CLOSED)
+
+    def close_all(self) -> None:
+        for queue in list(self._queues):
+            self._queues.discard(queue)
+            if queue.full():
+                queue.get_nowait()
+            queue.put_nowait(CLOSED)
+
+    @asynccontextmanager
+    async def subscribe(self) -> AsyncIterator[AsyncIterator[DiaryChange]]:
+        queue: asyncio.Queue[DiaryChange | _Closed] = asyncio.Queue(QUEUE_LIMIT)
+        self._queues.add(queue)
+
+        async def changes() -> AsyncIterator[DiaryChange]:
+            while True:
+                item = await queue.get()
+                if isinstance(item, _Closed):
+                    return
+                yield item
+
+        try:
+            yield changes()
+        finally:
+            self._queues.discard(queue)
+
+
+class LocalBroker:
+    """For one server process: changes go straight to this process's subscribers."""
+
+    def __init__(self) -> None:
+        self.hub = Hub()
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        self.hub.close_all()
+
+    async def publish(self, changes: Sequence[DiaryChange]) -> None:
+        for change in changes:
+            self.hub.deliver(change)
+
+    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[DiaryChange]]:
+        return self.hub.subscribe()
+
+
+def make_broker(database_url: str) -> Broker:
+    """LISTEN/NOTIFY on PostgreSQL, where several processes may serve; in-process otherwise."""
+    if database_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        from ediary.events.postgres import PostgresBroker
+
+        return PostgresBroker(database_url)
+    return LocalBroker()

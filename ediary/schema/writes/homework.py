@@ -1,0 +1,109 @@
+"""setHomework and editHomework, with files uploaded by the GraphQL multipart request spec."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.file_uploads import Upload
+
+from ediary.domain.errors import DomainError
+from ediary.domain.journal import homework as journal
+from ediary.schema.errors import UserError
+from ediary.schema.info import Info
+from ediary.schema.types.journal import Homework
+from ediary.schema.writes import errors_of, input_id
+
+
+@strawberry.input(description="Homework for a lesson.")
+class SetHomeworkInput:
+    lesson_id: relay.GlobalID = strawberry.field(description="The lesson it is set at.")
+    text: str = strawberry.field(description="What to do.")
+    due_on: datetime.date = strawberry.field(description="The day it is due.")
+    attachments: list[Upload] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Files, sent as a multipart request (GraphQL multipart request spec). PDF, images, "
+            "text and office documents; the type is judged by the contents."
+        ),
+    )
+
+
+@strawberry.input(description="A change of homework; fields left null stay as they are.")
+class EditHomeworkInput:
+    homework_id: relay.GlobalID = strawberry.field(description="The homework.")
+    text: str | None = strawberry.field(default=None, description="The new text.")
+    due_on: datetime.date | None = strawberry.field(default=None, description="The new due day.")
+    add_attachments: list[Upload] = strawberry.field(
+        default_factory=list, description="Files to add, as in setHomework."
+    )
+    remove_attachments: list[relay.GlobalID] = strawberry.field(
+        default_factory=list, description="IDs of attached files to remove."
+    )
+
+
+@strawberry.type(description="The result of setHomework or editHomework.")
+class HomeworkPayload:
+    homework: Homework | None = strawberry.field(description="The homework as saved.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was saved.")
+
+
+async def _read(uploads: list[Any], limit: int) -> list[journal.IncomingFile]:
+    """The uploads' names and bytes, reading at most one byte past the limit of each."""
+    files = []
+    for upload in uploads:
+        data = await upload.read(limit + 1)
+        files.append(journal.IncomingFile(filename=upload.filename or "", data=data))
+    return files
+
+
+def _rules(info: Info) -> journal.FileRules:
+    settings = info.context.settings
+    return journal.FileRules(
+        storage=info.context.runtime.storage, max_bytes=settings.max_attachment_bytes
+    )
+
+
+@strawberry.type
+class HomeworkMutations:
+    @strawberry.mutation(description="Set homework at a lesson, with attached files.")
+    async def set_homework(self, info: Info, input: SetHomeworkInput) -> HomeworkPayload:
+        rules = _rules(info)
+        try:
+            ctx = await info.context.writer()
+            outcome = await journal.set_homework(
+                ctx,
+                input_id(input.lesson_id, "Lesson", "lessonId"),
+                input.text,
+                input.due_on,
+                await _read(input.attachments, rules.max_bytes),
+                rules,
+            )
+        except DomainError as error:
+            return HomeworkPayload(homework=None, user_errors=errors_of(error))
+        await info.context.committed(outcome.changes)
+        return HomeworkPayload(homework=Homework.from_model(outcome.value), user_errors=[])
+
+    @strawberry.mutation(description="Change homework: text, due day, files added or removed.")
+    async def edit_homework(self, info: Info, input: EditHomeworkInput) -> HomeworkPayload:
+        rules = _rules(info)
+        try:
+            ctx = await info.context.writer()
+            remove = [
+                input_id(gid, "Attachment", "removeAttachments") for gid in input.remove_attachments
+            ]
+            outcome = await journal.edit_homework(
+                ctx,
+                input_id(input.homework_id, "Homework", "homeworkId"),
+                input.text,
+                input.due_on,
+                await _read(input.add_attachments, rules.max_bytes),
+                remove,
+                rules,
+            )
+        except DomainError as error:
+            return HomeworkPayload(homework=None, user_errors=errors_of(error))
+        await info.context.committed(outcome.changes)
+        return HomeworkPayload(homework=Homework.from_model(outcome.value), user_errors=[])

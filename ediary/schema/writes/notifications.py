@@ -1,0 +1,80 @@
+"""setNotificationPreference: how a parent hears about one child."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+from strawberry import relay
+
+from ediary.domain import enums, notifications
+from ediary.domain.errors import DomainError
+from ediary.schema.errors import UserError
+from ediary.schema.info import Info
+from ediary.schema.writes import errors_of, input_id
+
+NotifyMode = strawberry.enum(enums.NotifyMode, description="INSTANT, a daily DIGEST, or OFF.")
+
+
+@strawberry.input(description="How a parent wants to hear about one of their children.")
+class SetNotificationPreferenceInput:
+    student_id: relay.GlobalID = strawberry.field(description="The child.")
+    mode: NotifyMode = strawberry.field(  # type: ignore[valid-type]
+        description="INSTANT, a daily DIGEST, or OFF."
+    )
+    digest_hour: int = strawberry.field(
+        default=19, description="Local hour, 0 to 23, at which the daily digest goes out."
+    )
+    quiet_from: datetime.time | None = strawberry.field(
+        default=None, description="Start of quiet hours: instant messages wait until quietTo."
+    )
+    quiet_to: datetime.time | None = strawberry.field(
+        default=None, description="End of quiet hours, such as 07:00."
+    )
+
+
+@strawberry.type(description="How a parent hears about one child.")
+class NotificationPreference:
+    mode: NotifyMode = strawberry.field(  # type: ignore[valid-type]
+        description="INSTANT, a daily DIGEST, or OFF."
+    )
+    digest_hour: int = strawberry.field(description="Local hour of the daily digest.")
+    quiet_from: datetime.time | None = strawberry.field(description="Start of quiet hours.")
+    quiet_to: datetime.time | None = strawberry.field(description="End of quiet hours.")
+
+
+@strawberry.type(description="The result of setNotificationPreference.")
+class SetNotificationPreferencePayload:
+    preference: NotificationPreference | None = strawberry.field(description="As saved.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was saved.")
+
+
+@strawberry.type
+class NotificationMutations:
+    @strawberry.mutation(
+        description="Choose how to hear about a child: e-mail and SMS at once, daily, or never."
+    )
+    async def set_notification_preference(
+        self, info: Info, input: SetNotificationPreferenceInput
+    ) -> SetNotificationPreferencePayload:
+        try:
+            viewer = await info.context.require_writer()
+            pref = await notifications.set_preference(
+                viewer,
+                input_id(input.student_id, "Student", "studentId"),
+                input.mode,
+                input.digest_hour,
+                input.quiet_from,
+                input.quiet_to,
+            )
+        except DomainError as error:
+            return SetNotificationPreferencePayload(preference=None, user_errors=errors_of(error))
+        return SetNotificationPreferencePayload(
+            preference=NotificationPreference(
+                mode=pref.mode,
+                digest_hour=pref.digest_hour,
+                quiet_from=pref.quiet_from,
+                quiet_to=pref.quiet_to,
+            ),
+            user_errors=[],
+        )

@@ -1,0 +1,120 @@
+"""The hooks ediary calls: the entry point `moscow` in the group `ediary` names this module."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable
+from datetime import date
+
+from starlette.routing import BaseRoute
+
+from ediary.adapters import GraphQLContribution, LoginFlow, ModelsApp, hookimpl
+from ediary.config import Settings
+from ediary.domain.enums import Role
+from ediary.domain.grading import RegionPolicy
+from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
+from ediary_moscow.settings import moscow_settings
+
+PORTAL_FLOW_ID = "moscow-portal"
+
+
+def _env_policy() -> tuple[str, int]:
+    # region_policy gets no settings and is called per request: the environment is read
+    # directly (the same EDIARY_MOSCOW_* variables the settings hold).
+    return (
+        os.environ.get("EDIARY_MOSCOW_REGION", "77"),
+        int(os.environ.get("EDIARY_MOSCOW_LOOKBACK_DAYS", "30")),
+    )
+
+
+def portal_flow(settings: Settings) -> LoginFlow:
+    config = moscow_settings(settings)
+    return LoginFlow(
+        id=PORTAL_FLOW_ID,
+        title="Log in with mos.ru (State Services)",
+        regions=(config.region, *sorted(config.switched_regions - {config.region})),
+        steps=(
+            "You will be sent to the portal to log in, and back.",
+            "Your children are linked when the portal knows them; otherwise file an "
+            "application for each child.",
+        ),
+        url=f"{settings.public_url.rstrip('/')}/moscow/login",
+    )
+
+
+@hookimpl
+def login_flows(settings: Settings) -> list[LoginFlow]:
+    """The portal login; it also creates the account on the first visit."""
+    return [portal_flow(settings)] if moscow_settings(settings).configured else []
+
+
+@hookimpl
+def registration_flows(settings: Settings) -> list[LoginFlow]:
+    """The first portal login creates a parent account."""
+    return [portal_flow(settings)] if moscow_settings(settings).configured else []
+
+
+@hookimpl
+def region_policy(region_code: str) -> RegionPolicy | None:
+    """Parents in the region see the last school month of a child's diary."""
+    code, lookback = _env_policy()
+    if region_code != code:
+        return None
+    return RegionPolicy(code=code, parent_lookback_days=lookback)
+
+
+@hookimpl
+def password_login_refusal(user: User, settings: Settings) -> Awaitable[str | None] | None:
+    """School-issued logins of parents stop once their children's region has switched."""
+    switched = moscow_settings(settings).switched_regions
+    if not switched:
+        return None
+
+    async def decide() -> str | None:
+        rows = await RoleGrant.filter(user_id=user.id).values("role")
+        roles = {Role(row["role"]) for row in rows}
+        if roles - {Role.PARENT} or Role.PARENT not in roles:
+            return None  # staff and students keep their logins
+        children = await Guardianship.filter(parent_id=user.id).values_list("student_id", flat=True)
+        today = date.today()
+        rows = await Enrollment.filter(student_id__in=list(children), starts_on__lte=today).values(
+            "ends_on", "school_class__school__region__code"
+        )
+        if any(
+            (r["ends_on"] is None or r["ends_on"] >= today)
+            and r["school_class__school__region__code"] in switched
+            for r in rows
+        ):
+            return (
+                "Your school now uses the mos.ru login: the login and password from the school "
+                "no longer work. Choose \u201cLog in with mos.ru (State Services)\u201d; if "
+                "your child is not linked then, file an application \u201cElectronic student "
+                "diary\u201d."
+            )
+        return None
+
+    return decide()
+
+
+@hookimpl
+def database_models() -> dict[str, ModelsApp]:
+    """Diary applications live in the plugin's own app, "moscow"."""
+    return {
+        "moscow": {"models": ["ediary_moscow.models"], "migrations": "ediary_moscow.migrations"}
+    }
+
+
+@hookimpl
+def graphql_schema() -> GraphQLContribution:
+    """File, review and list diary applications."""
+    from ediary_moscow.graphql import CONTRIBUTION
+
+    return CONTRIBUTION
+
+
+@hookimpl
+def http_routes(settings: Settings) -> list[BaseRoute]:
+    """The portal login: start and callback."""
+    from ediary_moscow.web import routes
+
+    return routes()

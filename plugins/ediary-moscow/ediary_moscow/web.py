@@ -1,0 +1,103 @@
+"""The login routes: /moscow/login sends the browser to the provider, /moscow/callback
+finishes the login and opens an ediary session (cookie)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from ediary.adapters.http import SESSION_COOKIE, app_settings
+from ediary.domain import auth, tokens
+from ediary.domain.errors import DomainError, TokenExpired, TokenUsed
+from ediary_moscow import accounts
+from ediary_moscow.errors import LoginFailed
+from ediary_moscow.oidc import AuthRequest, Provider
+from ediary_moscow.settings import moscow_settings
+
+PURPOSE = "moscow-login"
+# How long the browser may stay at the provider before the login must start again.
+LOGIN_LIFETIME = timedelta(minutes=10)
+CSRF_COOKIE = "ediary_csrf"
+
+
+def _redirect_uri(request: Request) -> str:
+    return f"{app_settings(request).public_url.rstrip('/')}/moscow/callback"
+
+
+def _page(status: int, title: str, message: str) -> HTMLResponse:
+    body = (
+        f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1>"
+        f"<p>{escape(message)}</p><p><a href='/moscow/login'>Log in again</a></p>"
+    )
+    return HTMLResponse(body, status_code=status)
+
+
+async def start(request: Request) -> Response:
+    config = moscow_settings(app_settings(request))
+    if not config.configured:
+        return _page(503, "Login unavailable", "The portal login is not configured here.")
+    auth_request = AuthRequest.new()
+    try:
+        url = await Provider(config).authorize_url(auth_request, _redirect_uri(request))
+    except DomainError as error:
+        return _page(503, "Login unavailable", error.message)
+    # State, nonce and the PKCE verifier stay on the server (single use, any process).
+    await tokens.issue(
+        PURPOSE,
+        LOGIN_LIFETIME,
+        secret=auth_request.state,
+        payload={"nonce": auth_request.nonce, "verifier": auth_request.verifier},
+    )
+    return RedirectResponse(url, status_code=302)
+
+
+async def callback(request: Request) -> Response:
+    settings = app_settings(request)
+    config = moscow_settings(settings)
+    params = request.query_params
+    if params.get("error"):
+        return _page(400, "Login cancelled", "The portal did not confirm the login. Start again.")
+    state, code = params.get("state", ""), params.get("code", "")
+    if not state or not code:
+        return _page(400, "Login failed", "The portal's answer is incomplete. Start again.")
+    try:
+        # Spent before anything else, and committed: a state is good for one answer only.
+        stored = await tokens.consume(PURPOSE, state)
+    except (TokenUsed, TokenExpired):
+        return _page(
+            400,
+            "Login failed",
+            "This login link was already used or has expired. Start the login again.",
+        )
+    except DomainError:
+        return _page(400, "Login failed", "This login did not start here. Start the login again.")
+    auth_request = AuthRequest(state, stored.payload["nonce"], stored.payload["verifier"])
+    provider = Provider(config)
+    try:
+        answer = await provider.exchange(code, auth_request, _redirect_uri(request))
+        claims = await provider.id_claims(answer["id_token"], auth_request.nonce)
+        person = await provider.person(answer["access_token"], str(claims["sub"]))
+        merged = {**person, **claims}
+        snils = accounts.person_snils(merged, config.profile.snils_claim)
+        children = accounts.children_snils(merged.get(config.profile.children_claim) or [])
+        user = await accounts.sign_in(merged, snils, children)
+    except LoginFailed as error:
+        return _page(400, "Login failed", error.message)
+    except DomainError as error:
+        return _page(503, "Login unavailable", error.message)
+    opened = await auth.open_session(user, auth.SessionKind.COOKIE, settings.session_lifetime)
+    response = RedirectResponse(f"{settings.public_url.rstrip('/')}/", status_code=303)
+    age = int(settings.session_lifetime.total_seconds())
+    common = {"max_age": age, "samesite": "lax", "secure": settings.secure_cookies, "path": "/"}
+    response.set_cookie(SESSION_COOKIE, opened.token, httponly=True, **common)  # type: ignore[arg-type]
+    # The page echoes this in the X-CSRF-Token header of its GraphQL mutations.
+    response.set_cookie(CSRF_COOKIE, opened.csrf_token, httponly=False, **common)  # type: ignore[arg-type]
+    return response
+
+
+def routes() -> list[BaseRoute]:
+    return [Route("/moscow/login", start), Route("/moscow/callback", callback)]

@@ -1,0 +1,206 @@
+"""Real processes and real peers for end-to-end tests: `ediary serve`, an SMTP server
+(aiosmtpd), an HTTP server playing the SMS gateway, and a graphql-transport-ws client."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiosmtpd.controller import Controller
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+EDIARY = str(Path(sys.executable).parent / "ediary")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Server:
+    """An `ediary serve` process on a free port, stopped when the block ends."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.env = {**os.environ, **env}
+        self.log = log
+        self.process: asyncio.subprocess.Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def __aenter__(self) -> Server:
+        out = self.log.open("wb")
+        self.process = await asyncio.create_subprocess_exec(
+            EDIARY,
+            "serve",
+            "--port",
+            str(self.port),
+            env=self.env,
+            stdout=out,
+            stderr=asyncio.subprocess.STDOUT,
+            cwd=self.log.parent,
+        )
+        deadline = time.monotonic() + 30
+        async with httpx.AsyncClient() as client:
+            while time.monotonic() < deadline:
+                if self.process.returncode is not None:
+                    raise RuntimeError(f"server exited: {self.log.read_text()}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get(f"{self.url}/healthz")).status_code == 200:
+                        return self
+                await asyncio.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log.read_text()}")
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.process is not None
+        self.process.terminate()
+        try:
+            await asyncio.wait_for(self.process.wait(), 10)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+    async def gql(self, query: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(
+                f"{self.url}/graphql",
+                json={"query": query, "variables": variables},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        assert "errors" not in result, result
+        return result["data"]
+
+
+class Mailbox:
+    """aiosmtpd handler: keeps every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+@contextlib.contextmanager
+def smtp_server() -> Iterator[tuple[Mailbox, int]]:
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox, port
+    finally:
+        controller.stop()
+
+
+class Gateway:
+    """Plays an SMS gateway: records each POST; answers 503 to the first `fail_first`."""
+
+    def __init__(self, fail_first: int = 0) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.refused = 0
+        self.fail_first = fail_first
+        self.lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def sms_gateway(fail_first: int = 0) -> Iterator[tuple[Gateway, str]]:
+    gateway = Gateway(fail_first)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            with gateway.lock:
+                if gateway.refused < gateway.fail_first:
+                    gateway.refused += 1
+                    status = 503
+                else:
+                    gateway.received.append({**body, "key": self.headers["Idempotency-Key"]})
+                    status = 200
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield gateway, f"http://127.0.0.1:{server.server_address[1]}/send"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.asynccontextmanager
+async def subscription(
+    server: Server, token: str, query: str, variables: dict[str, Any]
+) -> AsyncIterator[ClientConnection]:
+    """A graphql-transport-ws subscription, authenticated in connection_init."""
+    ws_url = server.url.replace("http://", "ws://") + "/graphql"
+    async with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+        )
+        ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        assert ack["type"] == "connection_ack", ack
+        await ws.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": query, "variables": variables},
+                }
+            )
+        )
+        # graphql-transport-ws does not confirm a subscription: give the server a moment to
+        # start listening before the test makes changes.
+        await asyncio.sleep(0.5)
+        yield ws
+
+
+async def next_payload(ws: ClientConnection, within: float = 10) -> dict[str, Any]:
+    message = json.loads(await asyncio.wait_for(ws.recv(), within))
+    assert message["type"] == "next", message
+    data: dict[str, Any] = message["payload"]
+    assert "errors" not in data, data
+    return data["data"]
+
+
+async def nothing_more(ws: ClientConnection, wait: float = 1.0) -> bool:
+    try:
+        message = await asyncio.wait_for(ws.recv(), wait)
+    except TimeoutError:
+        return True
+    raise AssertionError(f"unexpected message: {message}")
+
+
+async def eventually(check: Any, within: float = 15.0) -> None:
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        await asyncio.sleep(0.1)
