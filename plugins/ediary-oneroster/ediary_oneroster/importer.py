@@ -17,11 +17,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from ediary.domain import models
-from ediary.domain.enums import Role, WorkKind
+from ediary.domain.enums import MarkAction, Role, WorkKind
 from ediary.domain.grading import RegionPolicy
+from ediary.domain.journal.history import Change, append, record_imported, state_of
 from ediary_oneroster.models import Demographic, SourceLink
 from ediary_oneroster.reader import (
     FILES,
@@ -40,6 +42,8 @@ from ediary_oneroster.reader import (
 PolicyFor = Callable[[str], RegionPolicy]
 Progress = Callable[[int], None]
 
+# The reason written into the history of marks an import creates, changes or retires.
+HISTORY_REASON = "OneRoster import"
 TERM_TYPES = ("term", "semester", "gradingperiod")
 PARENT_ROLES = ("parent", "guardian", "relativecontact")
 KIND_WORDS: dict[str, WorkKind] = {kind.value: kind for kind in WorkKind}
@@ -108,8 +112,14 @@ class Importer:
         policy_for: PolicyFor,
         progress: Progress | None = None,
         school_id: int | None = None,
+        actor_id: int | None = None,
     ) -> None:
         self.data = data
+        # Who the history of changed marks names; without one (the command line), the author.
+        self.actor_id = actor_id
+        self.conn: BaseDBAsyncClient | None = None
+        self.new_marks: list[int] = []
+        self._pairs: list[tuple[Row, str, bool | None]] = []
         self.out = outcome
         self._policy_for = policy_for
         self._policies: dict[str, RegionPolicy] = {}
@@ -197,13 +207,41 @@ class Importer:
                 if changed:
                     await model.filter(id=obj.id).update(**changed)
                     self.out.count(label, "updated")
+                    if model is models.Mark:
+                        await self._mark_changed(obj, changed)
                 else:
                     self.out.count(label, "unchanged")
                 return int(obj.id), "updated" if changed else "unchanged"
         obj = await model.create(**values)
+        if model is models.Mark:
+            self.new_marks.append(obj.id)
         await self.set_link(kind, sid, obj.id, scope=scope)
         self.out.count(label, "created")
         return int(obj.id), "created"
+
+    # -- mark history ------------------------------------------------------------------------
+
+    async def _history(self, changes: list[Change]) -> None:
+        assert self.conn is not None
+        await append(self.conn, changes, datetime.now(UTC))
+
+    async def _mark_changed(self, mark: models.Mark, changed: dict[str, Any]) -> None:
+        """A correction event for a mark a newer set changed."""
+        before = state_of(mark)
+        for name, value in changed.items():
+            setattr(mark, name, value)
+        actor = self.actor_id or mark.author_id
+        await self._history([Change(mark, MarkAction.CORRECT, actor, before, HISTORY_REASON)])
+
+    async def _record_new_marks(self) -> None:
+        """Start the history of the marks this import created, a page at a time."""
+        assert self.conn is not None
+        page = 2000
+        for start in range(0, len(self.new_marks), page):
+            ids = self.new_marks[start : start + page]
+            marks = await models.Mark.filter(id__in=ids).order_by("id")
+            await record_imported(self.conn, marks, reason=HISTORY_REASON)
+        self.new_marks.clear()
 
     # -- driving -----------------------------------------------------------------------------
 
@@ -236,6 +274,7 @@ class Importer:
             after = getattr(self, f"_after_{name}", None)
             if after is not None:
                 await after()
+        await self._record_new_marks()
 
     async def _check_common(self, row: Row) -> None:
         if not row.sourced_id:
@@ -480,8 +519,6 @@ class Importer:
         for agent in parse_list(row.get("agentSourcedIds")):
             parent_role = role.lower() in PARENT_ROLES if role else None
             self._pairs.append((row, agent, parent_role))
-
-    _pairs: list[tuple[Row, str, bool | None]]
 
     async def _grant(self, user_id: int, role_name: str, org_sid: str) -> None:
         role_name = role_name.lower()
@@ -859,9 +896,13 @@ class Importer:
         found = self.link("result", row.sourced_id)
         if row.retired:
             if found is not None and found[0] is not None:
-                done = await models.Mark.filter(id=found[0], deleted_at=None).update(
-                    deleted_at=datetime.now(UTC)
-                )
+                now = datetime.now(UTC)
+                done = await models.Mark.filter(id=found[0], deleted_at=None).update(deleted_at=now)
+                if done:
+                    mark = await models.Mark.get(id=found[0])
+                    actor = self.actor_id or mark.author_id
+                    change = Change(mark, MarkAction.DELETE, actor, state_of(mark), HISTORY_REASON)
+                    await self._history([change])
                 self.out.count("marks", "retired" if done else "unchanged")
             return
         score = row.get("score")
@@ -988,6 +1029,7 @@ async def import_set(
     on_total: Callable[[int], None] | None = None,
     school_id: int | None = None,
     limits: Limits | None = None,
+    actor_id: int | None = None,
 ) -> Outcome:
     """Import a set in one transaction; with `dry_run` the transaction is rolled back.
     Raises SetError (nothing written) for a set that cannot be imported at all."""
@@ -997,10 +1039,12 @@ async def import_set(
         total, _ = count_rows(data)
         if on_total is not None:
             on_total(total)
-        importer = Importer(data, outcome, policy_for or _default_policy, progress, school_id)
-        importer._pairs = []
+        importer = Importer(
+            data, outcome, policy_for or _default_policy, progress, school_id, actor_id
+        )
         try:
-            async with in_transaction():
+            async with in_transaction() as conn:
+                importer.conn = conn
                 await importer.run()
                 if dry_run:
                     raise _Rollback

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ediary.domain import models
-from ediary.domain.enums import Role, WorkKind
+from ediary.domain.enums import MarkAction, Role, WorkKind
+from ediary.domain.journal.history import verify
 from ediary_oneroster.export import export_set
-from ediary_oneroster.importer import import_set
+from ediary_oneroster.importer import HISTORY_REASON, import_set
 from tests.plugins.oneroster.conftest import DATA
 from tests.plugins.oneroster.snapshot import snapshot
 
@@ -175,3 +176,40 @@ async def test_export_and_reimport_give_the_same_diary(
         await close_database()
         await drop()
         await open_database(fresh, plugin_apps)  # type: ignore[arg-type]
+
+
+async def test_imported_marks_have_a_history_that_verifies(fresh: str) -> None:
+    await import_set(DATA / "v11", dry_run=False)
+    verdict = await verify()
+    assert verdict.ok, verdict.finding
+    marks = await models.Mark.all().count()
+    assert marks > 0 and verdict.marks == marks and verdict.events == marks
+    created = await models.MarkEvent.filter(action=MarkAction.CREATE).values_list(
+        "reason", flat=True
+    )
+    assert set(created) == {HISTORY_REASON}
+    # Importing the same set again adds no events.
+    await import_set(DATA / "v11", dry_run=False)
+    assert (await verify()).events == marks
+    # The delta corrects one mark and retires another: one event each.
+    await import_set(DATA / "v11-delta", dry_run=False)
+    verdict = await verify()
+    assert verdict.ok, verdict.finding
+    actions = (
+        await models.MarkEvent.filter(seq__gt=marks)
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert sorted(actions) == [MarkAction.CORRECT, MarkAction.DELETE]
+    corrected = await models.Mark.get(student__login="or.student2", subject__name="Mathematics")
+    (event,) = await models.MarkEvent.filter(mark_id=corrected.id, action=MarkAction.CORRECT)
+    assert (event.new_value, event.new_comment) == (5, "corrected")
+    # A dry run of the delta writes no events either.
+    await import_set(DATA / "v11-delta", dry_run=True)
+    assert (await verify()).events == marks + 2
+
+
+async def test_v12_marks_have_a_history_that_verifies(fresh: str) -> None:
+    await import_set(DATA / "v12", dry_run=False)
+    verdict = await verify()
+    assert verdict.ok and verdict.marks > 0, verdict.finding
