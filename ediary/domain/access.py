@@ -355,6 +355,12 @@ def may_change_timetable(viewer: Viewer, school_id: int) -> bool:
     return viewer.is_authenticated and school_id in viewer.admin_schools
 
 
+def may_import_school_data(viewer: Viewer, school_id: int) -> bool:
+    """Importing a roster and gradebook into a school, and seeing how it went: its
+    administration only."""
+    return viewer.is_authenticated and school_id in viewer.admin_schools
+
+
 def may_set_notifications(viewer: Viewer, student_id: int) -> bool:
     """Each parent chooses for themself how they hear about each of their children."""
     return viewer.is_authenticated and student_id in viewer.children

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ediary.adapters import ImportBackend, ModelsApp, hookimpl
+from ediary.adapters import GraphQLContribution, ImportBackend, ModelsApp, hookimpl
 
 
 @hookimpl
@@ -22,3 +22,11 @@ def database_models() -> dict[str, ModelsApp]:
             "migrations": "ediary_oneroster.migrations",
         }
     }
+
+
+@hookimpl
+def graphql_schema() -> GraphQLContribution:
+    """`startImport` for school administrators, `importJob` to follow it."""
+    from ediary_oneroster.graphql import CONTRIBUTION
+
+    return CONTRIBUTION

@@ -1,0 +1,154 @@
+"""GraphQL of imports: `startImport` for school administrators and `importJob` to poll it.
+
+Mutations follow the API's convention: `verbNoun(input: VerbNounInput!): VerbNounPayload!`,
+with refusals in `userErrors` and nothing changed when there are any.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Self
+
+import strawberry
+from strawberry import relay
+
+from ediary.adapters.contrib import GraphQLContribution
+from ediary.domain.errors import DomainError
+from ediary.domain.grading import RegionPolicy
+from ediary.schema.errors import UserError
+from ediary.schema.ids import local_id
+from ediary.schema.info import Info
+from ediary_oneroster import jobs
+from ediary_oneroster.models import ImportJob as JobRow
+from ediary_oneroster.models import JobStatus
+
+ImportJobStatus = strawberry.enum(
+    JobStatus, name="ImportJobStatus", description="Where a background import is."
+)
+
+
+@strawberry.type(description="How many objects of a kind an import created, updated, retired...")
+class ImportCount:
+    what: str = strawberry.field(description='Kind and action, such as "marks created".')
+    count: int = strawberry.field(description="How many.")
+
+
+@strawberry.type(description="What an import did, or would do on a dry run: the CLI summary.")
+class ImportReport:
+    dry_run: bool = strawberry.field(description="True when nothing was written.")
+    created: int = strawberry.field(description="Objects created, all kinds together.")
+    updated: int = strawberry.field(description="Objects changed, all kinds together.")
+    retired: int = strawberry.field(description="Objects retired by tobedeleted rows.")
+    rejected: int = strawberry.field(description="Rows rejected; the problems say why.")
+    counts: list[ImportCount] = strawberry.field(description="Every count, by kind and action.")
+    problems: list[str] = strawberry.field(
+        description="Rejected rows and why, by file and row, or why the whole set was refused."
+    )
+
+    @classmethod
+    def from_json(cls, report: dict[str, Any]) -> Self:
+        counts: dict[str, int] = report.get("counts", {})
+
+        def total(action: str) -> int:
+            return sum(n for what, n in counts.items() if what.endswith(f" {action}"))
+
+        return cls(
+            dry_run=bool(report.get("dry_run")),
+            created=total("created"),
+            updated=total("updated"),
+            retired=total("retired"),
+            rejected=total("rejected"),
+            counts=[ImportCount(what=what, count=n) for what, n in sorted(counts.items())],
+            problems=list(report.get("problems", [])),
+        )
+
+
+@strawberry.type(description="An import started from the API, running in the background.")
+class ImportJob:
+    id: relay.GlobalID = strawberry.field(description="Give it to importJob to poll.")
+    status: ImportJobStatus = strawberry.field(  # type: ignore[valid-type]
+        description="QUEUED, RUNNING, then SUCCEEDED or FAILED."
+    )
+    dry_run: bool = strawberry.field(description="True for a check that writes nothing.")
+    rows: int = strawberry.field(description="Rows read, once the job has finished.")
+    created_at: datetime.datetime = strawberry.field(description="When it was started.")
+    finished_at: datetime.datetime | None = strawberry.field(
+        description="When it finished; null while it runs."
+    )
+    report: ImportReport | None = strawberry.field(
+        description="The summary, once the job has succeeded or failed."
+    )
+
+    @classmethod
+    def from_model(cls, job: JobRow) -> Self:
+        return cls(
+            id=relay.GlobalID("ImportJob", str(job.id)),
+            status=job.status,
+            dry_run=job.dry_run,
+            rows=job.rows_done,
+            created_at=job.created_at,
+            finished_at=job.finished_at,
+            report=ImportReport.from_json(job.report) if job.report else None,
+        )
+
+
+@strawberry.input(description="What to import, from where, into which school.")
+class StartImportInput:
+    backend: str = strawberry.field(description='The import backend: "oneroster".')
+    path: str = strawberry.field(
+        description="A folder or zip inside the server's import directory (EDIARY_IMPORT_DIR), "
+        "relative to it."
+    )
+    dry_run: bool = strawberry.field(
+        default=False, description="Check everything and report, write nothing."
+    )
+    school_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="The school (a School ID); may be left out by the administrator of one school.",
+    )
+
+
+@strawberry.type(description="The result of starting an import.")
+class StartImportPayload:
+    job: ImportJob | None = strawberry.field(description="The job, queued; poll importJob.")
+    user_errors: list[UserError] = strawberry.field(description="Why no import was started.")
+
+
+@strawberry.type
+class OneRosterQuery:
+    @strawberry.field(description="An import job, for the administrators of its school.")
+    async def import_job(self, info: Info, id: relay.GlobalID) -> ImportJob:
+        viewer = await info.context.require_viewer()
+        return ImportJob.from_model(await jobs.load_job(viewer, local_id(id, "ImportJob")))
+
+
+@strawberry.type
+class OneRosterMutation:
+    @strawberry.mutation(
+        description="Import a set from the server's import directory into a school, in the "
+        "background. School administrators only."
+    )
+    async def start_import(self, info: Info, input: StartImportInput) -> StartImportPayload:
+        plugins = info.context.plugins
+
+        def policy_for(region_code: str) -> RegionPolicy:
+            policy: RegionPolicy = plugins.hook.region_policy(region_code=region_code)
+            return policy
+
+        try:
+            viewer = await info.context.require_writer()
+            job = await jobs.start_import(
+                viewer,
+                backend=input.backend,
+                path=input.path,
+                dry_run=input.dry_run,
+                school_id=local_id(input.school_id, "School") if input.school_id else None,
+                extra=info.context.settings.extra,
+                policy_for=policy_for,
+            )
+        except DomainError as error:
+            return StartImportPayload(job=None, user_errors=[UserError.from_domain(error)])
+        return StartImportPayload(job=ImportJob.from_model(job), user_errors=[])
+
+
+CONTRIBUTION = GraphQLContribution(query=OneRosterQuery, mutation=OneRosterMutation)

@@ -1,0 +1,144 @@
+"""Imports started from the API: checked here, run as a background task of the server
+process, their status and report kept in ImportJob."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ediary.domain import models
+from ediary.domain.access import Viewer, may_import_school_data, may_see_school
+from ediary.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ediary_oneroster.importer import PolicyFor, import_set
+from ediary_oneroster.models import ImportJob, JobStatus
+from ediary_oneroster.reader import SetError
+from ediary_oneroster.run import to_report
+
+log = logging.getLogger("ediary.oneroster.jobs")
+
+IMPORT_DIR_SETTING = "EDIARY_IMPORT_DIR"
+BACKENDS = ("oneroster",)
+
+# Tasks still running: the event loop keeps only weak references to tasks.
+_running: set[asyncio.Task[None]] = set()
+
+
+class ImportsDisabled(DomainError):
+    code = "IMPORT_DISABLED"
+    default_message = "Imports from the API are off: the server has no EDIARY_IMPORT_DIR."
+
+
+class PathOutsideImportDir(DomainError):
+    code = "PATH_OUTSIDE_IMPORT_DIR"
+    default_message = "The path must name a file or folder inside the server's import directory."
+
+
+def import_dir(extra: Mapping[str, str]) -> Path | None:
+    value = extra.get(IMPORT_DIR_SETTING, "").strip()
+    return Path(value).resolve() if value else None
+
+
+def resolve_path(base: Path | None, given: str) -> Path:
+    """The set's path, relative to the import directory (or absolute inside it); symbolic
+    links and `..` are resolved first, so neither leads out of it."""
+    if base is None:
+        raise ImportsDisabled()
+    if not given.strip() or "\x00" in given:
+        raise InvalidInput("Give the path of a set in the import directory.", field="path")
+    path = (base / given).resolve()
+    if not path.is_relative_to(base):
+        raise PathOutsideImportDir(field="path")
+    if not path.exists():
+        raise InvalidInput("There is no such file or folder in the import directory.", field="path")
+    return path
+
+
+async def target_school(viewer: Viewer, school_id: int | None) -> int:
+    """The school to import into: the one asked for, or the administrator's only school."""
+    if school_id is None:
+        if len(viewer.admin_schools) == 1:
+            (only,) = viewer.admin_schools
+            return only
+        if not viewer.admin_schools:
+            raise Forbidden("Only a school administrator may import data.")
+        raise InvalidInput("You administer several schools: give schoolId.", field="schoolId")
+    school = await models.School.get_or_none(id=school_id)
+    if school is None or not may_see_school(viewer, school.id, school.region_id):
+        raise NotFound(field="schoolId")
+    if not may_import_school_data(viewer, school.id):
+        raise Forbidden("Only an administrator of the school may import data into it.")
+    return int(school.id)
+
+
+async def start_import(
+    viewer: Viewer,
+    *,
+    backend: str,
+    path: str,
+    dry_run: bool,
+    school_id: int | None,
+    extra: Mapping[str, str],
+    policy_for: PolicyFor,
+) -> ImportJob:
+    """Check everything, record a queued job and start it in the background."""
+    target = await target_school(viewer, school_id)
+    if backend not in BACKENDS:
+        raise InvalidInput(
+            f"Unknown import backend {backend!r}; known: {', '.join(BACKENDS)}.", field="backend"
+        )
+    found = resolve_path(import_dir(extra), path)
+    assert viewer.user_id is not None
+    job = await ImportJob.create(school_id=target, requested_by_id=viewer.user_id, dry_run=dry_run)
+    task = asyncio.create_task(_run(job.id, found, dry_run, target, viewer.user_id, policy_for))
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    return job
+
+
+async def _run(
+    job_id: int, path: Path, dry_run: bool, school_id: int, actor_id: int, policy_for: PolicyFor
+) -> None:
+    await ImportJob.filter(id=job_id).update(status=JobStatus.RUNNING)
+    status, rows = JobStatus.SUCCEEDED, 0
+    try:
+        outcome = await import_set(
+            path, dry_run, policy_for=policy_for, school_id=school_id, actor_id=actor_id
+        )
+        report = asdict(to_report(outcome))
+        rows = outcome.rows
+    except SetError as error:
+        status = JobStatus.FAILED
+        report = {"dry_run": dry_run, "counts": {}, "problems": [f"[{error.code}] {error.message}"]}
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        status = JobStatus.FAILED
+        report = {
+            "dry_run": dry_run,
+            "counts": {},
+            "problems": ["[internal] the import stopped on an error of ours; nothing was written"],
+        }
+    await ImportJob.filter(id=job_id).update(
+        status=status,
+        report=report,
+        rows_done=rows,
+        rows_total=rows,
+        finished_at=datetime.now(UTC),
+    )
+
+
+async def load_job(viewer: Viewer, job_id: int) -> ImportJob:
+    """A job, for the administrators of its school only; NOT_FOUND for everyone else."""
+    job = await ImportJob.get_or_none(id=job_id)
+    if job is None or not may_import_school_data(viewer, job.school_id):
+        raise NotFound()
+    return job
+
+
+async def wait_for_jobs() -> None:
+    """Let running imports finish (tests, shutdown)."""
+    while _running:
+        await asyncio.gather(*list(_running), return_exceptions=True)
