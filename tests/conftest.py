@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 from starlette.applications import Starlette
 
 from ediary.adapters.manager import load_plugins, model_apps
@@ -24,6 +25,11 @@ from ediary.config import Settings
 from ediary.db import PluginApps, close_database, migrate, open_database
 from tests.mail import Mailbox, SmtpServer
 from tests.world import World, build_world
+
+# Property tests check arithmetic, not speed: on a shared, loaded machine a time limit per
+# example only makes them flaky.
+hypothesis_settings.register_profile("ediary", deadline=None)
+hypothesis_settings.load_profile("ediary")
 
 POSTGRES_URL = os.environ.get("EDIARY_TEST_POSTGRES_URL", "")
 BACKEND = "postgres" if POSTGRES_URL else "sqlite"
