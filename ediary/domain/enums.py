@@ -96,3 +96,28 @@ class OutboxStatus(StrEnum):
     DIGESTED = "digested"
     SENT = "sent"
     FAILED = "failed"
+
+
+class AnnouncementKind(StrEnum):
+    """What an announcement is about, so families can tell a quarantine from a contest."""
+
+    NEWS = "news"
+    QUARANTINE = "quarantine"
+    COMPETITION = "competition"
+    SCHEDULE_CHANGE = "schedule_change"
+
+
+class Audience(StrEnum):
+    """Who an announcement or meeting is for."""
+
+    SCHOOL = "school"
+    CLASS = "class"
+    # A teacher's blog: the families of the classes the teacher teaches or leads.
+    BLOG = "blog"
+
+
+class MeetingAnswer(StrEnum):
+    """A parent's answer to a meeting invitation, for one child."""
+
+    WILL_ATTEND = "will_attend"
+    CANNOT_ATTEND = "cannot_attend"

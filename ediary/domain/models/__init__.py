@@ -13,6 +13,12 @@ from ediary.domain.models.journal import (
     Mark,
     Remark,
 )
+from ediary.domain.models.life import (
+    Announcement,
+    AnnouncementAttachment,
+    Meeting,
+    MeetingReply,
+)
 from ediary.domain.models.notify import NotificationPreference, OutboxMessage
 from ediary.domain.models.people import (
     Enrollment,
@@ -35,6 +41,8 @@ from ediary.domain.models.security import OneTimeToken, RateLimit
 
 __all__ = [
     "AcademicYear",
+    "Announcement",
+    "AnnouncementAttachment",
     "Attendance",
     "BellPeriod",
     "CalendarFeed",
@@ -47,6 +55,8 @@ __all__ = [
     "Mark",
     "MarkBatch",
     "MarkEvent",
+    "Meeting",
+    "MeetingReply",
     "NotificationPreference",
     "OneTimeToken",
     "OutboxMessage",

@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from ediary.domain.enums import AttendanceKind, ExcuseKind, LessonStatus, RemarkKind, WorkKind
+from ediary.domain.models.files import StoredFile
 
 if TYPE_CHECKING:
     from ediary.domain.models.people import User
@@ -77,18 +78,12 @@ class Homework(Model):
         table = "homework"
 
 
-class HomeworkAttachment(Model):
+class HomeworkAttachment(StoredFile):
     """A file attached to homework - the bytes live in the attachment storage."""
 
-    id = fields.IntField(primary_key=True)
     homework: fields.ForeignKeyRelation[Homework] = fields.ForeignKeyField(
         "diary.Homework", related_name="attachments", on_delete=fields.CASCADE
     )
-    filename = fields.CharField(max_length=255)
-    content_type = fields.CharField(max_length=100)
-    size = fields.IntField()
-    storage_key = fields.CharField(max_length=128, unique=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
 
     homework_id: int
 
