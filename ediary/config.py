@@ -53,6 +53,8 @@ class Settings:
     delivery_poll_seconds: float = 5.0
     delivery_retry_seconds: float = 30.0
     delivery_max_attempts: int = 8
+    # Announcements, blog entries and meetings one person may publish in an hour.
+    posts_per_hour: int = 30
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -91,6 +93,7 @@ class Settings:
             delivery_poll_seconds=float(env.get("EDIARY_DELIVERY_POLL_SECONDS") or 5),
             delivery_retry_seconds=float(env.get("EDIARY_DELIVERY_RETRY_SECONDS") or 30),
             delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
+            posts_per_hour=int(env.get("EDIARY_POSTS_PER_HOUR") or 30),
         )
 
     def __post_init__(self) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from ediary.domain.enums import ExcuseKind, Role
+from ediary.domain.enums import Audience, ExcuseKind, Role
 from ediary.domain.models import (
     Enrollment,
     Guardianship,
@@ -377,3 +377,156 @@ def may_file_diary_application(viewer: Viewer) -> bool:
 def may_review_diary_applications(viewer: Viewer, school_id: int) -> bool:
     """Applications to a school are reviewed by its administration."""
     return viewer.is_authenticated and school_id in viewer.admin_schools
+
+
+# --- school life: announcements, teachers' blogs and meetings ------------------------------------
+
+
+@dataclass(frozen=True)
+class Posting:
+    """An announcement, blog entry or meeting, as the policy needs it."""
+
+    audience: Audience
+    author_id: int
+    school_id: int | None
+    class_id: int | None
+
+
+@dataclass(frozen=True)
+class NewsReach:
+    """Where a viewer's news comes from. Lists filter by it in SQL and single reads ask
+    `may_read_announcement`, so both answer alike."""
+
+    user_id: int | None = None
+    # School-wide news of these schools.
+    schools: frozenset[int] = frozenset()
+    # Class news of these classes, and of every class of `class_schools`.
+    classes: frozenset[int] = frozenset()
+    class_schools: frozenset[int] = frozenset()
+    # Blogs of these teachers.
+    blog_authors: frozenset[int] = frozenset()
+    # Schools whose news (not blogs) the viewer sees before publication and after expiry.
+    managed_schools: frozenset[int] = frozenset()
+
+
+def family_classes(viewer: Viewer) -> frozenset[int]:
+    """Classes whose teachers' blogs the viewer reads: the student's own classes and the
+    classes of a parent's children. Staff read blogs only as members of a family."""
+    return viewer.member_classes
+
+
+def news_reach(viewer: Viewer, blog_authors: Iterable[int]) -> NewsReach:
+    """The reach of a viewer, given the teachers who teach or lead `family_classes`.
+
+    Anyone tied to a school reads its news; a class's news goes to those who see the class;
+    the school's administration also sees what is not yet or no longer shown.
+    """
+    if not viewer.is_authenticated:
+        return NewsReach()
+    return NewsReach(
+        user_id=viewer.user_id,
+        schools=viewer.schools,
+        classes=viewer.member_classes | viewer.taught_classes | viewer.homerooms,
+        class_schools=viewer.admin_schools | viewer.health_schools,
+        blog_authors=frozenset(blog_authors),
+        managed_schools=viewer.admin_schools,
+    )
+
+
+def may_read_announcement(reach: NewsReach, item: Posting, live: bool) -> bool:
+    """Whether the viewer of `reach` sees an announcement; `live` means published and not
+    expired. Authors always see their own; families see only live items of their reach."""
+    if reach.user_id is None:
+        return False
+    if item.author_id == reach.user_id:
+        return True
+    managed = item.audience is not Audience.BLOG and item.school_id in reach.managed_schools
+    if not (live or managed):
+        return False
+    if item.audience is Audience.SCHOOL:
+        return item.school_id in reach.schools
+    if item.audience is Audience.CLASS:
+        return item.class_id in reach.classes or item.school_id in reach.class_schools
+    return item.author_id in reach.blog_authors
+
+
+def may_post_school_news(viewer: Viewer, school_id: int) -> bool:
+    """School-wide news and school meetings come from the school's administration."""
+    return viewer.is_authenticated and school_id in viewer.admin_schools
+
+
+def may_post_class_news(viewer: Viewer, class_id: int, school_id: int) -> bool:
+    """A class's news and parent-teacher meetings: its class teacher and the administration."""
+    return viewer.is_authenticated and (
+        class_id in viewer.homerooms or school_id in viewer.admin_schools
+    )
+
+
+def may_write_blog(viewer: Viewer) -> bool:
+    """Every teacher keeps a blog for the families of the classes they teach."""
+    return viewer.is_authenticated and Role.TEACHER in viewer.roles
+
+
+def may_edit_announcement(viewer: Viewer, item: Posting) -> bool:
+    """Only the author rewrites what they published."""
+    return viewer.is_authenticated and item.author_id == viewer.user_id
+
+
+def may_withdraw_announcement(viewer: Viewer, item: Posting) -> bool:
+    """The author withdraws their own; the administration may take down school and class
+    news of its school (a blog belongs to its author alone)."""
+    if may_edit_announcement(viewer, item):
+        return True
+    return item.audience is not Audience.BLOG and item.school_id in viewer.admin_schools
+
+
+def meeting_reach(viewer: Viewer) -> NewsReach:
+    """Where a viewer's meetings come from: school meetings of every school they are tied to;
+    class meetings of the classes they belong to, teach or lead, and of every class of the
+    schools they administer."""
+    if not viewer.is_authenticated:
+        return NewsReach()
+    return NewsReach(
+        user_id=viewer.user_id,
+        schools=viewer.schools,
+        classes=viewer.member_classes | viewer.taught_classes | viewer.homerooms,
+        class_schools=viewer.admin_schools,
+        managed_schools=viewer.admin_schools,
+    )
+
+
+def may_see_meeting(reach: NewsReach, meeting: Posting) -> bool:
+    """Whether the viewer of `reach` sees a meeting; the organiser always does."""
+    if reach.user_id is None:
+        return False
+    if meeting.author_id == reach.user_id:
+        return True
+    if meeting.audience is Audience.SCHOOL:
+        return meeting.school_id in reach.schools
+    return meeting.class_id in reach.classes or meeting.school_id in reach.class_schools
+
+
+def may_schedule_meeting(
+    viewer: Viewer, audience: Audience, school_id: int, class_id: int | None
+) -> bool:
+    """Class meetings: the class teacher and the administration; school meetings: the
+    administration."""
+    if audience is Audience.CLASS and class_id is not None:
+        return may_post_class_news(viewer, class_id, school_id)
+    return may_post_school_news(viewer, school_id)
+
+
+def may_run_meeting(viewer: Viewer, meeting: Posting) -> bool:
+    """Follow who answered what, and write the minutes: the organiser, the class teacher of
+    a class meeting, and the school's administration."""
+    if not viewer.is_authenticated:
+        return False
+    if meeting.author_id == viewer.user_id or meeting.school_id in viewer.admin_schools:
+        return True
+    return meeting.audience is Audience.CLASS and meeting.class_id in viewer.homerooms
+
+
+def may_reply_to_meeting(viewer: Viewer, student_id: int) -> bool:
+    """A parent answers for their own child; whether the meeting concerns the child is a
+    fact the service checks against the child's current class."""
+    return viewer.is_authenticated and student_id in viewer.children

@@ -85,19 +85,21 @@ def sniff(data: bytes) -> str | None:
 class Verdict:
     content_type: str | None
     problem: str | None
+    # A stable code for the refusal, such as FILE_TOO_LARGE.
+    code: str = "BAD_USER_INPUT"
 
 
 def check(filename: str, data: bytes, limit: int) -> Verdict:
     """Whether a file may be attached, and its true type when it may."""
     if not data:
-        return Verdict(None, "The file is empty.")
+        return Verdict(None, "The file is empty.", "FILE_EMPTY")
     if len(data) > limit:
-        return Verdict(None, f"The file is larger than {_size(limit)}.")
+        return Verdict(None, f"The file is larger than {_size(limit)}.", "FILE_TOO_LARGE")
     kind = sniff(data)
     if kind is None:
-        return Verdict(None, "Files of this type cannot be attached.")
+        return Verdict(None, "Files of this type cannot be attached.", "FILE_TYPE_NOT_ALLOWED")
     if PurePath(filename).suffix.lower() not in ALLOWED[kind]:
-        return Verdict(None, "The file's name does not match its contents.")
+        return Verdict(None, "The file's name does not match its contents.", "FILE_NAME_MISMATCH")
     return Verdict(kind, None)
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tortoise.transactions import in_transaction
 
 from ediary.domain.access import may_teach
 from ediary.domain.errors import Forbidden, InvalidFields, NotFound, Problem
-from ediary.domain.journal import files
 from ediary.domain.journal.base import (
     LessonFacts,
     WriteContext,
@@ -19,27 +17,18 @@ from ediary.domain.journal.base import (
 )
 from ediary.domain.journal.changes import ChangeKind, DiaryChange, Outcome
 from ediary.domain.models import Homework, HomeworkAttachment
-from ediary.domain.storage import AttachmentStorage
+from ediary.domain.uploads import (
+    AcceptedFile,
+    FileRules,
+    IncomingFile,
+    file_problems,
+    forget,
+    store,
+)
 
 TEXT_LIMIT = 10_000
-MAX_FILES = 10
 # A due date further away than this is almost certainly a typing mistake.
 MAX_DUE_DAYS = 120
-
-
-@dataclass(frozen=True)
-class IncomingFile:
-    """An uploaded file: the name the client sent and the bytes (at most the limit plus one)."""
-
-    filename: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class FileRules:
-    storage: AttachmentStorage
-    max_bytes: int = 10 * 1024 * 1024
-    max_files: int = MAX_FILES
 
 
 async def _writable(ctx: WriteContext, lesson_id: int) -> LessonFacts:
@@ -52,23 +41,6 @@ async def _writable(ctx: WriteContext, lesson_id: int) -> LessonFacts:
     return facts
 
 
-def _file_problems(
-    uploads: list[IncomingFile], rules: FileRules, already: int, path: str
-) -> tuple[list[Problem], list[tuple[str, str, bytes]]]:
-    problems: list[Problem] = []
-    accepted = []
-    if already + len(uploads) > rules.max_files:
-        problems.append(Problem((path,), f"At most {rules.max_files} files per homework."))
-    for index, upload in enumerate(uploads):
-        name = files.clean_name(upload.filename)
-        verdict = files.check(name, upload.data, rules.max_bytes)
-        if verdict.problem or verdict.content_type is None:
-            problems.append(Problem((path, str(index)), verdict.problem or "Not accepted."))
-        else:
-            accepted.append((name, verdict.content_type, upload.data))
-    return problems, accepted
-
-
 def _due_problem(lesson_day: date, due_on: date, path: tuple[str, ...]) -> Problem | None:
     if due_on < lesson_day:
         return Problem(path, "Homework cannot be due before the lesson it is set at.")
@@ -77,22 +49,13 @@ def _due_problem(lesson_day: date, due_on: date, path: tuple[str, ...]) -> Probl
     return None
 
 
-async def _store(
-    homework: Homework, accepted: list[tuple[str, str, bytes]], rules: FileRules
-) -> list[str]:
-    keys = []
-    for name, kind, data in accepted:
-        key = await rules.storage.save(data)
-        keys.append(key)
-        await HomeworkAttachment.create(
-            homework=homework, filename=name, content_type=kind, size=len(data), storage_key=key
+async def _store(homework: Homework, accepted: list[AcceptedFile], rules: FileRules) -> list[str]:
+    async def row(name: str, kind: str, size: int, key: str) -> HomeworkAttachment:
+        return await HomeworkAttachment.create(
+            homework=homework, filename=name, content_type=kind, size=size, storage_key=key
         )
-    return keys
 
-
-async def _forget(rules: FileRules, keys: list[str]) -> None:
-    for key in keys:
-        await rules.storage.delete(key)
+    return await store(accepted, rules, row)
 
 
 async def set_homework(
@@ -118,8 +81,8 @@ async def set_homework(
     )
     if closed:
         problems.append(closed)
-    file_problems, accepted = _file_problems(uploads, rules, 0, "attachments")
-    problems += file_problems
+    refused, accepted = file_problems(uploads, rules, 0, "attachments", "homework")
+    problems += refused
     if problems:
         raise InvalidFields(problems)
     keys: list[str] = []
@@ -131,7 +94,7 @@ async def set_homework(
             keys = await _store(homework, accepted, rules)
     except BaseException:
         # The rows are gone with the rollback; the bytes must go too.
-        await _forget(rules, keys)
+        await forget(rules, keys)
         raise
     await homework.fetch_related("attachments")
     change = DiaryChange(
@@ -174,8 +137,8 @@ async def edit_homework(
                 Problem(("removeAttachments", str(index)), "No such file on this homework.")
             )
     kept = len(existing) - len(set(remove) & set(existing))
-    file_problems, accepted = _file_problems(uploads, rules, kept, "addAttachments")
-    problems += file_problems
+    refused, accepted = file_problems(uploads, rules, kept, "addAttachments", "homework")
+    problems += refused
     if problems:
         raise InvalidFields(problems)
     keys: list[str] = []
@@ -190,10 +153,10 @@ async def edit_homework(
                 await HomeworkAttachment.filter(homework_id=homework.id, id__in=remove).delete()
             keys = await _store(homework, accepted, rules)
     except BaseException:
-        await _forget(rules, keys)
+        await forget(rules, keys)
         raise
     # Bytes of removed files go only once their rows are gone for good.
-    await _forget(rules, [existing[i].storage_key for i in set(remove)])
+    await forget(rules, [existing[i].storage_key for i in set(remove)])
     await homework.fetch_related("attachments")
     change = DiaryChange(
         ChangeKind.HOMEWORK_CHANGED, lesson.school_class_id, lesson.subject_id, None, homework.id

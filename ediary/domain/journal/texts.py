@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from ediary.domain.enums import AttendanceKind, WorkKind
 
@@ -50,3 +50,10 @@ def attendance(
 
 def subject_line(student: str, what: str) -> str:
     return f"Дневник: {what} — {student}"
+
+
+def meeting_scheduled(student: str, title: str, when: datetime) -> str:
+    return (
+        f"{student}: собрание «{title}» {when.strftime('%d.%m.%Y в %H:%M')}. "
+        "Ответьте в дневнике, придёте ли вы."
+    )

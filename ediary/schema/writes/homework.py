@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -15,6 +14,7 @@ from ediary.schema.errors import UserError
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Homework
 from ediary.schema.writes import errors_of, input_id
+from ediary.schema.writes.uploads import file_rules, read_uploads
 
 
 @strawberry.input(description="Homework for a lesson.")
@@ -50,27 +50,11 @@ class HomeworkPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing was saved.")
 
 
-async def _read(uploads: list[Any], limit: int) -> list[journal.IncomingFile]:
-    """The uploads' names and bytes, reading at most one byte past the limit of each."""
-    files = []
-    for upload in uploads:
-        data = await upload.read(limit + 1)
-        files.append(journal.IncomingFile(filename=upload.filename or "", data=data))
-    return files
-
-
-def _rules(info: Info) -> journal.FileRules:
-    settings = info.context.settings
-    return journal.FileRules(
-        storage=info.context.runtime.storage, max_bytes=settings.max_attachment_bytes
-    )
-
-
 @strawberry.type
 class HomeworkMutations:
     @strawberry.mutation(description="Set homework at a lesson, with attached files.")
     async def set_homework(self, info: Info, input: SetHomeworkInput) -> HomeworkPayload:
-        rules = _rules(info)
+        rules = file_rules(info)
         try:
             ctx = await info.context.writer()
             outcome = await journal.set_homework(
@@ -78,7 +62,7 @@ class HomeworkMutations:
                 input_id(input.lesson_id, "Lesson", "lessonId"),
                 input.text,
                 input.due_on,
-                await _read(input.attachments, rules.max_bytes),
+                await read_uploads(input.attachments, rules.max_bytes),
                 rules,
             )
         except DomainError as error:
@@ -88,7 +72,7 @@ class HomeworkMutations:
 
     @strawberry.mutation(description="Change homework: text, due day, files added or removed.")
     async def edit_homework(self, info: Info, input: EditHomeworkInput) -> HomeworkPayload:
-        rules = _rules(info)
+        rules = file_rules(info)
         try:
             ctx = await info.context.writer()
             remove = [
@@ -99,7 +83,7 @@ class HomeworkMutations:
                 input_id(input.homework_id, "Homework", "homeworkId"),
                 input.text,
                 input.due_on,
-                await _read(input.add_attachments, rules.max_bytes),
+                await read_uploads(input.add_attachments, rules.max_bytes),
                 remove,
                 rules,
             )

@@ -1,0 +1,1 @@
+"""School life beside the journal: announcements, teachers' blogs and meetings."""

@@ -1,0 +1,74 @@
+"""Keyset pages for Relay connections: opaque cursors over (moment, id), newest first."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from tortoise.expressions import Q
+
+from ediary.domain.errors import InvalidInput
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list, each item with its cursor, and the size of the whole list."""
+
+    items: list[T]
+    cursors: list[str]
+    has_next: bool
+    total: int
+
+
+def check_first(first: int, limit: int) -> None:
+    """`first` within 1 and the server's page limit."""
+    if not 1 <= first <= limit:
+        raise InvalidInput(f"`first` must be between 1 and {limit}.", field="first")
+
+
+def encode(*parts: object) -> str:
+    return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode()
+
+
+def decode(cursor: str, count: int) -> list[str]:
+    """The parts of a cursor this API gave out; InvalidInput for anything else."""
+    try:
+        parts = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        parts = []
+    if len(parts) != count:
+        raise InvalidInput("The cursor is not one this API gave out.", field="after")
+    return parts
+
+
+def moment_cursor(moment: datetime, key: int) -> str:
+    return encode(moment.isoformat(), key)
+
+
+def before_cursor(cursor: str, field: str) -> Q:
+    """Rows after this cursor in newest-first order on (`field`, id)."""
+    moment, key = decode(cursor, 2)
+    try:
+        at, number = datetime.fromisoformat(moment), int(key)
+    except ValueError:
+        raise InvalidInput("The cursor is not one this API gave out.", field="after") from None
+    earlier: dict[str, Any] = {f"{field}__lt": at}
+    same: dict[str, Any] = {field: at, "id__lt": number}
+    return Q(**earlier) | Q(**same)
+
+
+def id_pair_cursor(first: int, second: int) -> str:
+    return encode(first, second)
+
+
+def after_pair(cursor: str) -> tuple[int, int]:
+    first, second = decode(cursor, 2)
+    try:
+        return int(first), int(second)
+    except ValueError:
+        raise InvalidInput("The cursor is not one this API gave out.", field="after") from None
