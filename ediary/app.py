@@ -28,7 +28,7 @@ from ediary.domain.storage import DiskStorage
 from ediary.events import make_broker
 from ediary.schema import build_schema
 from ediary.schema.context import Context, Runtime
-from ediary.web.attachments import attachment_route
+from ediary.web.attachments import attachment_routes
 from ediary.web.routes import routes as file_routes
 
 
@@ -176,7 +176,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
-            attachment_route(settings, runtime.storage),
+            *attachment_routes(runtime.storage),
             *extra_routes,
             *file_routes(),
         ],

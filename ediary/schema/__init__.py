@@ -20,16 +20,20 @@ from ediary.schema.scalars import SCALAR_MAP
 from ediary.schema.subscriptions import Subscription
 from ediary.schema.types.calendar import CalendarFeed
 from ediary.schema.types.journal import Attachment, Homework, Lesson, Mark
+from ediary.schema.types.life import Announcement, AnnouncementAttachment, Meeting
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import School, SchoolClass, Subject, Term
 
 # Node types reachable only through `node(id:)` must still be in the schema.
 NODE_TYPES: list[type[Node]] = [
+    Announcement,
+    AnnouncementAttachment,
     Attachment,
     CalendarFeed,
     Homework,
     Lesson,
     Mark,
+    Meeting,
     School,
     SchoolClass,
     Student,
@@ -49,6 +53,7 @@ def _core_mutations() -> tuple[type, ...]:
     from ediary.schema.writes.attendance import AttendanceMutations
     from ediary.schema.writes.homework import HomeworkMutations
     from ediary.schema.writes.lessons import LessonMutations
+    from ediary.schema.writes.life import LifeMutations
     from ediary.schema.writes.marks import MarkMutations
     from ediary.schema.writes.notifications import NotificationMutations
 
@@ -59,6 +64,7 @@ def _core_mutations() -> tuple[type, ...]:
         LessonMutations,
         AttendanceMutations,
         NotificationMutations,
+        LifeMutations,
     )
 
 

@@ -70,6 +70,18 @@ async def _mark_events(mark_ids: Sequence[int]) -> list[list[models.MarkEvent]]:
     return [found[i] for i in mark_ids]
 
 
+async def _meeting_replies(
+    keys: Sequence[tuple[int, int]],
+) -> list[list[models.MeetingReply]]:
+    # One request has one viewer: every key carries the same parent.
+    found: dict[tuple[int, int], list[models.MeetingReply]] = defaultdict(list)
+    parents = list({parent for _, parent in keys})
+    meetings = list({meeting for meeting, _ in keys})
+    for row in await models.MeetingReply.filter(parent_id__in=parents, meeting_id__in=meetings):
+        found[(row.meeting_id, row.parent_id)].append(row)
+    return [found[key] for key in keys]
+
+
 @dataclass
 class Loaders:
     lesson: DataLoader[int, models.Lesson | None] = field(
@@ -95,4 +107,8 @@ class Loaders:
     )
     mark_events: DataLoader[int, list[models.MarkEvent]] = field(
         default_factory=lambda: DataLoader(load_fn=_mark_events)
+    )
+    # (meeting id, parent id) -> that parent's replies to the meeting, one per child.
+    meeting_replies: DataLoader[tuple[int, int], list[models.MeetingReply]] = field(
+        default_factory=lambda: DataLoader(load_fn=_meeting_replies)
     )

@@ -19,6 +19,7 @@ from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.types.diary import DiaryWeek, Timetable
 from ediary.schema.types.journal import FinalMark, Mark, SubjectAverage
+from ediary.schema.types.life import LifeQuery
 from ediary.schema.types.people import Viewer
 from ediary.schema.types.school import BellPeriod
 
@@ -99,7 +100,7 @@ def node_query() -> type:
 
 
 @strawberry.type
-class Query(AnalyticsQuery):
+class Query(AnalyticsQuery, LifeQuery):
     @strawberry.field(description="The person who is logged in; null when nobody is.")
     async def viewer(self, info: Info) -> Viewer | None:
         viewer = await info.context.viewer()

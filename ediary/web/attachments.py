@@ -1,38 +1,58 @@
-"""GET /attachments/{id}: the bytes of a homework file, for those who may see the homework."""
+"""GET /attachments/...: the bytes of an attached file, for those who may see what it is
+attached to. Homework files and announcement files share the route and its answers."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ediary.config import Settings
 from ediary.domain import timetable
-from ediary.domain.errors import DomainError
+from ediary.domain.access import Viewer
+from ediary.domain.errors import DomainError, NotFound
+from ediary.domain.life.announcements import visible_attachment
 from ediary.domain.models import HomeworkAttachment
+from ediary.domain.models.files import StoredFile
 from ediary.domain.storage import AttachmentStorage
 from ediary.web.common import context as request_context
 
+# Finds a file by its ID for a viewer: NotFound when it is missing or hidden.
+Finder = Callable[[Viewer, int], Awaitable[StoredFile]]
 
-def attachment_route(settings: Settings, storage: AttachmentStorage) -> Route:
+
+async def homework_file(viewer: Viewer, attachment_id: int) -> StoredFile:
+    attachment = await HomeworkAttachment.get_or_none(id=attachment_id).select_related(
+        "homework__lesson"
+    )
+    if attachment is None:
+        raise NotFound()
+    await timetable.visible_class(viewer, attachment.homework.lesson.school_class_id)
+    return attachment
+
+
+async def announcement_file(viewer: Viewer, attachment_id: int) -> StoredFile:
+    return await visible_attachment(viewer, attachment_id, datetime.now(UTC))
+
+
+def file_route(path: str, storage: AttachmentStorage, find: Finder) -> Route:
+    """A download route; `path` has an `{attachment_id}`."""
+
     async def download(request: Request) -> Response:
         not_found = Response("Not found", status_code=404, media_type="text/plain")
         context = request_context(request)
         try:
             attachment_id = int(request.path_params["attachment_id"])
             viewer = await context.require_viewer()
-            attachment = await HomeworkAttachment.get_or_none(id=attachment_id).select_related(
-                "homework__lesson"
-            )
-            if attachment is None:
-                return not_found
-            await timetable.visible_class(viewer, attachment.homework.lesson.school_class_id)
+            attachment = await find(viewer, attachment_id)
             data = await storage.load(attachment.storage_key)
         except (DomainError, KeyError, ValueError):
             return not_found
-        # The stored type was judged from the bytes; nosniff keeps browsers to it.
+        # The stored type was judged from the bytes; nosniff keeps browsers to it, and a
+        # download is never rendered in the page.
         disposition = f"attachment; filename*=UTF-8''{quote(attachment.filename, safe='')}"
         return Response(
             data,
@@ -44,4 +64,11 @@ def attachment_route(settings: Settings, storage: AttachmentStorage) -> Route:
             },
         )
 
-    return Route("/attachments/{attachment_id}", download, methods=["GET"])
+    return Route(path, download, methods=["GET"])
+
+
+def attachment_routes(storage: AttachmentStorage) -> list[Route]:
+    return [
+        file_route("/attachments/announcements/{attachment_id}", storage, announcement_file),
+        file_route("/attachments/{attachment_id}", storage, homework_file),
+    ]
