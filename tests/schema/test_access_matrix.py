@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
 from strawberry.relay import to_base64
 
+from ediary.domain import models
 from ediary.domain.access import load_viewer
+from ediary.domain.enums import Audience
 from ediary.domain.feeds import create_feed
 from tests.conftest import GraphQLClient
 from tests.world import WEEK, World
@@ -61,6 +65,11 @@ TIED_TO_SCHOOL_A = SEE_CLASS_7A | {"other_class_student", "official"}
 MATH_MARKS = {"student", "parent", "math_teacher", "class_teacher", "admin"}
 # A feed's creator, and those who follow the student's whole diary.
 FEED_MANAGERS = {"parent", "student", "class_teacher", "admin"}
+# School life: the families of 7A, everyone of school A (officials read no news), and those
+# a class meeting concerns (no health worker).
+FAMILIES_7A = {"student", "classmate", "parent", "other_parent"}
+SCHOOL_A_PEOPLE = TIED_TO_SCHOOL_A - {"official"}
+CLASS_7A_MEETING = SEE_CLASS_7A - {"nurse"}
 
 
 @dataclass(frozen=True)
@@ -223,7 +232,161 @@ TARGETS = [
         allowed=frozenset({"official"}),
     ),
     node("CalendarFeed", "parent_feed", "createdAt", FEED_MANAGERS),
+    # --- school life: news, blogs, meetings (made by the `life_items` fixture)
+    node("Announcement", "class_news", "title", SEE_CLASS_7A),
+    node("AnnouncementAttachment", "class_news_file", "filename", SEE_CLASS_7A),
+    node("Announcement", "school_news", "title", SCHOOL_A_PEOPLE),
+    node("Announcement", "blog_entry", "title", FAMILIES_7A | {"math_teacher"}),
+    node("Announcement", "scheduled_news", "title", {"class_teacher", "admin"}),
+    node("Announcement", "expired_news", "title", {"admin"}),
+    node("Announcement", "withdrawn_news", "title", set()),
+    node("Meeting", "class_meeting", "title", CLASS_7A_MEETING),
+    node("Meeting", "school_meeting", "title", SCHOOL_A_PEOPLE),
 ]
+
+
+async def _news(world: World, key: str, **fields: Any) -> models.Announcement:
+    now = datetime.now(UTC)
+    defaults: dict[str, Any] = {
+        "audience": Audience.CLASS,
+        "school": world.objects["school_A"],
+        "school_class": world.objects["class_7a"],
+        "author": world.users["class_teacher"],
+        "title": key,
+        "text": f"Text of {key}",
+        "published_at": now - timedelta(days=1),
+    }
+    made = await models.Announcement.create(**{**defaults, **fields})
+    world.objects[key] = made
+    return made
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+async def life_items(world: World, app: Starlette) -> None:
+    """News, a blog entry and meetings of school A, written directly, for the matrix."""
+    now = datetime.now(UTC)
+    news = await _news(world, "class_news")
+    world.objects["class_news_file"] = await models.AnnouncementAttachment.create(
+        announcement=news,
+        filename="plan.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        storage_key=await app.state.runtime.storage.save(PDF),
+    )
+    await _news(
+        world,
+        "school_news",
+        audience=Audience.SCHOOL,
+        school_class=None,
+        author=world.users["admin"],
+    )
+    await _news(
+        world,
+        "blog_entry",
+        audience=Audience.BLOG,
+        school=None,
+        school_class=None,
+        author=world.users["math_teacher"],
+    )
+    await _news(world, "scheduled_news", published_at=now + timedelta(days=1))
+    await _news(
+        world,
+        "expired_news",
+        audience=Audience.SCHOOL,
+        school_class=None,
+        author=world.users["admin"],
+        published_at=now - timedelta(days=5),
+        expires_at=now - timedelta(days=1),
+    )
+    await _news(world, "withdrawn_news", withdrawn_at=now)
+    for key, audience, school_class, author, starts in (
+        ("class_meeting", Audience.CLASS, world.objects["class_7a"], "class_teacher", 72),
+        ("school_meeting", Audience.SCHOOL, None, "admin", 72),
+        ("held_meeting", Audience.CLASS, world.objects["class_7a"], "class_teacher", -1),
+    ):
+        world.objects[key] = await models.Meeting.create(
+            audience=audience,
+            school=world.objects["school_A"],
+            school_class=school_class,
+            author=world.users[author],
+            title=key,
+            starts_at=now + timedelta(hours=starts),
+            ends_at=now + timedelta(hours=starts + 1),
+            place="Hall",
+            agenda="Agenda",
+        )
+
+
+NEWS_READERS: dict[str, set[str]] = {
+    "class_news": SEE_CLASS_7A,
+    "school_news": SCHOOL_A_PEOPLE,
+    "blog_entry": FAMILIES_7A | {"math_teacher"},
+    "scheduled_news": {"class_teacher", "admin"},
+    "expired_news": {"admin"},
+    "withdrawn_news": set(),
+}
+MEETING_READERS: dict[str, set[str]] = {
+    "class_meeting": CLASS_7A_MEETING,
+    "school_meeting": SCHOOL_A_PEOPLE,
+    "held_meeting": CLASS_7A_MEETING,
+}
+LISTS = """query { announcements(first: 100) { edges { node { title } } }
+                   meetings(first: 100) { edges { node { title } } } }"""
+
+
+@pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
+async def test_news_and_meeting_lists_follow_the_policy(
+    gql: GraphQLClient, world: World, viewer: str | None, life_items: None
+) -> None:
+    result = await gql(LISTS, as_user=viewer)
+    if viewer is None:
+        assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        return
+    assert "errors" not in result, result
+    # Other tests publish too: look only at the items made for the matrix.
+    for field, readers in (("announcements", NEWS_READERS), ("meetings", MEETING_READERS)):
+        listed = {e["node"]["title"] for e in result["data"][field]["edges"]} & set(readers)
+        assert listed == {key for key, who in readers.items() if viewer in who}, field
+
+
+INVITEES = """query($id: ID!) { node(id: $id) { ... on Meeting {
+    invitees(first: 10) { totalCount } } } }"""
+
+
+@pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
+async def test_meeting_answers_are_followed_by_those_who_run_it(
+    gql: GraphQLClient, world: World, viewer: str | None, life_items: None
+) -> None:
+    result = await gql(INVITEES, {"id": gid("Meeting", "class_meeting")(world)}, as_user=viewer)
+    if viewer in {"class_teacher", "admin"}:
+        assert "errors" not in result, result
+        # Both 7A students have a parent.
+        assert result["data"]["node"]["invitees"]["totalCount"] == 2
+        return
+    if viewer is None:
+        expected = "UNAUTHENTICATED"
+    elif viewer in CLASS_7A_MEETING:
+        expected = "FORBIDDEN"
+    else:
+        expected = "NOT_FOUND"
+    assert result["errors"][0]["extensions"]["code"] == expected, result
+
+
+@pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
+async def test_announcement_files_follow_the_policy(
+    gql: GraphQLClient, world: World, viewer: str | None, life_items: None
+) -> None:
+    url = f"/attachments/announcements/{world.id('class_news_file')}"
+    headers = {"Authorization": f"Bearer {world.tokens[viewer]}"} if viewer else {}
+    async with gql.http() as client:
+        answer = await client.get(url, headers=headers)
+    if viewer in SEE_CLASS_7A:
+        assert (answer.status_code, answer.content) == (200, PDF)
+    else:
+        assert answer.status_code == 404
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +399,12 @@ async def parent_feed(world: World) -> None:
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
 @pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
 async def test_role_matrix(
-    gql: GraphQLClient, world: World, viewer: str | None, target: Target, parent_feed: None
+    gql: GraphQLClient,
+    world: World,
+    viewer: str | None,
+    target: Target,
+    parent_feed: None,
+    life_items: None,
 ) -> None:
     result = await gql(target.query, target.variables(world), as_user=viewer)
     if viewer in target.allowed and viewer not in target.empty:
@@ -447,6 +615,89 @@ WRITES = [
         frozenset(SEE_CLASS_7A),
     ),
     WriteAction(
+        "class news",
+        "postAnnouncement",
+        lambda world, viewer: {
+            "classId": gid("SchoolClass", "class_7a")(world),
+            "title": f"News by {viewer}",
+            "text": "Text",
+        },
+        frozenset({"class_teacher", "admin"}),
+        # Posting where one may not answers as if the class did not exist.
+        frozenset(),
+    ),
+    WriteAction(
+        "school news",
+        "postAnnouncement",
+        lambda world, viewer: {
+            "schoolId": gid("School", "school_A")(world),
+            "title": f"School news by {viewer}",
+            "text": "Text",
+        },
+        frozenset({"admin"}),
+        frozenset(),
+    ),
+    WriteAction(
+        "blog entry",
+        "postBlogEntry",
+        lambda world, viewer: {"title": f"Blog of {viewer}", "text": "Text"},
+        frozenset({"math_teacher", "russian_teacher", "class_teacher", "other_school_teacher"}),
+        frozenset(VIEWERS[1:]),
+    ),
+    WriteAction(
+        "edit news",
+        "editAnnouncement",
+        lambda world, viewer: {
+            "announcementId": gid("Announcement", "class_news")(world),
+            "text": f"Checked by {viewer}",
+        },
+        frozenset({"class_teacher"}),
+        frozenset(SEE_CLASS_7A),
+    ),
+    WriteAction(
+        "withdraw news",
+        "withdrawAnnouncement",
+        lambda world, item: {"announcementId": item},
+        frozenset({"class_teacher", "admin"}),
+        frozenset(SEE_CLASS_7A),
+    ),
+    WriteAction(
+        "class meeting",
+        "scheduleMeeting",
+        lambda world, _: {
+            "classId": gid("SchoolClass", "class_7a")(world),
+            "title": "Meeting",
+            "startsAt": (datetime.now(UTC) + timedelta(days=5)).isoformat(),
+            "endsAt": (datetime.now(UTC) + timedelta(days=5, hours=1)).isoformat(),
+            "place": "Hall",
+            "agenda": "Agenda",
+            "notifyFamilies": False,
+        },
+        frozenset({"class_teacher", "admin"}),
+        frozenset(),
+    ),
+    WriteAction(
+        "answer a meeting",
+        "answerMeeting",
+        lambda world, _: {
+            "meetingId": gid("Meeting", "class_meeting")(world),
+            "studentId": _classmate(world),
+            "answer": "WILL_ATTEND",
+        },
+        frozenset({"other_parent"}),
+        frozenset(CLASS_7A_MEETING),
+    ),
+    WriteAction(
+        "meeting minutes",
+        "addMeetingMinutes",
+        lambda world, viewer: {
+            "meetingId": gid("Meeting", "held_meeting")(world),
+            "minutes": f"Written by {viewer}",
+        },
+        frozenset({"class_teacher", "admin"}),
+        frozenset(CLASS_7A_MEETING),
+    ),
+    WriteAction(
         "room change",
         "changeRoom",
         lambda world, _: {"lessonId": gid("Lesson", "math_lesson")(world), "room": "201"},
@@ -459,10 +710,13 @@ WRITES = [
 @pytest.mark.parametrize("action", WRITES, ids=lambda a: a.name)
 @pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
 async def test_write_matrix(
-    gql: GraphQLClient, world: World, viewer: str | None, action: WriteAction
+    gql: GraphQLClient, world: World, viewer: str | None, action: WriteAction, life_items: None
 ) -> None:
     if action.name == "delete mark":
         input = action.input(world, await _fresh_mark(gql, world))
+    elif action.name == "withdraw news":
+        fresh = await _news(world, f"to withdraw {viewer}")
+        input = action.input(world, to_base64("Announcement", fresh.id))
     else:
         input = action.input(world, viewer or "")
     if action.mutation == "excuseAbsence":
