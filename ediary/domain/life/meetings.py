@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
@@ -221,21 +223,20 @@ async def reply(
         raise NotInvited(field="studentId")
     if meeting.starts_at <= ctx.now:
         raise MeetingStarted(field="meetingId")
-    async with in_transaction():
-        found = await MeetingReply.get_or_none(
-            meeting_id=meeting.id, parent_id=ctx.actor_id, student_id=student_id
-        )
-        if found is None:
-            found = await MeetingReply.create(
-                meeting_id=meeting.id,
-                parent_id=ctx.actor_id,
-                student_id=student_id,
-                answer=answer,
-                answered_at=ctx.now,
-            )
-        else:
-            found.answer, found.answered_at = answer, ctx.now
-            await found.save(update_fields=["answer", "answered_at"])
+    where: dict[str, Any] = {
+        "meeting_id": meeting.id,
+        "parent_id": ctx.actor_id,
+        "student_id": student_id,
+    }
+    changed = await MeetingReply.filter(**where).update(answer=answer, answered_at=ctx.now)
+    if not changed:
+        try:
+            async with in_transaction():
+                await MeetingReply.create(**where, answer=answer, answered_at=ctx.now)
+        except IntegrityError:
+            # The same parent answered twice at once: the later answer wins.
+            await MeetingReply.filter(**where).update(answer=answer, answered_at=ctx.now)
+    found = await MeetingReply.get(**where)
     return found
 
 
