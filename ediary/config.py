@@ -53,6 +53,8 @@ class Settings:
     delivery_poll_seconds: float = 5.0
     delivery_retry_seconds: float = 30.0
     delivery_max_attempts: int = 8
+    # The in-browser IDE on GET /graphql and its files under /static/graphiql/.
+    graphiql: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -91,6 +93,7 @@ class Settings:
             delivery_poll_seconds=float(env.get("EDIARY_DELIVERY_POLL_SECONDS") or 5),
             delivery_retry_seconds=float(env.get("EDIARY_DELIVERY_RETRY_SECONDS") or 30),
             delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
+            graphiql=_flag(env.get("EDIARY_GRAPHIQL"), True),
         )
 
     def __post_init__(self) -> None:
