@@ -56,8 +56,9 @@ class ErrorCodes(MaskErrors):
         domain = _domain_error(error.original_error)
         if domain is not None:
             return self._rebuild(error, domain.message, domain.code)
-        if error.original_error is None:
-            # Raised by graphql-core itself: syntax, validation, variable coercion.
+        if error.original_error is None or isinstance(error.original_error, GraphQLError):
+            # Raised by graphql-core itself: syntax, validation, variable coercion (which
+            # wraps the scalar's own GraphQLError).
             return self._rebuild(error, error.message, _graphql_code(error.message))
         if isinstance(error.original_error, GlobalIDValueError):
             return self._rebuild(error, "This is not an ID this API gave out.", "BAD_USER_INPUT")
@@ -83,6 +84,9 @@ class ErrorCodes(MaskErrors):
 def _graphql_code(message: str) -> str:
     if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
-    if "got invalid value" in message or "Expected value of type" in message:
+    if any(
+        sign in message
+        for sign in ("got invalid value", "has invalid value", "Expected value of type")
+    ):
         return "BAD_USER_INPUT"
     return "GRAPHQL_VALIDATION_FAILED"
