@@ -56,15 +56,17 @@ class ErrorCodes(MaskErrors):
         domain = _domain_error(error.original_error)
         if domain is not None:
             return self._rebuild(error, domain.message, domain.code)
-        if error.original_error is None or isinstance(error.original_error, GraphQLError):
-            # Raised by graphql-core itself: syntax, validation, variable coercion (which
-            # wraps the scalar's own GraphQLError).
+        if error.original_error is None:
+            # Raised by graphql-core itself: syntax, validation, variable coercion.
             return self._rebuild(error, error.message, _graphql_code(error.message))
         if isinstance(error.original_error, GlobalIDValueError):
             return self._rebuild(error, "This is not an ID this API gave out.", "BAD_USER_INPUT")
         if isinstance(error.original_error, ValueError) and not error.path:
             # A scalar refused a variable or argument before anything ran.
             return self._rebuild(error, error.message, "BAD_USER_INPUT")
+        if isinstance(error.original_error, GraphQLError) and not error.path:
+            # graphql-core's own, wrapped: a variable that does not coerce, before anything ran.
+            return self._rebuild(error, error.message, _graphql_code(error.message))
         log.error("unexpected error", exc_info=error.original_error)
         return self._rebuild(error, INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")
 
