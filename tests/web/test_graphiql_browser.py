@@ -49,7 +49,8 @@ def browser() -> Iterator[webdriver.Chrome]:
 
 def _run(browser: webdriver.Chrome, query: str, expect: str) -> Any:
     """Puts `query` in GraphiQL's editor, runs it, and returns the response pane's JSON once it
-    mentions `expect`."""
+    mentions `expect`. Operations stay anonymous: GraphiQL picks up a new operation name only
+    a moment after the text changes, and would send the previous one's."""
     browser.execute_script(
         "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue("
         "arguments[0]);",
@@ -91,7 +92,7 @@ async def test_graphiql_runs_queries_and_mutations_in_chromium(
                 lambda b: b.find_elements(By.CSS_SELECTOR, ".graphiql-query-editor .CodeMirror")
             )
             login = _run(browser, LOGIN, "csrfToken")
-            viewer = _run(browser, "query Me { viewer { fullName } }", "Gina")
+            viewer = _run(browser, "{ viewer { fullName } }", "Gina")
             logout = _run(browser, "mutation { logout { ok userErrors { code } } }", '"ok"')
             return login, viewer, logout, _requested(browser)
 
