@@ -45,11 +45,6 @@ class Refused(Exception):
         self.headers = headers or {}
 
 
-# Strawberry's own refusals are plain `HTTPException`s with a reason; they all concern the
-# shape of the request.
-_STRAWBERRY_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
-
-
 class DiaryGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with our per-request context and the HTTP rules above."""
 
@@ -105,8 +100,8 @@ class DiaryGraphQL(GraphQL[Context, None]):
         except Refused as refused:
             return _refusal(refused, media_type)
         except HTTPException as error:
-            code = _STRAWBERRY_CODES.get(error.status_code, "BAD_REQUEST")
-            return _refusal(Refused(error.status_code, code, error.reason), media_type)
+            # Strawberry's own refusals (400 with a reason) all concern the request's shape.
+            return _refusal(Refused(error.status_code, "BAD_REQUEST", error.reason), media_type)
 
     def is_request_allowed(self, request: BaseRequestProtocol) -> bool:
         if request.method not in ("GET", "POST"):
