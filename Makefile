@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATABASE ?= sqlite://ediary.sqlite3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck schema clean
+.PHONY: run test install lint typecheck schema assets clean
 
 PLUGINS := plugins/ediary-dnevnik plugins/ediary-sms-gateway plugins/ediary-moscow plugins/ediary-oneroster
 
@@ -34,6 +34,21 @@ test: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/ediary schema
+
+## Refresh the GraphiQL files ediary serves (needs npm; versions pinned in assets/package-lock.json).
+GRAPHIQL_STATIC := ediary/web/static/graphiql
+assets:
+	cd assets && npm ci --ignore-scripts --no-audit --no-fund
+	cp assets/node_modules/react/umd/react.production.min.js $(GRAPHIQL_STATIC)/
+	cp assets/node_modules/react-dom/umd/react-dom.production.min.js $(GRAPHIQL_STATIC)/
+	cp assets/node_modules/graphiql/graphiql.min.css $(GRAPHIQL_STATIC)/
+	# No source map is shipped: drop the comment that would make browsers ask for one.
+	sed '/^\/\/# sourceMappingURL=/d' assets/node_modules/graphiql/graphiql.min.js \
+		> $(GRAPHIQL_STATIC)/graphiql.min.js
+	sed -i 's@/\*# sourceMappingURL=[^*]*\*/@@' $(GRAPHIQL_STATIC)/graphiql.min.css
+	for package in react react-dom graphiql graphql; do \
+		cp assets/node_modules/$$package/LICENSE $(GRAPHIQL_STATIC)/LICENSE.$$package; done
+	cd assets && npm ls --depth=0 --parseable=false | tail -n +2 > ../$(GRAPHIQL_STATIC)/VERSIONS
 
 clean:
 	rm -rf $(VENV) ediary.sqlite3 ediary.sqlite3-wal ediary.sqlite3-shm

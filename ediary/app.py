@@ -1,4 +1,5 @@
-"""The Starlette application: GraphQL over HTTP and WebSocket, health, GraphiQL, plugins."""
+"""The Starlette application: GraphQL over HTTP and WebSocket (`ediary.web.graphql_view`),
+health, GraphiQL, plugins."""
 
 from __future__ import annotations
 
@@ -6,89 +7,25 @@ import inspect
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import strawberry
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
-from strawberry.types.unset import UnsetType
 
 from ediary.adapters.manager import PluginError, PluginManager, collect, load_plugins, model_apps
 from ediary.adapters.notify import NotificationChannel, Notifier
 from ediary.config import Settings
 from ediary.db import close_database, open_database
 from ediary.delivery import DeliveryWorker, RetryPolicy
-from ediary.domain.errors import DomainError
 from ediary.domain.storage import DiskStorage
 from ediary.events import make_broker
 from ediary.schema import build_schema
-from ediary.schema.context import Context, Runtime
+from ediary.schema.context import Runtime
 from ediary.web.attachments import attachment_routes
+from ediary.web.graphiql import graphiql_routes
+from ediary.web.graphql_view import DiaryGraphQL
 from ediary.web.routes import routes as file_routes
-
-
-class DiaryGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI app with our per-request context."""
-
-    def __init__(
-        self,
-        schema: strawberry.Schema,
-        settings: Settings,
-        plugins: PluginManager,
-        notifier: Notifier,
-        runtime: Runtime | None = None,
-    ) -> None:
-        # Multipart requests carry homework files; like every mutation they pass the CSRF
-        # check of cookie sessions, which a cross-site form cannot.
-        super().__init__(
-            schema,
-            graphql_ide="graphiql",
-            allow_queries_via_get=True,
-            multipart_uploads_enabled=True,
-        )
-        self.settings = settings
-        self.plugins = plugins
-        self.notifier = notifier
-        self.runtime = runtime or Runtime()
-
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        return Context(
-            request=request,
-            response=response,
-            settings=self.settings,
-            plugins=self.plugins,
-            notifier=self.notifier,
-            runtime=self.runtime,
-        )
-
-    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Subscriptions authenticate once, at connection: a bearer token in the
-        `connection_init` payload ({"authorization": "Bearer ..."}) or the session cookie."""
-        found = context.credentials()
-        if found is None:
-            raise ConnectionRejectionError({"reason": "Log in to subscribe."})
-        if found[1] == "cookie" and not _same_origin(context.request):
-            # A cookie rides along on any site's WebSocket: only our own pages may use it.
-            raise ConnectionRejectionError({"reason": "Cross-site connection refused."})
-        try:
-            await context.require_viewer()
-        except DomainError as error:
-            raise ConnectionRejectionError({"reason": error.message}) from None
-        return None
-
-
-def _same_origin(request: Request | WebSocket) -> bool:
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True  # not a browser: no ambient cookie to abuse
-    return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
 def _channels(plugins: PluginManager, settings: Settings) -> dict[str, NotificationChannel]:
@@ -177,6 +114,7 @@ def create_app(
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             *attachment_routes(runtime.storage),
+            *(graphiql_routes() if settings.graphiql else ()),
             *extra_routes,
             *file_routes(),
         ],

@@ -55,6 +55,8 @@ class Settings:
     delivery_max_attempts: int = 8
     # Announcements, blog entries and meetings one person may publish in an hour.
     posts_per_hour: int = 30
+    # The in-browser IDE on GET /graphql and its files under /static/graphiql/.
+    graphiql: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -94,6 +96,7 @@ class Settings:
             delivery_retry_seconds=float(env.get("EDIARY_DELIVERY_RETRY_SECONDS") or 30),
             delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
             posts_per_hour=int(env.get("EDIARY_POSTS_PER_HOUR") or 30),
+            graphiql=_flag(env.get("EDIARY_GRAPHIQL"), True),
         )
 
     def __post_init__(self) -> None:

@@ -64,6 +64,9 @@ class ErrorCodes(MaskErrors):
         if isinstance(error.original_error, ValueError) and not error.path:
             # A scalar refused a variable or argument before anything ran.
             return self._rebuild(error, error.message, "BAD_USER_INPUT")
+        if isinstance(error.original_error, GraphQLError) and not error.path:
+            # graphql-core's own, wrapped: a variable that does not coerce, before anything ran.
+            return self._rebuild(error, error.message, _graphql_code(error.message))
         log.error("unexpected error", exc_info=error.original_error)
         return self._rebuild(error, INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")
 
@@ -83,6 +86,9 @@ class ErrorCodes(MaskErrors):
 def _graphql_code(message: str) -> str:
     if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
-    if "got invalid value" in message or "Expected value of type" in message:
+    if any(
+        sign in message
+        for sign in ("got invalid value", "has invalid value", "Expected value of type")
+    ):
         return "BAD_USER_INPUT"
     return "GRAPHQL_VALIDATION_FAILED"

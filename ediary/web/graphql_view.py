@@ -1,0 +1,227 @@
+"""`/graphql`: strawberry's ASGI view with our per-request context, WebSocket authentication,
+GraphQL-over-HTTP media types and status codes (see `ediary.web.graphql_http`), and the
+GraphiQL page served from our own files (see `ediary.web.graphiql`).
+
+Strawberry does the parsing and execution; this subclass only decides what goes around it:
+which media type the answer is in, which status it carries, and how a request that never
+reaches GraphQL is refused (a JSON body with an `extensions.code`, never plain text)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.unset import UnsetType
+
+from ediary.adapters.manager import PluginManager
+from ediary.adapters.notify import Notifier
+from ediary.config import Settings
+from ediary.domain.errors import DomainError
+from ediary.schema.context import Context, Runtime
+from ediary.web.graphiql import graphiql_page
+from ediary.web.graphql_http import JSON, accepts_html, negotiate, status_for
+
+
+class Refused(Exception):
+    """A request turned away before GraphQL runs, with a stable code for clients."""
+
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+class DiaryGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app with our per-request context and the HTTP rules above."""
+
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        settings: Settings,
+        plugins: PluginManager,
+        notifier: Notifier,
+        runtime: Runtime | None = None,
+    ) -> None:
+        # Multipart requests carry homework files; like every mutation they pass the CSRF
+        # check of cookie sessions, which a cross-site form cannot. The IDE is ours, not
+        # strawberry's (which loads its scripts from a CDN).
+        super().__init__(
+            schema,
+            graphql_ide=None,
+            allow_queries_via_get=True,
+            multipart_uploads_enabled=True,
+        )
+        self.settings = settings
+        self.plugins = plugins
+        self.notifier = notifier
+        self.runtime = runtime or Runtime()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        response = await self._answer(request)
+        await response(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
+        accept = request.headers.get("accept")
+        if request.method == "GET" and "query" not in request.query_params and accepts_html(accept):
+            if self.settings.graphiql:
+                return graphiql_page(request)
+            return _refusal(Refused(404, "NOT_FOUND", "There is no GraphiQL on this server."))
+        media_type = negotiate(accept)
+        if media_type is None:
+            return _refusal(
+                Refused(
+                    406,
+                    "NOT_ACCEPTABLE",
+                    "Answers are application/graphql-response+json or application/json; "
+                    "the Accept header allows neither.",
+                )
+            )
+        request.state.graphql_media_type = media_type
+        try:
+            return await self.run(request)
+        except Refused as refused:
+            return _refusal(refused, media_type)
+        except HTTPException as error:
+            # Strawberry's own refusals (400 with a reason) all concern the request's shape.
+            return _refusal(Refused(error.status_code, "BAD_REQUEST", error.reason), media_type)
+
+    def is_request_allowed(self, request: BaseRequestProtocol) -> bool:
+        if request.method not in ("GET", "POST"):
+            raise Refused(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "Send GraphQL as POST (or GET for queries).",
+                {"Allow": "GET, POST"},
+            )
+        return True
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        return False  # decided in _answer, before content negotiation
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            media = (request.content_type or "").split(";", 1)[0].strip().lower()
+            if media not in (JSON, "multipart/form-data"):
+                raise Refused(
+                    415,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    "Send the request as application/json "
+                    "(or multipart/form-data to upload files).",
+                )
+            if media == JSON and (await request.get_body()).lstrip()[:1] == b"[":
+                raise Refused(
+                    400,
+                    "BATCHING_NOT_SUPPORTED",
+                    "Send one operation per request; a JSON array of operations is not accepted.",
+                )
+        return await super().parse_http_body(request)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> strawberry.types.ExecutionResult:
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):
+                # GET is safe and cacheable: only queries run through it.
+                raise Refused(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    f"{error.reason}; send it as POST.",
+                    {"Allow": "POST"},
+                ) from error
+            raise
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = getattr(request.state, "graphql_media_type", JSON)
+        return sub_response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        media_type = sub_response.media_type or JSON
+        status = 200
+        if isinstance(response_data, dict):
+            status = status_for(response_data, media_type)
+            if status != 200:
+                # The operation never ran: the specification's answer has no data entry.
+                response_data.pop("data", None)
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = f"{media_type}; charset=utf-8"
+        if sub_response.status_code is None:
+            response.status_code = status
+        return response
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(
+            request=request,
+            response=response,
+            settings=self.settings,
+            plugins=self.plugins,
+            notifier=self.notifier,
+            runtime=self.runtime,
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Subscriptions authenticate once, at connection: a bearer token in the
+        `connection_init` payload ({"authorization": "Bearer ..."}) or the session cookie."""
+        found = context.credentials()
+        if found is None:
+            raise ConnectionRejectionError({"reason": "Log in to subscribe."})
+        if found[1] == "cookie" and not _same_origin(context.request):
+            # A cookie rides along on any site's WebSocket: only our own pages may use it.
+            raise ConnectionRejectionError({"reason": "Cross-site connection refused."})
+        try:
+            await context.require_viewer()
+        except DomainError as error:
+            raise ConnectionRejectionError({"reason": error.message}) from None
+        return None
+
+
+def _refusal(refused: Refused, media_type: str = JSON) -> Response:
+    return JSONResponse(
+        {"errors": [{"message": refused.message, "extensions": {"code": refused.code}}]},
+        status_code=refused.status,
+        headers=refused.headers,
+        media_type=f"{media_type}; charset=utf-8",
+    )
+
+
+def _same_origin(request: Request | WebSocket) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not a browser: no ambient cookie to abuse
+    return urlsplit(origin).netloc == request.headers.get("host", "")

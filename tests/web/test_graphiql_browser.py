@@ -1,0 +1,117 @@
+"""GraphiQL in a real browser: headless Debian chromium (driven by Selenium through Debian's
+matching chromedriver) opens /graphql of a real `ediary serve`, logs in with the cookie
+session, reads the viewer, logs out (a mutation, which needs the CSRF header the page sends),
+and never asks another origin for anything."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from ediary.domain import models
+from ediary.domain.auth import hash_password
+from tests.reference_clients import chromium
+from tests.servers import Server
+
+PASSWORD = "graphiql in a browser"
+LOGIN = f"""mutation {{
+  login(input: {{login: "graphiql.user", password: "{PASSWORD}"}}) {{
+    viewer {{ fullName }} csrfToken userErrors {{ code }}
+  }}
+}}"""
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    binary, driver = chromium()
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+        options.add_argument(flag)
+    # Every request the page makes shows in the performance log.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    chrome = webdriver.Chrome(options=options, service=Service(executable_path=driver))
+    try:
+        yield chrome
+    finally:
+        chrome.quit()
+
+
+def _run(browser: webdriver.Chrome, query: str, expect: str) -> Any:
+    """Puts `query` in GraphiQL's editor, runs it, and returns the response pane's JSON once it
+    mentions `expect`. Operations stay anonymous: GraphiQL picks up a new operation name only
+    a moment after the text changes, and would send the previous one's."""
+    browser.execute_script(
+        "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue("
+        "arguments[0]);",
+        query,
+    )
+    browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
+    read = (
+        "const pane = document.querySelector('.graphiql-response .CodeMirror');"
+        "return pane ? pane.CodeMirror.getValue() : '';"
+    )
+    WebDriverWait(browser, 30).until(lambda b: expect in b.execute_script(read))
+    return json.loads(browser.execute_script(read))
+
+
+def _requested(browser: webdriver.Chrome) -> list[str]:
+    urls = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] in ("Network.requestWillBeSent", "Network.webSocketCreated"):
+            urls.append(message["params"].get("request", message["params"]).get("url", ""))
+    return urls
+
+
+async def test_graphiql_runs_queries_and_mutations_in_chromium(
+    database: str, tmp_path: Path, browser: webdriver.Chrome
+) -> None:
+    await models.User.create(
+        login="graphiql.user",
+        last_name="Browser",
+        first_name="Gina",
+        password_hash=hash_password(PASSWORD),
+    )
+    env = {"EDIARY_DATABASE_URL": database}
+    async with Server(env, tmp_path / "server.log") as server:
+
+        def session() -> tuple[Any, Any, Any, list[str]]:
+            browser.get(f"{server.url}/graphql")
+            WebDriverWait(browser, 60).until(
+                lambda b: b.find_elements(By.CSS_SELECTOR, ".graphiql-query-editor .CodeMirror")
+            )
+            login = _run(browser, LOGIN, "csrfToken")
+            viewer = _run(browser, "{ viewer { fullName } }", "Gina")
+            logout = _run(browser, "mutation { logout { ok userErrors { code } } }", '"ok"')
+            return login, viewer, logout, _requested(browser)
+
+        login, viewer, logout, requested = await asyncio.to_thread(session)
+        console = browser.get_log("browser")
+
+    assert login["data"]["login"]["userErrors"] == []
+    assert login["data"]["login"]["viewer"]["fullName"].startswith("Browser")
+    assert viewer == {
+        "data": {"viewer": {"fullName": login["data"]["login"]["viewer"]["fullName"]}}
+    }
+    # logout is a mutation: with a cookie session it needs the X-CSRF-Token the page keeps.
+    assert logout == {"data": {"logout": {"ok": True, "userErrors": []}}}
+
+    ours = urlsplit(server.url).netloc
+    assert any(url.endswith("/static/graphiql/graphiql.min.js") for url in requested)
+    elsewhere = [
+        url for url in requested if not url.startswith("data:") and urlsplit(url).netloc != ours
+    ]
+    assert elsewhere == [], elsewhere
+    errors = [entry for entry in console if entry["level"] == "SEVERE"]
+    assert errors == [], errors
