@@ -96,3 +96,10 @@ class OutboxStatus(StrEnum):
     DIGESTED = "digested"
     SENT = "sent"
     FAILED = "failed"
+
+
+class ConversationKind(StrEnum):
+    """A thread between one parent and one teacher about a child, or a class's group."""
+
+    DIRECT = "direct"
+    CLASS_GROUP = "class_group"

@@ -111,7 +111,7 @@ class Subscription:
             raise NotFound()
         async with info.context.runtime.broker.subscribe() as changes:
             async for change in changes:
-                if not concerns(grant, placed, change):
+                if not isinstance(change, DiaryChange) or not concerns(grant, placed, change):
                     continue
                 # A connection lives for hours: never answer from a stale loader cache.
                 info.context.loaders = Loaders()
