@@ -17,6 +17,7 @@ from ediary.domain.placements import placements
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.loaders import Loaders
+from ediary.schema.talk import TalkSubscription
 from ediary.schema.types.journal import Attendance, Homework, Lesson, Mark, Remark
 
 DiaryUpdateKind = strawberry.enum(
@@ -92,7 +93,7 @@ async def _update(student_id: int, change: DiaryChange) -> DiaryUpdate | None:
         '{"authorization": "Bearer <token>"} in connection_init, or the session cookie.'
     )
 )
-class Subscription:
+class Subscription(TalkSubscription):
     @strawberry.subscription(
         description=(
             "Changes to a student's diary as they are committed: marks, homework, absences, "

@@ -25,6 +25,7 @@ from ediary.domain.access import (
     may_close_conversation,
     may_see_class_group,
     may_see_direct_conversation,
+    may_see_parent,
     may_start_family_conversation,
 )
 from ediary.domain.enums import ConversationKind
@@ -492,3 +493,34 @@ async def close_conversation(ctx: WriteContext, conversation_id: int) -> Outcome
         conversation,
         (TalkChange(TalkChangeKind.CONVERSATION_CLOSED, conversation.id, conversation.id),),
     )
+
+
+# --- parents, as teachers need them to write ---------------------------------------------------
+
+
+async def _children_classes(student_ids: Iterable[int], today: date) -> set[int]:
+    found = await placements(list(student_ids), today, today)
+    return {p.class_id for rows in found.values() for p in rows if p.covers(today)}
+
+
+async def visible_parent(viewer: Viewer, parent_id: int, today: date) -> User:
+    """A parent the viewer may name: themself, or a parent of a child the viewer teaches."""
+    rows = await Guardianship.filter(parent_id=parent_id).values("student_id")
+    classes = await _children_classes([int(r["student_id"]) for r in rows], today)
+    user = await User.get_or_none(id=parent_id)
+    if user is None or not rows or not may_see_parent(viewer, parent_id, classes):
+        raise NotFound(field="parentId")
+    return user
+
+
+async def parents_of(viewer: Viewer, student_id: int, today: date) -> list[User]:
+    """The parents of a student that the viewer may name, by name."""
+    rows = await Guardianship.filter(student_id=student_id).values("parent_id")
+    if not rows:
+        return []
+    classes = await _children_classes([student_id], today)
+    ids = [
+        int(r["parent_id"]) for r in rows if may_see_parent(viewer, int(r["parent_id"]), classes)
+    ]
+    users = await User.filter(id__in=ids or [0])
+    return sorted(users, key=lambda u: (u.full_name, u.id))
