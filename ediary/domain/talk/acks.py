@@ -32,7 +32,6 @@ from ediary.domain.errors import (
     AlreadyAcknowledged,
     Forbidden,
     InvalidInput,
-    MessageTooLong,
     NoSigningKey,
     NotFound,
     SignatureInvalid,
@@ -54,7 +53,7 @@ from ediary.domain.models import (
 )
 from ediary.domain.notifications import Notice, enqueue
 from ediary.domain.talk import signing, texts
-from ediary.domain.talk.conversations import TEXT_LIMIT
+from ediary.domain.talk.conversations import TEXT_LIMIT, checked_text
 
 TITLE_LIMIT = 200
 CHALLENGE_PURPOSE = "ack-challenge"
@@ -131,14 +130,8 @@ async def request_acknowledgement(
         raise NotFound(field="classId")
     if not may_request_acknowledgement(ctx.viewer, class_id):
         raise Forbidden("Only the class teacher asks the class's parents for acknowledgement.")
-    if not title.strip():
-        raise InvalidInput("Give a title.", field="title")
-    if len(title) > TITLE_LIMIT:
-        raise MessageTooLong(f"A title has at most {TITLE_LIMIT} characters.", field="title")
-    if not text.strip():
-        raise InvalidInput("Give the text to acknowledge.", field="text")
-    if len(text) > TEXT_LIMIT:
-        raise MessageTooLong(f"The text has at most {TEXT_LIMIT} characters.", field="text")
+    checked_text(title, "title", TITLE_LIMIT)
+    checked_text(text, "text", TEXT_LIMIT)
     rows = await Enrollment.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=ctx.today),
         school_class_id=class_id,

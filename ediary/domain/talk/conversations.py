@@ -256,11 +256,14 @@ async def unread_counts(user_id: int, conversation_ids: Iterable[int]) -> dict[i
 # --- writes --------------------------------------------------------------------------------
 
 
-def _checked_text(text: str) -> str:
+def checked_text(text: str, field: str = "text", limit: int = TEXT_LIMIT) -> str:
+    """Plain text as given, within its limit; NUL alone is refused (no database keeps it)."""
+    if "\x00" in text:
+        raise InvalidInput("Text cannot contain NUL characters.", field=field)
     if not text.strip():
-        raise InvalidInput("A message cannot be empty.", field="text")
-    if len(text) > TEXT_LIMIT:
-        raise MessageTooLong(f"A message has at most {TEXT_LIMIT} characters.", field="text")
+        raise InvalidInput("This cannot be empty.", field=field)
+    if len(text) > limit:
+        raise MessageTooLong(f"At most {limit} characters.", field=field)
     return text
 
 
@@ -307,7 +310,7 @@ async def start_conversation(
         viewer, student_id, student_classes, parent, parent_children, teacher, teacher_classes
     ):
         raise NotFound(field=counterpart)
-    _checked_text(text)
+    checked_text(text)
     await ratelimit.attempt(MESSAGE_SCOPE, str(me), MESSAGE_LIMIT)
     key = _direct_key(parent, teacher, student_id)
     async with in_transaction():
@@ -341,7 +344,7 @@ async def send_message(
     conversation = await visible_conversation(who, conversation_id)
     if conversation.closed_at is not None:
         raise ConversationClosed(field="conversationId")
-    _checked_text(text)
+    checked_text(text)
     await ratelimit.attempt(MESSAGE_SCOPE, str(ctx.actor_id), MESSAGE_LIMIT)
     async with in_transaction():
         # Re-read under the transaction: a close that just committed wins.
