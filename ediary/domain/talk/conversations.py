@@ -35,6 +35,7 @@ from ediary.domain.errors import (
     InvalidInput,
     MessageTooLong,
     NotFound,
+    TooManyAttempts,
 )
 from ediary.domain.journal.base import WriteContext
 from ediary.domain.models import (
@@ -58,6 +59,16 @@ TEXT_LIMIT = 4000
 # Messages (and new threads) one person may send: a lively exchange fits, a flood does not.
 MESSAGE_LIMIT = ratelimit.Limit(30, timedelta(minutes=10), timedelta(minutes=10))
 MESSAGE_SCOPE = "talk.message"
+
+
+async def _count_message(user_id: int) -> None:
+    """Count one message against the sender's limit; refuse while they are locked out."""
+    try:
+        await ratelimit.attempt(MESSAGE_SCOPE, str(user_id), MESSAGE_LIMIT)
+    except TooManyAttempts:
+        raise TooManyAttempts(
+            "You have sent too many messages in a short time. Wait a few minutes."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -311,7 +322,7 @@ async def start_conversation(
     ):
         raise NotFound(field=counterpart)
     checked_text(text)
-    await ratelimit.attempt(MESSAGE_SCOPE, str(me), MESSAGE_LIMIT)
+    await _count_message(me)
     key = _direct_key(parent, teacher, student_id)
     async with in_transaction():
         conversation = await Conversation.get_or_none(unique_key=key)
@@ -345,7 +356,7 @@ async def send_message(
     if conversation.closed_at is not None:
         raise ConversationClosed(field="conversationId")
     checked_text(text)
-    await ratelimit.attempt(MESSAGE_SCOPE, str(ctx.actor_id), MESSAGE_LIMIT)
+    await _count_message(ctx.actor_id)
     async with in_transaction():
         # Re-read under the transaction: a close that just committed wins.
         current = await Conversation.get(id=conversation.id)
