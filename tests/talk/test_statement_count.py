@@ -154,6 +154,7 @@ async def test_a_page_of_conversations_with_unread_counts(
     small = await _cost(gql, CONVERSATIONS, {"first": 2}, "t9s_lead")
     large = await _cost(gql, CONVERSATIONS, {"first": STUDENTS}, "t9s_lead")
     assert small == large
+    assert large <= 12, large
 
 
 async def test_the_acknowledgements_of_a_request(gql: GraphQLClient, big: dict[str, Any]) -> None:
@@ -168,3 +169,4 @@ async def test_the_acknowledgements_of_a_request(gql: GraphQLClient, big: dict[s
     small = await _cost(gql, STATUSES, {"id": small_id}, "t9s_lead")
     large = await _cost(gql, STATUSES, {"id": large_id}, "t9s_lead")
     assert small == large
+    assert large <= 12, large
