@@ -530,3 +530,110 @@ def may_reply_to_meeting(viewer: Viewer, student_id: int) -> bool:
     """A parent answers for their own child; whether the meeting concerns the child is a
     fact the service checks against the child's current class."""
     return viewer.is_authenticated and student_id in viewer.children
+
+
+# --- conversations, acknowledgements and signing keys ----------------------------------------
+# A thread is private to its participants: the school administration does not read families'
+# conversations with teachers, and students never see them.
+
+
+def may_start_family_conversation(
+    viewer: Viewer,
+    student_id: int,
+    student_classes: Iterable[int],
+    parent_id: int,
+    parent_children: Iterable[int],
+    teacher_id: int,
+    teacher_classes: Iterable[int],
+) -> bool:
+    """A thread between a parent and a teacher of their child, about that child, started by
+    either of them. A teacher is the child's when they teach the child's class or lead it."""
+    if not viewer.is_authenticated or viewer.user_id not in (parent_id, teacher_id):
+        return False
+    if parent_id == teacher_id:
+        return False
+    return student_id in set(parent_children) and bool(set(student_classes) & set(teacher_classes))
+
+
+def may_see_direct_conversation(
+    viewer: Viewer, parent_id: int | None, teacher_id: int | None, student_id: int | None
+) -> bool:
+    """A parent-teacher thread: its teacher, and its parent while the child is still theirs."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.user_id == teacher_id:
+        return True
+    return viewer.user_id == parent_id and student_id in viewer.children
+
+
+def may_see_class_group(viewer: Viewer, class_id: int, family_classes: Iterable[int]) -> bool:
+    """The group of a class: its class teacher, and parents of children in the class today
+    (`family_classes`, the classes the viewer's children are in now)."""
+    if not viewer.is_authenticated:
+        return False
+    return class_id in viewer.homerooms or class_id in set(family_classes)
+
+
+def may_close_conversation(
+    viewer: Viewer, is_group: bool, teacher_id: int | None, class_id: int | None
+) -> bool:
+    """Closing a thread is the teacher's call: the teacher of a parent-teacher thread, the
+    class teacher for the class's group."""
+    if not viewer.is_authenticated:
+        return False
+    if is_group:
+        return class_id is not None and class_id in viewer.homerooms
+    return teacher_id is not None and viewer.user_id == teacher_id
+
+
+def may_see_parent(viewer: Viewer, parent_id: int, children_classes: Iterable[int]) -> bool:
+    """A parent's name: themself, and the teachers and class teachers of their children's
+    classes, who need it to write to them."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.user_id == parent_id:
+        return True
+    classes = set(children_classes)
+    return bool(classes & viewer.taught_classes) or bool(classes & viewer.homerooms)
+
+
+def may_request_acknowledgement(viewer: Viewer, class_id: int) -> bool:
+    """Messages that need parents' acknowledgement go out from the class teacher."""
+    return viewer.is_authenticated and class_id in viewer.homerooms
+
+
+def may_see_ack_request(
+    viewer: Viewer, class_id: int, school_id: int, target_students: Iterable[int]
+) -> bool:
+    """A request: its class's class teacher, the school's administration, and the parents of
+    the students it is addressed to (students themselves sign nothing)."""
+    if not viewer.is_authenticated:
+        return False
+    if class_id in viewer.homerooms or school_id in viewer.admin_schools:
+        return True
+    return bool(set(target_students) & viewer.children)
+
+
+def may_see_acknowledgement(viewer: Viewer, class_id: int, school_id: int, parent_id: int) -> bool:
+    """Who acknowledged, and the signature: the class teacher, the administration, the parent."""
+    if not viewer.is_authenticated:
+        return False
+    return (
+        viewer.user_id == parent_id
+        or class_id in viewer.homerooms
+        or school_id in viewer.admin_schools
+    )
+
+
+def may_acknowledge(viewer: Viewer, student_id: int, target_students: Iterable[int]) -> bool:
+    """Each parent acknowledges for each of their children the request is addressed to."""
+    return (
+        viewer.is_authenticated
+        and student_id in viewer.children
+        and student_id in set(target_students)
+    )
+
+
+def may_hold_signing_key(viewer: Viewer) -> bool:
+    """Parents sign acknowledgements, so parents register signing keys."""
+    return viewer.is_authenticated and Role.PARENT in viewer.roles

@@ -121,3 +121,10 @@ class MeetingAnswer(StrEnum):
 
     WILL_ATTEND = "will_attend"
     CANNOT_ATTEND = "cannot_attend"
+
+
+class ConversationKind(StrEnum):
+    """A thread between one parent and one teacher about a child, or a class's group."""
+
+    DIRECT = "direct"
+    CLASS_GROUP = "class_group"

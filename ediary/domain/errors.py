@@ -148,3 +148,64 @@ class PasswordLoginClosed(DomainError):
 
     code = "PASSWORD_LOGIN_CLOSED"
     default_message = "Password login is closed for this account. Use your region's login."
+
+
+# --- conversations and acknowledgements -----------------------------------------------------
+
+
+class MessageTooLong(DomainError):
+    code = "MESSAGE_TOO_LONG"
+    default_message = "The message is too long."
+
+
+class ConversationClosed(DomainError):
+    code = "CONVERSATION_CLOSED"
+    default_message = "This conversation was closed by the teacher; no new messages."
+
+
+class AlreadyAcknowledged(DomainError):
+    code = "ALREADY_ACKNOWLEDGED"
+    default_message = "You have already acknowledged this for this child."
+
+
+class SigningKeyMalformed(DomainError):
+    code = "SIGNING_KEY_MALFORMED"
+    default_message = (
+        "This is not an Ed25519 public key: give its 32 bytes in base64, or a PEM public key."
+    )
+
+
+class SigningKeyExists(DomainError):
+    code = "SIGNING_KEY_EXISTS"
+    default_message = "You already have a signing key; revoke it before registering another."
+
+
+class SigningKeyTaken(DomainError):
+    """The key was registered before, by this account or another: a key belongs to one."""
+
+    code = "SIGNING_KEY_TAKEN"
+    default_message = "This key has been registered before; generate a new one."
+
+
+class NoSigningKey(DomainError):
+    code = "NO_SIGNING_KEY"
+    default_message = "Register a signing key first, or acknowledge without a signature."
+
+
+class SignatureRequired(DomainError):
+    code = "SIGNATURE_REQUIRED"
+    default_message = (
+        "You have a signing key: ask for a challenge, sign it and send the nonce and signature."
+    )
+
+
+class SignatureMalformed(DomainError):
+    code = "SIGNATURE_MALFORMED"
+    default_message = "This is not an Ed25519 signature: give its 64 bytes in base64."
+
+
+class SignatureInvalid(DomainError):
+    """Forged, made with another key, or over other bytes than the challenge: all alike."""
+
+    code = "SIGNATURE_INVALID"
+    default_message = "The signature does not match the challenge and your signing key."

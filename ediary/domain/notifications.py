@@ -71,6 +71,9 @@ class Notice:
     key: str
     subject: str
     text: str
+    # Only these of the student's parents, such as the one parent of a conversation; None
+    # for all of them.
+    parents: frozenset[int] | None = None
 
 
 async def enqueue(
@@ -100,6 +103,8 @@ async def enqueue(
     rows = []
     for notice in notices:
         for parent_id in by_student.get(notice.student_id, []):
+            if notice.parents is not None and parent_id not in notice.parents:
+                continue
             parent = parents[parent_id]
             if not parent.is_active:
                 continue

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 from ediary.domain.journal.changes import DiaryChange
+from ediary.domain.talk.changes import TOPIC as TALK_TOPIC
+from ediary.domain.talk.changes import TalkChange
 
 log = logging.getLogger("ediary.events")
+
+# What travels: a diary change, or a change to a conversation.
+Change = DiaryChange | TalkChange
+
+
+def decode(text: str) -> Change:
+    """A change from its JSON; a conversation's carries its topic."""
+    data = json.loads(text)
+    if data.get("topic") == TALK_TOPIC:
+        return TalkChange.from_data(data)
+    return DiaryChange.from_json(text)
+
 
 # A subscriber that falls this far behind is cut off rather than let memory grow.
 QUEUE_LIMIT = 1000
@@ -23,11 +38,11 @@ class Broker(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def publish(self, changes: Sequence[DiaryChange]) -> None:
+    async def publish(self, changes: Sequence[Change]) -> None:
         """Announce changes that are already committed."""
         ...
 
-    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[DiaryChange]]:
+    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[Change]]:
         """An async context manager: the changes published from now on, until it exits."""
         ...
 
@@ -43,13 +58,13 @@ class Hub:
     """Fans changes out to the subscribers of this process."""
 
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[DiaryChange | _Closed]] = set()
+        self._queues: set[asyncio.Queue[Change | _Closed]] = set()
 
     @property
     def subscribers(self) -> int:
         return len(self._queues)
 
-    def deliver(self, change: DiaryChange) -> None:
+    def deliver(self, change: Change) -> None:
         for queue in list(self._queues):
             try:
                 queue.put_nowait(change)
@@ -67,11 +82,11 @@ class Hub:
             queue.put_nowait(CLOSED)
 
     @asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[AsyncIterator[DiaryChange]]:
-        queue: asyncio.Queue[DiaryChange | _Closed] = asyncio.Queue(QUEUE_LIMIT)
+    async def subscribe(self) -> AsyncIterator[AsyncIterator[Change]]:
+        queue: asyncio.Queue[Change | _Closed] = asyncio.Queue(QUEUE_LIMIT)
         self._queues.add(queue)
 
-        async def changes() -> AsyncIterator[DiaryChange]:
+        async def changes() -> AsyncIterator[Change]:
             while True:
                 item = await queue.get()
                 if isinstance(item, _Closed):
@@ -96,11 +111,11 @@ class LocalBroker:
     async def stop(self) -> None:
         self.hub.close_all()
 
-    async def publish(self, changes: Sequence[DiaryChange]) -> None:
+    async def publish(self, changes: Sequence[Change]) -> None:
         for change in changes:
             self.hub.deliver(change)
 
-    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[DiaryChange]]:
+    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[Change]]:
         return self.hub.subscribe()
 
 

@@ -12,8 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from ediary.domain.journal.changes import DiaryChange
-from ediary.events.broker import Hub
+from ediary.events.broker import Change, Hub, decode
 
 log = logging.getLogger("ediary.events")
 
@@ -72,7 +71,7 @@ class PostgresBroker:
     def _on_notify(self, connection: Any, pid: int, channel: str, payload: str) -> None:
         try:
             for item in json.loads(payload):
-                self.hub.deliver(DiaryChange.from_json(json.dumps(item)))
+                self.hub.deliver(decode(json.dumps(item)))
         except (ValueError, KeyError, TypeError):
             log.warning("ignored a malformed change notification")
 
@@ -88,7 +87,7 @@ class PostgresBroker:
                 await connection.close()
         self.hub.close_all()
 
-    async def publish(self, changes: Sequence[DiaryChange]) -> None:
+    async def publish(self, changes: Sequence[Change]) -> None:
         if not changes:
             return
         items = [json.loads(c.to_json()) for c in changes]
@@ -107,5 +106,5 @@ class PostgresBroker:
                         # Live updates are a convenience: the diary itself is committed.
                         log.exception("could not publish %d changes", len(changes))
 
-    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[DiaryChange]]:
+    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[Change]]:
         return self.hub.subscribe()

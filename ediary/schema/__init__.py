@@ -18,26 +18,41 @@ from ediary.schema.mutations import Mutation
 from ediary.schema.queries import Query, node_query
 from ediary.schema.scalars import SCALAR_MAP
 from ediary.schema.subscriptions import Subscription
+from ediary.schema.talk import TalkQuery
 from ediary.schema.types.calendar import CalendarFeed
 from ediary.schema.types.journal import Attachment, Homework, Lesson, Mark
 from ediary.schema.types.life import Announcement, AnnouncementAttachment, Meeting
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import School, SchoolClass, Subject, Term
+from ediary.schema.types.talk import (
+    Acknowledgement,
+    AcknowledgementRequest,
+    Conversation,
+    Message,
+    Parent,
+    SigningKey,
+)
 
 # Node types reachable only through `node(id:)` must still be in the schema.
 NODE_TYPES: list[type[Node]] = [
     Announcement,
     AnnouncementAttachment,
+    Acknowledgement,
+    AcknowledgementRequest,
     Attachment,
     CalendarFeed,
+    Conversation,
     Homework,
     Lesson,
     Mark,
     Meeting,
+    Message,
+    Parent,
     School,
     SchoolClass,
     Student,
     Subject,
+    SigningKey,
     Teacher,
     Term,
 ]
@@ -50,12 +65,14 @@ def _field_names(kind: type) -> list[str]:
 
 def _core_mutations() -> tuple[type, ...]:
     # The journal's writes live in their own modules; one Mutation type serves them all.
+    from ediary.schema.writes.acks import AcknowledgementMutations
     from ediary.schema.writes.attendance import AttendanceMutations
     from ediary.schema.writes.homework import HomeworkMutations
     from ediary.schema.writes.lessons import LessonMutations
     from ediary.schema.writes.life import LifeMutations
     from ediary.schema.writes.marks import MarkMutations
     from ediary.schema.writes.notifications import NotificationMutations
+    from ediary.schema.writes.talk import TalkMutations
 
     return (
         Mutation,
@@ -65,6 +82,8 @@ def _core_mutations() -> tuple[type, ...]:
         AttendanceMutations,
         NotificationMutations,
         LifeMutations,
+        TalkMutations,
+        AcknowledgementMutations,
     )
 
 
@@ -98,7 +117,7 @@ def build_schema(plugins: pluggy.PluginManager | None = None) -> strawberry.Sche
         types.extend(found.types)
     try:
         return strawberry.Schema(
-            query=_root("Query", (node_query(), Query), queries),
+            query=_root("Query", (node_query(), Query, TalkQuery), queries),
             mutation=_root("Mutation", _core_mutations(), mutations),
             subscription=Subscription,
             types=types,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,10 +24,10 @@ from ediary.domain.access import ANONYMOUS, Viewer, load_viewer
 from ediary.domain.errors import Forbidden, SessionExpired, Unauthenticated
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.journal.base import WriteContext
-from ediary.domain.journal.changes import DiaryChange
 from ediary.domain.models import Session
 from ediary.domain.storage import AttachmentStorage, DiskStorage
 from ediary.events import Broker, LocalBroker
+from ediary.events.broker import Change
 from ediary.schema.loaders import Loaders
 
 __all__ = ["CSRF_HEADER", "SESSION_COOKIE", "Context"]
@@ -126,7 +126,7 @@ class Context:
             channels=self.runtime.channels,
         )
 
-    async def committed(self, changes: tuple[DiaryChange, ...]) -> None:
+    async def committed(self, changes: Sequence[Change]) -> None:
         """Announce a committed write to live subscribers and wake the delivery worker."""
         self.runtime.outbox_written()
         await self.runtime.broker.publish(changes)

@@ -12,6 +12,7 @@ from tortoise.expressions import Q
 
 from ediary.domain import models
 from ediary.domain.journal.history import mark_history
+from ediary.domain.talk import conversations
 
 
 async def _lessons(ids: Sequence[int]) -> list[models.Lesson | None]:
@@ -82,6 +83,24 @@ async def _meeting_replies(
     return [found[key] for key in keys]
 
 
+async def _conversation_reads(ids: Sequence[int]) -> list[list[models.ConversationRead]]:
+    found = await conversations.reads_of(ids)
+    return [found.get(i, []) for i in ids]
+
+
+async def _unread(keys: Sequence[tuple[int, int]]) -> list[int]:
+    """Keys are (user, conversation); a request has one viewer, so one user."""
+    by_user: dict[int, list[int]] = defaultdict(list)
+    for user_id, conversation_id in keys:
+        by_user[user_id].append(conversation_id)
+    counts = {
+        (user_id, c): n
+        for user_id, ids in by_user.items()
+        for c, n in (await conversations.unread_counts(user_id, ids)).items()
+    }
+    return [counts.get(key, 0) for key in keys]
+
+
 @dataclass
 class Loaders:
     lesson: DataLoader[int, models.Lesson | None] = field(
@@ -111,4 +130,10 @@ class Loaders:
     # (meeting id, parent id) -> that parent's replies to the meeting, one per child.
     meeting_replies: DataLoader[tuple[int, int], list[models.MeetingReply]] = field(
         default_factory=lambda: DataLoader(load_fn=_meeting_replies)
+    )
+    conversation_reads: DataLoader[int, list[models.ConversationRead]] = field(
+        default_factory=lambda: DataLoader(load_fn=_conversation_reads)
+    )
+    unread: DataLoader[tuple[int, int], int] = field(
+        default_factory=lambda: DataLoader(load_fn=_unread)
     )

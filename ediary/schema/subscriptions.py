@@ -17,6 +17,7 @@ from ediary.domain.placements import placements
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.loaders import Loaders
+from ediary.schema.talk import TalkSubscription
 from ediary.schema.types.journal import Attendance, Homework, Lesson, Mark, Remark
 
 DiaryUpdateKind = strawberry.enum(
@@ -92,7 +93,7 @@ async def _update(student_id: int, change: DiaryChange) -> DiaryUpdate | None:
         '{"authorization": "Bearer <token>"} in connection_init, or the session cookie.'
     )
 )
-class Subscription:
+class Subscription(TalkSubscription):
     @strawberry.subscription(
         description=(
             "Changes to a student's diary as they are committed: marks, homework, absences, "
@@ -111,7 +112,7 @@ class Subscription:
             raise NotFound()
         async with info.context.runtime.broker.subscribe() as changes:
             async for change in changes:
-                if not concerns(grant, placed, change):
+                if not isinstance(change, DiaryChange) or not concerns(grant, placed, change):
                     continue
                 # A connection lives for hours: never answer from a stale loader cache.
                 info.context.loaders = Loaders()

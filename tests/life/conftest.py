@@ -45,19 +45,19 @@ async def class9(world: World) -> Class9:
     found.ids.update(ct9=teacher.id, class9=school_class.id)
     for name, email in (("a", "mother.a@example.org"), ("b", ""), ("c", "")):
         student = await person(
-            world, f"s9_{name}", "Pupil", name.upper(), (Role.STUDENT, school, None)
+            world, f"ls9_{name}", "Pupil", name.upper(), (Role.STUDENT, school, None)
         )
         await models.Enrollment.create(
             student=student, school_class=school_class, starts_on=date(2026, 9, 1)
         )
         parent = await person(
-            world, f"p9_{name}", "Parent", name.upper(), (Role.PARENT, school, None)
+            world, f"lp9_{name}", "Parent", name.upper(), (Role.PARENT, school, None)
         )
         if email:
             parent.email = email
             await parent.save(update_fields=["email"])
         await models.Guardianship.create(parent=parent, student=student)
-        found.ids.update({f"s9_{name}": student.id, f"p9_{name}": parent.id})
+        found.ids.update({f"ls9_{name}": student.id, f"lp9_{name}": parent.id})
     return found
 
 

@@ -264,7 +264,7 @@ async def test_answers_that_are_refused_change_nothing(
     before = await _snapshot(settings)
     for who, child, code in (
         # 9A's parent cannot see 7A's meeting.
-        ("p9_a", to_base64("Student", class9.ids["s9_a"]), "NOT_FOUND"),
+        ("lp9_a", to_base64("Student", class9.ids["ls9_a"]), "NOT_FOUND"),
         # 7A's parent answers only for their own child.
         ("parent", to_base64("Student", world.id("classmate")), "FORBIDDEN"),
         ("student", to_base64("Student", world.id("student")), "FORBIDDEN"),

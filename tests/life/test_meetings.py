@@ -45,13 +45,13 @@ async def test_class_meeting_answers_and_minutes(gql: GraphQLClient, class9: Cla
     told = await models.OutboxMessage.filter(key__startswith="meeting:").values_list(
         "recipient_id", "channel"
     )
-    assert (class9.ids["p9_a"], "email") in told
-    assert all(r in {class9.ids["p9_a"]} for r, _ in told if r in class9.ids.values())
+    assert (class9.ids["lp9_a"], "email") in told
+    assert all(r in {class9.ids["lp9_a"]} for r, _ in told if r in class9.ids.values())
     # Sending is the delivery worker's, tested with the journal; other tests' servers share
     # this database and their mailboxes must not receive these.
     await models.OutboxMessage.filter(key__startswith="meeting:").delete()
 
-    seen = await gql(MINE, as_user="p9_a")
+    seen = await gql(MINE, as_user="lp9_a")
     titles = [e["node"]["title"] for e in seen["data"]["meetings"]["edges"]]
     assert "9A: end of the quarter" in titles
     assert "9A: end of the quarter" not in [
@@ -67,16 +67,16 @@ async def test_class_meeting_answers_and_minutes(gql: GraphQLClient, class9: Cla
             }
         }
 
-    first = await gql(ANSWER, answer("p9_a", "s9_a", "WILL_ATTEND"), as_user="p9_a")
+    first = await gql(ANSWER, answer("lp9_a", "ls9_a", "WILL_ATTEND"), as_user="lp9_a")
     assert first["data"]["answerMeeting"]["userErrors"] == []
-    changed = await gql(ANSWER, answer("p9_a", "s9_a", "CANNOT_ATTEND"), as_user="p9_a")
+    changed = await gql(ANSWER, answer("lp9_a", "ls9_a", "CANNOT_ATTEND"), as_user="lp9_a")
     assert changed["data"]["answerMeeting"]["reply"]["answer"] == "CANNOT_ATTEND"
-    b = await gql(ANSWER, answer("p9_b", "s9_b", "WILL_ATTEND"), as_user="p9_b")
+    b = await gql(ANSWER, answer("lp9_b", "ls9_b", "WILL_ATTEND"), as_user="lp9_b")
     assert b["data"]["answerMeeting"]["userErrors"] == []
     # Not their child: refused, and nothing is written.
-    wrong = await gql(ANSWER, answer("p9_b", "s9_c", "WILL_ATTEND"), as_user="p9_b")
+    wrong = await gql(ANSWER, answer("lp9_b", "ls9_c", "WILL_ATTEND"), as_user="lp9_b")
     assert wrong["data"]["answerMeeting"]["userErrors"][0]["code"] == "FORBIDDEN"
-    mine = await gql(MINE, as_user="p9_a")
+    mine = await gql(MINE, as_user="lp9_a")
     (entry,) = [e["node"] for e in mine["data"]["meetings"]["edges"] if e["node"]["id"] == meeting]
     assert entry["myReplies"] == [{"answer": "CANNOT_ATTEND", "student": {"fullName": "Pupil A"}}]
 
@@ -96,7 +96,7 @@ async def test_class_meeting_answers_and_minutes(gql: GraphQLClient, class9: Cla
     ]
     # The administration follows too; parents do not.
     assert (await gql(INVITEES, {"id": meeting, "first": 5}, as_user="admin"))["data"]["node"]
-    hidden = await gql(INVITEES, {"id": meeting, "first": 5}, as_user="p9_a")
+    hidden = await gql(INVITEES, {"id": meeting, "first": 5}, as_user="lp9_a")
     assert hidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
     early = await gql(
@@ -109,9 +109,9 @@ async def test_class_meeting_answers_and_minutes(gql: GraphQLClient, class9: Cla
     meeting_row.starts_at = datetime.now(UTC) - timedelta(hours=2)
     meeting_row.ends_at = datetime.now(UTC) - timedelta(hours=1)
     await meeting_row.save()
-    late = await gql(ANSWER, answer("p9_c", "s9_c", "WILL_ATTEND"), as_user="p9_c")
+    late = await gql(ANSWER, answer("lp9_c", "ls9_c", "WILL_ATTEND"), as_user="lp9_c")
     assert late["data"]["answerMeeting"]["userErrors"][0]["code"] == "MEETING_STARTED"
-    assert not await models.MeetingReply.filter(parent_id=class9.ids["p9_c"]).exists()
+    assert not await models.MeetingReply.filter(parent_id=class9.ids["lp9_c"]).exists()
 
     added = await gql(
         MINUTES,
@@ -119,10 +119,12 @@ async def test_class_meeting_answers_and_minutes(gql: GraphQLClient, class9: Cla
         as_user="ct9",
     )
     assert added["data"]["addMeetingMinutes"]["userErrors"] == []
-    read = await gql(MINE, as_user="p9_b")
+    read = await gql(MINE, as_user="lp9_b")
     (entry,) = [e["node"] for e in read["data"]["meetings"]["edges"] if e["node"]["id"] == meeting]
     assert entry["minutes"] == "Decided: the trip is on 12 May."
-    stranger = await gql(MINUTES, {"input": {"meetingId": meeting, "minutes": "x"}}, as_user="p9_b")
+    stranger = await gql(
+        MINUTES, {"input": {"meetingId": meeting, "minutes": "x"}}, as_user="lp9_b"
+    )
     assert stranger["data"]["addMeetingMinutes"]["userErrors"][0]["code"] == "FORBIDDEN"
 
 

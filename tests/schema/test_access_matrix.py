@@ -70,6 +70,13 @@ FEED_MANAGERS = {"parent", "student", "class_teacher", "admin"}
 FAMILIES_7A = {"student", "classmate", "parent", "other_parent"}
 SCHOOL_A_PEOPLE = TIED_TO_SCHOOL_A - {"official"}
 CLASS_7A_MEETING = SEE_CLASS_7A - {"nurse"}
+# The parent and the mathematics teacher talk about the student; 7A's group is its class
+# teacher's and its parents'; the request goes to 7A's parents.
+TALK_THREAD = {"parent", "math_teacher"}
+TALK_GROUP = {"class_teacher", "parent", "other_parent"}
+ACK_REQUEST_READERS = {"class_teacher", "admin", "parent", "other_parent"}
+ACK_READERS = {"parent", "class_teacher", "admin"}
+PARENT_READERS = {"parent", "math_teacher", "russian_teacher", "class_teacher"}
 
 
 @dataclass(frozen=True)
@@ -242,6 +249,20 @@ TARGETS = [
     node("Announcement", "withdrawn_news", "title", set()),
     node("Meeting", "class_meeting", "title", CLASS_7A_MEETING),
     node("Meeting", "school_meeting", "title", SCHOOL_A_PEOPLE),
+    # --- conversations and acknowledgements: private to their participants
+    node("Conversation", "talk_thread", "kind", TALK_THREAD),
+    node("Message", "talk_message", "text", TALK_THREAD),
+    node("Conversation", "talk_group", "kind", TALK_GROUP),
+    Target(
+        name="class conversation 7A",
+        query="query($id: ID!) { classConversation(classId: $id) { id } }",
+        variables=lambda world: {"id": gid("SchoolClass", "class_7a")(world)},
+        allowed=frozenset(TALK_GROUP),
+    ),
+    node("AcknowledgementRequest", "talk_request", "title", ACK_REQUEST_READERS),
+    node("Acknowledgement", "talk_ack", "signed signature { valid }", ACK_READERS),
+    node("SigningKey", "talk_key", "fingerprint", frozenset({"parent"})),
+    node("Parent", "parent", "fullName", PARENT_READERS),
 ]
 
 
@@ -396,6 +417,67 @@ async def parent_feed(world: World) -> None:
     world.objects["parent_feed"] = created.feed
 
 
+@pytest.fixture(scope="module")
+async def talk(world: World) -> None:
+    """A thread of the parent and the mathematics teacher, 7A's group, a request of 7A's
+    class teacher and the parent's signed acknowledgement of it, made through the domain."""
+    import base64
+    from datetime import UTC, datetime
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from ediary.domain import models
+    from ediary.domain.enums import ConversationKind
+    from ediary.domain.journal.base import WriteContext
+    from ediary.domain.talk import acks, conversations
+    from tests.conftest import TODAY
+
+    async def as_(name: str) -> WriteContext:
+        viewer = await load_viewer(world.users[name])
+        return WriteContext(viewer=viewer, now=datetime.now(UTC), today=TODAY)
+
+    started = await conversations.start_conversation(
+        await as_("parent"),
+        world.id("student"),
+        "About the test",
+        teacher_id=world.users["math_teacher"].id,
+    )
+    thread, message = started.value
+    await conversations.ensure_groups([world.id("class_7a")], datetime.now(UTC))
+    group = await models.Conversation.get(unique_key=f"class:{world.id('class_7a')}")
+    request = await acks.request_acknowledgement(
+        await as_("class_teacher"), world.id("class_7a"), "Trip", "Consent to the trip", None
+    )
+    private = Ed25519PrivateKey.generate()
+    raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    parent = await as_("parent")
+    key = await acks.register_key(parent.viewer, base64.b64encode(raw).decode())
+    challenge = await acks.challenge(parent, request.id, world.id("student"))
+    signature = base64.b64encode(private.sign(challenge.payload.encode())).decode()
+    ack = await acks.acknowledge(
+        parent, request.id, world.id("student"), challenge.nonce, signature
+    )
+    # A second thread of the same three, for the write matrix to close.
+    spare = await models.Conversation.create(
+        kind=ConversationKind.DIRECT,
+        student_id=world.id("student"),
+        parent_id=world.users["parent"].id,
+        teacher_id=world.users["math_teacher"].id,
+        activity_at=datetime.now(UTC),
+    )
+    world.objects.update(
+        talk_spare_thread=spare,
+        talk_thread=thread,
+        talk_message=message,
+        talk_group=group,
+        talk_request=request,
+        talk_ack=ack,
+        talk_key=key,
+        parent=world.users["parent"],
+    )
+
+
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
 @pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
 async def test_role_matrix(
@@ -405,6 +487,7 @@ async def test_role_matrix(
     target: Target,
     parent_feed: None,
     life_items: None,
+    talk: None,
 ) -> None:
     result = await gql(target.query, target.variables(world), as_user=viewer)
     if viewer in target.allowed and viewer not in target.empty:
@@ -698,6 +781,44 @@ WRITES = [
         frozenset(CLASS_7A_MEETING),
     ),
     WriteAction(
+        "message in a parent-teacher thread",
+        "sendMessage",
+        lambda world, viewer: {
+            "conversationId": gid("Conversation", "talk_thread")(world),
+            "text": f"From {viewer}",
+        },
+        frozenset(TALK_THREAD),
+        frozenset(TALK_THREAD),
+    ),
+    WriteAction(
+        "message in the class group",
+        "sendMessage",
+        lambda world, viewer: {
+            "conversationId": gid("Conversation", "talk_group")(world),
+            "text": f"From {viewer}",
+        },
+        frozenset(TALK_GROUP),
+        frozenset(TALK_GROUP),
+    ),
+    WriteAction(
+        "close a parent-teacher thread",
+        "closeConversation",
+        lambda world, _: {"conversationId": gid("Conversation", "talk_spare_thread")(world)},
+        frozenset({"math_teacher"}),
+        frozenset(TALK_THREAD),
+    ),
+    WriteAction(
+        "request acknowledgement",
+        "requestAcknowledgement",
+        lambda world, _: {
+            "classId": gid("SchoolClass", "class_7a")(world),
+            "title": "Theatre",
+            "text": "Consent to the theatre visit",
+        },
+        frozenset({"class_teacher"}),
+        frozenset(SEE_CLASS_7A),
+    ),
+    WriteAction(
         "room change",
         "changeRoom",
         lambda world, _: {"lessonId": gid("Lesson", "math_lesson")(world), "room": "201"},
@@ -710,7 +831,12 @@ WRITES = [
 @pytest.mark.parametrize("action", WRITES, ids=lambda a: a.name)
 @pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: v or "anonymous")
 async def test_write_matrix(
-    gql: GraphQLClient, world: World, viewer: str | None, action: WriteAction, life_items: None
+    gql: GraphQLClient,
+    world: World,
+    viewer: str | None,
+    action: WriteAction,
+    life_items: None,
+    talk: None,
 ) -> None:
     if action.name == "delete mark":
         input = action.input(world, await _fresh_mark(gql, world))

@@ -38,14 +38,29 @@ from ediary.domain.models.school import (
     Term,
 )
 from ediary.domain.models.security import OneTimeToken, RateLimit
+from ediary.domain.models.talk import (
+    Acknowledgement,
+    AckRequest,
+    AckTarget,
+    Conversation,
+    ConversationMessage,
+    ConversationRead,
+    SigningKey,
+)
 
 __all__ = [
     "AcademicYear",
+    "AckRequest",
+    "AckTarget",
+    "Acknowledgement",
     "Announcement",
     "AnnouncementAttachment",
     "Attendance",
     "BellPeriod",
     "CalendarFeed",
+    "Conversation",
+    "ConversationMessage",
+    "ConversationRead",
     "Enrollment",
     "FinalMark",
     "Guardianship",
@@ -67,6 +82,7 @@ __all__ = [
     "School",
     "SchoolClass",
     "Session",
+    "SigningKey",
     "Subject",
     "TeachingAssignment",
     "Term",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from strawberry import relay
@@ -16,6 +16,9 @@ from ediary.domain.enums import Role
 from ediary.schema.ids import resolve_each
 from ediary.schema.info import Info
 from ediary.schema.types.school import School, SchoolClass
+
+if TYPE_CHECKING:
+    from ediary.schema.types.talk import Parent
 
 RoleType = strawberry.enum(Role, name="Role", description="A role an account holds.")
 
@@ -79,6 +82,20 @@ class Student(relay.Node):
             return None
         school = await info.context.loaders.school.load(found.school_id)
         return School.from_model(school) if school else None
+
+    @strawberry.field(
+        description="The student's parents, for the teachers of the student's class to write "
+        "to; a parent sees only themself here, others see nobody."
+    )
+    async def parents(
+        self, info: Info
+    ) -> list[Annotated[Parent, strawberry.lazy("ediary.schema.types.talk")]]:
+        from ediary.domain.talk.conversations import parents_of
+        from ediary.schema.types.talk import Parent
+
+        viewer = await info.context.require_viewer()
+        today = info.context.settings.today or date.today()
+        return [Parent.from_model(u) for u in await parents_of(viewer, self.id, today)]
 
     @classmethod
     async def resolve_nodes(

@@ -1,0 +1,1 @@
+"""Conversations between families and teachers, and acknowledgements parents sign."""

@@ -1,0 +1,207 @@
+"""Queries and the live subscription of conversations and acknowledgements."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import AsyncGenerator
+from datetime import UTC, date, datetime
+
+import strawberry
+from strawberry import relay
+
+from ediary.domain import models
+from ediary.domain.errors import InvalidInput, NotFound
+from ediary.domain.talk import acks, conversations
+from ediary.domain.talk.changes import TalkChange, TalkChangeKind
+from ediary.schema.ids import local_id
+from ediary.schema.info import Info
+from ediary.schema.loaders import Loaders
+from ediary.schema.types.talk import (
+    AcknowledgementRequest,
+    AcknowledgementRequestConnection,
+    AcknowledgementRequestEdge,
+    Conversation,
+    ConversationConnection,
+    ConversationEdge,
+    Message,
+    ReadReceipt,
+    SigningKey,
+    check_page_size,
+)
+
+
+def _today(info: Info) -> date:
+    return info.context.settings.today or date.today()
+
+
+def _request_cursor(request_id: int) -> str:
+    return base64.urlsafe_b64encode(f"r{request_id}".encode()).decode()
+
+
+def _decode_request_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith("r"):
+            raise ValueError(text)
+        return int(text[1:])
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidInput("The cursor is not one this API gave out.", field="after") from None
+
+
+@strawberry.type
+class TalkQuery:
+    @strawberry.field(
+        description="The viewer's conversations, latest activity first: parent-teacher threads "
+        "and the groups of their classes."
+    )
+    async def conversations(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        student_id: relay.GlobalID | None = None,
+    ) -> ConversationConnection:
+        check_page_size(info, first)
+        viewer = await info.context.require_viewer()
+        who = await conversations.talker(viewer, _today(info))
+        student = local_id(student_id, "Student") if student_id else None
+        page = await conversations.conversations_page(who, datetime.now(UTC), first, after, student)
+        edges = [
+            ConversationEdge(
+                cursor=conversations.conversation_cursor(c), node=Conversation.from_model(c)
+            )
+            for c in page.rows
+        ]
+        return ConversationConnection(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
+
+    @strawberry.field(
+        description="The group conversation of a class, for its class teacher and its parents."
+    )
+    async def class_conversation(self, info: Info, class_id: relay.GlobalID) -> Conversation:
+        viewer = await info.context.require_viewer()
+        who = await conversations.talker(viewer, _today(info))
+        found = await conversations.class_group(
+            who, local_id(class_id, "SchoolClass"), datetime.now(UTC)
+        )
+        return Conversation.from_model(found)
+
+    @strawberry.field(
+        description="Requests for acknowledgement the viewer may see, newest first: those to "
+        "their children, those of the class they lead, those of their school."
+    )
+    async def acknowledgement_requests(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        class_id: relay.GlobalID | None = None,
+    ) -> AcknowledgementRequestConnection:
+        check_page_size(info, first)
+        viewer = await info.context.require_viewer()
+        page = await acks.requests_page(
+            viewer,
+            first,
+            _decode_request_cursor(after) if after else None,
+            local_id(class_id, "SchoolClass") if class_id else None,
+        )
+        edges = [
+            AcknowledgementRequestEdge(
+                cursor=_request_cursor(f.request.id),
+                node=AcknowledgementRequest.from_model(f.request),
+            )
+            for f in page.rows
+        ]
+        return AcknowledgementRequestConnection(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="The viewer's signing keys, the newest first, revoked included.")
+    async def signing_keys(self, info: Info) -> list[SigningKey]:
+        viewer = await info.context.require_viewer()
+        return [SigningKey.from_model(k) for k in await acks.own_keys(viewer)]
+
+
+ConversationUpdateKind = strawberry.enum(
+    TalkChangeKind, name="ConversationUpdateKind", description="What changed in a conversation."
+)
+
+
+@strawberry.type(description="A change in a conversation, sent as soon as it is committed.")
+class ConversationUpdate:
+    kind: ConversationUpdateKind = strawberry.field(  # type: ignore[valid-type]
+        description="A new message, a read receipt moved, or the conversation closed."
+    )
+    conversation: Conversation = strawberry.field(description="The conversation, as it is now.")
+    message: Message | None = strawberry.field(description="The new message.")
+    read_receipt: ReadReceipt | None = strawberry.field(
+        description="The read receipt that moved: who read, up to which message."
+    )
+
+
+async def _update(who: conversations.Talker, change: TalkChange) -> ConversationUpdate | None:
+    try:
+        conversation = await conversations.visible_conversation(who, change.conversation_id)
+    except NotFound:
+        return None
+    update = ConversationUpdate(
+        kind=change.kind,
+        conversation=Conversation.from_model(conversation),
+        message=None,
+        read_receipt=None,
+    )
+    if change.kind is TalkChangeKind.MESSAGE_POSTED:
+        message = await models.ConversationMessage.get_or_none(id=change.object_id)
+        if message is None:
+            return None
+        update.message = Message.build(conversation, message)
+    elif change.kind is TalkChangeKind.MESSAGE_READ:
+        read = await models.ConversationRead.get_or_none(id=change.object_id)
+        if read is None:
+            return None
+        update.read_receipt = ReadReceipt.from_model(conversation, read)
+    return update
+
+
+@strawberry.type
+class TalkSubscription:
+    @strawberry.subscription(
+        description="New messages, read receipts and closings, as they are committed: of one "
+        "conversation, or of every conversation the viewer takes part in."
+    )
+    async def conversation_updates(
+        self, info: Info, conversation_id: relay.GlobalID | None = None
+    ) -> AsyncGenerator[ConversationUpdate, None]:
+        viewer = await info.context.require_viewer()
+        who = await conversations.talker(viewer, _today(info))
+        only = None
+        if conversation_id is not None:
+            only = local_id(conversation_id, "Conversation")
+            await conversations.visible_conversation(who, only)
+        async with info.context.runtime.broker.subscribe() as changes:
+            async for change in changes:
+                if not isinstance(change, TalkChange):
+                    continue
+                if only is not None and change.conversation_id != only:
+                    continue
+                # A connection lives for hours: never answer from a stale loader cache.
+                info.context.loaders = Loaders()
+                update = await _update(who, change)
+                if update is not None:
+                    yield update
