@@ -341,6 +341,7 @@ async def ensure(server_url: str, name: str, size: str, seed: int = 1) -> tuple[
     finally:
         await connection.close()
     if found is not None:
+        await migrate(url)  # a reused database gets the migrations added since it was built
         return url, False
     return await build(server_url, name, size, seed), True
 

@@ -75,6 +75,8 @@ class Homework(Model):
 
     class Meta:
         table = "homework"
+        # The diary and the timetables load the homework of a week's lessons by lesson.
+        indexes = (("lesson_id",),)
 
 
 class HomeworkAttachment(Model):
@@ -94,6 +96,7 @@ class HomeworkAttachment(Model):
 
     class Meta:
         table = "homework_attachment"
+        indexes = (("homework_id",),)
 
 
 class Mark(Model):

@@ -1,0 +1,19 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('diary', '0005_journal')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='Homework',
+            index=Index(fields=['lesson_id']),
+        ),
+        ops.AddIndex(
+            model_name='HomeworkAttachment',
+            index=Index(fields=['homework_id']),
+        ),
+    ]
