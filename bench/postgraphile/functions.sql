@@ -87,7 +87,8 @@ RETURNS SETOF bench_pg.student_average LANGUAGE sql STABLE AS $$
   WITH sums AS (
     SELECT m.student_id, sum(m.value * m.weight) AS w, sum(m.weight) AS ws, count(*) AS n
     FROM public.mark m
-    WHERE m.student_id IN (SELECT id FROM bench_pg.journal_students(class_id, term_id))
+    WHERE m.student_id IN (
+      SELECT id FROM bench_pg.journal_students(journal_averages.class_id, journal_averages.term_id))
       AND m.subject_id = journal_averages.subject_id AND m.term_id = journal_averages.term_id
       AND m.deleted_at IS NULL
     GROUP BY m.student_id
