@@ -663,8 +663,8 @@ def report(args: argparse.Namespace, results: list[SizeResult], command: str) ->
         f"per measurement, wrk with {args.connections} connections and {args.threads} thread(s), "
         f"{args.workers} server processes each, {args.picks} different requests per workload "
         "walked in turn. Figures are medians over the rounds. Answers were checked equal "
-        "before measuring (the limit byte for byte as parsed JSON, PostGraphile after putting "
-        "its data into ediary's shape).",
+        "before measuring: the limit's JSON equal to ediary's once parsed, PostGraphile's "
+        "after putting its data into ediary's shape.",
         "",
         "| machine | |",
         "|---|---|",

@@ -16,4 +16,12 @@ class Migration(migrations.Migration):
             model_name='HomeworkAttachment',
             index=Index(fields=['homework_id']),
         ),
+        ops.AddIndex(
+            model_name='Enrollment',
+            index=Index(fields=['student_id', 'starts_on']),
+        ),
+        ops.AddIndex(
+            model_name='SchoolClass',
+            index=Index(fields=['class_teacher_id']),
+        ),
     ]
