@@ -620,10 +620,6 @@ async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeR
     return result
 
 
-def _median(rounds: list[Round], key: str) -> float:
-    return statistics.median(getattr(r, key) for r in rounds)
-
-
 def machine() -> dict[str, str]:
     def out(*command: str) -> str:
         try:
@@ -652,99 +648,127 @@ def machine() -> dict[str, str]:
     }
 
 
-def report(args: argparse.Namespace, results: list[SizeResult], command: str) -> None:
-    facts = machine()
+def collect(args: argparse.Namespace, results: list[SizeResult], command: str) -> dict[str, Any]:
+    """Everything measured, as written to side-by-side.json."""
+    settings = ("rounds", "duration", "connections", "threads", "workers", "picks", "seed")
+    return {
+        "command": command,
+        "machine": machine(),
+        "settings": {name: getattr(args, name) for name in settings},
+        "sizes": {
+            r.size: {
+                "counts": r.counts,
+                "build_seconds": r.build_seconds,
+                "statements_per_request": r.statements,
+                "peak_rss_mb": r.peak_rss_mb,
+                "workloads": {
+                    workload: {
+                        server: {"rounds": [vars(x) for x in rounds]}
+                        for server, rounds in r.runs[workload].items()
+                    }
+                    for workload in WORKLOADS
+                },
+            }
+            for r in results
+        },
+    }
+
+
+def _median(rounds: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in rounds)
+
+
+def _ratio(mine: list[dict[str, float]], theirs: list[dict[str, float]]) -> str:
+    """ediary's requests per second over another server's, taken within each round (both ran
+    minutes apart on the same machine) and then the median over the rounds."""
+    ratios = [
+        a["requests_per_second"] / b["requests_per_second"]
+        for a, b in zip(mine, theirs, strict=True)
+        if b["requests_per_second"]
+    ]
+    return f"{statistics.median(ratios):.3f}" if ratios else "?"
+
+
+def render(data: dict[str, Any]) -> str:
+    """The markdown report of a run, from its JSON."""
+    settings = data["settings"]
     lines = [
         "# W1 and W2 side by side: ediary, the limit, PostGraphile",
         "",
-        f"Command: `{command}`",
+        f"Command: `{data['command']}`",
         "",
-        f"One run, {args.rounds} rounds that interleave servers and workloads, {args.duration} s "
-        f"per measurement, wrk with {args.connections} connections and {args.threads} thread(s), "
-        f"{args.workers} server processes each, {args.picks} different requests per workload "
-        "walked in turn. Figures are medians over the rounds. Answers were checked equal "
-        "before measuring: the limit's JSON equal to ediary's once parsed, PostGraphile's "
-        "after putting its data into ediary's shape.",
+        f"One run, {settings['rounds']} rounds that interleave servers and workloads, "
+        f"{settings['duration']} s per measurement, wrk with {settings['connections']} "
+        f"connections and {settings['threads']} thread(s), {settings['workers']} server "
+        f"processes each, {settings['picks']} different requests per workload walked in turn. "
+        "Requests per second and latencies are medians over the rounds; the ratios are taken "
+        "within each round, then the median. Answers were checked equal before measuring: "
+        "the limit's JSON equal to ediary's once parsed, PostGraphile's after putting its data "
+        "into ediary's shape.",
         "",
         "| machine | |",
         "|---|---|",
-        *(f"| {k} | {v} |" for k, v in facts.items()),
+        *(f"| {k} | {v} |" for k, v in data["machine"].items()),
         "",
     ]
-    data: dict[str, Any] = {"command": command, "machine": facts, "sizes": {}}
-    for result in results:
-        counts = result.counts
+    sizes = data["sizes"]
+    for size, found in sizes.items():
+        counts = found["counts"]
+        built = found["build_seconds"]
+        statements = found["statements_per_request"]
         lines += [
-            f"## Size {result.size}",
+            f"## Size {size}",
             "",
             f"{counts['school']} schools, {counts['enrollment']:,} students, "
             f"{counts['lesson']:,} lessons, {counts['mark']:,} marks, "
             f"{counts['attendance']:,} absences"
-            + (
-                f"; built in {result.build_seconds:.0f} s."
-                if result.build_seconds is not None
-                else " (database reused)."
-            ),
+            + (f"; built in {built:.0f} s." if built is not None else " (database reused)."),
             f"Average answer: W1 {counts['W1 bytes']:,} bytes, W2 {counts['W2 bytes']:,} bytes. "
-            f"ediary's SQL statements per request: W1 {result.statements['W1']}, "
-            f"W2 {result.statements['W2']} (the limit: 1).",
+            f"ediary's SQL statements per request: W1 {statements['W1']}, W2 {statements['W2']} "
+            "(the limit: 1).",
             "",
-            "| workload | server | requests/s | p50 ms | p99 ms | errors | ediary/this (req/s) |",
+            "| workload | server | requests/s | p50 ms | p99 ms | errors | ediary/this, req/s |",
             "|---|---|---|---|---|---|---|",
         ]
-        size_data: dict[str, Any] = {
-            "counts": counts,
-            "build_seconds": result.build_seconds,
-            "statements_per_request": result.statements,
-            "peak_rss_mb": result.peak_rss_mb,
-            "workloads": {},
-        }
         for workload in WORKLOADS:
-            runs = result.runs[workload]
-            ediary_rps = _median(runs["ediary"], "requests_per_second")
-            size_data["workloads"][workload] = {}
+            runs = {server: found["workloads"][workload][server]["rounds"] for server in SERVERS}
             for server in SERVERS:
-                rps = _median(runs[server], "requests_per_second")
-                p50, p99 = _median(runs[server], "p50_ms"), _median(runs[server], "p99_ms")
-                errors = sum(r.errors for r in runs[server])
-                ratio = "" if server == "ediary" or not rps else f"{ediary_rps / rps:.2f}"
+                rounds = runs[server]
+                ratio = "" if server == "ediary" else _ratio(runs["ediary"], rounds)
                 lines.append(
-                    f"| {workload} | {server} | {rps:.0f} | {p50:.1f} | {p99:.1f} | {errors} "
-                    f"| {ratio} |"
+                    f"| {workload} | {server} | {_median(rounds, 'requests_per_second'):.0f} "
+                    f"| {_median(rounds, 'p50_ms'):.1f} | {_median(rounds, 'p99_ms'):.1f} "
+                    f"| {sum(r['errors'] for r in rounds)} | {ratio} |"
                 )
-                size_data["workloads"][workload][server] = {
-                    "requests_per_second": rps,
-                    "p50_ms": p50,
-                    "p99_ms": p99,
-                    "errors": errors,
-                    "rounds": [r.__dict__ for r in runs[server]],
-                }
         lines += [
             "",
             "Peak resident memory, all processes of the server: "
-            + ", ".join(f"{s} {mb:.0f} MB" for s, mb in result.peak_rss_mb.items())
+            + ", ".join(f"{s} {mb:.0f} MB" for s, mb in found["peak_rss_mb"].items())
             + ".",
             "",
         ]
-        data["sizes"][result.size] = size_data
-    by_size = {r.size: r for r in results}
-    if "S" in by_size and "L" in by_size:
+    if "S" in sizes and "L" in sizes:
         lines += [
             "## W1 latency, L against S",
             "",
-            "| server | p50 S | p50 L | L/S |",
+            "| server | p50 S, ms | p50 L, ms | L/S |",
             "|---|---|---|---|",
         ]
         for server in SERVERS:
-            small = _median(by_size["S"].runs["W1"][server], "p50_ms")
-            large = _median(by_size["L"].runs["W1"][server], "p50_ms")
+            small = _median(sizes["S"]["workloads"]["W1"][server]["rounds"], "p50_ms")
+            large = _median(sizes["L"]["workloads"]["W1"][server]["rounds"], "p50_ms")
             change = f"{large / small:.2f}" if small else "?"
             lines.append(f"| {server} | {small:.1f} | {large:.1f} | {change} |")
         lines.append("")
+    return "\n".join(lines)
+
+
+def write(data: dict[str, Any]) -> None:
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "side-by-side.md").write_text("\n".join(lines))
     (RESULTS / "side-by-side.json").write_text(json.dumps(data, indent=2) + "\n")
-    print("\n".join(lines))
+    text = render(data)
+    (RESULTS / "side-by-side.md").write_text(text)
+    print(text)
 
 
 def main() -> None:
@@ -759,7 +783,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--render", action="store_true", help="only rewrite side-by-side.md from the JSON"
+    )
     args = parser.parse_args()
+    if args.render:
+        write(json.loads((RESULTS / "side-by-side.json").read_text()))
+        return
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     for size in sizes:
         if size not in SIZES:
@@ -769,7 +799,7 @@ def main() -> None:
     print(f"Server logs and wrk scripts: {logs}", flush=True)
     command = "python -m bench.side_by_side " + " ".join(sys.argv[1:])
     results = [asyncio.run(measure_size(args, size, logs)) for size in sizes]
-    report(args, results, command.strip())
+    write(collect(args, results, command.strip()))
 
 
 if __name__ == "__main__":
