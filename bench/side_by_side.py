@@ -695,6 +695,8 @@ def machine() -> dict[str, str]:
         "postgresql": out("psql", "--version"),
         "wrk": out("sh", "-c", "wrk -v 2>&1 | head -1"),
         "ediary commit": out("git", "-C", str(REPO), "rev-parse", "--short", "HEAD"),
+        # The machines are shared: how busy this one was when the run ended.
+        "load average (1, 5, 15 min)": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 
