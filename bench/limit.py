@@ -31,7 +31,7 @@ NOT_FOUND = json.dumps(
         "data": None,
         "errors": [
             {
-                "message": "Not found.",
+                "message": "Nothing was found for this ID.",
                 "extensions": {"code": "NOT_FOUND"},
             }
         ],
