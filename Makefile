@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATABASE ?= sqlite://ediary.sqlite3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck schema assets clean
+.PHONY: run test install lint typecheck schema assets clean bench
 
 PLUGINS := plugins/ediary-dnevnik plugins/ediary-sms-gateway plugins/ediary-moscow plugins/ediary-oneroster
 
@@ -31,6 +31,14 @@ test: $(STAMP)
 	$(BIN)/pytest -q plugins/ediary-example/tests
 	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ]; then $(BIN)/pytest -q; \
 	else echo "EDIARY_TEST_POSTGRES_URL is not set: skipped the PostgreSQL run."; fi
+
+## W1 and W2 side by side (ediary, the limit, PostGraphile) on PostgreSQL: `make bench SIZES=S,L`.
+## Needs wrk (apt-get install wrk), Node 20 with npm, and PostgreSQL at BENCH_SERVER.
+SIZES ?= S
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432/postgres
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.side_by_side --sizes $(SIZES) --server $(BENCH_SERVER)
 
 schema: $(STAMP)
 	$(BIN)/ediary schema

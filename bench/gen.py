@@ -3,7 +3,8 @@
 Same seed, same data. Per school: 40 classes of 25 students (grades 1 to 11), 13 subjects, 35
 lessons a week for a 9-week first term (about 12,300 lessons), 3 to 8 marks a lesson (about
 68,000 marks) of several kinds and weights, about 5% absences or lateness, homework on most
-lessons, and given term marks for half of the classes. Size S is one school, M ten.
+lessons, a parent for every student, and given term marks for half of the classes. Size S is
+one school, M ten, L a hundred.
 
 Rows go in with COPY: generating through the ORM would take longer than the benchmark.
 """
@@ -22,7 +23,9 @@ from ediary.db import migrate
 from ediary.domain.enums import WorkKind
 from ediary.domain.grading import DEFAULT_WEIGHTS
 
-SIZES = {"S": 1, "M": 10}
+SIZES = {"S": 1, "M": 10, "L": 100}
+# Bump when the shape of the data changes: `ensure` rebuilds databases with another version.
+VERSION = 2
 CLASSES_PER_SCHOOL = 40
 STUDENTS_PER_CLASS = 25
 TERM_1 = (date(2026, 9, 1), date(2026, 10, 30))
@@ -98,6 +101,7 @@ COLUMNS = {
     "school_class": ("id", "school_id", "academic_year_id", "grade", "letter", "class_teacher_id"),
     "teaching_assignment": ("id", "teacher_id", "school_class_id", "subject_id"),
     "enrollment": ("id", "student_id", "school_class_id", "starts_on", "ends_on"),
+    "guardianship": ("id", "parent_id", "student_id", "relation", "created_at"),
     "lesson": (
         "id",
         "school_class_id",
@@ -213,17 +217,22 @@ def _school(rows: Rows, ids: Ids, rng: random.Random, region_id: int, n: int) ->
             key = _account(rows, ids, f"s{n}-c{index}-{s}", f"Student{s}", f"C{index}")
             rows.add("role_grant", ids("role_grant"), key, "student", school, None)
             rows.add("enrollment", ids("enrollment"), key, school_class, TERM_1[0], None)
+            parent = _account(rows, ids, f"s{n}-c{index}-{s}-p", f"Student{s}", "Parent")
+            rows.add("role_grant", ids("role_grant"), parent, "parent", school, None)
+            rows.add("guardianship", ids("guardianship"), parent, key, "parent", NOW)
             # Each student's usual mark; marks scatter around it.
             students.append((key, rng.choices((5, 4, 3), (3, 5, 2))[0]))
         # A fixed weekly timetable: 35 slots over 5 days and 7 periods.
         slots = [subject for subject, hours in subjects for _ in range(hours)]
         rng.shuffle(slots)
         sums: dict[tuple[int, int], list[int]] = {}
+        taught: dict[int, int] = {}
         for day in school_days(*TERM_1):
             for period in range(1, 8):
                 subject = slots[day.weekday() * 7 + period - 1]
                 teacher = teacher_of[subject]
                 lesson = ids("lesson")
+                taught[subject] = taught.get(subject, 0) + 1
                 rows.add(
                     "lesson",
                     lesson,
@@ -233,7 +242,7 @@ def _school(rows: Rows, ids: Ids, rng: random.Random, region_id: int, n: int) ->
                     day,
                     period,
                     str(100 + index),
-                    "",
+                    f"Topic {taught[subject]}",
                     "held",
                     "",
                 )
@@ -301,17 +310,53 @@ def _school(rows: Rows, ids: Ids, rng: random.Random, region_id: int, n: int) ->
                 )
 
 
+def database_url(server_url: str, name: str) -> str:
+    return f"{server_url.rpartition('/')[0]}/{name}"
+
+
+def _asyncpg(url: str) -> str:
+    return url.replace("postgres://", "postgresql://", 1)
+
+
+def _parameters(size: str, seed: int) -> str:
+    return f"size={size} schools={SIZES[size]} seed={seed} version={VERSION}"
+
+
+async def ensure(server_url: str, name: str, size: str, seed: int = 1) -> tuple[str, bool]:
+    """Database `name` filled for this size and seed: reused when a complete build with the
+    same parameters is already there, built otherwise. Returns its URL and whether it was built.
+    """
+    url = database_url(server_url, name)
+    try:
+        connection = await asyncpg.connect(_asyncpg(url))
+    except asyncpg.InvalidCatalogNameError:
+        return await build(server_url, name, size, seed), True
+    try:
+        # The marker row is written last, so a build that died half-way is not reused.
+        found = await connection.fetchval(
+            "SELECT parameters FROM bench_dataset WHERE parameters = $1", _parameters(size, seed)
+        )
+    except asyncpg.UndefinedTableError:
+        found = None
+    finally:
+        await connection.close()
+    if found is not None:
+        await migrate(url)  # a reused database gets the migrations added since it was built
+        return url, False
+    return await build(server_url, name, size, seed), True
+
+
 async def build(server_url: str, name: str, size: str, seed: int = 1) -> str:
     """(Re)create database `name` on the server and fill it; returns its URL."""
-    admin = await asyncpg.connect(server_url.replace("postgres://", "postgresql://", 1))
+    admin = await asyncpg.connect(_asyncpg(server_url))
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
-    url = f"{server_url.rpartition('/')[0]}/{name}"
+    url = database_url(server_url, name)
     await migrate(url)
     rng = random.Random(seed)
     ids = Ids()
-    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    connection = await asyncpg.connect(_asyncpg(url))
     try:
         rows = Rows()
         region = ids("region")
@@ -328,6 +373,12 @@ async def build(server_url: str, name: str, size: str, seed: int = 1) -> str:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {value})"
             )
         await connection.execute("ANALYZE")
+        await connection.execute(
+            "CREATE TABLE bench_dataset (parameters text PRIMARY KEY, built_at timestamptz)"
+        )
+        await connection.execute(
+            "INSERT INTO bench_dataset VALUES ($1, now())", _parameters(size, seed)
+        )
     finally:
         await connection.close()
     return url

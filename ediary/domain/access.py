@@ -255,6 +255,17 @@ def may_issue_access_codes(viewer: Viewer, class_id: int, school_id: int) -> boo
 # --- statistics: reports, ratings and the regional view ------------------------------------------
 
 
+def may_see_class_journal(viewer: Viewer, class_id: int, subject_id: int, school_id: int) -> bool:
+    """The journal grid of a class and subject (every student's marks and absences side by
+    side): the teacher of that class and subject, the class teacher and the administration.
+    Families see one child's diary, never the grid."""
+    return viewer.is_authenticated and (
+        (class_id, subject_id) in viewer.teaches
+        or class_id in viewer.homerooms
+        or school_id in viewer.admin_schools
+    )
+
+
 def may_see_class_report(viewer: Viewer, class_id: int, school_id: int) -> bool:
     """A class's term report names its students: its class teacher and the administration."""
     return viewer.is_authenticated and (

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from ediary.adapters.flows import LoginFlow as DomainLoginFlow
-from ediary.domain import diary, marks, models, terms, timetable
+from ediary.domain import class_journal, diary, marks, models, terms, timetable
 from ediary.domain.access import StudentGrant
 from ediary.domain.averages import term_averages
 from ediary.domain.errors import InvalidInput
@@ -17,6 +17,7 @@ from ediary.domain.weeks import IsoWeek
 from ediary.schema.analytics import AnalyticsQuery
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
+from ediary.schema.types.class_journal import ClassJournal
 from ediary.schema.types.diary import DiaryWeek, Timetable
 from ediary.schema.types.journal import FinalMark, Mark, SubjectAverage
 from ediary.schema.types.life import LifeQuery
@@ -117,6 +118,28 @@ class Query(AnalyticsQuery, LifeQuery):
             info.context.region_policy,
         )
         return DiaryWeek.from_domain(found)
+
+    @strawberry.field(
+        description="The journal of a class for one subject and term: every student's marks "
+        "and absences by lesson, and their term averages. For the teacher of that class and "
+        "subject, the class teacher and the school administration."
+    )
+    async def class_journal(
+        self,
+        info: Info,
+        class_id: relay.GlobalID,
+        subject_id: relay.GlobalID,
+        term_id: relay.GlobalID,
+    ) -> ClassJournal:
+        viewer = await info.context.require_viewer()
+        found = await class_journal.load_class_journal(
+            viewer,
+            local_id(class_id, "SchoolClass"),
+            local_id(subject_id, "Subject"),
+            local_id(term_id, "Term"),
+            info.context.region_policy,
+        )
+        return ClassJournal.from_domain(found)
 
     @strawberry.field(description="The timetable of a class for one week, with changes.")
     async def class_timetable(

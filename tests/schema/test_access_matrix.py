@@ -226,6 +226,18 @@ TARGETS = [
         allowed=frozenset({"class_teacher", "admin"}),
     ),
     Target(
+        name="class journal 7A mathematics",
+        query="""query($class: ID!, $subject: ID!, $term: ID!) {
+            classJournal(classId: $class, subjectId: $subject, termId: $term) {
+              rows { cells { marks { value } } } } }""",
+        variables=lambda world: {
+            "class": gid("SchoolClass", "class_7a")(world),
+            "subject": gid("Subject", "math")(world),
+            "term": gid("Term", "term2_A")(world),
+        },
+        allowed=frozenset({"math_teacher", "class_teacher", "admin"}),
+    ),
+    Target(
         name="school report A",
         query="query($id: ID!) { schoolReport(schoolId: $id) { students } }",
         variables=lambda world: {"id": gid("School", "school_A")(world)},

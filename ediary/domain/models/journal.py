@@ -76,6 +76,8 @@ class Homework(Model):
 
     class Meta:
         table = "homework"
+        # The diary and the timetables load the homework of a week's lessons by lesson.
+        indexes = (("lesson_id",),)
 
 
 class HomeworkAttachment(StoredFile):
@@ -89,6 +91,7 @@ class HomeworkAttachment(StoredFile):
 
     class Meta:
         table = "homework_attachment"
+        indexes = (("homework_id",),)
 
 
 class Mark(Model):

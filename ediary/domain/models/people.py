@@ -100,7 +100,8 @@ class Enrollment(Model):
 
     class Meta:
         table = "enrollment"
-        indexes = (("school_class_id", "starts_on"),)
+        # By class for registers and reports; by student for every diary read (placements).
+        indexes = (("school_class_id", "starts_on"), ("student_id", "starts_on"))
 
 
 class Session(Model):

@@ -105,6 +105,8 @@ class SchoolClass(Model):
     class Meta:
         table = "school_class"
         unique_together = (("academic_year", "grade", "letter"),)
+        # A teacher's homerooms are looked up on every request they make.
+        indexes = (("class_teacher_id",),)
 
     @property
     def name(self) -> str:

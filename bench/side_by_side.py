@@ -1,0 +1,858 @@
+"""W1 (week diary) and W2 (class journal) side by side: ediary, the limit and PostGraphile.
+
+    .venv/bin/python -m bench.side_by_side [--sizes S,L] [--rounds 3] [--duration 10]
+        [--connections 16] [--workers 2] [--picks 200]
+
+For each size: the database is built by `bench.gen` (or reused when a complete build with the
+same parameters is there), bench/postgraphile/functions.sql is loaded into its bench-only
+schema, bearer sessions are opened for the parents and teachers of the picked requests, and the
+three servers are started on the same database with the same number of processes:
+
+- ediary as deployed: `ediary serve --workers N`;
+- the limit: bench/limit.py under `uvicorn --workers N`, one SQL statement per request;
+- PostGraphile 4 (bench/postgraphile, `npm ci` on first use) with `--cluster-workers N`.
+
+Before anything is measured, every picked request is sent to each server and the answers are
+compared: the limit's JSON must equal ediary's, and PostGraphile's, put into ediary's shape by
+a few lines of client code, must hold the same data. Then wrk (Debian package `wrk`) sends the
+requests of a Lua script that walks through the picks, in rounds that interleave the servers
+and workloads, at the same concurrency. Figures go to bench/results/side-by-side.md and .json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from strawberry.relay import to_base64
+
+from bench.gen import SIZES, ensure
+
+ROOT = Path(__file__).resolve().parent
+REPO = ROOT.parent
+QUERIES = ROOT / "queries"
+RESULTS = ROOT / "results"
+POSTGRAPHILE = ROOT / "postgraphile"
+SERVERS = ("ediary", "limit", "postgraphile")
+WORKLOADS = ("W1", "W2")
+PORTS = {"ediary": 18101, "limit": 18102, "postgraphile": 18103}
+# The weeks of the generated first term (1 September to 30 October 2026).
+WEEKS = [f"2026-W{n}" for n in range(36, 45)]
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One request of a workload: its variables for each server and its bearer token."""
+
+    token: str
+    ediary: dict[str, Any]
+    postgraphile: dict[str, Any]
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+@dataclass
+class Round:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+@dataclass
+class SizeResult:
+    size: str
+    counts: dict[str, int]
+    build_seconds: float | None
+    statements: dict[str, int]
+    runs: dict[str, dict[str, list[Round]]] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
+
+
+# --- the data: which requests, and who sends them ----------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def _sessions(connection: asyncpg.Connection, users: list[int]) -> dict[int, str]:
+    """A fresh bearer session for each user, written straight into the database."""
+    tokens = {user: secrets.token_urlsafe(32) for user in users}
+    expires = datetime.now(UTC) + timedelta(hours=6)
+    await connection.executemany(
+        "INSERT INTO login_session (token_hash, user_id, kind, csrf_token, created_at,"
+        " expires_at) VALUES ($1, $2, 'bearer', '', now(), $3)",
+        [(_digest(token), user, expires) for user, token in tokens.items()],
+    )
+    return tokens
+
+
+async def picks(url: str, count: int, seed: int) -> dict[str, list[Pick]]:
+    """The requests of W1 (a parent opens a child's week) and W2 (a teacher opens a journal),
+    chosen by a seeded generator from the whole database, so every server reads the same data
+    and a cache in front of a server sees many different requests."""
+    rng = random.Random(seed)
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        families = await connection.fetch(
+            "SELECT parent_id, student_id FROM guardianship ORDER BY student_id"
+        )
+        chosen = sorted(rng.sample(list(families), min(count, len(families))), key=lambda r: r[1])
+        lessons = await connection.fetch(
+            "SELECT t.teacher_id, t.school_class_id, t.subject_id, y.id AS term_id"
+            " FROM teaching_assignment t JOIN school_class c ON c.id = t.school_class_id"
+            " JOIN term y ON y.academic_year_id = c.academic_year_id AND y.number = 1"
+            " ORDER BY t.id"
+        )
+        journals = sorted(rng.sample(list(lessons), min(count, len(lessons))), key=tuple)
+        tokens = await _sessions(
+            connection,
+            sorted({r["parent_id"] for r in chosen} | {r["teacher_id"] for r in journals}),
+        )
+    finally:
+        await connection.close()
+    w1 = []
+    for index, row in enumerate(chosen):
+        week = WEEKS[index % len(WEEKS)]
+        monday = date.fromisocalendar(int(week[:4]), int(week[-2:]), 1)
+        w1.append(
+            Pick(
+                token=tokens[row["parent_id"]],
+                ediary={"student": to_base64("Student", row["student_id"]), "week": week},
+                postgraphile={
+                    "student": row["student_id"],
+                    "monday": str(monday),
+                    "sunday": str(monday + timedelta(days=6)),
+                },
+            )
+        )
+    w2 = [
+        Pick(
+            token=tokens[row["teacher_id"]],
+            ediary={
+                "class": to_base64("SchoolClass", row["school_class_id"]),
+                "subject": to_base64("Subject", row["subject_id"]),
+                "term": to_base64("Term", row["term_id"]),
+            },
+            postgraphile={
+                "class": row["school_class_id"],
+                "subject": row["subject_id"],
+                "term": row["term_id"],
+            },
+        )
+        for row in journals
+    ]
+    return {"W1": w1, "W2": w2}
+
+
+def query_text(workload: str, server: str) -> str:
+    name = "postgraphile" if server == "postgraphile" else "ediary"
+    return (QUERIES / f"{workload.lower()}_{name}.graphql").read_text()
+
+
+def body(workload: str, server: str, pick: Pick) -> dict[str, Any]:
+    variables = pick.postgraphile if server == "postgraphile" else pick.ediary
+    return {"query": query_text(workload, server), "variables": variables}
+
+
+# --- PostGraphile's answers in ediary's shape --------------------------------------------------
+
+
+def _full_name(person: dict[str, str] | None) -> dict[str, str] | None:
+    if person is None:
+        return None
+    parts = (person["lastName"], person["firstName"], person["middleName"])
+    return {"fullName": " ".join(p for p in parts if p)}
+
+
+def _time(value: str) -> str:
+    return value if value.count(":") == 2 else f"{value}:00"
+
+
+def _marks(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "value": m["value"],
+            "weight": m["weight"],
+            "kind": m["kind"].upper(),
+            "comment": m["comment"],
+        }
+        for m in nodes
+    ]
+
+
+def _attendance(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return {"kind": nodes[0]["kind"].upper(), "excused": nodes[0]["excused"]} if nodes else None
+
+
+def _average(value: str | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def w1_from_postgraphile(data: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+    bells = {b["number"]: b for b in data["studentBells"]["nodes"]}
+    monday = date.fromisoformat(variables["monday"])
+    days: dict[str, list[dict[str, Any]]] = {str(monday + timedelta(days=n)): [] for n in range(7)}
+    for lesson in data["weekLessons"]["nodes"]:
+        bell = bells.get(lesson["period"])
+        days[lesson["date"]].append(
+            {
+                "lesson": {
+                    "period": lesson["period"],
+                    "bell": {"startsAt": _time(bell["startsAt"]), "endsAt": _time(bell["endsAt"])}
+                    if bell
+                    else None,
+                    "subject": {"name": lesson["subjectBySubjectId"]["name"]},
+                    "teacher": _full_name(lesson["accountByTeacherId"]),
+                    "substituteTeacher": _full_name(lesson["accountBySubstituteTeacherId"]),
+                    "room": lesson["room"],
+                    "topic": lesson["topic"],
+                    "status": lesson["status"].upper(),
+                    "changeNote": lesson["changeNote"],
+                },
+                "homework": [
+                    {"text": h["text"], "dueOn": h["dueOn"]}
+                    for h in lesson["homeworkByLessonId"]["nodes"]
+                ],
+                "marks": _marks(lesson["marksByLessonId"]["nodes"]),
+                "attendance": _attendance(lesson["attendancesByLessonId"]["nodes"]),
+            }
+        )
+    averages = [
+        {
+            "subject": {"name": a["subject"]},
+            "average": _average(a["average"]),
+            "markCount": a["markCount"],
+            "forecast": a["forecast"],
+        }
+        for a in data["termAverages"]["nodes"]
+    ]
+    return {
+        "data": {
+            "diary": {
+                "days": [{"date": day, "lessons": found} for day, found in days.items()],
+                "termAverages": averages,
+            }
+        }
+    }
+
+
+def w2_from_postgraphile(data: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+    lessons = data["journalLessons"]["nodes"]
+    averages = {a["studentId"]: a for a in data["journalAverages"]["nodes"]}
+    rows = []
+    for student in data["journalStudents"]["nodes"]:
+        cells = []
+        for lesson in lessons:
+            marks = [
+                m for m in lesson["marksByLessonId"]["nodes"] if m["studentId"] == student["id"]
+            ]
+            absent = [
+                a
+                for a in lesson["attendancesByLessonId"]["nodes"]
+                if a["studentId"] == student["id"]
+            ]
+            cells.append({"marks": _marks(marks), "attendance": _attendance(absent)})
+        average = averages.get(student["id"])
+        rows.append(
+            {
+                "student": _full_name(student),
+                "cells": cells,
+                "average": {
+                    "average": _average(average["average"]) if average else None,
+                    "markCount": average["markCount"] if average else 0,
+                    "forecast": average["forecast"] if average else None,
+                },
+            }
+        )
+    return {
+        "data": {
+            "classJournal": {
+                "lessons": [
+                    {"date": x["date"], "topic": x["topic"], "status": x["status"].upper()}
+                    for x in lessons
+                ],
+                "rows": rows,
+            }
+        }
+    }
+
+
+CONVERT: dict[str, Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]] = {
+    "W1": w1_from_postgraphile,
+    "W2": w2_from_postgraphile,
+}
+
+
+async def check_answers(workloads: dict[str, list[Pick]]) -> dict[str, int]:
+    """Every pick, sent to each server: the limit answers exactly as ediary does and
+    PostGraphile holds the same data. Returns the size of ediary's answers in bytes."""
+    sizes: dict[str, int] = {}
+    async with httpx.AsyncClient(timeout=120) as client:
+        for workload, chosen in workloads.items():
+            total = 0
+            for pick in chosen:
+                answers = {}
+                for server in SERVERS:
+                    response = await client.post(
+                        f"http://127.0.0.1:{PORTS[server]}/graphql",
+                        json=body(workload, server, pick),
+                        headers={"Authorization": f"Bearer {pick.token}"},
+                    )
+                    answer = response.json()
+                    if response.status_code != 200 or answer.get("errors"):
+                        raise SystemExit(
+                            f"{server} {workload} {pick.ediary}: {response.text[:500]}"
+                        )
+                    answers[server] = answer
+                    if server == "ediary":
+                        total += len(response.content)
+                if answers["limit"] != answers["ediary"]:
+                    raise SystemExit(f"the limit differs from ediary on {workload} {pick.ediary}")
+                converted = CONVERT[workload](answers["postgraphile"]["data"], pick.postgraphile)
+                if converted != answers["ediary"]:
+                    raise SystemExit(
+                        f"PostGraphile differs from ediary on {workload} {pick.ediary}"
+                    )
+            sizes[workload] = total // max(1, len(chosen))
+    return sizes
+
+
+# --- servers and wrk -------------------------------------------------------------------------
+
+
+def ensure_tools() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (Debian package).")
+    if not (POSTGRAPHILE / "node_modules" / ".bin" / "postgraphile").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=POSTGRAPHILE, check=True)
+
+
+def start(name: str, url: str, workers: int, logs: Path) -> Server:
+    port = str(PORTS[name])
+    env = dict(os.environ)
+    if name == "ediary":
+        env["EDIARY_DATABASE_URL"] = url
+        command = [str(Path(sys.executable).parent / "ediary"), "serve", "--port", port]
+        command += ["--workers", str(workers)]
+    elif name == "limit":
+        env["BENCH_DATABASE_URL"] = url
+        command = [str(Path(sys.executable).parent / "uvicorn"), "bench.limit:app", "--port", port]
+        command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    else:
+        command = [str(POSTGRAPHILE / "node_modules" / ".bin" / "postgraphile")]
+        command += ["-c", url, "-s", "public,bench_pg", "-p", port, "--disable-query-log"]
+        if workers > 1:
+            command += ["--cluster-workers", str(workers)]
+    log = logs / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    return Server(name, process, log)
+
+
+async def wait_ready(servers: list[Server], pick: Pick) -> None:
+    deadline = time.monotonic() + 120
+    async with httpx.AsyncClient(timeout=10) as client:
+        for server in servers:
+            while True:
+                if server.process.poll() is not None:
+                    raise SystemExit(f"{server.name} stopped: see {server.log}")
+                try:
+                    response = await client.post(
+                        f"http://127.0.0.1:{PORTS[server.name]}/graphql",
+                        json=body("W1", server.name, pick),
+                        headers={"Authorization": f"Bearer {pick.token}"},
+                    )
+                    if response.status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{server.name} did not start: see {server.log}")
+                await asyncio.sleep(0.5)
+
+
+def _tree(pid: int) -> Iterator[int]:
+    """The process and all its descendants (server workers), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(children.get(current, []))
+
+
+def peak_rss_mb(server: Server) -> float:
+    """Sum of the peak resident memory (VmHWM) of the server's processes."""
+    total = 0
+    for pid in _tree(server.process.pid):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"VmHWM:\s+(\d+) kB", status)
+        total += int(found.group(1)) if found else 0
+    return total / 1024
+
+
+def stop(server: Server) -> None:
+    if server.process.poll() is None:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        try:
+            server.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait()
+
+
+def _lua_string(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+def lua_script(workload: str, server: str, chosen: list[Pick], path: Path) -> Path:
+    """A wrk script that walks through the picks, each thread from its own offset."""
+    entries = ",\n".join(
+        "{" + f"body={_lua_string(json.dumps(body(workload, server, p)))}, "
+        f"auth={_lua_string('Bearer ' + p.token)}" + "}"
+        for p in chosen
+    )
+    path.write_text(
+        f"""local picks = {{
+{entries}
+}}
+local counter = 0
+local threads = 0
+function setup(thread)
+  thread:set("offset", threads * 37)
+  threads = threads + 1
+end
+function init(args)
+  counter = offset or 0
+end
+function request()
+  counter = counter + 1
+  local pick = picks[(counter % #picks) + 1]
+  return wrk.format("POST", "/graphql",
+    {{["Content-Type"] = "application/json", ["Authorization"] = pick.auth}}, pick.body)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+    )
+    return path
+
+
+def run_wrk(script: Path, port: int, seconds: int, connections: int, threads: int) -> Round:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    command += ["-s", str(script), f"http://127.0.0.1:{port}/graphql"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    found = re.search(r"BENCH (\d+) (\d+) (\d+) (\d+) (\d+)", output)
+    if found is None:
+        raise SystemExit(f"wrk printed no summary:\n{output}")
+    requests, duration_us, p50, p99, errors = (int(x) for x in found.groups())
+    return Round(requests / (duration_us / 1e6), p50 / 1000, p99 / 1000, errors)
+
+
+# --- in-process figures: SQL statements per request and a profile of W1 -------------------------
+
+
+async def count_and_profile(
+    url: str, workloads: dict[str, list[Pick]], profile_to: Path | None
+) -> dict[str, int]:
+    """ediary's SQL statements per request (the same for every pick, or the run stops), and a
+    pyinstrument profile of W1 requests served in-process."""
+    from ediary.app import create_app
+    from ediary.config import Settings
+    from ediary.db import close_database, count_statements, open_database
+
+    await open_database(url)
+    counts: dict[str, int] = {}
+    try:
+        app = create_app(Settings(database_url=url), manage_database=False)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
+            async def send(workload: str, pick: Pick) -> None:
+                response = await client.post(
+                    "/graphql",
+                    json=body(workload, "ediary", pick),
+                    headers={"Authorization": f"Bearer {pick.token}"},
+                )
+                assert response.status_code == 200 and "errors" not in response.json()
+
+            for workload, chosen in workloads.items():
+                seen = set()
+                for pick in chosen[:20]:
+                    with count_statements() as count:
+                        await send(workload, pick)
+                    seen.add(count.value)
+                if len(seen) != 1:
+                    raise SystemExit(f"{workload}: statements per request vary: {sorted(seen)}")
+                counts[workload] = seen.pop()
+            if profile_to is not None:
+                from pyinstrument import Profiler
+
+                profiler = Profiler(interval=0.001, async_mode="enabled", use_timing_thread=True)
+                with profiler:
+                    for pick in workloads["W1"][:100]:
+                        await send("W1", pick)
+                tree = profiler.output_text(unicode=False, color=False)
+                flat = profiler.output_text(unicode=False, color=False, flat=True)
+                top = "\n".join(flat.splitlines()[:60])
+                shares = by_component(profiler)
+                text = f"{shares}\n\n{tree}\n\nBy own time (top of the flat profile):\n{top}\n"
+                await asyncio.to_thread(profile_to.write_text, text)
+    finally:
+        await close_database()
+    return counts
+
+
+COMPONENTS = (
+    ("/graphql/language/", "graphql-core: parsing the query"),
+    ("/graphql/validation/", "graphql-core: validating the query"),
+    ("/graphql/", "graphql-core: executing (resolving and completing fields)"),
+    ("/strawberry/", "strawberry"),
+    ("/pypika_tortoise/", "Tortoise ORM: building SQL and models"),
+    ("/tortoise/", "Tortoise ORM: building SQL and models"),
+    ("/asyncpg/", "asyncpg: protocol and waiting for PostgreSQL"),
+    ("/ediary/", "ediary's own code"),
+    ("/starlette/", "Starlette and httpx (in-process transport)"),
+    ("/httpx/", "Starlette and httpx (in-process transport)"),
+    ("/asyncio/", "asyncio: event loop and socket writes"),
+)
+
+
+def by_component(profiler: Any) -> str:
+    """Own time of the profiled requests summed by library, largest first."""
+    totals: dict[str, float] = {}
+    session = profiler.last_session
+    root = session.root_frame()
+    stack = [root] if root is not None else []
+    while stack:
+        frame = stack.pop()
+        stack.extend(frame.children)
+        if frame.children:
+            continue
+        # Leaves carry the time; a built-in function or a synthetic leaf ("[self]") is
+        # counted with the nearest caller that belongs to a known library.
+        name, owner = "other", frame
+        while owner is not None:
+            path = (owner.file_path or "").replace("\\", "/")
+            found = next((label for part, label in COMPONENTS if part in path), None)
+            if found is not None:
+                name = found
+                break
+            owner = owner.parent
+        if frame.identifier.startswith("[await]"):
+            name = "awaiting (PostgreSQL answers, other tasks)"
+        totals[name] = totals.get(name, 0.0) + frame.time
+    total = sum(totals.values()) or 1.0
+    lines = [
+        f"Wall time of {session.duration:.2f} s, CPU time {session.cpu_time:.2f} s; "
+        "own time by component:"
+    ]
+    for name, seconds in sorted(totals.items(), key=lambda item: -item[1]):
+        lines.append(f"  {seconds:7.2f} s  {100 * seconds / total:5.1f}%  {name}")
+    return "\n".join(lines)
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+async def table_counts(url: str) -> dict[str, int]:
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        return {
+            table: int(await connection.fetchval(f"SELECT count(*) FROM {table}"))
+            for table in ("school", "enrollment", "lesson", "mark", "attendance")
+        }
+    finally:
+        await connection.close()
+
+
+def load_functions(url: str) -> None:
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", "functions.sql"],
+        cwd=POSTGRAPHILE,
+        check=True,
+        capture_output=True,
+    )
+
+
+async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeResult:
+    name = f"ediary_sbs_{size.lower()}"
+    started = time.perf_counter()
+    url, built = await ensure(args.server, name, size, args.seed)
+    build_seconds = time.perf_counter() - started if built else None
+    print(f"{size}: database {name} {'built' if built else 'reused'}", flush=True)
+    load_functions(url)
+    workloads = await picks(url, args.picks, args.seed)
+    profile = RESULTS / f"w1-profile-{size.lower()}.txt" if args.profile else None
+    statements = await count_and_profile(url, workloads, profile)
+    result = SizeResult(size, await table_counts(url), build_seconds, statements)
+    servers = [start(name, url, args.workers, logs) for name in SERVERS]
+    try:
+        await wait_ready(servers, workloads["W1"][0])
+        sizes = await check_answers(workloads)
+        print(f"{size}: answers agree ({sizes} bytes from ediary on average)", flush=True)
+        scripts = {
+            (w, s): lua_script(w, s, workloads[w], logs / f"{w}-{s}-{size}.lua")
+            for w in WORKLOADS
+            for s in SERVERS
+        }
+        for (_, server), script in scripts.items():  # warm up every pair once
+            run_wrk(script, PORTS[server], 2, args.connections, args.threads)
+        for number in range(args.rounds):
+            for workload in WORKLOADS:
+                # Each round starts with another server, so none always runs on a warmer machine.
+                order = SERVERS[number % 3 :] + SERVERS[: number % 3]
+                for server in order:
+                    found = run_wrk(
+                        scripts[workload, server],
+                        PORTS[server],
+                        args.duration,
+                        args.connections,
+                        args.threads,
+                    )
+                    result.runs.setdefault(workload, {}).setdefault(server, []).append(found)
+                    print(
+                        f"{size} round {number + 1} {workload} {server}: "
+                        f"{found.requests_per_second:.0f} req/s, p50 {found.p50_ms:.1f} ms, "
+                        f"p99 {found.p99_ms:.1f} ms, errors {found.errors}",
+                        flush=True,
+                    )
+        result.peak_rss_mb = {s.name: peak_rss_mb(s) for s in servers}
+        result.counts["W1 bytes"] = sizes["W1"]
+        result.counts["W2 bytes"] = sizes["W2"]
+    finally:
+        for server in servers:
+            stop(server)
+    return result
+
+
+def machine() -> dict[str, str]:
+    def out(*command: str) -> str:
+        try:
+            return subprocess.run(command, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return "?"
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "?",
+    )
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": f"{os.cpu_count()} x {cpu}",
+        "memory": out("sh", "-c", "free -g | awk '/Mem/ {print $2 \" GB\"}'"),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "node": out("node", "--version"),
+        "postgresql": out("psql", "--version"),
+        "wrk": out("sh", "-c", "wrk -v 2>&1 | head -1"),
+        "ediary commit": out("git", "-C", str(REPO), "rev-parse", "--short", "HEAD"),
+        # The machines are shared: how busy this one was when the run ended.
+        "load average (1, 5, 15 min)": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
+    }
+
+
+def collect(args: argparse.Namespace, results: list[SizeResult], command: str) -> dict[str, Any]:
+    """Everything measured, as written to side-by-side.json."""
+    settings = ("rounds", "duration", "connections", "threads", "workers", "picks", "seed")
+    return {
+        "command": command,
+        "machine": machine(),
+        "settings": {name: getattr(args, name) for name in settings},
+        "sizes": {
+            r.size: {
+                "counts": r.counts,
+                "build_seconds": r.build_seconds,
+                "statements_per_request": r.statements,
+                "peak_rss_mb": r.peak_rss_mb,
+                "workloads": {
+                    workload: {
+                        server: {"rounds": [vars(x) for x in rounds]}
+                        for server, rounds in r.runs[workload].items()
+                    }
+                    for workload in WORKLOADS
+                },
+            }
+            for r in results
+        },
+    }
+
+
+def _median(rounds: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in rounds)
+
+
+def _ratio(mine: list[dict[str, float]], theirs: list[dict[str, float]]) -> str:
+    """ediary's requests per second over another server's, taken within each round (both ran
+    minutes apart on the same machine) and then the median over the rounds."""
+    ratios = [
+        a["requests_per_second"] / b["requests_per_second"]
+        for a, b in zip(mine, theirs, strict=True)
+        if b["requests_per_second"]
+    ]
+    return f"{statistics.median(ratios):.3f}" if ratios else "?"
+
+
+def render(data: dict[str, Any]) -> str:
+    """The markdown report of a run, from its JSON."""
+    settings = data["settings"]
+    lines = [
+        "# W1 and W2 side by side: ediary, the limit, PostGraphile",
+        "",
+        f"Command: `{data['command']}`",
+        "",
+        f"One run, {settings['rounds']} rounds that interleave servers and workloads, "
+        f"{settings['duration']} s per measurement, wrk with {settings['connections']} "
+        f"connections and {settings['threads']} thread(s), {settings['workers']} server "
+        f"processes each, {settings['picks']} different requests per workload walked in turn. "
+        "Requests per second and latencies are medians over the rounds; the ratios are taken "
+        "within each round, then the median. Answers were checked equal before measuring: "
+        "the limit's JSON equal to ediary's once parsed, PostGraphile's after putting its data "
+        "into ediary's shape.",
+        "",
+        "| machine | |",
+        "|---|---|",
+        *(f"| {k} | {v} |" for k, v in data["machine"].items()),
+        "",
+    ]
+    sizes = data["sizes"]
+    for size, found in sizes.items():
+        counts = found["counts"]
+        built = found["build_seconds"]
+        statements = found["statements_per_request"]
+        lines += [
+            f"## Size {size}",
+            "",
+            f"{counts['school']} schools, {counts['enrollment']:,} students, "
+            f"{counts['lesson']:,} lessons, {counts['mark']:,} marks, "
+            f"{counts['attendance']:,} absences"
+            + (f"; built in {built:.0f} s." if built is not None else " (database reused)."),
+            f"Average answer: W1 {counts['W1 bytes']:,} bytes, W2 {counts['W2 bytes']:,} bytes. "
+            f"ediary's SQL statements per request: W1 {statements['W1']}, W2 {statements['W2']} "
+            "(the limit: 1).",
+            "",
+            "| workload | server | requests/s | p50 ms | p99 ms | errors | ediary/this, req/s |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for workload in WORKLOADS:
+            runs = {server: found["workloads"][workload][server]["rounds"] for server in SERVERS}
+            for server in SERVERS:
+                rounds = runs[server]
+                ratio = "" if server == "ediary" else _ratio(runs["ediary"], rounds)
+                lines.append(
+                    f"| {workload} | {server} | {_median(rounds, 'requests_per_second'):.0f} "
+                    f"| {_median(rounds, 'p50_ms'):.1f} | {_median(rounds, 'p99_ms'):.1f} "
+                    f"| {sum(r['errors'] for r in rounds)} | {ratio} |"
+                )
+        lines += [
+            "",
+            "Peak resident memory, all processes of the server: "
+            + ", ".join(f"{s} {mb:.0f} MB" for s, mb in found["peak_rss_mb"].items())
+            + ".",
+            "",
+        ]
+    if "S" in sizes and "L" in sizes:
+        lines += [
+            "## W1 latency, L against S",
+            "",
+            "| server | p50 S, ms | p50 L, ms | L/S |",
+            "|---|---|---|---|",
+        ]
+        for server in SERVERS:
+            small = _median(sizes["S"]["workloads"]["W1"][server]["rounds"], "p50_ms")
+            large = _median(sizes["L"]["workloads"]["W1"][server]["rounds"], "p50_ms")
+            change = f"{large / small:.2f}" if small else "?"
+            lines.append(f"| {server} | {small:.1f} | {large:.1f} | {change} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write(data: dict[str, Any]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "side-by-side.json").write_text(json.dumps(data, indent=2) + "\n")
+    text = render(data)
+    (RESULTS / "side-by-side.md").write_text(text)
+    print(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="S", help="comma-separated sizes, of " + ",".join(SIZES))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="processes of each server")
+    parser.add_argument("--picks", type=int, default=200, help="different requests per workload")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-profile", dest="profile", action="store_false")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--render", action="store_true", help="only rewrite side-by-side.md from the JSON"
+    )
+    args = parser.parse_args()
+    if args.render:
+        write(json.loads((RESULTS / "side-by-side.json").read_text()))
+        return
+    sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
+    for size in sizes:
+        if size not in SIZES:
+            raise SystemExit(f"unknown size {size}")
+    ensure_tools()
+    logs = Path(tempfile.mkdtemp(prefix="ediary-side-by-side-"))
+    print(f"Server logs and wrk scripts: {logs}", flush=True)
+    command = "python -m bench.side_by_side " + " ".join(sys.argv[1:])
+    results = [asyncio.run(measure_size(args, size, logs)) for size in sizes]
+    write(collect(args, results, command.strip()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Types of the teacher's class journal: students by lessons of one subject over a term."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from ediary.domain import class_journal
+from ediary.schema.types.journal import Attendance, Lesson, Mark, SubjectAverage
+from ediary.schema.types.people import Student
+from ediary.schema.types.school import SchoolClass, Subject, Term
+
+
+@strawberry.type(description="What one student got at one lesson of the journal.")
+class ClassJournalCell:
+    marks: list[Mark] = strawberry.field(
+        description="Marks the student got at this lesson, in the order they were given."
+    )
+    attendance: Attendance | None = strawberry.field(
+        description="Absence or lateness of the student; null when present."
+    )
+
+    @classmethod
+    def from_domain(cls, cell: class_journal.JournalCell) -> Self:
+        return cls(
+            marks=[Mark.from_model(m) for m in cell.marks],
+            attendance=Attendance.from_model(cell.attendance) if cell.attendance else None,
+        )
+
+
+@strawberry.type(description="One student's line of the class journal.")
+class ClassJournalRow:
+    student: Student = strawberry.field(description="The student.")
+    cells: list[ClassJournalCell] = strawberry.field(
+        description="One cell per lesson, in the order of the journal's `lessons`."
+    )
+    average: SubjectAverage = strawberry.field(
+        description="The student's weighted average of the subject over the term, with marks "
+        "from every class they were in."
+    )
+
+    @classmethod
+    def from_domain(cls, row: class_journal.JournalRow) -> Self:
+        return cls(
+            student=Student.from_model(row.student),
+            cells=[ClassJournalCell.from_domain(c) for c in row.cells],
+            average=SubjectAverage.from_domain(row.average),
+        )
+
+
+@strawberry.type(
+    description="The journal of one class and subject over a term: students by lessons."
+)
+class ClassJournal:
+    school_class: SchoolClass = strawberry.field(description="The class.")
+    subject: Subject = strawberry.field(description="The subject.")
+    term: Term = strawberry.field(description="The term the journal covers.")
+    lessons: list[Lesson] = strawberry.field(
+        description="Lessons of the subject in the term, by date and period: the columns."
+    )
+    rows: list[ClassJournalRow] = strawberry.field(
+        description="Students who were in the class during the term, in register order "
+        "(last name, first name, patronymic): the lines."
+    )
+
+    @classmethod
+    def from_domain(cls, journal: class_journal.ClassJournal) -> Self:
+        return cls(
+            school_class=SchoolClass.from_model(journal.school_class),
+            subject=Subject.from_model(journal.subject),
+            term=Term.from_model(journal.term),
+            lessons=[Lesson.from_model(lesson) for lesson in journal.lessons],
+            rows=[ClassJournalRow.from_domain(r) for r in journal.rows],
+        )
