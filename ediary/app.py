@@ -28,6 +28,7 @@ from ediary.domain.storage import DiskStorage
 from ediary.events import make_broker
 from ediary.schema import build_schema
 from ediary.schema.context import Context, Runtime
+from ediary.server.response_cache import ResponseCache
 from ediary.web.attachments import attachment_route
 from ediary.web.routes import routes as file_routes
 
@@ -141,6 +142,7 @@ def create_app(
     )
     graphql = DiaryGraphQL(build_schema(plugins), settings, plugins, notifier, runtime)
     extra_routes = _plugin_routes(plugins, settings)
+    response_cache = ResponseCache(graphql, settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -174,7 +176,7 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
-            Route("/graphql", graphql),
+            Route("/graphql", response_cache),
             WebSocketRoute("/graphql", graphql),
             attachment_route(settings, runtime.storage),
             *extra_routes,
@@ -187,4 +189,5 @@ def create_app(
     app.state.notifier = notifier
     app.state.runtime = runtime
     app.state.delivery = worker
+    app.state.response_cache = response_cache
     return app

@@ -53,6 +53,8 @@ class Settings:
     delivery_poll_seconds: float = 5.0
     delivery_retry_seconds: float = 30.0
     delivery_max_attempts: int = 8
+    # Memory each server process may keep answers of GraphQL queries in; 0 turns it off.
+    response_cache_bytes: int = 64 * 1024 * 1024
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -91,6 +93,9 @@ class Settings:
             delivery_poll_seconds=float(env.get("EDIARY_DELIVERY_POLL_SECONDS") or 5),
             delivery_retry_seconds=float(env.get("EDIARY_DELIVERY_RETRY_SECONDS") or 30),
             delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
+            response_cache_bytes=int(
+                float(env.get("EDIARY_RESPONSE_CACHE_MB") or 64) * 1024 * 1024
+            ),
         )
 
     def __post_init__(self) -> None:
