@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import orjson
 import strawberry
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -56,6 +57,13 @@ class DiaryGraphQL(GraphQL[Context, None]):
         self.plugins = plugins
         self.notifier = notifier
         self.runtime = runtime or Runtime()
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson is several times faster than the standard library on large answers.
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -32,7 +32,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise import connections
 
-from ediary.adapters.http import credentials
+from ediary.adapters.http import RESOLVED_SESSION, credentials
 from ediary.config import Settings
 from ediary.domain import auth, dataversion
 from ediary.domain.errors import SessionExpired
@@ -51,10 +51,12 @@ class Entry:
     version: str
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    key_size: int
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + _OVERHEAD
+        headers = sum(len(k) + len(v) for k, v in self.headers)
+        return len(self.body) + headers + self.key_size + _OVERHEAD
 
 
 @lru_cache(maxsize=512)
@@ -171,6 +173,7 @@ class ResponseCache:
             await send({"type": "http.response.body", "body": entry.body})
             return
         self.misses += 1
+        scope[RESOLVED_SESSION] = (token, session, user)
         await self._run_and_keep(scope, _replaying(replay, receive), send, key, version)
 
     async def _check_triggers(self) -> bool:
@@ -229,7 +232,8 @@ class ResponseCache:
     def _store(self, key: Key, version: str, start: Message | None, body: bytes) -> None:
         if start is None or _has_errors(body):
             return
-        entry = Entry(version, list(start["headers"]), body)
+        key_size = len(key[1]) + len(key[2]) + len(key[3] or "") + len(key[4])
+        entry = Entry(version, list(start["headers"]), body, key_size)
         if entry.size <= self.capacity:
             self.entries[key] = entry
 
