@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -23,6 +24,8 @@ from ediary.domain import dataversion, models
 from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import Role, WorkKind
 from ediary.server.response_cache import ResponseCache
+from tests.conftest import BACKEND, TODAY
+from tests.servers import Server
 from tests.world import World
 
 MONDAY = date(2026, 11, 16)
@@ -403,3 +406,57 @@ async def test_size_zero_turns_the_cache_off(disabled: Starlette, class9: Class9
         statements, _ = await _statements_of_diary(disabled, token, student)
         assert statements > 1
     assert len(_cache(disabled).entries) == 0
+
+
+async def test_two_server_processes_on_one_database(
+    database: str, class9: Class9, tmp_path: Path
+) -> None:
+    env = {"EDIARY_DATABASE_URL": database, "EDIARY_TODAY": TODAY.isoformat()}
+    parent, teacher = class9.tokens["p9_x"], class9.tokens["teacher"]
+    variables = {"student": class9.gid("Student", "s9_x"), "week": WEEK}
+
+    def values(answer: dict[str, Any]) -> list[int]:
+        return sorted(mark["value"] for mark in _marks({"data": answer}))
+
+    async with Server(env, tmp_path / "a.log") as first, Server(env, tmp_path / "b.log") as second:
+        for server in (first, second, first, second):
+            assert values(await server.gql(DIARY, variables, parent)) == [4]
+        posted = await first.gql(
+            POST_MARK,
+            {
+                "input": {
+                    "lessonId": class9.gid("Lesson", "lesson"),
+                    "studentId": variables["student"],
+                    "value": 3,
+                }
+            },
+            teacher,
+        )
+        mark_id = posted["postMark"]["mark"]["id"]
+        assert values(await second.gql(DIARY, variables, parent)) == [3, 4]
+        await second.gql(DELETE, {"input": {"markId": mark_id, "reason": "Test"}}, teacher)
+        assert values(await first.gql(DIARY, variables, parent)) == [4]
+        assert values(await second.gql(DIARY, variables, parent)) == [4]
+    for log in ("a.log", "b.log"):
+        # Both kept answers: neither found a table whose writes it would miss.
+        assert "Response cache off" not in (tmp_path / log).read_text()
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="SQLite needs no triggers")
+async def test_a_table_without_the_trigger_turns_the_cache_off(
+    settings: Settings, class9: Class9, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tortoise import connections
+
+    connection = connections.get("default")
+    await connection.execute_script("CREATE TABLE not_migrated (id INT)")
+    try:
+        fresh = create_app(settings, manage_database=False)
+        student, token = class9.gid("Student", "s9_x"), class9.tokens["p9_x"]
+        for _ in range(2):
+            statements, _ = await _statements_of_diary(fresh, token, student)
+            assert statements > 1
+        assert _cache(fresh).usable is False
+        assert "not_migrated" in caplog.text
+    finally:
+        await connection.execute_script("DROP TABLE not_migrated")
