@@ -136,17 +136,17 @@ class ResponseCache:
         if self.usable is False or scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self.usable is None:
-            self.usable = await self._check_triggers()
-            if not self.usable:
-                await self.app(scope, receive, send)
-                return
         connection = HTTPConnection(scope)
         replay: list[Message] = []
         question = await self._question(connection, scope, receive, replay)
         found = credentials(connection)
         if question is None or found is None:
             # Anonymous requests are not kept: they are rare and cheap (no one's diary).
+            await self.app(scope, _replaying(replay, receive), send)
+            return
+        if self.usable is None:
+            self.usable = await self._check_triggers()
+        if not self.usable:
             await self.app(scope, _replaying(replay, receive), send)
             return
         token, kind = found
