@@ -22,6 +22,7 @@ from ediary.domain.storage import DiskStorage
 from ediary.events import make_broker
 from ediary.schema import build_schema
 from ediary.schema.context import Runtime
+from ediary.server.response_cache import ResponseCache
 from ediary.web.attachments import attachment_routes
 from ediary.web.graphiql import graphiql_routes
 from ediary.web.graphql_view import DiaryGraphQL
@@ -78,6 +79,7 @@ def create_app(
     )
     graphql = DiaryGraphQL(build_schema(plugins), settings, plugins, notifier, runtime)
     extra_routes = _plugin_routes(plugins, settings)
+    response_cache = ResponseCache(graphql, settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -111,7 +113,7 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
-            Route("/graphql", graphql),
+            Route("/graphql", response_cache),
             WebSocketRoute("/graphql", graphql),
             *attachment_routes(runtime.storage),
             *(graphiql_routes() if settings.graphiql else ()),
@@ -125,4 +127,5 @@ def create_app(
     app.state.notifier = notifier
     app.state.runtime = runtime
     app.state.delivery = worker
+    app.state.response_cache = response_cache
     return app

@@ -57,6 +57,8 @@ class Settings:
     posts_per_hour: int = 30
     # The in-browser IDE on GET /graphql and its files under /static/graphiql/.
     graphiql: bool = True
+    # Memory each server process may keep answers of GraphQL queries in; 0 turns it off.
+    response_cache_bytes: int = 64 * 1024 * 1024
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -97,6 +99,9 @@ class Settings:
             delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
             posts_per_hour=int(env.get("EDIARY_POSTS_PER_HOUR") or 30),
             graphiql=_flag(env.get("EDIARY_GRAPHIQL"), True),
+            response_cache_bytes=int(
+                float(env.get("EDIARY_RESPONSE_CACHE_MB") or 64) * 1024 * 1024
+            ),
         )
 
     def __post_init__(self) -> None:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate as run_migrations
 
 from ediary.config import DEFAULT_DATABASE_URL
@@ -85,8 +85,14 @@ async def close_database() -> None:
 
 async def migrate(database_url: str, plugin_apps: PluginApps | None = None) -> None:
     """Bring the database schema, plugins' tables included, up to the latest migrations."""
+    from ediary.domain import dataversion
+
     await run_migrations(config=tortoise_config(database_url, plugin_apps))
-    await Tortoise.close_connections()
+    try:
+        # After the migrations, so that tables they created get their trigger too.
+        await dataversion.install(connections.get("default"))
+    finally:
+        await Tortoise.close_connections()
 
 
 @dataclass

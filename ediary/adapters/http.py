@@ -17,6 +17,9 @@ from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import User
 
 SESSION_COOKIE = "ediary_session"
+# ASGI scope key: the session the response cache already resolved for this request, as
+# (token, session, user), so that the view does not look it up a second time.
+RESOLVED_SESSION = "ediary.resolved_session"
 
 
 def credentials(request: HTTPConnection) -> tuple[str, str] | None:

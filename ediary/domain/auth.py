@@ -12,8 +12,9 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from tortoise.expressions import RawSQL
 
-from ediary.domain import ratelimit
+from ediary.domain import dataversion, ratelimit
 from ediary.domain.errors import InvalidCredentials, SessionExpired
 from ediary.domain.models import Session, User
 
@@ -91,6 +92,11 @@ async def verify_password(user: User, password: str) -> bool:
     return await asyncio.to_thread(_verify, user.password_hash, password)
 
 
+def _dialect() -> str:
+    dialect: str = Session._meta.db.capabilities.dialect
+    return dialect
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -105,9 +111,7 @@ async def open_session(user: User, kind: str, lifetime: timedelta) -> OpenedSess
     return OpenedSession(token=token, csrf_token=csrf, expires_at=expires_at)
 
 
-async def resolve_session(token: str) -> tuple[Session, User]:
-    """The live session for a token and its user; SessionExpired for anything else."""
-    session = await Session.get_or_none(token_hash=_digest(token)).select_related("user")
+def _live(session: Session | None) -> Session:
     if (
         session is None
         or session.revoked_at is not None
@@ -115,7 +119,27 @@ async def resolve_session(token: str) -> tuple[Session, User]:
         or not session.user.is_active
     ):
         raise SessionExpired()
+    return session
+
+
+async def resolve_session(token: str) -> tuple[Session, User]:
+    """The live session for a token and its user; SessionExpired for anything else."""
+    session = _live(await Session.get_or_none(token_hash=_digest(token)).select_related("user"))
     return session, session.user
+
+
+async def resolve_session_at_version(token: str) -> tuple[Session, User, str]:
+    """Like resolve_session, with the data version read in the same statement, so that a
+    kept answer is checked against the session and the data in one round trip."""
+    found = (
+        await Session.filter(token_hash=_digest(token))
+        .select_related("user")
+        .annotate(data_version=RawSQL(dataversion.version_sql(_dialect())))
+        .first()
+    )
+    session = _live(found)
+    version = str(session.data_version)  # type: ignore[attr-defined]
+    return session, session.user, version
 
 
 async def close_session(token: str) -> None:

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pluggy
 import strawberry
+from strawberry.extensions import ValidationCache
 from strawberry.relay import Node
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -13,6 +14,7 @@ from strawberry.types.base import get_object_definition
 
 from ediary.adapters.contrib import GraphQLContribution
 from ediary.adapters.manager import PluginError, collect
+from ediary.schema.documents import DocumentCache
 from ediary.schema.errors import ErrorCodes
 from ediary.schema.mutations import Mutation
 from ediary.schema.queries import Query, node_query
@@ -121,7 +123,14 @@ def build_schema(plugins: pluggy.PluginManager | None = None) -> strawberry.Sche
             mutation=_root("Mutation", _core_mutations(), mutations),
             subscription=Subscription,
             types=types,
-            extensions=[ErrorCodes],
+            # The same few documents (the apps' queries) arrive again and again: parse and
+            # validate each once. Validation rules depend on the document only; the caches
+            # live at module level, so a new extension per request reuses them.
+            extensions=[
+                ErrorCodes,
+                lambda: DocumentCache(maxsize=512),
+                lambda: ValidationCache(maxsize=512),
+            ],
             config=StrawberryConfig(scalar_map=SCALAR_MAP),
         )
     except Exception as error:

@@ -81,7 +81,11 @@ class Context:
                 self._viewer = ANONYMOUS
             else:
                 token, kind = found
-                session, user = await auth.resolve_session(token)
+                resolved = self.request.scope.get(http.RESOLVED_SESSION)
+                if resolved is not None and resolved[0] == token:
+                    session, user = resolved[1], resolved[2]
+                else:
+                    session, user = await auth.resolve_session(token)
                 if session.kind != kind:
                     raise SessionExpired()
                 self._session = session

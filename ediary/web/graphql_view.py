@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
@@ -69,6 +70,15 @@ class DiaryGraphQL(GraphQL[Context, None]):
         self.plugins = plugins
         self.notifier = notifier
         self.runtime = runtime or Runtime()
+
+    def encode_json(self, data: object) -> str:
+        # orjson is several times faster than the standard library on large answers. Text,
+        # not bytes: the same encoder writes WebSocket messages, which clients expect in
+        # text frames.
+        return orjson.dumps(data).decode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -160,13 +160,14 @@ async def test_a_page_of_conversations_with_unread_counts(
 async def test_the_acknowledgements_of_a_request(gql: GraphQLClient, big: dict[str, Any]) -> None:
     small_id = to_base64("AcknowledgementRequest", big["small_request"])
     large_id = to_base64("AcknowledgementRequest", big["big_request"])
+    # Counted first: asked again unchanged, the answer would come from the response cache.
+    small = await _cost(gql, STATUSES, {"id": small_id}, "t9s_lead")
+    large = await _cost(gql, STATUSES, {"id": large_id}, "t9s_lead")
+    assert small == large
+    assert large <= 12, large
     result = await gql(STATUSES, {"id": large_id}, as_user="t9s_lead")
     rows = result["data"]["node"]["statuses"]
     assert len(rows) == STUDENTS
     signed = [r for r in rows if r["acknowledgement"] and r["acknowledgement"]["signed"]]
     assert len(signed) == STUDENTS // 3
     assert all(r["acknowledgement"]["signature"]["valid"] for r in signed)
-    small = await _cost(gql, STATUSES, {"id": small_id}, "t9s_lead")
-    large = await _cost(gql, STATUSES, {"id": large_id}, "t9s_lead")
-    assert small == large
-    assert large <= 12, large

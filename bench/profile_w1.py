@@ -1,0 +1,152 @@
+"""W1, the week diary a parent's app opens, measured and profiled in one process.
+
+    .venv/bin/python -m bench.profile_w1 [--reuse] [--requests 300] [--cached] [--profile]
+
+Builds the S data set (bench/gen.py) into `ediary_profile_w1` on the PostgreSQL server given
+by --server, gives the first student a parent, and sends the W1 query as that parent through
+the whole application (ASGI, no sockets) one request at a time: requests per second and the
+SQL statements per request with the response cache off, then with `--cached` on (every
+request after the first is answered from memory). `--profile` prints a pyinstrument profile
+of the uncached requests instead. One process and no network: this shows where a request's
+time goes, not what a server under wrk sustains.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import time
+from datetime import date, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+from starlette.applications import Starlette
+from strawberry.relay import to_base64
+
+from bench.gen import build
+from ediary.adapters.manager import load_plugins, model_apps
+from ediary.app import create_app
+from ediary.config import Settings
+from ediary.db import close_database, count_statements, open_database
+from ediary.domain import models
+from ediary.domain.auth import SessionKind, open_session
+from ediary.domain.enums import Role
+
+NAME = "ediary_profile_w1"
+WEEK = "2026-W40"
+TODAY = date(2026, 10, 2)
+
+W1 = """
+query WeekDiary($student: ID!, $week: Week!) {
+  diary(studentId: $student, week: $week) {
+    week
+    days {
+      date
+      lessons {
+        lesson {
+          period bell { startsAt endsAt } subject { name } teacher { shortName }
+          substituteTeacher { shortName } room scheduledRoom topic status changeNote
+        }
+        homework { text dueOn }
+        marks { value weight kind comment }
+        attendance { kind minutesLate excused }
+      }
+    }
+    termAverages { subject { name } average forecast }
+  }
+}
+"""
+
+
+async def _parent_token() -> tuple[str, str]:
+    """A bearer token of a parent of the first student, and the student's global ID."""
+    student = await models.User.filter(login="s1-c0-0").first()
+    assert student is not None, "the S data set is not there: run without --reuse"
+    parent = await models.User.get_or_none(login="w1-parent")
+    if parent is None:
+        parent = await models.User.create(login="w1-parent", last_name="Parent", first_name="W1")
+        grant = await models.RoleGrant.filter(user_id=student.id).first()
+        assert grant is not None
+        await models.RoleGrant.create(user=parent, role=Role.PARENT, school_id=grant.school_id)
+        await models.Guardianship.create(parent=parent, student=student)
+    opened = await open_session(parent, SessionKind.BEARER, timedelta(hours=1))
+    return opened.token, to_base64("Student", student.id)
+
+
+@dataclasses.dataclass
+class Figures:
+    rate: float  # requests per second, wall clock
+    cpu_ms: float  # this process's CPU time per request: steadier on a shared machine
+    statements: int
+
+
+async def _loop(app: Starlette, token: str, student: str, requests: int) -> Figures:
+    """Figures of W1 sent one request at a time."""
+    body: dict[str, Any] = {"query": W1, "variables": {"student": student, "week": WEEK}}
+    headers = {"Authorization": f"Bearer {token}"}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        first = await client.post("/graphql", json=body, headers=headers)
+        assert first.status_code == 200 and "errors" not in first.json(), first.text
+        # Counted apart: the counter turns Tortoise's statement logging on, which costs.
+        with count_statements() as count:
+            await client.post("/graphql", json=body, headers=headers)
+        started, cpu = time.perf_counter(), time.process_time()
+        for _ in range(requests):
+            await client.post("/graphql", json=body, headers=headers)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return Figures(requests / elapsed, cpu * 1000 / requests, count.value)
+
+
+def _settings(url: str, cache: bool) -> Settings:
+    settings = Settings(database_url=url, today=TODAY)
+    if not cache and "response_cache_bytes" in {f.name for f in dataclasses.fields(Settings)}:
+        settings = dataclasses.replace(settings, response_cache_bytes=0)
+    return settings
+
+
+def _report(label: str, figures: Figures) -> None:
+    print(
+        f"W1 {label:9} {figures.rate:7.1f} requests/s, {figures.cpu_ms:6.2f} ms CPU a request,"
+        f" {figures.statements} SQL statements a request"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--reuse", action="store_true", help="use the database built before")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--profile", action="store_true", help="print a pyinstrument profile")
+    parser.add_argument("--cached", action="store_true", help="also measure with the cache on")
+    args = parser.parse_args()
+    url = f"{args.server.rpartition('/')[0]}/{NAME}"
+    if not args.reuse:
+        url = await build(args.server, NAME, "S")
+    else:
+        probe = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        await probe.close()
+    apps = model_apps(load_plugins())
+    await open_database(url, apps)
+    try:
+        token, student = await _parent_token()
+        uncached = create_app(_settings(url, cache=False), manage_database=False)
+        if args.profile:
+            from pyinstrument import Profiler
+
+            with Profiler(async_mode="enabled") as profiler:
+                await _loop(uncached, token, student, args.requests)
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
+            return
+        _report("uncached:", await _loop(uncached, token, student, args.requests))
+        if args.cached:
+            cached = create_app(_settings(url, cache=True), manage_database=False)
+            _report("cached:", await _loop(cached, token, student, args.requests))
+    finally:
+        await close_database()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,282 @@
+"""Answers of GraphQL queries kept in process memory and served again while the data they
+were made from is unchanged.
+
+An ASGI middleware around the GraphQL endpoint, so it knows nothing of the view: it reads
+the request, decides whether it is a query it may keep, and stores the bytes the view sent.
+Every request is checked in one SQL statement that resolves the session (so a logout or a
+revoked session takes effect at once, whatever is kept) and reads the data version, which
+database triggers move on every write from any process (`ediary.domain.dataversion`).
+
+An answer is kept per account, document, variables, operation name, requested media type
+and local date (answers depend on the date: forecasts, a parent's look-back window), and
+only if it was a 200 without errors and without cookies. The version read before the view
+ran is stored with it, so a write that lands while the view runs makes the answer stale
+rather than kept as current.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+from cachetools import LRUCache
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from starlette.datastructures import QueryParams
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from tortoise import connections
+
+from ediary.adapters.http import RESOLVED_SESSION, credentials
+from ediary.config import Settings
+from ediary.domain import auth, dataversion
+from ediary.domain.errors import SessionExpired
+
+log = logging.getLogger(__name__)
+
+# Account, document, variables, operation name, Accept, local date.
+Key = tuple[int, str, bytes, str | None, str, date]
+# Bookkeeping per entry beyond its bytes: the key, the header list, the LRU links.
+_OVERHEAD = 512
+_JSON_TYPES = (b"application/json", b"application/graphql-response+json")
+
+
+@dataclass(frozen=True)
+class Entry:
+    version: str
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    key_size: int
+
+    @property
+    def size(self) -> int:
+        headers = sum(len(k) + len(v) for k, v in self.headers)
+        return len(self.body) + headers + self.key_size + _OVERHEAD
+
+
+@lru_cache(maxsize=512)
+def _operation_type(document: str, operation_name: str | None) -> OperationType | None:
+    """The type of the operation a request runs, None when it cannot be told (the view
+    then answers the error itself)."""
+    try:
+        parsed = parse(document, no_location=True)
+    except GraphQLError:
+        return None
+    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None:
+        return operations[0].operation if len(operations) == 1 else None
+    for operation in operations:
+        if operation.name is not None and operation.name.value == operation_name:
+            return operation.operation
+    return None
+
+
+@dataclass(frozen=True)
+class _Request:
+    document: str
+    variables: bytes
+    operation_name: str | None
+
+
+def _from_params(params: dict[str, Any]) -> _Request | None:
+    document = params.get("query")
+    variables = params.get("variables") or {}
+    name = params.get("operationName")
+    if (
+        not isinstance(document, str)
+        or not isinstance(variables, dict)
+        or not (name is None or isinstance(name, str))
+    ):
+        return None
+    # Sorted keys: the same variables in another order are the same question.
+    return _Request(document, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), name)
+
+
+def _from_query_string(params: QueryParams) -> _Request | None:
+    found: dict[str, Any] = {"query": params.get("query"), "operationName": None}
+    if "operationName" in params:
+        found["operationName"] = params["operationName"]
+    if "variables" in params:
+        try:
+            found["variables"] = orjson.loads(params["variables"])
+        except orjson.JSONDecodeError:
+            return None
+    return _from_params(found)
+
+
+class ResponseCache:
+    """ASGI middleware keeping answers of queries; see the module's description."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        *,
+        today: Callable[[], date] | None = None,
+    ) -> None:
+        self.app = app
+        self.capacity = settings.response_cache_bytes
+        self.entries: LRUCache[Key, Entry] = LRUCache(
+            maxsize=max(self.capacity, 1), getsizeof=lambda entry: entry.size
+        )
+        zone = ZoneInfo(settings.timezone)
+        fixed = settings.today
+        self.today = today or (lambda: fixed or datetime.now(zone).date())
+        # Decided at the first request: whether every table moves the version.
+        self.usable: bool | None = None if self.capacity > 0 else False
+        self.hits = 0
+        self.misses = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.usable is False or scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        connection = HTTPConnection(scope)
+        replay: list[Message] = []
+        question = await self._question(connection, scope, receive, replay)
+        found = credentials(connection)
+        if question is None or found is None:
+            # Anonymous requests are not kept: they are rare and cheap (no one's diary).
+            await self.app(scope, _replaying(replay, receive), send)
+            return
+        if self.usable is None:
+            self.usable = await self._check_triggers()
+        if not self.usable:
+            await self.app(scope, _replaying(replay, receive), send)
+            return
+        token, kind = found
+        try:
+            session, user, version = await auth.resolve_session_at_version(token)
+        except SessionExpired:
+            session = None
+        if session is None or session.kind != kind:
+            # The view answers the refusal; nothing is served from memory.
+            await self.app(scope, _replaying(replay, receive), send)
+            return
+        key: Key = (
+            user.id,
+            question.document,
+            question.variables,
+            question.operation_name,
+            connection.headers.get("accept", ""),
+            self.today(),
+        )
+        entry = self.entries.get(key)
+        if entry is not None and entry.version == version:
+            self.hits += 1
+            await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
+            await send({"type": "http.response.body", "body": entry.body})
+            return
+        self.misses += 1
+        scope[RESOLVED_SESSION] = (token, session, user)
+        await self._run_and_keep(scope, _replaying(replay, receive), send, key, version)
+
+    async def _check_triggers(self) -> bool:
+        missing = await dataversion.uncovered_tables(connections.get("default"))
+        if missing:
+            log.warning(
+                "Response cache off: writes to %s would not be noticed; run `ediary migrate`.",
+                ", ".join(missing),
+            )
+        return not missing
+
+    async def _question(
+        self, connection: HTTPConnection, scope: Scope, receive: Receive, replay: list[Message]
+    ) -> _Request | None:
+        """The query the request asks, when it is one that may be kept."""
+        method = scope["method"]
+        if method == "GET":
+            question = _from_query_string(connection.query_params)
+        elif method == "POST" and connection.headers.get("content-type", "").startswith(
+            "application/json"
+        ):
+            body = await _read_body(receive, replay)
+            try:
+                params = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                return None
+            question = _from_params(params) if isinstance(params, dict) else None
+        else:
+            return None  # multipart uploads, other methods
+        if question is None:
+            return None
+        if _operation_type(question.document, question.operation_name) != OperationType.QUERY:
+            return None
+        return question
+
+    async def _run_and_keep(
+        self, scope: Scope, receive: Receive, send: Send, key: Key, version: str
+    ) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+        keep = True
+
+        async def capture(message: Message) -> None:
+            nonlocal start, keep
+            if message["type"] == "http.response.start":
+                start = message
+                keep = message["status"] == 200 and _keepable(message["headers"])
+            elif message["type"] == "http.response.body" and keep:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self._store(key, version, start, b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+    def _store(self, key: Key, version: str, start: Message | None, body: bytes) -> None:
+        if start is None or _has_errors(body):
+            return
+        key_size = len(key[1]) + len(key[2]) + len(key[3] or "") + len(key[4])
+        entry = Entry(version, list(start["headers"]), body, key_size)
+        if entry.size <= self.capacity:
+            self.entries[key] = entry
+
+
+def _keepable(headers: list[tuple[bytes, bytes]]) -> bool:
+    content_type = b""
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == b"set-cookie":
+            return False
+        if lowered == b"content-type":
+            content_type = value.split(b";", 1)[0].strip().lower()
+    return content_type in _JSON_TYPES
+
+
+def _has_errors(body: bytes) -> bool:
+    try:
+        result = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return True
+    return not isinstance(result, dict) or "errors" in result
+
+
+async def _read_body(receive: Receive, replay: list[Message]) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        replay.append(message)
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(replay: list[Message], receive: Receive) -> Receive:
+    """The request's messages again for the view, then the live channel (disconnects)."""
+    pending = list(replay)
+
+    async def again() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return again

@@ -1,0 +1,99 @@
+"""The data version moves with every committed write that can change an answer, from any
+connection, and not before the commit."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+from tortoise import connections
+
+from ediary.domain import dataversion
+from tests.conftest import BACKEND
+from tests.world import World
+
+postgres_only = pytest.mark.skipif(BACKEND != "postgres", reason="triggers are PostgreSQL's")
+
+
+async def _version() -> str:
+    return await dataversion.current(connections.get("default"))
+
+
+async def _other(database: str) -> asyncpg.Connection:
+    return await asyncpg.connect(database.replace("postgres://", "postgresql://", 1))
+
+
+async def test_a_write_moves_the_version(world: World) -> None:
+    before = await _version()
+    connection = connections.get("default")
+    await connection.execute_query("UPDATE school SET name = name WHERE id = 0")
+    await connection.execute_query(
+        "UPDATE subject SET name = name WHERE id = ?"
+        if BACKEND == "sqlite"
+        else "UPDATE subject SET name = name WHERE id = $1",
+        [world.id("math")],
+    )
+    assert await _version() != before
+
+
+@postgres_only
+async def test_a_table_added_later_is_covered_by_the_next_migrate(database: str) -> None:
+    connection = connections.get("default")
+    await connection.execute_script("CREATE TABLE added_later (id INT)")
+    try:
+        assert await dataversion.uncovered_tables(connection) == ["added_later"]
+        covered = await dataversion.install(connection)
+        assert "added_later" in covered
+        assert set(covered).isdisjoint(dataversion.EXCLUDED)
+        assert await dataversion.uncovered_tables(connection) == []
+        before = await _version()
+        await connection.execute_script("INSERT INTO added_later VALUES (1)")
+        assert await _version() != before
+    finally:
+        await connection.execute_script("DROP TABLE added_later")
+
+
+@postgres_only
+async def test_the_version_moves_at_the_commit_and_not_before(database: str) -> None:
+    writer = await _other(database)
+    try:
+        before = await _version()
+        transaction = writer.transaction()
+        await transaction.start()
+        await writer.execute("UPDATE region SET name = name")
+        # The writer has not committed: a reader must not see the new version yet, or it
+        # would keep an answer made from old rows under it.
+        assert await _version() == before
+        await transaction.commit()
+        assert await _version() != before
+        moved = await _version()
+        async with writer.transaction():
+            await writer.execute("UPDATE region SET name = name")
+            await writer.execute("UPDATE school SET name = name")
+        assert await _version() != moved
+    finally:
+        await writer.close()
+
+
+@postgres_only
+async def test_a_rolled_back_write_leaves_the_version(database: str) -> None:
+    writer = await _other(database)
+    try:
+        before = await _version()
+        transaction = writer.transaction()
+        await transaction.start()
+        await writer.execute("UPDATE region SET name = name")
+        await transaction.rollback()
+        assert await _version() == before
+    finally:
+        await writer.close()
+
+
+@postgres_only
+async def test_excluded_tables_leave_the_version(database: str, world: World) -> None:
+    connection = connections.get("default")
+    before = await _version()
+    await connection.execute_query(
+        "UPDATE login_session SET kind = kind WHERE user_id = $1", [world.users["parent"].id]
+    )
+    await connection.execute_query("DELETE FROM rate_limit WHERE id = 0")
+    assert await _version() == before
