@@ -31,7 +31,7 @@ from ediary.domain.models.school import (
     TeachingAssignment,
     Term,
 )
-from ediary.domain.models.security import OneTimeToken, RateLimit
+from ediary.domain.models.security import OneTimeToken, QueryBudget, RateLimit
 
 __all__ = [
     "AcademicYear",
@@ -50,6 +50,7 @@ __all__ = [
     "NotificationPreference",
     "OneTimeToken",
     "OutboxMessage",
+    "QueryBudget",
     "RateLimit",
     "Region",
     "Remark",

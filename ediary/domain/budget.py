@@ -1,0 +1,96 @@
+"""The hourly budget of query points of each viewer, or of each client address when logged out.
+
+A request is charged its cost before it runs. When the cost does not fit in what is left of the
+window, nothing is charged and the request is refused until the window resets. Spending is one
+upsert, so concurrent requests on any number of server processes sharing the database never
+spend the same points twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ediary.domain.errors import DomainError
+from ediary.domain.models import QueryBudget
+
+WINDOW = timedelta(hours=1)
+
+# Every SET expression reads the row as it was before the statement, in PostgreSQL and in
+# SQLite alike: the window check, the sum and the flag all see the old `spent`.
+_UPSERT = """
+INSERT INTO query_budget (key_hash, spent, resets_at, granted)
+VALUES ({p}1, CASE WHEN {p}2 <= {p}3 THEN {p}2 ELSE 0 END, {p}4, {p}2 <= {p}3)
+ON CONFLICT (key_hash) DO UPDATE SET
+  spent = CASE
+    WHEN query_budget.resets_at <= {p}5 THEN excluded.spent
+    WHEN query_budget.spent + {p}2 <= {p}3 THEN query_budget.spent + {p}2
+    ELSE query_budget.spent END,
+  granted = CASE
+    WHEN query_budget.resets_at <= {p}5 THEN excluded.granted
+    ELSE query_budget.spent + {p}2 <= {p}3 END,
+  resets_at = CASE
+    WHEN query_budget.resets_at <= {p}5 THEN excluded.resets_at
+    ELSE query_budget.resets_at END
+RETURNING spent, resets_at, granted
+"""
+
+
+class RateLimited(DomainError):
+    code = "RATE_LIMITED"
+
+    def __init__(self, charge: Charge) -> None:
+        super().__init__(
+            f"This request costs {charge.cost} points and {charge.remaining} of the "
+            f"{charge.limit} points of this hour are left. The budget renews at "
+            f"{charge.resets_at.isoformat().replace('+00:00', 'Z')}."
+        )
+        self.charge = charge
+
+    @property
+    def extensions(self) -> dict[str, str]:
+        return {"resetAt": self.charge.resets_at.isoformat().replace("+00:00", "Z")}
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What one request was charged, and what is left of its window."""
+
+    cost: int
+    limit: int
+    spent: int
+    resets_at: datetime
+    granted: bool
+
+    @property
+    def remaining(self) -> int:
+        return max(self.limit - self.spent, 0)
+
+
+def budget_key(user_id: int | None, address: str) -> str:
+    return f"user:{user_id}" if user_id is not None else f"address:{address}"
+
+
+async def charge(key: str, cost: int, limit: int, now: datetime | None = None) -> Charge:
+    """Spend `cost` points of the key's window if they fit; one SQL statement."""
+    moment = int((now or datetime.now(UTC)).timestamp())
+    client = QueryBudget._meta.db
+    placeholder = "?" if client.capabilities.dialect == "sqlite" else "$"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    values = [digest, cost, limit, moment + int(WINDOW.total_seconds()), moment]
+    _, rows = await client.execute_query(_UPSERT.format(p=placeholder), values)
+    spent, resets_at, granted = rows[0][0], rows[0][1], rows[0][2]
+    return Charge(
+        cost=cost,
+        limit=limit,
+        spent=int(spent),
+        resets_at=datetime.fromtimestamp(int(resets_at), UTC),
+        granted=bool(granted),
+    )
+
+
+async def prune(now: datetime | None = None) -> int:
+    """Delete budgets whose window is over; returns how many went."""
+    moment = int((now or datetime.now(UTC)).timestamp())
+    return await QueryBudget.filter(resets_at__lte=moment).delete()

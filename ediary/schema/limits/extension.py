@@ -1,0 +1,87 @@
+"""The schema extension that enforces the limits: tokens while parsing, the document limits
+while validating, then the hourly budget and the time limit around execution."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from ediary.config import Settings
+from ediary.domain import budget
+from ediary.domain.access import ANONYMOUS
+from ediary.domain.errors import DomainError
+from ediary.schema.context import Context
+from ediary.schema.limits.analysis import Measure
+from ediary.schema.limits.rules import limits_rule
+
+DEFAULTS = Settings()
+
+
+class RequestTimeout(DomainError):
+    code = "TIMEOUT"
+    default_message = (
+        "The request took too long and was stopped; nothing it had started was kept. "
+        "Ask for less at once."
+    )
+
+
+class QueryLimits(SchemaExtension):
+    """Limits of every document, for HTTP and WebSocket alike (see docs/api.md, "Limits")."""
+
+    measured: Measure | None = None
+
+    def _context(self) -> Context | None:
+        context = self.execution_context.context
+        return context if isinstance(context, Context) else None
+
+    def _settings(self) -> Settings:
+        context = self._context()
+        return context.settings if context is not None else DEFAULTS
+
+    def _keep(self, found: Measure) -> None:
+        self.measured = found
+
+    def on_operation(self) -> Iterator[None]:
+        settings = self._settings()
+        execution = self.execution_context
+        # graphql-core stops parsing at this many tokens, before a huge document is read.
+        execution.parse_options["max_tokens"] = settings.max_query_tokens
+        execution.validation_rules = (
+            *execution.validation_rules,
+            limits_rule(settings, execution.operation_name, execution.variables, self._keep),
+        )
+        yield
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self._context()
+        if context is None or self.measured is None:
+            yield
+            return
+        settings = context.settings
+        try:
+            viewer = await context.viewer()
+        except DomainError:
+            # Bad credentials: the resolvers refuse them; the address pays for the request.
+            viewer = ANONYMOUS
+        limit = (
+            settings.rate_points_per_hour
+            if viewer.is_authenticated
+            else settings.anonymous_rate_points_per_hour
+        )
+        key = budget.budget_key(viewer.user_id, context.client_address)
+        charge = await budget.charge(key, self.measured.cost, limit, context.now())
+        context.charge = charge
+        context.query_nodes = self.measured.nodes
+        if not charge.granted:
+            raise budget.RateLimited(charge)
+        if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+            yield
+            return
+        try:
+            async with asyncio.timeout(settings.request_timeout):
+                yield
+        except TimeoutError:
+            raise RequestTimeout() from None
