@@ -31,7 +31,7 @@ class Settings:
     # Limits on one GraphQL document, checked before anything runs (docs/api.md, "Limits").
     max_query_depth: int = 15
     max_query_aliases: int = 30
-    max_query_tokens: int = 5000
+    max_query_tokens: int = 2000
     max_query_nodes: int = 50_000
     max_query_cost: int = 500
     # Query points a viewer (or, logged out, a client address) may spend per hour.
@@ -86,7 +86,7 @@ class Settings:
             max_page_size=int(env.get("EDIARY_MAX_PAGE_SIZE") or 100),
             max_query_depth=int(env.get("EDIARY_MAX_QUERY_DEPTH") or 15),
             max_query_aliases=int(env.get("EDIARY_MAX_QUERY_ALIASES") or 30),
-            max_query_tokens=int(env.get("EDIARY_MAX_QUERY_TOKENS") or 5000),
+            max_query_tokens=int(env.get("EDIARY_MAX_QUERY_TOKENS") or 2000),
             max_query_nodes=int(env.get("EDIARY_MAX_QUERY_NODES") or 50_000),
             max_query_cost=int(env.get("EDIARY_MAX_QUERY_COST") or 500),
             rate_points_per_hour=int(env.get("EDIARY_RATE_POINTS_PER_HOUR") or 5000),

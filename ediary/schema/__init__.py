@@ -14,7 +14,7 @@ from strawberry.types.base import get_object_definition
 from ediary.adapters.contrib import GraphQLContribution
 from ediary.adapters.manager import PluginError, collect
 from ediary.schema.errors import ErrorCodes
-from ediary.schema.limits import QueryLimits, RateLimitQuery
+from ediary.schema.limits import QueryLimits, RateLimitQuery, TimedSchema
 from ediary.schema.mutations import Mutation
 from ediary.schema.queries import Query, node_query
 from ediary.schema.scalars import SCALAR_MAP
@@ -92,7 +92,7 @@ def build_schema(plugins: pluggy.PluginManager | None = None) -> strawberry.Sche
             mutations.append((plugin, found.mutation))
         types.extend(found.types)
     try:
-        return strawberry.Schema(
+        return TimedSchema(
             query=_root("Query", (node_query(), Query, RateLimitQuery), queries),
             mutation=_root("Mutation", _core_mutations(), mutations),
             subscription=Subscription,

@@ -1,13 +1,12 @@
 """The schema extension that enforces the limits: tokens while parsing, the document limits
-while validating, then the hourly budget and the time limit around execution."""
+while validating, then the hourly budget before execution."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 
+from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
 
 from ediary.config import Settings
 from ediary.domain import budget
@@ -18,14 +17,6 @@ from ediary.schema.limits.analysis import Measure
 from ediary.schema.limits.rules import limits_rule
 
 DEFAULTS = Settings()
-
-
-class RequestTimeout(DomainError):
-    code = "TIMEOUT"
-    default_message = (
-        "The request took too long and was stopped; nothing it had started was kept. "
-        "Ask for less at once."
-    )
 
 
 class QueryLimits(SchemaExtension):
@@ -57,9 +48,21 @@ class QueryLimits(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self._context()
-        if context is None or self.measured is None:
-            yield
-            return
+        if context is not None and self.measured is not None:
+            charge = await self._charge(context, self.measured.cost)
+            context.charge = charge
+            context.query_nodes = self.measured.nodes
+            if not charge.granted:
+                # A result set here stops strawberry from executing; errors raised instead
+                # would leave the operation before ErrorCodes gives them their code.
+                refused = budget.RateLimited(charge)
+                self.execution_context.result = ExecutionResult(
+                    data=None, errors=[GraphQLError(refused.message, original_error=refused)]
+                )
+        yield
+
+    @staticmethod
+    async def _charge(context: Context, cost: int) -> budget.Charge:
         settings = context.settings
         try:
             viewer = await context.viewer()
@@ -72,16 +75,4 @@ class QueryLimits(SchemaExtension):
             else settings.anonymous_rate_points_per_hour
         )
         key = budget.budget_key(viewer.user_id, context.client_address)
-        charge = await budget.charge(key, self.measured.cost, limit, context.now())
-        context.charge = charge
-        context.query_nodes = self.measured.nodes
-        if not charge.granted:
-            raise budget.RateLimited(charge)
-        if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
-            yield
-            return
-        try:
-            async with asyncio.timeout(settings.request_timeout):
-                yield
-        except TimeoutError:
-            raise RequestTimeout() from None
+        return await budget.charge(key, cost, limit, context.now())
