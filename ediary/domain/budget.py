@@ -21,20 +21,32 @@ WINDOW = timedelta(hours=1)
 # SQLite alike: the window check, the sum and the flag all see the old `spent`.
 _UPSERT = """
 INSERT INTO query_budget (key_hash, spent, resets_at, granted)
-VALUES ({p}1, CASE WHEN {p}2 <= {p}3 THEN {p}2 ELSE 0 END, {p}4, {p}2 <= {p}3)
+VALUES ({key}, CASE WHEN {cost} <= {limit} THEN {cost} ELSE 0 END, {resets}, {cost} <= {limit})
 ON CONFLICT (key_hash) DO UPDATE SET
   spent = CASE
-    WHEN query_budget.resets_at <= {p}5 THEN excluded.spent
-    WHEN query_budget.spent + {p}2 <= {p}3 THEN query_budget.spent + {p}2
+    WHEN query_budget.resets_at <= {now} THEN excluded.spent
+    WHEN query_budget.spent + {cost} <= {limit} THEN query_budget.spent + {cost}
     ELSE query_budget.spent END,
   granted = CASE
-    WHEN query_budget.resets_at <= {p}5 THEN excluded.granted
-    ELSE query_budget.spent + {p}2 <= {p}3 END,
+    WHEN query_budget.resets_at <= {now} THEN excluded.granted
+    ELSE query_budget.spent + {cost} <= {limit} END,
   resets_at = CASE
-    WHEN query_budget.resets_at <= {p}5 THEN excluded.resets_at
+    WHEN query_budget.resets_at <= {now} THEN excluded.resets_at
     ELSE query_budget.resets_at END
 RETURNING spent, resets_at, granted
 """
+
+
+def _upsert(dialect: str) -> str:
+    # Numbered parameters, typed: PostgreSQL cannot infer a type for a bare parameter in CASE.
+    mark = "?" if dialect == "sqlite" else "$"
+    return _UPSERT.format(
+        key=f"{mark}1",
+        cost=f"CAST({mark}2 AS INTEGER)",
+        limit=f"CAST({mark}3 AS INTEGER)",
+        resets=f"CAST({mark}4 AS BIGINT)",
+        now=f"CAST({mark}5 AS BIGINT)",
+    )
 
 
 class RateLimited(DomainError):
@@ -76,11 +88,11 @@ async def charge(key: str, cost: int, limit: int, now: datetime | None = None) -
     """Spend `cost` points of the key's window if they fit; one SQL statement."""
     moment = int((now or datetime.now(UTC)).timestamp())
     client = QueryBudget._meta.db
-    placeholder = "?" if client.capabilities.dialect == "sqlite" else "$"
     digest = hashlib.sha256(key.encode()).hexdigest()
     values = [digest, cost, limit, moment + int(WINDOW.total_seconds()), moment]
-    _, rows = await client.execute_query(_UPSERT.format(p=placeholder), values)
-    spent, resets_at, granted = rows[0][0], rows[0][1], rows[0][2]
+    # The dict variant: the PostgreSQL client drops the rows of statements starting with INSERT.
+    rows = await client.execute_query_dict(_upsert(client.capabilities.dialect), values)
+    spent, resets_at, granted = rows[0]["spent"], rows[0]["resets_at"], rows[0]["granted"]
     return Charge(
         cost=cost,
         limit=limit,

@@ -49,17 +49,23 @@ class QueryLimits(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         context = self._context()
         if context is not None and self.measured is not None:
-            charge = await self._charge(context, self.measured.cost)
-            context.charge = charge
-            context.query_nodes = self.measured.nodes
-            if not charge.granted:
-                # A result set here stops strawberry from executing; errors raised instead
-                # would leave the operation before ErrorCodes gives them their code.
-                refused = budget.RateLimited(charge)
-                self.execution_context.result = ExecutionResult(
-                    data=None, errors=[GraphQLError(refused.message, original_error=refused)]
-                )
+            # A result set here stops strawberry from executing; errors raised instead would
+            # leave the operation before ErrorCodes gives them their code and masks them.
+            try:
+                charge = await self._charge(context, self.measured.cost)
+            except Exception as error:
+                self._refuse(error)
+            else:
+                context.charge = charge
+                context.query_nodes = self.measured.nodes
+                if not charge.granted:
+                    self._refuse(budget.RateLimited(charge))
         yield
+
+    def _refuse(self, error: Exception) -> None:
+        self.execution_context.result = ExecutionResult(
+            data=None, errors=[GraphQLError(str(error), original_error=error)]
+        )
 
     @staticmethod
     async def _charge(context: Context, cost: int) -> budget.Charge:
