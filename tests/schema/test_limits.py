@@ -397,3 +397,15 @@ async def test_a_write_over_the_time_limit_is_rolled_back(
     )
     assert codes(result) == ["TIMEOUT"]
     assert not await models.RateLimit.exists(scope="probe", key_hash="slow-write")
+
+
+async def test_a_fragment_bomb_is_refused_at_once(gql: GraphQLClient) -> None:
+    # Spread out, 2**30 aliased fields; measured, 30 small fragments.
+    fragments = ["fragment F0 on Viewer { a: login }"]
+    fragments += [f"fragment F{i} on Viewer {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, 31)]
+    started = time.perf_counter()
+    result = await gql.from_address(fresh_address())(
+        "{ viewer { ...F30 } }\n" + "\n".join(fragments)
+    )
+    assert time.perf_counter() - started < 2
+    assert codes(result) == ["TOO_MANY_ALIASES"]
