@@ -77,11 +77,16 @@ async def test_two_processes_share_one_budget_and_subscriptions_meet_the_limits(
         assert refused["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
         also = await _ask(second, spender, "{ viewer { login } }")
         assert also["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+        updates = "subscription($id: ID!) { diaryUpdates(studentId: $id) { kind } }"
+        student = {"id": to_base64("Student", world.id("student"))}
+        spent = await _subscribe(first, spender, updates, student)
+        assert spent["type"] in {"next", "error"}, spent
+        errors = spent["payload"]["errors"] if spent["type"] == "next" else spent["payload"]
+        assert [e["extensions"]["code"] for e in errors] == ["RATE_LIMITED"]
 
         deep = (
             "subscription($id: ID!) { diaryUpdates(studentId: $id) { mark { subject { name } } } }"
         )
-        student = {"id": to_base64("Student", world.id("student"))}
         message = await _subscribe(second, world.tokens["parent"], deep, student)
         assert message["type"] == "error", message
         assert [e["extensions"]["code"] for e in message["payload"]] == ["QUERY_TOO_DEEP"]

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from ediary.config import Settings
 from ediary.domain import budget
@@ -49,11 +50,11 @@ class QueryLimits(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         context = self._context()
         if context is not None and self.measured is not None:
-            # A result set here stops strawberry from executing; errors raised instead would
-            # leave the operation before ErrorCodes gives them their code and masks them.
             try:
                 charge = await self._charge(context, self.measured.cost)
             except Exception as error:
+                # A failing store refuses the request (masked and logged by ErrorCodes)
+                # rather than letting it run uncounted.
                 self._refuse(error)
             else:
                 context.charge = charge
@@ -63,6 +64,11 @@ class QueryLimits(SchemaExtension):
         yield
 
     def _refuse(self, error: Exception) -> None:
+        if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+            # strawberry subscribes whatever result is set, but answers errors raised here.
+            raise error
+        # For queries and mutations a result set here stops strawberry from executing; an
+        # error raised instead would leave the operation before ErrorCodes gives it a code.
         self.execution_context.result = ExecutionResult(
             data=None, errors=[GraphQLError(str(error), original_error=error)]
         )
