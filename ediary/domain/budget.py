@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tortoise.exceptions import ConfigurationError
+
 from ediary.domain.errors import DomainError
 from ediary.domain.models import QueryBudget
 
@@ -84,10 +86,16 @@ def budget_key(user_id: int | None, address: str) -> str:
     return f"user:{user_id}" if user_id is not None else f"address:{address}"
 
 
-async def charge(key: str, cost: int, limit: int, now: datetime | None = None) -> Charge:
-    """Spend `cost` points of the key's window if they fit; one SQL statement."""
+async def charge(key: str, cost: int, limit: int, now: datetime | None = None) -> Charge | None:
+    """Spend `cost` points of the key's window if they fit; one SQL statement.
+
+    None when the application runs without a database at all (embedded, answering only
+    questions that need none): there is nowhere to keep a budget."""
     moment = int((now or datetime.now(UTC)).timestamp())
-    client = QueryBudget._meta.db
+    try:
+        client = QueryBudget._meta.db
+    except ConfigurationError:
+        return None
     digest = hashlib.sha256(key.encode()).hexdigest()
     values = [digest, cost, limit, moment + int(WINDOW.total_seconds()), moment]
     # The dict variant: the PostgreSQL client drops the rows of statements starting with INSERT.

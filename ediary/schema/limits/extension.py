@@ -59,7 +59,7 @@ class QueryLimits(SchemaExtension):
             else:
                 context.charge = charge
                 context.query_nodes = self.measured.nodes
-                if not charge.granted:
+                if charge is not None and not charge.granted:
                     self._refuse(budget.RateLimited(charge))
         yield
 
@@ -74,7 +74,7 @@ class QueryLimits(SchemaExtension):
         )
 
     @staticmethod
-    async def _charge(context: Context, cost: int) -> budget.Charge:
+    async def _charge(context: Context, cost: int) -> budget.Charge | None:
         settings = context.settings
         try:
             viewer = await context.viewer()

@@ -25,7 +25,8 @@ class RateLimit:
 @strawberry.type
 class RateLimitQuery:
     @strawberry.field(
-        description="The cost of this request and the budget left (see the API guide, Limits)."
+        description="The cost of this request and the budget left (see the API guide, Limits); "
+        "null when the server keeps no budget."
     )
     def rate_limit(self, info: Info) -> RateLimit | None:
         charge = info.context.charge
