@@ -28,6 +28,17 @@ class Settings:
     session_lifetime: timedelta = timedelta(days=14)
     plugins: tuple[str, ...] | None = None
     max_page_size: int = 100
+    # Limits on one GraphQL document, checked before anything runs (docs/api.md, "Limits").
+    max_query_depth: int = 15
+    max_query_aliases: int = 30
+    max_query_tokens: int = 2000
+    max_query_nodes: int = 50_000
+    max_query_cost: int = 500
+    # Query points a viewer (or, logged out, a client address) may spend per hour.
+    rate_points_per_hour: int = 5000
+    anonymous_rate_points_per_hour: int = 1000
+    # Seconds a query or mutation may run before it is cancelled.
+    request_timeout: float = 30.0
     login_failures_before_lock: int = 5
     login_window: timedelta = timedelta(minutes=15)
     login_lock: timedelta = timedelta(minutes=5)
@@ -79,6 +90,16 @@ class Settings:
                 else None
             ),
             max_page_size=int(env.get("EDIARY_MAX_PAGE_SIZE") or 100),
+            max_query_depth=int(env.get("EDIARY_MAX_QUERY_DEPTH") or 15),
+            max_query_aliases=int(env.get("EDIARY_MAX_QUERY_ALIASES") or 30),
+            max_query_tokens=int(env.get("EDIARY_MAX_QUERY_TOKENS") or 2000),
+            max_query_nodes=int(env.get("EDIARY_MAX_QUERY_NODES") or 50_000),
+            max_query_cost=int(env.get("EDIARY_MAX_QUERY_COST") or 500),
+            rate_points_per_hour=int(env.get("EDIARY_RATE_POINTS_PER_HOUR") or 5000),
+            anonymous_rate_points_per_hour=int(
+                env.get("EDIARY_ANONYMOUS_RATE_POINTS_PER_HOUR") or 1000
+            ),
+            request_timeout=float(env.get("EDIARY_REQUEST_TIMEOUT") or 30),
             public_url=(env.get("EDIARY_PUBLIC_URL") or cls.public_url).rstrip("/"),
             smtp_host=env.get("EDIARY_SMTP_HOST") or "",
             smtp_port=int(env.get("EDIARY_SMTP_PORT") or 25),
@@ -108,3 +129,5 @@ class Settings:
         """Refuse settings that would make reports meaningless or leaky."""
         if self.report_min_group < 1:
             raise ValueError(f"EDIARY_REPORT_MIN_GROUP must be >= 1, got {self.report_min_group}")
+        if self.request_timeout <= 0:
+            raise ValueError(f"EDIARY_REQUEST_TIMEOUT must be > 0, got {self.request_timeout}")

@@ -4,6 +4,7 @@ from ediary.adapters.contrib import GraphQLContribution, ModelsApp
 from ediary.adapters.flows import FlowField, LoginFlow
 from ediary.adapters.hookspecs import hookimpl
 from ediary.adapters.imports import ImportBackend, ImportReport
+from ediary.adapters.limits import MaxItems, Sensitive
 from ediary.adapters.manager import (
     PluginError,
     PluginManager,
@@ -20,12 +21,14 @@ __all__ = [
     "ImportBackend",
     "ImportReport",
     "LoginFlow",
+    "MaxItems",
     "Message",
     "ModelsApp",
     "NotificationChannel",
     "Notifier",
     "PluginError",
     "PluginManager",
+    "Sensitive",
     "collect",
     "describe",
     "hookimpl",

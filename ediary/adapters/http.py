@@ -20,6 +20,9 @@ SESSION_COOKIE = "ediary_session"
 # ASGI scope key: the session the response cache already resolved for this request, as
 # (token, session, user), so that the view does not look it up a second time.
 RESOLVED_SESSION = "ediary.resolved_session"
+# ASGI scope key: how many rows of tables the data version leaves out (the query budget) the
+# request wrote, so that the response cache can tell them from other writes on SQLite.
+UNCOUNTED_WRITES = "ediary.uncounted_writes"
 
 
 def credentials(request: HTTPConnection) -> tuple[str, str] | None:

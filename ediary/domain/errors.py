@@ -14,6 +14,11 @@ class DomainError(Exception):
         self.field = field
         super().__init__(self.message)
 
+    @property
+    def extensions(self) -> dict[str, str]:
+        """Machine-readable details beside the code, such as when a limit resets."""
+        return {}
+
 
 class NotFound(DomainError):
     """Raised alike for objects that do not exist and for those the viewer may not see."""

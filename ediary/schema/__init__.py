@@ -6,7 +6,6 @@ from collections import Counter
 
 import pluggy
 import strawberry
-from strawberry.extensions import ValidationCache
 from strawberry.relay import Node
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -16,6 +15,7 @@ from ediary.adapters.contrib import GraphQLContribution
 from ediary.adapters.manager import PluginError, collect
 from ediary.schema.documents import DocumentCache
 from ediary.schema.errors import ErrorCodes
+from ediary.schema.limits import QueryLimits, RateLimitQuery, TimedSchema
 from ediary.schema.mutations import Mutation
 from ediary.schema.queries import Query, node_query
 from ediary.schema.scalars import SCALAR_MAP
@@ -118,19 +118,14 @@ def build_schema(plugins: pluggy.PluginManager | None = None) -> strawberry.Sche
             mutations.append((plugin, found.mutation))
         types.extend(found.types)
     try:
-        return strawberry.Schema(
-            query=_root("Query", (node_query(), Query, TalkQuery), queries),
+        return TimedSchema(
+            query=_root("Query", (node_query(), Query, TalkQuery, RateLimitQuery), queries),
             mutation=_root("Mutation", _core_mutations(), mutations),
             subscription=Subscription,
             types=types,
-            # The same few documents (the apps' queries) arrive again and again: parse and
-            # validate each once. Validation rules depend on the document only; the caches
-            # live at module level, so a new extension per request reuses them.
-            extensions=[
-                ErrorCodes,
-                lambda: DocumentCache(maxsize=512),
-                lambda: ValidationCache(maxsize=512),
-            ],
+            # The same few documents (the apps' queries) arrive again and again: each is
+            # parsed once. Validation is not cached: the limits rule depends on the variables.
+            extensions=[QueryLimits, ErrorCodes, lambda: DocumentCache(maxsize=512)],
             config=StrawberryConfig(scalar_map=SCALAR_MAP),
         )
     except Exception as error:

@@ -21,6 +21,7 @@ from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain import auth
 from ediary.domain.access import ANONYMOUS, Viewer, load_viewer
+from ediary.domain.budget import Charge
 from ediary.domain.errors import Forbidden, SessionExpired, Unauthenticated
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.journal.base import WriteContext
@@ -57,6 +58,9 @@ class Context:
     runtime: Runtime = field(default_factory=Runtime)
     # The payload of graphql-transport-ws `connection_init`, for WebSocket connections.
     connection_params: dict[str, Any] | None = None
+    # What the request was charged and how many objects it may return (the `rateLimit` field).
+    charge: Charge | None = None
+    query_nodes: int = 0
     _viewer: Viewer | None = None
     _session: Session | None = None
 

@@ -55,7 +55,10 @@ class ErrorCodes(MaskErrors):
     def _with_code(self, error: GraphQLError) -> GraphQLError:
         domain = _domain_error(error.original_error)
         if domain is not None:
-            return self._rebuild(error, domain.message, domain.code)
+            return self._rebuild(error, domain.message, domain.code, domain.extensions)
+        if error.original_error is None and error.extensions and "code" in error.extensions:
+            # Our own validation rules (the document limits) set their codes.
+            return self._rebuild(error, error.message, str(error.extensions["code"]))
         if error.original_error is None:
             # Raised by graphql-core itself: syntax, validation, variable coercion.
             return self._rebuild(error, error.message, _graphql_code(error.message))
@@ -71,7 +74,9 @@ class ErrorCodes(MaskErrors):
         return self._rebuild(error, INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")
 
     @staticmethod
-    def _rebuild(error: GraphQLError, message: str, code: str) -> GraphQLError:
+    def _rebuild(
+        error: GraphQLError, message: str, code: str, extra: dict[str, str] | None = None
+    ) -> GraphQLError:
         return GraphQLError(
             message=message,
             nodes=error.nodes,
@@ -79,11 +84,14 @@ class ErrorCodes(MaskErrors):
             positions=error.positions,
             path=error.path,
             original_error=None,
-            extensions={"code": code},
+            extensions={**(extra or {}), "code": code},
         )
 
 
 def _graphql_code(message: str) -> str:
+    if message.startswith("Syntax Error: Document contains more than"):
+        # graphql-core stopped parsing at the token limit (EDIARY_MAX_QUERY_TOKENS).
+        return "TOO_MANY_TOKENS"
     if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
     if any(

@@ -9,6 +9,7 @@ import strawberry
 from starlette.responses import Response
 
 from ediary.adapters import http
+from ediary.adapters.limits import Sensitive
 from ediary.domain import auth, ratelimit
 from ediary.domain.access import load_viewer
 from ediary.domain.errors import DomainError
@@ -59,7 +60,7 @@ class LogoutPayload:
 
 @strawberry.type
 class Mutation(CalendarMutation):
-    @strawberry.mutation(description="Log in with a login and password.")
+    @strawberry.mutation(description="Log in with a login and password.", extensions=[Sensitive()])
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         settings = info.context.settings
         limit = ratelimit.Limit(

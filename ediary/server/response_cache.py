@@ -32,7 +32,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise import connections
 
-from ediary.adapters.http import RESOLVED_SESSION, credentials
+from ediary.adapters.http import RESOLVED_SESSION, UNCOUNTED_WRITES, credentials
 from ediary.config import Settings
 from ediary.domain import auth, dataversion
 from ediary.domain.errors import SessionExpired
@@ -60,11 +60,14 @@ class Entry:
 
 
 @lru_cache(maxsize=512)
-def _operation_type(document: str, operation_name: str | None) -> OperationType | None:
+def _operation_type(
+    document: str, operation_name: str | None, max_tokens: int
+) -> OperationType | None:
     """The type of the operation a request runs, None when it cannot be told (the view
-    then answers the error itself)."""
+    then answers the error itself). The parser stops at the token limit, as the schema's
+    does: an oversized document must not be read through here either."""
     try:
-        parsed = parse(document, no_location=True)
+        parsed = parse(document, no_location=True, max_tokens=max_tokens)
     except GraphQLError:
         return None
     operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
@@ -121,6 +124,7 @@ class ResponseCache:
     ) -> None:
         self.app = app
         self.capacity = settings.response_cache_bytes
+        self.max_tokens = settings.max_query_tokens
         self.entries: LRUCache[Key, Entry] = LRUCache(
             maxsize=max(self.capacity, 1), getsizeof=lambda entry: entry.size
         )
@@ -205,7 +209,8 @@ class ResponseCache:
             return None  # multipart uploads, other methods
         if question is None:
             return None
-        if _operation_type(question.document, question.operation_name) != OperationType.QUERY:
+        kind = _operation_type(question.document, question.operation_name, self.max_tokens)
+        if kind != OperationType.QUERY:
             return None
         return question
 
@@ -223,11 +228,23 @@ class ResponseCache:
                 keep = message["status"] == 200 and _keepable(message["headers"])
             elif message["type"] == "http.response.body" and keep:
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    self._store(key, version, start, b"".join(chunks))
             await send(message)
 
         await self.app(scope, receive, capture)
+        if not keep or start is None:
+            return
+        connection = connections.get("default")
+        if connection.capabilities.dialect != "postgres":
+            # SQLite's version also counts the rows this request wrote to the query budget.
+            # Keep the answer under the version that follows them, and only when nothing
+            # else was written meanwhile (by this process or another).
+            expected = dataversion.after_uncounted_writes(
+                version, int(scope.get(UNCOUNTED_WRITES, 0))
+            )
+            if await dataversion.current(connection) != expected:
+                return
+            version = expected
+        self._store(key, version, start, b"".join(chunks))
 
     def _store(self, key: Key, version: str, start: Message | None, body: bytes) -> None:
         if start is None or _has_errors(body):
@@ -243,6 +260,8 @@ def _keepable(headers: list[tuple[bytes, bytes]]) -> bool:
     for name, value in headers:
         lowered = name.lower()
         if lowered == b"set-cookie":
+            return False
+        if lowered == b"cache-control" and b"no-store" in value.lower():
             return False
         if lowered == b"content-type":
             content_type = value.split(b";", 1)[0].strip().lower()

@@ -119,7 +119,8 @@ async def test_week_diary_costs_the_same_for_5_and_40_lessons(
     small = await _cost(gql, DIARY, {"student": student, "week": str(SMALL_WEEK)})
     big = await _cost(gql, DIARY, {"student": student, "week": str(BIG_WEEK)})
     assert small == big
-    assert big <= 16, big
+    # 16 for the week, 1 for charging the hourly query budget.
+    assert big <= 17, big
 
 
 async def test_class_timetable_costs_the_same_for_5_and_40_lessons(

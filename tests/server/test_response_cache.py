@@ -321,8 +321,11 @@ async def test_accounts_never_share_answers(app: Starlette, class9: Class9) -> N
         class9.world.id("math_teacher"),
     }
     hits = cache.hits
-    assert (await _diary(app, class9.tokens["p9_x"], student)).content == own.content
-    assert cache.hits == hits + 1
+    for _ in range(2):
+        assert (await _diary(app, class9.tokens["p9_x"], student)).content == own.content
+    # On SQLite the others' query budget rows moved the version, so the first repeat is
+    # computed again (and kept); on PostgreSQL the budget table has no trigger.
+    assert cache.hits == hits + (2 if BACKEND == "postgres" else 1)
 
 
 async def test_another_media_type_is_another_answer(app: Starlette, class9: Class9) -> None:

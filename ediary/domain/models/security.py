@@ -48,3 +48,19 @@ class OneTimeToken(Model):
     class Meta:
         table = "one_time_token"
         indexes = (("user_id", "purpose"),)
+
+
+class QueryBudget(Model):
+    """Query points a viewer or a client address spent in the current window."""
+
+    id = fields.IntField(primary_key=True)
+    # A digest of "user:<id>" or "address:<ip>", like the keys of rate_limit.
+    key_hash = fields.CharField(max_length=64, unique=True)
+    spent = fields.IntField(default=0)
+    # Unix seconds: whole numbers compare alike in SQLite and PostgreSQL, unlike stored times.
+    resets_at = fields.BigIntField()
+    # Whether the last request charged to this key fitted in what was left.
+    granted = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "query_budget"

@@ -7,6 +7,7 @@ from typing import Self
 
 import strawberry
 
+from ediary.adapters.limits import MaxItems
 from ediary.domain import diary, timetable
 from ediary.domain.weeks import IsoWeek
 from ediary.schema.types.journal import (
@@ -63,7 +64,9 @@ class DiaryDay:
 class DiaryWeek:
     student: Student = strawberry.field(description="Whose diary this is.")
     week: IsoWeek = strawberry.field(description='The ISO week, such as "2026-W48".')
-    days: list[DiaryDay] = strawberry.field(description="Seven days, Monday first.")
+    days: list[DiaryDay] = strawberry.field(
+        description="Seven days, Monday first.", extensions=[MaxItems(7)]
+    )
     term: Term | None = strawberry.field(description="The term the week falls in.")
     term_averages: list[SubjectAverage] = strawberry.field(
         description="Weighted average per subject over that term, up to today."
@@ -89,7 +92,9 @@ class TimetableDay:
 @strawberry.type(description="A timetable for one week, Monday to Sunday.")
 class Timetable:
     week: IsoWeek = strawberry.field(description='The ISO week, such as "2026-W48".')
-    days: list[TimetableDay] = strawberry.field(description="Seven days, Monday first.")
+    days: list[TimetableDay] = strawberry.field(
+        description="Seven days, Monday first.", extensions=[MaxItems(7)]
+    )
 
     @classmethod
     def from_domain(cls, found: timetable.Timetable) -> Self:

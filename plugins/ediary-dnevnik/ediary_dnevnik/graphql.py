@@ -14,6 +14,7 @@ import strawberry
 from strawberry import relay
 
 from ediary.adapters.contrib import GraphQLContribution
+from ediary.adapters.limits import Sensitive
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id, resolve_each
@@ -358,7 +359,8 @@ class DnevnikMutation:
         )
 
     @strawberry.mutation(
-        description="Redeem an access code: sign up, or add a child to the logged-in account."
+        description="Redeem an access code: sign up, or add a child to the logged-in account.",
+        extensions=[Sensitive()],
     )
     async def redeem_access_code(
         self, info: Info, input: RedeemAccessCodeInput
@@ -391,14 +393,20 @@ class DnevnikMutation:
             status=result.status if result else None, child=child, user_errors=errors
         )
 
-    @strawberry.mutation(description="Confirm a new account with the token from its e-mail.")
+    @strawberry.mutation(
+        description="Confirm a new account with the token from its e-mail.",
+        extensions=[Sensitive()],
+    )
     async def confirm_account(
         self, info: Info, input: ConfirmAccountInput
     ) -> ConfirmAccountPayload:
         user, errors = await _attempt(accounts.confirm_account(_env(info), input.token))
         return ConfirmAccountPayload(login=user.login if user else None, user_errors=errors)
 
-    @strawberry.mutation(description="Change the password; other sessions of the account end.")
+    @strawberry.mutation(
+        description="Change the password; other sessions of the account end.",
+        extensions=[Sensitive()],
+    )
     async def change_password(
         self, info: Info, input: ChangePasswordInput
     ) -> ChangePasswordPayload:
@@ -416,7 +424,10 @@ class DnevnikMutation:
         _, errors = await _attempt(change())
         return ChangePasswordPayload(ok=not errors, user_errors=errors)
 
-    @strawberry.mutation(description="Set a new recovery e-mail; it is used once confirmed.")
+    @strawberry.mutation(
+        description="Set a new recovery e-mail; it is used once confirmed.",
+        extensions=[Sensitive()],
+    )
     async def change_security_email(
         self, info: Info, input: ChangeSecurityEmailInput
     ) -> ChangeSecurityEmailPayload:
@@ -427,14 +438,19 @@ class DnevnikMutation:
         _, errors = await _attempt(change())
         return ChangeSecurityEmailPayload(ok=not errors, user_errors=errors)
 
-    @strawberry.mutation(description="Confirm a recovery e-mail with the token from its link.")
+    @strawberry.mutation(
+        description="Confirm a recovery e-mail with the token from its link.",
+        extensions=[Sensitive()],
+    )
     async def confirm_security_email(
         self, info: Info, input: ConfirmSecurityEmailInput
     ) -> ConfirmSecurityEmailPayload:
         _, errors = await _attempt(accounts.confirm_security_email(_env(info), input.token))
         return ConfirmSecurityEmailPayload(ok=not errors, user_errors=errors)
 
-    @strawberry.mutation(description="Set a new recovery phone; it is used once confirmed.")
+    @strawberry.mutation(
+        description="Set a new recovery phone; it is used once confirmed.", extensions=[Sensitive()]
+    )
     async def change_security_phone(
         self, info: Info, input: ChangeSecurityPhoneInput
     ) -> ChangeSecurityPhonePayload:
@@ -445,7 +461,9 @@ class DnevnikMutation:
         _, errors = await _attempt(change())
         return ChangeSecurityPhonePayload(ok=not errors, user_errors=errors)
 
-    @strawberry.mutation(description="Confirm a recovery phone with the code it received.")
+    @strawberry.mutation(
+        description="Confirm a recovery phone with the code it received.", extensions=[Sensitive()]
+    )
     async def confirm_security_phone(
         self, info: Info, input: ConfirmSecurityPhoneInput
     ) -> ConfirmSecurityPhonePayload:
@@ -456,21 +474,27 @@ class DnevnikMutation:
         _, errors = await _attempt(confirm())
         return ConfirmSecurityPhonePayload(ok=not errors, user_errors=errors)
 
-    @strawberry.mutation(description="I don't remember my password: e-mail a reset link.")
+    @strawberry.mutation(
+        description="I don't remember my password: e-mail a reset link.", extensions=[Sensitive()]
+    )
     async def request_password_reset(
         self, info: Info, input: RequestPasswordResetInput
     ) -> RequestPasswordResetPayload:
         _, errors = await _attempt(recovery.request_password_reset(_env(info), input.login))
         return RequestPasswordResetPayload(ok=not errors, user_errors=errors)
 
-    @strawberry.mutation(description="Set a new password with the token from a reset link.")
+    @strawberry.mutation(
+        description="Set a new password with the token from a reset link.", extensions=[Sensitive()]
+    )
     async def reset_password(self, info: Info, input: ResetPasswordInput) -> ResetPasswordPayload:
         _, errors = await _attempt(
             recovery.reset_password(_env(info), input.token, input.new_password)
         )
         return ResetPasswordPayload(ok=not errors, user_errors=errors)
 
-    @strawberry.mutation(description="I don't remember my login: send it to this address.")
+    @strawberry.mutation(
+        description="I don't remember my login: send it to this address.", extensions=[Sensitive()]
+    )
     async def remind_login(self, info: Info, input: RemindLoginInput) -> RemindLoginPayload:
         _, errors = await _attempt(recovery.remind_login(_env(info), input.address))
         return RemindLoginPayload(ok=not errors, user_errors=errors)

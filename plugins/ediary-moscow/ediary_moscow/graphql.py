@@ -14,6 +14,7 @@ import strawberry
 from strawberry import relay
 
 from ediary.adapters.contrib import GraphQLContribution
+from ediary.adapters.limits import Sensitive
 from ediary.domain.errors import DomainError, NotFound
 from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id, resolve_each
@@ -194,7 +195,9 @@ class MoscowQuery:
 
 @strawberry.type
 class MoscowMutation:
-    @strawberry.mutation(description="File an application for access to a child's diary.")
+    @strawberry.mutation(
+        description="File an application for access to a child's diary.", extensions=[Sensitive()]
+    )
     async def file_diary_application(
         self, info: Info, input: FileDiaryApplicationInput
     ) -> FileDiaryApplicationPayload:
