@@ -1,4 +1,5 @@
-"""The Starlette application: GraphQL over HTTP and WebSocket, health, GraphiQL, plugins."""
+"""The Starlette application: GraphQL over HTTP and WebSocket, health, metrics, GraphiQL,
+plugins."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from urllib.parse import urlsplit
 
 import strawberry
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -21,13 +23,16 @@ from strawberry.types.unset import UnsetType
 from ediary.adapters.manager import PluginError, PluginManager, collect, load_plugins, model_apps
 from ediary.adapters.notify import NotificationChannel, Notifier
 from ediary.config import Settings
-from ediary.db import close_database, open_database
+from ediary.db import close_database, open_database, tortoise_config
 from ediary.delivery import DeliveryWorker, RetryPolicy
 from ediary.domain.errors import DomainError
 from ediary.domain.storage import DiskStorage
 from ediary.events import make_broker
 from ediary.schema import build_schema
 from ediary.schema.context import Context, Runtime
+from ediary.server.health import expected_migrations, healthz, readyz
+from ediary.server.metrics import PrometheusObserver, metrics_endpoint, worker_stopped
+from ediary.server.requests import RequestContext
 from ediary.web.attachments import attachment_route
 from ediary.web.routes import routes as file_routes
 
@@ -47,7 +52,7 @@ class DiaryGraphQL(GraphQL[Context, None]):
         # check of cookie sessions, which a cross-site form cannot.
         super().__init__(
             schema,
-            graphql_ide="graphiql",
+            graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
             multipart_uploads_enabled=True,
         )
@@ -117,8 +122,10 @@ def create_app(
 ) -> Starlette:
     """Build the application; `manage_database=False` leaves connecting to the caller.
 
-    Raises PluginError, naming the plugin, when a plugin cannot be loaded or set up."""
+    Raises PluginError, naming the plugin, when a plugin cannot be loaded or set up, and
+    UnsafeSettings for production settings that must not be served."""
     settings = settings or Settings.from_env()
+    settings.check_production()
     plugins = load_plugins(settings.plugins, extra=extra_plugins)
     apps = model_apps(plugins)
     channels = _channels(plugins, settings)
@@ -139,7 +146,8 @@ def create_app(
         channels=tuple(channels),
         outbox_written=worker.wake,
     )
-    graphql = DiaryGraphQL(build_schema(plugins), settings, plugins, notifier, runtime)
+    schema = build_schema(plugins, introspection=settings.introspection)
+    graphql = DiaryGraphQL(schema, settings, plugins, notifier, runtime)
     extra_routes = _plugin_routes(plugins, settings)
 
     @asynccontextmanager
@@ -162,9 +170,7 @@ def create_app(
             await runtime.broker.stop()
             if manage_database:
                 await close_database()
-
-    async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+            worker_stopped()
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
@@ -174,12 +180,15 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             attachment_route(settings, runtime.storage),
             *extra_routes,
             *file_routes(),
         ],
+        middleware=[Middleware(RequestContext, observer=PrometheusObserver())],
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -187,4 +196,7 @@ def create_app(
     app.state.notifier = notifier
     app.state.runtime = runtime
     app.state.delivery = worker
+    app.state.expected_migrations = expected_migrations(
+        tortoise_config(settings.database_url, apps)["apps"]
+    )
     return app

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pluggy
 import strawberry
+from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.relay import Node
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -22,6 +23,7 @@ from ediary.schema.types.calendar import CalendarFeed
 from ediary.schema.types.journal import Attachment, Homework, Lesson, Mark
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import School, SchoolClass, Subject, Term
+from ediary.server.metrics import OperationMetrics
 
 # Node types reachable only through `node(id:)` must still be in the schema.
 NODE_TYPES: list[type[Node]] = [
@@ -75,8 +77,17 @@ def _root(name: str, core: tuple[type, ...], added: list[tuple[str, type]]) -> t
     return merge_types(name, (*core, *(kind for _, kind in added)))
 
 
-def build_schema(plugins: pluggy.PluginManager | None = None) -> strawberry.Schema:
-    """The schema of one application: the core, plus what its plugins contribute."""
+def _switched_off(introspection: bool) -> list[type[SchemaExtension]]:
+    return [] if introspection else [DisableIntrospection]
+
+
+def build_schema(
+    plugins: pluggy.PluginManager | None = None, *, introspection: bool = True
+) -> strawberry.Schema:
+    """The schema of one application: the core, plus what its plugins contribute.
+
+    Production turns introspection off: the API is documented in the committed schema.graphql,
+    and a public server need not hand its map to anyone who asks."""
     queries: list[tuple[str, type]] = []
     mutations: list[tuple[str, type]] = []
     types: list[type] = list(NODE_TYPES)
@@ -96,7 +107,11 @@ def build_schema(plugins: pluggy.PluginManager | None = None) -> strawberry.Sche
             mutation=_root("Mutation", _core_mutations(), mutations),
             subscription=Subscription,
             types=types,
-            extensions=[ErrorCodes],
+            extensions=[
+                ErrorCodes,
+                OperationMetrics,
+                *([] if introspection else [DisableIntrospection]),
+            ],
             config=StrawberryConfig(scalar_map=SCALAR_MAP),
         )
     except Exception as error:

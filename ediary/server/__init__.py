@@ -1,0 +1,1 @@
+"""Running the server in production: request IDs and logs, metrics, health and readiness."""
