@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -24,6 +25,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_ID = re.compile(r"[A-Za-z0-9._:@+=/-]{1,128}")
 
 access_log = logging.getLogger("ediary.access")
+error_log = logging.getLogger("ediary.errors")
 
 
 @dataclass
@@ -86,15 +88,30 @@ class RequestContext:
         status = 500  # unless a response starts: an exception escaped the application
         started = time.perf_counter()
 
+        started_response = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
                 status = message["status"]
+                started_response = True
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = info.request_id
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Logged once, here, with the request's ID; the client gets a bare 500 with the ID
+            # to quote, never the traceback.
+            error_log.exception("unhandled error in %s %s", info.method, info.path)
+            if started_response:
+                raise
+            status = 500
+            await PlainTextResponse(
+                "Internal Server Error",
+                status_code=500,
+                headers={REQUEST_ID_HEADER: info.request_id},
+            )(scope, receive, send)
         finally:
             seconds = time.perf_counter() - started
             fields: dict[str, Any] = {
