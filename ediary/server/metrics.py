@@ -117,17 +117,22 @@ def sample_pool() -> None:
         client = connections.get("default")
     except Exception:
         return  # not connected (yet)
-    pool = getattr(client, "_pool", None)
+    if isinstance(client, SqliteClient):
+        # One connection per process, taken in turns.
+        POOL.labels("open").set(1 if client._connection is not None else 0)
+        POOL.labels("in_use").set(1 if client._lock.locked() else 0)
+        POOL.labels("max").set(1)
+        return
+    pool = getattr(client, "_pool", None)  # asyncpg's, made at the first query
     if pool is not None:
         open_ = pool.get_size()
         POOL.labels("open").set(open_)
         POOL.labels("in_use").set(open_ - pool.get_idle_size())
         POOL.labels("max").set(pool.get_max_size())
-    elif isinstance(client, SqliteClient):
-        connected = 1 if client._connection is not None else 0
-        POOL.labels("open").set(connected)
-        POOL.labels("in_use").set(1 if client._lock.locked() else 0)
-        POOL.labels("max").set(1)
+    elif isinstance(getattr(client, "pool_maxsize", None), int):
+        POOL.labels("open").set(0)
+        POOL.labels("in_use").set(0)
+        POOL.labels("max").set(client.pool_maxsize)
 
 
 def multiprocess_dir() -> str | None:

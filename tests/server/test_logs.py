@@ -87,7 +87,7 @@ async def test_the_access_line_names_the_error_codes_of_the_response(
 
 def _record(**extra: object) -> logging.LogRecord:
     record = logging.LogRecord(
-        "ediary.test", logging.WARNING, __file__, 1, "hello %s", ("x",), None
+        "ediary.test", logging.WARNING, __file__, 1, "hi %s", ("x",), None
     )
     for key, value in extra.items():
         setattr(record, key, value)
