@@ -86,9 +86,7 @@ async def test_the_access_line_names_the_error_codes_of_the_response(
 
 
 def _record(**extra: object) -> logging.LogRecord:
-    record = logging.LogRecord(
-        "ediary.test", logging.WARNING, __file__, 1, "hi %s", ("x",), None
-    )
+    record = logging.LogRecord("ediary.test", logging.WARNING, __file__, 1, "hi %s", ("x",), None)
     for key, value in extra.items():
         setattr(record, key, value)
     return record

@@ -1,0 +1,143 @@
+"""`ediary serve --workers 2` on PostgreSQL: nothing correct depends on a worker's memory.
+
+Every request goes over a fresh connection, so the kernel hands it to either worker; the
+JSON access log names the process that answered each request ID, which shows that both
+workers took part in each check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from ediary.domain import models
+from ediary.domain.auth import hash_password
+from tests.conftest import BACKEND
+from tests.servers import Server, eventually
+
+pytestmark = pytest.mark.skipif(
+    BACKEND != "postgres", reason="several workers share sessions and live updates on PostgreSQL"
+)
+
+LOGIN = """
+mutation($login: String!, $password: String!) {
+  login(input: {login: $login, password: $password, client: APP}) {
+    accessToken userErrors { code }
+  }
+}
+"""
+VIEWER = "query Who { viewer { login } }"
+LOGOUT = "mutation Bye { logout { ok } }"
+PASSWORD = "workers share everything"
+LOCK_AFTER = 12
+
+
+class Workers:
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.sent = 0
+
+    async def post(
+        self, request_id: str, query: str, variables: dict[str, Any], token: str | None = None
+    ) -> dict[str, Any]:
+        headers = {"X-Request-ID": request_id}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        # A client per request: a new connection, which either worker may accept.
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(
+                f"{self.server.url}/graphql",
+                json={"query": query, "variables": variables},
+                headers=headers,
+            )
+        self.sent += 1
+        assert response.headers["x-request-id"] == request_id
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def many(
+        self, prefix: str, count: int, query: str, variables: dict[str, Any], token: str | None
+    ) -> list[dict[str, Any]]:
+        # One after another: a worker accepts every connection waiting when it wakes, so a
+        # burst sent at once tends to land on one of them.
+        return [await self.post(f"{prefix}-{n}", query, variables, token) for n in range(count)]
+
+    def lines(self) -> list[dict[str, Any]]:
+        found = []
+        for line in self.server.log.read_text().splitlines():
+            if line.startswith("{"):
+                found.append(json.loads(line))
+        return found
+
+    def pids(self, prefix: str) -> set[int]:
+        return {
+            line["pid"]
+            for line in self.lines()
+            if line["logger"] == "ediary.access"
+            and str(line.get("request_id", "")).startswith(f"{prefix}-")
+        }
+
+
+async def test_two_workers_share_sessions_login_throttling_and_logouts(
+    database: str, tmp_path: Path
+) -> None:
+    await models.User.create(
+        login="two.workers",
+        last_name="Workers",
+        first_name="Two",
+        password_hash=hash_password(PASSWORD),
+    )
+    env = {
+        "EDIARY_DATABASE_URL": database,
+        "EDIARY_LOG_FORMAT": "json",
+        "EDIARY_LOGIN_FAILURES": str(LOCK_AFTER),
+    }
+    async with Server(env, tmp_path / "workers.log", ("--workers", "2"), wait=90) as server:
+        workers = Workers(server)
+        started = "Application startup complete."
+        await eventually(
+            lambda: sum(line["message"] == started for line in workers.lines()) == 2, within=60
+        )
+
+        # One login; its bearer session works on every worker.
+        login = {"login": "two.workers", "password": PASSWORD}
+        token = (await workers.post("login-0", LOGIN, login))["data"]["login"]["accessToken"]
+        seen = await workers.many("session", 30, VIEWER, {}, token)
+        assert {r["data"]["viewer"]["login"] for r in seen} == {"two.workers"}
+        assert len(workers.pids("session")) == 2
+
+        # Failures counted on either worker add up to one lock.
+        wrong = {"login": "two.workers", "password": "not it"}
+        failed = await workers.many("failure", LOCK_AFTER, LOGIN, wrong, None)
+        assert [r["data"]["login"]["userErrors"][0]["code"] for r in failed] == (
+            ["INVALID_CREDENTIALS"] * LOCK_AFTER
+        )
+        assert len(workers.pids("failure")) == 2
+        locked = await workers.many("locked", 10, LOGIN, login, None)
+        assert {r["data"]["login"]["userErrors"][0]["code"] for r in locked} == {
+            "TOO_MANY_ATTEMPTS"
+        }
+        assert len(workers.pids("locked")) == 2
+
+        # A logout through one worker ends the session on all.
+        assert (await workers.post("logout-0", LOGOUT, {}, token))["data"]["logout"]["ok"]
+        after = await workers.many("revoked", 30, VIEWER, {}, token)
+        codes = {error["extensions"]["code"] for r in after for error in r.get("errors", [])}
+        assert all(r["data"] is None or r["data"]["viewer"] is None for r in after), after
+        assert codes and codes <= {"SESSION_EXPIRED", "UNAUTHENTICATED"}
+        assert len(workers.pids("revoked")) == 2
+
+        # Both workers' samples are added up, whichever of them answers the scrape.
+        async with httpx.AsyncClient() as client:
+            text = (await client.get(f"{server.url}/metrics")).text
+        graphql = sum(
+            sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if sample.name == "ediary_http_requests_total" and sample.labels["route"] == "/graphql"
+        )
+        assert graphql == workers.sent
