@@ -12,6 +12,7 @@ DEMO_SECRET = "demo-secret-change-me"
 MIN_SECRET_LENGTH = 32
 ENVIRONMENTS = ("development", "production")
 LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 class UnsafeSettings(ValueError):
@@ -123,7 +124,10 @@ class Settings:
             metrics=_flag(env.get("EDIARY_METRICS"), True),
             metrics_token=env.get("EDIARY_METRICS_TOKEN") or "",
             log_format=(env.get("EDIARY_LOG_FORMAT") or ("json" if production else "text")).lower(),
-            log_level=(env.get("EDIARY_LOG_LEVEL") or "info").lower(),
+            log_level=(
+                env.get("EDIARY_LOG_LEVEL")
+                or ("debug" if _flag(env.get("EDIARY_DEBUG"), False) else "info")
+            ).lower(),
         )
 
     def __post_init__(self) -> None:
@@ -134,6 +138,8 @@ class Settings:
             raise ValueError(f"EDIARY_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.log_format not in LOG_FORMATS:
             raise ValueError(f"EDIARY_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+        if self.log_level not in LOG_LEVELS:
+            raise ValueError(f"EDIARY_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
 
     @property
     def production(self) -> bool:

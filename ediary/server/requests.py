@@ -54,6 +54,19 @@ def request_id_from(sent: str | None) -> str:
     return uuid.uuid4().hex
 
 
+# Path parameters that are credentials (a calendar feed's secret address) stay out of logs.
+_SECRET_PARAMS = ("secret", "token")
+
+
+def logged_path(scope: Scope) -> str:
+    """The path, with secret path parameters replaced by their names."""
+    path: str = scope["path"]
+    for name, value in (scope.get("path_params") or {}).items():
+        if str(value) and any(word in name.lower() for word in _SECRET_PARAMS):
+            path = path.replace(str(value), f"{{{name}}}")
+    return path
+
+
 def route_of(scope: Scope) -> str:
     """The matched route's path template: bounded, unlike the paths clients send."""
     route = scope.get("route")
@@ -103,6 +116,7 @@ class RequestContext:
         except Exception:
             # Logged once, here, with the request's ID; the client gets a bare 500 with the ID
             # to quote, never the traceback.
+            info.path = logged_path(scope)
             error_log.exception("unhandled error in %s %s", info.method, info.path)
             if started_response:
                 raise
@@ -114,6 +128,7 @@ class RequestContext:
             )(scope, receive, send)
         finally:
             seconds = time.perf_counter() - started
+            info.path = logged_path(scope)
             fields: dict[str, Any] = {
                 "method": info.method,
                 "path": info.path,

@@ -121,3 +121,13 @@ def test_uvicorns_loggers_hand_their_lines_to_ours() -> None:
         config["loggers"][name] == {"handlers": [], "propagate": True, "level": "INFO"}
         for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
     )
+
+
+async def test_secrets_in_paths_stay_out_of_the_log(app: Starlette, database: str) -> None:
+    # A calendar feed's address is its only credential.
+    with json_lines() as lines:
+        async with _client(app) as client:
+            await client.get("/calendar/s3cret-feed-address.ics")
+    (line,) = lines.of("ediary.access")
+    assert line["path"] == "/calendar/{secret}.ics"
+    assert "s3cret-feed-address" not in json.dumps(lines.all())
