@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -133,19 +134,22 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
-def _multiprocess_metrics() -> None:
-    """Give the workers a shared, empty directory for their metrics (see server/metrics.py)."""
+def _multiprocess_metrics() -> str | None:
+    """Give the workers a shared, empty directory for their metrics (see server/metrics.py);
+    returns the directory when it was made here, for removing afterwards."""
     import tempfile
 
-    from ediary.server.metrics import MULTIPROC_ENV
+    from ediary.server import MULTIPROC_ENV
 
     given = os.environ.get(MULTIPROC_ENV)
     if not given:
-        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="ediary-metrics-")
-        return
+        made = tempfile.mkdtemp(prefix="ediary-metrics-")
+        os.environ[MULTIPROC_ENV] = made
+        return made
     # Samples left by an earlier run would be added to this run's.
     for stale in Path(given).glob("*.db"):
         stale.unlink()
+    return None
 
 
 def serve_warnings(settings: Settings, workers: int) -> list[str]:
@@ -171,10 +175,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("ediary: --workers must be at least 1", file=sys.stderr)
         return 2
-    if args.workers > 1:
-        # Before the application (and prometheus_client) is imported anywhere.
-        _multiprocess_metrics()
-
     import uvicorn
 
     from ediary.adapters.manager import PluginError
@@ -199,17 +199,23 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         log.warning(warning)
     if settings.graphiql:
         log.info("GraphiQL: http://%s:%s/graphql", args.host, args.port)
-    uvicorn.run(
-        "ediary.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_config=logging_config(settings.log_format, settings.log_level),
-        log_level=settings.log_level,
-        # ediary.access logs each request with its ID, duration and GraphQL operation.
-        access_log=False,
-    )
+    # Set in this process's environment, which the worker processes inherit.
+    made = _multiprocess_metrics() if args.workers > 1 else None
+    try:
+        uvicorn.run(
+            "ediary.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_config=logging_config(settings.log_format, settings.log_level),
+            log_level=settings.log_level,
+            # ediary.access logs each request with its ID, duration and GraphQL operation.
+            access_log=False,
+        )
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
     return 0
 
 

@@ -31,11 +31,10 @@ from tortoise import connections
 from tortoise.backends.sqlite.client import SqliteClient
 
 from ediary.config import Settings
+from ediary.server import MULTIPROC_ENV
 from ediary.server.requests import Observer, RequestInfo, current_request
 
 log = logging.getLogger("ediary.metrics")
-
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 REQUESTS = Counter(
     "ediary_http_requests_total",

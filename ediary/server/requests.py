@@ -99,9 +99,8 @@ class RequestContext:
         )
         token = current_request.set(info)
         status = 500  # unless a response starts: an exception escaped the application
-        started = time.perf_counter()
-
         started_response = False
+        started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, started_response

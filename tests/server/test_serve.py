@@ -9,7 +9,7 @@ import pytest
 
 from ediary import cli
 from ediary.config import Settings
-from ediary.server.metrics import MULTIPROC_ENV
+from ediary.server import MULTIPROC_ENV
 
 POSTGRES = "postgres://diary@db:5432/diary"
 
@@ -37,15 +37,15 @@ def test_a_given_metrics_directory_is_emptied_of_an_earlier_runs_samples(
     (tmp_path / "counter_123.db").write_bytes(b"old")
     (tmp_path / "keep.txt").write_text("not ours")
     monkeypatch.setenv(MULTIPROC_ENV, str(tmp_path))
-    cli._multiprocess_metrics()
+    assert cli._multiprocess_metrics() is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
 
 
 def test_without_one_a_fresh_directory_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
     # Set (to nothing) through monkeypatch, so what the command sets is undone afterwards.
     monkeypatch.setenv(MULTIPROC_ENV, "")
-    cli._multiprocess_metrics()
-    made = Path(cli.os.environ[MULTIPROC_ENV])
+    made = Path(cli._multiprocess_metrics() or "")
+    assert cli.os.environ[MULTIPROC_ENV] == str(made)
     assert made.is_dir() and list(made.iterdir()) == []
     made.rmdir()
 
