@@ -136,3 +136,15 @@ async def test_metrics_off_or_production_without_a_token_answer_not_found(
     app = create_app(dataclasses.replace(settings, **changes), manage_database=False)  # type: ignore[arg-type]
     async with _client(app) as client:
         assert (await client.get("/metrics")).status_code == 404
+
+
+async def test_a_document_that_does_not_parse_is_counted_with_its_code(
+    app: Starlette, database: str
+) -> None:
+    before = await _scrape(app)
+    async with _client(app) as client:
+        await client.post("/graphql", json={"query": "query Cut {"})
+    after = await _scrape(app)
+    labels = {"operation": "anonymous", "code": "GRAPHQL_PARSE_FAILED"}
+    name = "ediary_graphql_errors_total"
+    assert _value(after, name, **labels) - _value(before, name, **labels) == 1

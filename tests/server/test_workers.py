@@ -1,4 +1,6 @@
-"""`ediary serve --workers 2` on PostgreSQL: nothing correct depends on a worker's memory.
+"""`ediary serve --workers 2`: nothing correct depends on a worker's memory. Sessions and
+limits live in the database, so this holds on SQLite as well; live updates between workers
+need PostgreSQL (tests/journal/test_two_servers.py).
 
 Every request goes over a fresh connection, so the kernel hands it to either worker; the
 JSON access log names the process that answered each request ID, which shows that both
@@ -11,17 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from ediary.domain import models
 from ediary.domain.auth import hash_password
-from tests.conftest import BACKEND
 from tests.servers import Server, eventually
-
-pytestmark = pytest.mark.skipif(
-    BACKEND != "postgres", reason="several workers share sessions and live updates on PostgreSQL"
-)
 
 LOGIN = """
 mutation($login: String!, $password: String!) {
