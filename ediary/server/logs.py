@@ -90,8 +90,14 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         # uvicorn's own handlers would print a second, differently shaped line: its loggers
         # hand their records to ours. Its access log is off; ediary.access replaces it.
         "loggers": {
-            name: {"handlers": [], "propagate": True, "level": level}
-            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            **{
+                name: {"handlers": [], "propagate": True, "level": level}
+                for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            },
+            # Strawberry logs every GraphQL error, a wrong password or an expired session
+            # included, at error level with a traceback. The errors clients cause are on the
+            # access line (error_codes); the unexpected ones ediary.errors logs itself.
+            "strawberry.execution": {"level": "CRITICAL"},
         },
     }
 

@@ -114,13 +114,14 @@ def test_text_lines_put_the_fields_after_the_message() -> None:
     assert line.endswith("WARNING ediary.test: hi x request_id=r1 status=200")
 
 
-def test_uvicorns_loggers_hand_their_lines_to_ours() -> None:
+def test_uvicorns_loggers_hand_their_lines_to_ours_and_strawberrys_are_quiet() -> None:
     config = logging_config("json", "info")
     assert config["formatters"]["main"]["()"] == "ediary.server.logs.JsonFormatter"
     assert all(
         config["loggers"][name] == {"handlers": [], "propagate": True, "level": "INFO"}
         for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
     )
+    assert config["loggers"]["strawberry.execution"] == {"level": "CRITICAL"}
 
 
 async def test_secrets_in_paths_stay_out_of_the_log(app: Starlette, database: str) -> None:

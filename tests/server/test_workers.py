@@ -129,7 +129,11 @@ async def test_two_workers_share_sessions_login_throttling_and_logouts(
 
         # Both workers' samples are added up, whichever of them answers the scrape.
         async with httpx.AsyncClient() as client:
-            text = (await client.get(f"{server.url}/metrics")).text
+            scraped = await client.get(f"{server.url}/metrics")
+        assert scraped.status_code == 200, [
+            line for line in workers.lines() if line["logger"] == "ediary.errors"
+        ]
+        text = scraped.text
         graphql = sum(
             sample.value
             for family in text_string_to_metric_families(text)
