@@ -8,10 +8,12 @@ imported, which is why the command does it before loading the application.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import os
 import re
+import struct
 from collections.abc import Iterator
 
 from prometheus_client import (
@@ -166,7 +168,25 @@ async def metrics_endpoint(request: Request) -> Response:
                 headers={"WWW-Authenticate": "Bearer"},
             )
     sample_pool()
-    return Response(generate_latest(registry()), media_type=CONTENT_TYPE_LATEST)
+    return Response(await exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+SCRAPE_ATTEMPTS = 10
+
+
+async def exposition() -> bytes:
+    """The samples in Prometheus's text format."""
+    for attempt in range(SCRAPE_ATTEMPTS):
+        try:
+            return generate_latest(registry())
+        except struct.error:
+            # A worker creates its samples file and then sizes it: a scrape in between (a
+            # worker's first request, or a restarted worker's) finds it empty. It is sized
+            # a moment later.
+            if attempt == SCRAPE_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.02)
+    raise AssertionError("unreachable")
 
 
 def worker_stopped() -> None:

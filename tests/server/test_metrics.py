@@ -3,16 +3,19 @@ errors by code, the database connections; protected or off as the settings say."
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
 from ediary.app import create_app
 from ediary.config import Settings
-from ediary.server import metrics
+from ediary.server import MULTIPROC_ENV, metrics
 from ediary.server.metrics import operation_label
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -148,3 +151,20 @@ async def test_a_document_that_does_not_parse_is_counted_with_its_code(
     labels = {"operation": "anonymous", "code": "GRAPHQL_PARSE_FAILED"}
     name = "ediary_graphql_errors_total"
     assert _value(after, name, **labels) - _value(before, name, **labels) == 1
+
+
+async def test_a_workers_samples_file_caught_while_being_created_is_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(MULTIPROC_ENV, str(tmp_path))
+    being_made = tmp_path / "counter_4242.db"
+    being_made.touch()  # created, not yet sized: what a scrape can meet
+
+    async def size_it() -> None:
+        await asyncio.sleep(0.05)
+        MmapedDict(str(being_made)).close()
+
+    sizing = asyncio.create_task(size_it())
+    text = (await metrics.exposition()).decode()
+    await sizing
+    assert text == ""  # the file holds no samples yet, and nothing failed
