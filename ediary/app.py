@@ -1,5 +1,5 @@
-"""The Starlette application: GraphQL over HTTP and WebSocket (`ediary.web.graphql_view`),
-health, GraphiQL, plugins."""
+"""The Starlette application: GraphQL over HTTP and WebSocket (`ediary.web.graphql_view`)
+behind the response cache, health, metrics, GraphiQL, plugins."""
 
 from __future__ import annotations
 
@@ -9,19 +9,23 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from ediary.adapters.manager import PluginError, PluginManager, collect, load_plugins, model_apps
 from ediary.adapters.notify import NotificationChannel, Notifier
 from ediary.config import Settings
-from ediary.db import close_database, open_database
+from ediary.db import close_database, open_database, tortoise_config
 from ediary.delivery import DeliveryWorker, RetryPolicy
 from ediary.domain.storage import DiskStorage
 from ediary.events import make_broker
 from ediary.schema import build_schema
 from ediary.schema.context import Runtime
+from ediary.server.health import expected_migrations, healthz, readyz
+from ediary.server.metrics import PrometheusObserver, metrics_endpoint, worker_stopped
+from ediary.server.requests import RequestContext
 from ediary.server.response_cache import ResponseCache
 from ediary.web.attachments import attachment_routes
 from ediary.web.graphiql import graphiql_routes
@@ -55,8 +59,10 @@ def create_app(
 ) -> Starlette:
     """Build the application; `manage_database=False` leaves connecting to the caller.
 
-    Raises PluginError, naming the plugin, when a plugin cannot be loaded or set up."""
+    Raises PluginError, naming the plugin, when a plugin cannot be loaded or set up, and
+    UnsafeSettings for production settings that must not be served."""
     settings = settings or Settings.from_env()
+    settings.check_production()
     plugins = load_plugins(settings.plugins, extra=extra_plugins)
     apps = model_apps(plugins)
     channels = _channels(plugins, settings)
@@ -77,7 +83,8 @@ def create_app(
         channels=tuple(channels),
         outbox_written=worker.wake,
     )
-    graphql = DiaryGraphQL(build_schema(plugins), settings, plugins, notifier, runtime)
+    schema = build_schema(plugins, introspection=settings.introspection)
+    graphql = DiaryGraphQL(schema, settings, plugins, notifier, runtime)
     extra_routes = _plugin_routes(plugins, settings)
     response_cache = ResponseCache(graphql, settings)
 
@@ -101,9 +108,7 @@ def create_app(
             await runtime.broker.stop()
             if manage_database:
                 await close_database()
-
-    async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+            worker_stopped()
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
@@ -113,6 +118,8 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             Route("/graphql", response_cache),
             WebSocketRoute("/graphql", graphql),
             *attachment_routes(runtime.storage),
@@ -120,6 +127,7 @@ def create_app(
             *extra_routes,
             *file_routes(),
         ],
+        middleware=[Middleware(RequestContext, observer=PrometheusObserver())],
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -128,4 +136,7 @@ def create_app(
     app.state.runtime = runtime
     app.state.delivery = worker
     app.state.response_cache = response_cache
+    app.state.expected_migrations = expected_migrations(
+        tortoise_config(settings.database_url, apps)["apps"]
+    )
     return app

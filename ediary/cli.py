@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ediary.config import Settings
+from ediary.config import DEMO_SECRET, Settings
 
 if TYPE_CHECKING:
     from ediary.adapters.manager import PluginManager
@@ -131,29 +134,88 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _multiprocess_metrics() -> str | None:
+    """Give the workers a shared, empty directory for their metrics (see server/metrics.py);
+    returns the directory when it was made here, for removing afterwards."""
+    import tempfile
+
+    from ediary.server import MULTIPROC_ENV
+
+    given = os.environ.get(MULTIPROC_ENV)
+    if not given:
+        made = tempfile.mkdtemp(prefix="ediary-metrics-")
+        os.environ[MULTIPROC_ENV] = made
+        return made
+    # Samples left by an earlier run would be added to this run's.
+    for stale in Path(given).glob("*.db"):
+        stale.unlink()
+    return None
+
+
+def serve_warnings(settings: Settings, workers: int) -> list[str]:
+    """What the operator should know before the server starts; nothing here stops it."""
+    from ediary.server.metrics import served
+
+    found = []
+    if settings.uses_sqlite and workers > 1:
+        found.append(
+            "SQLite with several workers: each worker sends live updates (subscriptions) only "
+            "to its own clients; use PostgreSQL for live updates across workers."
+        )
+    if settings.production and settings.uses_sqlite:
+        found.append("production on SQLite (EDIARY_ALLOW_SQLITE): one machine, no failover.")
+    if settings.metrics and not served(settings):
+        found.append("/metrics is off: production serves it only with EDIARY_METRICS_TOKEN set.")
+    if not settings.production and settings.secret_key == DEMO_SECRET:
+        found.append("the demo secret key is in use; set EDIARY_SECRET_KEY outside demos.")
+    return found
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        print("ediary: --workers must be at least 1", file=sys.stderr)
+        return 2
     import uvicorn
 
     from ediary.adapters.manager import PluginError
     from ediary.app import create_app
+    from ediary.config import UnsafeSettings
+    from ediary.server.logs import configure, logging_config
 
+    configure(settings.log_format, settings.log_level)
+    log = logging.getLogger("ediary.serve")
     try:
-        # Build the application once here, so a broken plugin stops the start with its
-        # name and error instead of a traceback from every worker.
+        # Build the application once here, so a broken plugin or unsafe production settings
+        # stop the start with a clear message instead of a traceback from every worker.
         create_app(settings)
+    except UnsafeSettings as error:
+        print(f"ediary: {error}", file=sys.stderr)
+        return 2
     except PluginError as error:
         print(f"ediary: {error}", file=sys.stderr)
         print("ediary: not starting with a plugin missing; fix or disallow it.", file=sys.stderr)
         return 2
-    print(f"GraphiQL: http://{args.host}:{args.port}/graphql", flush=True)
-    uvicorn.run(
-        "ediary.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-    )
+    for warning in serve_warnings(settings, args.workers):
+        log.warning(warning)
+    if settings.graphiql:
+        log.info("GraphiQL: http://%s:%s/graphql", args.host, args.port)
+    # Set in this process's environment, which the worker processes inherit.
+    made = _multiprocess_metrics() if args.workers > 1 else None
+    try:
+        uvicorn.run(
+            "ediary.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_config=logging_config(settings.log_format, settings.log_level),
+            log_level=settings.log_level,
+            # ediary.access logs each request with its ID, duration and GraphQL operation.
+            access_log=False,
+        )
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
     return 0
 
 

@@ -8,6 +8,15 @@ from datetime import date, timedelta
 
 DEFAULT_DATABASE_URL = "sqlite://ediary.sqlite3"
 DEMO_SECRET = "demo-secret-change-me"
+# Shorter secrets can be guessed offline from anything signed with them.
+MIN_SECRET_LENGTH = 32
+ENVIRONMENTS = ("development", "production")
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+class UnsafeSettings(ValueError):
+    """Production settings the server refuses to start with; the message says what to fix."""
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -66,21 +75,33 @@ class Settings:
     delivery_max_attempts: int = 8
     # Announcements, blog entries and meetings one person may publish in an hour.
     posts_per_hour: int = 30
-    # The in-browser IDE on GET /graphql and its files under /static/graphiql/.
-    graphiql: bool = True
     # Memory each server process may keep answers of GraphQL queries in; 0 turns it off.
     response_cache_bytes: int = 64 * 1024 * 1024
+    # `production` flips the defaults below to the safe side and refuses unsafe settings.
+    environment: str = "development"
+    # The schema's introspection and the GraphiQL page; off by default in production.
+    introspection: bool = True
+    graphiql: bool = True
+    # SQLite in production is refused unless allowed: one machine, live updates per process.
+    allow_sqlite: bool = False
+    # `/metrics`: off entirely, or only with this bearer token (production needs one).
+    metrics: bool = True
+    metrics_token: str = ""
+    log_format: str = "text"
+    log_level: str = "info"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if environ is None else environ)
         plugins = env.get("EDIARY_PLUGINS")
+        environment = (env.get("EDIARY_ENV") or "development").strip().lower()
+        production = environment == "production"
         return cls(
             database_url=env.get("EDIARY_DATABASE_URL") or DEFAULT_DATABASE_URL,
             secret_key=env.get("EDIARY_SECRET_KEY") or DEMO_SECRET,
             debug=_flag(env.get("EDIARY_DEBUG"), False),
-            secure_cookies=_flag(env.get("EDIARY_SECURE_COOKIES"), False),
+            secure_cookies=_flag(env.get("EDIARY_SECURE_COOKIES"), production),
             session_lifetime=timedelta(
                 hours=int(env.get("EDIARY_SESSION_HOURS") or 14 * 24),
             ),
@@ -100,6 +121,9 @@ class Settings:
                 env.get("EDIARY_ANONYMOUS_RATE_POINTS_PER_HOUR") or 1000
             ),
             request_timeout=float(env.get("EDIARY_REQUEST_TIMEOUT") or 30),
+            login_failures_before_lock=int(env.get("EDIARY_LOGIN_FAILURES") or 5),
+            login_window=timedelta(minutes=float(env.get("EDIARY_LOGIN_WINDOW_MINUTES") or 15)),
+            login_lock=timedelta(minutes=float(env.get("EDIARY_LOGIN_LOCK_MINUTES") or 5)),
             public_url=(env.get("EDIARY_PUBLIC_URL") or cls.public_url).rstrip("/"),
             smtp_host=env.get("EDIARY_SMTP_HOST") or "",
             smtp_port=int(env.get("EDIARY_SMTP_PORT") or 25),
@@ -119,10 +143,20 @@ class Settings:
             delivery_retry_seconds=float(env.get("EDIARY_DELIVERY_RETRY_SECONDS") or 30),
             delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
             posts_per_hour=int(env.get("EDIARY_POSTS_PER_HOUR") or 30),
-            graphiql=_flag(env.get("EDIARY_GRAPHIQL"), True),
             response_cache_bytes=int(
                 float(env.get("EDIARY_RESPONSE_CACHE_MB") or 64) * 1024 * 1024
             ),
+            environment=environment,
+            introspection=_flag(env.get("EDIARY_INTROSPECTION"), not production),
+            graphiql=_flag(env.get("EDIARY_GRAPHIQL"), not production),
+            allow_sqlite=_flag(env.get("EDIARY_ALLOW_SQLITE"), False),
+            metrics=_flag(env.get("EDIARY_METRICS"), True),
+            metrics_token=env.get("EDIARY_METRICS_TOKEN") or "",
+            log_format=(env.get("EDIARY_LOG_FORMAT") or ("json" if production else "text")).lower(),
+            log_level=(
+                env.get("EDIARY_LOG_LEVEL")
+                or ("debug" if _flag(env.get("EDIARY_DEBUG"), False) else "info")
+            ).lower(),
         )
 
     def __post_init__(self) -> None:
@@ -131,3 +165,39 @@ class Settings:
             raise ValueError(f"EDIARY_REPORT_MIN_GROUP must be >= 1, got {self.report_min_group}")
         if self.request_timeout <= 0:
             raise ValueError(f"EDIARY_REQUEST_TIMEOUT must be > 0, got {self.request_timeout}")
+        if self.environment not in ENVIRONMENTS:
+            raise ValueError(f"EDIARY_ENV must be one of {', '.join(ENVIRONMENTS)}")
+        if self.log_format not in LOG_FORMATS:
+            raise ValueError(f"EDIARY_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+        if self.log_level not in LOG_LEVELS:
+            raise ValueError(f"EDIARY_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite://")
+
+    def refusals(self) -> list[str]:
+        """What makes these settings unsafe to serve in production; empty when they are fine."""
+        if not self.production:
+            return []
+        found = []
+        if self.secret_key == DEMO_SECRET:
+            found.append("EDIARY_SECRET_KEY is the demo secret; set a random one")
+        elif len(self.secret_key) < MIN_SECRET_LENGTH:
+            found.append(f"EDIARY_SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters")
+        if self.uses_sqlite and not self.allow_sqlite:
+            found.append(
+                "the database is SQLite; use PostgreSQL, or set EDIARY_ALLOW_SQLITE=true for a "
+                "single-machine installation"
+            )
+        return found
+
+    def check_production(self) -> None:
+        """Raise UnsafeSettings naming every problem, so one restart fixes them all."""
+        found = self.refusals()
+        if found:
+            raise UnsafeSettings("refusing to start in production: " + "; ".join(found) + ".")

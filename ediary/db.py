@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
 from ediary.config import DEFAULT_DATABASE_URL
@@ -22,6 +23,7 @@ PluginApps = Mapping[str, "ModelsApp"]
 APP_LABEL = "diary"
 MODELS_MODULE = "ediary.domain.models"
 MIGRATIONS_MODULE = "ediary.domain.migrations"
+SQLITE_ENGINE = "ediary.sqlite_backend"
 
 
 def tortoise_config(database_url: str, plugin_apps: PluginApps | None = None) -> dict[str, Any]:
@@ -40,19 +42,25 @@ def tortoise_config(database_url: str, plugin_apps: PluginApps | None = None) ->
             "default_connection": "default",
         }
     return {
-        "connections": {"default": _with_sqlite_pragmas(database_url)},
+        "connections": {"default": _connection(database_url)},
         "apps": apps,
         "use_tz": True,
         "timezone": "UTC",
     }
 
 
-def _with_sqlite_pragmas(url: str) -> str:
-    # Several processes (server, CLI) may write the same file: wait for the lock instead of
-    # failing at once. Tortoise passes URL parameters on as PRAGMAs and turns WAL on itself.
-    if url.startswith("sqlite://") and "busy_timeout" not in url and ":memory:" not in url:
-        return url + ("&" if "?" in url else "?") + "busy_timeout=5000"
-    return url
+def _connection(url: str) -> str | dict[str, Any]:
+    """The connection's settings; SQLite files get our client (see ediary.sqlite_backend)."""
+    if not url.startswith("sqlite://") or ":memory:" in url:
+        return url
+    # Several processes (server workers, the CLI) may write the same file: wait for the lock
+    # instead of failing at once. Tortoise passes URL parameters on as PRAGMAs and turns WAL
+    # on itself.
+    if "busy_timeout" not in url:
+        url += ("&" if "?" in url else "?") + "busy_timeout=5000"
+    expanded = expand_db_url(url)
+    expanded["engine"] = SQLITE_ENGINE
+    return expanded
 
 
 def installed_plugin_apps() -> dict[str, ModelsApp]:

@@ -36,10 +36,14 @@ def free_port() -> int:
 class Server:
     """An `ediary serve` process on a free port, stopped when the block ends."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, args: tuple[str, ...] = (), wait: float = 30
+    ) -> None:
         self.port = free_port()
         self.env = {**os.environ, **env}
         self.log = log
+        self.args = args
+        self.wait = wait
         self.process: asyncio.subprocess.Process | None = None
 
     @property
@@ -53,12 +57,13 @@ class Server:
             "serve",
             "--port",
             str(self.port),
+            *self.args,
             env=self.env,
             stdout=out,
             stderr=asyncio.subprocess.STDOUT,
             cwd=self.log.parent,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.wait
         async with httpx.AsyncClient() as client:
             while time.monotonic() < deadline:
                 if self.process.returncode is not None:

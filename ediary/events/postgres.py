@@ -45,7 +45,13 @@ class PostgresBroker:
         self._lost = asyncio.Event()
 
     async def start(self) -> None:
-        await self._listen()
+        try:
+            await self._listen()
+        except (OSError, asyncpg.PostgresError) as error:
+            # The database may come up after the server (containers start together): /readyz
+            # says not ready meanwhile, and live updates start once the LISTEN reconnects.
+            log.warning("cannot LISTEN yet (%s); retrying", type(error).__name__)
+            self._lost.set()
         self._watch = asyncio.create_task(self._keep_listening(), name="ediary-listen")
 
     async def _listen(self) -> None:

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pluggy
 import strawberry
+from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.relay import Node
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -34,6 +35,7 @@ from ediary.schema.types.talk import (
     Parent,
     SigningKey,
 )
+from ediary.server.metrics import OperationMetrics
 
 # Node types reachable only through `node(id:)` must still be in the schema.
 NODE_TYPES: list[type[Node]] = [
@@ -102,8 +104,17 @@ def _root(name: str, core: tuple[type, ...], added: list[tuple[str, type]]) -> t
     return merge_types(name, (*core, *(kind for _, kind in added)))
 
 
-def build_schema(plugins: pluggy.PluginManager | None = None) -> strawberry.Schema:
-    """The schema of one application: the core, plus what its plugins contribute."""
+def _switched_off(introspection: bool) -> list[type[SchemaExtension]]:
+    return [] if introspection else [DisableIntrospection]
+
+
+def build_schema(
+    plugins: pluggy.PluginManager | None = None, *, introspection: bool = True
+) -> strawberry.Schema:
+    """The schema of one application: the core, plus what its plugins contribute.
+
+    Production turns introspection off: the API is documented in the committed schema.graphql,
+    and a public server need not hand its map to anyone who asks."""
     queries: list[tuple[str, type]] = []
     mutations: list[tuple[str, type]] = []
     types: list[type] = list(NODE_TYPES)
@@ -125,7 +136,14 @@ def build_schema(plugins: pluggy.PluginManager | None = None) -> strawberry.Sche
             types=types,
             # The same few documents (the apps' queries) arrive again and again: each is
             # parsed once. Validation is not cached: the limits rule depends on the variables.
-            extensions=[QueryLimits, ErrorCodes, lambda: DocumentCache(maxsize=512)],
+            # OperationMetrics reads the codes ErrorCodes gives, so it comes after it.
+            extensions=[
+                QueryLimits,
+                ErrorCodes,
+                OperationMetrics,
+                lambda: DocumentCache(maxsize=512),
+                *([] if introspection else [DisableIntrospection]),
+            ],
             config=StrawberryConfig(scalar_map=SCALAR_MAP),
         )
     except Exception as error:
