@@ -160,8 +160,10 @@ async def test_graphiql_is_off_in_production_and_on_in_development(
         off = await client.get("/graphql", headers=browser)
     async with _client(app) as client:
         on = await client.get("/graphql", headers=browser)
-    assert on.status_code == 200 and "graphiql" in on.text.lower()
-    assert off.status_code == 404 and "graphiql" not in off.text.lower()
+    assert on.status_code == 200 and on.headers["content-type"].startswith("text/html")
+    assert "graphiql" in on.text.lower()
+    assert off.status_code == 404 and not off.headers["content-type"].startswith("text/html")
+    assert off.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_a_crash_answers_a_bare_500_and_logs_the_traceback_with_the_request_id(
