@@ -515,7 +515,10 @@ async def count_and_profile(
     await open_database(url)
     counts: dict[str, int] = {}
     try:
-        app = create_app(Settings(database_url=url), manage_database=False)
+        # Without the response cache, which would answer repeats in one statement: these are
+        # the statements of the work itself (a kept answer costs one, checked in its tests).
+        settings = Settings(database_url=url, response_cache_bytes=0, rate_points_per_hour=10**9)
+        app = create_app(settings, manage_database=False)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
 
@@ -785,7 +788,7 @@ def render(data: dict[str, Any]) -> str:
             + (f"; built in {built:.0f} s." if built is not None else " (database reused)."),
             f"Average answer: W1 {counts['W1 bytes']:,} bytes, W2 {counts['W2 bytes']:,} bytes. "
             f"ediary's SQL statements per request: W1 {statements['W1']}, W2 {statements['W2']} "
-            "(the limit: 1).",
+            "when it computes the answer, 1 when its response cache has it (the limit: 1).",
             "",
             "| workload | server | requests/s | p50 ms | p99 ms | errors | this/limit | "
             "this/PostGraphile |",
