@@ -72,3 +72,16 @@ def after_pair(cursor: str) -> tuple[int, int]:
         return int(first), int(second)
     except ValueError:
         raise InvalidInput("The cursor is not one this API gave out.", field="after") from None
+
+
+def id_cursor(key: int) -> str:
+    """A cursor for lists ordered by id alone."""
+    return encode("id", key)
+
+
+def after_id(cursor: str) -> int:
+    """The id of a cursor from `id_cursor`; InvalidInput for anything else."""
+    tag, key = decode(cursor, 2)
+    if tag != "id" or not key.isdigit():
+        raise InvalidInput("The cursor is not one this API gave out.", field="after")
+    return int(key)

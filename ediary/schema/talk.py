@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import AsyncGenerator
 from datetime import UTC, date, datetime
 
 import strawberry
 from strawberry import relay
 
-from ediary.domain import models
-from ediary.domain.errors import InvalidInput, NotFound
+from ediary.domain import models, paging
+from ediary.domain.errors import NotFound
 from ediary.domain.talk import acks, conversations
 from ediary.domain.talk.changes import TalkChange, TalkChangeKind
 from ediary.schema.ids import local_id
@@ -33,20 +31,6 @@ from ediary.schema.types.talk import (
 
 def _today(info: Info) -> date:
     return info.context.settings.today or date.today()
-
-
-def _request_cursor(request_id: int) -> str:
-    return base64.urlsafe_b64encode(f"r{request_id}".encode()).decode()
-
-
-def _decode_request_cursor(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if not text.startswith("r"):
-            raise ValueError(text)
-        return int(text[1:])
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidInput("The cursor is not one this API gave out.", field="after") from None
 
 
 @strawberry.type
@@ -111,12 +95,12 @@ class TalkQuery:
         page = await acks.requests_page(
             viewer,
             first,
-            _decode_request_cursor(after) if after else None,
+            paging.after_id(after) if after else None,
             local_id(class_id, "SchoolClass") if class_id else None,
         )
         edges = [
             AcknowledgementRequestEdge(
-                cursor=_request_cursor(f.request.id),
+                cursor=paging.id_cursor(f.request.id),
                 node=AcknowledgementRequest.from_model(f.request),
             )
             for f in page.rows

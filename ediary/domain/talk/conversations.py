@@ -7,8 +7,6 @@ them as text, never as HTML.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +17,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from ediary.domain import ratelimit
+from ediary.domain import paging, ratelimit
 from ediary.domain.access import (
     Viewer,
     may_close_conversation,
@@ -166,30 +164,11 @@ class Page:
 
 
 def conversation_cursor(conversation: Conversation) -> str:
-    text = f"{conversation.activity_at.isoformat()}|{conversation.id}"
-    return base64.urlsafe_b64encode(text.encode()).decode()
-
-
-def _decode_conversation_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        moment, _, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(moment), int(key)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidInput("The cursor is not one this API gave out.", field="after") from None
+    return paging.moment_cursor(conversation.activity_at, conversation.id)
 
 
 def message_cursor(message: ConversationMessage) -> str:
-    return base64.urlsafe_b64encode(f"m{message.id}".encode()).decode()
-
-
-def _decode_message_cursor(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if not text.startswith("m"):
-            raise ValueError(text)
-        return int(text[1:])
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidInput("The cursor is not one this API gave out.", field="after") from None
+    return paging.id_cursor(message.id)
 
 
 async def conversations_page(
@@ -209,8 +188,7 @@ async def conversations_page(
         query = query.filter(student_id=student_id)
     total = await query.count()
     if after is not None:
-        moment, key = _decode_conversation_cursor(after)
-        query = query.filter(Q(activity_at__lt=moment) | Q(activity_at=moment, id__lt=key))
+        query = query.filter(paging.before_cursor(after, "activity_at"))
     rows = await query.order_by("-activity_at", "-id").limit(first + 1)
     return Page(list(rows[:first]), len(rows) > first, total)
 
@@ -227,7 +205,7 @@ async def messages_page(conversation: Conversation, first: int, after: str | Non
     query = ConversationMessage.filter(conversation_id=conversation.id)
     total = await query.count()
     if after is not None:
-        query = query.filter(id__lt=_decode_message_cursor(after))
+        query = query.filter(id__lt=paging.after_id(after))
     rows = await query.order_by("-id").limit(first + 1)
     return MessagePage(list(rows[:first]), len(rows) > first, total)
 
