@@ -24,6 +24,7 @@ from ediary.events import make_broker
 from ediary.schema import build_schema
 from ediary.schema.context import Runtime
 from ediary.server.health import expected_migrations, healthz, readyz
+from ediary.server.housekeeping import Housekeeper
 from ediary.server.metrics import PrometheusObserver, metrics_endpoint, worker_stopped
 from ediary.server.requests import RequestContext
 from ediary.server.response_cache import ResponseCache
@@ -87,6 +88,7 @@ def create_app(
     graphql = DiaryGraphQL(schema, settings, plugins, notifier, runtime)
     extra_routes = _plugin_routes(plugins, settings)
     response_cache = ResponseCache(graphql, settings)
+    housekeeper = Housekeeper(settings.housekeeping_minutes * 60)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -94,6 +96,7 @@ def create_app(
             await open_database(settings.database_url, apps)
         await runtime.broker.start()
         worker.start()
+        housekeeper.start()
         try:
             for plugin, started in collect(plugins, "startup", app=app, settings=settings):
                 if inspect.isawaitable(started):
@@ -104,6 +107,7 @@ def create_app(
             yield
         finally:
             await notifier.drain()
+            await housekeeper.stop()
             await worker.stop()
             await runtime.broker.stop()
             if manage_database:

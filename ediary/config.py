@@ -75,6 +75,8 @@ class Settings:
     delivery_max_attempts: int = 8
     # Announcements, blog entries and meetings one person may publish in an hour.
     posts_per_hour: int = 30
+    # How often a server process deletes expired throttle counters and query budgets; 0: never.
+    housekeeping_minutes: float = 60.0
     # Memory each server process may keep answers of GraphQL queries in; 0 turns it off.
     response_cache_bytes: int = 64 * 1024 * 1024
     # `production` flips the defaults below to the safe side and refuses unsafe settings.
@@ -143,6 +145,7 @@ class Settings:
             delivery_retry_seconds=float(env.get("EDIARY_DELIVERY_RETRY_SECONDS") or 30),
             delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
             posts_per_hour=int(env.get("EDIARY_POSTS_PER_HOUR") or 30),
+            housekeeping_minutes=float(env.get("EDIARY_HOUSEKEEPING_MINUTES") or 60),
             response_cache_bytes=int(
                 float(env.get("EDIARY_RESPONSE_CACHE_MB") or 64) * 1024 * 1024
             ),

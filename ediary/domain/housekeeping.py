@@ -1,0 +1,17 @@
+"""Bookkeeping rows that can no longer change an answer, deleted so the tables stay small:
+throttle counters whose window and lock are over, and query budgets whose hour is over."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ediary.domain import budget, ratelimit
+
+
+async def sweep(now: datetime | None = None) -> dict[str, int]:
+    """Delete what has expired by `now`; how many rows went, by table."""
+    moment = now or datetime.now(UTC)
+    return {
+        "rate_limit": await ratelimit.prune(moment),
+        "query_budget": await budget.prune(moment),
+    }

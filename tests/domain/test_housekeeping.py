@@ -1,0 +1,53 @@
+"""The sweep deletes expired throttle counters and budgets, and nothing still in force."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from ediary.domain import budget
+from ediary.domain.housekeeping import sweep
+from ediary.domain.models import QueryBudget, RateLimit
+
+
+async def seed(now: datetime) -> dict[str, tuple[str, str]]:
+    """One row of each kind that has expired by `now` and one still in force, by label:
+    (table, key hash)."""
+    rows: dict[str, tuple[str, str]] = {}
+    for label, window_ends, locked in (
+        ("spent counter", now - timedelta(minutes=1), None),
+        ("open window", now + timedelta(minutes=10), None),
+        ("still locked", now - timedelta(minutes=1), now + timedelta(minutes=5)),
+    ):
+        digest = uuid.uuid4().hex
+        await RateLimit.create(
+            scope="tests.sweep",
+            key_hash=digest,
+            attempts=3,
+            window_ends_at=window_ends,
+            locked_until=locked,
+        )
+        rows[label] = ("rate_limit", digest)
+    for label, charged_at in (("spent budget", now - timedelta(hours=2)), ("open budget", now)):
+        key = f"tests:{uuid.uuid4().hex}"
+        await budget.charge(key, 1, 100, charged_at)
+        rows[label] = ("query_budget", hashlib.sha256(key.encode()).hexdigest())
+    return rows
+
+
+async def remaining(rows: dict[str, tuple[str, str]]) -> set[str]:
+    found = set()
+    for label, (table, digest) in rows.items():
+        model = RateLimit if table == "rate_limit" else QueryBudget
+        if await model.filter(key_hash=digest).exists():
+            found.add(label)
+    return found
+
+
+async def test_the_sweep_keeps_what_is_still_in_force(database: str) -> None:
+    now = datetime.now(UTC)
+    rows = await seed(now)
+    removed = await sweep(now)
+    assert removed["rate_limit"] >= 1 and removed["query_budget"] >= 1
+    assert await remaining(rows) == {"open window", "still locked", "open budget"}
