@@ -9,9 +9,10 @@ database triggers move on every write from any process (`ediary.domain.dataversi
 
 An answer is kept per account, document, variables, operation name, requested media type
 and local date (answers depend on the date: forecasts, a parent's look-back window), and
-only if it was a 200 without errors and without cookies. The version read before the view
-ran is stored with it, so a write that lands while the view runs makes the answer stale
-rather than kept as current.
+only if it was a 200 without errors, cookies or `Cache-Control: no-store`. The version read
+before the view ran is stored with it (on SQLite, moved on by the request's own query-budget
+row, which SQLite's counters include), so a write that lands while the view runs makes the
+answer stale rather than kept as current.
 """
 
 from __future__ import annotations
