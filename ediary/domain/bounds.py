@@ -25,7 +25,10 @@ def within(grant: StudentGrant, *, day: str = "date", school_class: str = "schoo
         return Q()
     parts = []
     for placement in grant.through:
-        condition: dict[str, Any] = {school_class: placement.class_id, f"{day}__gte": placement.starts_on}
+        condition: dict[str, Any] = {
+            school_class: placement.class_id,
+            f"{day}__gte": placement.starts_on,
+        }
         if placement.ends_on is not None:
             condition[f"{day}__lte"] = placement.ends_on
         parts.append(Q(**condition))
