@@ -120,6 +120,8 @@ async def teacher_ties(teacher_id: int) -> TeacherTies:
     )
     taught = (
         await Lesson.filter(Q(teacher_id=teacher_id) | Q(substitute_teacher_id=teacher_id))
+        # The model's default order is not in the select list; PostgreSQL refuses DISTINCT then.
+        .order_by("school_class_id")
         .distinct()
         .values("school_class_id", "school_class__school_id")
     )
