@@ -69,6 +69,9 @@ class Viewer:
     member_classes: frozenset[int] = frozenset()
     # Schools the viewer has any tie to (staff, own or children's classes).
     schools: frozenset[int] = frozenset()
+    # Schools the viewer works at (teaching, leading a class, administration, health care),
+    # not those they are tied to only as a student or a parent.
+    staff_schools: frozenset[int] = frozenset()
     # How many days back a parent may look at a child's diary in a region (the region
     # policy's parent_lookback_days); None, or a None answer, means no limit.
     parent_lookback: Callable[[str | None], int | None] | None = field(
@@ -86,10 +89,20 @@ class Viewer:
 
 ANONYMOUS = Viewer()
 
+# Roles that make a school's grant a workplace rather than a family's tie.
+STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.HEALTH_WORKER})
+
 
 @dataclass(frozen=True)
 class StudentGrant:
-    """What a viewer may see of one student: which facets, and of which subjects."""
+    """What a viewer may see of one student: which facets, of which subjects, and when.
+
+    Staff follow a student through enrollments in their school or classes, so their grant is
+    bounded by those enrollments (`through`): records dated inside one of them, of its class.
+    Families (the student, the parents) follow the child wherever they study: `through` is
+    None. Every facet query filters by the bounds (`ediary.domain.bounds`), so a new read
+    cannot forget them.
+    """
 
     student_id: int
     facets: frozenset[Facet]
@@ -100,10 +113,24 @@ class StudentGrant:
     # The first day the viewer may see dated records (lessons, marks, attendance...) of;
     # None means no limit. Set for parents by their region's parent_lookback_days.
     visible_from: date | None = None
+    # The enrollments that grant this (staff); None when the grant follows the child
+    # everywhere (families). A school's staff never see what came after a move.
+    through: tuple[Placement, ...] | None = None
 
     def shows(self, day: date) -> bool:
         """Whether records dated `day` are inside the viewer's window."""
         return self.visible_from is None or day >= self.visible_from
+
+    def covers(self, day: date, class_id: int | None = None) -> bool:
+        """Whether a record dated `day` (of `class_id`, when it has one) is inside the grant:
+        inside the viewer's window and, for staff, inside an enrollment that grants it."""
+        if not self.shows(day):
+            return False
+        if self.through is None:
+            return True
+        return any(
+            p.covers(day) and (class_id is None or p.class_id == class_id) for p in self.through
+        )
 
     def allows(self, facet: Facet, subject_id: int | None = None) -> bool:
         if facet not in self.facets:
@@ -136,6 +163,9 @@ async def load_viewer(
     teaches: set[tuple[int, int]] = set()
     homerooms: set[int] = set()
     schools: set[int] = set().union(*by_role.values()) if by_role else set()
+    staff_schools: set[int] = set()
+    for role in STAFF_ROLES:
+        staff_schools |= by_role.get(role, set())
     if Role.TEACHER in roles:
         rows = await TeachingAssignment.filter(teacher_id=user.id).values(
             "school_class_id", "subject_id", "school_class__school_id"
@@ -147,6 +177,8 @@ async def load_viewer(
         if homerooms:
             roles.add(Role.CLASS_TEACHER)
         schools |= {r["school_id"] for r in homeroom_rows}
+        staff_schools |= {r["school_class__school_id"] for r in rows}
+        staff_schools |= {r["school_id"] for r in homeroom_rows}
     members = children | ({user.id} if Role.STUDENT in roles else set())
     member_classes: set[int] = set()
     if members:
@@ -168,6 +200,7 @@ async def load_viewer(
         official_regions=frozenset(regions),
         member_classes=frozenset(member_classes),
         schools=frozenset(schools),
+        staff_schools=frozenset(staff_schools),
         parent_lookback=parent_lookback,
     )
 
@@ -199,20 +232,28 @@ def student_grant(
     full = StudentGrant(student_id, ALL_FACETS, None, region)
     if student_id == viewer.user_id and Role.STUDENT in viewer.roles:
         return full
-    classes = {p.class_id for p in placements}
-    schools = {p.school_id for p in placements}
-    if schools & viewer.admin_schools or classes & viewer.homerooms:
-        return full
+    # Staff follow the student through enrollments in their school or class, and only
+    # through those: what the student does after moving on is not theirs to see.
+    led = tuple(
+        p
+        for p in placements
+        if p.school_id in viewer.admin_schools or p.class_id in viewer.homerooms
+    )
     if student_id in viewer.children:
-        return StudentGrant(
-            student_id, ALL_FACETS, None, region, parent_window(viewer, region, today)
-        )
-    taught_subjects = frozenset(s for c, s in viewer.teaches if c in classes)
+        # A parent who also leads the child's class or school keeps the whole history.
+        window = None if led else parent_window(viewer, region, today)
+        return StudentGrant(student_id, ALL_FACETS, None, region, window)
+    if led:
+        return StudentGrant(student_id, ALL_FACETS, None, region, through=led)
+    taught = tuple(p for p in placements if p.class_id in viewer.taught_classes)
+    taught_subjects = frozenset(s for c, s in viewer.teaches if c in {p.class_id for p in taught})
     if taught_subjects:
-        return StudentGrant(student_id, ALL_FACETS, taught_subjects, region)
-    if schools & viewer.health_schools:
+        return StudentGrant(student_id, ALL_FACETS, taught_subjects, region, through=taught)
+    cared = tuple(p for p in placements if p.school_id in viewer.health_schools)
+    if cared:
         # Health workers follow absences, not learning: lessons for context, no marks.
-        return StudentGrant(student_id, frozenset({Facet.LESSONS, Facet.ATTENDANCE}), None, region)
+        facets = frozenset({Facet.LESSONS, Facet.ATTENDANCE})
+        return StudentGrant(student_id, facets, None, region, through=cared)
     # Regional officials see aggregates only, never an individual child.
     return None
 
@@ -235,6 +276,29 @@ def may_see_school(viewer: Viewer, school_id: int, region_id: int) -> bool:
     return viewer.is_authenticated and (
         school_id in viewer.schools or region_id in viewer.official_regions
     )
+
+
+@dataclass(frozen=True)
+class TeacherTies:
+    """Where a person teaches: the classes of their teaching assignments, class-teacher posts
+    and the lessons they taught or substituted, and the schools of those classes. Someone
+    with none is not a teacher at all."""
+
+    teacher_id: int
+    classes: frozenset[int]
+    schools: frozenset[int]
+
+
+def may_see_teacher(viewer: Viewer, ties: TeacherTies) -> bool:
+    """A teacher's name (`Teacher`): themself, the staff of a school they teach at, and the
+    families (students and parents) of a class they teach or taught. Holding some role at
+    the same school is not enough: the school's students and parents are not teachers, and a
+    family does not browse the staff of classes that are not theirs."""
+    if not viewer.is_authenticated or not ties.classes:
+        return False
+    if ties.teacher_id == viewer.user_id:
+        return True
+    return bool(ties.schools & viewer.staff_schools) or bool(ties.classes & viewer.member_classes)
 
 
 def may_see_teacher_timetable(viewer: Viewer, teacher_id: int, school_ids: Iterable[int]) -> bool:

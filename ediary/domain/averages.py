@@ -11,6 +11,7 @@ from tortoise.functions import Count, Sum
 from tortoise.queryset import QuerySet
 
 from ediary.domain.access import Facet, StudentGrant
+from ediary.domain.bounds import within
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy, term_mark
 from ediary.domain.models import Mark, Subject, Term
 
@@ -42,7 +43,9 @@ async def term_averages(
     """Averages for every subject with marks this term that the grant covers."""
     if Facet.MARKS not in grant.facets:
         return []
-    query = counted_marks(policy, student_id=grant.student_id, term_id=term.id)
+    query = counted_marks(policy, student_id=grant.student_id, term_id=term.id).filter(
+        within(grant)
+    )
     if grant.subjects is not None:
         query = query.filter(subject_id__in=list(grant.subjects))
     rows = (

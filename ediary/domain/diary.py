@@ -8,6 +8,7 @@ from datetime import date
 
 from ediary.domain.access import Facet, StudentGrant, Viewer, student_grant
 from ediary.domain.averages import SubjectAverage, term_averages
+from ediary.domain.bounds import within
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
 from ediary.domain.models import (
@@ -91,7 +92,10 @@ async def load_week(
             query = query.filter(subject_id__in=list(grant.subjects))
         by_class = {p.class_id: p for p in placed}
         lessons = [
-            lesson for lesson in await query if by_class[lesson.school_class_id].covers(lesson.date)
+            lesson
+            for lesson in await query
+            if by_class[lesson.school_class_id].covers(lesson.date)
+            and grant.covers(lesson.date, lesson.school_class_id)
         ]
     bells = {}
     if lessons:
@@ -105,7 +109,11 @@ async def load_week(
             entries[homework.lesson_id].homework.append(homework)
     if grant.allows(Facet.MARKS):
         marks = Mark.filter(
-            student_id=student_id, date__gte=first_day, date__lte=sunday, deleted_at=None
+            within(grant),
+            student_id=student_id,
+            date__gte=first_day,
+            date__lte=sunday,
+            deleted_at=None,
         ).select_related("subject", "author")
         if grant.subjects is not None:
             marks = marks.filter(subject_id__in=list(grant.subjects))

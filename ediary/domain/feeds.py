@@ -136,7 +136,12 @@ async def feed_content(secret: str, today: date) -> FeedContent | None:
         ).select_related("subject", "teacher", "substitute_teacher")
         if grant.subjects is not None:
             query = query.filter(subject_id__in=sorted(grant.subjects))
-        lessons = [x for x in await query if by_class[x.school_class_id].covers(x.date)]
+        lessons = [
+            x
+            for x in await query
+            if by_class[x.school_class_id].covers(x.date)
+            and grant.covers(x.date, x.school_class_id)
+        ]
     if by_class and grant.allows(Facet.HOMEWORK):
         query_hw = Homework.filter(
             lesson__school_class_id__in=sorted(by_class), due_on__gte=start, due_on__lte=end
@@ -144,7 +149,10 @@ async def feed_content(secret: str, today: date) -> FeedContent | None:
         if grant.subjects is not None:
             query_hw = query_hw.filter(lesson__subject_id__in=sorted(grant.subjects))
         homework = [
-            h for h in await query_hw if by_class[h.lesson.school_class_id].covers(h.lesson.date)
+            h
+            for h in await query_hw
+            if by_class[h.lesson.school_class_id].covers(h.lesson.date)
+            and grant.covers(h.lesson.date, h.lesson.school_class_id)
         ]
     school_ids = sorted({p.school_id for p in placed})
     schools = {s.id: s for s in await School.filter(id__in=school_ids)} if school_ids else {}

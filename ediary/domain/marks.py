@@ -10,6 +10,7 @@ from datetime import date
 from tortoise.expressions import Q
 
 from ediary.domain.access import Facet, StudentGrant, Viewer, student_grant
+from ediary.domain.bounds import final_marks_within, within
 from ediary.domain.errors import InvalidInput
 from ediary.domain.models import FinalMark, Mark, Term
 from ediary.domain.placements import placements
@@ -50,7 +51,7 @@ async def student_marks(
         subject_id is not None and not grant.allows(Facet.MARKS, subject_id)
     ):
         return MarkPage([], False, 0)
-    query = Mark.filter(student_id=grant.student_id, deleted_at=None)
+    query = Mark.filter(within(grant), student_id=grant.student_id, deleted_at=None)
     if grant.visible_from is not None:
         query = query.filter(date__gte=grant.visible_from)
     if term is not None:
@@ -78,7 +79,7 @@ async def visible_marks(viewer: Viewer, mark_ids: list[int]) -> dict[int, Mark]:
         if (
             grant is not None
             and grant.allows(Facet.MARKS, mark.subject_id)
-            and grant.shows(mark.date)
+            and grant.covers(mark.date, mark.school_class_id)
         ):
             visible[mark.id] = mark
     return visible
@@ -88,7 +89,7 @@ async def final_marks(grant: StudentGrant, academic_year_id: int | None) -> list
     """Term and year marks; year marks have no term."""
     if Facet.MARKS not in grant.facets:
         return []
-    query = FinalMark.filter(student_id=grant.student_id)
+    query = FinalMark.filter(final_marks_within(grant), student_id=grant.student_id)
     if academic_year_id is not None:
         query = query.filter(academic_year_id=academic_year_id)
     if grant.subjects is not None:

@@ -7,7 +7,14 @@ from datetime import date
 
 from tortoise.expressions import Q
 
-from ediary.domain.access import Viewer, may_see_class, may_see_school, may_see_teacher_timetable
+from ediary.domain.access import (
+    TeacherTies,
+    Viewer,
+    may_see_class,
+    may_see_school,
+    may_see_teacher,
+    may_see_teacher_timetable,
+)
 from ediary.domain.errors import NotFound
 from ediary.domain.models import (
     BellPeriod,
@@ -102,13 +109,37 @@ async def bell_schedule(viewer: Viewer, school_id: int) -> list[BellPeriod]:
     return await BellPeriod.filter(school_id=school_id).order_by("number")
 
 
+async def teacher_ties(teacher_id: int) -> TeacherTies:
+    """Where a person teaches, in three queries: assignments, class-teacher posts, and the
+    lessons they taught or substituted (a substitute is a teacher of that class too)."""
+    assigned = await TeachingAssignment.filter(teacher_id=teacher_id).values(
+        "school_class_id", "school_class__school_id"
+    )
+    led = await SchoolClass.filter(class_teacher_id=teacher_id).values(
+        school_class_id="id", school_class__school_id="school_id"
+    )
+    taught = (
+        await Lesson.filter(Q(teacher_id=teacher_id) | Q(substitute_teacher_id=teacher_id))
+        # The model's default order is not in the select list; PostgreSQL refuses DISTINCT then.
+        .order_by("school_class_id")
+        .distinct()
+        .values("school_class_id", "school_class__school_id")
+    )
+    rows = (*assigned, *led, *taught)
+    return TeacherTies(
+        teacher_id=teacher_id,
+        classes=frozenset(r["school_class_id"] for r in rows),
+        schools=frozenset(r["school_class__school_id"] for r in rows),
+    )
+
+
 async def visible_teacher(viewer: Viewer, teacher_id: int) -> User:
-    """Staff are visible, by name, to everyone tied to a school they work at."""
+    """A teacher by ID, if `may_see_teacher` lets the viewer see them; NotFound otherwise,
+    exactly as for an unknown ID or someone who teaches nothing."""
     if not viewer.is_authenticated:
         raise NotFound()
-    user = await User.get_or_none(id=teacher_id)
-    if user is None or not (await teacher_schools(teacher_id)) & (
-        viewer.schools | viewer.admin_schools
-    ):
+    ties = await teacher_ties(teacher_id)
+    user = await User.get_or_none(id=teacher_id) if may_see_teacher(viewer, ties) else None
+    if user is None:
         raise NotFound()
     return user

@@ -181,7 +181,30 @@ TARGETS = [
     ),
     node("School", "school_A", "name", TIED_TO_SCHOOL_A),
     node("Subject", "math", "name", TIED_TO_SCHOOL_A - {"official"}),
-    node("Teacher", "math_teacher", "fullName", TIED_TO_SCHOOL_A - {"official"}),
+    # A teacher: the staff of their school and the families of the classes they teach.
+    node("Teacher", "math_teacher", "fullName", SEE_CLASS_7A),
+    Target(
+        name="node Teacher russian_teacher (7A and 7B)",
+        query="query($id: ID!) { node(id: $id) { ... on Teacher { fullName } } }",
+        variables=lambda world: {"id": to_base64("Teacher", world.users["russian_teacher"].id)},
+        allowed=frozenset(SEE_CLASS_7A | {"other_class_student"}),
+    ),
+    Target(
+        name="node Teacher other_school_teacher",
+        query="query($id: ID!) { node(id: $id) { ... on Teacher { fullName } } }",
+        variables=lambda world: {
+            "id": to_base64("Teacher", world.users["other_school_teacher"].id)
+        },
+        allowed=frozenset(
+            {"other_school_teacher", "other_admin", "other_school_student", "other_parent"}
+        ),
+    ),
+    Target(
+        name="node Teacher of a student's ID",
+        query="query($id: ID!) { node(id: $id) { ... on Teacher { fullName } } }",
+        variables=lambda world: {"id": to_base64("Teacher", world.id("student"))},
+        allowed=frozenset(),
+    ),
     # --- analytics, reports and calendar feeds
     student_query(
         "year averages",

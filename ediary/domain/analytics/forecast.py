@@ -18,6 +18,7 @@ from tortoise.functions import Count
 from ediary.domain.access import Facet
 from ediary.domain.analytics.scope import StudentTerm
 from ediary.domain.averages import counted_marks
+from ediary.domain.bounds import final_marks_within, within
 from ediary.domain.enums import LessonStatus
 from ediary.domain.errors import InvalidInput, NotFound
 from ediary.domain.grading import RegionPolicy, marks_needed, term_mark, weighted_average
@@ -117,15 +118,19 @@ async def forecast(
         await counted_marks(
             policy, student_id=grant.student_id, term_id=scope.term.id, subject_id=subject_id
         )
+        .filter(within(grant))
         .annotate(count=Count("id"))
         .group_by("value", "weight")
         .values("value", "weight", "count")
     )
     # n marks of (value, weight) weigh exactly like one mark of (value, n * weight).
     marks = [(int(r["value"]), int(r["weight"]) * int(r["count"])) for r in rows]
-    given = await FinalMark.get_or_none(
-        student_id=grant.student_id, subject_id=subject_id, term_id=scope.term.id
-    )
+    given = await FinalMark.filter(
+        final_marks_within(grant),
+        student_id=grant.student_id,
+        subject_id=subject_id,
+        term_id=scope.term.id,
+    ).first()
     average = weighted_average(marks)
     left = await remaining_lessons(scope, subject_id, today)
     plans: list[Plan] = []

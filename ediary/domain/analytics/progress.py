@@ -17,6 +17,7 @@ from ediary.domain.access import Facet
 from ediary.domain.analytics.scope import StudentTerm
 from ediary.domain.analytics.sums import SUM_FIELDS, MarkSums, sum_columns, sums_from_row
 from ediary.domain.averages import counted_marks
+from ediary.domain.bounds import within
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import Subject, Term
 from ediary.domain.weeks import IsoWeek
@@ -67,7 +68,9 @@ async def progress(scope: StudentTerm, policy: RegionPolicy) -> Progress:
     grant = scope.grant
     if Facet.MARKS not in grant.facets:
         return Progress(scope.term, [])
-    query = counted_marks(policy, student_id=grant.student_id, term_id=scope.term.id)
+    query = counted_marks(policy, student_id=grant.student_id, term_id=scope.term.id).filter(
+        within(grant)
+    )
     if grant.visible_from is not None:
         query = query.filter(date__gte=grant.visible_from)
     if grant.subjects is not None:

@@ -23,6 +23,7 @@ from ediary.domain.access import Facet
 from ediary.domain.analytics.scope import StudentTerm
 from ediary.domain.analytics.sums import SUM_FIELDS, MarkSums, sum_columns, sums_from_row
 from ediary.domain.averages import counted_marks
+from ediary.domain.bounds import final_marks_within, within
 from ediary.domain.grading import RegionPolicy, YearBasis, term_mark, weighted_average
 from ediary.domain.models import FinalMark, Subject, Term
 
@@ -100,8 +101,12 @@ async def year_standings(scope: StudentTerm, policy: RegionPolicy) -> list[YearS
     if Facet.MARKS not in grant.facets:
         return []
     year_id = scope.term.academic_year_id
-    marks = counted_marks(policy, student_id=grant.student_id, term__academic_year_id=year_id)
-    finals = FinalMark.filter(student_id=grant.student_id, academic_year_id=year_id)
+    marks = counted_marks(
+        policy, student_id=grant.student_id, term__academic_year_id=year_id
+    ).filter(within(grant))
+    finals = FinalMark.filter(
+        final_marks_within(grant), student_id=grant.student_id, academic_year_id=year_id
+    )
     if grant.subjects is not None:
         marks = marks.filter(subject_id__in=list(grant.subjects))
         finals = finals.filter(subject_id__in=list(grant.subjects))

@@ -27,4 +27,8 @@ def concerns(grant: StudentGrant, placements: Iterable[Placement], change: Diary
             return False
     elif change.class_id not in {p.class_id for p in placements}:
         return False
+    # Staff follow the student through their own classes only: changes written by the school
+    # the student moved to are not theirs, even on a connection opened before the move.
+    if grant.through is not None and change.class_id not in {p.class_id for p in grant.through}:
+        return False
     return grant.allows(FACET_OF[change.kind], change.subject_id)

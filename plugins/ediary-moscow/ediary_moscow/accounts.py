@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from ediary.domain.enums import Role
@@ -55,6 +56,24 @@ async def enrolled_students(snils_list: list[str], today: date) -> dict[str, tup
             student = students[row["student_id"]]
             found[str(student.snils)] = (student, row["school_class__school_id"])
     return found
+
+
+async def enrolled_at(snils: str, school_id: int, today: date) -> User | None:
+    """The student with this SNILS enrolled today at this school, or None. The lookup is
+    made within one school, for the administration that reviews it: whether the child
+    studies anywhere else is not asked, so not told."""
+    enrollment = (
+        await Enrollment.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            student__snils=snils,
+            student__is_active=True,
+            school_class__school_id=school_id,
+            starts_on__lte=today,
+        )
+        .select_related("student")
+        .first()
+    )
+    return enrollment.student if enrollment is not None else None
 
 
 async def link_child(parent: User, student: User, school_id: int) -> None:

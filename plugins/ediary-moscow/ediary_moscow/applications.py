@@ -1,5 +1,9 @@
 """The "Electronic student diary" service: a parent files an application for a child, the
-school's administration approves it (the child is linked) or refuses it with a reason."""
+school's administration approves it (the child is linked) or refuses it with a reason.
+
+Filing looks nobody up: whatever SNILS a parent enters, the answer is the same accepted
+application, so the service cannot be used to learn whether a child is enrolled anywhere.
+The school matches the child data to its own students when it reviews the application."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from ediary.domain.access import (
 from ediary.domain.errors import Forbidden, InvalidInput, NotFound
 from ediary.domain.models import School, User
 from ediary_moscow import snils as snils_rules
-from ediary_moscow.accounts import enrolled_students, link_child
+from ediary_moscow.accounts import enrolled_at, link_child
 from ediary_moscow.errors import ApplicationClosed, ApplicationPending, ChildNotEnrolled
 from ediary_moscow.models import (
     ApplicationStatus,
@@ -75,19 +79,19 @@ async def file_application(
     if await School.get_or_none(id=school_id) is None:
         raise NotFound()
     today = date.today()
-    found = (await enrolled_students([child_snils], today)).get(child_snils)
-    if found is None or found[1] != school_id:
-        raise ChildNotEnrolled()
-    student, _ = found
+    # Only the parent's own applications are consulted: that tells them nothing new.
     if await DiaryApplication.filter(
-        parent_id=viewer.user_id, student_id=student.id, status=ApplicationStatus.SUBMITTED
+        parent_id=viewer.user_id,
+        school_id=school_id,
+        child_snils=child_snils,
+        status=ApplicationStatus.SUBMITTED,
     ).exists():
         raise ApplicationPending()
     now = datetime.now(UTC)
     return await DiaryApplication.create(
         parent_id=viewer.user_id,
         school_id=school_id,
-        student_id=student.id,
+        student_id=None,
         child_last_name=child.last_name.strip(),
         child_first_name=child.first_name.strip(),
         child_middle_name=child.middle_name.strip(),
@@ -118,8 +122,12 @@ async def approve(viewer: Viewer, application_id: int) -> DiaryApplication:
     async with in_transaction():
         application = await _for_review(viewer, application_id)
         parent = await User.get(id=application.parent_id)
-        student = await User.get(id=application.student_id)
+        # The school looks the child up among its own students only.
+        student = await enrolled_at(application.child_snils, application.school_id, date.today())
+        if student is None or student.id == parent.id:
+            raise ChildNotEnrolled()
         await link_child(parent, student, application.school_id)
+        application.student_id = student.id
         application.status = ApplicationStatus.APPROVED
         application.reviewed_at = datetime.now(UTC)
         application.reviewed_by_id = viewer.user_id

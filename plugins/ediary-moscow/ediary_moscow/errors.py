@@ -20,9 +20,10 @@ class ProviderUnavailable(DomainError):
 
 class ChildNotEnrolled(DomainError):
     code = "CHILD_NOT_ENROLLED"
+    # Told to the school's administration on approval, never to the parent who filed.
     default_message = (
-        "No student with this SNILS is enrolled in the school. Check the number, or ask the "
-        "school whether the child is enrolled."
+        "No student with this SNILS is enrolled in your school today. Refuse the application "
+        "(DATA_MISMATCH) or enroll the child first."
     )
 
 

@@ -46,9 +46,10 @@ class DiaryApplication(Model):
     school: fields.ForeignKeyRelation[School] = fields.ForeignKeyField(
         "diary.School", related_name=False, on_delete=fields.CASCADE
     )
-    # The enrolled student the child data matched when the application was filed.
-    student: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "diary.User", related_name=False, on_delete=fields.CASCADE
+    # The enrolled student the school matched the child data to when it approved; null
+    # until then. Filing looks nobody up, so a parent cannot probe SNILS for enrollment.
+    student: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, null=True, on_delete=fields.CASCADE
     )
     child_last_name = fields.CharField(max_length=100)
     child_first_name = fields.CharField(max_length=100)
@@ -80,7 +81,7 @@ class DiaryApplication(Model):
 
     parent_id: int
     school_id: int
-    student_id: int
+    student_id: int | None
     consent_by_id: int
     reviewed_by_id: int | None
 

@@ -32,7 +32,16 @@ from tests.plugins.moscow.conftest import (
     portal_login,
     portal_settings,
 )
-from tests.plugins.moscow.test_flow import FILE, REVIEW, Browser, application, as_admin, gid
+from tests.plugins.moscow.test_flow import (
+    APPROVE,
+    FILE,
+    REFUSE,
+    REVIEW,
+    Browser,
+    application,
+    as_admin,
+    gid,
+)
 
 ISSUER = "https://portal.example"
 
@@ -241,9 +250,23 @@ async def test_application_for_a_child_not_enrolled(
     form = application(city, "third_child")
     form["child"]["snils"] = "98765432183"  # valid, but nobody at the school has it
     before = await DiaryApplication.all().count()
+    # Filed like any other (the parent learns nothing about the SNILS); the school finds
+    # nobody to link when it approves, and refuses it.
     filed = (await browser.gql(FILE, {"input": form}))["fileDiaryApplication"]
-    assert filed["application"] is None
-    assert [e["code"] for e in filed["userErrors"]] == ["CHILD_NOT_ENROLLED"]
+    assert filed["userErrors"] == [] and filed["application"]["status"] == "SUBMITTED"
+    approved = await as_admin(
+        portal_app, city, APPROVE, {"input": {"applicationId": filed["application"]["id"]}}
+    )
+    assert [e["code"] for e in approved["approveDiaryApplication"]["userErrors"]] == [
+        "CHILD_NOT_ENROLLED"
+    ]
+    await as_admin(
+        portal_app,
+        city,
+        REFUSE,
+        {"input": {"applicationId": filed["application"]["id"], "reason": "DATA_MISMATCH"}},
+    )
+    before += 1
     bad = application(city, "third_child")
     bad["child"]["snils"] = "98765432100"
     filed = (await browser.gql(FILE, {"input": bad}))["fileDiaryApplication"]
