@@ -95,9 +95,11 @@ def client_key(address: str) -> str:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return address  # "unknown", or a test client's name
-    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is None:
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
         return str(ipaddress.IPv6Network((parsed, 64), strict=False))
-    return str(parsed.ipv4_mapped or parsed)
+    return str(parsed)
 
 
 def _digest(scope: str, key: str) -> str:
