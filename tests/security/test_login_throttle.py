@@ -23,7 +23,7 @@ import pytest
 from ediary.app import create_app
 from ediary.config import Settings
 from ediary.domain import auth, budget, models
-from ediary.domain.auth import LOGIN_ACCOUNT_ADDRESS_SCOPE, LOGIN_SCOPE, hash_password
+from ediary.domain.auth import LOGIN_SCOPE, hash_password
 from ediary.domain.ratelimit import _digest
 from tests.conftest import GraphQLClient
 from tests.world import World
@@ -156,7 +156,7 @@ async def test_an_attacker_at_one_address_cannot_lock_the_owner_out(gql: GraphQL
     at_home = gql.from_address(_address())
     # As many locks as one address can go through within the slower limit's window.
     rounds = math.ceil(DEFAULTS.login_account_window / DEFAULTS.login_lock)
-    attacker_key = _digest(LOGIN_ACCOUNT_ADDRESS_SCOPE, f"{attacker_address} {owner.login}")
+    attacker_key = _digest(auth.LOGIN_ACCOUNT_ADDRESS_SCOPE, f"{attacker_address} {owner.login}")
     for _ in range(rounds):
         flood = await asyncio.gather(
             *(_login(attacker, owner.login, f"guess {n}") for n in range(30))
@@ -166,7 +166,7 @@ async def test_an_attacker_at_one_address_cannot_lock_the_owner_out(gql: GraphQL
         assert _code(home) is None and home["accessToken"]
         # The attacker's lock is over: the next round starts at once.
         await models.RateLimit.filter(
-            scope=LOGIN_ACCOUNT_ADDRESS_SCOPE, key_hash=attacker_key
+            scope=auth.LOGIN_ACCOUNT_ADDRESS_SCOPE, key_hash=attacker_key
         ).update(resets_at=int(datetime.now(UTC).timestamp()) - 1)
     shared = await models.RateLimit.get(
         scope=LOGIN_SCOPE, key_hash=_digest(LOGIN_SCOPE, owner.login)
