@@ -48,9 +48,18 @@ class Settings:
     anonymous_rate_points_per_hour: int = 1000
     # Seconds a query or mutation may run before it is cancelled.
     request_timeout: float = 30.0
+    # Failed password logins of one account from one client address, within the window.
     login_failures_before_lock: int = 5
     login_window: timedelta = timedelta(minutes=15)
-    login_lock: timedelta = timedelta(minutes=5)
+    login_lock: timedelta = timedelta(minutes=15)
+    # Failed logins from one client address over all accounts, within the same window.
+    login_address_failures: int = 50
+    login_address_lock: timedelta = timedelta(minutes=15)
+    # Failed logins of one account from all addresses: higher and slower than the first limit,
+    # so that one address cannot reach it and lock the owner out everywhere.
+    login_account_failures: int = 100
+    login_account_window: timedelta = timedelta(hours=1)
+    login_account_lock: timedelta = timedelta(minutes=15)
     # Where links in e-mails point: the address people open the diary at.
     public_url: str = "http://127.0.0.1:8000"
     # Outgoing mail; no host means the e-mail channel is off and messages are dropped.
@@ -125,7 +134,18 @@ class Settings:
             request_timeout=float(env.get("EDIARY_REQUEST_TIMEOUT") or 30),
             login_failures_before_lock=int(env.get("EDIARY_LOGIN_FAILURES") or 5),
             login_window=timedelta(minutes=float(env.get("EDIARY_LOGIN_WINDOW_MINUTES") or 15)),
-            login_lock=timedelta(minutes=float(env.get("EDIARY_LOGIN_LOCK_MINUTES") or 5)),
+            login_lock=timedelta(minutes=float(env.get("EDIARY_LOGIN_LOCK_MINUTES") or 15)),
+            login_address_failures=int(env.get("EDIARY_LOGIN_ADDRESS_FAILURES") or 50),
+            login_address_lock=timedelta(
+                minutes=float(env.get("EDIARY_LOGIN_ADDRESS_LOCK_MINUTES") or 15)
+            ),
+            login_account_failures=int(env.get("EDIARY_LOGIN_ACCOUNT_FAILURES") or 100),
+            login_account_window=timedelta(
+                minutes=float(env.get("EDIARY_LOGIN_ACCOUNT_WINDOW_MINUTES") or 60)
+            ),
+            login_account_lock=timedelta(
+                minutes=float(env.get("EDIARY_LOGIN_ACCOUNT_LOCK_MINUTES") or 15)
+            ),
             public_url=(env.get("EDIARY_PUBLIC_URL") or cls.public_url).rstrip("/"),
             smtp_host=env.get("EDIARY_SMTP_HOST") or "",
             smtp_port=int(env.get("EDIARY_SMTP_PORT") or 25),

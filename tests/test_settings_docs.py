@@ -19,6 +19,9 @@ VARIABLES = {
     "login_failures_before_lock": "EDIARY_LOGIN_FAILURES",
     "login_window": "EDIARY_LOGIN_WINDOW_MINUTES",
     "login_lock": "EDIARY_LOGIN_LOCK_MINUTES",
+    "login_address_lock": "EDIARY_LOGIN_ADDRESS_LOCK_MINUTES",
+    "login_account_window": "EDIARY_LOGIN_ACCOUNT_WINDOW_MINUTES",
+    "login_account_lock": "EDIARY_LOGIN_ACCOUNT_LOCK_MINUTES",
     "response_cache_bytes": "EDIARY_RESPONSE_CACHE_MB",
 }
 # Every EDIARY_* variable as given, for plugins: not a setting of its own.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import pluggy
 from starlette.requests import HTTPConnection
@@ -72,6 +73,17 @@ def client_address(request: HTTPConnection) -> str:
     """The client's IP address. Behind a proxy, run uvicorn with --proxy-headers and
     --forwarded-allow-ips so this is the client's and not the proxy's."""
     return request.client.host if request.client else "unknown"
+
+
+def same_origin(request: HTTPConnection) -> bool:
+    """Whether a browser sent the request from this site's own pages: its Origin, when it
+    sends one, names our host. Without an Origin it is not a browser's cross-site request
+    (browsers send one with every cross-site POST and WebSocket), so nothing ambient is
+    abused."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
 def app_settings(request: HTTPConnection) -> Settings:

@@ -27,9 +27,36 @@ class SessionKind:
     BEARER = "bearer"
 
 
+# Failed logins of one account from everywhere; the key is the login.
 LOGIN_SCOPE = "login"
-# Five wrong passwords for a login within a quarter of an hour lock it for five minutes.
-LOGIN_LIMIT = ratelimit.Limit(attempts=5, window=timedelta(minutes=15), lock=timedelta(minutes=5))
+# Failed logins of one account from one client address; the key is address and login.
+LOGIN_ACCOUNT_ADDRESS_SCOPE = "login.account_address"
+# Failed logins from one client address, whatever the account; the key is the address.
+LOGIN_ADDRESS_SCOPE = "login.address"
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """How many failed password logins are allowed, counted three ways.
+
+    `per_account_address` is what the owner meets after mistyping, and what stops one client
+    guessing one account. `per_address` stops one client spreading its guesses over many
+    accounts. `per_account` caps guessing one account from many addresses; it is the only one
+    that also refuses the owner at another address, so it is set high enough that a single
+    address, held back by the first limit, cannot reach it (see docs/settings.md).
+    """
+
+    per_account_address: ratelimit.Limit
+    per_address: ratelimit.Limit
+    per_account: ratelimit.Limit
+
+
+# The defaults of the settings (EDIARY_LOGIN_*), for callers without settings such as tests.
+LOGIN_LIMITS = LoginLimits(
+    per_account_address=ratelimit.Limit(5, timedelta(minutes=15), timedelta(minutes=15)),
+    per_address=ratelimit.Limit(50, timedelta(minutes=15), timedelta(minutes=15)),
+    per_account=ratelimit.Limit(100, timedelta(hours=1), timedelta(minutes=15)),
+)
 
 
 @dataclass(frozen=True)
@@ -70,21 +97,50 @@ def normalize_login(login: str) -> str:
     return login.strip().lower()
 
 
-async def authenticate(login: str, password: str, limit: ratelimit.Limit = LOGIN_LIMIT) -> User:
-    """The active user with this login and password; one generic error for every mismatch."""
+def _login_counters(key: str, address: str, limits: LoginLimits) -> list[ratelimit.Counter]:
+    # The address first: a client it refuses runs up neither the account's counters.
+    return [
+        ratelimit.Counter(LOGIN_ADDRESS_SCOPE, address, limits.per_address),
+        ratelimit.Counter(
+            LOGIN_ACCOUNT_ADDRESS_SCOPE, f"{address} {key}", limits.per_account_address
+        ),
+        ratelimit.Counter(LOGIN_SCOPE, key, limits.per_account),
+    ]
+
+
+async def authenticate(
+    login: str, password: str, address: str, limits: LoginLimits = LOGIN_LIMITS
+) -> User:
+    """The active user with this login and password; one generic error for every mismatch.
+
+    The attempt is counted before the password is verified, in one statement per counter, so
+    parallel guesses cannot all be checked: beyond the limits TooManyAttempts comes back and
+    no password is looked at. Unknown logins are counted alike, so a lock does not tell which
+    logins exist."""
     key = normalize_login(login)
-    await ratelimit.ensure_allowed(LOGIN_SCOPE, key)
+    address = ratelimit.client_key(address)
+    await ratelimit.attempt_all(_login_counters(key, address, limits))
     user = await User.get_or_none(login=key, is_active=True)
     ok = await asyncio.to_thread(_verify, user.password_hash if user else "", password)
     if user is None or not ok:
-        # Counted for unknown logins too, so the lock does not tell which logins exist.
-        await ratelimit.record(LOGIN_SCOPE, key, limit)
         raise InvalidCredentials()
-    await ratelimit.reset(LOGIN_SCOPE, key)
+    # Only failures count. The owner's own count at this address starts afresh; the shared
+    # counters get this attempt back but are not cleared, since others drive them.
+    await ratelimit.reset(LOGIN_ACCOUNT_ADDRESS_SCOPE, f"{address} {key}")
+    await ratelimit.give_back(LOGIN_ADDRESS_SCOPE, address)
+    await ratelimit.give_back(LOGIN_SCOPE, key)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = await asyncio.to_thread(hash_password, password)
         await user.save(update_fields=["password_hash"])
     return user
+
+
+async def forget_failures(login: str, address: str) -> None:
+    """Unlock an account whose owner proved who they are another way (a password reset):
+    its failures from everywhere and from the owner's address are forgotten."""
+    key = normalize_login(login)
+    await ratelimit.reset(LOGIN_SCOPE, key)
+    await ratelimit.reset(LOGIN_ACCOUNT_ADDRESS_SCOPE, f"{ratelimit.client_key(address)} {key}")
 
 
 async def verify_password(user: User, password: str) -> bool:

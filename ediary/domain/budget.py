@@ -9,6 +9,7 @@ spend the same points twice.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -63,8 +64,14 @@ class RateLimited(DomainError):
         self.charge = charge
 
     @property
-    def extensions(self) -> dict[str, str]:
-        return {"resetAt": self.charge.resets_at.isoformat().replace("+00:00", "Z")}
+    def extensions(self) -> dict[str, str | int]:
+        # retryAfter as well as resetAt: the same key as every other limiter's refusal, and
+        # what the HTTP layer turns into a Retry-After header.
+        wait = math.ceil((self.charge.resets_at - datetime.now(UTC)).total_seconds())
+        return {
+            "resetAt": self.charge.resets_at.isoformat().replace("+00:00", "Z"),
+            "retryAfter": max(1, wait),
+        }
 
 
 @dataclass(frozen=True)

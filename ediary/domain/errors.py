@@ -15,7 +15,7 @@ class DomainError(Exception):
         super().__init__(self.message)
 
     @property
-    def extensions(self) -> dict[str, str]:
+    def extensions(self) -> dict[str, str | int]:
         """Machine-readable details beside the code, such as when a limit resets."""
         return {}
 
@@ -55,8 +55,31 @@ class InvalidCredentials(DomainError):
 
 
 class TooManyAttempts(DomainError):
+    """A limiter refused the attempt; `retry_after` says in how many seconds it admits again."""
+
     code = "TOO_MANY_ATTEMPTS"
     default_message = "Too many failed attempts. Wait a few minutes and try again."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        field: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+    @property
+    def extensions(self) -> dict[str, str | int]:
+        return {} if self.retry_after is None else {"retryAfter": self.retry_after}
+
+
+class CrossSiteRequest(DomainError):
+    """A browser sent the request from another site's page (login CSRF and the like)."""
+
+    code = "CROSS_SITE_REQUEST"
+    default_message = "This must be done from the diary's own pages, not from another site."
 
 
 class TokenInvalid(DomainError):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Self
 
 import strawberry
@@ -24,14 +27,51 @@ class UserError:
     )
     message: str = strawberry.field(description="What went wrong, for people.")
     code: str = strawberry.field(description="Stable machine-readable code, such as NOT_FOUND.")
+    retry_after: int | None = strawberry.field(
+        default=None,
+        description=(
+            "With TOO_MANY_ATTEMPTS: seconds until an attempt is admitted again (the HTTP "
+            "answer also carries them as Retry-After)."
+        ),
+    )
 
     @classmethod
     def from_domain(cls, error: DomainError) -> Self:
+        wait = _note_wait(error)
         return cls(
             field=["input", error.field] if error.field else None,
             message=error.message,
             code=error.code,
+            retry_after=wait,
         )
+
+
+# Seconds limiters asked the client to wait during the current HTTP request, for its
+# Retry-After header. The view sets a fresh list per request; a list rather than a number
+# because tasks the execution starts (the request time limit) share the object, not the
+# variable.
+_waits: ContextVar[list[int] | None] = ContextVar("ediary_retry_after", default=None)
+
+
+@contextmanager
+def collecting_waits() -> Iterator[list[int]]:
+    """Collect the `retryAfter` of every refusal made into an error while inside."""
+    waits: list[int] = []
+    token = _waits.set(waits)
+    try:
+        yield waits
+    finally:
+        _waits.reset(token)
+
+
+def _note_wait(error: DomainError) -> int | None:
+    wait = error.extensions.get("retryAfter")
+    if not isinstance(wait, int):
+        return None
+    waits = _waits.get()
+    if waits is not None:
+        waits.append(wait)
+    return wait
 
 
 def _domain_error(error: BaseException | None) -> DomainError | None:
@@ -55,6 +95,7 @@ class ErrorCodes(MaskErrors):
     def _with_code(self, error: GraphQLError) -> GraphQLError:
         domain = _domain_error(error.original_error)
         if domain is not None:
+            _note_wait(domain)
             return self._rebuild(error, domain.message, domain.code, domain.extensions)
         if error.original_error is None and error.extensions and "code" in error.extensions:
             # Our own validation rules (the document limits) set their codes.
@@ -75,7 +116,7 @@ class ErrorCodes(MaskErrors):
 
     @staticmethod
     def _rebuild(
-        error: GraphQLError, message: str, code: str, extra: dict[str, str] | None = None
+        error: GraphQLError, message: str, code: str, extra: dict[str, str | int] | None = None
     ) -> GraphQLError:
         return GraphQLError(
             message=message,

@@ -10,9 +10,10 @@ from starlette.responses import Response
 
 from ediary.adapters import http
 from ediary.adapters.limits import Sensitive
+from ediary.config import Settings
 from ediary.domain import auth, ratelimit
 from ediary.domain.access import load_viewer
-from ediary.domain.errors import DomainError
+from ediary.domain.errors import CrossSiteRequest, DomainError
 from ediary.schema.calendar import CalendarMutation
 from ediary.schema.context import SESSION_COOKIE
 from ediary.schema.errors import UserError
@@ -58,16 +59,36 @@ class LogoutPayload:
     user_errors: list[UserError] = strawberry.field(description="Why the logout failed.")
 
 
+def login_limits(settings: Settings) -> auth.LoginLimits:
+    """The three limits on failed password logins, as the settings give them."""
+    return auth.LoginLimits(
+        per_account_address=ratelimit.Limit(
+            settings.login_failures_before_lock, settings.login_window, settings.login_lock
+        ),
+        per_address=ratelimit.Limit(
+            settings.login_address_failures, settings.login_window, settings.login_address_lock
+        ),
+        per_account=ratelimit.Limit(
+            settings.login_account_failures,
+            settings.login_account_window,
+            settings.login_account_lock,
+        ),
+    )
+
+
 @strawberry.type
 class Mutation(CalendarMutation):
     @strawberry.mutation(description="Log in with a login and password.", extensions=[Sensitive()])
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         settings = info.context.settings
-        limit = ratelimit.Limit(
-            settings.login_failures_before_lock, settings.login_window, settings.login_lock
-        )
         try:
-            user = await auth.authenticate(input.login, input.password, limit)
+            if input.client is ClientKind.BROWSER and not http.same_origin(info.context.request):
+                # A cross-site page must not log the victim's browser into another account
+                # (login CSRF): the cookie would make the victim write into that account.
+                raise CrossSiteRequest()
+            user = await auth.authenticate(
+                input.login, input.password, info.context.client_address, login_limits(settings)
+            )
             # A region that moved families to a portal login closes password login for them.
             await http.ensure_password_login_allowed(info.context.plugins, user, settings)
         except DomainError as error:

@@ -8,8 +8,6 @@ reaches GraphQL is refused (a JSON body with an `extensions.code`, never plain t
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -24,11 +22,13 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.unset import UnsetType
 
+from ediary.adapters.http import same_origin
 from ediary.adapters.manager import PluginManager
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain.errors import DomainError
 from ediary.schema.context import Context, Runtime
+from ediary.schema.errors import collecting_waits
 from ediary.web.graphiql import graphiql_page
 from ediary.web.graphql_http import JSON, accepts_html, negotiate, status_for
 
@@ -105,6 +105,9 @@ class DiaryGraphQL(GraphQL[Context, None]):
                 )
             )
         request.state.graphql_media_type = media_type
+        cross_site = _cross_site_form(request)
+        if cross_site is not None:
+            return _refusal(cross_site, media_type)
         try:
             return await self.run(request)
         except Refused as refused:
@@ -156,9 +159,15 @@ class DiaryGraphQL(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> strawberry.types.ExecutionResult:
         try:
-            return await super().execute_single(
-                request, request_adapter, sub_response, context, root_value, request_data
-            )
+            with collecting_waits() as waits:
+                result = await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+            if waits:
+                # A limiter refused something (TOO_MANY_ATTEMPTS, RATE_LIMITED): say when to
+                # come back in HTTP's own terms too (RFC 9110, section 10.2.3).
+                sub_response.headers["Retry-After"] = str(max(waits))
+            return result
         except HTTPException as error:
             if isinstance(error.__cause__, InvalidOperationTypeError):
                 # GET is safe and cacheable: only queries run through it.
@@ -231,7 +240,28 @@ def _refusal(refused: Refused, media_type: str = JSON) -> Response:
 
 
 def _same_origin(request: Request | WebSocket) -> bool:
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True  # not a browser: no ambient cookie to abuse
-    return urlsplit(origin).netloc == request.headers.get("host", "")
+    return same_origin(request)
+
+
+# Headers a cross-site HTML form cannot send, and a cross-site script cannot send without a
+# CORS preflight (which this server never grants): the cookie session's CSRF token, a bearer
+# token, or the header the GraphQL multipart request spec's CSRF advice names.
+PREFLIGHT_HEADERS = ("x-csrf-token", "authorization", "apollo-require-preflight")
+
+
+def _cross_site_form(request: Request) -> Refused | None:
+    """Refuse a multipart POST that a page of any site could have sent (login CSRF, or a
+    cookie's upload): JSON is always preflighted, multipart/form-data is not."""
+    if request.method != "POST":
+        return None
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "multipart/form-data":
+        return None
+    if any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
+        return None
+    return Refused(
+        400,
+        "CSRF_HEADER_REQUIRED",
+        "A multipart request must carry an X-CSRF-Token, Authorization or "
+        "Apollo-Require-Preflight header, which a form on another site cannot send.",
+    )

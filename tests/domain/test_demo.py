@@ -148,7 +148,7 @@ async def test_logins_work_and_fit_their_roles(empty_db: TortoiseContext) -> Non
     users: dict[str, User] = {}
     for item in logins:
         assert item.password == "demo"
-        users[item.login] = await authenticate(item.login, item.password)
+        users[item.login] = await authenticate(item.login, item.password, "192.0.2.1")
 
     async def children(login: str) -> list[int]:
         rows = await Guardianship.filter(parent_id=users[login].id).values_list("student_id")

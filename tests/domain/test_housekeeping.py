@@ -15,18 +15,17 @@ async def seed(now: datetime) -> dict[str, tuple[str, str]]:
     """One row of each kind that has expired by `now` and one still in force, by label:
     (table, key hash)."""
     rows: dict[str, tuple[str, str]] = {}
-    for label, window_ends, locked in (
-        ("spent counter", now - timedelta(minutes=1), None),
-        ("open window", now + timedelta(minutes=10), None),
-        ("still locked", now - timedelta(minutes=1), now + timedelta(minutes=5)),
+    for label, resets in (
+        ("spent counter", now - timedelta(minutes=1)),
+        ("open window", now + timedelta(minutes=10)),
+        ("still locked", now + timedelta(minutes=5)),
     ):
         digest = uuid.uuid4().hex
         await RateLimit.create(
             scope="tests.sweep",
             key_hash=digest,
-            attempts=3,
-            window_ends_at=window_ends,
-            locked_until=locked,
+            attempts=3 if label != "still locked" else 6,
+            resets_at=int(resets.timestamp()),
         )
         rows[label] = ("rate_limit", digest)
     for label, charged_at in (("spent budget", now - timedelta(hours=2)), ("open budget", now)):

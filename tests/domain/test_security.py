@@ -27,12 +27,32 @@ async def test_a_key_locks_at_the_limit_and_other_keys_do_not(database: str) -> 
     for _ in range(2):
         await ratelimit.attempt("test.scope", "alpha", LIMIT)
     await ratelimit.attempt("test.scope", "alpha", LIMIT)  # the third is still allowed
-    with pytest.raises(TooManyAttempts):
+    with pytest.raises(TooManyAttempts) as refused:
         await ratelimit.attempt("test.scope", "alpha", LIMIT)
-    await ratelimit.ensure_allowed("test.scope", "beta")
-    await ratelimit.ensure_allowed("other.scope", "alpha")
+    # The lock started at the third attempt and lasts five minutes.
+    assert refused.value.retry_after is not None and 295 <= refused.value.retry_after <= 300
+    with pytest.raises(TooManyAttempts):
+        await ratelimit.ensure_allowed("test.scope", "alpha", LIMIT)
+    await ratelimit.ensure_allowed("test.scope", "beta", LIMIT)
+    await ratelimit.ensure_allowed("other.scope", "alpha", LIMIT)
     await ratelimit.reset("test.scope", "alpha")
-    await ratelimit.ensure_allowed("test.scope", "alpha")
+    await ratelimit.ensure_allowed("test.scope", "alpha", LIMIT)
+
+
+async def test_a_given_back_attempt_does_not_count(database: str) -> None:
+    for _ in range(5):
+        await ratelimit.attempt("test.give_back", "k", LIMIT)
+        await ratelimit.give_back("test.give_back", "k")
+    assert (await models.RateLimit.get(scope="test.give_back")).attempts == 0
+
+
+async def test_a_refusal_gives_back_what_the_earlier_counters_took(database: str) -> None:
+    first = ratelimit.Counter("test.all.first", "k", LIMIT)
+    second = ratelimit.Counter("test.all.second", "k", ratelimit.Limit(1, LIMIT.window, LIMIT.lock))
+    await ratelimit.attempt_all([first, second])
+    with pytest.raises(TooManyAttempts):
+        await ratelimit.attempt_all([first, second])
+    assert (await models.RateLimit.get(scope="test.all.first")).attempts == 1
 
 
 async def test_keys_are_stored_as_digests(database: str) -> None:
@@ -45,11 +65,11 @@ async def test_attempts_outside_the_window_start_a_new_count(database: str) -> N
     await ratelimit.record("test.window", "k", LIMIT)
     await ratelimit.record("test.window", "k", LIMIT)
     await models.RateLimit.filter(scope="test.window").update(
-        window_ends_at=datetime.now(UTC) - timedelta(seconds=1)
+        resets_at=int(datetime.now(UTC).timestamp()) - 1
     )
     await ratelimit.record("test.window", "k", LIMIT)
     row = await models.RateLimit.get(scope="test.window")
-    assert row.attempts == 1 and row.locked_until is None
+    assert row.attempts == 1 and row.resets_at > datetime.now(UTC).timestamp() + 500
     assert await ratelimit.prune(datetime.now(UTC) + timedelta(hours=1)) >= 1
 
 

@@ -353,7 +353,7 @@ class SlowMutation:
     async def probe_slow_write(self, key: str, seconds: float) -> str:
         async with in_transaction():
             await models.RateLimit.create(
-                scope="probe", key_hash=key, window_ends_at=datetime.now(UTC)
+                scope="probe", key_hash=key, resets_at=int(datetime.now(UTC).timestamp())
             )
             await asyncio.sleep(seconds)
         return key

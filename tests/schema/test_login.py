@@ -8,7 +8,7 @@ import httpx
 from starlette.applications import Starlette
 
 from ediary.domain import models
-from ediary.domain.auth import LOGIN_SCOPE, SessionKind, hash_password, open_session
+from ediary.domain.auth import LOGIN_ACCOUNT_ADDRESS_SCOPE, SessionKind, hash_password, open_session
 from ediary.schema.context import SESSION_COOKIE
 from tests.conftest import GraphQLClient
 from tests.world import World
@@ -178,8 +178,8 @@ async def test_repeated_failures_lock_the_account_for_a_while(app: Starlette, wo
         right = {**variables, "password": "correct horse battery staple"}
         locked = (await _post(client, LOGIN, right))["data"]["login"]
         assert locked["userErrors"][0]["code"] == "TOO_MANY_ATTEMPTS"
-        await models.RateLimit.filter(scope=LOGIN_SCOPE).update(
-            locked_until=datetime.now(UTC) - timedelta(seconds=1)
+        await models.RateLimit.filter(scope=LOGIN_ACCOUNT_ADDRESS_SCOPE).update(
+            resets_at=int(datetime.now(UTC).timestamp()) - 1
         )
         assert (await _post(client, LOGIN, right))["data"]["login"]["userErrors"] == []
 

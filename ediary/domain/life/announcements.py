@@ -230,7 +230,7 @@ async def post(
 ) -> Announcement:
     """Publish news to a school or class, or a blog entry; now, or at `publish_at`."""
     school, school_class = await _target(ctx, audience, school_id, class_id)
-    await checks.ensure_may_post(ctx.actor_id)
+    await checks.ensure_may_post(ctx.actor_id, posts_per_hour)
     published_at = checks.moment(draft.publish_at, ctx.zone) if draft.publish_at else ctx.now
     expires_at = checks.moment(draft.expires_at, ctx.zone) if draft.expires_at else None
     full = Draft(

@@ -22,9 +22,9 @@ def post_limit(per_hour: int) -> ratelimit.Limit:
     return ratelimit.Limit(per_hour, timedelta(hours=1), timedelta(hours=1))
 
 
-async def ensure_may_post(author_id: int) -> None:
+async def ensure_may_post(author_id: int, per_hour: int) -> None:
     """TooManyAttempts while the author has published too much lately."""
-    await ratelimit.ensure_allowed(POST_SCOPE, str(author_id))
+    await ratelimit.ensure_allowed(POST_SCOPE, str(author_id), post_limit(per_hour))
 
 
 async def count_post(author_id: int, per_hour: int) -> None:

@@ -163,7 +163,7 @@ async def schedule(
         if school is None or not may_schedule_meeting(ctx.viewer, audience, school.id, None):
             raise NotFound(field="schoolId")
         target = Posting(audience, ctx.actor_id, school.id, None)
-    await checks.ensure_may_post(ctx.actor_id)
+    await checks.ensure_may_post(ctx.actor_id, posts_per_hour)
     problems = _plan_problems(ctx, plan)
     if problems:
         raise InvalidFields(problems)

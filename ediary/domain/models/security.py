@@ -19,9 +19,11 @@ class RateLimit(Model):
     scope = fields.CharField(max_length=64)
     # A digest, not the key: keys are logins, client addresses and even access codes.
     key_hash = fields.CharField(max_length=64)
+    # Attempts admitted in the current window; one more than the limit while locked.
     attempts = fields.IntField(default=0)
-    window_ends_at = fields.DatetimeField()
-    locked_until = fields.DatetimeField(null=True)
+    # Unix seconds when the count starts afresh: the end of the window, or of the lock once
+    # the limit is reached. Whole numbers compare alike in SQLite and PostgreSQL.
+    resets_at = fields.BigIntField()
 
     class Meta:
         table = "rate_limit"

@@ -63,9 +63,10 @@ async def _count_message(user_id: int) -> None:
     """Count one message against the sender's limit; refuse while they are locked out."""
     try:
         await ratelimit.attempt(MESSAGE_SCOPE, str(user_id), MESSAGE_LIMIT)
-    except TooManyAttempts:
+    except TooManyAttempts as refused:
         raise TooManyAttempts(
-            "You have sent too many messages in a short time. Wait a few minutes."
+            "You have sent too many messages in a short time. Wait a few minutes.",
+            retry_after=refused.retry_after,
         ) from None
 
 

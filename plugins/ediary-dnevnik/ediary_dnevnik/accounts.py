@@ -141,7 +141,7 @@ def _code_key(typed: str) -> str:
 async def redeem(env: Env, viewer: Viewer, form: RedeemForm) -> RedeemResult:
     """Redeem a code: link the child to a logged-in parent, or start a new account."""
     guards = [
-        Guard("dnevnik.redeem.client", env.client, limits.REDEEM_PER_CLIENT),
+        Guard("dnevnik.redeem.client", env.client_key, limits.REDEEM_PER_CLIENT),
         Guard("dnevnik.redeem.code", _code_key(form.code), limits.REDEEM_PER_CODE, True),
     ]
     if viewer.is_authenticated:
@@ -243,7 +243,7 @@ class _LoginTaken(DomainError):
 async def confirm_account(env: Env, secret: str) -> User:
     """Follow a confirmation link: activate the account (or set the student's new login)
     and link the child."""
-    guards = [Guard("dnevnik.link.client", env.client, limits.LINK_PER_CLIENT)]
+    guards = [Guard("dnevnik.link.client", env.client_key, limits.LINK_PER_CLIENT)]
 
     async def work(outbox: Outbox) -> User:
         token = await tokens.consume(CONFIRM_ACCOUNT, secret)
@@ -332,7 +332,7 @@ async def change_security_email(env: Env, viewer: Viewer, email: str, password: 
 
 async def confirm_security_email(env: Env, secret: str) -> User:
     """Follow the link sent to a new recovery address: the address is now in use."""
-    guards = [Guard("dnevnik.link.client", env.client, limits.LINK_PER_CLIENT)]
+    guards = [Guard("dnevnik.link.client", env.client_key, limits.LINK_PER_CLIENT)]
 
     async def work(outbox: Outbox) -> User:
         token = await tokens.consume(CONFIRM_EMAIL, secret)

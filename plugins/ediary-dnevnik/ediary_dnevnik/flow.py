@@ -1,7 +1,7 @@
 """What every flow of the plugin shares: limits, one transaction, logging, mail after commit.
 
 A flow runs its work in one transaction and either commits whole or changes nothing. Attempts
-are counted outside that transaction, so a refused attempt still counts. Messages are sent
+are counted before it and outside it, so a refused attempt still counts. Messages are sent
 only after the commit. Every attempt is logged with its outcome and the client address, and
 never with a code, token, password or address.
 """
@@ -34,6 +34,11 @@ class Env:
     # The client's address, for limits per client.
     client: str
 
+    @property
+    def client_key(self) -> str:
+        """The client's key in limits per client (an IPv6 client's /64 network)."""
+        return ratelimit.client_key(self.client)
+
     def link(self, path: str, token: str) -> str:
         return f"{self.settings.public_url}/dnevnik/{path}?token={token}"
 
@@ -46,6 +51,10 @@ class Guard:
     key: str
     limit: ratelimit.Limit
     every_attempt: bool = False
+
+    @property
+    def counter(self) -> ratelimit.Counter:
+        return ratelimit.Counter(self.scope, self.key, self.limit)
 
 
 @dataclass
@@ -64,11 +73,15 @@ async def run(
     guards: Sequence[Guard],
     work: Callable[[Outbox], Awaitable[T]],
 ) -> T:
-    """Check the limits, run `work` in one transaction, count the attempt, log the outcome
-    and send the messages. Refusals are DomainErrors, raised after the rollback."""
+    """Count the attempt on every guard, run `work` in one transaction, log the outcome and
+    send the messages. Refusals are DomainErrors, raised after the rollback.
+
+    The attempt is counted before the work, in one statement per guard, so parallel requests
+    cannot all pass a limit that has one attempt left; a success then gives it back on the
+    guards that count failures only. List the client's guard first: a refused client counts
+    nothing on the keys behind it (a code, an account)."""
     try:
-        for guard in guards:
-            await ratelimit.ensure_allowed(guard.scope, guard.key)
+        await ratelimit.attempt_all([guard.counter for guard in guards])
     except TooManyAttempts:
         log.warning("%s: refused TOO_MANY_ATTEMPTS (client %s)", event, env.client)
         raise
@@ -77,13 +90,11 @@ async def run(
         async with in_transaction():
             result = await work(outbox)
     except DomainError as error:
-        for guard in guards:
-            await ratelimit.record(guard.scope, guard.key, guard.limit)
         log.warning("%s: refused %s (client %s)", event, error.code, env.client)
         raise
     for guard in guards:
-        if guard.every_attempt:
-            await ratelimit.record(guard.scope, guard.key, guard.limit)
+        if not guard.every_attempt:
+            await ratelimit.give_back(guard.scope, guard.key)
     log.info("%s: done (client %s)", event, env.client)
     for channel, message in outbox.messages:
         env.notifier.send_later(channel, message)

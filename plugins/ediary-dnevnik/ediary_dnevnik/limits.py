@@ -21,9 +21,13 @@ REDEEM_PER_ACCOUNT = Limit(attempts=5, window=HOUR, lock=HOUR)
 # Confirmation and reset links: a link is clicked once or twice.
 LINK_PER_CLIENT = Limit(attempts=10, window=15 * MINUTE, lock=30 * MINUTE)
 
-# Recovery requests: each sends a message, so they are rarer still.
+# Recovery requests: each sends a message, so they are rarer still. Per account they are
+# counted twice: from one client, which is what the owner meets, and from all clients, which
+# bounds the mail an account's owner can be sent. The second is higher, so that one client
+# cannot use it to keep the owner from recovering their account.
 RECOVERY_PER_CLIENT = Limit(attempts=10, window=HOUR, lock=HOUR)
-RECOVERY_PER_ACCOUNT = Limit(attempts=3, window=HOUR, lock=HOUR)
+RECOVERY_PER_ACCOUNT_CLIENT = Limit(attempts=3, window=HOUR, lock=HOUR)
+RECOVERY_PER_ACCOUNT = Limit(attempts=10, window=HOUR, lock=HOUR)
 
 # Changing a password or a security parameter asks for the current password.
 PASSWORD_PER_ACCOUNT = Limit(attempts=5, window=15 * MINUTE, lock=15 * MINUTE)

@@ -11,7 +11,7 @@ import asyncio
 from datetime import timedelta
 
 from ediary.adapters.notify import ChannelUnavailable
-from ediary.domain import auth, ratelimit, tokens
+from ediary.domain import auth, tokens
 from ediary.domain.models import User
 from ediary.domain.passwords import check_new_password
 from ediary_dnevnik import limits, mail
@@ -28,7 +28,13 @@ async def request_password_reset(env: Env, login: str) -> None:
     """Send a reset link to the confirmed e-mail of the account, if there is one."""
     key = auth.normalize_login(login)
     guards = [
-        Guard("dnevnik.recovery.client", env.client, limits.RECOVERY_PER_CLIENT, True),
+        Guard("dnevnik.recovery.client", env.client_key, limits.RECOVERY_PER_CLIENT, True),
+        Guard(
+            "dnevnik.reset.account_client",
+            f"{env.client_key} {key}",
+            limits.RECOVERY_PER_ACCOUNT_CLIENT,
+            True,
+        ),
         Guard("dnevnik.reset.account", key, limits.RECOVERY_PER_ACCOUNT, True),
     ]
 
@@ -51,7 +57,7 @@ async def request_password_reset(env: Env, login: str) -> None:
 
 async def reset_password(env: Env, secret: str, new_password: str) -> User:
     """Set a new password through a reset link; every session of the account ends."""
-    guards = [Guard("dnevnik.link.client", env.client, limits.LINK_PER_CLIENT)]
+    guards = [Guard("dnevnik.link.client", env.client_key, limits.LINK_PER_CLIENT)]
 
     async def work(outbox: Outbox) -> User:
         token = await tokens.consume(RESET_PASSWORD, secret)
@@ -66,7 +72,7 @@ async def reset_password(env: Env, secret: str, new_password: str) -> User:
 
     user = await run("reset password", env, guards, work)
     # Whoever was locked out by wrong guesses may log in with the new password at once.
-    await ratelimit.reset(auth.LOGIN_SCOPE, user.login)
+    await auth.forget_failures(user.login, env.client)
     return user
 
 
@@ -75,7 +81,13 @@ async def remind_login(env: Env, address: str) -> None:
     by_email = "@" in address
     key = address.strip().lower()
     guards = [
-        Guard("dnevnik.recovery.client", env.client, limits.RECOVERY_PER_CLIENT, True),
+        Guard("dnevnik.recovery.client", env.client_key, limits.RECOVERY_PER_CLIENT, True),
+        Guard(
+            "dnevnik.remind.address_client",
+            f"{env.client_key} {key}",
+            limits.RECOVERY_PER_ACCOUNT_CLIENT,
+            True,
+        ),
         Guard("dnevnik.remind.address", key, limits.RECOVERY_PER_ACCOUNT, True),
     ]
 
