@@ -44,12 +44,16 @@ async def _recreate(server: str, name: str) -> str:
     return server.rpartition("/")[0] + f"/{name}"
 
 
+REACH = ("--region", "gen-region")
+
+
 def _import(url: str, path: Path) -> tuple[float, int, str]:
     env = {**os.environ, "EDIARY_DATABASE_URL": url}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "ediary.cli", "import", "oneroster", str(path)],
+        # The generated set's one district: the operator imports into that region.
+        [sys.executable, "-m", "ediary.cli", "import", "oneroster", str(path), *REACH],
         env=env,
         capture_output=True,
         text=True,

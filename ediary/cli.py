@@ -85,10 +85,23 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         print(f"ediary: no import backend {args.backend!r} (known: {known})", file=sys.stderr)
         return 2
 
+    if not args.school and not args.region:
+        # Never "as the system": the operator says which schools or regions the set is for.
+        print("ediary: name what to import into: --school ID or --region CODE", file=sys.stderr)
+        return 2
+
     async def run() -> int:
+        from ediary.domain.errors import DomainError
+        from ediary.domain.reach import operator_reach
+
         await open_database(settings.database_url, model_apps(plugins))
         try:
-            report = await backend.run(args.path, args.dry_run)
+            try:
+                reach = await operator_reach(args.school, args.region)
+            except DomainError as error:
+                print(f"ediary: {error.message}", file=sys.stderr)
+                return 2
+            report = await backend.run(args.path, args.dry_run, reach)
         finally:
             await close_database()
         verb = "Would import" if report.dry_run else "Imported"
@@ -283,6 +296,21 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("backend", help="name of the import backend")
     importer.add_argument("path", type=Path, help="file or directory to import")
     importer.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+    importer.add_argument(
+        "--school",
+        type=int,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a school (by id) the import may change; repeat for several",
+    )
+    importer.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a region (by code) whose schools the import may change or create; repeat for several",
+    )
     importer.set_defaults(run=cmd_import)
 
     audit = commands.add_parser("audit", help="check the tamper-evident history of marks")

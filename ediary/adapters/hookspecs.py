@@ -48,7 +48,8 @@ def registration_flows(settings: Settings) -> list[LoginFlow]:
 
 @hookspec
 def import_backends() -> list[ImportBackend]:
-    """Offer importers of school data (rosters, marks) from a region's export format."""
+    """Offer importers of school data (rosters, marks) from a region's export format. Each
+    runs as an actor with a reach (ediary.domain.reach.Reach) and changes only what it owns."""
     raise NotImplementedError
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pluggy
+
+if TYPE_CHECKING:
+    from ediary.domain.reach import Reach
 
 
 @dataclass
@@ -20,13 +24,16 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
 
 
-# Reads `path`; with dry_run=True it changes nothing and reports what it would do.
-ImportRunner = Callable[[Path, bool], Awaitable[ImportReport]]
+# Reads `path` as the actor of `reach` (ediary.domain.reach): it may create or change only what
+# the reach owns, and grant only roles the reach may grant (ReachGuard). With dry_run=True it
+# changes nothing and reports what it would do.
+ImportRunner = Callable[[Path, bool, "Reach"], Awaitable[ImportReport]]
 
 
 @dataclass(frozen=True)
 class ImportBackend:
-    """One importer: `ediary import NAME PATH [--dry-run]` runs it."""
+    """One importer: `ediary import NAME PATH (--school ID | --region CODE)... [--dry-run]`
+    runs it within the schools and regions named."""
 
     name: str
     title: str

@@ -36,6 +36,7 @@ from ediary.adapters.imports import backends_by_name
 from ediary.app import create_app
 from ediary.config import Settings
 from ediary.domain.grading import DEFAULT_POLICY, MarkScale, RegionPolicy
+from ediary.domain.reach import Reach
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,10 +83,10 @@ async def test_registration_flows(settings: Settings, calls: set[str]) -> None:
 
 @pytest.mark.hook("import_backends")
 async def test_import_backends(tmp_path: Path, calls: set[str]) -> None:
-    seen: list[tuple[Path, bool]] = []
+    seen: list[tuple[Path, bool, Reach]] = []
 
-    async def run(path: Path, dry_run: bool) -> ImportReport:
-        seen.append((path, dry_run))
+    async def run(path: Path, dry_run: bool, reach: Reach) -> ImportReport:
+        seen.append((path, dry_run, reach))
         return ImportReport(dry_run=dry_run, counts={"rows": 3})
 
     class Probe:
@@ -95,8 +96,9 @@ async def test_import_backends(tmp_path: Path, calls: set[str]) -> None:
             return [ImportBackend(name="probe", title="Probe rows", run=run)]
 
     backends = backends_by_name(load_plugins((), extra=[Probe()]))
-    report = await backends["probe"].run(tmp_path, True)
-    assert report.counts == {"rows": 3} and seen == [(tmp_path, True)]
+    reach = Reach(actor_id=None, regions=frozenset({"r1"}))
+    report = await backends["probe"].run(tmp_path, True, reach)
+    assert report.counts == {"rows": 3} and seen == [(tmp_path, True, reach)]
 
 
 @pytest.mark.hook("notification_channels")

@@ -24,6 +24,7 @@ from ediary.adapters import (
 from ediary.config import Settings
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.grading import MarkScale, RegionPolicy
+from ediary.domain.reach import Reach
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
 from ediary_example.models import Greeting
@@ -53,10 +54,17 @@ def registration_flows(settings: Settings) -> list[LoginFlow]:
     return []
 
 
-async def import_greetings(path: Path, dry_run: bool) -> ImportReport:
-    """One greeting per line; blank lines and known greetings are skipped, long ones reported."""
-    content = await asyncio.to_thread(path.read_text, encoding="utf-8")
+async def import_greetings(path: Path, dry_run: bool, reach: Reach) -> ImportReport:
+    """One greeting per line; blank lines and known greetings are skipped, long ones reported.
+
+    Greetings are shown in every school of the deployment, so no school owns them: only a
+    reach over a whole region (`--region`) may add them, never one school's.
+    """
     report = ImportReport(dry_run=dry_run)
+    if not reach.regions:
+        report.problems.append("greetings are for a whole region: import them with --region")
+        return report
+    content = await asyncio.to_thread(path.read_text, encoding="utf-8")
     new: list[str] = []
     for number, line in enumerate(content.splitlines(), start=1):
         text = line.strip()
@@ -72,7 +80,7 @@ async def import_greetings(path: Path, dry_run: bool) -> ImportReport:
 
 @hookimpl
 def import_backends() -> list[ImportBackend]:
-    """`ediary import greetings FILE [--dry-run]`."""
+    """`ediary import greetings FILE --region CODE [--dry-run]`."""
     return [ImportBackend(name="greetings", title="Example greetings", run=import_greetings)]
 
 

@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from ediary.adapters import PluginManager, collect
 from ediary.domain.grading import DEFAULT_POLICY
+from ediary.domain.reach import Reach
 from ediary_example.models import Greeting
 
 GraphQL = Callable[..., Awaitable[dict[str, Any]]]
@@ -46,10 +47,15 @@ async def test_greetings_are_imported_and_served(
         for _, found in collect(manager, "import_backends")
         for backend in found
     }
-    dry = await backends["greetings"].run(greetings_file, True)
+    # Greetings belong to no school: one school's reach imports none of them.
+    school = Reach(actor_id=None, schools=frozenset({1}))
+    refused = await backends["greetings"].run(greetings_file, False, school)
+    assert refused.counts == {} and refused.problems and await Greeting.all().count() == 0
+    region = Reach(actor_id=None, regions=frozenset({"example"}))
+    dry = await backends["greetings"].run(greetings_file, True, region)
     assert dry.counts == {"greetings": 2} and len(dry.problems) == 1
     assert await Greeting.all().count() == 0
-    done = await backends["greetings"].run(greetings_file, False)
+    done = await backends["greetings"].run(greetings_file, False, region)
     assert done.counts == {"greetings": 2}
     result = await graphql("{ exampleGreetings { text } }")
     assert result["data"]["exampleGreetings"] == [{"text": "Hello"}, {"text": "Privet"}]

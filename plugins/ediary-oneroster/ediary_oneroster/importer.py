@@ -24,6 +24,7 @@ from ediary.domain import models
 from ediary.domain.enums import MarkAction, Role, WorkKind
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.journal.history import Change, append, record_imported, state_of
+from ediary.domain.reach import OutsideReach, Reach, ReachGuard
 from ediary_oneroster.models import Demographic, SourceLink
 from ediary_oneroster.reader import (
     FILES,
@@ -40,6 +41,8 @@ from ediary_oneroster.reader import (
 )
 
 PolicyFor = Callable[[str], RegionPolicy]
+# A role grant a row asks for: the role, its school, its region.
+Grant = tuple[Role, int | None, int | None]
 Progress = Callable[[int], None]
 
 # The reason written into the history of marks an import creates, changes or retires.
@@ -59,6 +62,18 @@ KIND_WORDS.update(
     }
 )
 CLASS_TITLE = re.compile(r"^\s*(\d{1,2})\s*[-\s]?\s*([^\W\d_]{0,8})\s*$")
+# The diary table each kind of source link points into, so the reach can say whose it is.
+LINKED_MODELS: dict[str, Any] = {
+    "district": models.Region,
+    "org": models.School,
+    "year": models.AcademicYear,
+    "session": models.Term,
+    "course": models.Subject,
+    "class": models.SchoolClass,
+    "user": models.User,
+    "enrollment": models.Enrollment,
+    "result": models.Mark,
+}
 
 
 LABELS = {
@@ -102,21 +117,26 @@ def _default_policy(region_code: str) -> RegionPolicy:
     return policy
 
 
+def _outside() -> RowError:
+    return RowError("reach.outside", OutsideReach.default_message)
+
+
 class Importer:
-    """One import of one set. `school_id` limits it to one school (an administrator's)."""
+    """One import of one set, as the actor of a reach: a reach of exactly one school (an
+    administrator's, or `--school`) maps the set's school onto it."""
 
     def __init__(
         self,
         data: OneRosterSet,
         outcome: Outcome,
         policy_for: PolicyFor,
+        guard: ReachGuard,
         progress: Progress | None = None,
-        school_id: int | None = None,
-        actor_id: int | None = None,
     ) -> None:
         self.data = data
+        self.guard = guard
         # Who the history of changed marks names; without one (the command line), the author.
-        self.actor_id = actor_id
+        self.actor_id = guard.actor_id
         self.conn: BaseDBAsyncClient | None = None
         self.new_marks: list[int] = []
         self._pairs: list[tuple[Row, str, bool | None]] = []
@@ -126,9 +146,11 @@ class Importer:
         self._class_cache: dict[int, models.SchoolClass] = {}
         self._terms: dict[tuple[int, date], int | None] = {}
         self.progress = progress or (lambda n: None)
-        self.school_id = school_id
+        self.school_id = guard.reach.school
         self.today = date.today()
         self.links: dict[tuple[str, str, str], tuple[int | None, Any]] = {}
+        # Links to what the reach does not own: never read, changed nor linked to.
+        self.foreign: set[tuple[str, str, str]] = set()
         self.orgs: dict[str, Row] = {}
         self.sessions: dict[str, Row] = {}
         self.courses: dict[str, Row] = {}
@@ -159,17 +181,72 @@ class Importer:
     # -- links -------------------------------------------------------------------------------
 
     async def _load_links(self) -> None:
+        """Every link, sorted into the reach's own and the others (`foreign`): sourcedIds
+        are one namespace for the whole diary, so a set may name another school's objects."""
         rows = await SourceLink.all().values_list("kind", "sourced_id", "scope", "core_id", "extra")
+        ids: dict[str, set[int]] = defaultdict(set)
+        for kind, _, _, core_id, _ in rows:
+            if core_id is not None and kind in LINKED_MODELS:
+                ids[kind].add(core_id)
+        owned = {
+            kind: await self.guard.owned_ids(LINKED_MODELS[kind], found)
+            for kind, found in ids.items()
+        }
+        homerooms = await self.guard.owned_ids(
+            models.SchoolClass,
+            (
+                extra["homeroom"]
+                for kind, _, _, core_id, extra in rows
+                if kind == "enrollment" and core_id is None and extra
+            ),
+        )
+        # Links without a diary row belong where what they name belongs: scheduled classes
+        # to their school, line items to their class; categories are a shared vocabulary.
+        later: list[tuple[str, str, str, Any]] = []
         for kind, sid, scope, core_id, extra in rows:
-            self.links[(kind, sid, scope)] = (core_id, extra)
+            key = (kind, sid, scope)
+            if core_id is not None:
+                mine = core_id in owned.get(kind, set())
+            elif kind == "enrollment":
+                mine = bool(extra) and extra.get("homeroom") in homerooms
+            elif kind in ("class", "lineItem"):
+                later.append((kind, sid, scope, extra))
+                continue
+            else:
+                mine = kind == "category"
+            self._sort_link(key, core_id, extra, mine)
+        for kind, sid, scope, extra in sorted(later):  # "class" before "lineItem"
+            parent = ("org", extra.get("school", ""), "") if kind == "class" else None
+            if kind == "lineItem":
+                parent = ("class", extra.get("class", ""), "")
+            mine = parent in self.links
+            self._sort_link((kind, sid, scope), None, extra, mine)
+
+    def _sort_link(
+        self, key: tuple[str, str, str], core_id: int | None, extra: Any, mine: bool
+    ) -> None:
+        if mine:
+            self.links[key] = (core_id, extra)
+        else:
+            self.foreign.add(key)
 
     def link(self, kind: str, sid: str, scope: str = "") -> tuple[int | None, Any] | None:
+        """What a sourcedId was imported into, if the reach owns it; a row that names what
+        someone else owns is rejected, saying no more than that."""
+        if (kind, sid, scope) in self.foreign:
+            raise _outside()
+        return self.links.get((kind, sid, scope))
+
+    def peek(self, kind: str, sid: str, scope: str = "") -> tuple[int | None, Any] | None:
+        """`link` for second passes: what the reach does not own is simply not there."""
         return self.links.get((kind, sid, scope))
 
     async def set_link(
         self, kind: str, sid: str, core_id: int | None, extra: Any = None, scope: str = ""
     ) -> None:
         key = (kind, sid, scope)
+        if key in self.foreign:
+            raise _outside()
         if key in self.links:
             if self.links[key] != (core_id, extra):
                 await SourceLink.filter(kind=kind, sourced_id=sid, scope=scope).update(
@@ -295,11 +372,19 @@ class Importer:
         if kind == "district":
             code = row.get("identifier") or row.sourced_id
             if self.school_id is not None:
+                # The school's region, for this import only: a school owns no region, so the
+                # district's link (shared by every school of it) is left as it is.
                 school = await models.School.get(id=self.school_id)
                 region_id = school.region_id
-                await self.set_link("district", row.sourced_id, region_id)
+                self.foreign.discard(("district", row.sourced_id, ""))
+                self.links[("district", row.sourced_id, "")] = (region_id, None)
                 self.out.count("regions", "unchanged")
             else:
+                if not self.guard.may_use_region_code(code[:32]):
+                    raise RowError(
+                        "reach.region",
+                        f"region {code!r} is not one this import was given (--region)",
+                    )
                 found = self.link("district", row.sourced_id)
                 if found is None:
                     existing = await models.Region.get_or_none(code=code)
@@ -329,10 +414,12 @@ class Importer:
                 "region_id": region_id,
             }
             if self.school_id is not None:
-                found = self.link("org", row.sourced_id)
-                if found is not None and found[0] != self.school_id:
+                key = ("org", row.sourced_id, "")
+                found = self.links.get(key)
+                if key in self.foreign or (found is not None and found[0] != self.school_id):
                     raise SetError(
-                        "scope.school", f"school {row.sourced_id!r} is another school of the diary"
+                        "scope.school",
+                        f"school {row.sourced_id!r}: {OutsideReach.default_message}",
                     )
                 if any(
                     r.get("type").lower() == "school"
@@ -505,22 +592,39 @@ class Importer:
             "is_active": enabled and not row.retired,
         }
         found = self.link("user", row.sourced_id)
-        owner = await models.User.get_or_none(login=values["login"]).only("id")
-        if owner is not None and (found is None or found[0] != owner.id):
+        user_id = found[0] if found is not None else None
+        collision = await self.guard.account_collision(
+            user_id, login=values["login"], email=values["email"]
+        )
+        if collision == "outside":
+            raise _outside()
+        if collision == "inside":
             raise RowError("user.login_taken", f"the login {login!r} belongs to another account")
+        # Roles are checked before the account is written: a refused one changes nothing.
+        role = row.get("role")
+        grants = (
+            [
+                await self._plan_grant(role, org)
+                for org in parse_list(row.get("orgSourcedIds")) or [""]
+            ]
+            if role
+            else []
+        )
         before = self.out.counts["users created"]
         user_id, action = await self.upsert(models.User, "user", row.sourced_id, values)
+        if self.out.counts["users created"] > before:
+            self.guard.adopt_user(user_id)
         if row.retired and (action != "unchanged" or self.out.counts["users created"] > before):
             self.out.count("users", "retired")
-        role = row.get("role")
-        if role:
-            for org_sid in parse_list(row.get("orgSourcedIds")) or [""]:
-                await self._grant(user_id, role, org_sid)
+        for grant in grants:
+            await self._apply_grant(user_id, grant)
         for agent in parse_list(row.get("agentSourcedIds")):
             parent_role = role.lower() in PARENT_ROLES if role else None
             self._pairs.append((row, agent, parent_role))
 
-    async def _grant(self, user_id: int, role_name: str, org_sid: str) -> None:
+    async def _plan_grant(self, role_name: str, org_sid: str) -> Grant | None:
+        """The role a row asks for, where; None for a role the diary has no use for. Raises
+        RowError for one the importer's reach may not grant."""
         role_name = role_name.lower()
         org = self.orgs.get(org_sid)
         org_type = org.get("type").lower() if org is not None else ""
@@ -546,17 +650,24 @@ class Importer:
             role = Role.REGIONAL_OFFICIAL if region_id is not None else Role.SCHOOL_ADMIN
         else:
             self.out.count(f"roles {role_name}", "skipped")
+            return None
+        if school_id is None and region_id is None:
+            raise RowError("role.org", f"the role {role_name!r} needs a school (or a district)")
+        if role != Role.REGIONAL_OFFICIAL and school_id is None:
+            raise RowError(
+                "role.org", f"the role {role_name!r} is held at a school, not a district"
+            )
+        if not await self.guard.may_grant(role, school_id, region_id):
+            raise RowError(
+                "reach.role",
+                f"the role {role_name!r} there is not one this import may grant",
+            )
+        return role, school_id, region_id
+
+    async def _apply_grant(self, user_id: int, grant: Grant | None) -> None:
+        if grant is None:
             return
-        if role in (Role.STUDENT, Role.TEACHER, Role.SCHOOL_ADMIN) and region_id is not None:
-            region_id = None  # a district-wide teacher or student: no school to scope it to
-        if (
-            self.school_id is not None
-            and role != Role.PARENT
-            and school_id not in (self.school_id, None)
-        ):
-            raise RowError("scope.school", "a role at another school")
-        if role == Role.SCHOOL_ADMIN and school_id is None:
-            raise RowError("role.org", "an administrator needs a school or district")
+        role, school_id, region_id = grant
         _, created = await models.RoleGrant.get_or_create(
             user_id=user_id, role=role, school_id=school_id, region_id=region_id
         )
@@ -592,7 +703,9 @@ class Importer:
         if row.retired:
             self.out.count("roles", "kept (tobedeleted)")
             return
-        await self._grant(user_id, row.get("role"), row.get("orgSourcedId"))
+        await self._apply_grant(
+            user_id, await self._plan_grant(row.get("role"), row.get("orgSourcedId"))
+        )
 
     async def _after_roles(self) -> None:
         await self._guardianships()
@@ -723,10 +836,10 @@ class Importer:
             self.progress(1)
             if "__width__" in row.cells or (("enrollments", row.sourced_id) in self.rejected):
                 continue
-            found = self.link("class", row.get("classSourcedId"))
+            found = self.peek("class", row.get("classSourcedId"))
             if found is None or found[0] is not None:
                 continue
-            user = self.link("user", row.get("userSourcedId"))
+            user = self.peek("user", row.get("userSourcedId"))
             if user is None or user[0] is None:
                 continue
             role = row.get("role").lower()
@@ -1023,27 +1136,27 @@ def count_rows(data: OneRosterSet) -> tuple[int, list[Problem]]:
 async def import_set(
     path: Path,
     dry_run: bool,
+    reach: Reach,
     *,
     policy_for: PolicyFor | None = None,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
-    school_id: int | None = None,
     limits: Limits | None = None,
-    actor_id: int | None = None,
 ) -> Outcome:
-    """Import a set in one transaction; with `dry_run` the transaction is rolled back.
-    Raises SetError (nothing written) for a set that cannot be imported at all."""
+    """Import a set in one transaction, as the actor of `reach`: only what the reach owns is
+    changed or linked to, and only roles it may grant are given. With `dry_run` the
+    transaction is rolled back. Raises SetError (nothing written) for a set that cannot be
+    imported at all."""
     data = open_set(path, limits)
     outcome = Outcome(dry_run=dry_run, version=data.version)
     try:
         total, _ = count_rows(data)
         if on_total is not None:
             on_total(total)
-        importer = Importer(
-            data, outcome, policy_for or _default_policy, progress, school_id, actor_id
-        )
         try:
             async with in_transaction() as conn:
+                guard = await ReachGuard.open(reach)
+                importer = Importer(data, outcome, policy_for or _default_policy, guard, progress)
                 importer.conn = conn
                 await importer.run()
                 if dry_run:

@@ -10,9 +10,9 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ediary.domain import models
-from ediary.domain.access import Viewer, may_import_school_data, may_see_school
+from ediary.domain.access import Viewer, may_import_school_data
 from ediary.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ediary.domain.reach import Reach, school_admin_reach
 from ediary_oneroster.importer import PolicyFor, import_set
 from ediary_oneroster.models import ImportJob, JobStatus
 from ediary_oneroster.reader import SetError
@@ -57,21 +57,16 @@ def resolve_path(base: Path | None, given: str) -> Path:
     return path
 
 
-async def target_school(viewer: Viewer, school_id: int | None) -> int:
-    """The school to import into: the one asked for, or the administrator's only school."""
+async def target_reach(viewer: Viewer, school_id: int | None) -> Reach:
+    """The administrator's reach for this import: the school asked for, or their only one."""
     if school_id is None:
         if len(viewer.admin_schools) == 1:
-            (only,) = viewer.admin_schools
-            return only
-        if not viewer.admin_schools:
+            (school_id,) = viewer.admin_schools
+        elif not viewer.admin_schools:
             raise Forbidden("Only a school administrator may import data.")
-        raise InvalidInput("You administer several schools: give schoolId.", field="schoolId")
-    school = await models.School.get_or_none(id=school_id)
-    if school is None or not may_see_school(viewer, school.id, school.region_id):
-        raise NotFound(field="schoolId")
-    if not may_import_school_data(viewer, school.id):
-        raise Forbidden("Only an administrator of the school may import data into it.")
-    return int(school.id)
+        else:
+            raise InvalidInput("You administer several schools: give schoolId.", field="schoolId")
+    return await school_admin_reach(viewer, school_id)
 
 
 async def start_import(
@@ -85,29 +80,28 @@ async def start_import(
     policy_for: PolicyFor,
 ) -> ImportJob:
     """Check everything, record a queued job and start it in the background."""
-    target = await target_school(viewer, school_id)
+    reach = await target_reach(viewer, school_id)
+    assert reach.school is not None
     if backend not in BACKENDS:
         raise InvalidInput(
             f"Unknown import backend {backend!r}; known: {', '.join(BACKENDS)}.", field="backend"
         )
     found = resolve_path(import_dir(extra), path)
     assert viewer.user_id is not None
-    job = await ImportJob.create(school_id=target, requested_by_id=viewer.user_id, dry_run=dry_run)
-    task = asyncio.create_task(_run(job.id, found, dry_run, target, viewer.user_id, policy_for))
+    job = await ImportJob.create(
+        school_id=reach.school, requested_by_id=viewer.user_id, dry_run=dry_run
+    )
+    task = asyncio.create_task(_run(job.id, found, dry_run, reach, policy_for))
     _running.add(task)
     task.add_done_callback(_running.discard)
     return job
 
 
-async def _run(
-    job_id: int, path: Path, dry_run: bool, school_id: int, actor_id: int, policy_for: PolicyFor
-) -> None:
+async def _run(job_id: int, path: Path, dry_run: bool, reach: Reach, policy_for: PolicyFor) -> None:
     await ImportJob.filter(id=job_id).update(status=JobStatus.RUNNING)
     status, rows = JobStatus.SUCCEEDED, 0
     try:
-        outcome = await import_set(
-            path, dry_run, policy_for=policy_for, school_id=school_id, actor_id=actor_id
-        )
+        outcome = await import_set(path, dry_run, reach, policy_for=policy_for)
         report = asdict(to_report(outcome))
         rows = outcome.rows
     except SetError as error:

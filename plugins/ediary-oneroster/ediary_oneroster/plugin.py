@@ -7,7 +7,7 @@ from ediary.adapters import GraphQLContribution, ImportBackend, ModelsApp, hooki
 
 @hookimpl
 def import_backends() -> list[ImportBackend]:
-    """`ediary import oneroster PATH [--dry-run]`."""
+    """`ediary import oneroster PATH (--school ID | --region CODE)... [--dry-run]`."""
     from ediary_oneroster.run import run_cli
 
     return [ImportBackend(name="oneroster", title="OneRoster 1.1/1.2 CSV", run=run_cli)]

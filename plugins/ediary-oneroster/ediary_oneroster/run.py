@@ -17,6 +17,7 @@ from rich.progress import (
 )
 
 from ediary.adapters import ImportReport
+from ediary.domain.reach import Reach
 from ediary_oneroster.importer import Outcome, import_set
 from ediary_oneroster.reader import SetError
 
@@ -29,8 +30,9 @@ def to_report(outcome: Outcome) -> ImportReport:
     )
 
 
-async def run_cli(path: Path, dry_run: bool) -> ImportReport:
-    """The import backend: a progress bar on stderr (rows, rate, time left)."""
+async def run_cli(path: Path, dry_run: bool, reach: Reach) -> ImportReport:
+    """The import backend: a progress bar on stderr (rows, rate, time left); the import
+    changes only what the operator's reach (--school, --region) owns."""
     console = Console(stderr=True)
     columns = (
         TextColumn("{task.description}"),
@@ -55,7 +57,7 @@ async def run_cli(path: Path, dry_run: bool) -> ImportReport:
                 bar.update(task, rate=f"{speed:.0f} rows/s")
 
         try:
-            outcome = await import_set(path, dry_run, progress=advance, on_total=on_total)
+            outcome = await import_set(path, dry_run, reach, progress=advance, on_total=on_total)
         except SetError as error:
             return ImportReport(dry_run=dry_run, problems=[f"[{error.code}] {error.message}"])
     report = to_report(outcome)

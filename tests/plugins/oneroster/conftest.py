@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from ediary.db import PluginApps, close_database, migrate, open_database
+from ediary.domain.reach import Reach
 from tests.conftest import BACKEND, _fresh_database_url
 
 DATA = Path(__file__).parent / "data"
+# The operator importing the hand-made sets: the regions of their two districts.
+OPERATOR = Reach(actor_id=None, regions=frozenset({"or-77", "or-12"}), label="operator")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from ediary_oneroster.importer import import_set
 from ediary_oneroster.reader import Limits, SetError
-from tests.plugins.oneroster.conftest import DATA
+from tests.plugins.oneroster.conftest import DATA, OPERATOR
 from tests.plugins.oneroster.snapshot import snapshot
 
 
@@ -23,7 +23,7 @@ def copy_set(tmp_path: Path, name: str = "v11") -> Path:
 async def refused(path: Path, code: str, limits: Limits | None = None) -> SetError:
     before = await snapshot()
     with pytest.raises(SetError) as caught:
-        await import_set(path, dry_run=False, limits=limits)
+        await import_set(path, dry_run=False, reach=OPERATOR, limits=limits)
     assert caught.value.code == code, caught.value
     assert await snapshot() == before
     return caught.value
@@ -48,7 +48,7 @@ async def test_utf8_with_and_without_bom(fresh: str, tmp_path: Path) -> None:
     path = copy_set(tmp_path)
     users = path / "users.csv"
     users.write_bytes(b"\xef\xbb\xbf" + users.read_bytes())
-    outcome = await import_set(path, dry_run=True)
+    outcome = await import_set(path, dry_run=True, reach=OPERATOR)
     assert outcome.counts["users created"] == 8
 
 
@@ -89,7 +89,7 @@ async def test_zip_set_is_read(fresh: str, tmp_path: Path) -> None:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for file in (DATA / "v12").iterdir():
             zf.write(file, f"export/{file.name}")
-    outcome = await import_set(archive, dry_run=True)
+    outcome = await import_set(archive, dry_run=True, reach=OPERATOR)
     assert outcome.problems == [] and outcome.counts["users created"] == 5
 
 

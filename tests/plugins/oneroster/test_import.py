@@ -9,7 +9,7 @@ from ediary.domain.enums import MarkAction, Role, WorkKind
 from ediary.domain.journal.history import verify
 from ediary_oneroster.export import export_set
 from ediary_oneroster.importer import HISTORY_REASON, import_set
-from tests.plugins.oneroster.conftest import DATA
+from tests.plugins.oneroster.conftest import DATA, OPERATOR
 from tests.plugins.oneroster.snapshot import snapshot
 
 
@@ -18,7 +18,7 @@ def codes(outcome: object) -> list[str]:
 
 
 async def test_v11_set_maps_onto_the_diary(fresh: str) -> None:
-    outcome = await import_set(DATA / "v11", dry_run=False)
+    outcome = await import_set(DATA / "v11", dry_run=False, reach=OPERATOR)
     assert outcome.version == "1.1"
     assert codes(outcome) == [
         "category.kind",
@@ -70,7 +70,7 @@ async def test_v11_set_maps_onto_the_diary(fresh: str) -> None:
 
 
 async def test_v12_set_with_roles_file(fresh: str) -> None:
-    outcome = await import_set(DATA / "v12", dry_run=False)
+    outcome = await import_set(DATA / "v12", dry_run=False, reach=OPERATOR)
     assert outcome.version == "1.2" and outcome.problems == []
     school = await models.School.get(name="Lyceum 2")
     admin = await models.User.get(login="v12.admin")
@@ -90,11 +90,11 @@ async def test_v12_set_with_roles_file(fresh: str) -> None:
 
 
 async def test_reimport_changes_nothing(fresh: str) -> None:
-    await import_set(DATA / "v11", dry_run=False)
-    await import_set(DATA / "v12", dry_run=False)
+    await import_set(DATA / "v11", dry_run=False, reach=OPERATOR)
+    await import_set(DATA / "v12", dry_run=False, reach=OPERATOR)
     before = await snapshot()
-    again = await import_set(DATA / "v11", dry_run=False)
-    again12 = await import_set(DATA / "v12", dry_run=False)
+    again = await import_set(DATA / "v11", dry_run=False, reach=OPERATOR)
+    again12 = await import_set(DATA / "v12", dry_run=False, reach=OPERATOR)
     assert await snapshot() == before
     for outcome in (again, again12):
         made = {k: n for k, n in outcome.counts.items() if k.endswith((" created", " updated"))}
@@ -103,13 +103,13 @@ async def test_reimport_changes_nothing(fresh: str) -> None:
 
 async def test_dry_run_writes_nothing(fresh: str) -> None:
     before = await snapshot()
-    outcome = await import_set(DATA / "v11", dry_run=True)
+    outcome = await import_set(DATA / "v11", dry_run=True, reach=OPERATOR)
     assert outcome.counts["users created"] == 8
     assert await snapshot() == before
 
 
 async def test_delta_updates_and_retires_keeping_marks(fresh: str) -> None:
-    await import_set(DATA / "v11", dry_run=False)
+    await import_set(DATA / "v11", dry_run=False, reach=OPERATOR)
     school = await models.School.get(name="School No. 1")
     seven_b = await models.SchoolClass.get(school=school, letter="B")
     maths = await models.Subject.get(school=school, name="Mathematics")
@@ -126,7 +126,7 @@ async def test_delta_updates_and_retires_keeping_marks(fresh: str) -> None:
         value=4,
         author=teacher,
     )
-    outcome = await import_set(DATA / "v11-delta", dry_run=False)
+    outcome = await import_set(DATA / "v11-delta", dry_run=False, reach=OPERATOR)
     assert outcome.problems == []
     assert outcome.counts["users retired"] == 1 and outcome.counts["enrollments retired"] == 1
     student3 = await models.User.get(id=student3.id)
@@ -144,16 +144,16 @@ async def test_delta_updates_and_retires_keeping_marks(fresh: str) -> None:
     assert await models.Enrollment.exists(student=newcomer, school_class=seven_b)
     # The delta again: nothing more changes.
     before = await snapshot()
-    await import_set(DATA / "v11-delta", dry_run=False)
+    await import_set(DATA / "v11-delta", dry_run=False, reach=OPERATOR)
     assert await snapshot() == before
 
 
 async def test_export_and_reimport_give_the_same_diary(
     fresh: str, tmp_path: Path, plugin_apps: object
 ) -> None:
-    await import_set(DATA / "v11", dry_run=False)
-    await import_set(DATA / "v12", dry_run=False)
-    await import_set(DATA / "v11-delta", dry_run=False)
+    await import_set(DATA / "v11", dry_run=False, reach=OPERATOR)
+    await import_set(DATA / "v12", dry_run=False, reach=OPERATOR)
+    await import_set(DATA / "v11-delta", dry_run=False, reach=OPERATOR)
     original = await snapshot()
     counts = await export_set(tmp_path / "out")
     assert counts["results"] >= 5 and counts["roles"] >= 10
@@ -165,7 +165,7 @@ async def test_export_and_reimport_give_the_same_diary(
     await migrate(url, plugin_apps)  # type: ignore[arg-type]
     await open_database(url, plugin_apps)  # type: ignore[arg-type]
     try:
-        outcome = await import_set(tmp_path / "out", dry_run=False)
+        outcome = await import_set(tmp_path / "out", dry_run=False, reach=OPERATOR)
         assert outcome.version == "1.2"
         copy = await snapshot()
         # Marks deleted in the diary are not exported.
@@ -179,7 +179,7 @@ async def test_export_and_reimport_give_the_same_diary(
 
 
 async def test_imported_marks_have_a_history_that_verifies(fresh: str) -> None:
-    await import_set(DATA / "v11", dry_run=False)
+    await import_set(DATA / "v11", dry_run=False, reach=OPERATOR)
     verdict = await verify()
     assert verdict.ok, verdict.finding
     marks = await models.Mark.all().count()
@@ -189,10 +189,10 @@ async def test_imported_marks_have_a_history_that_verifies(fresh: str) -> None:
     )
     assert set(created) == {HISTORY_REASON}
     # Importing the same set again adds no events.
-    await import_set(DATA / "v11", dry_run=False)
+    await import_set(DATA / "v11", dry_run=False, reach=OPERATOR)
     assert (await verify()).events == marks
     # The delta corrects one mark and retires another: one event each.
-    await import_set(DATA / "v11-delta", dry_run=False)
+    await import_set(DATA / "v11-delta", dry_run=False, reach=OPERATOR)
     verdict = await verify()
     assert verdict.ok, verdict.finding
     actions = (
@@ -205,11 +205,11 @@ async def test_imported_marks_have_a_history_that_verifies(fresh: str) -> None:
     (event,) = await models.MarkEvent.filter(mark_id=corrected.id, action=MarkAction.CORRECT)
     assert (event.new_value, event.new_comment) == (5, "corrected")
     # A dry run of the delta writes no events either.
-    await import_set(DATA / "v11-delta", dry_run=True)
+    await import_set(DATA / "v11-delta", dry_run=True, reach=OPERATOR)
     assert (await verify()).events == marks + 2
 
 
 async def test_v12_marks_have_a_history_that_verifies(fresh: str) -> None:
-    await import_set(DATA / "v12", dry_run=False)
+    await import_set(DATA / "v12", dry_run=False, reach=OPERATOR)
     verdict = await verify()
     assert verdict.ok and verdict.marks > 0, verdict.finding

@@ -17,6 +17,7 @@ from tests.plugins.oneroster.snapshot import snapshot
 def _start_and_kill(url: str, path: Path) -> int:
     env = {**os.environ, "EDIARY_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "ediary.cli", "import", "oneroster", str(path)]
+    command += ["--region", "gen-region"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stderr is not None
     # Wait until every row was checked and writing began, then let it write for a while.
