@@ -24,6 +24,7 @@ from ediary.domain import models
 from ediary.domain.enums import MarkAction, Role, WorkKind
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.journal.history import Change, append, record_imported, state_of
+from ediary.domain.session_end import EndReason, end_sessions
 from ediary_oneroster.models import Demographic, SourceLink
 from ediary_oneroster.reader import (
     FILES,
@@ -119,6 +120,8 @@ class Importer:
         self.actor_id = actor_id
         self.conn: BaseDBAsyncClient | None = None
         self.new_marks: list[int] = []
+        # Accounts the set disables or retires: their sessions end with the import's commit.
+        self.deactivated: set[int] = set()
         self._pairs: list[tuple[Row, str, bool | None]] = []
         self.out = outcome
         self._policy_for = policy_for
@@ -275,6 +278,9 @@ class Importer:
             if after is not None:
                 await after()
         await self._record_new_marks()
+        # Open WebSockets of these accounts close at the next session check of each server
+        # process (EDIARY_WS_SESSION_CHECK_SECONDS): an import may run in another program.
+        await end_sessions(EndReason.DEACTIVATED, user_ids=self.deactivated)
 
     async def _check_common(self, row: Row) -> None:
         if not row.sourced_id:
@@ -510,6 +516,8 @@ class Importer:
             raise RowError("user.login_taken", f"the login {login!r} belongs to another account")
         before = self.out.counts["users created"]
         user_id, action = await self.upsert(models.User, "user", row.sourced_id, values)
+        if not values["is_active"]:
+            self.deactivated.add(user_id)
         if row.retired and (action != "unchanged" or self.out.counts["users created"] > before):
             self.out.count("users", "retired")
         role = row.get("role")
