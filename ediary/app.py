@@ -95,6 +95,7 @@ def create_app(
         if manage_database:
             await open_database(settings.database_url, apps)
         await runtime.broker.start()
+        graphql.sessions.start()
         worker.start()
         housekeeper.start()
         try:
@@ -109,6 +110,7 @@ def create_app(
             await notifier.drain()
             await housekeeper.stop()
             await worker.stop()
+            await graphql.sessions.stop()
             await runtime.broker.stop()
             if manage_database:
                 await close_database()

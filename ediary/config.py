@@ -86,6 +86,9 @@ class Settings:
     posts_per_hour: int = 30
     # How often a server process deletes expired throttle counters and query budgets; 0: never.
     housekeeping_minutes: float = 60.0
+    # How often a server process re-checks the sessions of its open WebSockets in the
+    # database, for endings no broker message announced (expiry, a deactivation by import).
+    ws_session_check_seconds: float = 0.5
     # Memory each server process may keep answers of GraphQL queries in; 0 turns it off.
     response_cache_bytes: int = 64 * 1024 * 1024
     # `production` flips the defaults below to the safe side and refuses unsafe settings.
@@ -166,6 +169,7 @@ class Settings:
             delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
             posts_per_hour=int(env.get("EDIARY_POSTS_PER_HOUR") or 30),
             housekeeping_minutes=float(env.get("EDIARY_HOUSEKEEPING_MINUTES") or 60),
+            ws_session_check_seconds=float(env.get("EDIARY_WS_SESSION_CHECK_SECONDS") or 0.5),
             response_cache_bytes=int(
                 float(env.get("EDIARY_RESPONSE_CACHE_MB") or 64) * 1024 * 1024
             ),
@@ -188,6 +192,10 @@ class Settings:
             raise ValueError(f"EDIARY_REPORT_MIN_GROUP must be >= 1, got {self.report_min_group}")
         if self.request_timeout <= 0:
             raise ValueError(f"EDIARY_REQUEST_TIMEOUT must be > 0, got {self.request_timeout}")
+        if self.ws_session_check_seconds <= 0:
+            raise ValueError(
+                f"EDIARY_WS_SESSION_CHECK_SECONDS must be > 0, got {self.ws_session_check_seconds}"
+            )
         if self.environment not in ENVIRONMENTS:
             raise ValueError(f"EDIARY_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.log_format not in LOG_FORMATS:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import pluggy
@@ -16,6 +16,7 @@ from ediary.domain.access import ANONYMOUS, Viewer, load_viewer
 from ediary.domain.errors import PasswordLoginClosed, SessionExpired
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import User
+from ediary.events.broker import Change
 
 SESSION_COOKIE = "ediary_session"
 # ASGI scope key: the session the response cache already resolved for this request, as
@@ -94,3 +95,8 @@ def app_settings(request: HTTPConnection) -> Settings:
 def app_notifier(request: HTTPConnection) -> Notifier:
     notifier: Notifier = request.app.state.notifier
     return notifier
+
+
+async def announce(request: HTTPConnection, changes: Sequence[Change]) -> None:
+    """Publish committed changes (a diary change, sessions that ended) to every process."""
+    await request.app.state.runtime.broker.publish(changes)

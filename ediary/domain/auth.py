@@ -153,7 +153,8 @@ def _dialect() -> str:
     return dialect
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What the session table stores of a token: its SHA-256, never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -162,7 +163,7 @@ async def open_session(user: User, kind: str, lifetime: timedelta) -> OpenedSess
     csrf = secrets.token_urlsafe(24) if kind == SessionKind.COOKIE else ""
     expires_at = _now() + lifetime
     await Session.create(
-        token_hash=_digest(token), user=user, kind=kind, csrf_token=csrf, expires_at=expires_at
+        token_hash=token_digest(token), user=user, kind=kind, csrf_token=csrf, expires_at=expires_at
     )
     return OpenedSession(token=token, csrf_token=csrf, expires_at=expires_at)
 
@@ -180,7 +181,9 @@ def _live(session: Session | None) -> Session:
 
 async def resolve_session(token: str) -> tuple[Session, User]:
     """The live session for a token and its user; SessionExpired for anything else."""
-    session = _live(await Session.get_or_none(token_hash=_digest(token)).select_related("user"))
+    session = _live(
+        await Session.get_or_none(token_hash=token_digest(token)).select_related("user")
+    )
     return session, session.user
 
 
@@ -188,7 +191,7 @@ async def resolve_session_at_version(token: str) -> tuple[Session, User, str]:
     """Like resolve_session, with the data version read in the same statement, so that a
     kept answer is checked against the session and the data in one round trip."""
     found = (
-        await Session.filter(token_hash=_digest(token))
+        await Session.filter(token_hash=token_digest(token))
         .select_related("user")
         .annotate(data_version=RawSQL(dataversion.version_sql(_dialect())))
         .first()
@@ -196,15 +199,3 @@ async def resolve_session_at_version(token: str) -> tuple[Session, User, str]:
     session = _live(found)
     version = str(session.data_version)  # type: ignore[attr-defined]
     return session, session.user, version
-
-
-async def close_session(token: str) -> None:
-    await Session.filter(token_hash=_digest(token), revoked_at=None).update(revoked_at=_now())
-
-
-async def close_all_sessions(user_id: int, *, keep_token: str | None = None) -> int:
-    """End every live session of a user, except the one of `keep_token` if given."""
-    live = Session.filter(user_id=user_id, revoked_at=None)
-    if keep_token is not None:
-        live = live.exclude(token_hash=_digest(keep_token))
-    return await live.update(revoked_at=_now())

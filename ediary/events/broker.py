@@ -5,25 +5,31 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
+from ediary.domain import session_end
 from ediary.domain.journal.changes import DiaryChange
+from ediary.domain.session_end import SessionsEnded
 from ediary.domain.talk.changes import TOPIC as TALK_TOPIC
 from ediary.domain.talk.changes import TalkChange
 
 log = logging.getLogger("ediary.events")
 
-# What travels: a diary change, or a change to a conversation.
-Change = DiaryChange | TalkChange
+# What travels: a diary change, a change to a conversation, or sessions that ended.
+Change = DiaryChange | TalkChange | SessionsEnded
+# Called synchronously, in order, for every change before any subscriber's queue gets it.
+Listener = Callable[[Change], None]
 
 
 def decode(text: str) -> Change:
-    """A change from its JSON; a conversation's carries its topic."""
+    """A change from its JSON; a conversation's and an ending's carry their topic."""
     data = json.loads(text)
     if data.get("topic") == TALK_TOPIC:
         return TalkChange.from_data(data)
+    if data.get("topic") == session_end.TOPIC:
+        return SessionsEnded.from_data(data)
     return DiaryChange.from_json(text)
 
 
@@ -46,6 +52,11 @@ class Broker(Protocol):
         """An async context manager: the changes published from now on, until it exits."""
         ...
 
+    def add_listener(self, listener: Listener) -> None:
+        """Call `listener` for every change this process receives, before any subscriber
+        sees it (so that a session's end takes effect before a later change is pushed)."""
+        ...
+
 
 class _Closed:
     pass
@@ -59,12 +70,18 @@ class Hub:
 
     def __init__(self) -> None:
         self._queues: set[asyncio.Queue[Change | _Closed]] = set()
+        self.listeners: list[Listener] = []
 
     @property
     def subscribers(self) -> int:
         return len(self._queues)
 
     def deliver(self, change: Change) -> None:
+        for listener in self.listeners:
+            try:
+                listener(change)
+            except Exception:
+                log.exception("a change listener failed")
         for queue in list(self._queues):
             try:
                 queue.put_nowait(change)
@@ -117,6 +134,9 @@ class LocalBroker:
 
     def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[Change]]:
         return self.hub.subscribe()
+
+    def add_listener(self, listener: Listener) -> None:
+        self.hub.listeners.append(listener)
 
 
 def make_broker(database_url: str) -> Broker:

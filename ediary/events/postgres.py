@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from ediary.events.broker import Change, Hub, decode
+from ediary.events.broker import Change, Hub, Listener, decode
 
 log = logging.getLogger("ediary.events")
 
@@ -114,3 +114,6 @@ class PostgresBroker:
 
     def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[Change]]:
         return self.hub.subscribe()
+
+    def add_listener(self, listener: Listener) -> None:
+        self.hub.listeners.append(listener)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,18 @@ class Context:
     def client_address(self) -> str:
         """The client's IP address, for limits per client."""
         return http.client_address(self.request)
+
+    @property
+    def session(self) -> Session | None:
+        """The session the viewer was resolved from, once `viewer()` has run."""
+        return self._session
+
+    def for_operation(self) -> Context:
+        """A context for one more operation over the same connection (a WebSocket): the same
+        credentials, resolved afresh, with loaders and charges of its own."""
+        return replace(
+            self, loaders=Loaders(), charge=None, query_nodes=0, _viewer=None, _session=None
+        )
 
     async def viewer(self) -> Viewer:
         """The viewer, anonymous without credentials; SessionExpired for bad credentials."""

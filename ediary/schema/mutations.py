@@ -14,6 +14,7 @@ from ediary.config import Settings
 from ediary.domain import auth, ratelimit
 from ediary.domain.access import load_viewer
 from ediary.domain.errors import CrossSiteRequest, DomainError
+from ediary.domain.session_end import EndReason, end_sessions
 from ediary.schema.calendar import CalendarMutation
 from ediary.schema.context import SESSION_COOKIE
 from ediary.schema.errors import UserError
@@ -130,7 +131,8 @@ class Mutation(CalendarMutation):
             return LogoutPayload(ok=False, user_errors=[UserError.from_domain(error)])
         found = info.context.credentials()
         if found is not None:
-            await auth.close_session(found[0])
+            # Published so that every process closes this session's open WebSockets.
+            await info.context.committed(await end_sessions(EndReason.LOGOUT, token=found[0]))
         response = info.context.response
         if isinstance(response, Response):
             response.delete_cookie(SESSION_COOKIE, path="/")

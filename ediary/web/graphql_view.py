@@ -20,6 +20,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
 from ediary.adapters.http import same_origin
@@ -31,6 +32,7 @@ from ediary.schema.context import Context, Runtime
 from ediary.schema.errors import collecting_waits
 from ediary.web.graphiql import graphiql_page
 from ediary.web.graphql_http import JSON, accepts_html, negotiate, status_for
+from ediary.web.live_sessions import SessionCheckedHandler, SessionWatch
 
 
 class Refused(Exception):
@@ -49,6 +51,8 @@ class Refused(Exception):
 class DiaryGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with our per-request context and the HTTP rules above."""
 
+    graphql_transport_ws_handler_class = SessionCheckedHandler
+
     def __init__(
         self,
         schema: strawberry.Schema,
@@ -65,11 +69,17 @@ class DiaryGraphQL(GraphQL[Context, None]):
             graphql_ide=None,
             allow_queries_via_get=True,
             multipart_uploads_enabled=True,
+            # Only graphql-transport-ws, whose handler checks the session per operation and
+            # per message; the legacy graphql-ws protocol would bypass those checks.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self.settings = settings
         self.plugins = plugins
         self.notifier = notifier
         self.runtime = runtime or Runtime()
+        # Open WebSockets by session: closed when their session ends (see live_sessions).
+        self.sessions = SessionWatch(settings.ws_session_check_seconds)
+        self.runtime.broker.add_listener(self.sessions.on_change)
 
     def encode_json(self, data: object) -> str:
         # orjson is several times faster than the standard library on large answers. Text,
@@ -215,8 +225,9 @@ class DiaryGraphQL(GraphQL[Context, None]):
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Subscriptions authenticate once, at connection: a bearer token in the
-        `connection_init` payload ({"authorization": "Bearer ..."}) or the session cookie."""
+        """A connection authenticates at `connection_init`: a bearer token in its payload
+        ({"authorization": "Bearer ..."}) or the session cookie. Each operation and each
+        message after that checks the session again (`SessionCheckedHandler`)."""
         found = context.credentials()
         if found is None:
             raise ConnectionRejectionError({"reason": "Log in to subscribe."})

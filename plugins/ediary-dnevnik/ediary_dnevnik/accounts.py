@@ -29,6 +29,7 @@ from ediary.domain.errors import (
 )
 from ediary.domain.models import Guardianship, OneTimeToken, RoleGrant, SchoolClass, User
 from ediary.domain.passwords import check_new_password
+from ediary.domain.session_end import EndReason, end_sessions
 from ediary_dnevnik import codes, limits, mail
 from ediary_dnevnik.errors import (
     AccountFieldsMissing,
@@ -303,7 +304,11 @@ async def change_password(
         user.password_hash = await asyncio.to_thread(auth.hash_password, password)
         await user.save(update_fields=["password_hash"])
         # Whoever else knew the old password is logged out; this session goes on.
-        await auth.close_all_sessions(user.id, keep_token=session_token)
+        outbox.announce(
+            await end_sessions(
+                EndReason.PASSWORD_CHANGED, user_ids=[user.id], keep_token=session_token
+            )
+        )
         if user.email:
             outbox.add("email", mail.password_changed(user.email, user.login))
 

@@ -1,16 +1,16 @@
 """What every flow of the plugin shares: limits, one transaction, logging, mail after commit.
 
 A flow runs its work in one transaction and either commits whole or changes nothing. Attempts
-are counted before it and outside it, so a refused attempt still counts. Messages are sent
-only after the commit. Every attempt is logged with its outcome and the client address, and
-never with a code, token, password or address.
+are counted before it and outside it, so a refused attempt still counts. Messages are sent,
+and facts (sessions that ended) published, only after the commit. Every attempt is logged
+with its outcome and the client address, and never with a code, token, password or address.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from tortoise.transactions import in_transaction
@@ -19,6 +19,7 @@ from ediary.adapters.notify import Message, Notifier
 from ediary.config import Settings
 from ediary.domain import ratelimit
 from ediary.domain.errors import DomainError, TooManyAttempts
+from ediary.domain.session_end import SessionsEnded
 
 log = logging.getLogger("ediary.dnevnik")
 
@@ -33,6 +34,9 @@ class Env:
     notifier: Notifier
     # The client's address, for limits per client.
     client: str
+    # Publishes committed facts to every server process (sessions that ended close their
+    # open WebSockets).
+    announce: Callable[[Sequence[SessionsEnded]], Awaitable[None]]
 
     @property
     def client_key(self) -> str:
@@ -59,12 +63,16 @@ class Guard:
 
 @dataclass
 class Outbox:
-    """Messages a flow wants sent once its transaction has committed."""
+    """Messages a flow wants sent, and facts announced, once its transaction has committed."""
 
     messages: list[tuple[str, Message]]
+    facts: list[SessionsEnded] = field(default_factory=list)
 
     def add(self, channel: str, message: Message) -> None:
         self.messages.append((channel, message))
+
+    def announce(self, facts: Sequence[SessionsEnded]) -> None:
+        self.facts.extend(facts)
 
 
 async def run(
@@ -73,8 +81,9 @@ async def run(
     guards: Sequence[Guard],
     work: Callable[[Outbox], Awaitable[T]],
 ) -> T:
-    """Count the attempt on every guard, run `work` in one transaction, log the outcome and
-    send the messages. Refusals are DomainErrors, raised after the rollback.
+    """Count the attempt on every guard, run `work` in one transaction, log the outcome,
+    announce the facts and send the messages. Refusals are DomainErrors, raised after the
+    rollback.
 
     The attempt is counted before the work, in one statement per guard, so parallel requests
     cannot all pass a limit that has one attempt left; a success then gives it back on the
@@ -96,6 +105,8 @@ async def run(
         if not guard.every_attempt:
             await ratelimit.give_back(guard.scope, guard.key)
     log.info("%s: done (client %s)", event, env.client)
+    if outbox.facts:
+        await env.announce(outbox.facts)
     for channel, message in outbox.messages:
         env.notifier.send_later(channel, message)
     return result

@@ -39,7 +39,7 @@ RedeemStatus = strawberry.enum(
 
 def _env(info: Info) -> Env:
     context = info.context
-    return Env(context.settings, context.notifier, context.client_address)
+    return Env(context.settings, context.notifier, context.client_address, context.committed)
 
 
 async def _attempt(action: Awaitable[T]) -> tuple[T | None, list[UserError]]:

@@ -14,6 +14,7 @@ from ediary.adapters.notify import ChannelUnavailable
 from ediary.domain import auth, tokens
 from ediary.domain.models import User
 from ediary.domain.passwords import check_new_password
+from ediary.domain.session_end import EndReason, end_sessions
 from ediary_dnevnik import limits, mail
 from ediary_dnevnik.accounts import normalize_email, normalize_phone
 from ediary_dnevnik.errors import LoginInvalid, PhoneInvalid
@@ -65,7 +66,7 @@ async def reset_password(env: Env, secret: str, new_password: str) -> User:
         password = check_new_password(new_password, login=user.login, field="newPassword")
         user.password_hash = await asyncio.to_thread(auth.hash_password, password)
         await user.save(update_fields=["password_hash"])
-        await auth.close_all_sessions(user.id)
+        outbox.announce(await end_sessions(EndReason.PASSWORD_RESET, user_ids=[user.id]))
         if user.email:
             outbox.add("email", mail.password_changed(user.email, user.login))
         return user

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from html import escape
 from urllib.parse import parse_qs
 
@@ -17,9 +17,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ediary.adapters.http import app_notifier, app_settings, client_address, request_viewer
+from ediary.adapters.http import (
+    announce,
+    app_notifier,
+    app_settings,
+    client_address,
+    request_viewer,
+)
 from ediary.domain import tokens
 from ediary.domain.errors import DomainError, NotFound, SessionExpired, Unauthenticated
+from ediary.domain.session_end import SessionsEnded
 from ediary_dnevnik import accounts, issuing, recovery
 from ediary_dnevnik.codes import display
 from ediary_dnevnik.flow import Env
@@ -53,7 +60,10 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _env(request: Request) -> Env:
-    return Env(app_settings(request), app_notifier(request), client_address(request))
+    async def publish(facts: Sequence[SessionsEnded]) -> None:
+        await announce(request, facts)
+
+    return Env(app_settings(request), app_notifier(request), client_address(request), publish)
 
 
 async def _batch(request: Request) -> issuing.Batch | Response:

@@ -25,6 +25,7 @@ from ediary.domain.enums import MarkAction, Role, WorkKind
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.journal.history import Change, append, record_imported, state_of
 from ediary.domain.reach import OutsideReach, Reach, ReachGuard
+from ediary.domain.session_end import EndReason, end_sessions
 from ediary_oneroster.models import Demographic, SourceLink
 from ediary_oneroster.reader import (
     FILES,
@@ -139,6 +140,8 @@ class Importer:
         self.actor_id = guard.actor_id
         self.conn: BaseDBAsyncClient | None = None
         self.new_marks: list[int] = []
+        # Accounts the set disables or retires: their sessions end with the import's commit.
+        self.deactivated: set[int] = set()
         self._pairs: list[tuple[Row, str, bool | None]] = []
         self.out = outcome
         self._policy_for = policy_for
@@ -352,6 +355,9 @@ class Importer:
             if after is not None:
                 await after()
         await self._record_new_marks()
+        # Open WebSockets of these accounts close at the next session check of each server
+        # process (EDIARY_WS_SESSION_CHECK_SECONDS): an import may run in another program.
+        await end_sessions(EndReason.DEACTIVATED, user_ids=self.deactivated)
 
     async def _check_common(self, row: Row) -> None:
         if not row.sourced_id:
@@ -614,6 +620,8 @@ class Importer:
         user_id, action = await self.upsert(models.User, "user", row.sourced_id, values)
         if self.out.counts["users created"] > before:
             self.guard.adopt_user(user_id)
+        if not values["is_active"]:
+            self.deactivated.add(user_id)
         if row.retired and (action != "unchanged" or self.out.counts["users created"] > before):
             self.out.count("users", "retired")
         for grant in grants:
