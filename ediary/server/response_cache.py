@@ -3,7 +3,9 @@ were made from is unchanged.
 
 An ASGI middleware around the GraphQL endpoint, so it knows nothing of the view: it reads
 the request, decides whether it is a query it may keep, and stores the bytes the view sent.
-Every request is checked in one SQL statement that resolves the session (so a logout or a
+Credentials come first: a request without a live session is passed on unread, so nothing an
+anonymous client sends is read or kept here. Every request with credentials is checked in
+one SQL statement that resolves the session (so a logout or a
 revoked session takes effect at once, whatever is kept) and reads the data version, which
 database triggers move on every write from any process (`ediary.domain.dataversion`).
 
