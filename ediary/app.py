@@ -23,6 +23,7 @@ from ediary.domain.storage import DiskStorage
 from ediary.events import make_broker
 from ediary.schema import build_schema
 from ediary.schema.context import Runtime
+from ediary.server.body_limit import BodyLimit
 from ediary.server.health import expected_migrations, healthz, readyz
 from ediary.server.housekeeping import Housekeeper
 from ediary.server.metrics import PrometheusObserver, metrics_endpoint, worker_stopped
@@ -133,7 +134,16 @@ def create_app(
             *extra_routes,
             *file_routes(),
         ],
-        middleware=[Middleware(RequestContext, observer=PrometheusObserver())],
+        # Cheap checks first: the body's size while it streams in, before any route (and
+        # the response cache, which reads GraphQL bodies) sees a byte of it.
+        middleware=[
+            Middleware(RequestContext, observer=PrometheusObserver()),
+            Middleware(
+                BodyLimit,
+                max_bytes=settings.max_body_bytes,
+                uploads={"/graphql": graphql.upload_limits.body_bytes},
+            ),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings

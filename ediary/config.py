@@ -79,6 +79,9 @@ class Settings:
     today: date | None = None
     attachments_dir: str = "attachments"
     max_attachment_bytes: int = 10 * 1024 * 1024
+    # Largest request body (JSON, forms) of any route, refused with 413 while it streams in.
+    # Uploads to /graphql may be larger: up to what the attachment limits allow.
+    max_body_bytes: int = 1024 * 1024
     delivery_poll_seconds: float = 5.0
     delivery_retry_seconds: float = 30.0
     delivery_max_attempts: int = 8
@@ -164,6 +167,7 @@ class Settings:
             max_attachment_bytes=int(
                 float(env.get("EDIARY_MAX_ATTACHMENT_MB") or 10) * 1024 * 1024
             ),
+            max_body_bytes=int(env.get("EDIARY_MAX_BODY_BYTES") or 1024 * 1024),
             delivery_poll_seconds=float(env.get("EDIARY_DELIVERY_POLL_SECONDS") or 5),
             delivery_retry_seconds=float(env.get("EDIARY_DELIVERY_RETRY_SECONDS") or 30),
             delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
@@ -196,6 +200,8 @@ class Settings:
             raise ValueError(
                 f"EDIARY_WS_SESSION_CHECK_SECONDS must be > 0, got {self.ws_session_check_seconds}"
             )
+        if self.max_body_bytes < 1:
+            raise ValueError(f"EDIARY_MAX_BODY_BYTES must be >= 1, got {self.max_body_bytes}")
         if self.environment not in ENVIRONMENTS:
             raise ValueError(f"EDIARY_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.log_format not in LOG_FORMATS:

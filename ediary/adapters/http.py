@@ -13,9 +13,9 @@ from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain import auth
 from ediary.domain.access import ANONYMOUS, Viewer, load_viewer
-from ediary.domain.errors import PasswordLoginClosed, SessionExpired
+from ediary.domain.errors import PasswordLoginClosed, SessionExpired, Unauthenticated
 from ediary.domain.grading import RegionPolicy
-from ediary.domain.models import User
+from ediary.domain.models import Session, User
 from ediary.events.broker import Change
 
 SESSION_COOKIE = "ediary_session"
@@ -36,6 +36,21 @@ def credentials(request: HTTPConnection) -> tuple[str, str] | None:
     if cookie:
         return cookie, auth.SessionKind.COOKIE
     return None
+
+
+async def require_session(request: HTTPConnection) -> tuple[str, Session, User]:
+    """The token, live session and user of a request, kept in its scope (RESOLVED_SESSION)
+    so that the view does not look them up again; Unauthenticated without credentials,
+    SessionExpired for bad ones. For work that only a logged-in user may cause at all."""
+    found = credentials(request)
+    if found is None:
+        raise Unauthenticated()
+    token, kind = found
+    session, user = await auth.resolve_session(token)
+    if session.kind != kind:
+        raise SessionExpired()
+    request.scope[RESOLVED_SESSION] = (token, session, user)
+    return token, session, user
 
 
 async def request_viewer(request: HTTPConnection) -> Viewer:

@@ -6,6 +6,7 @@ Homework and announcements attach files the same way; each keeps its own table o
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -44,7 +45,16 @@ class AcceptedFile:
 RowMaker = Callable[[str, str, int, str], Awaitable[object]]
 
 
-def file_problems(
+def _verdicts(uploads: list[IncomingFile], limit: int) -> list[tuple[str, files.Verdict]]:
+    """Each file's cleaned name and verdict."""
+    judged = []
+    for upload in uploads:
+        name = files.clean_name(upload.filename)
+        judged.append((name, files.check(name, upload.data, limit)))
+    return judged
+
+
+async def file_problems(
     uploads: list[IncomingFile], rules: FileRules, already: int, path: str, what: str
 ) -> tuple[list[Problem], list[AcceptedFile]]:
     """Why files may not be attached (to `what`, which has `already` files), or the accepted."""
@@ -54,9 +64,10 @@ def file_problems(
         problems.append(
             Problem((path,), f"At most {rules.max_files} files per {what}.", "TOO_MANY_FILES")
         )
-    for index, upload in enumerate(uploads):
-        name = files.clean_name(upload.filename)
-        verdict = files.check(name, upload.data, rules.max_bytes)
+    # Judging reads every byte of every file (megabytes of text, say): not on the event loop,
+    # which would stop answering anyone meanwhile.
+    verdicts = await asyncio.to_thread(_verdicts, uploads, rules.max_bytes)
+    for index, (upload, (name, verdict)) in enumerate(zip(uploads, verdicts, strict=True)):
         if verdict.problem or verdict.content_type is None:
             problems.append(
                 Problem((path, str(index)), verdict.problem or "Not accepted.", verdict.code)

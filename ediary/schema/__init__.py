@@ -14,7 +14,7 @@ from strawberry.types.base import get_object_definition
 
 from ediary.adapters.contrib import GraphQLContribution
 from ediary.adapters.manager import PluginError, collect
-from ediary.schema.documents import DocumentCache
+from ediary.schema.documents import DocumentCache, document_cache
 from ediary.schema.errors import ErrorCodes
 from ediary.schema.limits import QueryLimits, RateLimitQuery, TimedSchema
 from ediary.schema.mutations import Mutation
@@ -128,6 +128,7 @@ def build_schema(
         if found.mutation is not None:
             mutations.append((plugin, found.mutation))
         types.extend(found.types)
+    documents = document_cache()
     try:
         return TimedSchema(
             query=_root("Query", (node_query(), Query, TalkQuery, RateLimitQuery), queries),
@@ -135,13 +136,14 @@ def build_schema(
             subscription=Subscription,
             types=types,
             # The same few documents (the apps' queries) arrive again and again: each is
-            # parsed once. Validation is not cached: the limits rule depends on the variables.
+            # parsed once, if a logged-in user sent it. Validation is not cached: the limits
+            # rule depends on the variables.
             # OperationMetrics reads the codes ErrorCodes gives, so it comes after it.
             extensions=[
                 QueryLimits,
                 ErrorCodes,
                 OperationMetrics,
-                lambda: DocumentCache(maxsize=512),
+                lambda: DocumentCache(documents),
                 *([] if introspection else [DisableIntrospection]),
             ],
             config=StrawberryConfig(scalar_map=SCALAR_MAP),

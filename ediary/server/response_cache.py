@@ -3,7 +3,9 @@ were made from is unchanged.
 
 An ASGI middleware around the GraphQL endpoint, so it knows nothing of the view: it reads
 the request, decides whether it is a query it may keep, and stores the bytes the view sent.
-Every request is checked in one SQL statement that resolves the session (so a logout or a
+Credentials come first: a request without a live session is passed on unread, so nothing an
+anonymous client sends is read or kept here. Every request with credentials is checked in
+one SQL statement that resolves the session (so a logout or a
 revoked session takes effect at once, whatever is kept) and reads the data version, which
 database triggers move on every write from any process (`ediary.domain.dataversion`).
 
@@ -21,7 +23,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,7 @@ from ediary.adapters.http import RESOLVED_SESSION, UNCOUNTED_WRITES, credentials
 from ediary.config import Settings
 from ediary.domain import auth, dataversion
 from ediary.domain.errors import SessionExpired
+from ediary.server.text_cache import TextCache
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,10 @@ Key = tuple[int, str, bytes, str | None, str, date]
 # Bookkeeping per entry beyond its bytes: the key, the header list, the LRU links.
 _OVERHEAD = 512
 _JSON_TYPES = (b"application/json", b"application/graphql-response+json")
+# Operation types of the documents logged-in users sent: the bytes they may take, and the
+# longest document worth keeping one for (the apps' queries are a few kilobytes).
+OPERATION_TYPES_BYTES = 4 * 1024 * 1024
+OPERATION_TYPES_MAX_CHARS = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,6 @@ class Entry:
         return len(self.body) + headers + self.key_size + _OVERHEAD
 
 
-@lru_cache(maxsize=512)
 def _operation_type(
     document: str, operation_name: str | None, max_tokens: int
 ) -> OperationType | None:
@@ -126,6 +131,9 @@ class ResponseCache:
         self.app = app
         self.capacity = settings.response_cache_bytes
         self.max_tokens = settings.max_query_tokens
+        self.operation_types: TextCache[OperationType] = TextCache(
+            OPERATION_TYPES_BYTES, per_char=0, max_chars=OPERATION_TYPES_MAX_CHARS
+        )
         self.entries: LRUCache[Key, Entry] = LRUCache(
             maxsize=max(self.capacity, 1), getsizeof=lambda entry: entry.size
         )
@@ -142,17 +150,16 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         connection = HTTPConnection(scope)
-        replay: list[Message] = []
-        question = await self._question(connection, scope, receive, replay)
         found = credentials(connection)
-        if question is None or found is None:
-            # Anonymous requests are not kept: they are rare and cheap (no one's diary).
-            await self.app(scope, _replaying(replay, receive), send)
+        if found is None or not _may_be_query(connection):
+            # Credentials before the body: what an anonymous client sends is neither read
+            # nor kept here (no one's diary, and nothing of theirs may outlive the request).
+            await self.app(scope, receive, send)
             return
         if self.usable is None:
             self.usable = await self._check_triggers()
         if not self.usable:
-            await self.app(scope, _replaying(replay, receive), send)
+            await self.app(scope, receive, send)
             return
         token, kind = found
         try:
@@ -160,7 +167,13 @@ class ResponseCache:
         except SessionExpired:
             session = None
         if session is None or session.kind != kind:
-            # The view answers the refusal; nothing is served from memory.
+            # The view answers the refusal; nothing is read or served from memory.
+            await self.app(scope, receive, send)
+            return
+        scope[RESOLVED_SESSION] = (token, session, user)
+        replay: list[Message] = []
+        question = await self._question(connection, receive, replay)
+        if question is None:
             await self.app(scope, _replaying(replay, receive), send)
             return
         key: Key = (
@@ -178,7 +191,6 @@ class ResponseCache:
             await send({"type": "http.response.body", "body": entry.body})
             return
         self.misses += 1
-        scope[RESOLVED_SESSION] = (token, session, user)
         await self._run_and_keep(scope, _replaying(replay, receive), send, key, version)
 
     async def _check_triggers(self) -> bool:
@@ -191,26 +203,26 @@ class ResponseCache:
         return not missing
 
     async def _question(
-        self, connection: HTTPConnection, scope: Scope, receive: Receive, replay: list[Message]
+        self, connection: HTTPConnection, receive: Receive, replay: list[Message]
     ) -> _Request | None:
         """The query the request asks, when it is one that may be kept."""
-        method = scope["method"]
-        if method == "GET":
+        if connection.scope["method"] == "GET":
             question = _from_query_string(connection.query_params)
-        elif method == "POST" and connection.headers.get("content-type", "").startswith(
-            "application/json"
-        ):
+        else:
             body = await _read_body(receive, replay)
             try:
                 params = orjson.loads(body)
             except orjson.JSONDecodeError:
                 return None
             question = _from_params(params) if isinstance(params, dict) else None
-        else:
-            return None  # multipart uploads, other methods
         if question is None:
             return None
-        kind = _operation_type(question.document, question.operation_name, self.max_tokens)
+        details = (question.operation_name, self.max_tokens)
+        kind = self.operation_types.get(question.document, details)
+        if kind is None:
+            kind = _operation_type(question.document, question.operation_name, self.max_tokens)
+            if kind is not None:
+                self.operation_types.put(question.document, kind, details)
         if kind != OperationType.QUERY:
             return None
         return question
@@ -248,6 +260,15 @@ class ResponseCache:
         entry = Entry(version, list(start["headers"]), body, key_size)
         if entry.size <= self.capacity:
             self.entries[key] = entry
+
+
+def _may_be_query(connection: HTTPConnection) -> bool:
+    """A GET, or a POST of JSON: multipart uploads and other methods are never kept."""
+    method = connection.scope["method"]
+    if method == "GET":
+        return True
+    content_type = connection.headers.get("content-type", "")
+    return method == "POST" and content_type.startswith("application/json")
 
 
 def _keepable(headers: list[tuple[bytes, bytes]]) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -23,7 +24,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
-from ediary.adapters.http import same_origin
+from ediary.adapters.http import require_session, same_origin
 from ediary.adapters.manager import PluginManager
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
@@ -33,6 +34,12 @@ from ediary.schema.errors import collecting_waits
 from ediary.web.graphiql import graphiql_page
 from ediary.web.graphql_http import JSON, accepts_html, negotiate, status_for
 from ediary.web.live_sessions import SessionCheckedHandler, SessionWatch
+from ediary.web.multipart import (
+    UploadLimits,
+    UploadRefused,
+    UploadRequestAdapter,
+    close_upload,
+)
 
 
 class Refused(Exception):
@@ -80,6 +87,12 @@ class DiaryGraphQL(GraphQL[Context, None]):
         # Open WebSockets by session: closed when their session ends (see live_sessions).
         self.sessions = SessionWatch(settings.ws_session_check_seconds)
         self.runtime.broker.add_listener(self.sessions.on_change)
+        self.upload_limits = UploadLimits.from_settings(settings)
+
+    def request_adapter_class(self, request: Request) -> AsyncHTTPRequestAdapter:  # type: ignore[override]
+        # Strawberry makes its view of each request with this: ours parses uploads within
+        # the upload limits.
+        return UploadRequestAdapter(request, self.upload_limits)
 
     def encode_json(self, data: object) -> str:
         # orjson is several times faster than the standard library on large answers. Text,
@@ -95,8 +108,14 @@ class DiaryGraphQL(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
-        response = await self._answer(request)
-        await response(scope, receive, send)
+        try:
+            response = await self._answer(request)
+            await response(scope, receive, send)
+        finally:
+            # Uploaded files live in temporary files: they go with the request, whatever
+            # became of it (the form is in reference cycles the collector may not reach
+            # for a long time).
+            await close_upload(request)
 
     async def _answer(self, request: Request) -> Response:
         accept = request.headers.get("accept")
@@ -119,9 +138,15 @@ class DiaryGraphQL(GraphQL[Context, None]):
         if cross_site is not None:
             return _refusal(cross_site, media_type)
         try:
+            if _is_upload(request):
+                await _require_uploader(request)
             return await self.run(request)
         except Refused as refused:
             return _refusal(refused, media_type)
+        except UploadRefused as error:
+            return _refusal(Refused(413, "PAYLOAD_TOO_LARGE", error.message), media_type)
+        except MultiPartException as error:
+            return _refusal(Refused(400, "BAD_REQUEST", error.message), media_type)
         except HTTPException as error:
             # Strawberry's own refusals (400 with a reason) all concern the request's shape.
             return _refusal(Refused(error.status_code, "BAD_REQUEST", error.reason), media_type)
@@ -239,6 +264,19 @@ class DiaryGraphQL(GraphQL[Context, None]):
         except DomainError as error:
             raise ConnectionRejectionError({"reason": error.message}) from None
         return None
+
+
+def _is_upload(request: Request) -> bool:
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return request.method == "POST" and media == "multipart/form-data"
+
+
+async def _require_uploader(request: Request) -> None:
+    """Only a logged-in user may upload: checked before a byte of the body is parsed."""
+    try:
+        await require_session(request)
+    except DomainError as error:
+        raise Refused(401, error.code, "Log in to upload files. " + error.message) from None
 
 
 def _refusal(refused: Refused, media_type: str = JSON) -> Response:

@@ -36,18 +36,36 @@ _OOXML = {
 }
 
 
+# The longest `mimetype` member an OpenDocument file has is under 80 bytes. Members are read
+# at most this far: a small archive can inflate a member to gigabytes (a zip bomb).
+MIMETYPE_BYTES = 128
+
+
+def _mimetype(archive: zipfile.ZipFile) -> str | None:
+    """The `mimetype` member of an OpenDocument file, None when it is not one plausibly."""
+    if archive.getinfo("mimetype").file_size > MIMETYPE_BYTES:
+        return None
+    # The size in the directory is the archive's claim: the read is bounded regardless.
+    with archive.open("mimetype") as member:
+        raw = member.read(MIMETYPE_BYTES + 1)
+    if len(raw) > MIMETYPE_BYTES:
+        return None
+    kind = raw.decode("ascii", "replace").strip()
+    return kind if kind.startswith("application/vnd.oasis.opendocument.") else None
+
+
 def _zip_type(data: bytes) -> str | None:
+    # OOXML is told by its members' names alone; no member of it is decompressed.
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
             if names and names[0] == "mimetype":
-                kind = archive.read("mimetype").decode("ascii", "replace").strip()
-                return kind if kind.startswith("application/vnd.oasis.opendocument.") else None
+                return _mimetype(archive)
             if "[Content_Types].xml" in names:
                 for prefix, kind in _OOXML.items():
                     if any(n.startswith(prefix) for n in names):
                         return kind
-    except (zipfile.BadZipFile, KeyError, ValueError):
+    except (zipfile.BadZipFile, KeyError, ValueError, NotImplementedError, EOFError, OSError):
         return None
     return None
 
@@ -90,7 +108,8 @@ class Verdict:
 
 
 def check(filename: str, data: bytes, limit: int) -> Verdict:
-    """Whether a file may be attached, and its true type when it may."""
+    """Whether a file may be attached, and its true type when it may. It reads the whole
+    file (and perhaps a member of an archive): call it off the event loop."""
     if not data:
         return Verdict(None, "The file is empty.", "FILE_EMPTY")
     if len(data) > limit:

@@ -81,7 +81,7 @@ async def set_homework(
     )
     if closed:
         problems.append(closed)
-    refused, accepted = file_problems(uploads, rules, 0, "attachments", "homework")
+    refused, accepted = await file_problems(uploads, rules, 0, "attachments", "homework")
     problems += refused
     if problems:
         raise InvalidFields(problems)
@@ -137,7 +137,7 @@ async def edit_homework(
                 Problem(("removeAttachments", str(index)), "No such file on this homework.")
             )
     kept = len(existing) - len(set(remove) & set(existing))
-    refused, accepted = file_problems(uploads, rules, kept, "addAttachments", "homework")
+    refused, accepted = await file_problems(uploads, rules, kept, "addAttachments", "homework")
     problems += refused
     if problems:
         raise InvalidFields(problems)

@@ -241,7 +241,7 @@ async def post(
         draft.expires_at,
     )
     problems = _draft_problems(ctx, full, published_at, expires_at)
-    refused, accepted = file_problems(uploads, rules, 0, "attachments", "announcement")
+    refused, accepted = await file_problems(uploads, rules, 0, "attachments", "announcement")
     problems += refused
     if problems:
         raise InvalidFields(problems)
@@ -303,7 +303,7 @@ async def edit(
                 Problem(("removeAttachments", str(index)), "No such file on this announcement.")
             )
     kept = len(existing) - len(set(remove) & set(existing))
-    refused, accepted = file_problems(uploads, rules, kept, "addAttachments", "announcement")
+    refused, accepted = await file_problems(uploads, rules, kept, "addAttachments", "announcement")
     problems += refused
     if problems:
         raise InvalidFields(problems)
