@@ -46,6 +46,7 @@ from graphql import (
 from strawberry.types.field import StrawberryField
 
 from ediary.adapters.limits import DEFAULT_LIST_ITEMS, is_sensitive, max_items
+from ediary.schema.limits.inputs import oversized
 
 # The fields every type has without declaring them.
 _META_FIELDS: dict[str, GraphQLField] = {
@@ -88,6 +89,7 @@ class Measure:
     nodes: int = 0
     cost: int = 1
     sensitive: Counter[str] = field(default_factory=Counter)
+    # Arguments refused while walking: page sizes out of range, list inputs over their bound.
     page_errors: list[GraphQLError] = field(default_factory=list)
 
 
@@ -210,6 +212,12 @@ class _Walker:
         # is free: `ofType` chains nest as deep as the schema's wrapped types, and one copy
         # of the schema is bounded by the schema itself.
         introspection = name.startswith("__") or parent.name.startswith("__")
+        for argument in node.arguments or ():
+            declared = definition.args.get(argument.name.value)
+            if declared is not None:
+                self.errors.extend(
+                    oversized(argument.name.value, declared, self.value(argument.value), argument)
+                )
         child = self.selection_set(node.selection_set, get_named_type(definition.type))
         items = self.items(node, definition, parent)
         tally = Tally(
