@@ -4,7 +4,7 @@ from ediary.adapters.contrib import GraphQLContribution, ModelsApp
 from ediary.adapters.flows import FlowField, LoginFlow
 from ediary.adapters.hookspecs import hookimpl
 from ediary.adapters.imports import ImportBackend, ImportReport
-from ediary.adapters.limits import MaxItems, Sensitive
+from ediary.adapters.limits import MaxItems, Sensitive, capped_list
 from ediary.adapters.manager import (
     PluginError,
     PluginManager,
@@ -29,6 +29,7 @@ __all__ = [
     "PluginError",
     "PluginManager",
     "Sensitive",
+    "capped_list",
     "collect",
     "describe",
     "hookimpl",

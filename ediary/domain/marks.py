@@ -12,6 +12,7 @@ from tortoise.expressions import Q
 from ediary.domain.access import Facet, StudentGrant, Viewer, student_grant
 from ediary.domain.bounds import final_marks_within, within
 from ediary.domain.errors import InvalidInput
+from ediary.domain.keys import parse_key
 from ediary.domain.models import FinalMark, Mark, Term
 from ediary.domain.placements import placements
 
@@ -33,9 +34,12 @@ def encode_cursor(mark: Mark) -> str:
 def decode_cursor(cursor: str) -> tuple[date, int]:
     try:
         day, _, mark_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return date.fromisoformat(day), int(mark_id)
+        when, key = date.fromisoformat(day), parse_key(mark_id)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidInput("The cursor is not one this API gave out.", field="after") from None
+        key = None
+    if key is None:
+        raise InvalidInput("The cursor is not one this API gave out.", field="after")
+    return when, key
 
 
 async def student_marks(

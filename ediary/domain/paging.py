@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from tortoise.expressions import Q
 
 from ediary.domain.errors import InvalidInput
+from ediary.domain.keys import parse_key
 
 T = TypeVar("T")
 
@@ -46,6 +47,14 @@ def decode(cursor: str, count: int) -> list[str]:
     return parts
 
 
+def _key(text: str) -> int:
+    """A row ID from a cursor; a number no key column holds is no cursor we gave out."""
+    key = parse_key(text)
+    if key is None:
+        raise InvalidInput("The cursor is not one this API gave out.", field="after")
+    return key
+
+
 def moment_cursor(moment: datetime, key: int) -> str:
     return encode(moment.isoformat(), key)
 
@@ -54,9 +63,10 @@ def before_cursor(cursor: str, field: str) -> Q:
     """Rows after this cursor in newest-first order on (`field`, id)."""
     moment, key = decode(cursor, 2)
     try:
-        at, number = datetime.fromisoformat(moment), int(key)
+        at = datetime.fromisoformat(moment)
     except ValueError:
         raise InvalidInput("The cursor is not one this API gave out.", field="after") from None
+    number = _key(key)
     earlier: dict[str, Any] = {f"{field}__lt": at}
     same: dict[str, Any] = {field: at, "id__lt": number}
     return Q(**earlier) | Q(**same)
@@ -68,10 +78,7 @@ def id_pair_cursor(first: int, second: int) -> str:
 
 def after_pair(cursor: str) -> tuple[int, int]:
     first, second = decode(cursor, 2)
-    try:
-        return int(first), int(second)
-    except ValueError:
-        raise InvalidInput("The cursor is not one this API gave out.", field="after") from None
+    return _key(first), _key(second)
 
 
 def id_cursor(key: int) -> str:
@@ -82,6 +89,6 @@ def id_cursor(key: int) -> str:
 def after_id(cursor: str) -> int:
     """The id of a cursor from `id_cursor`; InvalidInput for anything else."""
     tag, key = decode(cursor, 2)
-    if tag != "id" or not key.isdigit():
+    if tag != "id":
         raise InvalidInput("The cursor is not one this API gave out.", field="after")
-    return int(key)
+    return _key(key)

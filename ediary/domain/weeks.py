@@ -9,6 +9,10 @@ from datetime import date, timedelta
 from ediary.domain.errors import InvalidInput
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# A diary covers school years of living people; far outside that, the dates around a week
+# (its neighbours, the terms and years it falls in) would leave Python's calendar.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
 
 
 @dataclass(frozen=True, order=True)
@@ -22,6 +26,12 @@ class IsoWeek:
         if not match:
             raise InvalidInput(f'"{text}" is not a week: write it as 2026-W48.', field="week")
         year, week = int(match[1]), int(match[2])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise InvalidInput(
+                f"The year {year} is out of range: weeks from {FIRST_YEAR} to {LAST_YEAR} "
+                "are accepted.",
+                field="week",
+            )
         try:
             date.fromisocalendar(year, week, 1)
         except ValueError:

@@ -15,7 +15,7 @@ from ediary.domain.errors import InvalidInput
 from ediary.domain.placements import placements
 from ediary.domain.weeks import IsoWeek
 from ediary.schema.analytics import AnalyticsQuery
-from ediary.schema.ids import local_id
+from ediary.schema.ids import ConcreteNodesOnly, local_id
 from ediary.schema.info import Info
 from ediary.schema.types.class_journal import ClassJournal
 from ediary.schema.types.diary import DiaryWeek, Timetable
@@ -95,7 +95,9 @@ def node_query() -> type:
 
     @strawberry.type
     class NodeQuery:
-        node: relay.Node = relay.node(description="Fetch any object by its global ID.")
+        node: relay.Node = relay.node(
+            description="Fetch any object by its global ID.", extensions=[ConcreteNodesOnly()]
+        )
 
     return NodeQuery
 

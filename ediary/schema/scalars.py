@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
 from ediary.domain.errors import InvalidInput
-from ediary.domain.weeks import IsoWeek
+from ediary.domain.weeks import FIRST_YEAR, LAST_YEAR, IsoWeek
 
 
 def _parse_week(value: object) -> IsoWeek:
@@ -17,7 +17,8 @@ def _parse_week(value: object) -> IsoWeek:
 
 WEEK = strawberry.scalar(
     name="Week",
-    description='An ISO 8601 week, written as "2026-W48"; weeks start on Monday.',
+    description=f'An ISO 8601 week, written as "2026-W48"; weeks start on Monday. Years from '
+    f"{FIRST_YEAR} to {LAST_YEAR}.",
     specified_by_url="https://en.wikipedia.org/wiki/ISO_week_date",
     serialize=str,
     parse_value=_parse_week,

@@ -15,9 +15,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocketDisconnect
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A proxy's or client's ID is reused only when it is short and plain, so nothing odd reaches
@@ -74,6 +77,20 @@ def route_of(scope: Scope) -> str:
     return path if isinstance(path, str) else "unmatched"
 
 
+# nginx's code for "the client closed the request": shown on the access line and in metrics.
+CLIENT_CLOSED = 499
+# What reading or writing a request raises when its client has gone: Starlette's body reader,
+# anyio's streams under BaseHTTPMiddleware and friends, a WebSocket closed under us.
+_DISCONNECTS = (ClientDisconnect, anyio.EndOfStream, anyio.BrokenResourceError, WebSocketDisconnect)
+
+
+def is_disconnect(error: BaseException) -> bool:
+    """Whether the error only says the client disconnected (task groups may wrap it)."""
+    if isinstance(error, BaseExceptionGroup):
+        return all(is_disconnect(inner) for inner in error.exceptions)
+    return isinstance(error, _DISCONNECTS)
+
+
 class Observer:
     """Told about each finished request (the metrics)."""
 
@@ -90,7 +107,12 @@ class RequestContext:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
+            try:
+                await self.app(scope, receive, send)
+            except Exception as error:
+                if not is_disconnect(error):
+                    raise
+                access_log.info("%s closed by the client", scope["path"])
             return
         info = RequestInfo(
             request_id=request_id_from(Headers(scope=scope).get(REQUEST_ID_HEADER)),
@@ -112,7 +134,12 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
+        except Exception as error:
+            if is_disconnect(error):
+                # The client went away: nobody to answer and nothing of ours went wrong, so
+                # the access line (status 499) is all the log says about it.
+                status = CLIENT_CLOSED
+                return
             # Logged once, here, with the request's ID; the client gets a bare 500 with the ID
             # to quote, never the traceback.
             info.path = logged_path(scope)

@@ -278,7 +278,7 @@ async def test_one_login_passes(gql: GraphQLClient) -> None:
 async def test_the_standard_introspection_query_works_under_tight_limits(
     settings: Settings, world: World
 ) -> None:
-    gql = client(limited(settings, max_query_depth=3, max_query_cost=1), world)
+    gql = client(limited(settings, max_query_depth=3, max_query_cost=2), world)
     result = await gql(get_introspection_query(descriptions=True))
     assert "errors" not in result
     assert result["data"]["__schema"]["queryType"]["name"] == "Query"

@@ -67,9 +67,14 @@ def test_fixed_lists_count_by_their_bound(schema: GraphQLSchema) -> None:
     assert found.nodes == 7
 
 
-def test_lists_of_scalars_and_introspection_are_free(schema: GraphQLSchema) -> None:
+def test_lists_of_scalars_are_free(schema: GraphQLSchema) -> None:
     assert measured(schema, "{ viewer { roles } }").nodes == 0
-    assert measured(schema, "{ __schema { types { fields { name } } } }") == Measure()
+
+
+def test_introspection_counts_like_other_fields_but_its_depth(schema: GraphQLSchema) -> None:
+    found = measured(schema, "{ __schema { types { fields { name } } } }")
+    assert found.nodes == DEFAULT_LIST_ITEMS + DEFAULT_LIST_ITEMS * DEFAULT_LIST_ITEMS
+    assert (found.depth, found.aliases) == (0, 0)
 
 
 def test_fragments_inline_fragments_and_aliases(schema: GraphQLSchema) -> None:

@@ -15,6 +15,7 @@ from ediary.domain.access import Viewer, may_see_region_report
 from ediary.domain.analytics.indicators import AttendanceSummary, Indicators
 from ediary.domain.analytics.reports import PolicyFor, gather, school_totals
 from ediary.domain.errors import InvalidInput, NotFound
+from ediary.domain.keys import fits_column
 from ediary.domain.models import Region, School, SchoolClass, Term
 
 
@@ -58,7 +59,12 @@ async def regional_report(
     policy_for: PolicyFor,
     min_group: int,
 ) -> RegionalReport:
-    region = await Region.get_or_none(code=region_code)
+    # A code longer than the column is no region's: unknown, like any other.
+    region = (
+        await Region.get_or_none(code=region_code)
+        if fits_column(Region, "code", region_code)
+        else None
+    )
     if region is None or not may_see_region_report(viewer, region.id):
         raise NotFound()
     if term_number < 1:

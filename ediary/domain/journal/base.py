@@ -13,6 +13,10 @@ from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
 from ediary.domain.models import Lesson, SchoolClass, Term
 from ediary.domain.terms import current_term
 
+# The most entries one request writes for a class at once (the marks of a lesson, its
+# attendance, the students asked to acknowledge): the largest classes, several marks each.
+MAX_CLASS_BATCH = 200
+
 
 @dataclass(frozen=True)
 class WriteContext:

@@ -4,7 +4,8 @@ One walk gives every figure the limits need: depth, aliases, sensitive fields, n
 Nodes and cost follow GitHub's published model: a paged field counts its `first` items, a list
 that is not paged counts its declared bound (`MaxItems`) or `DEFAULT_LIST_ITEMS`; the nodes of a
 document are the items of every list multiplied down the path, the cost is the number of list
-fetches the server makes, divided by 100, at least one point.
+fetches the server makes, divided by 100, at least one point. Introspection fields count like
+any other, except for depth.
 
 Fragments are measured once and reused: a document that spreads a fragment that spreads another
 many times over stays cheap to measure, where expanding every spread would take exponential time.
@@ -31,7 +32,10 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
+    SchemaMetaFieldDef,
     SelectionSetNode,
+    TypeMetaFieldDef,
+    TypeNameMetaFieldDef,
     ValueNode,
     VariableNode,
     get_named_type,
@@ -42,6 +46,17 @@ from graphql import (
 from strawberry.types.field import StrawberryField
 
 from ediary.adapters.limits import DEFAULT_LIST_ITEMS, is_sensitive, max_items
+from ediary.schema.limits.inputs import oversized
+
+# The fields every type has without declaring them.
+_META_FIELDS: dict[str, GraphQLField] = {
+    "__schema": SchemaMetaFieldDef,
+    "__type": TypeMetaFieldDef,
+    "__typename": TypeNameMetaFieldDef,
+}
+
+# The whole schema, once is all anybody needs; under aliases it is the same answer again.
+ONCE_PER_DOCUMENT = frozenset({"__schema"})
 
 PAGE_ARGUMENT = "first"
 # The lists inside a connection are the page its field already counted.
@@ -74,6 +89,7 @@ class Measure:
     nodes: int = 0
     cost: int = 1
     sensitive: Counter[str] = field(default_factory=Counter)
+    # Arguments refused while walking: page sizes out of range, list inputs over their bound.
     page_errors: list[GraphQLError] = field(default_factory=list)
 
 
@@ -186,25 +202,35 @@ class _Walker:
 
     def field(self, node: FieldNode, parent: GraphQLNamedType | None) -> Tally:
         name = node.name.value
-        if name.startswith("__"):
-            # Introspection is the schema, the same for everyone: free, as GitHub counts it.
-            return Tally()
         if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
             return Tally()
-        definition = parent.fields.get(name)
+        definition = _META_FIELDS.get(name) or parent.fields.get(name)
         if definition is None:
             return Tally()
+        # Introspection counts its aliases, lists and fetches like any field: aliased
+        # `__schema` copies would otherwise return the schema many times over. Only its depth
+        # is free: `ofType` chains nest as deep as the schema's wrapped types, and one copy
+        # of the schema is bounded by the schema itself.
+        introspection = name.startswith("__") or parent.name.startswith("__")
+        for argument in node.arguments or ():
+            declared = definition.args.get(argument.name.value)
+            if declared is not None:
+                self.errors.extend(
+                    oversized(argument.name.value, declared, self.value(argument.value), argument)
+                )
         child = self.selection_set(node.selection_set, get_named_type(definition.type))
         items = self.items(node, definition, parent)
         tally = Tally(
-            depth=child.depth + 1,
+            depth=child.depth + (0 if introspection else 1),
             aliases=child.aliases + (1 if node.alias else 0),
             nodes=child.nodes,
             requests=child.requests,
             sensitive=child.sensitive,
         )
         strawberry_field = definition.extensions.get("strawberry-definition")
-        if isinstance(strawberry_field, StrawberryField) and is_sensitive(strawberry_field):
+        if name in ONCE_PER_DOCUMENT or (
+            isinstance(strawberry_field, StrawberryField) and is_sensitive(strawberry_field)
+        ):
             tally.sensitive = tally.sensitive + Counter({name: 1})
         if items is not None:
             tally.nodes = items + items * child.nodes

@@ -14,7 +14,7 @@ from ediary.domain.averages import SubjectAverage as DomainAverage
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import display_average
 from ediary.domain.marks import visible_marks
-from ediary.schema.ids import resolve_each
+from ediary.schema.ids import node_keys, resolve_each
 from ediary.schema.info import Info
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import BellPeriod, SchoolClass, Subject, Term
@@ -254,7 +254,7 @@ class Mark(relay.Node):
     ) -> list[Self | None]:
         viewer = await info.context.require_viewer()
         node_ids = list(node_ids)
-        marks = await visible_marks(viewer, [int(i) for i in node_ids if i.isdigit()])
+        marks = await visible_marks(viewer, node_keys(node_ids))
 
         async def visible(mark_id: int) -> models.Mark:
             if mark_id not in marks:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from strawberry import relay
 
-from ediary.domain.errors import DomainError, InvalidFields, NotFound
+from ediary.domain.errors import DomainError, InvalidFields
 from ediary.schema.errors import UserError
+from ediary.schema.ids import local_id
 
 
 def errors_of(error: DomainError) -> list[UserError]:
@@ -20,9 +21,4 @@ def errors_of(error: DomainError) -> list[UserError]:
 
 def input_id(global_id: relay.GlobalID, type_name: str, field: str) -> int:
     """The database ID in an input's global ID; NotFound naming the field otherwise."""
-    if global_id.type_name != type_name:
-        raise NotFound(field=field)
-    try:
-        return int(global_id.node_id)
-    except ValueError:
-        raise NotFound(field=field) from None
+    return local_id(global_id, type_name, field)

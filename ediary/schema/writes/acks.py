@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 import strawberry
 from strawberry import relay
 
+from ediary.adapters.limits import capped_list
 from ediary.domain.errors import DomainError
+from ediary.domain.journal.base import MAX_CLASS_BATCH
 from ediary.domain.models import AckRequest
 from ediary.domain.talk import acks
 from ediary.schema.errors import UserError
@@ -26,9 +28,10 @@ class RequestAcknowledgementInput:
     class_id: relay.GlobalID = strawberry.field(description="The class; the viewer leads it.")
     title: str = strawberry.field(description="What it is about, up to 200 characters.")
     text: str = strawberry.field(description="The text to acknowledge, up to 4000 characters.")
-    student_ids: list[relay.GlobalID] | None = strawberry.field(
+    student_ids: list[relay.GlobalID] | None = capped_list(
+        MAX_CLASS_BATCH,
+        "Only the parents of these students of the class; all of them when null.",
         default=None,
-        description="Only the parents of these students of the class; all of them when null.",
     )
 
 

@@ -8,9 +8,11 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
+from ediary.adapters.limits import capped_list
 from ediary.domain import enums
 from ediary.domain.errors import DomainError
 from ediary.domain.journal import attendance as journal
+from ediary.domain.journal.base import MAX_CLASS_BATCH
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Attendance, ExcuseKind, Remark, RemarkKind
@@ -37,7 +39,7 @@ class AttendanceEntryInput:
 @strawberry.input(description="The register of a lesson; students not listed stay as they are.")
 class RecordAttendanceInput:
     lesson_id: relay.GlobalID = strawberry.field(description="The lesson.")
-    entries: list[AttendanceEntryInput] = strawberry.field(description="Students to record.")
+    entries: list[AttendanceEntryInput] = capped_list(MAX_CLASS_BATCH, "Students to record.")
 
 
 @strawberry.type(description="The result of recordAttendance.")

@@ -8,8 +8,10 @@ import strawberry
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
+from ediary.adapters.limits import capped_list
 from ediary.domain.errors import DomainError
 from ediary.domain.journal import homework as journal
+from ediary.domain.uploads import MAX_FILES
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Homework
@@ -22,12 +24,11 @@ class SetHomeworkInput:
     lesson_id: relay.GlobalID = strawberry.field(description="The lesson it is set at.")
     text: str = strawberry.field(description="What to do.")
     due_on: datetime.date = strawberry.field(description="The day it is due.")
-    attachments: list[Upload] = strawberry.field(
+    attachments: list[Upload] = capped_list(
+        MAX_FILES,
+        "Files, sent as a multipart request (GraphQL multipart request spec). PDF, images, "
+        "text and office documents; the type is judged by the contents.",
         default_factory=list,
-        description=(
-            "Files, sent as a multipart request (GraphQL multipart request spec). PDF, images, "
-            "text and office documents; the type is judged by the contents."
-        ),
     )
 
 
@@ -36,11 +37,11 @@ class EditHomeworkInput:
     homework_id: relay.GlobalID = strawberry.field(description="The homework.")
     text: str | None = strawberry.field(default=None, description="The new text.")
     due_on: datetime.date | None = strawberry.field(default=None, description="The new due day.")
-    add_attachments: list[Upload] = strawberry.field(
-        default_factory=list, description="Files to add, as in setHomework."
+    add_attachments: list[Upload] = capped_list(
+        MAX_FILES, "Files to add, as in setHomework.", default_factory=list
     )
-    remove_attachments: list[relay.GlobalID] = strawberry.field(
-        default_factory=list, description="IDs of attached files to remove."
+    remove_attachments: list[relay.GlobalID] = capped_list(
+        MAX_FILES, "IDs of attached files to remove.", default_factory=list
     )
 
 

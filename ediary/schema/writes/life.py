@@ -8,11 +8,13 @@ import strawberry
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
+from ediary.adapters.limits import capped_list
 from ediary.domain.enums import AnnouncementKind as DomainKind
 from ediary.domain.enums import Audience as DomainAudience
 from ediary.domain.enums import MeetingAnswer as DomainAnswer
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.life import announcements, meetings
+from ediary.domain.uploads import MAX_FILES
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
 from ediary.schema.types.life import (
@@ -56,9 +58,7 @@ class PostAnnouncementInput:
     expires_at: datetime.datetime | None = strawberry.field(
         default=None, description="When families stop seeing it; it stays up when null."
     )
-    attachments: list[Upload] = strawberry.field(
-        default_factory=list, description=FILES_DESCRIPTION
-    )
+    attachments: list[Upload] = capped_list(MAX_FILES, FILES_DESCRIPTION, default_factory=list)
 
 
 @strawberry.input(description="An entry of the viewer's blog, for the families they teach.")
@@ -76,9 +76,7 @@ class PostBlogEntryInput:
     expires_at: datetime.datetime | None = strawberry.field(
         default=None, description="When families stop seeing it; it stays up when null."
     )
-    attachments: list[Upload] = strawberry.field(
-        default_factory=list, description=FILES_DESCRIPTION
-    )
+    attachments: list[Upload] = capped_list(MAX_FILES, FILES_DESCRIPTION, default_factory=list)
 
 
 @strawberry.input(description="A change of the viewer's announcement; null fields stay.")
@@ -98,11 +96,11 @@ class EditAnnouncementInput:
     clear_expiry: bool = strawberry.field(
         default=False, description="Drop the expiry, so it stays up until withdrawn."
     )
-    add_attachments: list[Upload] = strawberry.field(
-        default_factory=list, description="Files to add, as in postAnnouncement."
+    add_attachments: list[Upload] = capped_list(
+        MAX_FILES, "Files to add, as in postAnnouncement.", default_factory=list
     )
-    remove_attachments: list[relay.GlobalID] = strawberry.field(
-        default_factory=list, description="IDs of attached files to remove."
+    remove_attachments: list[relay.GlobalID] = capped_list(
+        MAX_FILES, "IDs of attached files to remove.", default_factory=list
     )
 
 

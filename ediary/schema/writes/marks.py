@@ -7,9 +7,11 @@ import datetime
 import strawberry
 from strawberry import relay
 
+from ediary.adapters.limits import capped_list
 from ediary.domain import enums, models
 from ediary.domain.errors import DomainError, DuplicateSubmission, InvalidFields, Problem
 from ediary.domain.journal import marks as journal
+from ediary.domain.journal.base import MAX_CLASS_BATCH
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Mark, WorkKind
@@ -35,7 +37,7 @@ class MarkEntryInput:
     description="Marks of a class for one lesson, or for dated work (class, subject, date)."
 )
 class PostMarksInput:
-    marks: list[MarkEntryInput] = strawberry.field(description="One entry per student.")
+    marks: list[MarkEntryInput] = capped_list(MAX_CLASS_BATCH, "One entry per student.")
     lesson_id: relay.GlobalID | None = strawberry.field(
         default=None, description="The lesson the marks are for."
     )

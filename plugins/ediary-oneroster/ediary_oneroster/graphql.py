@@ -13,7 +13,7 @@ import strawberry
 from strawberry import relay
 
 from ediary.adapters.contrib import GraphQLContribution
-from ediary.domain.errors import DomainError
+from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.grading import RegionPolicy
 from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id
@@ -21,6 +21,12 @@ from ediary.schema.info import Info
 from ediary_oneroster import jobs
 from ediary_oneroster.models import ImportJob as JobRow
 from ediary_oneroster.models import JobStatus
+
+# The file system's limits (Linux NAME_MAX, and a path well inside PATH_MAX once joined to
+# the import directory): anything longer names nothing there, and the OS would raise.
+MAX_PATH_CHARACTERS = 1024
+MAX_NAME_BYTES = 255
+
 
 ImportJobStatus = strawberry.enum(
     JobStatus, name="ImportJobStatus", description="Where a background import is."
@@ -97,7 +103,7 @@ class StartImportInput:
     backend: str = strawberry.field(description='The import backend: "oneroster".')
     path: str = strawberry.field(
         description="A folder or zip inside the server's import directory (EDIARY_IMPORT_DIR), "
-        "relative to it."
+        f"relative to it; at most {MAX_PATH_CHARACTERS} characters."
     )
     dry_run: bool = strawberry.field(
         default=False, description="Check everything and report, write nothing."
@@ -112,6 +118,20 @@ class StartImportInput:
 class StartImportPayload:
     job: ImportJob | None = strawberry.field(description="The job, queued; poll importJob.")
     user_errors: list[UserError] = strawberry.field(description="Why no import was started.")
+
+
+def _checked_path(path: str) -> str:
+    """The import path argument, refused before the file system sees it when it is too long."""
+    too_long = len(path) > MAX_PATH_CHARACTERS or any(
+        len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in path.split("/")
+    )
+    if too_long:
+        raise InvalidInput(
+            f"The path is too long: at most {MAX_PATH_CHARACTERS} characters, "
+            f"{MAX_NAME_BYTES} bytes for each name in it.",
+            field="path",
+        )
+    return path
 
 
 @strawberry.type
@@ -140,7 +160,7 @@ class OneRosterMutation:
             job = await jobs.start_import(
                 viewer,
                 backend=input.backend,
-                path=input.path,
+                path=_checked_path(input.path),
                 dry_run=input.dry_run,
                 school_id=local_id(input.school_id, "School") if input.school_id else None,
                 extra=info.context.settings.extra,
