@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 
 from ediary.domain import models
-from ediary.domain.access import student_grant
+from ediary.domain.access import StudentGrant, student_grant
 from ediary.domain.errors import NotFound
 from ediary.domain.journal.changes import ChangeKind, DiaryChange
 from ediary.domain.journal.live import concerns
@@ -87,6 +87,14 @@ async def _update(student_id: int, change: DiaryChange) -> DiaryUpdate | None:
     return update
 
 
+async def _current_grant(info: Info, student: int, today: date) -> StudentGrant | None:
+    """The viewer's grant on the student as the database has it now (the same session,
+    resolved again, so a session that ended answers SessionExpired)."""
+    viewer = await info.context.for_operation().require_viewer()
+    placed = (await placements([student], today, today)).get(student, [])
+    return student_grant(viewer, student, placed)
+
+
 @strawberry.type(
     description=(
         "Live updates over graphql-transport-ws on /graphql; authenticate with "
@@ -114,7 +122,15 @@ class Subscription(TalkSubscription):
             async for change in changes:
                 if not isinstance(change, DiaryChange) or not concerns(grant, placed, change):
                     continue
-                # A connection lives for hours: never answer from a stale loader cache.
+                # A connection lives for hours: a guardianship ended or a class handed over
+                # since it opened must stop the updates, so the grant is loaded afresh for
+                # every change it would send (the cheap check above filters the rest).
+                fresh = await _current_grant(info, student, today)
+                if fresh is None:
+                    return
+                if not concerns(fresh, placed, change):
+                    continue
+                # Never answer from a stale loader cache either.
                 info.context.loaders = Loaders()
                 update = await _update(student, change)
                 if update is not None:

@@ -114,9 +114,9 @@ async def island(
 
 
 def write_set(island: Island, name: str, *users: str) -> Path:
-    """A OneRoster 1.1 set of school B (orgs and users) in the import directory."""
-    path = island.sets / name
-    path.mkdir()
+    """A OneRoster 1.1 set of school B (orgs and users) in school B's import folder."""
+    path = island.sets / str(island.world.id("school_B")) / name
+    path.mkdir(parents=True)
     (path / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
     (path / "orgs.csv").write_text(ORGS, encoding="utf-8")
     (path / "users.csv").write_text(USERS_HEADER + "".join(users), encoding="utf-8")

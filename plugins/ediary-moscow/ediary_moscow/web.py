@@ -3,6 +3,7 @@ finishes the login and opens an ediary session (cookie)."""
 
 from __future__ import annotations
 
+import hmac
 from datetime import timedelta
 from html import escape
 
@@ -22,6 +23,10 @@ PURPOSE = "moscow-login"
 # How long the browser may stay at the provider before the login must start again.
 LOGIN_LIFETIME = timedelta(minutes=10)
 CSRF_COOKIE = "ediary_csrf"
+# Binds a login to the browser that started it: a callback address handed to another
+# browser (login CSRF, into the sender's account) finds no matching cookie there.
+STATE_COOKIE = "ediary_moscow_state"
+STATE_COOKIE_PATH = "/moscow/"
 
 
 def _redirect_uri(request: Request) -> str:
@@ -52,7 +57,23 @@ async def start(request: Request) -> Response:
         secret=auth_request.state,
         payload={"nonce": auth_request.nonce, "verifier": auth_request.verifier},
     )
-    return RedirectResponse(url, status_code=302)
+    response = RedirectResponse(url, status_code=302)
+    # Lax: the provider's redirect back is a top-level GET, which carries it.
+    response.set_cookie(
+        STATE_COOKIE,
+        auth_request.state,
+        max_age=int(LOGIN_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=app_settings(request).secure_cookies,
+        path=STATE_COOKIE_PATH,
+    )
+    return response
+
+
+def _started_here(request: Request, state: str) -> bool:
+    sent = request.cookies.get(STATE_COOKIE, "")
+    return bool(sent) and hmac.compare_digest(sent.encode(), state.encode())
 
 
 async def callback(request: Request) -> Response:
@@ -64,6 +85,11 @@ async def callback(request: Request) -> Response:
     state, code = params.get("state", ""), params.get("code", "")
     if not state or not code:
         return _page(400, "Login failed", "The portal's answer is incomplete. Start again.")
+    if not _started_here(request, state):
+        # Checked before the state is spent, so a forwarded address costs its owner nothing.
+        return _page(
+            400, "Login failed", "This login did not start in this browser. Start the login again."
+        )
     try:
         # Spent before anything else, and committed: a state is good for one answer only.
         stored = await tokens.consume(PURPOSE, state)
@@ -96,6 +122,7 @@ async def callback(request: Request) -> Response:
     response.set_cookie(SESSION_COOKIE, opened.token, httponly=True, **common)  # type: ignore[arg-type]
     # The page echoes this in the X-CSRF-Token header of its GraphQL mutations.
     response.set_cookie(CSRF_COOKIE, opened.csrf_token, httponly=False, **common)  # type: ignore[arg-type]
+    response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
     return response
 
 

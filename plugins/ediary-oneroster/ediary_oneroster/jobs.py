@@ -42,9 +42,17 @@ def import_dir(extra: Mapping[str, str]) -> Path | None:
     return Path(value).resolve() if value else None
 
 
+def school_dir(base: Path | None, school_id: int) -> Path | None:
+    """The folder of one school's sets: `<import dir>/<school id>`. The import directory is
+    shared by every school of the deployment, and an import maps its set's one school onto
+    the importer's, so a school reads its own folder only: the operators decide which sets
+    a school may import by where they put them."""
+    return None if base is None else (base / str(school_id)).resolve()
+
+
 def resolve_path(base: Path | None, given: str) -> Path:
-    """The set's path, relative to the import directory (or absolute inside it); symbolic
-    links and `..` are resolved first, so neither leads out of it."""
+    """The set's path, relative to `base` (or absolute inside it); symbolic links and `..`
+    are resolved first, so neither leads out of it."""
     if base is None:
         raise ImportsDisabled()
     if not given.strip() or "\x00" in given:
@@ -86,7 +94,7 @@ async def start_import(
         raise InvalidInput(
             f"Unknown import backend {backend!r}; known: {', '.join(BACKENDS)}.", field="backend"
         )
-    found = resolve_path(import_dir(extra), path)
+    found = resolve_path(school_dir(import_dir(extra), reach.school), path)
     assert viewer.user_id is not None
     job = await ImportJob.create(
         school_id=reach.school, requested_by_id=viewer.user_id, dry_run=dry_run

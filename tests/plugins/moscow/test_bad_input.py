@@ -17,6 +17,7 @@ from ediary_moscow.errors import LoginFailed
 from ediary_moscow.models import DiaryApplication
 from ediary_moscow.oidc import validate_id_token
 from ediary_moscow.snils import with_check_sum
+from ediary_moscow.web import STATE_COOKIE
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from starlette.applications import Starlette
@@ -64,7 +65,11 @@ async def links() -> int:
 async def test_unknown_state_is_refused(portal_app: Starlette, city: City) -> None:
     before = (await accounts(), await links())
     async with asgi(portal_app) as client:
-        answer = await client.get("/moscow/callback?state=made-up&code=whatever")
+        # The browser's state cookie agrees, but the server never issued that state.
+        answer = await client.get(
+            "/moscow/callback?state=made-up&code=whatever",
+            headers={"Cookie": f"{STATE_COOKIE}=made-up"},
+        )
     assert answer.status_code == 400
     assert "did not start here" in answer.text
     assert (await accounts(), await links()) == before
@@ -76,10 +81,13 @@ async def test_provider_error_is_refused(portal_app: Starlette, city: City) -> N
     assert answer.status_code == 400 and "did not confirm" in answer.text
 
 
-async def _authorize(app: Starlette, provider: OidcProvider, sub: str) -> tuple[str, str]:
-    """Start a login and let the provider answer; the (state, code) it sends back."""
-    async with asgi(app) as client:
-        start = await client.get("/moscow/login")
+async def _authorize(
+    app: Starlette, provider: OidcProvider, sub: str, client: httpx.AsyncClient | None = None
+) -> tuple[str, str]:
+    """Start a login (in `client`, the browser that will finish it) and let the provider
+    answer; the (state, code) it sends back."""
+    async with asgi(app) as own:
+        start = await (client or own).get("/moscow/login")
     async with httpx.AsyncClient(timeout=5) as browser:
         back = await browser.post(start.headers["location"], data={"sub": sub})
     query = parse_qs(urlsplit(back.headers["location"]).query)
@@ -92,15 +100,19 @@ async def test_replayed_state_and_reused_code_are_refused(
     oidc_provider.set_user(
         "replay", {"snils": with_check_sum("222333444"), "family_name": "Replay"}
     )
-    state, code = await _authorize(portal_app, oidc_provider, "replay")
     async with asgi(portal_app) as client:
+        state, code = await _authorize(portal_app, oidc_provider, "replay", client)
         first = await client.get(f"/moscow/callback?state={state}&code={code}")
         assert first.status_code == 303
         # The same answer again: the state is spent.
-        replay = await client.get(f"/moscow/callback?state={state}&code={code}")
+        # Replayed with the state cookie the success cleared: the state itself is spent.
+        replay = await client.get(
+            f"/moscow/callback?state={state}&code={code}",
+            headers={"Cookie": f"{STATE_COOKIE}={state}"},
+        )
         assert replay.status_code == 400 and "already used" in replay.text
         # A fresh login, but the old code: the provider refuses it.
-        fresh_state, _ = await _authorize(portal_app, oidc_provider, "replay")
+        fresh_state, _ = await _authorize(portal_app, oidc_provider, "replay", client)
         reused = await client.get(f"/moscow/callback?state={fresh_state}&code={code}")
     assert reused.status_code == 400 and "did not accept the login code" in reused.text
     assert await models.User.filter(snils=with_check_sum("222333444")).count() == 1

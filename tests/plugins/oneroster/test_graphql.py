@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import shutil
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,8 +43,13 @@ query($id: ID!) {
 
 
 @pytest.fixture
-def importing_app(settings: Settings) -> Starlette:
-    extra = {**settings.extra, "EDIARY_IMPORT_DIR": str(DATA)}
+def importing_app(settings: Settings, people: dict[str, Any], tmp_path: Path) -> Starlette:
+    # Each school reads the folder named by its id: the test sets go into the school's.
+    sets = tmp_path / "sets"
+    school = relay.GlobalID.from_id(people["school"]).node_id
+    for name in ("v11", "v11-delta"):
+        shutil.copytree(DATA / name, sets / school / name)
+    extra = {**settings.extra, "EDIARY_IMPORT_DIR": str(sets)}
     return create_app(dataclasses.replace(settings, extra=extra), manage_database=False)
 
 
