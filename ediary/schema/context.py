@@ -116,7 +116,9 @@ class Context:
                 if session.kind != kind:
                     raise SessionExpired()
                 self._session = session
-                self._viewer = await load_viewer(user, http.parent_lookback(self.plugins))
+                self._viewer = await load_viewer(
+                    user, http.parent_lookback(self.plugins), self.settings.school_today()
+                )
         return self._viewer
 
     async def require_viewer(self) -> Viewer:
