@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite://ediary.sqlite3"
 DEMO_SECRET = "demo-secret-change-me"
@@ -208,6 +209,10 @@ class Settings:
             raise ValueError(f"EDIARY_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
         if self.log_level not in LOG_LEVELS:
             raise ValueError(f"EDIARY_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+
+    def school_today(self) -> date:
+        """The schools' today: `today` when set (demos, tests), else today in `timezone`."""
+        return self.today or datetime.now(ZoneInfo(self.timezone)).date()
 
     @property
     def production(self) -> bool:

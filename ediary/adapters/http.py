@@ -62,7 +62,10 @@ async def request_viewer(request: HTTPConnection) -> Viewer:
     session, user = await auth.resolve_session(token)
     if session.kind != kind:
         raise SessionExpired()
-    return await load_viewer(user, parent_lookback(request.app.state.plugins))
+    settings: Settings = request.app.state.settings
+    return await load_viewer(
+        user, parent_lookback(request.app.state.plugins), settings.school_today()
+    )
 
 
 def parent_lookback(plugins: pluggy.PluginManager) -> Callable[[str | None], int | None]:

@@ -65,10 +65,15 @@ class Viewer:
     admin_schools: frozenset[int] = frozenset()
     health_schools: frozenset[int] = frozenset()
     official_regions: frozenset[int] = frozenset()
-    # Classes the viewer or their children are (or were) enrolled in.
+    # Classes the viewer or their children are enrolled in today or will be (an enrollment
+    # that ended is no tie: a family follows the child's diary, not the class left behind).
     member_classes: frozenset[int] = frozenset()
-    # Schools the viewer has any tie to (staff, own or children's classes).
+    # Schools the viewer has any tie to: staff grants and posts, the schools of
+    # `member_classes`. A bare student or parent grant is no tie of its own.
     schools: frozenset[int] = frozenset()
+    # Schools of every enrollment of the viewer or their children, ended ones included: the
+    # frame (terms, subjects) of the family's diary, which follows the child everywhere.
+    diary_schools: frozenset[int] = frozenset()
     # Schools the viewer works at (teaching, leading a class, administration, health care),
     # not those they are tied to only as a student or a parent.
     staff_schools: frozenset[int] = frozenset()
@@ -91,6 +96,10 @@ ANONYMOUS = Viewer()
 
 # Roles that make a school's grant a workplace rather than a family's tie.
 STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.HEALTH_WORKER})
+# Roles whose grant at a school ties nobody to it by itself: a student's or a parent's reach
+# at a school comes from enrollments (their own, their children's) that have not ended, so
+# it ends with the move or the guardianship even when the grant is left behind.
+FAMILY_ROLES = frozenset({Role.STUDENT, Role.PARENT})
 
 
 @dataclass(frozen=True)
@@ -139,13 +148,17 @@ class StudentGrant:
 
 
 async def load_viewer(
-    user: User, parent_lookback: Callable[[str | None], int | None] | None = None
+    user: User,
+    parent_lookback: Callable[[str | None], int | None] | None = None,
+    today: date | None = None,
 ) -> Viewer:
     """Gather a user's roles and ties in a fixed number of queries.
 
     `parent_lookback` answers, for a region code, how many days back parents may look (the
-    region policy); the server passes its plugins' policy, tools may leave it out.
+    region policy); the server passes its plugins' policy, tools may leave it out. `today`
+    (by default the system's) decides which enrollments still tie a family to a class.
     """
+    today = today or date.today()
     grants = await RoleGrant.filter(user_id=user.id).values("role", "school_id", "region_id")
     roles = {Role(g["role"]) for g in grants}
     by_role: dict[Role, set[int]] = {}
@@ -162,7 +175,10 @@ async def load_viewer(
         children = {row["student_id"] for row in rows}
     teaches: set[tuple[int, int]] = set()
     homerooms: set[int] = set()
-    schools: set[int] = set().union(*by_role.values()) if by_role else set()
+    schools: set[int] = set()
+    for role, where in by_role.items():
+        if role not in FAMILY_ROLES:
+            schools |= where
     staff_schools: set[int] = set()
     for role in STAFF_ROLES:
         staff_schools |= by_role.get(role, set())
@@ -181,12 +197,17 @@ async def load_viewer(
         staff_schools |= {r["school_id"] for r in homeroom_rows}
     members = children | ({user.id} if Role.STUDENT in roles else set())
     member_classes: set[int] = set()
+    diary_schools: set[int] = set()
     if members:
         rows = await Enrollment.filter(student_id__in=members).values(
-            "school_class_id", "school_class__school_id"
+            "school_class_id", "school_class__school_id", "ends_on"
         )
-        member_classes = {r["school_class_id"] for r in rows}
-        schools |= {r["school_class__school_id"] for r in rows}
+        diary_schools = {r["school_class__school_id"] for r in rows}
+        # Enrollments that have not ended: the current ones and those that start later (a
+        # student enrolled for September sees the class in August).
+        current = [r for r in rows if r["ends_on"] is None or r["ends_on"] >= today]
+        member_classes = {r["school_class_id"] for r in current}
+        schools |= {r["school_class__school_id"] for r in current}
     return Viewer(
         user_id=user.id,
         login=user.login,
@@ -200,6 +221,7 @@ async def load_viewer(
         official_regions=frozenset(regions),
         member_classes=frozenset(member_classes),
         schools=frozenset(schools),
+        diary_schools=frozenset(diary_schools),
         staff_schools=frozenset(staff_schools),
         parent_lookback=parent_lookback,
     )

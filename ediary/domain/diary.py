@@ -9,6 +9,7 @@ from datetime import date
 from ediary.domain.access import Facet, StudentGrant, Viewer, student_grant
 from ediary.domain.averages import SubjectAverage, term_averages
 from ediary.domain.bounds import within
+from ediary.domain.enums import Role
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
 from ediary.domain.models import (
@@ -63,6 +64,28 @@ async def visible_student(viewer: Viewer, student_id: int, start: date, end: dat
     if grant is None:
         raise NotFound()
     return grant
+
+
+async def in_family_diary(viewer: Viewer, class_id: int, day: date) -> bool:
+    """Whether a lesson of this class on this day is in the diary of the viewer (a student)
+    or of one of their children: the class a family has left stays closed to them, but the
+    child's own lessons there (their homework and its files) stay theirs, as `load_week`
+    shows them."""
+    members = set(viewer.children)
+    if Role.STUDENT in viewer.roles and viewer.user_id is not None:
+        members.add(viewer.user_id)
+    if not members:
+        return False
+    for student_id, placed in (await placements(members, day, day)).items():
+        grant = student_grant(viewer, student_id, placed)
+        if (
+            grant is not None
+            and Facet.HOMEWORK in grant.facets
+            and grant.covers(day, class_id)
+            and any(p.class_id == class_id and p.covers(day) for p in placed)
+        ):
+            return True
+    return False
 
 
 async def load_week(

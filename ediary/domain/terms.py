@@ -19,11 +19,14 @@ async def current_term(academic_year_ids: set[int], day: date) -> Term | None:
 
 
 async def visible_term(viewer: Viewer, term_id: int) -> Term:
+    """A term of a school the viewer is tied to, or of one a family's diary passed through
+    (the child's past marks name its terms); NotFound otherwise."""
     term = await Term.get_or_none(id=term_id).select_related("academic_year")
     if (
         term is None
         or not viewer.is_authenticated
-        or term.academic_year.school_id not in viewer.schools | viewer.admin_schools
+        or term.academic_year.school_id
+        not in viewer.schools | viewer.diary_schools | viewer.admin_schools
     ):
         raise NotFound()
     return term

@@ -89,6 +89,17 @@ class Context:
             self, loaders=Loaders(), charge=None, query_nodes=0, _viewer=None, _session=None
         )
 
+    async def live_viewer(self) -> Viewer:
+        """The viewer as the database has it now, for a subscription about to send an update.
+
+        A subscription lives for hours: a guardianship ended, a class handed over or a session
+        ended since it opened must stop what it sends, so live updates never rely on the viewer
+        (or the loaders) of the moment they were opened. The same credentials are resolved
+        again, so an ended session answers SessionExpired; the loaders are emptied too.
+        """
+        self.loaders = Loaders()
+        return await self.for_operation().require_viewer()
+
     async def viewer(self) -> Viewer:
         """The viewer, anonymous without credentials; SessionExpired for bad credentials."""
         if self._viewer is None:
@@ -105,7 +116,9 @@ class Context:
                 if session.kind != kind:
                     raise SessionExpired()
                 self._session = session
-                self._viewer = await load_viewer(user, http.parent_lookback(self.plugins))
+                self._viewer = await load_viewer(
+                    user, http.parent_lookback(self.plugins), self.settings.school_today()
+                )
         return self._viewer
 
     async def require_viewer(self) -> Viewer:

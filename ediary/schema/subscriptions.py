@@ -16,7 +16,6 @@ from ediary.domain.journal.live import concerns
 from ediary.domain.placements import placements
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
-from ediary.schema.loaders import Loaders
 from ediary.schema.talk import TalkSubscription
 from ediary.schema.types.journal import Attendance, Homework, Lesson, Mark, Remark
 
@@ -88,9 +87,8 @@ async def _update(student_id: int, change: DiaryChange) -> DiaryUpdate | None:
 
 
 async def _current_grant(info: Info, student: int, today: date) -> StudentGrant | None:
-    """The viewer's grant on the student as the database has it now (the same session,
-    resolved again, so a session that ended answers SessionExpired)."""
-    viewer = await info.context.for_operation().require_viewer()
+    """The viewer's grant on the student as the database has it now."""
+    viewer = await info.context.live_viewer()
     placed = (await placements([student], today, today)).get(student, [])
     return student_grant(viewer, student, placed)
 
@@ -122,16 +120,13 @@ class Subscription(TalkSubscription):
             async for change in changes:
                 if not isinstance(change, DiaryChange) or not concerns(grant, placed, change):
                     continue
-                # A connection lives for hours: a guardianship ended or a class handed over
-                # since it opened must stop the updates, so the grant is loaded afresh for
-                # every change it would send (the cheap check above filters the rest).
+                # The grant is loaded afresh for every change it would send (the cheap check
+                # above filters the rest): see Context.live_viewer.
                 fresh = await _current_grant(info, student, today)
                 if fresh is None:
                     return
                 if not concerns(fresh, placed, change):
                     continue
-                # Never answer from a stale loader cache either.
-                info.context.loaders = Loaders()
                 update = await _update(student, change)
                 if update is not None:
                     yield update

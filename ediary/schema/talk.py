@@ -9,12 +9,10 @@ import strawberry
 from strawberry import relay
 
 from ediary.domain import models, paging
-from ediary.domain.errors import NotFound
 from ediary.domain.talk import acks, conversations
 from ediary.domain.talk.changes import TalkChange, TalkChangeKind
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
-from ediary.schema.loaders import Loaders
 from ediary.schema.types.talk import (
     AcknowledgementRequest,
     AcknowledgementRequestConnection,
@@ -139,11 +137,9 @@ class ConversationUpdate:
     )
 
 
-async def _update(who: conversations.Talker, change: TalkChange) -> ConversationUpdate | None:
-    try:
-        conversation = await conversations.visible_conversation(who, change.conversation_id)
-    except NotFound:
-        return None
+async def _update(
+    conversation: models.Conversation, change: TalkChange
+) -> ConversationUpdate | None:
     update = ConversationUpdate(
         kind=change.kind,
         conversation=Conversation.from_model(conversation),
@@ -184,8 +180,17 @@ class TalkSubscription:
                     continue
                 if only is not None and change.conversation_id != only:
                     continue
-                # A connection lives for hours: never answer from a stale loader cache.
-                info.context.loaders = Loaders()
-                update = await _update(who, change)
+                conversation = await models.Conversation.get_or_none(id=change.conversation_id)
+                if conversation is None or not conversations.sees(who, conversation):
+                    continue
+                # Only for an update it would send, the viewer is loaded afresh: a parent
+                # unlinked from the child since the subscription opened hears no more of the
+                # thread about that child (see Context.live_viewer).
+                fresh = await conversations.talker(await info.context.live_viewer(), _today(info))
+                if not conversations.sees(fresh, conversation):
+                    if only is not None:
+                        return
+                    continue
+                update = await _update(conversation, change)
                 if update is not None:
                     yield update

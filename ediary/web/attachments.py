@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from ediary.domain import timetable
 from ediary.domain.access import Viewer
+from ediary.domain.diary import in_family_diary
 from ediary.domain.errors import DomainError, NotFound
 from ediary.domain.life.announcements import visible_attachment
 from ediary.domain.models import HomeworkAttachment
@@ -30,7 +31,13 @@ async def homework_file(viewer: Viewer, attachment_id: int) -> StoredFile:
     )
     if attachment is None:
         raise NotFound()
-    await timetable.visible_class(viewer, attachment.homework.lesson.school_class_id)
+    lesson = attachment.homework.lesson
+    try:
+        await timetable.visible_class(viewer, lesson.school_class_id)
+    except NotFound:
+        # A class the family has left: the child's own lessons there stay in their diary.
+        if not await in_family_diary(viewer, lesson.school_class_id, lesson.date):
+            raise
     return attachment
 
 

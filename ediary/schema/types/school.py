@@ -88,7 +88,7 @@ class Subject(relay.Node):
 
         async def visible(subject_id: int) -> models.Subject:
             subject = await models.Subject.get_or_none(id=subject_id)
-            if subject is None or subject.school_id not in viewer.schools:
+            if subject is None or subject.school_id not in viewer.schools | viewer.diary_schools:
                 raise NotFound()
             return subject
 
