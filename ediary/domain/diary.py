@@ -1,10 +1,17 @@
-"""A student's diary for one week, loaded in a fixed number of queries."""
+"""A student's diary for one week, loaded in a fixed number of queries.
+
+What most views leave out (the student's own record, remarks) is read only when asked for,
+once for the whole week, so the week a parent's app opens costs no statement for them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Generic, TypeVar
 
 from ediary.domain.access import Facet, StudentGrant, Viewer, student_grant
 from ediary.domain.averages import SubjectAverage, term_averages
@@ -26,6 +33,26 @@ from ediary.domain.placements import placements
 from ediary.domain.terms import current_term
 from ediary.domain.weeks import IsoWeek
 
+T = TypeVar("T")
+
+
+class Once(Generic[T]):
+    """A value read on first demand and shared: lessons of one week resolved side by side
+    await the same single query."""
+
+    def __init__(self, read: Callable[[], Awaitable[T]]) -> None:
+        self._read = read
+        self._task: asyncio.Future[T] | None = None
+
+    async def get(self) -> T:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._read())
+        return await self._task
+
+
+async def _nothing() -> dict[int, list[Remark]]:
+    return {}
+
 
 @dataclass
 class DiaryLesson:
@@ -36,7 +63,13 @@ class DiaryLesson:
     homework: list[Homework] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     attendance: Attendance | None = None
-    remarks: list[Remark] = field(default_factory=list)
+    # The week's remarks by lesson, read once for all its lessons when first asked for.
+    week_remarks: Once[dict[int, list[Remark]]] = field(default_factory=lambda: Once(_nothing))
+
+    async def remarks(self) -> list[Remark]:
+        """Remarks on the student at this lesson, oldest first (none unless the grant shows
+        remarks)."""
+        return (await self.week_remarks.get()).get(self.lesson.id, [])
 
 
 @dataclass
@@ -49,12 +82,16 @@ class DiaryDay:
 
 @dataclass
 class DiaryWeek:
-    student: User
+    student_id: int
     week: IsoWeek
     grant: StudentGrant
     days: list[DiaryDay]
     term: Term | None
     averages: list[SubjectAverage]
+
+    async def student(self) -> User:
+        """Whose diary this is (read when asked for: the grant already shows they exist)."""
+        return await User.get(id=self.student_id)
 
 
 async def visible_student(viewer: Viewer, student_id: int, start: date, end: date) -> StudentGrant:
@@ -97,8 +134,9 @@ async def load_week(
     monday, sunday = week.monday, week.sunday
     placed = (await placements([student_id], monday, sunday)).get(student_id, [])
     grant = student_grant(viewer, student_id, placed)
-    student = await User.get_or_none(id=student_id) if grant else None
-    if grant is None or student is None:
+    # No grant without an account behind it: the viewer's own, a guardianship's or an
+    # enrollment's (foreign keys), so the student's record is not read here.
+    if grant is None:
         raise NotFound()
     # Days before the viewer's window (a parent's lookback) show nothing.
     first_day = max(monday, grant.visible_from) if grant.visible_from else monday
@@ -149,9 +187,9 @@ async def load_week(
         for record in await Attendance.filter(student_id=student_id, lesson_id__in=ids):
             entries[record.lesson_id].attendance = record
     if ids and grant.allows(Facet.REMARKS):
-        remarks = Remark.filter(student_id=student_id, lesson_id__in=ids).select_related("author")
-        for remark in await remarks.order_by("created_at"):
-            entries[remark.lesson_id].remarks.append(remark)
+        week_remarks = Once(lambda: _remarks(student_id, ids))
+        for entry in entries.values():
+            entry.week_remarks = week_remarks
 
     for entry in sorted(entries.values(), key=lambda e: (e.lesson.date, e.lesson.period)):
         days[entry.lesson.date].lessons.append(entry)
@@ -162,4 +200,13 @@ async def load_week(
         term = await current_term({p.academic_year_id for p in placed}, sunday)
         if term is not None:
             averages = await term_averages(grant, term, policy_for(grant.region_code))
-    return DiaryWeek(student, week, grant, list(days.values()), term, averages)
+    return DiaryWeek(student_id, week, grant, list(days.values()), term, averages)
+
+
+async def _remarks(student_id: int, lesson_ids: list[int]) -> dict[int, list[Remark]]:
+    """Remarks on the student at these lessons, by lesson, oldest first."""
+    found: dict[int, list[Remark]] = defaultdict(list)
+    query = Remark.filter(student_id=student_id, lesson_id__in=lesson_ids)
+    for remark in await query.select_related("author").order_by("created_at"):
+        found[remark.lesson_id].append(remark)
+    return found

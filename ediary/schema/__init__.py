@@ -136,8 +136,8 @@ def build_schema(
             subscription=Subscription,
             types=types,
             # The same few documents (the apps' queries) arrive again and again: each is
-            # parsed once, if a logged-in user sent it. Validation is not cached: the limits
-            # rule depends on the variables.
+            # parsed and validated once, if a logged-in user sent it; the limits rule, which
+            # depends on the variables, runs every time.
             # OperationMetrics reads the codes ErrorCodes gives, so it comes after it.
             extensions=[
                 QueryLimits,

@@ -1,16 +1,24 @@
-"""Parsing each distinct document once: the apps send the same few queries again and again.
+"""Parsing and validating each distinct document once: the apps send the same few queries
+again and again.
 
 Only documents of logged-in users are kept, in a cache bounded by bytes (`TextCache`):
 strawberry's own `ParserCache` keys an `lru_cache` of 512 entries on the text of whatever
 anyone sent, and half a thousand padded anonymous documents are a lot of memory kept for
 good.
+
+A kept document also remembers the validation rules it passed. The rules of the GraphQL
+specification (and introspection being off) depend only on the schema and the document, so
+the next request with the same text runs only the rules that depend on the request: those
+marked `per_request` (the query limits, which read the variables and the operation name).
+A document that failed is validated in full each time, so its errors are always reported.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 
-from graphql import DocumentNode, GraphQLError, parse
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse, validate
 from strawberry.extensions import SchemaExtension
 
 from ediary.domain.errors import DomainError
@@ -25,35 +33,70 @@ BYTES_PER_CHAR = 100
 MAX_CHARS = 16 * 1024
 
 
-def document_cache() -> TextCache[DocumentNode]:
+@dataclass
+class Parsed:
+    """A kept document, and the request-independent rules it is known to pass."""
+
+    document: DocumentNode
+    passed: frozenset[type[ASTValidationRule]] = frozenset()
+
+
+def document_cache() -> TextCache[Parsed]:
     """The cache one schema's `DocumentCache` extensions share."""
     return TextCache(CAPACITY, per_char=BYTES_PER_CHAR, max_chars=MAX_CHARS)
 
 
-class DocumentCache(SchemaExtension):
-    """Parses the documents of logged-in users once. Anything else, and a document which
-    does not parse, is left to strawberry's own parse step: raised from this hook, the
-    syntax error would skip the error handling that gives it its code."""
+def per_request(rule: type[ASTValidationRule]) -> bool:
+    """Whether a rule's verdict depends on more than the schema and the document."""
+    return bool(getattr(rule, "per_request", False))
 
-    def __init__(self, cache: TextCache[DocumentNode]) -> None:
+
+class DocumentCache(SchemaExtension):
+    """Parses the documents of logged-in users once, and runs the validation rules they
+    passed once. Anything else, and a document which does not parse, is left to strawberry's
+    own parse step: raised from this hook, the syntax error would skip the error handling
+    that gives it its code."""
+
+    def __init__(self, cache: TextCache[Parsed]) -> None:
         super().__init__()
         self.cache = cache
+        self.parsed: Parsed | None = None
 
     async def on_parse(self) -> AsyncIterator[None]:
         execution = self.execution_context
         query = execution.query
         if query is not None and await _logged_in(execution.context):
             options = tuple(sorted(execution.parse_options.items()))
-            document = self.cache.get(query, options)
-            if document is None:
+            parsed = self.cache.get(query, options)
+            if parsed is None:
                 try:
-                    document = parse(query, **execution.parse_options)
+                    parsed = Parsed(parse(query, **execution.parse_options))
                 except GraphQLError:
-                    document = None
+                    parsed = None
                 else:
-                    self.cache.put(query, document, options)
-            execution.graphql_document = document
+                    self.cache.put(query, parsed, options)
+            self.parsed = parsed
+            execution.graphql_document = parsed.document if parsed else None
         yield
+
+    def on_validate(self) -> Iterator[None]:
+        execution = self.execution_context
+        parsed = self.parsed
+        if parsed is None or execution.graphql_document is not parsed.document:
+            yield
+            return
+        rules = execution.validation_rules
+        fixed = frozenset(rule for rule in rules if not per_request(rule))
+        if fixed and fixed <= parsed.passed and execution.pre_execution_errors is None:
+            # Setting the errors (none or some) tells strawberry validation has been run.
+            execution.pre_execution_errors = validate(
+                execution.schema._schema,
+                parsed.document,
+                [rule for rule in rules if rule not in parsed.passed],
+            )
+        yield
+        if execution.pre_execution_errors == [] and fixed:
+            parsed.passed = parsed.passed | fixed
 
 
 async def _logged_in(context: object) -> bool:

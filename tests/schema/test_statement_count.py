@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
 from strawberry.relay import to_base64
 from tortoise.transactions import in_transaction
 
+from ediary.app import create_app
+from ediary.config import Settings
 from ediary.db import count_statements
 from ediary.domain import models
 from ediary.domain.enums import AttendanceKind, RemarkKind, WorkKind
@@ -25,6 +28,19 @@ query($id: ID!, $week: Week!) {
   classTimetable(classId: $id, week: $week) {
     days { lessons { id topic bell { startsAt } subject { name } teacher { fullName }
                      homework { text attachments { filename } } schoolClass { name } } }
+  }
+}
+"""
+
+# The week a parent's app opens (bench/queries/w1_ediary.graphql): no remarks, no student.
+WEEK_VIEW = """
+query($student: ID!, $week: Week!) {
+  diary(studentId: $student, week: $week) {
+    days { lessons {
+      lesson { period bell { startsAt } subject { name } teacher { shortName } topic }
+      homework { text } marks { value } attendance { kind }
+    } }
+    termAverages { subject { name } average }
   }
 }
 """
@@ -121,6 +137,19 @@ async def test_week_diary_costs_the_same_for_5_and_40_lessons(
     assert small == big
     # 16 for the week, 1 for charging the hourly query budget.
     assert big <= 17, big
+
+
+async def test_a_week_without_remarks_or_the_student_reads_neither(
+    settings: Settings, filled: World
+) -> None:
+    # Without the response cache: a kept answer would cost nothing at all.
+    app = create_app(dataclasses.replace(settings, response_cache_bytes=0), manage_database=False)
+    gql = GraphQLClient(app, filled)
+    student = to_base64("Student", filled.id("student"))
+    full = await _cost(gql, DIARY, {"student": student, "week": str(BIG_WEEK)})
+    small = await _cost(gql, WEEK_VIEW, {"student": student, "week": str(SMALL_WEEK)})
+    big = await _cost(gql, WEEK_VIEW, {"student": student, "week": str(BIG_WEEK)})
+    assert small == big == full - 2
 
 
 async def test_class_timetable_costs_the_same_for_5_and_40_lessons(

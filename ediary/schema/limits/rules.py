@@ -60,6 +60,9 @@ def limits_rule(
     """A rule for one request: the cost depends on its variables and chosen operation."""
 
     class DocumentLimits(ValidationRule):
+        # Read by the document cache: this verdict is not kept from one request to the next.
+        per_request = True
+
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
             found = measure(

@@ -30,7 +30,11 @@ class DiaryLesson:
     attendance: Attendance | None = strawberry.field(
         description="Absence or lateness of the student; null when present."
     )
-    remarks: list[Remark] = strawberry.field(description="Remarks on the student at this lesson.")
+    _entry: strawberry.Private[diary.DiaryLesson]
+
+    @strawberry.field(description="Remarks on the student at this lesson.")
+    async def remarks(self) -> list[Remark]:
+        return [Remark.from_model(r) for r in await self._entry.remarks()]
 
     @classmethod
     def from_domain(cls, entry: diary.DiaryLesson) -> Self:
@@ -39,7 +43,7 @@ class DiaryLesson:
             homework=[Homework.from_model(h) for h in entry.homework],
             marks=[Mark.from_model(m) for m in entry.marks],
             attendance=Attendance.from_model(entry.attendance) if entry.attendance else None,
-            remarks=[Remark.from_model(r) for r in entry.remarks],
+            _entry=entry,
         )
 
 
@@ -62,7 +66,6 @@ class DiaryDay:
 
 @strawberry.type(description="The diary of a student for one week, Monday to Sunday.")
 class DiaryWeek:
-    student: Student = strawberry.field(description="Whose diary this is.")
     week: IsoWeek = strawberry.field(description='The ISO week, such as "2026-W48".')
     days: list[DiaryDay] = strawberry.field(
         description="Seven days, Monday first.", extensions=[MaxItems(7)]
@@ -71,11 +74,16 @@ class DiaryWeek:
     term_averages: list[SubjectAverage] = strawberry.field(
         description="Weighted average per subject over that term, up to today."
     )
+    _found: strawberry.Private[diary.DiaryWeek]
+
+    @strawberry.field(description="Whose diary this is.")
+    async def student(self) -> Student:
+        return Student.from_model(await self._found.student())
 
     @classmethod
     def from_domain(cls, week: diary.DiaryWeek) -> Self:
         return cls(
-            student=Student.from_model(week.student),
+            _found=week,
             week=week.week,
             days=[DiaryDay.from_domain(d) for d in week.days],
             term=Term.from_model(week.term) if week.term else None,
