@@ -20,9 +20,7 @@ from ediary.domain.enums import Role
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
 from ediary.domain.models import (
-    Attendance,
     BellPeriod,
-    Homework,
     Lesson,
     Mark,
     Remark,
@@ -30,6 +28,7 @@ from ediary.domain.models import (
     User,
 )
 from ediary.domain.placements import placements
+from ediary.domain.rows import AttendanceRow, HomeworkRow, attendance_by_lesson, homework_by_lesson
 from ediary.domain.terms import current_term
 from ediary.domain.weeks import IsoWeek
 
@@ -60,9 +59,9 @@ class DiaryLesson:
 
     lesson: Lesson
     bell: BellPeriod | None
-    homework: list[Homework] = field(default_factory=list)
+    homework: list[HomeworkRow] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
-    attendance: Attendance | None = None
+    attendance: AttendanceRow | None = None
     # The week's remarks by lesson, read once for all its lessons when first asked for.
     week_remarks: Once[dict[int, list[Remark]]] = field(default_factory=lambda: Once(_nothing))
 
@@ -166,8 +165,8 @@ async def load_week(
     ids = list(entries)
 
     if ids and grant.allows(Facet.HOMEWORK):
-        for homework in await Homework.filter(lesson_id__in=ids).prefetch_related("attachments"):
-            entries[homework.lesson_id].homework.append(homework)
+        for lesson_id, homework in (await homework_by_lesson(ids)).items():
+            entries[lesson_id].homework = homework
     if grant.allows(Facet.MARKS):
         marks = Mark.filter(
             within(grant),
@@ -184,8 +183,8 @@ async def load_week(
             elif mark.lesson_id is None:
                 days[mark.date].other_marks.append(mark)
     if ids and grant.allows(Facet.ATTENDANCE):
-        for record in await Attendance.filter(student_id=student_id, lesson_id__in=ids):
-            entries[record.lesson_id].attendance = record
+        for lesson_id, record in (await attendance_by_lesson(student_id, ids)).items():
+            entries[lesson_id].attendance = record
     if ids and grant.allows(Facet.REMARKS):
         week_remarks = Once(lambda: _remarks(student_id, ids))
         for entry in entries.values():
