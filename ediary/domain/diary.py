@@ -20,7 +20,6 @@ from ediary.domain.enums import Role
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
 from ediary.domain.models import (
-    BellPeriod,
     Lesson,
     Mark,
     Remark,
@@ -28,7 +27,15 @@ from ediary.domain.models import (
     User,
 )
 from ediary.domain.placements import placements
-from ediary.domain.rows import AttendanceRow, HomeworkRow, attendance_by_lesson, homework_by_lesson
+from ediary.domain.rows import (
+    AttendanceRow,
+    BellRow,
+    HomeworkRow,
+    attendance_by_lesson,
+    bell_of,
+    homework_by_lesson,
+    with_bells,
+)
 from ediary.domain.terms import current_term
 from ediary.domain.weeks import IsoWeek
 
@@ -58,7 +65,7 @@ class DiaryLesson:
     """A lesson as one student sees it: with their marks, attendance and remarks."""
 
     lesson: Lesson
-    bell: BellPeriod | None
+    bell: BellRow | None
     homework: list[HomeworkRow] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     attendance: AttendanceRow | None = None
@@ -143,11 +150,13 @@ async def load_week(
     days = {day: DiaryDay(day) for day in week.days()}
     lessons: list[Lesson] = []
     if placed and Facet.LESSONS in grant.facets:
-        query = Lesson.filter(
-            school_class_id__in=[p.class_id for p in placed],
-            date__gte=first_day,
-            date__lte=sunday,
-        ).select_related("subject", "teacher", "substitute_teacher")
+        query = with_bells(
+            Lesson.filter(
+                school_class_id__in=[p.class_id for p in placed],
+                date__gte=first_day,
+                date__lte=sunday,
+            ).select_related("subject", "teacher", "substitute_teacher")
+        )
         if grant.subjects is not None:
             query = query.filter(subject_id__in=list(grant.subjects))
         by_class = {p.class_id: p for p in placed}
@@ -157,11 +166,7 @@ async def load_week(
             if by_class[lesson.school_class_id].covers(lesson.date)
             and grant.covers(lesson.date, lesson.school_class_id)
         ]
-    bells = {}
-    if lessons:
-        schools = {p.school_id for p in placed}
-        bells = {b.number: b for b in await BellPeriod.filter(school_id__in=list(schools))}
-    entries = {lesson.id: DiaryLesson(lesson, bells.get(lesson.period)) for lesson in lessons}
+    entries = {lesson.id: DiaryLesson(lesson, bell_of(lesson)) for lesson in lessons}
     ids = list(entries)
 
     if ids and grant.allows(Facet.HOMEWORK):

@@ -1,5 +1,5 @@
-"""Plain rows for the hot read path of the diary week: homework with its files and
-attendance, read with `values()` so that no Tortoise model is built for them.
+"""Plain rows for the hot read path of the diary week: the bell of each lesson, homework
+with its files and attendance, read without a Tortoise model built for them.
 
 The schema's types read the same attributes from these as from the models, so a week's
 lesson costs a few tuples rather than a model per row and a second statement per relation.
@@ -10,10 +10,46 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
+
+from tortoise.expressions import RawSQL
+from tortoise.queryset import QuerySet
 
 from ediary.domain.enums import AttendanceKind, ExcuseKind
-from ediary.domain.models import Attendance, Homework
+from ediary.domain.models import Attendance, Homework, Lesson
+
+
+@dataclass(frozen=True)
+class BellRow:
+    """When a period rings at a lesson's school."""
+
+    number: int
+    starts_at: time
+    ends_at: time
+
+
+# The bell of the lesson's period at the school of its class, as "HH:MM-HH:MM" (the times are
+# stored as "HH:MM" text): one correlated subquery, so the lessons bring their bells along.
+_BELL_TIMES = (
+    "(SELECT b.starts_at || '-' || b.ends_at FROM bell_period b"
+    " JOIN school_class c ON c.school_id = b.school_id"
+    ' WHERE c.id = "lesson"."school_class_id" AND b.number = "lesson"."period")'
+)
+
+
+def with_bells(lessons: QuerySet[Lesson]) -> QuerySet[Lesson]:
+    """These lessons, each with its bell read in the same statement (see `bell_of`)."""
+    return lessons.annotate(bell_times=RawSQL(_BELL_TIMES))
+
+
+def bell_of(lesson: Lesson) -> BellRow | None:
+    """The bell of a lesson read through `with_bells`; None when its school has no bell
+    for that period."""
+    found: str | None = getattr(lesson, "bell_times", None)
+    if found is None:
+        return None
+    starts_at, _, ends_at = found.partition("-")
+    return BellRow(lesson.period, time.fromisoformat(starts_at), time.fromisoformat(ends_at))
 
 
 @dataclass(frozen=True)

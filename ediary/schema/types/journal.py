@@ -161,7 +161,9 @@ class Lesson(relay.Node):
             assert school_class is not None
             bells = await info.context.loaders.bells.load(school_class.school_id)
             bell = bells.get(self.period)
-        return BellPeriod.from_model(bell) if isinstance(bell, models.BellPeriod) else None
+        if isinstance(bell, models.BellPeriod | rows.BellRow):
+            return BellPeriod.from_model(bell)
+        return None
 
     @strawberry.field(description="Homework set at this lesson.")
     async def homework(self, info: Info) -> list[Homework]:
