@@ -204,6 +204,33 @@ async def test_the_weeks_homework_comes_with_its_files_in_one_statement(
     ]
 
 
+async def test_the_weeks_lessons_come_with_their_bells(gql: GraphQLClient, filled: World) -> None:
+    query = """
+    query($student: ID!, $week: Week!) {
+      diary(studentId: $student, week: $week) {
+        days { lessons { lesson { period bell { number startsAt endsAt } } } }
+      }
+    }
+    """
+    student = to_base64("Student", filled.id("student"))
+    result = await gql(query, {"student": student, "week": str(BIG_WEEK)}, as_user="parent")
+    lessons = [e["lesson"] for d in result["data"]["diary"]["days"] for e in d["lessons"]]
+    assert len(lessons) == 40
+    for lesson in lessons:
+        period = lesson["period"]
+        # The world's schools ring periods 1 to 7, from 08:30 hourly; period 8 has no bell.
+        expected = (
+            {
+                "number": period,
+                "startsAt": f"{7 + period:02}:30:00",
+                "endsAt": f"{8 + period:02}:15:00",
+            }
+            if period <= 7
+            else None
+        )
+        assert lesson["bell"] == expected, lesson
+
+
 async def test_class_timetable_costs_the_same_for_5_and_40_lessons(
     gql: GraphQLClient, filled: World
 ) -> None:
