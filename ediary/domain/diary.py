@@ -20,9 +20,6 @@ from ediary.domain.enums import Role
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
 from ediary.domain.models import (
-    Attendance,
-    BellPeriod,
-    Homework,
     Lesson,
     Mark,
     Remark,
@@ -30,6 +27,15 @@ from ediary.domain.models import (
     User,
 )
 from ediary.domain.placements import placements
+from ediary.domain.rows import (
+    AttendanceRow,
+    BellRow,
+    HomeworkRow,
+    attendance_by_lesson,
+    bell_of,
+    homework_by_lesson,
+    with_bells,
+)
 from ediary.domain.terms import current_term
 from ediary.domain.weeks import IsoWeek
 
@@ -59,10 +65,10 @@ class DiaryLesson:
     """A lesson as one student sees it: with their marks, attendance and remarks."""
 
     lesson: Lesson
-    bell: BellPeriod | None
-    homework: list[Homework] = field(default_factory=list)
+    bell: BellRow | None
+    homework: list[HomeworkRow] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
-    attendance: Attendance | None = None
+    attendance: AttendanceRow | None = None
     # The week's remarks by lesson, read once for all its lessons when first asked for.
     week_remarks: Once[dict[int, list[Remark]]] = field(default_factory=lambda: Once(_nothing))
 
@@ -144,11 +150,13 @@ async def load_week(
     days = {day: DiaryDay(day) for day in week.days()}
     lessons: list[Lesson] = []
     if placed and Facet.LESSONS in grant.facets:
-        query = Lesson.filter(
-            school_class_id__in=[p.class_id for p in placed],
-            date__gte=first_day,
-            date__lte=sunday,
-        ).select_related("subject", "teacher", "substitute_teacher")
+        query = with_bells(
+            Lesson.filter(
+                school_class_id__in=[p.class_id for p in placed],
+                date__gte=first_day,
+                date__lte=sunday,
+            ).select_related("subject", "teacher", "substitute_teacher")
+        )
         if grant.subjects is not None:
             query = query.filter(subject_id__in=list(grant.subjects))
         by_class = {p.class_id: p for p in placed}
@@ -158,16 +166,12 @@ async def load_week(
             if by_class[lesson.school_class_id].covers(lesson.date)
             and grant.covers(lesson.date, lesson.school_class_id)
         ]
-    bells = {}
-    if lessons:
-        schools = {p.school_id for p in placed}
-        bells = {b.number: b for b in await BellPeriod.filter(school_id__in=list(schools))}
-    entries = {lesson.id: DiaryLesson(lesson, bells.get(lesson.period)) for lesson in lessons}
+    entries = {lesson.id: DiaryLesson(lesson, bell_of(lesson)) for lesson in lessons}
     ids = list(entries)
 
     if ids and grant.allows(Facet.HOMEWORK):
-        for homework in await Homework.filter(lesson_id__in=ids).prefetch_related("attachments"):
-            entries[homework.lesson_id].homework.append(homework)
+        for lesson_id, homework in (await homework_by_lesson(ids)).items():
+            entries[lesson_id].homework = homework
     if grant.allows(Facet.MARKS):
         marks = Mark.filter(
             within(grant),
@@ -184,8 +188,8 @@ async def load_week(
             elif mark.lesson_id is None:
                 days[mark.date].other_marks.append(mark)
     if ids and grant.allows(Facet.ATTENDANCE):
-        for record in await Attendance.filter(student_id=student_id, lesson_id__in=ids):
-            entries[record.lesson_id].attendance = record
+        for lesson_id, record in (await attendance_by_lesson(student_id, ids)).items():
+            entries[lesson_id].attendance = record
     if ids and grant.allows(Facet.REMARKS):
         week_remarks = Once(lambda: _remarks(student_id, ids))
         for entry in entries.values():

@@ -1,4 +1,5 @@
-"""Prometheus metrics: requests by route and GraphQL operation, errors by code, the pool.
+"""Prometheus metrics: requests by route and GraphQL operation, errors by code, the pool,
+the response cache's hits and misses.
 
 With several workers (`ediary serve --workers N`) each process writes its samples to files in
 PROMETHEUS_MULTIPROC_DIR and `/metrics` adds them up, whichever worker answers the scrape;
@@ -59,6 +60,27 @@ POOL = Gauge(
     "ediary_db_pool_connections",
     "Database connections of the server processes: open, in_use and max (the pool's limit).",
     ["state"],
+    multiprocess_mode="livesum",
+)
+
+# Counted by the response cache (`ediary.server.response_cache`), per worker and summed: each
+# worker keeps its own answers, so a worker's hit rate is its own too.
+RESPONSE_CACHE_LOOKUPS = Counter(
+    "ediary_response_cache_lookups_total",
+    "Queries of logged-in users looked up in the response cache, by result (hit, miss).",
+    ["result"],
+)
+RESPONSE_CACHE_STORES = Counter(
+    "ediary_response_cache_stores_total",
+    "Answers kept by the response cache.",
+)
+RESPONSE_CACHE_EVICTIONS = Counter(
+    "ediary_response_cache_evictions_total",
+    "Kept answers dropped to make room for newer ones (least recently used first).",
+)
+RESPONSE_CACHE_BYTES = Gauge(
+    "ediary_response_cache_bytes",
+    "Bytes the kept answers take, summed over the live workers.",
     multiprocess_mode="livesum",
 )
 

@@ -38,6 +38,12 @@ from ediary.adapters.http import RESOLVED_SESSION, UNCOUNTED_WRITES, credentials
 from ediary.config import Settings
 from ediary.domain import auth, dataversion
 from ediary.domain.errors import SessionExpired
+from ediary.server.metrics import (
+    RESPONSE_CACHE_BYTES,
+    RESPONSE_CACHE_EVICTIONS,
+    RESPONSE_CACHE_LOOKUPS,
+    RESPONSE_CACHE_STORES,
+)
 from ediary.server.text_cache import TextCache
 
 log = logging.getLogger(__name__)
@@ -64,6 +70,15 @@ class Entry:
     def size(self) -> int:
         headers = sum(len(k) + len(v) for k, v in self.headers)
         return len(self.body) + headers + self.key_size + _OVERHEAD
+
+
+class _Entries(LRUCache[Key, Entry]):
+    """The kept answers, counting in /metrics the ones dropped to make room."""
+
+    def popitem(self) -> tuple[Key, Entry]:
+        found = super().popitem()
+        RESPONSE_CACHE_EVICTIONS.inc()
+        return found
 
 
 def _operation_type(
@@ -134,9 +149,7 @@ class ResponseCache:
         self.operation_types: TextCache[OperationType] = TextCache(
             OPERATION_TYPES_BYTES, per_char=0, max_chars=OPERATION_TYPES_MAX_CHARS
         )
-        self.entries: LRUCache[Key, Entry] = LRUCache(
-            maxsize=max(self.capacity, 1), getsizeof=lambda entry: entry.size
-        )
+        self.entries = _Entries(maxsize=max(self.capacity, 1), getsizeof=lambda entry: entry.size)
         zone = ZoneInfo(settings.timezone)
         fixed = settings.today
         self.today = today or (lambda: fixed or datetime.now(zone).date())
@@ -187,10 +200,12 @@ class ResponseCache:
         entry = self.entries.get(key)
         if entry is not None and entry.version == version:
             self.hits += 1
+            RESPONSE_CACHE_LOOKUPS.labels("hit").inc()
             await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
             await send({"type": "http.response.body", "body": entry.body})
             return
         self.misses += 1
+        RESPONSE_CACHE_LOOKUPS.labels("miss").inc()
         await self._run_and_keep(scope, _replaying(replay, receive), send, key, version)
 
     async def _check_triggers(self) -> bool:
@@ -260,6 +275,8 @@ class ResponseCache:
         entry = Entry(version, list(start["headers"]), body, key_size)
         if entry.size <= self.capacity:
             self.entries[key] = entry
+            RESPONSE_CACHE_STORES.inc()
+            RESPONSE_CACHE_BYTES.set(self.entries.currsize)
 
 
 def _may_be_query(connection: HTTPConnection) -> bool:

@@ -135,8 +135,9 @@ async def test_week_diary_costs_the_same_for_5_and_40_lessons(
     small = await _cost(gql, DIARY, {"student": student, "week": str(SMALL_WEEK)})
     big = await _cost(gql, DIARY, {"student": student, "week": str(BIG_WEEK)})
     assert small == big
-    # 16 for the week, 1 for charging the hourly query budget.
-    assert big <= 17, big
+    # 14 for the week (lessons with their bells, homework with its files), 1 for charging
+    # the hourly query budget.
+    assert big <= 15, big
 
 
 async def test_a_week_without_remarks_or_the_student_reads_neither(
@@ -150,6 +151,84 @@ async def test_a_week_without_remarks_or_the_student_reads_neither(
     small = await _cost(gql, WEEK_VIEW, {"student": student, "week": str(SMALL_WEEK)})
     big = await _cost(gql, WEEK_VIEW, {"student": student, "week": str(BIG_WEEK)})
     assert small == big == full - 2
+
+
+WEEK_FILES = """
+query($student: ID!, $week: Week!) {
+  diary(studentId: $student, week: $week) {
+    days { date lessons { lesson { period } homework { text attachments { filename size } } } }
+  }
+}
+"""
+
+
+async def test_the_weeks_homework_comes_with_its_files_in_one_statement(
+    settings: Settings, filled: World
+) -> None:
+    app = create_app(dataclasses.replace(settings, response_cache_bytes=0), manage_database=False)
+    gql = GraphQLClient(app, filled)
+    student = to_base64("Student", filled.id("student"))
+    variables = {"student": student, "week": str(SMALL_WEEK)}
+    without = await _cost(gql, WEEK_FILES.replace("attachments { filename size }", ""), variables)
+    first = await models.Homework.get(
+        lesson__school_class_id=filled.id("class_7a"), lesson__date=SMALL_WEEK.monday
+    )
+    await models.HomeworkAttachment.create(
+        homework=first,
+        filename="answers.pdf",
+        content_type="application/pdf",
+        size=20,
+        storage_key=f"key-{SMALL_WEEK}-second",
+    )
+    assert await _cost(gql, WEEK_FILES, variables) == without
+    result = await gql(WEEK_FILES, variables, as_user="parent")
+    homework = [
+        (day["date"], entry["homework"])
+        for day in result["data"]["diary"]["days"]
+        for entry in day["lessons"]
+    ]
+    task = {"filename": "task.pdf", "size": 10}
+    assert homework == [
+        (
+            str(SMALL_WEEK.monday + timedelta(days=index)),
+            [
+                {
+                    "text": f"Task {index}",
+                    "attachments": [task, {"filename": "answers.pdf", "size": 20}]
+                    if index == 0
+                    else [task],
+                }
+            ],
+        )
+        for index in range(5)
+    ]
+
+
+async def test_the_weeks_lessons_come_with_their_bells(gql: GraphQLClient, filled: World) -> None:
+    query = """
+    query($student: ID!, $week: Week!) {
+      diary(studentId: $student, week: $week) {
+        days { lessons { lesson { period bell { number startsAt endsAt } } } }
+      }
+    }
+    """
+    student = to_base64("Student", filled.id("student"))
+    result = await gql(query, {"student": student, "week": str(BIG_WEEK)}, as_user="parent")
+    lessons = [e["lesson"] for d in result["data"]["diary"]["days"] for e in d["lessons"]]
+    assert len(lessons) == 40
+    for lesson in lessons:
+        period = lesson["period"]
+        # The world's schools ring periods 1 to 7, from 08:30 hourly; period 8 has no bell.
+        expected = (
+            {
+                "number": period,
+                "startsAt": f"{7 + period:02}:30:00",
+                "endsAt": f"{8 + period:02}:15:00",
+            }
+            if period <= 7
+            else None
+        )
+        assert lesson["bell"] == expected, lesson
 
 
 async def test_class_timetable_costs_the_same_for_5_and_40_lessons(

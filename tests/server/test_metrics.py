@@ -17,6 +17,7 @@ from ediary.app import create_app
 from ediary.config import Settings
 from ediary.server import MULTIPROC_ENV, metrics
 from ediary.server.metrics import operation_label
+from tests.world import World
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -168,3 +169,48 @@ async def test_a_workers_samples_file_caught_while_being_created_is_waited_for(
     text = (await metrics.exposition()).decode()
     await sizing
     assert text == ""  # the file holds no samples yet, and nothing failed
+
+
+async def _ask(app: Starlette, token: str, document: str) -> None:
+    async with _client(app) as client:
+        answer = await client.post(
+            "/graphql", json={"query": document}, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert answer.status_code == 200 and "errors" not in answer.json(), answer.text
+
+
+async def test_response_cache_hits_misses_and_stores_are_counted(
+    settings: Settings, world: World
+) -> None:
+    app = create_app(settings, manage_database=False)  # an empty cache of its own
+    token = world.tokens["math_teacher"]
+    before = await _scrape(app)
+    for _ in range(3):
+        await _ask(app, token, "query KeptOnce { __typename }")
+    after = await _scrape(app)
+
+    def grew(name: str, **labels: str) -> float:
+        return _value(after, name, **labels) - _value(before, name, **labels)
+
+    assert grew("ediary_response_cache_lookups_total", result="miss") == 1
+    assert grew("ediary_response_cache_lookups_total", result="hit") == 2
+    assert grew("ediary_response_cache_stores_total") == 1
+    assert grew("ediary_response_cache_evictions_total") == 0
+    assert _value(after, "ediary_response_cache_bytes") == app.state.response_cache.entries.currsize
+    assert _value(after, "ediary_response_cache_bytes") > 0
+
+
+async def test_response_cache_evictions_are_counted(settings: Settings, world: World) -> None:
+    # Room for one small answer: keeping a second one drops the first.
+    small = dataclasses.replace(settings, response_cache_bytes=1024)
+    app = create_app(small, manage_database=False)
+    token = world.tokens["math_teacher"]
+    before = await _scrape(app)
+    for name in ("First", "Second", "First"):
+        await _ask(app, token, f"query {name} {{ __typename }}")
+    after = await _scrape(app)
+    evicted = "ediary_response_cache_evictions_total"
+    lookups = "ediary_response_cache_lookups_total"
+    assert _value(after, evicted) - _value(before, evicted) == 2
+    assert _value(after, lookups, result="miss") - _value(before, lookups, result="miss") == 3
+    assert _value(after, lookups, result="hit") == _value(before, lookups, result="hit")

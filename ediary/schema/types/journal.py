@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from strawberry import relay
 
-from ediary.domain import enums, models, timetable
+from ediary.domain import enums, models, rows, timetable
 from ediary.domain.averages import SubjectAverage as DomainAverage
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import display_average
@@ -43,7 +43,7 @@ class Attachment(relay.Node):
     size: int = strawberry.field(description="Size in bytes.")
 
     @classmethod
-    def from_model(cls, attachment: models.HomeworkAttachment) -> Self:
+    def from_model(cls, attachment: models.HomeworkAttachment | rows.FileRow) -> Self:
         return cls(
             id=attachment.id,
             filename=attachment.filename,
@@ -81,7 +81,7 @@ class Homework(relay.Node):
     attachments: list[Attachment] = strawberry.field(description="Files the teacher attached.")
 
     @classmethod
-    def from_model(cls, homework: models.Homework) -> Self:
+    def from_model(cls, homework: models.Homework | rows.HomeworkRow) -> Self:
         files = [Attachment.from_model(a) for a in homework.attachments]
         return cls(id=homework.id, text=homework.text, due_on=homework.due_on, attachments=files)
 
@@ -125,14 +125,14 @@ class Lesson(relay.Node):
     _model: strawberry.Private[models.Lesson]
     # NOT_LOADED until a caller that fetched the bell schedule passes the bell (or None).
     _bell: strawberry.Private[models.BellPeriod | object | None] = NOT_LOADED
-    _homework: strawberry.Private[list[models.Homework] | None] = None
+    _homework: strawberry.Private[Sequence[models.Homework | rows.HomeworkRow] | None] = None
 
     @classmethod
     def from_model(
         cls,
         lesson: models.Lesson,
         bell: models.BellPeriod | object | None = NOT_LOADED,
-        homework: list[models.Homework] | None = None,
+        homework: Sequence[models.Homework | rows.HomeworkRow] | None = None,
     ) -> Self:
         return cls(
             id=lesson.id,
@@ -161,7 +161,9 @@ class Lesson(relay.Node):
             assert school_class is not None
             bells = await info.context.loaders.bells.load(school_class.school_id)
             bell = bells.get(self.period)
-        return BellPeriod.from_model(bell) if isinstance(bell, models.BellPeriod) else None
+        if isinstance(bell, models.BellPeriod | rows.BellRow):
+            return BellPeriod.from_model(bell)
+        return None
 
     @strawberry.field(description="Homework set at this lesson.")
     async def homework(self, info: Info) -> list[Homework]:
@@ -275,7 +277,7 @@ class Attendance:
     )
 
     @classmethod
-    def from_model(cls, record: models.Attendance) -> Self:
+    def from_model(cls, record: models.Attendance | rows.AttendanceRow) -> Self:
         return cls(
             kind=record.kind,
             minutes_late=record.minutes_late,

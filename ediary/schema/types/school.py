@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 from strawberry import relay
 
-from ediary.domain import models, timetable
+from ediary.domain import models, rows, timetable
 from ediary.domain.errors import NotFound
 from ediary.domain.terms import visible_term
 from ediary.schema.ids import resolve_each
@@ -32,7 +32,7 @@ class BellPeriod:
     ends_at: datetime.time = strawberry.field(description="When the period ends.")
 
     @classmethod
-    def from_model(cls, bell: models.BellPeriod) -> Self:
+    def from_model(cls, bell: models.BellPeriod | rows.BellRow) -> Self:
         return cls(number=bell.number, starts_at=bell.starts_at, ends_at=bell.ends_at)
 
 
