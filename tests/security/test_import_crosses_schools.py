@@ -14,130 +14,22 @@ succeeds (on the code before the fix) spoils no other test's data.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from strawberry.relay import to_base64
 
-from ediary.app import create_app
-from ediary.config import Settings
-from ediary.db import PluginApps, close_database, migrate, open_database
 from ediary.domain import models
 from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import Role
 from ediary.domain.reach import OutsideReach
-from ediary_oneroster.models import SourceLink
-from tests.conftest import BACKEND, GraphQLClient, _fresh_database_url
 from tests.plugins.oneroster.snapshot import snapshot
-from tests.world import WEEK, World, build_world
-
-MANIFEST = """propertyName,value
-manifest.version,1.0
-oneroster.version,1.1
-file.academicSessions,absent
-file.categories,absent
-file.classes,absent
-file.classResources,absent
-file.courses,absent
-file.courseResources,absent
-file.demographics,absent
-file.enrollments,absent
-file.lineItems,absent
-file.orgs,bulk
-file.resources,absent
-file.results,absent
-file.users,bulk
-"""
-ORGS = """sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId
-b-district,,,Region Two,district,r2,
-b-school,,,School B,school,B,b-district
-"""
-USERS_HEADER = (
-    "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,"
-    "givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password\n"
-)
-START = """
-mutation($input: StartImportInput!) {
-  startImport(input: $input) { job { id } userErrors { code message } }
-}"""
-JOB = """
-query($id: ID!) { importJob(id: $id) { status report { rejected problems } } }"""
-DIARY = """
-query($student: ID!, $week: Week!) { diary(studentId: $student, week: $week) { days { date } } }"""
-
-
-@dataclasses.dataclass
-class Island:
-    """The test world in a database of its own, and the directory imports are read from."""
-
-    url: str
-    world: World
-    gql: GraphQLClient
-    sets: Path
-
-
-@pytest.fixture
-async def island(
-    database: str, plugin_apps: PluginApps, settings: Settings, tmp_path: Path
-) -> AsyncIterator[Island]:
-    url, drop = await _fresh_database_url(BACKEND, tmp_path)
-    await close_database()
-    await migrate(url, plugin_apps)
-    await open_database(url, plugin_apps)
-    try:
-        world = await build_world()
-        # School A was imported from its region's OneRoster export: its people have links.
-        for kind, sid, obj in (
-            ("district", "a-district", world.objects["region"]),
-            ("org", "a-school", world.objects["school_A"]),
-            ("user", "a-teacher", world.users["math_teacher"]),
-            ("user", "a-student", world.users["student"]),
-            ("user", "b-teacher", world.users["other_school_teacher"]),
-        ):
-            await SourceLink.create(kind=kind, sourced_id=sid, core_id=obj.pk)
-        sets = tmp_path / "sets"
-        sets.mkdir()
-        extra = {**settings.extra, "EDIARY_IMPORT_DIR": str(sets)}
-        app = create_app(dataclasses.replace(settings, extra=extra), manage_database=False)
-        yield Island(url, world, GraphQLClient(app, world), sets)
-    finally:
-        await close_database()
-        await drop()
-        await open_database(database, plugin_apps)
-
-
-def write_set(island: Island, name: str, *users: str) -> Path:
-    """A OneRoster 1.1 set of school B (orgs and users) in school B's import folder."""
-    path = island.sets / str(island.world.id("school_B")) / name
-    path.mkdir(parents=True)
-    (path / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
-    (path / "orgs.csv").write_text(ORGS, encoding="utf-8")
-    (path / "users.csv").write_text(USERS_HEADER + "".join(users), encoding="utf-8")
-    return path
-
-
-async def import_as_other_admin(island: Island, name: str) -> dict[str, Any]:
-    """startImport as school B's administrator, then the finished job's report."""
-    gql = island.gql
-    started = await gql(
-        START, {"input": {"backend": "oneroster", "path": name}}, as_user="other_admin"
-    )
-    payload = started["data"]["startImport"]
-    assert payload["userErrors"] == [], payload
-    for _ in range(600):
-        result = await gql(JOB, {"id": payload["job"]["id"]}, as_user="other_admin")
-        job: dict[str, Any] = result["data"]["importJob"]
-        if job["status"] in ("SUCCEEDED", "FAILED"):
-            return job
-        await asyncio.sleep(0.05)
-    raise AssertionError("the import job did not finish")
+from tests.security.imports import DIARY, Island, import_as_other_admin, write_set
+from tests.world import WEEK
 
 
 def refused_quietly(job: dict[str, Any], rows: int = 1) -> None:

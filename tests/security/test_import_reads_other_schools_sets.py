@@ -16,17 +16,14 @@ from pathlib import Path
 
 from ediary.domain import models
 from ediary_oneroster.jobs import wait_for_jobs
-from tests.security.test_import_crosses_schools import (
+from tests.security.imports import (
     MANIFEST,
     START,
     USERS_HEADER,
     Island,
     import_as_other_admin,
-    island,
     write_set,
 )
-
-__all__ = ["island"]
 
 # School A's export for a new school year: sourcedIds the diary has never linked.
 A_ORGS = """sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId

@@ -18,15 +18,15 @@ from typing import Any
 from strawberry.relay import to_base64
 
 from ediary.domain import models
-from tests.security.test_live_grant_ends import _received
-from tests.security.test_websocket_session_end import (
+from tests.security.live import (
     SLOW_SWEEP,
-    _connected,
-    _env,
-    _family,
-    _http,
-    _subscribe,
-    _token,
+    connected,
+    family_school,
+    post_graphql,
+    received_until_quiet,
+    server_env,
+    subscribe,
+    token_for,
 )
 from tests.servers import Server, next_payload
 from tests.talk.queries import SEND, START
@@ -44,13 +44,13 @@ def _send(conversation: str, text: str) -> dict[str, Any]:
 async def test_a_parent_unlinked_from_the_child_gets_no_more_messages(
     world: World, database: str, tmp_path: Path
 ) -> None:
-    family = await _family(world)
-    parent, teacher = await _token(family.parent), await _token(family.teacher)
+    family = await family_school(world)
+    parent, teacher = await token_for(family.parent), await token_for(family.teacher)
     async with (
-        Server(_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
-        _connected(server, parent) as ws,
+        Server(server_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
+        connected(server, parent) as ws,
     ):
-        started = await _http(
+        started = await post_graphql(
             server,
             START,
             {
@@ -65,19 +65,21 @@ async def test_a_parent_unlinked_from_the_child_gets_no_more_messages(
         assert started["startConversation"]["userErrors"] == []
         conversation = started["startConversation"]["conversation"]["id"]
         # One subscription to the thread, one to every thread of the parent.
-        await _subscribe(ws, "one", UPDATES, {"id": conversation})
-        await _subscribe(ws, "all", UPDATES, {"id": None})
+        await subscribe(ws, "one", UPDATES, {"id": conversation})
+        await subscribe(ws, "all", UPDATES, {"id": None})
         await asyncio.sleep(0.5)
-        sent = await _http(server, SEND, _send(conversation, "Yes, he may."), teacher)
+        sent = await post_graphql(server, SEND, _send(conversation, "Yes, he may."), teacher)
         assert sent["sendMessage"]["userErrors"] == []
         first = [await next_payload(ws), await next_payload(ws)]
         assert [p["conversationUpdates"]["message"]["text"] for p in first] == ["Yes, he may."] * 2
 
         # The school undoes the link; the parent's session lives on.
         await models.Guardianship.filter(parent=family.parent, student=family.student).delete()
-        sent = await _http(server, SEND, _send(conversation, "The bus leaves at 8."), teacher)
+        sent = await post_graphql(
+            server, SEND, _send(conversation, "The bus leaves at 8."), teacher
+        )
         assert sent["sendMessage"]["userErrors"] == []
-        received = await _received(ws, within=2.0)
+        received = await received_until_quiet(ws, within=2.0)
         assert [m for m in received if m["type"] == "next"] == [], received
         # The subscription to the one thread ends; the one to every thread goes on, quietly.
         assert [m["id"] for m in received if m["type"] == "complete"] == ["one"], received

@@ -13,34 +13,32 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
-import httpx
 import pytest
-from strawberry.relay import to_base64
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from ediary.domain import auth, models, tokens
-from ediary.domain.enums import Role
+from ediary.domain import models, tokens
 from ediary_dnevnik.recovery import RESET_LIFETIME, RESET_PASSWORD
-from tests import builders
-from tests.conftest import BACKEND, TODAY
+from tests.conftest import BACKEND
+from tests.security.live import (
+    PASSWORD,
+    POST,
+    SLOW_SWEEP,
+    UPDATES,
+    connected,
+    family_school,
+    post_graphql,
+    server_env,
+    subscribe,
+    token_for,
+)
 from tests.servers import Server, next_payload
 from tests.world import World
 
-UPDATES = """
-subscription($student: ID!) { diaryUpdates(studentId: $student) { kind mark { value } } }
-"""
-POST = """
-mutation($input: PostMarkInput!) { postMark(input: $input) { mark { id } userErrors { code } } }
-"""
 LOGOUT = "mutation { logout { ok userErrors { code } } }"
 CHANGE = """
 mutation($input: ChangePasswordInput!) { changePassword(input: $input) { ok userErrors { code } } }
@@ -48,91 +46,6 @@ mutation($input: ChangePasswordInput!) { changePassword(input: $input) { ok user
 RESET = """
 mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { ok userErrors { code } } }
 """
-PASSWORD = "an old and long password"
-# The sweep that finds unannounced endings, slowed down where a test shows another mechanism.
-SLOW_SWEEP = {"EDIARY_WS_SESSION_CHECK_SECONDS": "600"}
-
-
-@dataclass
-class Family:
-    """A school of its own: a teacher, a student in a class, a parent, one lesson."""
-
-    teacher: models.User
-    student: models.User
-    parent: models.User
-    lesson: models.Lesson
-
-    def mark_input(self, value: int) -> dict[str, Any]:
-        return {
-            "input": {
-                "lessonId": to_base64("Lesson", self.lesson.id),
-                "studentId": to_base64("Student", self.student.id),
-                "value": value,
-                "kind": "CLASSWORK",
-            }
-        }
-
-    @property
-    def updates(self) -> dict[str, Any]:
-        return {"student": to_base64("Student", self.student.id)}
-
-    async def marks(self) -> int:
-        return await models.Mark.filter(student_id=self.student.id).count()
-
-
-async def _family(world: World) -> Family:
-    key = f"ws{uuid4().hex[:6]}"
-    terms = [(date(2026, 9, 1), date(2026, 10, 24)), (date(2026, 11, 3), date(2026, 12, 28))]
-    built = await builders.school(key, "R-WS", terms)
-    made = await builders.school_class(built, "6W")
-    student = await builders.student(None, built, made, f"{key}-student", "Student", "Sam")
-    parent = await builders.person(
-        None, f"{key}-parent", "Parent", "Pat", (Role.PARENT, built.school, None)
-    )
-    await models.Guardianship.create(parent=parent, student=student)
-    for user in (built.teacher, parent):
-        assert user is not None
-        user.password_hash = auth.hash_password(PASSWORD)
-        await user.save(update_fields=["password_hash"])
-    lesson = await builders.lesson(built, made, "Mathematics", TODAY - timedelta(days=2))
-    assert built.teacher is not None
-    return Family(built.teacher, student, parent, lesson)
-
-
-async def _token(user: models.User) -> str:
-    return (await auth.open_session(user, auth.SessionKind.BEARER, timedelta(days=1))).token
-
-
-def _env(database: str, **extra: str) -> dict[str, str]:
-    return {"EDIARY_DATABASE_URL": database, "EDIARY_TODAY": TODAY.isoformat(), **extra}
-
-
-async def _http(server: Server, query: str, variables: dict[str, Any], token: str = "") -> Any:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx.AsyncClient(timeout=30) as client:
-        response = await client.post(
-            f"{server.url}/graphql",
-            json={"query": query, "variables": variables},
-            headers=headers,
-        )
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
-
-
-@asynccontextmanager
-async def _connected(server: Server, token: str) -> AsyncIterator[ClientConnection]:
-    url = server.url.replace("http://", "ws://") + "/graphql"
-    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-        init = {"authorization": f"Bearer {token}"}
-        await ws.send(json.dumps({"type": "connection_init", "payload": init}))
-        ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
-        assert ack["type"] == "connection_ack", ack
-        yield ws
-
-
-async def _subscribe(ws: ClientConnection, op: str, query: str, variables: Any) -> None:
-    message = {"id": op, "type": "subscribe", "payload": {"query": query, "variables": variables}}
-    await ws.send(json.dumps(message))
 
 
 async def _closed(ws: ClientConnection, within: float) -> tuple[int, str, list[Any]]:
@@ -155,21 +68,21 @@ async def _closed(ws: ClientConnection, within: float) -> tuple[int, str, list[A
 async def test_logout_closes_the_connection_and_no_update_follows(
     world: World, database: str, tmp_path: Path
 ) -> None:
-    family = await _family(world)
-    parent, teacher = await _token(family.parent), await _token(family.teacher)
+    family = await family_school(world)
+    parent, teacher = await token_for(family.parent), await token_for(family.teacher)
     async with (
-        Server(_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
-        _connected(server, parent) as ws,
+        Server(server_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
+        connected(server, parent) as ws,
     ):
-        await _subscribe(ws, "1", UPDATES, family.updates)
+        await subscribe(ws, "1", UPDATES, family.updates)
         await asyncio.sleep(0.5)
-        posted = await _http(server, POST, family.mark_input(4), teacher)
+        posted = await post_graphql(server, POST, family.mark_input(4), teacher)
         assert posted["postMark"]["userErrors"] == []
         assert (await next_payload(ws))["diaryUpdates"]["kind"] == "MARK_POSTED"
 
-        assert (await _http(server, LOGOUT, {}, parent))["logout"]["ok"] is True
+        assert (await post_graphql(server, LOGOUT, {}, parent))["logout"]["ok"] is True
         started = time.monotonic()
-        await _http(server, POST, family.mark_input(5), teacher)
+        await post_graphql(server, POST, family.mark_input(5), teacher)
         code, reason, received = await _closed(ws, within=1.0)
         assert time.monotonic() - started < 1.0
         assert (code, reason) == (4401, "Session ended: logged out.")
@@ -180,37 +93,37 @@ async def test_logout_closes_the_connection_and_no_update_follows(
 async def test_password_change_closes_the_other_sessions_connections(
     world: World, database: str, tmp_path: Path
 ) -> None:
-    family = await _family(world)
-    other, kept = await _token(family.parent), await _token(family.parent)
+    family = await family_school(world)
+    other, kept = await token_for(family.parent), await token_for(family.parent)
     async with (
-        Server(_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
-        _connected(server, other) as ws,
-        _connected(server, kept) as still,
+        Server(server_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
+        connected(server, other) as ws,
+        connected(server, kept) as still,
     ):
-        await _subscribe(ws, "1", UPDATES, family.updates)
+        await subscribe(ws, "1", UPDATES, family.updates)
         change = {"input": {"currentPassword": PASSWORD, "newPassword": "a brand new passphrase"}}
-        changed = await _http(server, CHANGE, change, kept)
+        changed = await post_graphql(server, CHANGE, change, kept)
         assert changed["changePassword"] == {"ok": True, "userErrors": []}
         code, reason, received = await _closed(ws, within=1.0)
         assert (code, reason, received) == (4401, "Session ended: the password was changed.", [])
         # The session that changed the password goes on, over its WebSocket too.
-        await _subscribe(still, "q", "query { viewer { fullName } }", {})
+        await subscribe(still, "q", "query { viewer { fullName } }", {})
         assert (await next_payload(still))["viewer"]["fullName"]
 
 
 async def test_password_reset_closes_every_connection_of_the_account(
     world: World, database: str, tmp_path: Path
 ) -> None:
-    family = await _family(world)
-    parent = await _token(family.parent)
+    family = await family_school(world)
+    parent = await token_for(family.parent)
     secret, _ = await tokens.issue(RESET_PASSWORD, RESET_LIFETIME, user_id=family.parent.id)
     async with (
-        Server(_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
-        _connected(server, parent) as ws,
+        Server(server_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
+        connected(server, parent) as ws,
     ):
-        await _subscribe(ws, "1", UPDATES, family.updates)
+        await subscribe(ws, "1", UPDATES, family.updates)
         reset = {"input": {"token": secret, "newPassword": "a brand new passphrase"}}
-        assert (await _http(server, RESET, reset))["resetPassword"]["ok"] is True
+        assert (await post_graphql(server, RESET, reset))["resetPassword"]["ok"] is True
         code, reason, received = await _closed(ws, within=1.0)
         assert (code, reason, received) == (4401, "Session ended: the password was reset.", [])
 
@@ -218,19 +131,19 @@ async def test_password_reset_closes_every_connection_of_the_account(
 async def test_deactivation_closes_the_connection_with_4403(
     world: World, database: str, tmp_path: Path
 ) -> None:
-    family = await _family(world)
-    parent, teacher = await _token(family.parent), await _token(family.teacher)
+    family = await family_school(world)
+    parent, teacher = await token_for(family.parent), await token_for(family.teacher)
     async with (
-        Server(_env(database), tmp_path / "server.log") as server,
-        _connected(server, parent) as ws,
+        Server(server_env(database), tmp_path / "server.log") as server,
+        connected(server, parent) as ws,
     ):
-        await _subscribe(ws, "1", UPDATES, family.updates)
+        await subscribe(ws, "1", UPDATES, family.updates)
         await asyncio.sleep(0.5)
         # Written to the database directly, as `ediary import` in another program does:
         # no broker message announces it; the server's own re-check finds it.
         await models.User.filter(id=family.parent.id).update(is_active=False)
         started = time.monotonic()
-        await _http(server, POST, family.mark_input(3), teacher)
+        await post_graphql(server, POST, family.mark_input(3), teacher)
         code, reason, received = await _closed(ws, within=1.5)
         assert time.monotonic() - started < 1.0
         assert (code, reason) == (4403, "Account deactivated.")
@@ -248,18 +161,18 @@ async def test_deactivation_closes_the_connection_with_4403(
 async def test_an_operation_after_an_unannounced_ending_does_not_run(
     world: World, database: str, tmp_path: Path, operation: str, variables_of: Any
 ) -> None:
-    family = await _family(world)
-    teacher = await _token(family.teacher)
+    family = await family_school(world)
+    teacher = await token_for(family.teacher)
     async with (
-        Server(_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
-        _connected(server, teacher) as ws,
+        Server(server_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
+        connected(server, teacher) as ws,
     ):
         before = await family.marks()
         # Revoked in the database with no broker message and the sweep far away: only the
         # check each operation makes can stop it.
         digest = hashlib.sha256(teacher.encode()).hexdigest()
         await models.Session.filter(token_hash=digest).update(revoked_at=datetime.now(UTC))
-        await _subscribe(ws, "1", operation, variables_of(family))
+        await subscribe(ws, "1", operation, variables_of(family))
         code, reason, received = await _closed(ws, within=5.0)
         assert (code, reason, received) == (4401, "Session ended.", [])
         assert await family.marks() == before
@@ -269,17 +182,17 @@ async def test_an_operation_after_an_unannounced_ending_does_not_run(
 async def test_a_logout_through_one_process_closes_a_connection_held_by_another(
     world: World, database: str, tmp_path: Path
 ) -> None:
-    family = await _family(world)
-    parent = await _token(family.parent)
-    env = _env(database, **SLOW_SWEEP)
+    family = await family_school(world)
+    parent = await token_for(family.parent)
+    env = server_env(database, **SLOW_SWEEP)
     async with (
         Server(env, tmp_path / "a.log") as first,
         Server(env, tmp_path / "b.log") as second,
-        _connected(second, parent) as ws,
+        connected(second, parent) as ws,
     ):
-        await _subscribe(ws, "1", UPDATES, family.updates)
+        await subscribe(ws, "1", UPDATES, family.updates)
         await asyncio.sleep(0.5)
-        assert (await _http(first, LOGOUT, {}, parent))["logout"]["ok"] is True
+        assert (await post_graphql(first, LOGOUT, {}, parent))["logout"]["ok"] is True
         started = time.monotonic()
         code, reason, _ = await _closed(ws, within=1.0)
         assert time.monotonic() - started < 1.0
