@@ -256,7 +256,7 @@ class DiaryGraphQL(GraphQL[Context, None]):
         found = context.credentials()
         if found is None:
             raise ConnectionRejectionError({"reason": "Log in to subscribe."})
-        if found[1] == "cookie" and not _same_origin(context.request):
+        if found[1] == "cookie" and not same_origin(context.request):
             # A cookie rides along on any site's WebSocket: only our own pages may use it.
             raise ConnectionRejectionError({"reason": "Cross-site connection refused."})
         try:
@@ -286,10 +286,6 @@ def _refusal(refused: Refused, media_type: str = JSON) -> Response:
         headers=refused.headers,
         media_type=f"{media_type}; charset=utf-8",
     )
-
-
-def _same_origin(request: Request | WebSocket) -> bool:
-    return same_origin(request)
 
 
 # Headers a cross-site HTML form cannot send, and a cross-site script cannot send without a
