@@ -1,0 +1,95 @@
+"""Hand-written SQL for the hot read paths, in one text for PostgreSQL and SQLite.
+
+The diary's busiest reads (a week, a class journal, the viewer behind a session) are a few
+statements whose shape never changes, so they are written once as SQL and run without
+building a query or a model object per row. They are written in PostgreSQL's dialect, with
+numbered parameters; `translate` rewrites the few constructs SQLite spells otherwise:
+
+- `$1`, `$2` ... become `?1`, `?2` ... (SQLite numbers its parameters the same way);
+- `= ANY($n)` (a list parameter) becomes `IN (SELECT value FROM json_each(?n))`, and the
+  list is sent as a JSON array;
+- `json_agg(`, `json_build_object(` and `json_build_array(` become SQLite's
+  `json_group_array(`, `json_object(` and `json_array(`. An aggregate over no rows is NULL
+  in PostgreSQL and `[]` in SQLite: wrap it in `COALESCE(..., '[]')`.
+
+Nested rows come back as JSON text (PostgreSQL's json is text to asyncpg): `json_rows` reads
+it. Dates are ISO strings in both; booleans are true/false in PostgreSQL and 1/0 in SQLite.
+Statements go through Tortoise's connection, so they join the caller's transaction and are
+counted by `ediary.db.count_statements` like any other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+import orjson
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+_ANY = re.compile(r"=\s*ANY\(\$(\d+)\)")
+_PARAMETER = re.compile(r"\$(\d+)")
+_FUNCTIONS = {
+    "json_agg(": "json_group_array(",
+    "json_build_object(": "json_object(",
+    "json_build_array(": "json_array(",
+}
+
+
+def is_postgres(client: BaseDBAsyncClient) -> bool:
+    return bool(client.capabilities.dialect == "postgres")
+
+
+@cache
+def translate(text: str, postgres: bool) -> str:
+    """The statement in the dialect of the database (see the module's description)."""
+    if postgres:
+        return text
+    text = _ANY.sub(r"IN (SELECT value FROM json_each(?\1))", text)
+    text = _PARAMETER.sub(r"?\1", text)
+    for theirs, ours in _FUNCTIONS.items():
+        text = text.replace(theirs, ours)
+    return text
+
+
+def _for_sqlite(value: Any) -> Any:
+    if isinstance(value, list | tuple | set | frozenset):
+        return orjson.dumps(sorted(value) if isinstance(value, set | frozenset) else list(value))
+    if isinstance(value, datetime):
+        # Stored as Tortoise writes it: ISO 8601 with a space and the offset.
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+async def fetch(
+    text: str, values: Sequence[Any] = (), client: BaseDBAsyncClient | None = None
+) -> list[Any]:
+    """The rows of one statement, as the driver gives them (asyncpg records or SQLite rows,
+    both indexable by position and by column name)."""
+    client = client or connections.get("default")
+    postgres = is_postgres(client)
+    sent = [list(v) if postgres and isinstance(v, set | frozenset | tuple) else v for v in values]
+    if not postgres:
+        sent = [_for_sqlite(v) for v in sent]
+    _, rows = await client.execute_query(translate(text, postgres), sent)
+    return list(rows)
+
+
+def json_rows(found: Any) -> list[Any]:
+    """The list a `COALESCE(json_agg(...), '[]')` column holds."""
+    if found is None:
+        return []
+    if isinstance(found, bytes | str):
+        loaded: list[Any] = orjson.loads(found)
+        return loaded
+    return list(found)
+
+
+def as_bool(found: Any) -> bool:
+    """A boolean as either database returns it (SQLite: 0 and 1)."""
+    return bool(found)
