@@ -1,5 +1,6 @@
-"""Plain rows for the hot read path of the diary week: the bell of each lesson, homework
-with its files and attendance, read without a Tortoise model built for them.
+"""Plain rows for the hot read paths (a student's week, a class journal): lessons, marks,
+the people and subjects they name, bells, homework with its files and attendance, read
+without a Tortoise model built for them.
 
 The schema's types read the same attributes from these as from the models, so a week's
 lesson costs a few tuples rather than a model per row and a second statement per relation.
@@ -10,13 +11,75 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 
 from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
 
-from ediary.domain.enums import AttendanceKind, ExcuseKind
+from ediary.domain.enums import AttendanceKind, ExcuseKind, LessonStatus, WorkKind
 from ediary.domain.models import Attendance, Homework, Lesson
+from ediary.domain.models.people import full_name
+
+
+@dataclass(frozen=True)
+class SubjectRow:
+    """A subject as lessons, marks and averages name it."""
+
+    id: int
+    name: str
+    short_name: str
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A teacher or author as a lesson or a mark names them."""
+
+    id: int
+    last_name: str
+    first_name: str
+    middle_name: str
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.last_name, self.first_name, self.middle_name)
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    """A lesson with its subject and teachers, the attributes of `models.Lesson`."""
+
+    id: int
+    school_class_id: int
+    date: date
+    period: int
+    subject: SubjectRow
+    teacher: PersonRow
+    substitute_teacher: PersonRow | None
+    room: str
+    scheduled_room: str | None
+    topic: str
+    status: LessonStatus
+    change_note: str
+
+
+@dataclass(frozen=True)
+class MarkRow:
+    """A live mark with its subject and author, the attributes of `models.Mark`."""
+
+    id: int
+    student_id: int
+    lesson_id: int | None
+    school_class_id: int
+    term_id: int
+    subject: SubjectRow
+    author: PersonRow
+    date: date
+    value: int
+    weight: int
+    kind: WorkKind
+    comment: str
+    created_at: datetime
+    updated_at: datetime
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,12 @@ class User(Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+        return full_name(self.last_name, self.first_name, self.middle_name)
+
+
+def full_name(last_name: str, first_name: str, middle_name: str) -> str:
+    """A person's name as the diary shows it: family name, given name, patronymic."""
+    return " ".join(p for p in (last_name, first_name, middle_name) if p)
 
 
 class RoleGrant(Model):

@@ -122,7 +122,7 @@ class Lesson(relay.Node):
         description="HELD, CANCELLED or SUBSTITUTED."
     )
     change_note: str = strawberry.field(description="Why the lesson changed, if it did.")
-    _model: strawberry.Private[models.Lesson]
+    _model: strawberry.Private[models.Lesson | rows.LessonRow]
     # NOT_LOADED until a caller that fetched the bell schedule passes the bell (or None).
     _bell: strawberry.Private[models.BellPeriod | object | None] = NOT_LOADED
     _homework: strawberry.Private[Sequence[models.Homework | rows.HomeworkRow] | None] = None
@@ -130,7 +130,7 @@ class Lesson(relay.Node):
     @classmethod
     def from_model(
         cls,
-        lesson: models.Lesson,
+        lesson: models.Lesson | rows.LessonRow,
         bell: models.BellPeriod | object | None = NOT_LOADED,
         homework: Sequence[models.Homework | rows.HomeworkRow] | None = None,
     ) -> Self:
@@ -208,10 +208,10 @@ class Mark(relay.Node):
     author: Teacher = strawberry.field(description="The teacher who gave the mark.")
     created_at: datetime.datetime = strawberry.field(description="When the mark was entered.")
     updated_at: datetime.datetime = strawberry.field(description="When it last changed.")
-    _model: strawberry.Private[models.Mark]
+    _model: strawberry.Private[models.Mark | rows.MarkRow]
 
     @classmethod
-    def from_model(cls, mark: models.Mark) -> Self:
+    def from_model(cls, mark: models.Mark | rows.MarkRow) -> Self:
         return cls(
             id=mark.id,
             value=mark.value,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 from strawberry import relay
 
-from ediary.domain import models, timetable
+from ediary.domain import models, rows, timetable
 from ediary.domain.access import Viewer as DomainViewer
 from ediary.domain.diary import visible_student
 from ediary.domain.enums import Role
@@ -32,7 +32,7 @@ class Teacher(relay.Node):
     )
 
     @classmethod
-    def from_model(cls, user: models.User) -> Self:
+    def from_model(cls, user: models.User | rows.PersonRow) -> Self:
         initials = " ".join(f"{p[0]}." for p in (user.first_name, user.middle_name) if p)
         return cls(
             id=user.id,

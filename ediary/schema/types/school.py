@@ -77,7 +77,7 @@ class Subject(relay.Node):
     short_name: str = strawberry.field(description="Abbreviated name for narrow screens.")
 
     @classmethod
-    def from_model(cls, subject: models.Subject) -> Self:
+    def from_model(cls, subject: models.Subject | rows.SubjectRow) -> Self:
         return cls(id=subject.id, name=subject.name, short_name=subject.short_name)
 
     @classmethod
