@@ -119,7 +119,6 @@ class SizeResult:
     runs: dict[str, dict[str, list[Round]]] = field(default_factory=dict)
     # W6 by rate (marks per second, as given) and server.
     w6: dict[str, dict[str, list[WriteRound]]] = field(default_factory=dict)
-    marks_planned: dict[str, int] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
 
@@ -795,7 +794,6 @@ async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeR
                             )
                             label = rate_label(rate)
                             result.w6.setdefault(label, {}).setdefault(server, []).append(done)
-                            result.marks_planned[label] = round(rate * args.duration)
                             lookups = (done.cache_hits or 0) + (done.cache_misses or 0)
                             cache = (
                                 f", cache hits {done.cache_hits}/{lookups}"
@@ -990,10 +988,13 @@ def render(data: dict[str, Any]) -> str:
             f"{statements['W2']} when it computes the answer, 1 when its response cache has it "
             "(the limit: 1).",
             "",
-            "| workload | server | requests/s | p50 ms | p99 ms | errors | this/limit | "
-            "this/PostGraphile |",
-            "|---|---|---|---|---|---|---|---|",
         ]
+        if found["workloads"]:
+            lines += [
+                "| workload | server | requests/s | p50 ms | p99 ms | errors | this/limit | "
+                "this/PostGraphile |",
+                "|---|---|---|---|---|---|---|---|",
+            ]
         for workload in found["workloads"]:
             runs = {server: found["workloads"][workload][server]["rounds"] for server in SERVERS}
             for server in SERVERS:
@@ -1004,7 +1005,8 @@ def render(data: dict[str, Any]) -> str:
                     f"| {sum(r['errors'] for r in rounds)} | {_ratio(rounds, runs['limit'])} "
                     f"| {_ratio(rounds, runs['postgraphile'])} |"
                 )
-        lines.append("")
+        if found["workloads"]:
+            lines.append("")
         if found.get("w6"):
             lines += render_w6(settings, found)
         lines += [
