@@ -32,7 +32,7 @@ test: $(STAMP)
 	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ]; then $(BIN)/pytest -q; \
 	else echo "EDIARY_TEST_POSTGRES_URL is not set: skipped the PostgreSQL run."; fi
 
-## W1 and W2 side by side (ediary, the limit, PostGraphile) on PostgreSQL: `make bench SIZES=S,L`.
+## W1, W2 and W6 side by side (ediary, the limit, PostGraphile) on PostgreSQL: `make bench SIZES=S,L`.
 ## Needs wrk (apt-get install wrk), Node 20 with npm, and PostgreSQL at BENCH_SERVER.
 SIZES ?= S
 BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432/postgres

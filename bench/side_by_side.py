@@ -1,7 +1,8 @@
-"""W1 (week diary) and W2 (class journal) side by side: ediary, the limit and PostGraphile.
+"""W1 (week diary), W2 (class journal) and W6 (W1 while teachers post marks) side by side:
+ediary, the limit and PostGraphile.
 
     .venv/bin/python -m bench.side_by_side [--sizes S,L] [--rounds 3] [--duration 10]
-        [--connections 16] [--workers 2] [--picks 200]
+        [--connections 16] [--workers 2] [--picks 200] [--workloads W1,W2,W6] [--rates 1,10]
 
 For each size: the database is built by `bench.gen` (or reused when a complete build with the
 same parameters is there), bench/postgraphile/functions.sql is loaded into its bench-only
@@ -16,7 +17,9 @@ Before anything is measured, every picked request is sent to each server and the
 compared: the limit's JSON must equal ediary's, and PostGraphile's, put into ediary's shape by
 a few lines of client code, must hold the same data. Then wrk (Debian package `wrk`) sends the
 requests of a Lua script that walks through the picks, in rounds that interleave the servers
-and workloads, at the same concurrency. Figures go to bench/results/side-by-side.md and .json.
+and workloads, at the same concurrency. W6 runs W1's script again while a writer gives marks at
+each rate of `--rates` (bench/write_mix.py): through ediary's API, by SQL for the others.
+Figures go to bench/results/side-by-side.md and .json.
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ import asyncpg
 import httpx
 from strawberry.relay import to_base64
 
-from bench.gen import SIZES, ensure
+from bench import write_mix
+from bench.gen import SIZES, TERM_1, ensure
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
@@ -57,10 +61,16 @@ POSTGRAPHILE = ROOT / "postgraphile"
 # ediary twice: as deployed (its response cache on) and with the cache off, so the run shows
 # what the cache buys and what GraphQL execution alone costs.
 SERVERS = ("ediary", "ediary-uncached", "limit", "postgraphile")
+# The read-only workloads; W6 reads as W1 does while marks are written (bench/write_mix.py).
 WORKLOADS = ("W1", "W2")
+W6 = "W6"
 PORTS = {"ediary": 18101, "limit": 18102, "postgraphile": 18103, "ediary-uncached": 18104}
 # The weeks of the generated first term (1 September to 30 October 2026).
 WEEKS = [f"2026-W{n}" for n in range(36, 45)]
+# ediary's today during the run: the first term's last day. Teachers may give marks only in
+# the current term, so W6's marks for the term's lessons need it; it also keeps the answers
+# (a parent's look-back window, forecasts) from depending on the day the run is made.
+TODAY = TERM_1[1]
 
 
 @dataclass(frozen=True)
@@ -88,12 +98,27 @@ class Round:
 
 
 @dataclass
+class WriteRound(Round):
+    """A round of W6: W1's figures, the marks written beside them and, for ediary, the
+    response cache's lookups during the round (None for servers without one)."""
+
+    marks_planned_per_second: float
+    marks_per_second: float
+    marks_written: int
+    mark_p50_ms: float
+    cache_hits: int | None
+    cache_misses: int | None
+
+
+@dataclass
 class SizeResult:
     size: str
     counts: dict[str, int]
     build_seconds: float | None
     statements: dict[str, int]
     runs: dict[str, dict[str, list[Round]]] = field(default_factory=dict)
+    # W6 by rate (marks per second, as given) and server.
+    w6: dict[str, dict[str, list[WriteRound]]] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
 
@@ -367,6 +392,12 @@ def start(name: str, url: str, workers: int, logs: Path) -> Server:
         # The hourly query budget protects a real server; here it would only refuse the load.
         env["EDIARY_RATE_POINTS_PER_HOUR"] = str(10**9)
         env["EDIARY_RESPONSE_CACHE_MB"] = "0" if name == "ediary-uncached" else "64"
+        env["EDIARY_TODAY"] = TODAY.isoformat()
+        # Each server its own directory for its workers' metrics (summed by /metrics), so
+        # the two ediary servers' cache figures never mix.
+        metrics = logs / f"metrics-{name}"
+        metrics.mkdir(exist_ok=True)
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics)
         command = [str(Path(sys.executable).parent / "ediary"), "serve", "--port", port]
         command += ["--workers", str(workers)]
     elif name == "limit":
@@ -629,6 +660,76 @@ def load_functions(url: str) -> None:
     )
 
 
+async def mark_plan(
+    url: str, args: argparse.Namespace, readers: list[Pick]
+) -> tuple[list[write_mix.PlannedMark], dict[int, str]]:
+    """W6's marks, enough for a round at the highest rate, and a bearer session for each
+    teacher who gives one."""
+    count = int(max(args.rates) * args.duration * 1.5) + 20
+    weeks = {
+        p.postgraphile["student"]: date.fromisoformat(p.postgraphile["monday"]) for p in readers
+    }
+    marks = await write_mix.plan(url, weeks, count, args.seed, args.read_share)
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        tokens = await _sessions(connection, sorted({m.teacher for m in marks}))
+    finally:
+        await connection.close()
+    return marks, tokens
+
+
+async def w6_round(
+    args: argparse.Namespace,
+    url: str,
+    server: str,
+    script: Path,
+    rate: float,
+    marks: list[write_mix.PlannedMark],
+    tokens: dict[int, str],
+) -> WriteRound:
+    """W1's script under wrk while the marks are written at `rate` for the whole round:
+    through the API for ediary, by SQL for the others. Stops the run if a write failed."""
+    port = PORTS[server]
+    api = server.startswith("ediary")
+    before = await write_mix.cache_lookups(port) if api else None
+    sender = write_mix.through_api(port, tokens) if api else write_mix.through_sql(url)
+    stop = asyncio.Event()
+    async with sender as send:
+        writer = asyncio.create_task(write_mix.write(marks, rate, stop, send))
+        try:
+            found = await asyncio.to_thread(
+                run_wrk, script, port, args.duration, args.connections, args.threads
+            )
+        finally:
+            stop.set()
+        writes = await writer
+    if writes.errors:
+        raise SystemExit(
+            f"W6 at {rate:g} marks/s on {server}: {len(writes.errors)} of {writes.sent} writes "
+            f"failed; the first: {writes.errors[0]}"
+        )
+    after = await write_mix.cache_lookups(port) if api else None
+    hits = misses = None
+    if before is not None and after is not None:
+        hits, misses = after["hit"] - before["hit"], after["miss"] - before["miss"]
+    return WriteRound(
+        found.requests_per_second,
+        found.p50_ms,
+        found.p99_ms,
+        found.errors,
+        marks_planned_per_second=rate,
+        marks_per_second=writes.per_second,
+        marks_written=writes.written,
+        mark_p50_ms=writes.p50_ms,
+        cache_hits=hits,
+        cache_misses=misses,
+    )
+
+
+def rate_label(rate: float) -> str:
+    return f"{rate:g}"
+
+
 async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeResult:
     name = f"ediary_sbs_{size.lower()}"
     started = time.perf_counter()
@@ -643,17 +744,20 @@ async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeR
     servers = [start(name, url, args.workers, logs) for name in SERVERS]
     try:
         await wait_ready(servers, workloads["W1"][0])
-        sizes = await check_answers(workloads)
+        reads = [w for w in WORKLOADS if w in args.workloads]
+        # W6 reads with W1's script.
+        scripted = sorted(set(reads) | ({"W1"} if W6 in args.workloads else set()))
+        sizes = await check_answers({w: workloads[w] for w in scripted})
         print(f"{size}: answers agree ({sizes} bytes from ediary on average)", flush=True)
         scripts = {
             (w, s): lua_script(w, s, workloads[w], logs / f"{w}-{s}-{size}.lua")
-            for w in WORKLOADS
+            for w in scripted
             for s in SERVERS
         }
         for (_, server), script in scripts.items():  # warm up every pair once
             run_wrk(script, PORTS[server], 2, args.connections, args.threads)
         for number in range(args.rounds):
-            for workload in WORKLOADS:
+            for workload in reads:
                 # Each round starts with another server, so none always runs on a warmer machine.
                 turn = number % len(SERVERS)
                 order = SERVERS[turn:] + SERVERS[:turn]
@@ -672,12 +776,44 @@ async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeR
                         f"p99 {found.p99_ms:.1f} ms, errors {found.errors}",
                         flush=True,
                     )
+        if W6 in args.workloads:
+            # After the read-only workloads: the marks change what they read.
+            marks, tokens = await mark_plan(url, args, workloads["W1"])
+            print(
+                f"{size}: W6 plans {len(marks)} marks from {len(tokens)} teachers, "
+                f"{sum(m.read for m in marks)} of them for students whose week is read",
+                flush=True,
+            )
+            async with write_mix.written_and_removed(url):
+                for number in range(args.rounds):
+                    for rate in args.rates:
+                        turn = number % len(SERVERS)
+                        for server in SERVERS[turn:] + SERVERS[:turn]:
+                            done = await w6_round(
+                                args, url, server, scripts["W1", server], rate, marks, tokens
+                            )
+                            label = rate_label(rate)
+                            result.w6.setdefault(label, {}).setdefault(server, []).append(done)
+                            lookups = (done.cache_hits or 0) + (done.cache_misses or 0)
+                            cache = (
+                                f", cache hits {done.cache_hits}/{lookups}"
+                                if done.cache_hits is not None
+                                else ""
+                            )
+                            print(
+                                f"{size} round {number + 1} W6 {label} marks/s {server}: "
+                                f"{done.requests_per_second:.0f} req/s, p50 {done.p50_ms:.1f} ms, "
+                                f"errors {done.errors}; {done.marks_written} marks "
+                                f"({done.marks_per_second:.2f}/s, p50 {done.mark_p50_ms:.0f} ms)"
+                                f"{cache}",
+                                flush=True,
+                            )
         result.peak_rss_mb = {s.name: peak_rss_mb(s) for s in servers}
-        result.counts["W1 bytes"] = sizes["W1"]
-        result.counts["W2 bytes"] = sizes["W2"]
+        for workload, average in sizes.items():
+            result.counts[f"{workload} bytes"] = average
     finally:
-        for server in servers:
-            stop(server)
+        for running in servers:
+            stop(running)
     return result
 
 
@@ -713,7 +849,18 @@ def machine() -> dict[str, str]:
 
 def collect(args: argparse.Namespace, results: list[SizeResult], command: str) -> dict[str, Any]:
     """Everything measured, as written to side-by-side.json."""
-    settings = ("rounds", "duration", "connections", "threads", "workers", "picks", "seed")
+    settings = (
+        "rounds",
+        "duration",
+        "connections",
+        "threads",
+        "workers",
+        "picks",
+        "seed",
+        "workloads",
+        "rates",
+        "read_share",
+    )
     return {
         "command": command,
         "machine": machine(),
@@ -727,9 +874,16 @@ def collect(args: argparse.Namespace, results: list[SizeResult], command: str) -
                 "workloads": {
                     workload: {
                         server: {"rounds": [vars(x) for x in rounds]}
-                        for server, rounds in r.runs[workload].items()
+                        for server, rounds in servers.items()
                     }
-                    for workload in WORKLOADS
+                    for workload, servers in r.runs.items()
+                },
+                "w6": {
+                    rate: {
+                        server: {"rounds": [vars(x) for x in rounds]}
+                        for server, rounds in servers.items()
+                    }
+                    for rate, servers in r.w6.items()
                 },
             }
             for r in results
@@ -752,11 +906,51 @@ def _ratio(mine: list[dict[str, float]], theirs: list[dict[str, float]]) -> str:
     return f"{statistics.median(ratios):.3f}" if ratios else "?"
 
 
+def _hit_rate(rounds: list[dict[str, Any]]) -> str:
+    """The response cache's hits over its lookups, all rounds together."""
+    hits = sum(r["cache_hits"] or 0 for r in rounds)
+    lookups = hits + sum(r["cache_misses"] or 0 for r in rounds)
+    return f"{100 * hits / lookups:.1f}% of {lookups:,}" if lookups else "-"
+
+
+def render_w6(settings: dict[str, Any], found: dict[str, Any]) -> list[str]:
+    """The W6 table of one size."""
+    share = settings.get("read_share", 0)
+    lines = [
+        f"W6: W1's requests while teachers give marks at a steady rate, through ediary's API "
+        "(postMark, with their bearer sessions) and by SQL for the limit and PostGraphile: the "
+        f"same marks, in the same order; {100 * share:.0f}% of them for a student whose week "
+        "a parent of the picks reads (a lesson of that week), the rest for other students. "
+        "Marks/s is the rate the writer achieved, every write checked; the hit rate is the "
+        "response cache's over the rounds, from the difference of ediary's /metrics "
+        "(`ediary_response_cache_lookups_total`, summed over its processes) before and after "
+        "each round.",
+        "",
+        "| marks/s asked | server | requests/s | p50 ms | p99 ms | errors | this/limit | "
+        "this/PostGraphile | marks/s written | mark p50 ms | cache hit rate |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for rate, servers in found["w6"].items():
+        runs = {server: servers[server]["rounds"] for server in SERVERS}
+        for server in SERVERS:
+            rounds = runs[server]
+            lines.append(
+                f"| {rate} | {server} | {_median(rounds, 'requests_per_second'):.0f} "
+                f"| {_median(rounds, 'p50_ms'):.1f} | {_median(rounds, 'p99_ms'):.1f} "
+                f"| {sum(r['errors'] for r in rounds)} | {_ratio(rounds, runs['limit'])} "
+                f"| {_ratio(rounds, runs['postgraphile'])} "
+                f"| {_median(rounds, 'marks_per_second'):.2f} "
+                f"| {_median(rounds, 'mark_p50_ms'):.0f} | {_hit_rate(rounds)} |"
+            )
+    lines.append("")
+    return lines
+
+
 def render(data: dict[str, Any]) -> str:
     """The markdown report of a run, from its JSON."""
     settings = data["settings"]
     lines = [
-        "# W1 and W2 side by side: ediary, the limit, PostGraphile",
+        "# W1, W2 and W6 side by side: ediary, the limit, PostGraphile",
         "",
         f"Command: `{data['command']}`",
         "",
@@ -786,15 +980,22 @@ def render(data: dict[str, Any]) -> str:
             f"{counts['lesson']:,} lessons, {counts['mark']:,} marks, "
             f"{counts['attendance']:,} absences"
             + (f"; built in {built:.0f} s." if built is not None else " (database reused)."),
-            f"Average answer: W1 {counts['W1 bytes']:,} bytes, W2 {counts['W2 bytes']:,} bytes. "
-            f"ediary's SQL statements per request: W1 {statements['W1']}, W2 {statements['W2']} "
-            "when it computes the answer, 1 when its response cache has it (the limit: 1).",
+            "Average answer: "
+            + ", ".join(
+                f"{w} {counts[f'{w} bytes']:,} bytes" for w in WORKLOADS if f"{w} bytes" in counts
+            )
+            + f". ediary's SQL statements per request: W1 {statements['W1']}, W2 "
+            f"{statements['W2']} when it computes the answer, 1 when its response cache has it "
+            "(the limit: 1).",
             "",
-            "| workload | server | requests/s | p50 ms | p99 ms | errors | this/limit | "
-            "this/PostGraphile |",
-            "|---|---|---|---|---|---|---|---|",
         ]
-        for workload in WORKLOADS:
+        if found["workloads"]:
+            lines += [
+                "| workload | server | requests/s | p50 ms | p99 ms | errors | this/limit | "
+                "this/PostGraphile |",
+                "|---|---|---|---|---|---|---|---|",
+            ]
+        for workload in found["workloads"]:
             runs = {server: found["workloads"][workload][server]["rounds"] for server in SERVERS}
             for server in SERVERS:
                 rounds = runs[server]
@@ -804,14 +1005,17 @@ def render(data: dict[str, Any]) -> str:
                     f"| {sum(r['errors'] for r in rounds)} | {_ratio(rounds, runs['limit'])} "
                     f"| {_ratio(rounds, runs['postgraphile'])} |"
                 )
+        if found["workloads"]:
+            lines.append("")
+        if found.get("w6"):
+            lines += render_w6(settings, found)
         lines += [
-            "",
             "Peak resident memory, all processes of the server: "
             + ", ".join(f"{s} {mb:.0f} MB" for s, mb in found["peak_rss_mb"].items())
             + ".",
             "",
         ]
-    if "S" in sizes and "L" in sizes:
+    if all("W1" in sizes.get(size, {}).get("workloads", {}) for size in ("S", "L")):
         lines += [
             "## W1 latency, L against S",
             "",
@@ -845,6 +1049,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes of each server")
     parser.add_argument("--picks", type=int, default=200, help="different requests per workload")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workloads",
+        default=",".join((*WORKLOADS, W6)),
+        help="comma-separated workloads to measure, of W1, W2 and W6 (W6 reads with W1's "
+        "requests while marks are written)",
+    )
+    parser.add_argument(
+        "--rates", default="1,10", help="W6: comma-separated rates of marks per second"
+    )
+    parser.add_argument(
+        "--read-share",
+        type=float,
+        default=0.2,
+        help="W6: the share of marks for students whose week a parent of the picks reads",
+    )
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument(
@@ -858,6 +1077,18 @@ def main() -> None:
     for size in sizes:
         if size not in SIZES:
             raise SystemExit(f"unknown size {size}")
+    args.workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
+    unknown = sorted(set(args.workloads) - {*WORKLOADS, W6})
+    if unknown or not args.workloads:
+        raise SystemExit(f"unknown workloads {unknown}: choose of W1, W2, W6")
+    try:
+        args.rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    except ValueError:
+        raise SystemExit(f"--rates takes numbers: {args.rates}") from None
+    if W6 in args.workloads and (not args.rates or min(args.rates) <= 0):
+        raise SystemExit("W6 needs rates of marks per second above 0 (--rates 1,10)")
+    if not 0 <= args.read_share <= 1:
+        raise SystemExit("--read-share is a share, from 0 to 1")
     ensure_tools()
     logs = Path(tempfile.mkdtemp(prefix="ediary-side-by-side-"))
     print(f"Server logs and wrk scripts: {logs}", flush=True)
