@@ -1,0 +1,197 @@
+"""Executing a document with less work per plain field.
+
+A diary week is some 800 fields, and most of them are plain leaves: a strawberry field
+without a resolver of its own, answering a scalar or an enum read from an attribute. For each
+one graphql-core would build a resolve info and a path, call the resolver through its general
+machinery and complete the value step by step. `DiaryExecutionContext` reads such a leaf
+directly and serializes it as graphql-core's `complete_leaf_value` would; anything out of the
+ordinary (a null for a non-null field, a value that does not serialize, an error) goes back to
+graphql-core's own `execute_field`, so errors, their paths and null propagation stay exactly
+graphql-core's.
+
+The decision is made once per (parent type, field name) and schema, for any document: there
+is no per-query code. A request whose extensions wrap resolvers (a `resolve` hook, seen by
+graphql-core as middleware) takes no shortcut, so such hooks still see every field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+from weakref import WeakKeyDictionary
+
+from graphql import (
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    is_leaf_type,
+)
+from graphql.execution.executor import to_nodes
+from graphql.pyutils import Path, Undefined, gather_with_cancel
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+if TYPE_CHECKING:
+    from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
+    from graphql.pyutils import AwaitableOrValue
+
+__all__ = ["DiaryExecutionContext", "plain_leaf"]
+
+
+class PlainLeaf(NamedTuple):
+    """How to answer one plain leaf field without graphql-core's per-field machinery."""
+
+    field: GraphQLField
+    read: Callable[[Any, None], Any]  # strawberry's resolver of a field without one
+    leaf: GraphQLLeafType
+    non_null: bool
+
+
+# Plans by schema, then by (parent type, field name); None marks an ordinary field. Weak, so
+# a schema built and dropped (tests build many) takes its plans with it.
+_PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[GraphQLObjectType, str], PlainLeaf | None]]
+_PLANS = WeakKeyDictionary()
+
+# Distinct from None, the mark of an ordinary field.
+_NOT_PLANNED: Any = object()
+
+
+def _is_strawberry_basic(resolve: object) -> bool:
+    # Strawberry gives a field without a resolver, permission classes or field extensions
+    # this resolver, which ignores its info and arguments and reads the attribute (through
+    # the config's default_resolver). Fields with a resolver get wrappers that need an info.
+    return (
+        getattr(resolve, "_is_default", False) is True
+        and getattr(resolve, "__name__", "") == "_get_basic_result"
+    )
+
+
+def plain_leaf(parent_type: GraphQLObjectType, field_name: str) -> PlainLeaf | None:
+    """The plan for a field that may skip graphql-core's machinery, or None if it may not.
+
+    Such a field has strawberry's basic resolver, no arguments and a scalar or enum type,
+    nullable or not. `__typename` and introspection fields are not fields of the parent type,
+    so they never have a plan."""
+    field = parent_type.fields.get(field_name)
+    if field is None or field.args or not _is_strawberry_basic(field.resolve):
+        return None
+    kind = field.type
+    non_null = isinstance(kind, GraphQLNonNull)
+    if non_null:
+        kind = kind.of_type
+    if not is_leaf_type(kind):
+        return None
+    assert field.resolve is not None  # checked by _is_strawberry_basic
+    return PlainLeaf(field, field.resolve, kind, non_null)
+
+
+class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor, answering plain leaf fields without a resolve info each."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        manager = self.middleware_manager
+        plans: dict[tuple[GraphQLObjectType, str], PlainLeaf | None] | None = None
+        if manager is None or not manager.middlewares:
+            plans = _PLANS.get(self.schema)
+            if plans is None:
+                plans = _PLANS[self.schema] = {}
+        # None: a resolve hook wraps every field, so every field takes the ordinary path.
+        self._plans = plans
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        """Execute the fields of one object, plain leaves directly, the rest as graphql-core.
+
+        Mirrors graphql-core's `execute_fields`, which it replaces: awaitables are gathered
+        the same way, and settled in the background if a field raises."""
+        plans = self._plans
+        if plans is None:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        try:
+            for response_name, field_details_list in grouped_field_set.items():
+                field_name = field_details_list[0].node.name.value
+                plan = plans.get((parent_type, field_name), _NOT_PLANNED)
+                if plan is _NOT_PLANNED:
+                    plan = plans[(parent_type, field_name)] = plain_leaf(parent_type, field_name)
+                if plan is not None:
+                    # Anything but a plain success goes to execute_field below, which reads
+                    # the field again and reports it as graphql-core always does.
+                    try:
+                        value = plan.read(source_value, None)
+                        if value is None or value is Undefined:
+                            if not plan.non_null:
+                                results[response_name] = None
+                                continue
+                        elif is_awaitable(value):
+                            # Awaited as graphql-core would, without reading it twice.
+                            results[response_name] = self._complete_awaitable_leaf(
+                                plan,
+                                parent_type,
+                                Path(path, response_name, parent_type.name),
+                                field_details_list,
+                                value,
+                                position_context,
+                            )
+                            awaitable_fields.append(response_name)
+                            continue
+                        elif not isinstance(value, Exception):
+                            coerced = plan.leaf.coerce_output_value(value)
+                            if coerced is not None and coerced is not Undefined:
+                                results[response_name] = coerced
+                                continue
+                    except Exception:  # answered by execute_field below
+                        pass
+                field_path = Path(path, response_name, parent_type.name)
+                result = self.execute_field(
+                    parent_type, source_value, field_details_list, field_path, position_context
+                )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                field = awaitable_fields[0]
+                results[field] = await results[field]
+            else:
+                awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+    def _complete_awaitable_leaf(
+        self,
+        plan: PlainLeaf,
+        parent_type: GraphQLObjectType,
+        path: Path,
+        field_details_list: FieldDetailsList,
+        value: Any,
+        position_context: Any,
+    ) -> Any:
+        # What execute_field does with an awaitable its resolver returned.
+        info = self.build_resolve_info(plan.field, to_nodes(field_details_list), parent_type, path)
+        return self.complete_awaitable_value(
+            plan.field.type, field_details_list, info, path, value, position_context
+        )
