@@ -404,3 +404,14 @@ async def test_a_resolve_hook_still_sees_every_field(counted: list[str]) -> None
     # Both executors ran the hook on every leaf of every row.
     assert counted.count("count") == 2 * len(_rows())
     assert counted.count("colour") == counted.count("count")
+
+
+def test_a_plan_reads_what_strawberrys_resolver_reads() -> None:
+    thing = _schema(DiaryExecutionContext)._schema.get_type("Thing")
+    assert isinstance(thing, GraphQLObjectType)
+    row = Row("plain", count=3)
+    for name in ("name", "nickname", "count", "colour", "day"):
+        plan = plain_leaf(thing, name)
+        assert plan is not None, name
+        assert plan.read(row) == thing.fields[name].resolve(row, None)
+    assert plain_leaf(thing, "explodes") is None
