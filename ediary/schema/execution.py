@@ -1,13 +1,14 @@
 """Executing a document with less work per plain field.
 
-A diary week is some 800 fields, and most of them are plain leaves: a strawberry field
-without a resolver of its own, answering a scalar or an enum read from an attribute. For each
-one graphql-core would build a resolve info and a path, call the resolver through its general
-machinery and complete the value step by step. `DiaryExecutionContext` reads such a leaf
-directly and serializes it as graphql-core's `complete_leaf_value` would; anything out of the
-ordinary (a null for a non-null field, a value that does not serialize, an error) goes back to
-graphql-core's own `execute_field`, so errors, their paths and null propagation stay exactly
-graphql-core's.
+A diary week is some 800 fields, and most of them are plain: a strawberry field without a
+resolver of its own, reading an attribute. For each one graphql-core would build a resolve
+info and a path, call strawberry's resolver chain, check for awaitables and complete the value
+step by step. `DiaryExecutionContext` reads such a field directly. A scalar or an enum is
+serialized as graphql-core's `complete_leaf_value` would; an object or a list, and whatever a
+leaf cannot answer plainly (a null for a non-null field, an awaitable, an error as a value), is
+completed by graphql-core's own `complete_value`, exactly as `execute_field` would complete
+what the resolver returned. A read that raises goes to `execute_field` itself. So errors, their
+paths and null propagation stay graphql-core's.
 
 The decision is made once per (parent type, field name) and schema, for any document: there
 is no per-query code. A request whose extensions wrap resolvers (a `resolve` hook, seen by
@@ -16,7 +17,7 @@ graphql-core as middleware) takes no shortcut, so such hooks still see every fie
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 from weakref import WeakKeyDictionary
@@ -26,6 +27,7 @@ from graphql import (
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
     is_leaf_type,
 )
@@ -39,25 +41,27 @@ if TYPE_CHECKING:
     from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
     from graphql.pyutils import AwaitableOrValue
 
-__all__ = ["DiaryExecutionContext", "plain_leaf"]
+__all__ = ["DiaryExecutionContext", "plain_field"]
 
 
-class PlainLeaf(NamedTuple):
-    """How to answer one plain leaf field without graphql-core's per-field machinery."""
+class PlainField(NamedTuple):
+    """How to answer one plain field without graphql-core's per-field machinery."""
 
     field: GraphQLField
     read: Callable[[Any], Any]  # what strawberry's resolver of a field without one reads
-    leaf: GraphQLLeafType
+    leaf: GraphQLLeafType | None  # the scalar or enum a leaf serializes to
     non_null: bool
 
 
 # Plans by schema, then by (parent type, field name); None marks an ordinary field. Weak, so
 # a schema built and dropped (tests build many) takes its plans with it.
-_PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[GraphQLObjectType, str], PlainLeaf | None]]
+_PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[GraphQLObjectType, str], PlainField | None]]
 _PLANS = WeakKeyDictionary()
 
 # Distinct from None, the mark of an ordinary field.
 _NOT_PLANNED: Any = object()
+# Distinct from every value a field can hold: reading it raised.
+_UNREAD: Any = object()
 
 
 def _is_strawberry_basic(resolve: object) -> bool:
@@ -70,12 +74,11 @@ def _is_strawberry_basic(resolve: object) -> bool:
     )
 
 
-def plain_leaf(parent_type: GraphQLObjectType, field_name: str) -> PlainLeaf | None:
+def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField | None:
     """The plan for a field that may skip graphql-core's machinery, or None if it may not.
 
-    Such a field has strawberry's basic resolver, no arguments and a scalar or enum type,
-    nullable or not. `__typename` and introspection fields are not fields of the parent type,
-    so they never have a plan."""
+    Such a field has strawberry's basic resolver and no arguments. `__typename` and
+    introspection fields are not fields of the parent type, so they never have a plan."""
     field = parent_type.fields.get(field_name)
     if field is None or field.args or not _is_strawberry_basic(field.resolve):
         return None
@@ -83,9 +86,7 @@ def plain_leaf(parent_type: GraphQLObjectType, field_name: str) -> PlainLeaf | N
     non_null = isinstance(kind, GraphQLNonNull)
     if non_null:
         kind = kind.of_type
-    if not is_leaf_type(kind):
-        return None
-    return PlainLeaf(field, _reader(field), kind, non_null)
+    return PlainField(field, _reader(field), kind if is_leaf_type(kind) else None, non_null)
 
 
 def _reader(field: GraphQLField) -> Callable[[Any], Any]:
@@ -105,12 +106,13 @@ def _reader(field: GraphQLField) -> Callable[[Any], Any]:
 
 
 class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor, answering plain leaf fields without a resolve info each."""
+    """Strawberry's executor, reading plain fields without strawberry's resolver chain, and
+    answering plain leaves without a resolve info or a path each."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
-        plans: dict[tuple[GraphQLObjectType, str], PlainLeaf | None] | None = None
+        plans: dict[tuple[GraphQLObjectType, str], PlainField | None] | None = None
         if manager is None or not manager.middlewares:
             plans = _PLANS.get(self.schema)
             if plans is None:
@@ -126,7 +128,7 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
-        """Execute the fields of one object, plain leaves directly, the rest as graphql-core.
+        """Execute the fields of one object, plain fields directly, the rest as graphql-core.
 
         Mirrors graphql-core's `execute_fields`, which it replaces: awaitables are gathered
         the same way, and settled in the background if a field raises."""
@@ -143,35 +145,46 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 field_name = field_details_list[0].node.name.value
                 plan = plans.get((parent_type, field_name), _NOT_PLANNED)
                 if plan is _NOT_PLANNED:
-                    plan = plans[(parent_type, field_name)] = plain_leaf(parent_type, field_name)
+                    plan = plans[(parent_type, field_name)] = plain_field(parent_type, field_name)
                 if plan is not None:
-                    # Anything but a plain success goes to execute_field below, which reads
-                    # the field again and reports it as graphql-core always does.
                     try:
                         value = plan.read(source_value)
-                        if value is None or value is Undefined:
-                            if not plan.non_null:
-                                results[response_name] = None
-                                continue
-                        elif is_awaitable(value):
-                            # Awaited as graphql-core would, without reading it twice.
-                            results[response_name] = self._complete_awaitable_leaf(
-                                plan,
-                                parent_type,
-                                Path(path, response_name, parent_type.name),
-                                field_details_list,
-                                value,
-                                position_context,
-                            )
-                            awaitable_fields.append(response_name)
-                            continue
-                        elif not isinstance(value, Exception):
-                            coerced = plan.leaf.coerce_output_value(value)
-                            if coerced is not None and coerced is not Undefined:
-                                results[response_name] = coerced
-                                continue
-                    except Exception:  # answered by execute_field below
+                    except Exception:
+                        value = _UNREAD  # execute_field below reads again and reports it
+                    if value is _UNREAD:
                         pass
+                    elif value is None or value is Undefined:
+                        if not plan.non_null:
+                            results[response_name] = None
+                            continue
+                    elif (
+                        plan.leaf is not None
+                        and not isinstance(value, Exception)
+                        and not is_awaitable(value)
+                    ):
+                        try:
+                            coerced = plan.leaf.coerce_output_value(value)
+                        except Exception:
+                            coerced = None
+                        if coerced is not None and coerced is not Undefined:
+                            results[response_name] = coerced
+                            continue
+                    if value is not _UNREAD:
+                        # Objects and lists, and whatever a leaf could not answer plainly
+                        # (a null for a non-null field, an awaitable, an error as a value):
+                        # completed by graphql-core, as execute_field would complete it.
+                        result = self._complete_read(
+                            plan,
+                            parent_type,
+                            Path(path, response_name, parent_type.name),
+                            field_details_list,
+                            value,
+                            position_context,
+                        )
+                        results[response_name] = result
+                        if is_awaitable(result):
+                            awaitable_fields.append(response_name)
+                        continue
                 field_path = Path(path, response_name, parent_type.name)
                 result = self.execute_field(
                     parent_type, source_value, field_details_list, field_path, position_context
@@ -199,17 +212,42 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
-    def _complete_awaitable_leaf(
+    def _complete_read(
         self,
-        plan: PlainLeaf,
+        plan: PlainField,
         parent_type: GraphQLObjectType,
         path: Path,
         field_details_list: FieldDetailsList,
         value: Any,
         position_context: Any,
     ) -> Any:
-        # What execute_field does with an awaitable its resolver returned.
+        """What graphql-core's execute_field does with the value a resolver returned."""
+        return_type = plan.field.type
         info = self.build_resolve_info(plan.field, to_nodes(field_details_list), parent_type, path)
-        return self.complete_awaitable_value(
-            plan.field.type, field_details_list, info, path, value, position_context
-        )
+        try:
+            if self.is_awaitable(value):
+                return self.complete_awaitable_value(
+                    return_type, field_details_list, info, path, value, position_context
+                )
+            completed = self.complete_value(
+                return_type, field_details_list, info, path, value, position_context
+            )
+            if self.is_awaitable(completed):
+                return self._await_completed(completed, return_type, field_details_list, path)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        return completed
+
+    async def _await_completed(
+        self,
+        completed: Awaitable[Any],
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None

@@ -27,7 +27,7 @@ from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.schema import build_schema
 from ediary.schema.context import Runtime
-from ediary.schema.execution import DiaryExecutionContext, plain_leaf
+from ediary.schema.execution import DiaryExecutionContext, plain_field
 from ediary.web.graphql_view import DiaryGraphQL
 from tests.world import WEEK, World
 
@@ -216,22 +216,25 @@ async def test_plain_leaves_need_no_resolve_info(
     assert leaves <= set(reference)
     assert not leaves & set(built), "plain leaves were given a resolve info"
     assert len(built) < len(reference) / 2
+    # Objects and lists still get one, for their completion.
+    assert {"lesson", "marks", "subject"} <= set(built)
 
 
-def test_only_plain_leaves_have_a_plan() -> None:
+def test_only_plain_fields_have_a_plan() -> None:
     schema = build_schema(load_plugins(allowed=()))._schema
     lesson = schema.get_type("Lesson")
     week = schema.get_type("DiaryWeek")
     assert isinstance(lesson, GraphQLObjectType) and isinstance(week, GraphQLObjectType)
-    assert plain_leaf(lesson, "room") is not None  # String!
-    assert plain_leaf(lesson, "scheduledRoom") is not None  # String
-    assert plain_leaf(lesson, "status") is not None  # an enum
-    assert plain_leaf(lesson, "date") is not None  # a custom scalar
-    assert plain_leaf(lesson, "id") is None  # relay's resolver
-    assert plain_leaf(lesson, "bell") is None  # a resolver of our own
-    assert plain_leaf(lesson, "subject") is None  # an object
-    assert plain_leaf(week, "days") is None  # a list, with a field extension
-    assert plain_leaf(lesson, "__typename") is None
+    for leaf in ("room", "scheduledRoom", "status", "date"):  # String!, String, enum, scalar
+        plan = plain_field(lesson, leaf)
+        assert plan is not None and plan.leaf is not None, leaf
+    for composite in ("subject", "substituteTeacher"):  # an object, non-null and nullable
+        plan = plain_field(lesson, composite)
+        assert plan is not None and plan.leaf is None, composite
+    assert plain_field(lesson, "id") is None  # relay's resolver
+    assert plain_field(lesson, "bell") is None  # a resolver of our own
+    assert plain_field(week, "days") is None  # a field extension (MaxItems)
+    assert plain_field(lesson, "__typename") is None
 
 
 # A schema of its own for what the world's data never does: nulls in non-null fields,
@@ -296,6 +299,13 @@ class Holder:
     label: str
 
 
+@strawberry.type
+class Shelf:
+    things: list[Thing | None]
+    spare: Thing | None
+    odd: list[Thing]
+
+
 def _rows() -> list[Any]:
     return [
         Row("plain"),
@@ -355,6 +365,10 @@ ODD_DOCUMENTS = [
     "{ holders { label thing { name count colour } } }",
     "{ holders { label thing { fragile nickname } } }",
     "{ things { n: name c: colour, ...on Thing { count } __typename } }",
+    "{ holderOfNothing { label thing { name } } }",
+    "{ shelf { things { name count } spare { name } } }",
+    "{ shelf { odd { name } } }",
+    "{ shelf { things { fragile } odd { day } } }",
 ]
 
 
@@ -411,7 +425,7 @@ def test_a_plan_reads_what_strawberrys_resolver_reads() -> None:
     assert isinstance(thing, GraphQLObjectType)
     row = Row("plain", count=3)
     for name in ("name", "nickname", "count", "colour", "day"):
-        plan = plain_leaf(thing, name)
+        plan = plain_field(thing, name)
         assert plan is not None, name
         assert plan.read(row) == thing.fields[name].resolve(row, None)
-    assert plain_leaf(thing, "explodes") is None
+    assert plain_field(thing, "explodes") is None
