@@ -9,6 +9,7 @@ import strawberry
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.relay import Node
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
 from strawberry.types.base import get_object_definition
 
@@ -16,6 +17,7 @@ from ediary.adapters.contrib import GraphQLContribution
 from ediary.adapters.manager import PluginError, collect
 from ediary.schema.documents import DocumentCache, document_cache
 from ediary.schema.errors import ErrorCodes
+from ediary.schema.execution import DiaryExecutionContext
 from ediary.schema.limits import QueryLimits, RateLimitQuery, TimedSchema
 from ediary.schema.mutations import Mutation
 from ediary.schema.queries import Query, node_query
@@ -109,12 +111,16 @@ def _switched_off(introspection: bool) -> list[type[SchemaExtension]]:
 
 
 def build_schema(
-    plugins: pluggy.PluginManager | None = None, *, introspection: bool = True
+    plugins: pluggy.PluginManager | None = None,
+    *,
+    introspection: bool = True,
+    execution_context_class: type[StrawberryGraphQLCoreExecutionContext] = DiaryExecutionContext,
 ) -> strawberry.Schema:
     """The schema of one application: the core, plus what its plugins contribute.
 
     Production turns introspection off: the API is documented in the committed schema.graphql,
-    and a public server need not hand its map to anyone who asks."""
+    and a public server need not hand its map to anyone who asks. `execution_context_class`
+    executes documents; strawberry's own answers the same, with more work per field."""
     queries: list[tuple[str, type]] = []
     mutations: list[tuple[str, type]] = []
     types: list[type] = list(NODE_TYPES)
@@ -147,6 +153,7 @@ def build_schema(
                 *([] if introspection else [DisableIntrospection]),
             ],
             config=StrawberryConfig(scalar_map=SCALAR_MAP),
+            execution_context_class=execution_context_class,
         )
     except Exception as error:
         if not contributors:

@@ -18,7 +18,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse, validate
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    TypeInfo,
+    ValidationContext,
+    parse,
+    validate,
+)
 from strawberry.extensions import SchemaExtension
 
 from ediary.domain.errors import DomainError
@@ -49,6 +58,25 @@ def document_cache() -> TextCache[Parsed]:
 def per_request(rule: type[ASTValidationRule]) -> bool:
     """Whether a rule's verdict depends on more than the schema and the document."""
     return bool(getattr(rule, "per_request", False))
+
+
+def walks(rule: type[ASTValidationRule]) -> bool:
+    """Whether a rule visits the document's nodes; one marked `walks = False` does all its
+    work when it is made, and the document need not be walked for it."""
+    return bool(getattr(rule, "walks", True))
+
+
+def _validate(
+    schema: GraphQLSchema, document: DocumentNode, rules: list[type[ASTValidationRule]]
+) -> list[GraphQLError]:
+    if any(walks(rule) for rule in rules):
+        return validate(schema, document, rules)
+    # graphql-core's validate would walk the whole document with a type info for nothing.
+    errors: list[GraphQLError] = []
+    context = ValidationContext(schema, document, TypeInfo(schema), errors.append)
+    for rule in rules:
+        rule(context)
+    return errors
 
 
 class DocumentCache(SchemaExtension):
@@ -89,7 +117,7 @@ class DocumentCache(SchemaExtension):
         fixed = frozenset(rule for rule in rules if not per_request(rule))
         if fixed and fixed <= parsed.passed and execution.pre_execution_errors is None:
             # Setting the errors (none or some) tells strawberry validation has been run.
-            execution.pre_execution_errors = validate(
+            execution.pre_execution_errors = _validate(
                 execution.schema._schema,
                 parsed.document,
                 [rule for rule in rules if rule not in parsed.passed],

@@ -9,6 +9,7 @@ from graphql import GraphQLError, ValidationContext, ValidationRule
 
 from ediary.config import Settings
 from ediary.schema.limits.analysis import Measure, measure
+from ediary.schema.limits.measures import MEASURES
 
 
 def problems(found: Measure, settings: Settings) -> list[GraphQLError]:
@@ -62,15 +63,24 @@ def limits_rule(
     class DocumentLimits(ValidationRule):
         # Read by the document cache: this verdict is not kept from one request to the next.
         per_request = True
+        # All its work is done when it is made: the document cache need not walk for it.
+        walks = False
 
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
-            found = measure(
+            found = MEASURES.get(
                 context.schema,
                 context.document,
                 operation_name,
                 variables,
                 settings.max_page_size,
+                lambda: measure(
+                    context.schema,
+                    context.document,
+                    operation_name,
+                    variables,
+                    settings.max_page_size,
+                ),
             )
             for error in problems(found, settings):
                 context.report_error(error)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from ediary.schema.types.history import MarkEvent
 
 NOT_LOADED = object()
+
+
+def _bell_period(bell: object) -> BellPeriod | None:
+    if isinstance(bell, models.BellPeriod | rows.BellRow):
+        return BellPeriod.from_model(bell)
+    return None
+
 
 LessonStatus = strawberry.enum(
     enums.LessonStatus, description="What happened to a lesson compared with the timetable."
@@ -153,23 +160,32 @@ class Lesson(relay.Node):
             _homework=homework,
         )
 
-    @strawberry.field(description="Start and end of the period, from the bell schedule.")
-    async def bell(self, info: Info) -> BellPeriod | None:
-        bell = self._bell
-        if bell is NOT_LOADED:
-            school_class = await info.context.loaders.school_class.load(self._model.school_class_id)
-            assert school_class is not None
-            bells = await info.context.loaders.bells.load(school_class.school_id)
-            bell = bells.get(self.period)
-        if isinstance(bell, models.BellPeriod | rows.BellRow):
-            return BellPeriod.from_model(bell)
-        return None
+    # `bell` and `homework` are plain functions that answer at once when the caller passed
+    # what they need, and an awaitable only when it must be loaded: an `async def` would make
+    # a coroutine for every lesson and turn the whole answer around it asynchronous.
+    @strawberry.field(
+        description="Start and end of the period, from the bell schedule.",
+        graphql_type=BellPeriod | None,
+    )
+    def bell(self, info: Info) -> BellPeriod | Awaitable[BellPeriod | None] | None:
+        if self._bell is NOT_LOADED:
+            return self._load_bell(info)
+        return _bell_period(self._bell)
 
-    @strawberry.field(description="Homework set at this lesson.")
-    async def homework(self, info: Info) -> list[Homework]:
-        found = self._homework
-        if found is None:
-            found = await info.context.loaders.homework_by_lesson.load(self.id)
+    async def _load_bell(self, info: Info) -> BellPeriod | None:
+        school_class = await info.context.loaders.school_class.load(self._model.school_class_id)
+        assert school_class is not None
+        bells = await info.context.loaders.bells.load(school_class.school_id)
+        return _bell_period(bells.get(self.period))
+
+    @strawberry.field(description="Homework set at this lesson.", graphql_type=list[Homework])
+    def homework(self, info: Info) -> list[Homework] | Awaitable[list[Homework]]:
+        if self._homework is None:
+            return self._load_homework(info)
+        return [Homework.from_model(h) for h in self._homework]
+
+    async def _load_homework(self, info: Info) -> list[Homework]:
+        found = await info.context.loaders.homework_by_lesson.load(self.id)
         return [Homework.from_model(h) for h in found]
 
     @strawberry.field(description="The class the lesson is for.")
