@@ -39,6 +39,7 @@ from ediary.domain.rows import (
     mark_from,
 )
 from ediary.domain.sql import Parameters
+from ediary.domain.terms import current_term_sql, term_from
 from ediary.domain.weeks import IsoWeek
 
 T = TypeVar("T")
@@ -133,19 +134,15 @@ async def in_family_diary(viewer: Viewer, class_id: int, day: date) -> bool:
     return False
 
 
-# The student's placements over the week and the term its Sunday falls in: the latest term
-# of their classes' school years begun by then (as `current_term` finds it).
+# The student's placements over the week and the term its Sunday falls in (the current term
+# of their classes' school years), in one statement.
 _PLACED_WITH_TERM = f"""
-WITH placed AS ({PLACED})
-SELECT p.*, t.id AS term_id, t.academic_year_id AS term_year_id, t.number AS term_number,
-       t.starts_on AS term_starts_on, t.ends_on AS term_ends_on
+WITH placed AS ({PLACED}),
+week_term AS ({current_term_sql("IN (SELECT academic_year_id FROM placed)", "$3")})
+SELECT p.*, t.id AS term_id, t.academic_year_id AS term_academic_year_id,
+       t.number AS term_number, t.starts_on AS term_starts_on, t.ends_on AS term_ends_on
 FROM placed p
-LEFT JOIN (
-  SELECT id, academic_year_id, number, starts_on, ends_on FROM term
-  WHERE academic_year_id IN (SELECT academic_year_id FROM placed) AND starts_on <= $3
-  ORDER BY starts_on DESC, id DESC
-  LIMIT 1
-) t ON TRUE
+LEFT JOIN week_term t ON TRUE
 """
 
 
@@ -155,14 +152,8 @@ async def _placed_with_term(
     rows = await sql.fetch(_PLACED_WITH_TERM, [[student_id], monday, sunday])
     term = None
     if rows and rows[0]["term_id"] is not None:
-        row = rows[0]
-        term = TermRow(
-            id=row["term_id"],
-            academic_year_id=row["term_year_id"],
-            number=row["term_number"],
-            starts_on=sql.as_date(row["term_starts_on"]),
-            ends_on=sql.as_date(row["term_ends_on"]),
-        )
+        columns = ("id", "academic_year_id", "number", "starts_on", "ends_on")
+        term = term_from({name: rows[0][f"term_{name}"] for name in columns})
     return [placement_of(row) for row in rows], term
 
 
