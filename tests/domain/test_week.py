@@ -19,14 +19,16 @@ from tortoise.transactions import in_transaction
 
 from ediary.db import count_statements
 from ediary.domain import models
-from ediary.domain.access import Viewer, load_viewer
+from ediary.domain.access import ALL_FACETS, Placement, StudentGrant, Viewer, load_viewer
 from ediary.domain.averages import term_averages
+from ediary.domain.bounds import within_sql
 from ediary.domain.diary import DiaryWeek, load_week
 from ediary.domain.enums import AttendanceKind, Role, WorkKind
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
 from ediary.domain.journal.history import record_imported
 from ediary.domain.rows import BellRow, TermRow
+from ediary.domain.sql import Parameters
 from ediary.domain.weeks import IsoWeek
 from tests import builders
 
@@ -442,3 +444,18 @@ async def test_a_stranger_gets_not_found_after_one_statement(week: Week) -> None
     with count_statements() as count, pytest.raises(NotFound):
         await load_week(viewer, week.student.id, WEEK)
     assert count.value == 1
+
+
+def test_within_sql_is_the_grants_enrollments_as_text() -> None:
+    family = StudentGrant(1, ALL_FACETS, None)
+    params = Parameters(1)
+    assert within_sql(family, params, day="m.date", school_class="m.c") == "TRUE"
+    assert params.values == [1]
+    left = Placement(5, 1, 1, "r", date(2025, 9, 1), date(2025, 11, 12))
+    joined = Placement(6, 1, 1, "r", date(2025, 11, 13), None)
+    staff = StudentGrant(1, ALL_FACETS, None, through=(left, joined))
+    text = within_sql(staff, params, day="m.date", school_class="m.c")
+    assert text == ("((m.c = $2 AND m.date >= $3 AND m.date <= $4) OR (m.c = $5 AND m.date >= $6))")
+    assert params.values == [1, 5, left.starts_on, left.ends_on, 6, joined.starts_on]
+    nobody = StudentGrant(1, ALL_FACETS, None, through=())
+    assert within_sql(nobody, Parameters(), day="m.date", school_class="m.c") == "FALSE"
