@@ -1,4 +1,4 @@
-"""A student's diary for one week, loaded in a fixed number of queries.
+"""A student's diary for one week, loaded in two hand-written statements on plain rows.
 
 What most views leave out (the student's own record, remarks) is read only when asked for,
 once for the whole week, so the week a parent's app opens costs no statement for them.
@@ -11,32 +11,35 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from ediary.domain.access import Facet, StudentGrant, Viewer, student_grant
-from ediary.domain.averages import SubjectAverage, term_averages
-from ediary.domain.bounds import within
+from ediary.domain import sql
+from ediary.domain.access import Facet, Placement, StudentGrant, Viewer, student_grant
+from ediary.domain.averages import SubjectAverage, averages_from, averages_sql
+from ediary.domain.bounds import within_sql
 from ediary.domain.enums import Role
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
-from ediary.domain.models import (
-    Lesson,
-    Mark,
-    Remark,
-    Term,
-    User,
-)
-from ediary.domain.placements import placements
+from ediary.domain.models import Remark, User
+from ediary.domain.placements import PLACED, placement_of, placements
 from ediary.domain.rows import (
+    ATTENDANCE_COLUMNS,
+    HOMEWORK_COLUMNS,
+    LESSON_COLUMNS,
+    MARK_COLUMNS,
     AttendanceRow,
     BellRow,
     HomeworkRow,
-    attendance_by_lesson,
-    bell_of,
-    homework_by_lesson,
-    with_bells,
+    LessonRow,
+    MarkRow,
+    TermRow,
+    attendance_from,
+    homework_from,
+    lesson_from,
+    mark_from,
 )
-from ediary.domain.terms import current_term
+from ediary.domain.sql import Parameters
+from ediary.domain.terms import current_term_sql, term_from
 from ediary.domain.weeks import IsoWeek
 
 T = TypeVar("T")
@@ -64,10 +67,10 @@ async def _nothing() -> dict[int, list[Remark]]:
 class DiaryLesson:
     """A lesson as one student sees it: with their marks, attendance and remarks."""
 
-    lesson: Lesson
+    lesson: LessonRow
     bell: BellRow | None
     homework: list[HomeworkRow] = field(default_factory=list)
-    marks: list[Mark] = field(default_factory=list)
+    marks: list[MarkRow] = field(default_factory=list)
     attendance: AttendanceRow | None = None
     # The week's remarks by lesson, read once for all its lessons when first asked for.
     week_remarks: Once[dict[int, list[Remark]]] = field(default_factory=lambda: Once(_nothing))
@@ -83,7 +86,7 @@ class DiaryDay:
     date: date
     lessons: list[DiaryLesson] = field(default_factory=list)
     # Marks for dated work that is not tied to a lesson (a make-up test, an olympiad).
-    other_marks: list[Mark] = field(default_factory=list)
+    other_marks: list[MarkRow] = field(default_factory=list)
 
 
 @dataclass
@@ -92,7 +95,7 @@ class DiaryWeek:
     week: IsoWeek
     grant: StudentGrant
     days: list[DiaryDay]
-    term: Term | None
+    term: TermRow | None
     averages: list[SubjectAverage]
 
     async def student(self) -> User:
@@ -131,14 +134,116 @@ async def in_family_diary(viewer: Viewer, class_id: int, day: date) -> bool:
     return False
 
 
+# The student's placements over the week and the term its Sunday falls in (the current term
+# of their classes' school years), in one statement.
+_PLACED_WITH_TERM = f"""
+WITH placed AS ({PLACED}),
+week_term AS ({current_term_sql("IN (SELECT academic_year_id FROM placed)", "$3")})
+SELECT p.*, t.id AS term_id, t.academic_year_id AS term_academic_year_id,
+       t.number AS term_number, t.starts_on AS term_starts_on, t.ends_on AS term_ends_on
+FROM placed p
+LEFT JOIN week_term t ON TRUE
+"""
+
+
+async def _placed_with_term(
+    student_id: int, monday: date, sunday: date
+) -> tuple[list[Placement], TermRow | None]:
+    rows = await sql.fetch(_PLACED_WITH_TERM, [[student_id], monday, sunday])
+    term = None
+    if rows and rows[0]["term_id"] is not None:
+        columns = ("id", "academic_year_id", "number", "starts_on", "ends_on")
+        term = term_from({name: rows[0][f"term_{name}"] for name in columns})
+    return [placement_of(row) for row in rows], term
+
+
+def _week_sql(
+    grant: StudentGrant,
+    placed: list[Placement],
+    first_day: date,
+    sunday: date,
+    term: TermRow | None,
+    policy: RegionPolicy,
+) -> tuple[str, list[Any]] | None:
+    """The one statement for what the grant shows of the week: a JSON column for each part
+    (lessons, homework, attendance, marks, averages), a part the grant withholds not read
+    at all; None when it shows nothing dated.
+
+    Lessons are those of the placed classes in the visible days (and subjects); whether a
+    placement and the grant cover each one is decided by `load_week`, which drops the
+    homework and attendance of any it leaves out.
+    """
+    params = Parameters()
+    columns = []
+    lessons_cte = ""
+    if placed and Facet.LESSONS in grant.facets:
+        conditions = [
+            f"l.school_class_id = ANY({params.add(sorted({p.class_id for p in placed}))})",
+            f"l.date >= {params.add(first_day)}",
+            f"l.date <= {params.add(sunday)}",
+        ]
+        if grant.subjects is not None:
+            conditions.append(f"l.subject_id = ANY({params.add(sorted(grant.subjects))})")
+        lessons_cte = (
+            f"WITH week_lesson AS (SELECT l.* FROM lesson l WHERE {' AND '.join(conditions)})"
+        )
+        columns.append(f"""COALESCE((
+  SELECT json_agg(json_build_array({LESSON_COLUMNS}))
+  FROM week_lesson l
+  JOIN subject s ON s.id = l.subject_id
+  JOIN account t ON t.id = l.teacher_id
+  LEFT JOIN account st ON st.id = l.substitute_teacher_id
+  JOIN school_class c ON c.id = l.school_class_id
+  LEFT JOIN bell_period b ON b.school_id = c.school_id AND b.number = l.period
+), '[]') AS lessons""")
+        if grant.allows(Facet.HOMEWORK):
+            columns.append(f"""COALESCE((
+  SELECT json_agg(json_build_array({HOMEWORK_COLUMNS}))
+  FROM homework h
+  LEFT JOIN homework_attachment f ON f.homework_id = h.id
+  WHERE h.lesson_id IN (SELECT id FROM week_lesson)
+), '[]') AS homework""")
+        if grant.allows(Facet.ATTENDANCE):
+            columns.append(f"""COALESCE((
+  SELECT json_agg(json_build_array({ATTENDANCE_COLUMNS}))
+  FROM attendance a
+  WHERE a.student_id = {params.add(grant.student_id)}
+    AND a.lesson_id IN (SELECT id FROM week_lesson)
+), '[]') AS attendance""")
+    if grant.allows(Facet.MARKS):
+        conditions = [
+            f"m.student_id = {params.add(grant.student_id)}",
+            f"m.date >= {params.add(first_day)}",
+            f"m.date <= {params.add(sunday)}",
+            "m.deleted_at IS NULL",
+            within_sql(grant, params, day="m.date", school_class="m.school_class_id"),
+        ]
+        if grant.subjects is not None:
+            conditions.append(f"m.subject_id = ANY({params.add(sorted(grant.subjects))})")
+        columns.append(f"""COALESCE((
+  SELECT json_agg(json_build_array({MARK_COLUMNS}))
+  FROM mark m
+  JOIN subject s ON s.id = m.subject_id
+  JOIN account a ON a.id = m.author_id
+  WHERE {" AND ".join(conditions)}
+), '[]') AS marks""")
+        if term is not None:
+            columns.append(f"{averages_sql(grant, term.id, policy, params)} AS averages")
+    if not columns:
+        return None
+    return f"{lessons_cte}\nSELECT {', '.join(columns)}", params.values
+
+
 async def load_week(
     viewer: Viewer,
     student_id: int,
     week: IsoWeek,
     policy_for: Callable[[str | None], RegionPolicy] = lambda region: DEFAULT_POLICY,
 ) -> DiaryWeek:
+    """The week of a student as the viewer may see it, in two statements: the placements
+    with the week's term, then everything the grant shows (see `_week_sql`)."""
     monday, sunday = week.monday, week.sunday
-    placed = (await placements([student_id], monday, sunday)).get(student_id, [])
+    placed, term = await _placed_with_term(student_id, monday, sunday)
     grant = student_grant(viewer, student_id, placed)
     # No grant without an account behind it: the viewer's own, a guardianship's or an
     # enrollment's (foreign keys), so the student's record is not read here.
@@ -148,48 +253,37 @@ async def load_week(
     first_day = max(monday, grant.visible_from) if grant.visible_from else monday
 
     days = {day: DiaryDay(day) for day in week.days()}
-    lessons: list[Lesson] = []
-    if placed and Facet.LESSONS in grant.facets:
-        query = with_bells(
-            Lesson.filter(
-                school_class_id__in=[p.class_id for p in placed],
-                date__gte=first_day,
-                date__lte=sunday,
-            ).select_related("subject", "teacher", "substitute_teacher")
-        )
-        if grant.subjects is not None:
-            query = query.filter(subject_id__in=list(grant.subjects))
-        by_class = {p.class_id: p for p in placed}
-        lessons = [
-            lesson
-            for lesson in await query
-            if by_class[lesson.school_class_id].covers(lesson.date)
-            and grant.covers(lesson.date, lesson.school_class_id)
-        ]
-    entries = {lesson.id: DiaryLesson(lesson, bell_of(lesson)) for lesson in lessons}
-    ids = list(entries)
+    policy = policy_for(grant.region_code)
+    statement = _week_sql(grant, placed, first_day, sunday, term, policy)
+    found = (await sql.fetch(*statement))[0] if statement is not None else {}
+    columns = set(found.keys())
 
-    if ids and grant.allows(Facet.HOMEWORK):
-        for lesson_id, homework in (await homework_by_lesson(ids)).items():
-            entries[lesson_id].homework = homework
-    if grant.allows(Facet.MARKS):
-        marks = Mark.filter(
-            within(grant),
-            student_id=student_id,
-            date__gte=first_day,
-            date__lte=sunday,
-            deleted_at=None,
-        ).select_related("subject", "author")
-        if grant.subjects is not None:
-            marks = marks.filter(subject_id__in=list(grant.subjects))
-        for mark in await marks.order_by("created_at", "id"):
+    entries: dict[int, DiaryLesson] = {}
+    if "lessons" in columns:
+        by_class = {p.class_id: p for p in placed}
+        for item in sql.json_rows(found["lessons"]):
+            lesson, bell = lesson_from(item)
+            if by_class[lesson.school_class_id].covers(lesson.date) and grant.covers(
+                lesson.date, lesson.school_class_id
+            ):
+                entries[lesson.id] = DiaryLesson(lesson, bell)
+    if "homework" in columns:
+        for homework in homework_from(sql.json_rows(found["homework"])):
+            if homework.lesson_id in entries:
+                entries[homework.lesson_id].homework.append(homework)
+    if "marks" in columns:
+        marks = [mark_from(item) for item in sql.json_rows(found["marks"])]
+        for mark in sorted(marks, key=lambda m: (m.created_at, m.id)):
             if mark.lesson_id in entries:
                 entries[mark.lesson_id].marks.append(mark)
             elif mark.lesson_id is None:
                 days[mark.date].other_marks.append(mark)
-    if ids and grant.allows(Facet.ATTENDANCE):
-        for lesson_id, record in (await attendance_by_lesson(student_id, ids)).items():
-            entries[lesson_id].attendance = record
+    if "attendance" in columns:
+        for item in sql.json_rows(found["attendance"]):
+            record = attendance_from(item)
+            if record.lesson_id in entries:
+                entries[record.lesson_id].attendance = record
+    ids = list(entries)
     if ids and grant.allows(Facet.REMARKS):
         week_remarks = Once(lambda: _remarks(student_id, ids))
         for entry in entries.values():
@@ -198,12 +292,9 @@ async def load_week(
     for entry in sorted(entries.values(), key=lambda e: (e.lesson.date, e.lesson.period)):
         days[entry.lesson.date].lessons.append(entry)
 
-    term = None
     averages: list[SubjectAverage] = []
-    if placed:
-        term = await current_term({p.academic_year_id for p in placed}, sunday)
-        if term is not None:
-            averages = await term_averages(grant, term, policy_for(grant.region_code))
+    if term is not None and "averages" in columns:
+        averages = averages_from(found["averages"], term, policy)
     return DiaryWeek(student_id, week, grant, list(days.values()), term, averages)
 
 

@@ -1,23 +1,21 @@
 """Plain rows for the hot read paths (a student's week, a class journal): lessons, marks,
-the people and subjects they name, bells, homework with its files and attendance, read
-without a Tortoise model built for them.
+the people and subjects they name, terms, bells, homework with its files and attendance,
+read without a Tortoise model built for them.
 
 The schema's types read the same attributes from these as from the models, so a week's
 lesson costs a few tuples rather than a model per row and a second statement per relation.
+The `*_from` functions read the JSON arrays the hand-written statements build
+(`json_build_array`, in the order of the matching `*_COLUMNS`), on either database.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
-from tortoise.expressions import RawSQL
-from tortoise.queryset import QuerySet
-
+from ediary.domain import sql
 from ediary.domain.enums import AttendanceKind, ExcuseKind, LessonStatus, WorkKind
-from ediary.domain.models import Attendance, Homework, Lesson
 from ediary.domain.models.people import full_name
 
 
@@ -42,6 +40,17 @@ class PersonRow:
     @property
     def full_name(self) -> str:
         return full_name(self.last_name, self.first_name, self.middle_name)
+
+
+@dataclass(frozen=True)
+class TermRow:
+    """A term as the diary names it, the attributes of `models.Term`."""
+
+    id: int
+    academic_year_id: int
+    number: int
+    starts_on: date
+    ends_on: date
 
 
 @dataclass(frozen=True)
@@ -91,30 +100,6 @@ class BellRow:
     ends_at: time
 
 
-# The bell of the lesson's period at the school of its class, as "HH:MM-HH:MM" (the times are
-# stored as "HH:MM" text): one correlated subquery, so the lessons bring their bells along.
-_BELL_TIMES = (
-    "(SELECT b.starts_at || '-' || b.ends_at FROM bell_period b"
-    " JOIN school_class c ON c.school_id = b.school_id"
-    ' WHERE c.id = "lesson"."school_class_id" AND b.number = "lesson"."period")'
-)
-
-
-def with_bells(lessons: QuerySet[Lesson]) -> QuerySet[Lesson]:
-    """These lessons, each with its bell read in the same statement (see `bell_of`)."""
-    return lessons.annotate(bell_times=RawSQL(_BELL_TIMES))
-
-
-def bell_of(lesson: Lesson) -> BellRow | None:
-    """The bell of a lesson read through `with_bells`; None when its school has no bell
-    for that period."""
-    found: str | None = getattr(lesson, "bell_times", None)
-    if found is None:
-        return None
-    starts_at, _, ends_at = found.partition("-")
-    return BellRow(lesson.period, time.fromisoformat(starts_at), time.fromisoformat(ends_at))
-
-
 @dataclass(frozen=True)
 class FileRow:
     """The metadata of a file attached to homework, as the diary shows it."""
@@ -148,47 +133,118 @@ class AttendanceRow:
     excuse_kind: ExcuseKind | None
 
 
-_HOMEWORK = ("id", "lesson_id", "text", "due_on")
-_FILE = ("id", "filename", "content_type", "size")
+# The columns of the JSON arrays each `*_from` reads, for the statements to build them
+# with (`json_build_array(...)`): a subject `s`, a person named by its alias, a bell `b`.
+SUBJECT_COLUMNS = "s.id, s.name, s.short_name"
 
 
-async def homework_by_lesson(lesson_ids: Iterable[int]) -> dict[int, list[HomeworkRow]]:
-    """The homework of these lessons with its files, in one statement (a left join: homework
-    without files is one row), by lesson, in the order it was set."""
-    columns = [*_HOMEWORK, *(f"attachments__{name}" for name in _FILE)]
-    rows = (
-        await Homework.filter(lesson_id__in=list(lesson_ids))
-        .order_by("id", "attachments__id")
-        .values_list(*columns)
+def person_columns(alias: str) -> str:
+    """The columns `person_from` reads, of the account `alias`."""
+    return f"{alias}.id, {alias}.last_name, {alias}.first_name, {alias}.middle_name"
+
+
+LESSON_COLUMNS = (
+    "l.id, l.school_class_id, l.date, l.period, l.room, l.scheduled_room, l.topic, l.status,"
+    f" l.change_note, {SUBJECT_COLUMNS}, {person_columns('t')}, {person_columns('st')},"
+    " b.starts_at, b.ends_at"
+)
+MARK_COLUMNS = (
+    "m.id, m.student_id, m.lesson_id, m.school_class_id, m.term_id, m.date, m.value,"
+    " m.weight, m.kind, m.comment, m.created_at, m.updated_at,"
+    f" {SUBJECT_COLUMNS}, {person_columns('a')}"
+)
+HOMEWORK_COLUMNS = "h.id, h.lesson_id, h.text, h.due_on, f.id, f.filename, f.content_type, f.size"
+ATTENDANCE_COLUMNS = "a.lesson_id, a.kind, a.minutes_late, a.reason, a.excused, a.excuse_kind"
+
+
+def subject_from(found: list[Any]) -> SubjectRow:
+    """A subject from its `SUBJECT_COLUMNS`."""
+    subject_id, name, short_name = found
+    return SubjectRow(subject_id, name, short_name)
+
+
+def person_from(found: list[Any]) -> PersonRow | None:
+    """A person from its `person_columns`; None for an outer join that found nobody."""
+    person_id, last_name, first_name, middle_name = found
+    if person_id is None:
+        return None
+    return PersonRow(person_id, last_name, first_name, middle_name)
+
+
+def lesson_from(found: list[Any]) -> tuple[LessonRow, BellRow | None]:
+    """A lesson and its bell (None when its school rings no bell for that period) from
+    `LESSON_COLUMNS`."""
+    teacher = person_from(found[12:16])
+    assert teacher is not None  # a lesson's teacher is required
+    lesson = LessonRow(
+        id=found[0],
+        school_class_id=found[1],
+        date=sql.as_date(found[2]),
+        period=found[3],
+        room=found[4],
+        scheduled_room=found[5],
+        topic=found[6],
+        status=LessonStatus(found[7]),
+        change_note=found[8],
+        subject=subject_from(found[9:12]),
+        teacher=teacher,
+        substitute_teacher=person_from(found[16:20]),
     )
-    found: dict[int, HomeworkRow] = {}
-    for homework_id, lesson_id, text, due_on, file_id, filename, content_type, size in rows:
-        homework = found.get(homework_id)
+    starts_at, ends_at = found[20:22]
+    if starts_at is None:
+        return lesson, None
+    # Bells are kept as "HH:MM" text.
+    bell = BellRow(lesson.period, time.fromisoformat(starts_at), time.fromisoformat(ends_at))
+    return lesson, bell
+
+
+def mark_from(found: list[Any]) -> MarkRow:
+    """A mark from `MARK_COLUMNS`."""
+    author = person_from(found[15:19])
+    assert author is not None  # a mark's author is required
+    return MarkRow(
+        id=found[0],
+        student_id=found[1],
+        lesson_id=found[2],
+        school_class_id=found[3],
+        term_id=found[4],
+        date=sql.as_date(found[5]),
+        value=found[6],
+        weight=found[7],
+        kind=WorkKind(found[8]),
+        comment=found[9],
+        created_at=sql.as_datetime(found[10]),
+        updated_at=sql.as_datetime(found[11]),
+        subject=subject_from(found[12:15]),
+        author=author,
+    )
+
+
+def homework_from(found: list[list[Any]]) -> list[HomeworkRow]:
+    """Homework with its files from `HOMEWORK_COLUMNS` (a left join: one item a file, or one
+    for homework without files), in the order it was set, its files in the order attached."""
+    by_id: dict[int, HomeworkRow] = {}
+    for homework_id, lesson_id, text, due_on, file_id, filename, content_type, size in sorted(
+        found, key=lambda item: (item[0], item[4] is not None, item[4] or 0)
+    ):
+        homework = by_id.get(homework_id)
         if homework is None:
-            homework = found[homework_id] = HomeworkRow(homework_id, lesson_id, text, due_on)
+            homework = by_id[homework_id] = HomeworkRow(
+                homework_id, lesson_id, text, sql.as_date(due_on)
+            )
         if file_id is not None:
             homework.attachments.append(FileRow(file_id, filename, content_type, size))
-    by_lesson: dict[int, list[HomeworkRow]] = defaultdict(list)
-    for homework in found.values():
-        by_lesson[homework.lesson_id].append(homework)
-    return by_lesson
+    return list(by_id.values())
 
 
-async def attendance_by_lesson(
-    student_id: int, lesson_ids: Iterable[int]
-) -> dict[int, AttendanceRow]:
-    """The student's attendance records at these lessons (one a lesson at most), by lesson."""
-    rows = await Attendance.filter(
-        student_id=student_id, lesson_id__in=list(lesson_ids)
-    ).values_list("lesson_id", "kind", "minutes_late", "reason", "excused", "excuse_kind")
-    found: dict[int, AttendanceRow] = {}
-    for lesson_id, kind, minutes_late, reason, excused, excuse_kind in rows:
-        found[lesson_id] = AttendanceRow(
-            lesson_id,
-            AttendanceKind(kind),
-            minutes_late,
-            reason,
-            bool(excused),  # SQLite answers 0 and 1
-            None if excuse_kind is None else ExcuseKind(excuse_kind),
-        )
-    return found
+def attendance_from(found: list[Any]) -> AttendanceRow:
+    """An attendance record from `ATTENDANCE_COLUMNS`."""
+    lesson_id, kind, minutes_late, reason, excused, excuse_kind = found
+    return AttendanceRow(
+        lesson_id,
+        AttendanceKind(kind),
+        minutes_late,
+        reason,
+        sql.as_bool(excused),
+        None if excuse_kind is None else ExcuseKind(excuse_kind),
+    )

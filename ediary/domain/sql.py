@@ -14,6 +14,9 @@ numbered parameters; `translate` rewrites the few constructs SQLite spells other
 
 Nested rows come back as JSON text (PostgreSQL's json is text to asyncpg): `json_rows` reads
 it. Dates are ISO strings in both; booleans are true/false in PostgreSQL and 1/0 in SQLite.
+`as_date`, `as_datetime` and `as_bool` read a value the same way whichever database or JSON
+gave it. A statement whose conditions depend on the caller (a grant's enrollments, a subject
+filter) is put together with `Parameters`, which numbers the values as they are added.
 Statements go through Tortoise's connection, so they join the caller's transaction and are
 counted by `ediary.db.count_statements` like any other.
 """
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -93,3 +96,31 @@ def json_rows(found: Any) -> list[Any]:
 def as_bool(found: Any) -> bool:
     """A boolean as either database returns it (SQLite: 0 and 1)."""
     return bool(found)
+
+
+def as_date(found: Any) -> date:
+    """A date as a column (asyncpg: a date; SQLite: ISO text) or a JSON value gives it."""
+    if isinstance(found, date):
+        return found
+    return date.fromisoformat(found)
+
+
+def as_datetime(found: Any) -> datetime:
+    """A timestamp as a column or a JSON value gives it, in UTC as Tortoise answers: PostgreSQL
+    writes JSON timestamps in the session's time zone, SQLite keeps the text Tortoise wrote."""
+    moment = found if isinstance(found, datetime) else datetime.fromisoformat(found)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+class Parameters:
+    """The values of a statement whose text is put together piece by piece: `add` keeps a
+    value and answers the `$n` that names it in the text."""
+
+    def __init__(self, *values: Any) -> None:
+        self.values: list[Any] = list(values)
+
+    def add(self, value: Any) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}"

@@ -3,19 +3,41 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from ediary.domain import sql
 from ediary.domain.access import Viewer
 from ediary.domain.errors import NotFound
 from ediary.domain.models import Term
+from ediary.domain.rows import TermRow
 
 
-async def current_term(academic_year_ids: set[int], day: date) -> Term | None:
-    """The term a day falls in; during holidays, the term just ended."""
+def current_term_sql(years: str, day: str) -> str:
+    """The statement of `current_term`, for school years chosen by the condition `years` on
+    `academic_year_id` (such as "= ANY($1)") and the day `day` (such as "$2"): the latest
+    term begun by then. `load_week` reads it beside the placements that give the years."""
     return (
-        await Term.filter(academic_year_id__in=list(academic_year_ids), starts_on__lte=day)
-        .order_by("-starts_on")
-        .first()
+        "SELECT id, academic_year_id, number, starts_on, ends_on FROM term"
+        f" WHERE academic_year_id {years} AND starts_on <= {day}"
+        " ORDER BY starts_on DESC, id DESC LIMIT 1"
     )
+
+
+def term_from(row: Any) -> TermRow:
+    """A term from the columns of `current_term_sql`, as a row or a join names them."""
+    return TermRow(
+        id=row["id"],
+        academic_year_id=row["academic_year_id"],
+        number=row["number"],
+        starts_on=sql.as_date(row["starts_on"]),
+        ends_on=sql.as_date(row["ends_on"]),
+    )
+
+
+async def current_term(academic_year_ids: set[int], day: date) -> TermRow | None:
+    """The term a day falls in; during holidays, the term just ended."""
+    rows = await sql.fetch(current_term_sql("= ANY($1)", "$2"), [list(academic_year_ids), day])
+    return term_from(rows[0]) if rows else None
 
 
 async def visible_term(viewer: Viewer, term_id: int) -> Term:

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from ediary.adapters.flows import LoginFlow as DomainLoginFlow
-from ediary.domain import class_journal, diary, marks, models, terms, timetable
+from ediary.domain import class_journal, diary, marks, models, rows, terms, timetable
 from ediary.domain.access import StudentGrant
 from ediary.domain.averages import term_averages
 from ediary.domain.errors import InvalidInput
@@ -81,7 +81,9 @@ async def _grant(info: Info, student_id: relay.GlobalID, start: date, end: date)
     return await diary.visible_student(viewer, local_id(student_id, "Student"), start, end)
 
 
-async def _term(info: Info, student: int, term_id: relay.GlobalID | None) -> models.Term | None:
+async def _term(
+    info: Info, student: int, term_id: relay.GlobalID | None
+) -> models.Term | rows.TermRow | None:
     viewer = await info.context.require_viewer()
     if term_id is not None:
         return await terms.visible_term(viewer, local_id(term_id, "Term"))

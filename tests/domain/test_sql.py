@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ediary.domain import sql
 from ediary.domain.auth import token_digest
@@ -55,3 +55,19 @@ async def test_lists_dates_and_nested_rows_round_trip(database: str) -> None:
         [user.id, expires],
     )
     assert sql.json_rows(none[0]["sessions"]) == []
+
+
+def test_parameters_are_numbered_as_they_are_added() -> None:
+    params = sql.Parameters(7)
+    text = f"SELECT 1 WHERE a = $1 AND b = {params.add('x')} AND c = {params.add([1, 2])}"
+    assert text == "SELECT 1 WHERE a = $1 AND b = $2 AND c = $3"
+    assert params.values == [7, "x", [1, 2]]
+
+
+def test_dates_and_timestamps_read_alike_from_either_database() -> None:
+    assert sql.as_date("2026-11-23") == sql.as_date(date(2026, 11, 23)) == date(2026, 11, 23)
+    moment = datetime(2026, 11, 23, 7, 5, 1, 250, tzinfo=UTC)
+    assert sql.as_datetime("2026-11-23 07:05:01.000250+00:00") == moment
+    assert sql.as_datetime("2026-11-23T10:05:01.000250+03:00") == moment
+    assert sql.as_datetime(moment) == moment
+    assert sql.as_datetime("2026-11-23T10:05:01.000250+03:00").tzinfo == UTC

@@ -23,6 +23,7 @@ from ediary.domain.enums import LessonStatus
 from ediary.domain.errors import InvalidInput, NotFound
 from ediary.domain.grading import RegionPolicy, marks_needed, term_mark, weighted_average
 from ediary.domain.models import FinalMark, Lesson, Subject, Term
+from ediary.domain.rows import TermRow
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Plan:
 @dataclass(frozen=True)
 class Forecast:
     subject: Subject
-    term: Term
+    term: Term | TermRow
     target: int
     average: Fraction | None
     mark_count: int

@@ -20,6 +20,7 @@ from ediary.domain.averages import counted_marks
 from ediary.domain.bounds import within
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import Subject, Term
+from ediary.domain.rows import TermRow
 from ediary.domain.weeks import IsoWeek
 
 
@@ -42,7 +43,7 @@ class SubjectProgress:
 
 @dataclass(frozen=True)
 class Progress:
-    term: Term
+    term: Term | TermRow
     subjects: list[SubjectProgress]
 
 

@@ -18,6 +18,7 @@ from ediary.domain.analytics.sums import SUM_FIELDS, sum_columns, sums_from_row
 from ediary.domain.averages import counted_marks
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import School, SchoolClass, Subject, Term
+from ediary.domain.rows import TermRow
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class SubjectComparison:
 
 @dataclass(frozen=True)
 class ClassStanding:
-    term: Term
+    term: Term | TermRow
     school_class: SchoolClass
     shown: bool
     average: Fraction | None

@@ -37,6 +37,7 @@ from ediary.domain.models import (
     Subject,
     Term,
 )
+from ediary.domain.rows import TermRow
 from ediary.domain.terms import current_term
 
 PolicyFor = Callable[[str | None], RegionPolicy]
@@ -80,7 +81,7 @@ class StudentAtRisk:
 @dataclass(frozen=True)
 class ClassReport:
     school_class: SchoolClass
-    term: Term
+    term: Term | TermRow
     # Students enrolled in the class during the term (graded or not).
     students: int
     overall: Indicators
@@ -92,7 +93,7 @@ class ClassReport:
 @dataclass(frozen=True)
 class SchoolReport:
     school: School
-    term: Term
+    term: Term | TermRow
     students: int
     overall: Indicators
     subjects: list[SubjectIndicators]
@@ -127,7 +128,7 @@ def _name(row: dict[str, str]) -> tuple[str, str, str]:
 
 
 async def gather(
-    groups: Sequence[tuple[Term, Sequence[SchoolClass]]],
+    groups: Sequence[tuple[Term | TermRow, Sequence[SchoolClass]]],
     policy: RegionPolicy,
     *,
     with_names: bool,
@@ -249,7 +250,7 @@ def overall(marks: dict[int, dict[int, TermMark]], policy: RegionPolicy) -> Indi
 
 
 def build_class_report(
-    school_class: SchoolClass, term: Term, facts: Facts, policy: RegionPolicy
+    school_class: SchoolClass, term: Term | TermRow, facts: Facts, policy: RegionPolicy
 ) -> ClassReport:
     marks = facts.class_marks(school_class.id)
     at_risk = []
@@ -310,7 +311,7 @@ def school_totals(
 
 def build_school_report(
     school: School,
-    term: Term,
+    term: Term | TermRow,
     classes: Iterable[SchoolClass],
     facts: Facts,
     policy: RegionPolicy,
@@ -328,13 +329,13 @@ def build_school_report(
     )
 
 
-async def _school_term(school: School, term_id: int | None, today: date) -> Term:
+async def _school_term(school: School, term_id: int | None, today: date) -> Term | TermRow:
     if term_id is None:
         years = await AcademicYear.filter(school_id=school.id).values("id")
-        term = await current_term({row["id"] for row in years}, today)
-        if term is None:
+        current = await current_term({row["id"] for row in years}, today)
+        if current is None:
             raise NoCurrentTerm()
-        return term
+        return current
     term = await Term.get_or_none(id=term_id, academic_year__school_id=school.id)
     if term is None:
         raise NotFound()
@@ -353,6 +354,7 @@ async def class_report(
     school_class = await SchoolClass.get_or_none(id=class_id).select_related("school")
     if school_class is None or not may_see_class_report(viewer, class_id, school_class.school_id):
         raise NotFound()
+    term: Term | TermRow | None
     if term_id is None:
         term = await current_term({school_class.academic_year_id}, today)
         if term is None:

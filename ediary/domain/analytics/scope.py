@@ -9,6 +9,7 @@ from ediary.domain.access import Placement, StudentGrant, Viewer, student_grant
 from ediary.domain.errors import NotEnrolled, NotFound
 from ediary.domain.models import Term
 from ediary.domain.placements import placements
+from ediary.domain.rows import TermRow
 from ediary.domain.terms import current_term, visible_term
 
 
@@ -17,7 +18,7 @@ class StudentTerm:
     """A student, a term they were enrolled in, their class then, and what the viewer may see."""
 
     grant: StudentGrant
-    term: Term
+    term: Term | TermRow
     # The class the student was in during the term; the latest one if they moved.
     placement: Placement
 
@@ -32,7 +33,7 @@ class StudentTerm:
         return self.term.ends_on if ends is None else min(ends, self.term.ends_on)
 
 
-def _overlaps(placement: Placement, term: Term) -> bool:
+def _overlaps(placement: Placement, term: Term | TermRow) -> bool:
     return placement.academic_year_id == term.academic_year_id and (
         placement.starts_on <= term.ends_on
         and (placement.ends_on is None or placement.ends_on >= term.starts_on)
@@ -51,7 +52,7 @@ async def student_term(
     if student_grant(viewer, student_id, everything) is None:
         raise NotFound()
     if term_id is not None:
-        term: Term | None = await visible_term(viewer, term_id)
+        term: Term | TermRow | None = await visible_term(viewer, term_id)
     else:
         term = await current_term({p.academic_year_id for p in everything}, today)
     if term is None:

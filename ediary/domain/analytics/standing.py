@@ -26,13 +26,14 @@ from ediary.domain.averages import counted_marks
 from ediary.domain.bounds import final_marks_within, within
 from ediary.domain.grading import RegionPolicy, YearBasis, term_mark, weighted_average
 from ediary.domain.models import FinalMark, Subject, Term
+from ediary.domain.rows import TermRow
 
 
 @dataclass(frozen=True)
 class TermStanding:
     """One subject over one term: the average, its forecast and the mark given, if any."""
 
-    term: Term
+    term: Term | TermRow
     sums: MarkSums
     forecast: int | None
     given: int | None

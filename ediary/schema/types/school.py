@@ -103,7 +103,7 @@ class Term(relay.Node):
     ends_on: datetime.date = strawberry.field(description="Last day of the term.")
 
     @classmethod
-    def from_model(cls, term: models.Term) -> Self:
+    def from_model(cls, term: models.Term | rows.TermRow) -> Self:
         return cls(id=term.id, number=term.number, starts_on=term.starts_on, ends_on=term.ends_on)
 
     @classmethod
