@@ -13,7 +13,9 @@ numbered parameters; `translate` rewrites the few constructs SQLite spells other
   in PostgreSQL and `[]` in SQLite: wrap it in `COALESCE(..., '[]')`.
 
 Nested rows come back as JSON text (PostgreSQL's json is text to asyncpg): `json_rows` reads
-it. Dates are ISO strings in both; booleans are true/false in PostgreSQL and 1/0 in SQLite.
+it. Dates are ISO strings in both (`as_date`, `as_datetime` read them, and the date and
+datetime objects asyncpg gives for plain columns); booleans are true/false in PostgreSQL and
+1/0 in SQLite.
 Statements go through Tortoise's connection, so they join the caller's transaction and are
 counted by `ediary.db.count_statements` like any other.
 """
@@ -27,7 +29,7 @@ from functools import cache
 from typing import Any
 
 import orjson
-from tortoise import connections
+from tortoise import connections, timezone
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 _ANY = re.compile(r"=\s*ANY\(\$(\d+)\)")
@@ -93,3 +95,19 @@ def json_rows(found: Any) -> list[Any]:
 def as_bool(found: Any) -> bool:
     """A boolean as either database returns it (SQLite: 0 and 1)."""
     return bool(found)
+
+
+def as_date(found: Any) -> date:
+    """A date as either database returns it, in a column or inside JSON."""
+    if isinstance(found, date):
+        return found
+    return date.fromisoformat(found)
+
+
+def as_datetime(found: Any) -> datetime:
+    """A timestamp as either database returns it, in a column or inside JSON, in the time
+    zone the models give it in (so a row and a model of the same record compare equal)."""
+    moment = found if isinstance(found, datetime) else datetime.fromisoformat(found)
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment.astimezone(timezone.get_default_timezone())
