@@ -14,14 +14,15 @@ from ediary.domain.access import Facet, StudentGrant
 from ediary.domain.bounds import within
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy, term_mark
 from ediary.domain.models import Mark, Subject, Term
+from ediary.domain.rows import SubjectRow, TermRow
 
 
 @dataclass(frozen=True)
 class SubjectAverage:
     """A student's standing in one subject over one term."""
 
-    subject: Subject
-    term: Term
+    subject: Subject | SubjectRow
+    term: Term | TermRow
     average: Fraction | None
     mark_count: int
     weight_total: int
