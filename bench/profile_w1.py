@@ -1,13 +1,17 @@
-"""W1, the week diary a parent's app opens, measured and profiled in one process.
+"""W1, the week diary a parent's app opens, measured and profiled in one process (and W2,
+the class journal a teacher opens, with `--workload W2`).
 
     .venv/bin/python -m bench.profile_w1 [--reuse] [--requests 300] [--cached] [--profile]
+        [--workload W1|W2]
 
 Builds the S data set (bench/gen.py) into `ediary_profile_w1` on the PostgreSQL server given
 by --server, gives the first student a parent, and sends the W1 query as that parent through
 the whole application (ASGI, no sockets) one request at a time: requests per second and the
 SQL statements per request with the response cache off, then with `--cached` on (every
 request after the first is answered from memory). `--profile` prints a pyinstrument profile
-of the uncached requests instead. One process and no network: this shows where a request's
+of the uncached requests instead. With `--workload W2`, the teacher of the first teaching
+assignment opens the journal of that class and subject for the first term
+(bench/queries/w2_ediary.graphql). One process and no network: this shows where a request's
 time goes, not what a server under wrk sustains.
 """
 
@@ -18,6 +22,7 @@ import asyncio
 import dataclasses
 import time
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -75,6 +80,25 @@ async def _parent_token() -> tuple[str, str]:
     return opened.token, to_base64("Student", student.id)
 
 
+W2 = (Path(__file__).parent / "queries" / "w2_ediary.graphql").read_text()
+
+
+async def _teacher_token() -> tuple[str, dict[str, str]]:
+    """A bearer token of the teacher of the first teaching assignment, and the variables of
+    the journal of that class and subject for the first term."""
+    assignment = await models.TeachingAssignment.all().order_by("id").first()
+    assert assignment is not None, "the S data set is not there: run without --reuse"
+    school_class = await models.SchoolClass.get(id=assignment.school_class_id)
+    term = await models.Term.get(academic_year_id=school_class.academic_year_id, number=1)
+    teacher = await models.User.get(id=assignment.teacher_id)
+    opened = await open_session(teacher, SessionKind.BEARER, timedelta(hours=1))
+    return opened.token, {
+        "class": to_base64("SchoolClass", school_class.id),
+        "subject": to_base64("Subject", assignment.subject_id),
+        "term": to_base64("Term", term.id),
+    }
+
+
 @dataclasses.dataclass
 class Figures:
     rate: float  # requests per second, wall clock
@@ -82,9 +106,8 @@ class Figures:
     statements: int
 
 
-async def _loop(app: Starlette, token: str, student: str, requests: int) -> Figures:
-    """Figures of W1 sent one request at a time."""
-    body: dict[str, Any] = {"query": W1, "variables": {"student": student, "week": WEEK}}
+async def _loop(app: Starlette, token: str, body: dict[str, Any], requests: int) -> Figures:
+    """Figures of one request (query and variables) sent again and again, one at a time."""
     headers = {"Authorization": f"Bearer {token}"}
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -107,10 +130,10 @@ def _settings(url: str, cache: bool) -> Settings:
     return settings
 
 
-def _report(label: str, figures: Figures) -> None:
+def _report(workload: str, label: str, figures: Figures) -> None:
     print(
-        f"W1 {label:9} {figures.rate:7.1f} requests/s, {figures.cpu_ms:6.2f} ms CPU a request,"
-        f" {figures.statements} SQL statements a request"
+        f"{workload} {label:9} {figures.rate:7.1f} requests/s,"
+        f" {figures.cpu_ms:6.2f} ms CPU a request, {figures.statements} SQL statements a request"
     )
 
 
@@ -121,6 +144,7 @@ async def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", action="store_true", help="print a pyinstrument profile")
     parser.add_argument("--cached", action="store_true", help="also measure with the cache on")
+    parser.add_argument("--workload", choices=("W1", "W2"), default="W1")
     args = parser.parse_args()
     url = f"{args.server.rpartition('/')[0]}/{NAME}"
     if not args.reuse:
@@ -131,19 +155,25 @@ async def main() -> None:
     apps = model_apps(load_plugins())
     await open_database(url, apps)
     try:
-        token, student = await _parent_token()
+        body: dict[str, Any]
+        if args.workload == "W2":
+            token, variables = await _teacher_token()
+            body = {"query": W2, "variables": variables}
+        else:
+            token, student = await _parent_token()
+            body = {"query": W1, "variables": {"student": student, "week": WEEK}}
         uncached = create_app(_settings(url, cache=False), manage_database=False)
         if args.profile:
             from pyinstrument import Profiler
 
             with Profiler(async_mode="enabled") as profiler:
-                await _loop(uncached, token, student, args.requests)
+                await _loop(uncached, token, body, args.requests)
             print(profiler.output_text(unicode=True, color=False, show_all=False))
             return
-        _report("uncached:", await _loop(uncached, token, student, args.requests))
+        _report(args.workload, "uncached:", await _loop(uncached, token, body, args.requests))
         if args.cached:
             cached = create_app(_settings(url, cache=True), manage_database=False)
-            _report("cached:", await _loop(cached, token, student, args.requests))
+            _report(args.workload, "cached:", await _loop(cached, token, body, args.requests))
     finally:
         await close_database()
 

@@ -1,31 +1,35 @@
 """The teacher's class journal: one class and subject over a term, students by lessons.
 
-Loaded in a fixed number of queries whatever the size of the class or the length of the term:
-the grid of a whole term is what a teacher opens most, and it must not cost a query per cell.
+Read in two statements whatever the size of the class or the length of the term: the grid
+of a whole term is what a teacher opens most, and it must cost neither a query per cell nor
+a model object per mark. The first finds the class and checks the subject and term belong to
+it, with the register; the second reads the term's lessons, the marks and attendance at them
+and the students' averages (see `ediary.domain.sql` for how one text serves both databases).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import itemgetter
+from typing import Any
 
-from tortoise.expressions import Q
-
+from ediary.domain import sql
 from ediary.domain.access import Viewer, may_see_class_journal
 from ediary.domain.averages import SubjectAverage
+from ediary.domain.enums import AttendanceKind, ExcuseKind, LessonStatus, WorkKind
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy, term_mark
-from ediary.domain.models import (
-    Attendance,
-    Enrollment,
-    Lesson,
-    Mark,
-    SchoolClass,
-    Subject,
-    Term,
-    User,
+from ediary.domain.rows import (
+    AttendanceRow,
+    LessonRow,
+    MarkRow,
+    PersonRow,
+    SchoolClassRow,
+    StudentRow,
+    SubjectRow,
+    TermRow,
 )
 
 
@@ -33,27 +37,101 @@ from ediary.domain.models import (
 class JournalCell:
     """What one student got at one lesson: marks in the order given, and any absence."""
 
-    lesson: Lesson
-    marks: list[Mark] = field(default_factory=list)
-    attendance: Attendance | None = None
+    lesson: LessonRow
+    marks: list[MarkRow] = field(default_factory=list)
+    attendance: AttendanceRow | None = None
 
 
 @dataclass
 class JournalRow:
     """One student's line of the grid: a cell per lesson, in the order of the lessons."""
 
-    student: User
+    student: StudentRow
     cells: list[JournalCell]
     average: SubjectAverage
 
 
 @dataclass
 class ClassJournal:
-    school_class: SchoolClass
-    subject: Subject
-    term: Term
-    lessons: list[Lesson]
+    school_class: SchoolClassRow
+    subject: SubjectRow
+    term: TermRow
+    lessons: list[LessonRow]
     rows: list[JournalRow]
+
+
+# The class with its region, the subject if it is one of the class's school, the term if it
+# is one of the class's year, and everyone who was in the class at some point of the term,
+# one row each in the order of the register (a class without them is one row of nulls). A
+# student enrolled twice comes twice; the first row places them.
+_REGISTER = """
+SELECT c.id, c.school_id, c.academic_year_id, c.grade, c.letter, c.class_teacher_id,
+       r.code AS region_code,
+       s.id AS subject_id, s.name AS subject_name, s.short_name AS subject_short_name,
+       t.id AS term_id, t.number AS term_number, t.starts_on, t.ends_on,
+       u.id AS student_id, u.login, u.last_name, u.first_name, u.middle_name
+FROM school_class c
+JOIN school h ON h.id = c.school_id
+JOIN region r ON r.id = h.region_id
+LEFT JOIN subject s ON s.id = $2 AND s.school_id = c.school_id
+LEFT JOIN term t ON t.id = $3 AND t.academic_year_id = c.academic_year_id
+LEFT JOIN enrollment e ON s.id IS NOT NULL AND e.school_class_id = c.id
+    AND e.starts_on <= t.ends_on AND (e.ends_on IS NULL OR e.ends_on >= t.starts_on)
+LEFT JOIN account u ON u.id = e.student_id
+WHERE c.id = $1
+ORDER BY u.last_name, u.first_name, u.middle_name, e.id
+"""
+
+# $1 class, $2 subject, $3 and $4 the term's first and last day, $5 the term, $6 the
+# students, $7 the kinds of work that count towards averages.
+#
+# The students' live marks of the subject and term from any class count towards their
+# averages, as in the diary; only those at the journal's lessons fill its cells. Lessons and
+# marks carry their place in the order the database sorts them in, since SQLite cannot sort
+# inside an aggregate; the people they name come once each.
+_GRID = """
+WITH lessons AS (
+  SELECT l.id, l.date, l.period, l.teacher_id, l.substitute_teacher_id, l.room,
+         l.scheduled_room, l.topic, l.status, l.change_note,
+         row_number() OVER (ORDER BY l.date, l.period, l.id) AS position
+  FROM lesson l
+  WHERE l.school_class_id = $1 AND l.subject_id = $2 AND l.date >= $3 AND l.date <= $4
+),
+marks AS (
+  SELECT m.id, m.student_id, m.lesson_id, m.school_class_id, m.date, m.value, m.weight,
+         m.kind, m.comment, m.author_id, m.created_at, m.updated_at
+  FROM mark m
+  WHERE m.student_id = ANY($6) AND m.subject_id = $2 AND m.term_id = $5
+    AND m.deleted_at IS NULL
+),
+cells AS (
+  SELECT m.*, row_number() OVER (ORDER BY m.created_at, m.id) AS position
+  FROM marks m
+  WHERE m.lesson_id IN (SELECT id FROM lessons)
+)
+SELECT
+  COALESCE((SELECT json_agg(json_build_array(
+      l.position, l.id, l.date, l.period, l.teacher_id, l.substitute_teacher_id, l.room,
+      l.scheduled_room, l.topic, l.status, l.change_note))
+    FROM lessons l), '[]') AS lessons,
+  COALESCE((SELECT json_agg(json_build_array(
+      m.position, m.id, m.student_id, m.lesson_id, m.school_class_id, m.date, m.value,
+      m.weight, m.kind, m.comment, m.author_id, m.created_at, m.updated_at))
+    FROM cells m), '[]') AS marks,
+  COALESCE((SELECT json_agg(json_build_array(
+      a.lesson_id, a.student_id, a.kind, a.minutes_late, a.reason, a.excused, a.excuse_kind))
+    FROM attendance a
+    WHERE a.lesson_id IN (SELECT id FROM lessons) AND a.student_id = ANY($6)), '[]')
+    AS attendance,
+  COALESCE((SELECT json_agg(json_build_array(x.student_id, x.weighted, x.weights, x.counted))
+    FROM (SELECT m.student_id, sum(m.value * m.weight) AS weighted, sum(m.weight) AS weights,
+                 count(*) AS counted
+          FROM marks m WHERE m.kind = ANY($7) GROUP BY m.student_id) x), '[]') AS averages,
+  COALESCE((SELECT json_agg(json_build_array(p.id, p.last_name, p.first_name, p.middle_name))
+    FROM account p
+    WHERE p.id IN (SELECT teacher_id FROM lessons UNION SELECT substitute_teacher_id
+                   FROM lessons UNION SELECT author_id FROM cells)), '[]') AS people
+"""
 
 
 async def load_class_journal(
@@ -65,83 +143,160 @@ async def load_class_journal(
 ) -> ClassJournal:
     """The grid, or NotFound when the class, subject or term is unknown, does not belong
     together, or is hidden from the viewer: all four answer alike."""
-    school_class = await SchoolClass.get_or_none(id=class_id).select_related("school__region")
-    if school_class is None or not may_see_class_journal(
-        viewer, class_id, subject_id, school_class.school_id
-    ):
+    register = await sql.fetch(_REGISTER, [class_id, subject_id, term_id])
+    if not register:
         raise NotFound()
-    subject = await Subject.get_or_none(id=subject_id, school_id=school_class.school_id)
-    term = await Term.get_or_none(id=term_id, academic_year_id=school_class.academic_year_id)
-    if subject is None or term is None:
+    head = register[0]
+    if not may_see_class_journal(viewer, class_id, subject_id, head["school_id"]):
         raise NotFound()
-    policy = policy_for(school_class.school.region.code)
-
-    # Everyone who was in the class at some point of the term, in the order of the register.
-    enrollments = (
-        await Enrollment.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=term.starts_on),
-            school_class_id=class_id,
-            starts_on__lte=term.ends_on,
-        )
-        .select_related("student")
-        .order_by("student__last_name", "student__first_name", "student__middle_name", "id")
+    if head["subject_id"] is None or head["term_id"] is None:
+        raise NotFound()
+    school_class = SchoolClassRow(
+        head["id"],
+        head["school_id"],
+        head["academic_year_id"],
+        head["grade"],
+        head["letter"],
+        head["class_teacher_id"],
     )
-    students: dict[int, User] = {}
-    for enrollment in enrollments:
-        students.setdefault(enrollment.student_id, enrollment.student)
-
-    lessons = (
-        await Lesson.filter(
-            school_class_id=class_id,
-            subject_id=subject_id,
-            date__gte=term.starts_on,
-            date__lte=term.ends_on,
-        )
-        .select_related("subject", "teacher", "substitute_teacher")
-        .order_by("date", "period", "id")
+    subject = SubjectRow(head["subject_id"], head["subject_name"], head["subject_short_name"])
+    term = TermRow(
+        head["term_id"],
+        head["academic_year_id"],
+        head["term_number"],
+        sql.as_date(head["starts_on"]),
+        sql.as_date(head["ends_on"]),
     )
+    policy = policy_for(head["region_code"])
+    students: dict[int, StudentRow] = {}
+    for row in register:
+        if row["student_id"] is not None and row["student_id"] not in students:
+            students[row["student_id"]] = StudentRow(
+                row["student_id"],
+                row["login"],
+                row["last_name"],
+                row["first_name"],
+                row["middle_name"],
+            )
+
+    counted_kinds = [kind.value for kind in WorkKind if policy.counts(kind)]
+    values = [class_id, subject_id, term.starts_on, term.ends_on, term_id, list(students)]
+    (found,) = await sql.fetch(_GRID, [*values, counted_kinds])
+    people = {
+        person_id: PersonRow(person_id, last_name, first_name, middle_name)
+        for person_id, last_name, first_name, middle_name in sql.json_rows(found["people"])
+    }
+    lessons = [
+        _lesson(row, class_id, subject, people)
+        for row in sorted(sql.json_rows(found["lessons"]), key=itemgetter(0))
+    ]
     position = {lesson.id: index for index, lesson in enumerate(lessons)}
     grid = {s: [JournalCell(lesson) for lesson in lessons] for s in students}
-
-    # The student's marks of the subject and term from any class count towards the average,
-    # as in the diary, so one query serves both the cells and the averages.
-    weighted: dict[int, int] = defaultdict(int)
-    weights: dict[int, int] = defaultdict(int)
-    counted: dict[int, int] = defaultdict(int)
-    if students:
-        marks = Mark.filter(
-            student_id__in=list(students), subject_id=subject_id, term_id=term_id, deleted_at=None
-        ).select_related("subject", "author")
-        for mark in await marks.order_by("created_at", "id"):
-            index = position.get(mark.lesson_id) if mark.lesson_id is not None else None
-            if index is not None:
-                grid[mark.student_id][index].marks.append(mark)
-            if policy.counts(mark.kind):
-                weighted[mark.student_id] += mark.value * mark.weight
-                weights[mark.student_id] += mark.weight
-                counted[mark.student_id] += 1
-    if students and lessons:
-        records = Attendance.filter(lesson_id__in=list(position), student_id__in=list(students))
-        for record in await records:
-            grid[record.student_id][position[record.lesson_id]].attendance = record
+    for row in sorted(sql.json_rows(found["marks"]), key=itemgetter(0)):
+        mark = _mark(row, term_id, subject, people)
+        assert mark.lesson_id is not None  # only marks at the journal's lessons come
+        grid[mark.student_id][position[mark.lesson_id]].marks.append(mark)
+    for row in sql.json_rows(found["attendance"]):
+        record = _attendance(row)
+        grid[row[1]][position[record.lesson_id]].attendance = record
+    sums = {row[0]: row[1:] for row in sql.json_rows(found["averages"])}
 
     rows = []
-    for student_id, user in students.items():
-        average = (
-            Fraction(weighted[student_id], weights[student_id]) if weights[student_id] else None
-        )
+    for student_id, student in students.items():
+        weighted, weights, counted = sums.get(student_id, (0, 0, 0))
+        average = Fraction(int(weighted), int(weights)) if weights else None
         rows.append(
             JournalRow(
-                student=user,
+                student=student,
                 cells=grid[student_id],
                 average=SubjectAverage(
                     subject=subject,
                     term=term,
                     average=average,
-                    mark_count=counted[student_id],
-                    weight_total=weights[student_id],
+                    mark_count=int(counted),
+                    weight_total=int(weights),
                     forecast=term_mark(average, policy),
                 ),
             )
         )
-    return ClassJournal(school_class, subject, term, list(lessons), rows)
+    return ClassJournal(school_class, subject, term, lessons, rows)
+
+
+def _lesson(
+    row: list[Any], class_id: int, subject: SubjectRow, people: dict[int, PersonRow]
+) -> LessonRow:
+    (
+        _,
+        lesson_id,
+        day,
+        period,
+        teacher_id,
+        substitute_id,
+        room,
+        scheduled_room,
+        topic,
+        status,
+        change_note,
+    ) = row
+    return LessonRow(
+        id=lesson_id,
+        school_class_id=class_id,
+        date=sql.as_date(day),
+        period=period,
+        subject=subject,
+        teacher=people[teacher_id],
+        substitute_teacher=None if substitute_id is None else people[substitute_id],
+        room=room,
+        scheduled_room=scheduled_room,
+        topic=topic,
+        status=LessonStatus(status),
+        change_note=change_note,
+    )
+
+
+def _mark(
+    row: list[Any], term_id: int, subject: SubjectRow, people: dict[int, PersonRow]
+) -> MarkRow:
+    (
+        _,
+        mark_id,
+        student_id,
+        lesson_id,
+        class_id,
+        day,
+        value,
+        weight,
+        kind,
+        comment,
+        author_id,
+        created_at,
+        updated_at,
+    ) = row
+    return MarkRow(
+        id=mark_id,
+        student_id=student_id,
+        lesson_id=lesson_id,
+        school_class_id=class_id,
+        term_id=term_id,
+        subject=subject,
+        author=people[author_id],
+        date=sql.as_date(day),
+        value=value,
+        weight=weight,
+        kind=WorkKind(kind),
+        comment=comment,
+        created_at=sql.as_datetime(created_at),
+        updated_at=sql.as_datetime(updated_at),
+    )
+
+
+def _attendance(row: list[Any]) -> AttendanceRow:
+    lesson_id, _, kind, minutes_late, reason, excused, excuse_kind = row
+    return AttendanceRow(
+        lesson_id=lesson_id,
+        kind=AttendanceKind(kind),
+        minutes_late=minutes_late,
+        reason=reason,
+        excused=sql.as_bool(excused),
+        excuse_kind=None if excuse_kind is None else ExcuseKind(excuse_kind),
+    )

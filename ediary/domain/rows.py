@@ -1,6 +1,6 @@
 """Plain rows for the hot read paths (a student's week, a class journal): lessons, marks,
-the people and subjects they name, terms, bells, homework with its files and attendance,
-read without a Tortoise model built for them.
+the people and subjects they name, terms, bells, homework with its files and attendance, the
+class and students of a journal, read without a Tortoise model built for them.
 
 The schema's types read the same attributes from these as from the models, so a week's
 lesson costs a few tuples rather than a model per row and a second statement per relation.
@@ -40,6 +40,37 @@ class PersonRow:
     @property
     def full_name(self) -> str:
         return full_name(self.last_name, self.first_name, self.middle_name)
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    """A student as a class register names them."""
+
+    id: int
+    login: str
+    last_name: str
+    first_name: str
+    middle_name: str
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.last_name, self.first_name, self.middle_name)
+
+
+@dataclass(frozen=True)
+class SchoolClassRow:
+    """A class with the keys its school, year and class teacher are found by."""
+
+    id: int
+    school_id: int
+    academic_year_id: int
+    grade: int
+    letter: str
+    class_teacher_id: int | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.grade}{self.letter}"
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,28 @@ def test_dates_and_timestamps_read_alike_from_either_database() -> None:
     assert sql.as_datetime("2026-11-23T10:05:01.000250+03:00") == moment
     assert sql.as_datetime(moment) == moment
     assert sql.as_datetime("2026-11-23T10:05:01.000250+03:00").tzinfo == UTC
+
+
+async def test_dates_and_times_read_as_the_models_read_them(database: str) -> None:
+    login = f"sql-{uuid.uuid4().hex[:8]}"
+    user = await User.create(login=login, last_name="Orlova", first_name="Vera")
+    expires = datetime(2026, 12, 1, 9, 30, 15, 250000, tzinfo=UTC)
+    session = await Session.create(
+        token_hash=token_digest(login), user=user, kind="bearer", expires_at=expires
+    )
+    stored = await Session.get(id=session.id)
+    rows = await sql.fetch(
+        "SELECT s.expires_at, s.created_at,"
+        " json_build_array(s.expires_at, s.created_at, CAST($2 AS TEXT)) AS nested"
+        " FROM login_session s WHERE s.id = $1",
+        [session.id, "2026-12-01"],
+    )
+    expires_at, created_at, nested = rows[0]
+    inside = sql.json_rows(nested)
+    for found in (expires_at, inside[0]):
+        assert sql.as_datetime(found) == stored.expires_at == expires
+        assert sql.as_datetime(found).utcoffset() == stored.expires_at.utcoffset()
+    for found in (created_at, inside[1]):
+        assert sql.as_datetime(found) == stored.created_at
+    assert sql.as_date(inside[2]) == date(2026, 12, 1)
+    assert sql.as_date(date(2026, 12, 1)) == date(2026, 12, 1)

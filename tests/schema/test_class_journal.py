@@ -200,7 +200,8 @@ async def test_the_journal_costs_the_same_for_5_and_40_lessons_and_students(
     small, small_grid = await _cost(gql, journals, "small")
     big, big_grid = await _cost(gql, journals, "big")
     assert small == big
-    assert big <= 12, big
+    # The session and viewer, the query budget's charge and two for the journal itself.
+    assert big <= 7, big
     assert len(small_grid["lessons"]) == 5 and len(small_grid["rows"]) == 5  # type: ignore[arg-type]
     assert len(big_grid["lessons"]) == 40 and len(big_grid["rows"]) == 40  # type: ignore[arg-type]
     row = big_grid["rows"][39]  # type: ignore[index]

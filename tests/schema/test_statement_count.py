@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from strawberry.relay import to_base64
@@ -121,9 +122,11 @@ async def filled(world: World) -> World:
     return world
 
 
-async def _cost(gql: GraphQLClient, query: str, variables: dict[str, object]) -> int:
+async def _cost(
+    gql: GraphQLClient, query: str, variables: dict[str, object], as_user: str = "parent"
+) -> int:
     with count_statements() as count:
-        result = await gql(query, variables, as_user="parent")
+        result = await gql(query, variables, as_user=as_user)
     assert "errors" not in result, result
     return count.value
 
@@ -256,3 +259,23 @@ async def test_marks_page_costs_the_same_for_5_and_40_marks(
 def test_the_weeks_do_not_overlap_the_shared_world() -> None:
     # The role matrix and diary tests read week 48; these weeks must stay apart from it.
     assert BIG_WEEK.sunday < date(2026, 11, 23)
+
+
+# W2 of the benchmark: a teacher opens the journal of one class and subject for a term.
+W2 = (Path(__file__).parents[2] / "bench" / "queries" / "w2_ediary.graphql").read_text()
+
+
+async def test_the_class_journal_costs_two_statements_beyond_the_viewer(
+    settings: Settings, filled: World
+) -> None:
+    app = create_app(dataclasses.replace(settings, response_cache_bytes=0), manage_database=False)
+    gql = GraphQLClient(app, filled)
+    # What any request of the teacher costs: the session and viewer, and the budget's charge.
+    viewer = await _cost(gql, "{ viewer { login } }", {}, as_user="math_teacher")
+    variables = {
+        "class": to_base64("SchoolClass", filled.id("class_7a")),
+        "subject": to_base64("Subject", filled.id("math")),
+        "term": to_base64("Term", filled.id("term2_A")),
+    }
+    # The filled weeks put 45 lessons with a mark and an absence each into this journal.
+    assert await _cost(gql, W2, variables, as_user="math_teacher") == viewer + 2

@@ -61,7 +61,7 @@ class Student(relay.Node):
     full_name: str = strawberry.field(description="Last name, first name and patronymic.")
 
     @classmethod
-    def from_model(cls, user: models.User) -> Self:
+    def from_model(cls, user: models.User | rows.StudentRow) -> Self:
         return cls(
             id=user.id,
             first_name=user.first_name,

@@ -124,10 +124,10 @@ class SchoolClass(relay.Node):
     name: str = strawberry.field(description='Grade and letter, such as "7B".')
     grade: int = strawberry.field(description="Grade (year of study), 1 to 11.")
     letter: str = strawberry.field(description="Letter that tells parallel classes apart.")
-    _model: strawberry.Private[models.SchoolClass]
+    _model: strawberry.Private[models.SchoolClass | rows.SchoolClassRow]
 
     @classmethod
-    def from_model(cls, school_class: models.SchoolClass) -> Self:
+    def from_model(cls, school_class: models.SchoolClass | rows.SchoolClassRow) -> Self:
         return cls(
             id=school_class.id,
             name=school_class.name,
