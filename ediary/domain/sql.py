@@ -13,7 +13,9 @@ numbered parameters; `translate` rewrites the few constructs SQLite spells other
   in PostgreSQL and `[]` in SQLite: wrap it in `COALESCE(..., '[]')`.
 
 Nested rows come back as JSON text (PostgreSQL's json is text to asyncpg): `json_rows` reads
-it. Dates are ISO strings in both; booleans are true/false in PostgreSQL and 1/0 in SQLite.
+it. Dates are ISO strings in both (`as_date`); a timestamp column is a datetime in
+PostgreSQL and an ISO string in SQLite (`as_datetime`); booleans are true/false in
+PostgreSQL and 1/0 in SQLite.
 Statements go through Tortoise's connection, so they join the caller's transaction and are
 counted by `ediary.db.count_statements` like any other.
 """
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -93,3 +95,19 @@ def json_rows(found: Any) -> list[Any]:
 def as_bool(found: Any) -> bool:
     """A boolean as either database returns it (SQLite: 0 and 1)."""
     return bool(found)
+
+
+def as_date(found: Any) -> date | None:
+    """A date as either database returns it, in a row or in JSON (ISO text); None for NULL."""
+    if found is None or isinstance(found, date):
+        return found
+    return date.fromisoformat(str(found))
+
+
+def as_datetime(found: Any) -> datetime | None:
+    """A timestamp as either database returns it (SQLite: ISO text as Tortoise writes it),
+    always aware: a value stored without an offset is UTC, as Tortoise reads it."""
+    if found is None:
+        return None
+    moment = found if isinstance(found, datetime) else datetime.fromisoformat(str(found))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

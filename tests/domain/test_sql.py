@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ediary.domain import sql
 from ediary.domain.auth import token_digest
@@ -55,3 +55,27 @@ async def test_lists_dates_and_nested_rows_round_trip(database: str) -> None:
         [user.id, expires],
     )
     assert sql.json_rows(none[0]["sessions"]) == []
+
+
+async def test_timestamps_and_dates_come_back_aware_and_typed(database: str) -> None:
+    login = f"sql-{uuid.uuid4().hex[:8]}"
+    user = await User.create(login=login, last_name="Petrova", first_name="Anna")
+    expires = datetime(2026, 12, 1, 9, 30, 15, 250000, tzinfo=UTC)
+    await Session.create(
+        token_hash=token_digest(login), user=user, kind="bearer", expires_at=expires
+    )
+    rows = await sql.fetch(
+        "SELECT s.expires_at, s.revoked_at,"
+        " json_build_array('2026-09-01') AS days"
+        " FROM login_session s WHERE s.token_hash = $1",
+        [token_digest(login)],
+    )
+    assert sql.as_datetime(rows[0]["expires_at"]) == expires
+    assert sql.as_datetime(rows[0]["revoked_at"]) is None
+    assert [sql.as_date(day) for day in sql.json_rows(rows[0]["days"])] == [date(2026, 9, 1)]
+
+
+def test_a_timestamp_without_an_offset_is_utc() -> None:
+    assert sql.as_datetime("2026-12-01 09:30:00") == datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    assert sql.as_date(date(2026, 9, 1)) == date(2026, 9, 1)
+    assert sql.as_date(None) is None
