@@ -62,6 +62,9 @@ class Context:
     query_nodes: int = 0
     _viewer: Viewer | None = None
     _session: auth.LiveSession | None = None
+    # Whether the session (and the ties) the response cache resolved for this request may
+    # stand for it; never for a live update, which must see the database as it is now.
+    _reuse_resolved: bool = True
 
     def credentials(self) -> tuple[str, str] | None:
         """The session token and how it came (cookie or bearer), if the request has one."""
@@ -97,7 +100,7 @@ class Context:
         again, so an ended session answers SessionExpired; the loaders are emptied too.
         """
         self.loaders = Loaders()
-        return await self.for_operation().require_viewer()
+        return await replace(self.for_operation(), _reuse_resolved=False).require_viewer()
 
     async def viewer(self) -> Viewer:
         """The viewer, anonymous without credentials; SessionExpired for bad credentials."""
@@ -108,7 +111,7 @@ class Context:
             else:
                 token, kind = found
                 kept = self.request.scope.get(http.RESOLVED_SESSION)
-                if kept is not None and kept[0] == token:
+                if self._reuse_resolved and kept is not None and kept[0] == token:
                     resolved: auth.ResolvedSession = kept[1]
                 else:
                     resolved = await auth.resolve_session(token)

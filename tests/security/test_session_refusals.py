@@ -12,12 +12,19 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 
-from ediary.adapters.http import SESSION_COOKIE
+from ediary.adapters.http import RESOLVED_SESSION, SESSION_COOKIE
+from ediary.adapters.manager import load_plugins
+from ediary.adapters.notify import Notifier
 from ediary.app import create_app
 from ediary.config import Settings
-from ediary.domain import models
+from ediary.domain import auth, models
 from ediary.domain.auth import SessionKind, open_session
+from ediary.domain.enums import Role
+from ediary.domain.errors import SessionExpired
+from ediary.schema.context import Context
 
 VIEWER = "{ viewer { login } }"
 WRITE = "mutation { logout { ok userErrors { code } } }"
@@ -128,3 +135,33 @@ async def test_a_live_session_of_either_kind_is_its_user(
         done = await _ask(endpoint, headers, WRITE)
         assert done == {"data": {"logout": {"ok": True, "userErrors": []}}}
         assert _code(await _ask(endpoint, _headers(kind, opened.token))) == "SESSION_EXPIRED"
+
+
+async def test_a_live_update_reads_the_session_and_ties_afresh(
+    settings: Settings, world: object
+) -> None:
+    """What the response cache resolved stands for its request's viewer, never for the
+    viewer a live update is checked against: that one is read from the database again."""
+    user = await _account()
+    opened = await open_session(user, SessionKind.BEARER, timedelta(hours=1))
+    resolved = await auth.resolve_session(opened.token)
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/graphql",
+        "headers": [(b"authorization", f"Bearer {opened.token}".encode())],
+        RESOLVED_SESSION: (opened.token, resolved),
+    }
+    context = Context(
+        request=Request(scope),
+        response=Response(),
+        settings=settings,
+        plugins=load_plugins(),
+        notifier=Notifier([]),
+    )
+    assert (await context.viewer()).roles == frozenset()
+    await models.RoleGrant.create(user=user, role=Role.REGIONAL_OFFICIAL, region_id=None)
+    assert (await context.live_viewer()).roles == {Role.REGIONAL_OFFICIAL}
+    await models.Session.filter(user_id=user.id).update(revoked_at=datetime.now(UTC))
+    with pytest.raises(SessionExpired):
+        await context.live_viewer()
