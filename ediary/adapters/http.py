@@ -12,15 +12,16 @@ from starlette.requests import HTTPConnection
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain import auth
-from ediary.domain.access import ANONYMOUS, Viewer, load_viewer
+from ediary.domain.access import ANONYMOUS, Viewer, viewer_of
 from ediary.domain.errors import PasswordLoginClosed, SessionExpired, Unauthenticated
 from ediary.domain.grading import RegionPolicy
-from ediary.domain.models import Session, User
+from ediary.domain.models import User
 from ediary.events.broker import Change
 
 SESSION_COOKIE = "ediary_session"
-# ASGI scope key: the session the response cache already resolved for this request, as
-# (token, session, user), so that the view does not look it up a second time.
+# ASGI scope key: the session the response cache (or an upload's check) already resolved
+# for this request, as (token, auth.ResolvedSession), so that the view does not look it up
+# a second time.
 RESOLVED_SESSION = "ediary.resolved_session"
 # ASGI scope key: how many rows of tables the data version leaves out (the query budget) the
 # request wrote, so that the response cache can tell them from other writes on SQLite.
@@ -38,34 +39,36 @@ def credentials(request: HTTPConnection) -> tuple[str, str] | None:
     return None
 
 
-async def require_session(request: HTTPConnection) -> tuple[str, Session, User]:
-    """The token, live session and user of a request, kept in its scope (RESOLVED_SESSION)
-    so that the view does not look them up again; Unauthenticated without credentials,
-    SessionExpired for bad ones. For work that only a logged-in user may cause at all."""
+async def require_session(request: HTTPConnection) -> auth.ResolvedSession:
+    """The live session of a request with its account's ties, kept in its scope
+    (RESOLVED_SESSION) so that the view does not look them up again; Unauthenticated without
+    credentials, SessionExpired for bad ones. For work that only a logged-in user may cause
+    at all."""
     found = credentials(request)
     if found is None:
         raise Unauthenticated()
     token, kind = found
-    session, user = await auth.resolve_session(token)
-    if session.kind != kind:
+    resolved = await auth.resolve_session(token)
+    if resolved.session.kind != kind:
         raise SessionExpired()
-    request.scope[RESOLVED_SESSION] = (token, session, user)
-    return token, session, user
+    request.scope[RESOLVED_SESSION] = (token, resolved)
+    return resolved
 
 
 async def request_viewer(request: HTTPConnection) -> Viewer:
     """The viewer of a request, anonymous without credentials; SessionExpired for bad ones."""
-    found = credentials(request)
-    if found is None:
+    if credentials(request) is None:
         return ANONYMOUS
-    token, kind = found
-    session, user = await auth.resolve_session(token)
-    if session.kind != kind:
-        raise SessionExpired()
-    settings: Settings = request.app.state.settings
-    return await load_viewer(
-        user, parent_lookback(request.app.state.plugins), settings.school_today()
-    )
+    resolved = await require_session(request)
+    return session_viewer(resolved, request.app.state.plugins, request.app.state.settings)
+
+
+def session_viewer(
+    resolved: auth.ResolvedSession, plugins: pluggy.PluginManager, settings: Settings
+) -> Viewer:
+    """The viewer a resolved session makes, with the plugins' region policy and the schools'
+    today."""
+    return viewer_of(resolved.ties, parent_lookback(plugins), settings.school_today())
 
 
 def parent_lookback(plugins: pluggy.PluginManager) -> Callable[[str | None], int | None]:

@@ -12,14 +12,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from ediary.domain.enums import Audience, ExcuseKind, Role
-from ediary.domain.models import (
-    Enrollment,
-    Guardianship,
-    RoleGrant,
-    SchoolClass,
-    TeachingAssignment,
-    User,
-)
+from ediary.domain.models import User
+from ediary.domain.ties import Ties, of_user
 
 
 class Facet(StrEnum):
@@ -147,32 +141,29 @@ class StudentGrant:
         return self.subjects is None or subject_id is None or subject_id in self.subjects
 
 
-async def load_viewer(
-    user: User,
+def viewer_of(
+    ties: Ties,
     parent_lookback: Callable[[str | None], int | None] | None = None,
     today: date | None = None,
 ) -> Viewer:
-    """Gather a user's roles and ties in a fixed number of queries.
+    """The viewer an account's ties make: its roles, and which of its ties count for them.
 
     `parent_lookback` answers, for a region code, how many days back parents may look (the
     region policy); the server passes its plugins' policy, tools may leave it out. `today`
     (by default the system's) decides which enrollments still tie a family to a class.
     """
     today = today or date.today()
-    grants = await RoleGrant.filter(user_id=user.id).values("role", "school_id", "region_id")
-    roles = {Role(g["role"]) for g in grants}
+    roles = {grant.role for grant in ties.grants}
     by_role: dict[Role, set[int]] = {}
     regions: set[int] = set()
-    for grant in grants:
-        if grant["school_id"] is not None:
-            by_role.setdefault(Role(grant["role"]), set()).add(grant["school_id"])
-        if grant["role"] == Role.REGIONAL_OFFICIAL and grant["region_id"] is not None:
-            regions.add(grant["region_id"])
+    for grant in ties.grants:
+        if grant.school_id is not None:
+            by_role.setdefault(grant.role, set()).add(grant.school_id)
+        if grant.role == Role.REGIONAL_OFFICIAL and grant.region_id is not None:
+            regions.add(grant.region_id)
 
-    children: set[int] = set()
-    if Role.PARENT in roles:
-        rows = await Guardianship.filter(parent_id=user.id).values("student_id")
-        children = {row["student_id"] for row in rows}
+    # A guardianship counts only for an account that holds the parent role.
+    children = set(ties.children) if Role.PARENT in roles else set()
     teaches: set[tuple[int, int]] = set()
     homerooms: set[int] = set()
     schools: set[int] = set()
@@ -182,36 +173,29 @@ async def load_viewer(
     staff_schools: set[int] = set()
     for role in STAFF_ROLES:
         staff_schools |= by_role.get(role, set())
+    # Teaching assignments and homerooms count only for an account that holds the teacher
+    # role: taking the role away ends what they grant, even before the rows are cleared.
     if Role.TEACHER in roles:
-        rows = await TeachingAssignment.filter(teacher_id=user.id).values(
-            "school_class_id", "subject_id", "school_class__school_id"
-        )
-        teaches = {(r["school_class_id"], r["subject_id"]) for r in rows}
-        schools |= {r["school_class__school_id"] for r in rows}
-        homeroom_rows = await SchoolClass.filter(class_teacher_id=user.id).values("id", "school_id")
-        homerooms = {r["id"] for r in homeroom_rows}
+        teaches = {(t.class_id, t.subject_id) for t in ties.teaching}
+        schools |= {t.school_id for t in ties.teaching}
+        homerooms = {h.class_id for h in ties.homerooms}
         if homerooms:
             roles.add(Role.CLASS_TEACHER)
-        schools |= {r["school_id"] for r in homeroom_rows}
-        staff_schools |= {r["school_class__school_id"] for r in rows}
-        staff_schools |= {r["school_id"] for r in homeroom_rows}
-    members = children | ({user.id} if Role.STUDENT in roles else set())
-    member_classes: set[int] = set()
-    diary_schools: set[int] = set()
-    if members:
-        rows = await Enrollment.filter(student_id__in=members).values(
-            "school_class_id", "school_class__school_id", "ends_on"
-        )
-        diary_schools = {r["school_class__school_id"] for r in rows}
-        # Enrollments that have not ended: the current ones and those that start later (a
-        # student enrolled for September sees the class in August).
-        current = [r for r in rows if r["ends_on"] is None or r["ends_on"] >= today]
-        member_classes = {r["school_class_id"] for r in current}
-        schools |= {r["school_class__school_id"] for r in current}
+        schools |= {h.school_id for h in ties.homerooms}
+        staff_schools |= {t.school_id for t in ties.teaching}
+        staff_schools |= {h.school_id for h in ties.homerooms}
+    members = children | ({ties.user_id} if Role.STUDENT in roles else set())
+    memberships = [m for m in ties.memberships if m.student_id in members]
+    diary_schools = {m.school_id for m in memberships}
+    # Enrollments that have not ended: the current ones and those that start later (a
+    # student enrolled for September sees the class in August).
+    current = [m for m in memberships if m.ends_on is None or m.ends_on >= today]
+    member_classes = {m.class_id for m in current}
+    schools |= {m.school_id for m in current}
     return Viewer(
-        user_id=user.id,
-        login=user.login,
-        full_name=user.full_name,
+        user_id=ties.user_id,
+        login=ties.login,
+        full_name=ties.full_name,
         roles=frozenset(roles),
         children=frozenset(children),
         teaches=frozenset(teaches),
@@ -225,6 +209,18 @@ async def load_viewer(
         staff_schools=frozenset(staff_schools),
         parent_lookback=parent_lookback,
     )
+
+
+async def load_viewer(
+    user: User,
+    parent_lookback: Callable[[str | None], int | None] | None = None,
+    today: date | None = None,
+) -> Viewer:
+    """The viewer of an account already in hand, its ties read in one statement (see
+    `viewer_of` for the arguments). A request's viewer comes with its session instead
+    (`ediary.domain.auth.resolve_session`)."""
+    found = await of_user(user.id, user.login, user.full_name)
+    return viewer_of(found, parent_lookback, today)
 
 
 def parent_window(

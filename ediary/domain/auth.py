@@ -9,14 +9,17 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from tortoise.expressions import RawSQL
+from tortoise import connections
 
-from ediary.domain import dataversion, ratelimit
+from ediary.domain import dataversion, ratelimit, sql, ties
 from ediary.domain.errors import InvalidCredentials, SessionExpired
 from ediary.domain.models import Session, User
+from ediary.domain.models.people import full_name
+from ediary.domain.ties import Ties
 
 # argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
 _hasher = PasswordHasher()
@@ -148,11 +151,6 @@ async def verify_password(user: User, password: str) -> bool:
     return await asyncio.to_thread(_verify, user.password_hash, password)
 
 
-def _dialect() -> str:
-    dialect: str = Session._meta.db.capabilities.dialect
-    return dialect
-
-
 def token_digest(token: str) -> str:
     """What the session table stores of a token: its SHA-256, never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -168,34 +166,78 @@ async def open_session(user: User, kind: str, lifetime: timedelta) -> OpenedSess
     return OpenedSession(token=token, csrf_token=csrf, expires_at=expires_at)
 
 
-def _live(session: Session | None) -> Session:
-    if (
-        session is None
-        or session.revoked_at is not None
-        or session.expires_at <= _now()
-        or not session.user.is_active
-    ):
+@dataclass(frozen=True)
+class LiveSession:
+    """A live session as the request that uses it needs it (the model's row, read by hand)."""
+
+    id: int
+    user_id: int
+    kind: str
+    csrf_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ResolvedSession:
+    """A live session with the ties of its account, from which the viewer is made
+    (`ediary.domain.access.viewer_of`)."""
+
+    session: LiveSession
+    ties: Ties
+
+
+# The session, its account and the account's ties in one statement; `{version}` is either
+# nothing or the data version as one more column.
+_RESOLVE = """
+SELECT s.id, s.kind, s.csrf_token, s.expires_at, s.revoked_at,
+       u.id AS user_id, u.login, u.last_name, u.first_name, u.middle_name, u.is_active,
+       {ties}{version}
+FROM login_session s JOIN account u ON u.id = s.user_id
+WHERE s.token_hash = $1"""
+
+
+@cache
+def _resolve_text(version: str) -> str:
+    return _RESOLVE.format(
+        ties=ties.columns("s.user_id"),
+        version=f",\n       {version} AS data_version" if version else "",
+    )
+
+
+async def _resolve(token: str, with_version: bool) -> tuple[ResolvedSession, Any]:
+    client = connections.get("default")
+    version = dataversion.version_sql(client.capabilities.dialect) if with_version else ""
+    rows = await sql.fetch(_resolve_text(version), [token_digest(token)], client)
+    row = rows[0] if rows else None
+    # Refused exactly as the model's session always was: unknown, revoked, expired, or of
+    # an account that was deactivated.
+    if row is None:
         raise SessionExpired()
-    return session
-
-
-async def resolve_session(token: str) -> tuple[Session, User]:
-    """The live session for a token and its user; SessionExpired for anything else."""
-    session = _live(
-        await Session.get_or_none(token_hash=token_digest(token)).select_related("user")
+    expires_at = sql.as_datetime(row["expires_at"])
+    if row["revoked_at"] is not None or expires_at <= _now() or not sql.as_bool(row["is_active"]):
+        raise SessionExpired()
+    session = LiveSession(
+        id=row["id"],
+        user_id=row["user_id"],
+        kind=row["kind"],
+        csrf_token=row["csrf_token"],
+        expires_at=expires_at,
     )
-    return session, session.user
+    name = full_name(row["last_name"], row["first_name"], row["middle_name"])
+    found = ties.from_row(row, session.user_id, row["login"], name)
+    return ResolvedSession(session, found), row["data_version"] if with_version else None
 
 
-async def resolve_session_at_version(token: str) -> tuple[Session, User, str]:
+async def resolve_session(token: str) -> ResolvedSession:
+    """The live session for a token with its account's ties, in one statement;
+    SessionExpired for anything else."""
+    resolved, _ = await _resolve(token, with_version=False)
+    return resolved
+
+
+async def resolve_session_at_version(token: str) -> tuple[ResolvedSession, str]:
     """Like resolve_session, with the data version read in the same statement, so that a
-    kept answer is checked against the session and the data in one round trip."""
-    found = (
-        await Session.filter(token_hash=token_digest(token))
-        .select_related("user")
-        .annotate(data_version=RawSQL(dataversion.version_sql(_dialect())))
-        .first()
-    )
-    session = _live(found)
-    version = str(session.data_version)  # type: ignore[attr-defined]
-    return session, session.user, version
+    kept answer is checked against the session and the data in one round trip, and a
+    missed one has its viewer without another."""
+    resolved, version = await _resolve(token, with_version=True)
+    return resolved, str(version)

@@ -20,12 +20,11 @@ from ediary.adapters.http import SESSION_COOKIE
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain import auth
-from ediary.domain.access import ANONYMOUS, Viewer, load_viewer
+from ediary.domain.access import ANONYMOUS, Viewer
 from ediary.domain.budget import Charge
 from ediary.domain.errors import Forbidden, SessionExpired, Unauthenticated
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.journal.base import WriteContext
-from ediary.domain.models import Session
 from ediary.domain.storage import AttachmentStorage, DiskStorage
 from ediary.events import Broker, LocalBroker
 from ediary.events.broker import Change
@@ -62,7 +61,10 @@ class Context:
     charge: Charge | None = None
     query_nodes: int = 0
     _viewer: Viewer | None = None
-    _session: Session | None = None
+    _session: auth.LiveSession | None = None
+    # Whether the session (and the ties) the response cache resolved for this request may
+    # stand for it; never for a live update, which must see the database as it is now.
+    _reuse_resolved: bool = True
 
     def credentials(self) -> tuple[str, str] | None:
         """The session token and how it came (cookie or bearer), if the request has one."""
@@ -78,7 +80,7 @@ class Context:
         return http.client_address(self.request)
 
     @property
-    def session(self) -> Session | None:
+    def session(self) -> auth.LiveSession | None:
         """The session the viewer was resolved from, once `viewer()` has run."""
         return self._session
 
@@ -98,7 +100,7 @@ class Context:
         again, so an ended session answers SessionExpired; the loaders are emptied too.
         """
         self.loaders = Loaders()
-        return await self.for_operation().require_viewer()
+        return await replace(self.for_operation(), _reuse_resolved=False).require_viewer()
 
     async def viewer(self) -> Viewer:
         """The viewer, anonymous without credentials; SessionExpired for bad credentials."""
@@ -108,17 +110,15 @@ class Context:
                 self._viewer = ANONYMOUS
             else:
                 token, kind = found
-                resolved = self.request.scope.get(http.RESOLVED_SESSION)
-                if resolved is not None and resolved[0] == token:
-                    session, user = resolved[1], resolved[2]
+                kept = self.request.scope.get(http.RESOLVED_SESSION)
+                if self._reuse_resolved and kept is not None and kept[0] == token:
+                    resolved: auth.ResolvedSession = kept[1]
                 else:
-                    session, user = await auth.resolve_session(token)
-                if session.kind != kind:
+                    resolved = await auth.resolve_session(token)
+                if resolved.session.kind != kind:
                     raise SessionExpired()
-                self._session = session
-                self._viewer = await load_viewer(
-                    user, http.parent_lookback(self.plugins), self.settings.school_today()
-                )
+                self._session = resolved.session
+                self._viewer = http.session_viewer(resolved, self.plugins, self.settings)
         return self._viewer
 
     async def require_viewer(self) -> Viewer:

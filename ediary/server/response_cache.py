@@ -5,9 +5,10 @@ An ASGI middleware around the GraphQL endpoint, so it knows nothing of the view:
 the request, decides whether it is a query it may keep, and stores the bytes the view sent.
 Credentials come first: a request without a live session is passed on unread, so nothing an
 anonymous client sends is read or kept here. Every request with credentials is checked in
-one SQL statement that resolves the session (so a logout or a
-revoked session takes effect at once, whatever is kept) and reads the data version, which
-database triggers move on every write from any process (`ediary.domain.dataversion`).
+one SQL statement that resolves the session (so a logout or a revoked session takes effect
+at once, whatever is kept), reads the data version, which database triggers move on every
+write from any process (`ediary.domain.dataversion`), and reads the account's ties, from
+which the view makes its viewer when no answer is kept.
 
 An answer is kept per account, document, variables, operation name, requested media type
 and local date (answers depend on the date: forecasts, a parent's look-back window), and
@@ -176,21 +177,22 @@ class ResponseCache:
             return
         token, kind = found
         try:
-            session, user, version = await auth.resolve_session_at_version(token)
+            resolved, version = await auth.resolve_session_at_version(token)
         except SessionExpired:
-            session = None
-        if session is None or session.kind != kind:
+            resolved = None
+        if resolved is None or resolved.session.kind != kind:
             # The view answers the refusal; nothing is read or served from memory.
             await self.app(scope, receive, send)
             return
-        scope[RESOLVED_SESSION] = (token, session, user)
+        # The view makes its viewer from these ties: a miss reads the session only once.
+        scope[RESOLVED_SESSION] = (token, resolved)
         replay: list[Message] = []
         question = await self._question(connection, receive, replay)
         if question is None:
             await self.app(scope, _replaying(replay, receive), send)
             return
         key: Key = (
-            user.id,
+            resolved.session.user_id,
             question.document,
             question.variables,
             question.operation_name,

@@ -96,3 +96,7 @@ async def test_dates_and_times_read_as_the_models_read_them(database: str) -> No
         assert sql.as_datetime(found) == stored.created_at
     assert sql.as_date(inside[2]) == date(2026, 12, 1)
     assert sql.as_date(date(2026, 12, 1)) == date(2026, 12, 1)
+
+
+def test_a_timestamp_without_an_offset_is_utc() -> None:
+    assert sql.as_datetime("2026-12-01 09:30:00") == datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
