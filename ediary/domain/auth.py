@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -187,15 +188,29 @@ async def resolve_session(token: str) -> tuple[Session, User]:
     return session, session.user
 
 
-async def resolve_session_at_version(token: str) -> tuple[Session, User, str]:
-    """Like resolve_session, with the data version read in the same statement, so that a
-    kept answer is checked against the session and the data in one round trip."""
-    found = (
-        await Session.filter(token_hash=token_digest(token))
-        .select_related("user")
-        .annotate(data_version=RawSQL(dataversion.version_sql(_dialect())))
-        .first()
+async def resolve_session_at_version(token: str) -> tuple[Session, User, dataversion.Seen]:
+    """Like resolve_session, with the data versions read in the same statement, so that a
+    kept answer is checked against the session and the data in one round trip: the coarse
+    version and, on PostgreSQL, the base version and the versions of the account itself and
+    its wards (the students whose diaries it most often reads)."""
+    dialect = _dialect()
+    query = Session.filter(token_hash=token_digest(token)).select_related("user")
+    query = query.annotate(data_version=RawSQL(dataversion.version_sql(dialect)))
+    base = dataversion.base_version_sql(dialect)
+    if base is not None:
+        query = query.annotate(
+            base_version=RawSQL(base),
+            student_versions=RawSQL(
+                dataversion.student_versions_sql(f'"{Session._meta.db_table}"."user_id"')
+            ),
+        )
+    session = _live(await query.first())
+    found: Any = session
+    seen = dataversion.Seen(
+        str(found.data_version),
+        str(found.base_version) if base is not None else None,
+        dataversion.parse_student_versions(str(found.student_versions or ""))
+        if base is not None
+        else {},
     )
-    session = _live(found)
-    version = str(session.data_version)  # type: ignore[attr-defined]
-    return session, session.user, version
+    return session, session.user, seen

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
+from ediary.domain import reads
 from ediary.domain.access import Facet, StudentGrant, Viewer, student_grant
 from ediary.domain.averages import SubjectAverage, term_averages
 from ediary.domain.bounds import within
@@ -137,6 +138,9 @@ async def load_week(
     week: IsoWeek,
     policy_for: Callable[[str | None], RegionPolicy] = lambda region: DEFAULT_POLICY,
 ) -> DiaryWeek:
+    """The week as the viewer may see it: the student's own records (marks, attendance,
+    remarks, averages) are the only ones read, and the student is declared as read."""
+    reads.declare_student(student_id)
     monday, sunday = week.monday, week.sunday
     placed = (await placements([student_id], monday, sunday)).get(student_id, [])
     grant = student_grant(viewer, student_id, placed)
