@@ -38,7 +38,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 VERSION_TABLE = "ediary_data_version"
 STUDENT_VERSION_TABLE = "ediary_student_version"
 TRIGGER = "ediary_data_version"
-# On scoped tables: a TRUNCATE fires no row trigger, so it moves the base (every answer).
+# On scoped tables, beside TRIGGER (which there moves the scoped counter): the row-level
+# trigger that moves the students' versions, and one for TRUNCATE, which fires no row
+# trigger and so moves the base (every answer).
+STUDENT_TRIGGER = "ediary_data_version_student"
 TRUNCATE_TRIGGER = "ediary_data_version_truncate"
 STRIPES = 64
 
@@ -201,6 +204,12 @@ BEGIN
             VALUES ('student:' || NEW.student_id, 1)
             ON CONFLICT (key) DO UPDATE SET version = v.version + 1;
     END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION ediary_bump_scoped_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
     UPDATE {VERSION_TABLE} SET version = version + 1
         WHERE stripe = {STRIPES} + txid_current() % {STRIPES};
     RETURN NULL;
@@ -218,27 +227,36 @@ def _pg_trigger(table: str) -> str:
 
 
 def _pg_scoped_trigger(table: str) -> str:
-    # Row-level, to know each row's student; deferred to the commit, so that the rows of
-    # `STUDENT_VERSION_TABLE` are locked only while the transaction commits: two teachers
-    # marking the same class in different orders would otherwise hold each other's students
-    # for their whole transactions (and could deadlock). Still inside the writing
-    # transaction, so the versions move exactly when the rows become visible. Constraint
-    # triggers cannot be replaced in place, hence the drop in the same script.
     quoted = _quoted(table)
     return (
-        f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quoted};"
-        f" CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {quoted}"
-        " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+        # The scoped counter, once a statement: a row-level update of one counter row would
+        # cost a bulk insert time quadratic in its rows (every update of a row the
+        # transaction already updated walks the chain of its earlier versions).
+        f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {quoted}"
+        " FOR EACH STATEMENT EXECUTE FUNCTION ediary_bump_scoped_version();"
+        # Row-level, to know each row's student; deferred to the commit, so that the rows
+        # of `STUDENT_VERSION_TABLE` are locked only while the transaction commits: two
+        # teachers marking the same class in different orders would otherwise hold each
+        # other's students for their whole transactions (and could deadlock). Still inside
+        # the writing transaction, so the versions move exactly when the rows become
+        # visible. A constraint trigger cannot be replaced in place: dropped and made again
+        # in the same script, so in the same transaction.
+        f" DROP TRIGGER IF EXISTS {STUDENT_TRIGGER} ON {quoted};"
+        f" CREATE CONSTRAINT TRIGGER {STUDENT_TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
+        f" ON {quoted} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
         " EXECUTE FUNCTION ediary_bump_student_version();"
         f" CREATE OR REPLACE TRIGGER {TRUNCATE_TRIGGER} AFTER TRUNCATE ON {quoted}"
         " FOR EACH STATEMENT EXECUTE FUNCTION ediary_bump_data_version();"
     )
 
 
-def _pg_base_trigger(table: str, was_scoped: bool) -> str:
+def _pg_base_trigger(table: str) -> str:
+    # A table no longer scoped loses the scoped table's triggers.
     quoted = _quoted(table)
-    dropped = f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quoted}; " if was_scoped else ""
-    return f"{dropped}DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {quoted}; {_pg_trigger(table)}"
+    return (
+        f"DROP TRIGGER IF EXISTS {STUDENT_TRIGGER} ON {quoted};"
+        f" DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {quoted}; {_pg_trigger(table)}"
+    )
 
 
 async def _scoped_tables(connection: BaseDBAsyncClient) -> set[str]:
@@ -248,17 +266,6 @@ async def _scoped_tables(connection: BaseDBAsyncClient) -> set[str]:
         " WHERE table_schema = current_schema() AND column_name = 'student_id'"
         " AND table_name = ANY($1::text[])",
         [sorted(SCOPED)],
-    )
-    return {str(row["name"]) for row in rows}
-
-
-async def _constraint_triggered(connection: BaseDBAsyncClient) -> set[str]:
-    """Tables whose trigger is the row-level one of a scoped table."""
-    rows = await connection.execute_query_dict(
-        "SELECT c.relname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-        " JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = current_schema() AND t.tgname = $1 AND t.tgconstraint <> 0",
-        [TRIGGER],
     )
     return {str(row["name"]) for row in rows}
 
@@ -275,20 +282,18 @@ async def install(connection: BaseDBAsyncClient) -> list[str]:
         "\n".join(
             f"DO $$ BEGIN IF to_regclass('{table}') IS NOT NULL THEN"
             f" DROP TRIGGER IF EXISTS {TRIGGER} ON {_quoted(table)};"
+            f" DROP TRIGGER IF EXISTS {STUDENT_TRIGGER} ON {_quoted(table)};"
             f" DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {_quoted(table)}; END IF; END $$;"
             for table in EXCLUDED
         )
     )
     tables = await _tables(connection)
     scoped = await _scoped_tables(connection)
-    was_scoped = await _constraint_triggered(connection)
     if tables:
         # One script, one transaction: no moment without a trigger for other writers.
         await connection.execute_script(
             "\n".join(
-                _pg_scoped_trigger(table)
-                if table in scoped
-                else _pg_base_trigger(table, table in was_scoped)
+                _pg_scoped_trigger(table) if table in scoped else _pg_base_trigger(table)
                 for table in tables
             )
         )
@@ -298,7 +303,7 @@ async def install(connection: BaseDBAsyncClient) -> list[str]:
 async def uncovered_tables(connection: BaseDBAsyncClient) -> list[str]:
     """Tables a write to which would not move the version: none after `ediary migrate`.
     Every table is uncovered while a counter itself is missing; a scoped table is uncovered
-    while its TRUNCATE moves nothing."""
+    while its rows' students or its TRUNCATE would not move a version."""
     if not _is_postgres(connection):
         return []
     rows = await connection.execute_query_dict(
@@ -310,19 +315,19 @@ async def uncovered_tables(connection: BaseDBAsyncClient) -> list[str]:
     rows = await connection.execute_query_dict(
         "SELECT c.relname AS name, EXISTS ("
         "   SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = $1) AS covered,"
-        " EXISTS ("
-        "   SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = $2) AS truncated"
+        " (SELECT count(*) FROM pg_trigger t"
+        "   WHERE t.tgrelid = c.oid AND t.tgname IN ($2, $3)) = 2 AS scoped"
         " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"
         " AND NOT c.relispartition",
-        [TRIGGER, TRUNCATE_TRIGGER],
+        [TRIGGER, STUDENT_TRIGGER, TRUNCATE_TRIGGER],
     )
     scoped = await _scoped_tables(connection)
     return sorted(
         str(r["name"])
         for r in rows
         if r["name"] not in EXCLUDED
-        and (not r["covered"] or (r["name"] in scoped and not r["truncated"]))
+        and (not r["covered"] or (r["name"] in scoped and not r["scoped"]))
     )
 
 
