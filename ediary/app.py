@@ -23,6 +23,7 @@ from ediary.domain.storage import DiskStorage
 from ediary.events import make_broker
 from ediary.schema import build_schema
 from ediary.schema.context import Runtime
+from ediary.schema.reads import declared_reads_only
 from ediary.server.body_limit import BodyLimit
 from ediary.server.health import expected_migrations, healthz, readyz
 from ediary.server.housekeeping import Housekeeper
@@ -88,7 +89,9 @@ def create_app(
     schema = build_schema(plugins, introspection=settings.introspection)
     graphql = DiaryGraphQL(schema, settings, plugins, notifier, runtime)
     extra_routes = _plugin_routes(plugins, settings)
-    response_cache = ResponseCache(graphql, settings)
+    response_cache = ResponseCache(
+        graphql, settings, declared_reads=declared_reads_only(schema._schema)
+    )
     housekeeper = Housekeeper(settings.housekeeping_minutes * 60)
 
     @asynccontextmanager

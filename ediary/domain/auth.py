@@ -9,7 +9,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -197,17 +196,27 @@ WHERE s.token_hash = $1"""
 
 
 @cache
-def _resolve_text(version: str) -> str:
-    return _RESOLVE.format(
-        ties=ties.columns("s.user_id"),
-        version=f",\n       {version} AS data_version" if version else "",
-    )
+def _resolve_text(dialect: str | None) -> str:
+    """The statement, with the data versions as more columns when `dialect` is given: the
+    coarse version and, on PostgreSQL, the base version and the versions of the account
+    itself and its wards (the students whose diaries it most often reads)."""
+    versions = ""
+    if dialect is not None:
+        versions = f",\n       {dataversion.version_sql(dialect)} AS data_version"
+        base = dataversion.base_version_sql(dialect)
+        if base is not None:
+            # u.id, not s.user_id: the students' subquery has an `s` of its own.
+            students = dataversion.student_versions_sql("u.id")
+            versions += f",\n       {base} AS base_version,\n       {students} AS student_versions"
+    return _RESOLVE.format(ties=ties.columns("s.user_id"), version=versions)
 
 
-async def _resolve(token: str, with_version: bool) -> tuple[ResolvedSession, Any]:
+async def _resolve(
+    token: str, with_version: bool
+) -> tuple[ResolvedSession, dataversion.Seen | None]:
     client = connections.get("default")
-    version = dataversion.version_sql(client.capabilities.dialect) if with_version else ""
-    rows = await sql.fetch(_resolve_text(version), [token_digest(token)], client)
+    dialect = client.capabilities.dialect if with_version else None
+    rows = await sql.fetch(_resolve_text(dialect), [token_digest(token)], client)
     row = rows[0] if rows else None
     # Refused exactly as the model's session always was: unknown, revoked, expired, or of
     # an account that was deactivated.
@@ -225,7 +234,16 @@ async def _resolve(token: str, with_version: bool) -> tuple[ResolvedSession, Any
     )
     name = full_name(row["last_name"], row["first_name"], row["middle_name"])
     found = ties.from_row(row, session.user_id, row["login"], name)
-    return ResolvedSession(session, found), row["data_version"] if with_version else None
+    if not with_version:
+        return ResolvedSession(session, found), None
+    assert dialect is not None
+    base = row["base_version"] if dataversion.base_version_sql(dialect) is not None else None
+    seen = dataversion.Seen(
+        str(row["data_version"]),
+        None if base is None else str(base),
+        {} if base is None else dataversion.parse_student_versions(row["student_versions"] or ""),
+    )
+    return ResolvedSession(session, found), seen
 
 
 async def resolve_session(token: str) -> ResolvedSession:
@@ -235,9 +253,12 @@ async def resolve_session(token: str) -> ResolvedSession:
     return resolved
 
 
-async def resolve_session_at_version(token: str) -> tuple[ResolvedSession, str]:
-    """Like resolve_session, with the data version read in the same statement, so that a
-    kept answer is checked against the session and the data in one round trip, and a
-    missed one has its viewer without another."""
-    resolved, version = await _resolve(token, with_version=True)
-    return resolved, str(version)
+async def resolve_session_at_version(
+    token: str,
+) -> tuple[ResolvedSession, dataversion.Seen]:
+    """Like resolve_session, with the data versions read in the same statement (see
+    `_resolve_text`), so that a kept answer is checked against the session and the data in
+    one round trip, and a missed one has its viewer without another."""
+    resolved, seen = await _resolve(token, with_version=True)
+    assert seen is not None
+    return resolved, seen

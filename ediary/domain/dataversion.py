@@ -16,19 +16,48 @@ connection (another process) commits, and `total_changes()` counts every row thi
 single connection wrote. Triggers are not used there: SQLite counts the rows a trigger
 writes among the statement's changes, and Tortoise reads those counts as "rows updated".
 SQLite's version moves on every write, excluded tables included: coarser, never stale.
+
+Scoped tables (PostgreSQL): the tables of a teacher's everyday writes whose every row belongs
+to one student (`SCOPED`: marks, their history, attendance, remarks) also keep a version per
+student, so that an answer which declared the students it read can outlive a mark given to
+someone else. Their row-level trigger bumps the row `student:<id>` of `STUDENT_VERSION_TABLE`
+(for the old and the new row's student) and a stripe of the "scoped" counter; every other
+table bumps the "base" counter. Stripes `0 .. STRIPES - 1` are the base and `STRIPES ..
+2 * STRIPES - 1` the scoped ones, so the coarse version, the sum of all stripes, moves on
+every write exactly as before, and the fine version of an answer is the base plus the
+versions of its students (`fine_version`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 VERSION_TABLE = "ediary_data_version"
+STUDENT_VERSION_TABLE = "ediary_student_version"
 TRIGGER = "ediary_data_version"
+# On scoped tables, beside TRIGGER (which there moves the scoped counter): the row-level
+# trigger that moves the students' versions, and one for TRUNCATE, which fires no row
+# trigger and so moves the base (every answer).
+STUDENT_TRIGGER = "ediary_data_version_student"
+TRUNCATE_TRIGGER = "ediary_data_version_truncate"
 STRIPES = 64
+
+# Tables whose rows each belong to one student (their `student_id`), written by teachers all
+# day: a write moves that student's version (and the coarse one), not the base.
+SCOPED: dict[str, str] = {
+    "mark": "marks, written by postMark(s), correctMark and deleteMark",
+    "mark_event": "the history of marks, appended by every write of a mark",
+    "attendance": "absences and lateness, written by recordAttendance and excuses",
+    "remark": "remarks on a student at a lesson",
+}
 
 # Tables whose writes cannot change any answer a query gives; writing them keeps answers.
 EXCLUDED: dict[str, str] = {
     VERSION_TABLE: "the counter itself",
+    STUDENT_VERSION_TABLE: "the counters per student, moved by the scoped tables' triggers",
     "tortoise_migrations": "which migrations ran; `ediary migrate` reinstalls the triggers",
     # Logins and logouts are mutations (never kept); a session's validity is checked on every
     # request before any kept answer is used, and no query lists sessions.
@@ -45,16 +74,83 @@ EXCLUDED: dict[str, str] = {
     "mark_batch": "idempotency keys of mark batches, read by postMarks only",
 }
 
+
+@dataclass(frozen=True)
+class Seen:
+    """The versions read with a session, before any work of the request."""
+
+    coarse: str
+    # None where there is no fine version (SQLite).
+    base: str | None = None
+    # Versions of the students read along (PostgreSQL): the account itself and its wards.
+    students: dict[int, int] = field(default_factory=dict)
+
+
 _VERSION_SQL = {
-    # The sum over stripes: one short scan of at most STRIPES rows.
+    # The sum over stripes: one short scan of at most 2 * STRIPES rows.
     "postgres": f"(SELECT CAST(COALESCE(SUM(version), 0) AS TEXT) FROM {VERSION_TABLE})",
     "sqlite": "((SELECT data_version FROM pragma_data_version) || '.' || total_changes())",
 }
+_BASE_SQL = (
+    f"(SELECT CAST(COALESCE(SUM(version), 0) AS TEXT) FROM {VERSION_TABLE}"
+    f" WHERE stripe < {STRIPES})"
+)
 
 
 def version_sql(dialect: str) -> str:
     """An SQL expression for the data version, to read it within another statement."""
     return _VERSION_SQL["postgres" if dialect == "postgres" else "sqlite"]
+
+
+def base_version_sql(dialect: str) -> str | None:
+    """An SQL expression for the base version (every table but the scoped ones), or None
+    where there is none (SQLite keeps one coarse version)."""
+    return _BASE_SQL if dialect == "postgres" else None
+
+
+def student_versions_sql(user_id: str) -> str:
+    """An SQL expression (PostgreSQL) for the versions of the students an account most
+    likely reads, itself and its wards, as text "id=version,...": read with the session, so
+    that a parent's or a student's kept answer is checked in that one statement. `user_id`
+    is the SQL expression of the account's id."""
+    return (
+        "(SELECT COALESCE(string_agg(s.id || '=' || COALESCE(v.version, 0), ','), '')"
+        f" FROM (SELECT {user_id} AS id UNION"
+        f" SELECT g.student_id FROM guardianship g WHERE g.parent_id = {user_id}) s"
+        f" LEFT JOIN {STUDENT_VERSION_TABLE} v ON v.key = 'student:' || s.id)"
+    )
+
+
+def parse_student_versions(text: str) -> dict[int, int]:
+    """The versions by student of `student_versions_sql`'s text."""
+    found: dict[int, int] = {}
+    for pair in filter(None, text.split(",")):
+        student, version = pair.split("=", 1)
+        found[int(student)] = int(version)
+    return found
+
+
+async def student_versions(
+    connection: BaseDBAsyncClient, students: Iterable[int]
+) -> tuple[str, str, dict[int, int]]:
+    """The coarse version, the base version and the versions of these students, read in
+    one statement (PostgreSQL only)."""
+    wanted = sorted(set(students))
+    rows = await connection.execute_query_dict(
+        f"SELECT {_VERSION_SQL['postgres']} AS coarse, {_BASE_SQL} AS base,"
+        " COALESCE((SELECT string_agg(CAST(x.id AS TEXT) || '=' || COALESCE(v.version, 0), ',')"
+        f" FROM unnest($1::bigint[]) AS x(id) LEFT JOIN {STUDENT_VERSION_TABLE} v"
+        " ON v.key = 'student:' || x.id), '') AS students",
+        [wanted],
+    )
+    row = rows[0]
+    return str(row["coarse"]), str(row["base"]), parse_student_versions(str(row["students"]))
+
+
+def fine_version(base: str, students: Mapping[int, int], read: Iterable[int]) -> str:
+    """The version of an answer that read the scoped rows of these students only: it moves
+    with any write to a table that is not scoped and with any write to their rows."""
+    return base + ":" + ",".join(f"{s}={students[s]}" for s in sorted(set(read)))
 
 
 def _is_postgres(connection: BaseDBAsyncClient) -> bool:
@@ -80,13 +176,42 @@ CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (
     stripe SMALLINT PRIMARY KEY,
     version BIGINT NOT NULL DEFAULT 0
 );
-INSERT INTO {VERSION_TABLE} (stripe) SELECT generate_series(0, {STRIPES - 1})
+INSERT INTO {VERSION_TABLE} (stripe) SELECT generate_series(0, {2 * STRIPES - 1})
     ON CONFLICT (stripe) DO NOTHING;
+CREATE TABLE IF NOT EXISTS {STUDENT_VERSION_TABLE} (
+    key TEXT PRIMARY KEY,
+    version BIGINT NOT NULL DEFAULT 0
+);
 CREATE OR REPLACE FUNCTION ediary_bump_data_version() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE {VERSION_TABLE} SET version = version + 1
         WHERE stripe = txid_current() % {STRIPES};
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION ediary_bump_student_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.student_id IS NOT NULL THEN
+        INSERT INTO {STUDENT_VERSION_TABLE} AS v (key, version)
+            VALUES ('student:' || OLD.student_id, 1)
+            ON CONFLICT (key) DO UPDATE SET version = v.version + 1;
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.student_id IS NOT NULL
+            AND (TG_OP = 'INSERT' OR NEW.student_id IS DISTINCT FROM OLD.student_id) THEN
+        INSERT INTO {STUDENT_VERSION_TABLE} AS v (key, version)
+            VALUES ('student:' || NEW.student_id, 1)
+            ON CONFLICT (key) DO UPDATE SET version = v.version + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION ediary_bump_scoped_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE {VERSION_TABLE} SET version = version + 1
+        WHERE stripe = {STRIPES} + txid_current() % {STRIPES};
     RETURN NULL;
 END
 $$;
@@ -101,9 +226,54 @@ def _pg_trigger(table: str) -> str:
     )
 
 
+def _pg_scoped_trigger(table: str) -> str:
+    quoted = _quoted(table)
+    return (
+        # The scoped counter, once a statement: a row-level update of one counter row would
+        # cost a bulk insert time quadratic in its rows (every update of a row the
+        # transaction already updated walks the chain of its earlier versions).
+        f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {quoted}"
+        " FOR EACH STATEMENT EXECUTE FUNCTION ediary_bump_scoped_version();"
+        # Row-level, to know each row's student; deferred to the commit, so that the rows
+        # of `STUDENT_VERSION_TABLE` are locked only while the transaction commits: two
+        # teachers marking the same class in different orders would otherwise hold each
+        # other's students for their whole transactions (and could deadlock). Still inside
+        # the writing transaction, so the versions move exactly when the rows become
+        # visible. A constraint trigger cannot be replaced in place: dropped and made again
+        # in the same script, so in the same transaction.
+        f" DROP TRIGGER IF EXISTS {STUDENT_TRIGGER} ON {quoted};"
+        f" CREATE CONSTRAINT TRIGGER {STUDENT_TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
+        f" ON {quoted} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+        " EXECUTE FUNCTION ediary_bump_student_version();"
+        f" CREATE OR REPLACE TRIGGER {TRUNCATE_TRIGGER} AFTER TRUNCATE ON {quoted}"
+        " FOR EACH STATEMENT EXECUTE FUNCTION ediary_bump_data_version();"
+    )
+
+
+def _pg_base_trigger(table: str) -> str:
+    # A table no longer scoped loses the scoped table's triggers.
+    quoted = _quoted(table)
+    return (
+        f"DROP TRIGGER IF EXISTS {STUDENT_TRIGGER} ON {quoted};"
+        f" DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {quoted}; {_pg_trigger(table)}"
+    )
+
+
+async def _scoped_tables(connection: BaseDBAsyncClient) -> set[str]:
+    """The tables of `SCOPED` that exist here with a `student_id` column."""
+    rows = await connection.execute_query_dict(
+        "SELECT table_name AS name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND column_name = 'student_id'"
+        " AND table_name = ANY($1::text[])",
+        [sorted(SCOPED)],
+    )
+    return {str(row["name"]) for row in rows}
+
+
 async def install(connection: BaseDBAsyncClient) -> list[str]:
-    """Create the counter and a trigger on every table that is not excluded; idempotent.
-    Returns the tables covered (none on SQLite, which needs no triggers)."""
+    """Create the counters and a trigger on every table that is not excluded (a row-level
+    one on the scoped tables); idempotent. Returns the tables covered (none on SQLite, which
+    needs no triggers)."""
     if not _is_postgres(connection):
         return []
     await connection.execute_script(_PG_SETUP)
@@ -111,35 +281,54 @@ async def install(connection: BaseDBAsyncClient) -> list[str]:
     await connection.execute_script(
         "\n".join(
             f"DO $$ BEGIN IF to_regclass('{table}') IS NOT NULL THEN"
-            f" DROP TRIGGER IF EXISTS {TRIGGER} ON {_quoted(table)}; END IF; END $$;"
+            f" DROP TRIGGER IF EXISTS {TRIGGER} ON {_quoted(table)};"
+            f" DROP TRIGGER IF EXISTS {STUDENT_TRIGGER} ON {_quoted(table)};"
+            f" DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {_quoted(table)}; END IF; END $$;"
             for table in EXCLUDED
         )
     )
     tables = await _tables(connection)
+    scoped = await _scoped_tables(connection)
     if tables:
-        await connection.execute_script("\n".join(_pg_trigger(table) for table in tables))
+        # One script, one transaction: no moment without a trigger for other writers.
+        await connection.execute_script(
+            "\n".join(
+                _pg_scoped_trigger(table) if table in scoped else _pg_base_trigger(table)
+                for table in tables
+            )
+        )
     return tables
 
 
 async def uncovered_tables(connection: BaseDBAsyncClient) -> list[str]:
     """Tables a write to which would not move the version: none after `ediary migrate`.
-    Every table is uncovered while the counter itself is missing."""
+    Every table is uncovered while a counter itself is missing; a scoped table is uncovered
+    while its rows' students or its TRUNCATE would not move a version."""
     if not _is_postgres(connection):
         return []
     rows = await connection.execute_query_dict(
-        "SELECT to_regclass($1) IS NOT NULL AS present", [VERSION_TABLE]
+        "SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AS present",
+        [VERSION_TABLE, STUDENT_VERSION_TABLE],
     )
     if not rows[0]["present"]:
         return await _tables(connection)
     rows = await connection.execute_query_dict(
-        "SELECT c.relname AS name FROM pg_class c"
-        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        "SELECT c.relname AS name, EXISTS ("
+        "   SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = $1) AS covered,"
+        " (SELECT count(*) FROM pg_trigger t"
+        "   WHERE t.tgrelid = c.oid AND t.tgname IN ($2, $3)) = 2 AS scoped"
+        " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"
-        " AND NOT c.relispartition AND NOT EXISTS ("
-        "   SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = $1)",
-        [TRIGGER],
+        " AND NOT c.relispartition",
+        [TRIGGER, STUDENT_TRIGGER, TRUNCATE_TRIGGER],
     )
-    return sorted(str(r["name"]) for r in rows if r["name"] not in EXCLUDED)
+    scoped = await _scoped_tables(connection)
+    return sorted(
+        str(r["name"])
+        for r in rows
+        if r["name"] not in EXCLUDED
+        and (not r["covered"] or (r["name"] in scoped and not r["scoped"]))
+    )
 
 
 def after_uncounted_writes(version: str, writes: int) -> str:

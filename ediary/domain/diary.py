@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from ediary.domain import sql
+from ediary.domain import reads, sql
 from ediary.domain.access import Facet, Placement, StudentGrant, Viewer, student_grant
 from ediary.domain.averages import SubjectAverage, averages_from, averages_sql
 from ediary.domain.bounds import within_sql
@@ -241,7 +241,10 @@ async def load_week(
     policy_for: Callable[[str | None], RegionPolicy] = lambda region: DEFAULT_POLICY,
 ) -> DiaryWeek:
     """The week of a student as the viewer may see it, in two statements: the placements
-    with the week's term, then everything the grant shows (see `_week_sql`)."""
+    with the week's term, then everything the grant shows (see `_week_sql`). Only the
+    student's own records (marks, attendance, remarks, averages) are read, and the student
+    is declared as read (`ediary.domain.reads`)."""
+    reads.declare_student(student_id)
     monday, sunday = week.monday, week.sunday
     placed, term = await _placed_with_term(student_id, monday, sunday)
     grant = student_grant(viewer, student_id, placed)

@@ -70,6 +70,12 @@ RESPONSE_CACHE_LOOKUPS = Counter(
     "Queries of logged-in users looked up in the response cache, by result (hit, miss).",
     ["result"],
 )
+RESPONSE_CACHE_MISSES = Counter(
+    "ediary_response_cache_misses_total",
+    "Lookups that missed, by reason: absent (nothing kept under the key, or evicted) or"
+    " stale (kept, but the data it was made from has changed).",
+    ["reason"],
+)
 RESPONSE_CACHE_STORES = Counter(
     "ediary_response_cache_stores_total",
     "Answers kept by the response cache.",

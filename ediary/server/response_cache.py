@@ -16,10 +16,22 @@ only if it was a 200 without errors, cookies or `Cache-Control: no-store`. The v
 before the view ran is stored with it (on SQLite, moved on by the request's own query-budget
 row, which SQLite's counters include), so a write that lands while the view runs makes the
 answer stale rather than kept as current.
+
+On PostgreSQL an answer may instead be kept under its fine version: the base version (every
+table but the scoped ones) and the versions of the students whose marks, attendance and
+remarks it read (`ediary.domain.dataversion`), so that a mark given to one pupil leaves
+other pupils' answers kept. Only when everything it read is known: the document selects
+only fields that read students' records through the domain's declarations
+(`ediary.schema.reads`), and the domain declared those students (`ediary.domain.reads`).
+The session's statement reads, besides the coarse version, the base version and the
+versions of the account and its wards, so a family's kept week is checked in that one
+statement; other students' versions cost one more statement, read only for an entry kept
+under a fine version. Every other answer keeps the coarse version, as does SQLite.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from cachetools import LRUCache
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.datastructures import QueryParams
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,12 +49,13 @@ from tortoise import connections
 
 from ediary.adapters.http import RESOLVED_SESSION, UNCOUNTED_WRITES, credentials
 from ediary.config import Settings
-from ediary.domain import auth, dataversion
+from ediary.domain import auth, dataversion, reads
 from ediary.domain.errors import SessionExpired
 from ediary.server.metrics import (
     RESPONSE_CACHE_BYTES,
     RESPONSE_CACHE_EVICTIONS,
     RESPONSE_CACHE_LOOKUPS,
+    RESPONSE_CACHE_MISSES,
     RESPONSE_CACHE_STORES,
 )
 from ediary.server.text_cache import TextCache
@@ -62,10 +75,13 @@ OPERATION_TYPES_MAX_CHARS = 64 * 1024
 
 @dataclass(frozen=True)
 class Entry:
+    # The coarse version, or the fine one when `students` is set.
     version: str
     headers: list[tuple[bytes, bytes]]
     body: bytes
     key_size: int
+    # The students whose records the answer read, when it is kept under its fine version.
+    students: frozenset[int] | None = None
 
     @property
     def size(self) -> int:
@@ -82,9 +98,20 @@ class _Entries(LRUCache[Key, Entry]):
         return found
 
 
+# Whether a document reads students' records only for the students the domain declares.
+DeclaredReads = Callable[[DocumentNode], bool]
+
+
+@dataclass(frozen=True)
+class _Kind:
+    operation: OperationType
+    # Whether the answer may be kept under its fine version.
+    declared: bool
+
+
 def _operation_type(
-    document: str, operation_name: str | None, max_tokens: int
-) -> OperationType | None:
+    document: str, operation_name: str | None, max_tokens: int, declared: DeclaredReads | None
+) -> _Kind | None:
     """The type of the operation a request runs, None when it cannot be told (the view
     then answers the error itself). The parser stops at the token limit, as the schema's
     does: an oversized document must not be read through here either."""
@@ -93,12 +120,18 @@ def _operation_type(
     except GraphQLError:
         return None
     operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    found: OperationType | None = None
     if operation_name is None:
-        return operations[0].operation if len(operations) == 1 else None
-    for operation in operations:
-        if operation.name is not None and operation.name.value == operation_name:
-            return operation.operation
-    return None
+        found = operations[0].operation if len(operations) == 1 else None
+    else:
+        for operation in operations:
+            if operation.name is not None and operation.name.value == operation_name:
+                found = operation.operation
+                break
+    if found is None:
+        return None
+    fine = found == OperationType.QUERY and declared is not None and declared(parsed)
+    return _Kind(found, fine)
 
 
 @dataclass(frozen=True)
@@ -106,6 +139,8 @@ class _Request:
     document: str
     variables: bytes
     operation_name: str | None
+    # Set by the cache once it knows the document (see _Kind.declared).
+    declared: bool = False
 
 
 def _from_params(params: dict[str, Any]) -> _Request | None:
@@ -143,11 +178,13 @@ class ResponseCache:
         settings: Settings,
         *,
         today: Callable[[], date] | None = None,
+        declared_reads: DeclaredReads | None = None,
     ) -> None:
         self.app = app
         self.capacity = settings.response_cache_bytes
         self.max_tokens = settings.max_query_tokens
-        self.operation_types: TextCache[OperationType] = TextCache(
+        self.declared_reads = declared_reads
+        self.operation_types: TextCache[_Kind] = TextCache(
             OPERATION_TYPES_BYTES, per_char=0, max_chars=OPERATION_TYPES_MAX_CHARS
         )
         self.entries = _Entries(maxsize=max(self.capacity, 1), getsizeof=lambda entry: entry.size)
@@ -158,6 +195,8 @@ class ResponseCache:
         self.usable: bool | None = None if self.capacity > 0 else False
         self.hits = 0
         self.misses = 0
+        # Of the hits, those of answers kept under their fine version.
+        self.fine_hits = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.usable is False or scope["type"] != "http":
@@ -177,7 +216,7 @@ class ResponseCache:
             return
         token, kind = found
         try:
-            resolved, version = await auth.resolve_session_at_version(token)
+            resolved, seen = await auth.resolve_session_at_version(token)
         except SessionExpired:
             resolved = None
         if resolved is None or resolved.session.kind != kind:
@@ -200,15 +239,71 @@ class ResponseCache:
             self.today(),
         )
         entry = self.entries.get(key)
-        if entry is not None and entry.version == version:
+        # Versions of students read before the view runs: the account's and its wards' with
+        # the session, and those of a kept entry's students.
+        known = dict(seen.students)
+        if entry is not None and entry.students is not None and seen.base is not None:
+            unread = entry.students - known.keys()
+            if unread:
+                # Another student's week (a teacher's look): one more statement, made only
+                # for an entry kept under its fine version.
+                _, _, more = await dataversion.student_versions(connections.get("default"), unread)
+                known.update(more)
+            current = dataversion.fine_version(seen.base, known, entry.students)
+        else:
+            current = seen.coarse
+        if entry is not None and entry.version == current:
             self.hits += 1
+            self.fine_hits += entry.students is not None
             RESPONSE_CACHE_LOOKUPS.labels("hit").inc()
             await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
             await send({"type": "http.response.body", "body": entry.body})
             return
         self.misses += 1
         RESPONSE_CACHE_LOOKUPS.labels("miss").inc()
-        await self._run_and_keep(scope, _replaying(replay, receive), send, key, version)
+        RESPONSE_CACHE_MISSES.labels("absent" if entry is None else "stale").inc()
+        receive = _replaying(replay, receive)
+        if not question.declared or seen.base is None:
+            await self._run_and_keep(scope, receive, send, key, seen.coarse)
+            return
+        with reads.collecting() as students:
+            stored = await self._run_and_keep(scope, receive, send, key, seen.coarse)
+        if stored is not None and students:
+            await self._refine(key, stored, seen, known, frozenset(students))
+
+    async def _refine(
+        self,
+        key: Key,
+        stored: Entry,
+        seen: dataversion.Seen,
+        known: dict[int, int],
+        students: frozenset[int],
+    ) -> None:
+        """Keep an answer that declared the students it read under its fine version.
+
+        The version must be one read before the view ran, so that a write landing while it
+        ran leaves the answer stale, never kept as current; the counters only grow, so any
+        such write moves the version past the one stored, for good. The base came with the
+        session, before the view; so did the versions of the students in `known`. For a
+        student read only now (after the view), the session's coarse version is read again
+        in the same statement: if it has not moved, nothing was committed in between (every
+        counter only grows, and the coarse version is their sum), so the versions read now
+        are those of before the view. If it has moved, the answer is kept under a version
+        that never matches, with its students: the next lookup reads their versions before
+        its view, and keeps that answer."""
+        assert seen.base is not None
+        base = seen.base
+        if not students <= known.keys():
+            coarse, _, more = await dataversion.student_versions(
+                connections.get("default"), students - known.keys()
+            )
+            known = {**known, **more}
+            if coarse != seen.coarse:
+                base = ""
+        version = dataversion.fine_version(base, known, students) if base else ""
+        fine = Entry(version, stored.headers, stored.body, stored.key_size, students)
+        if self.entries.get(key) is stored:
+            self.entries[key] = fine
 
     async def _check_triggers(self) -> bool:
         missing = await dataversion.uncovered_tables(connections.get("default"))
@@ -237,16 +332,19 @@ class ResponseCache:
         details = (question.operation_name, self.max_tokens)
         kind = self.operation_types.get(question.document, details)
         if kind is None:
-            kind = _operation_type(question.document, question.operation_name, self.max_tokens)
+            kind = _operation_type(
+                question.document, question.operation_name, self.max_tokens, self.declared_reads
+            )
             if kind is not None:
                 self.operation_types.put(question.document, kind, details)
-        if kind != OperationType.QUERY:
+        if kind is None or kind.operation != OperationType.QUERY:
             return None
-        return question
+        return dataclasses.replace(question, declared=kind.declared)
 
     async def _run_and_keep(
         self, scope: Scope, receive: Receive, send: Send, key: Key, version: str
-    ) -> None:
+    ) -> Entry | None:
+        """Run the view and keep its answer under `version` if it may be kept; the entry."""
         start: Message | None = None
         chunks: list[bytes] = []
         keep = True
@@ -268,17 +366,20 @@ class ResponseCache:
             # for good, and the entry is never served.
             writes = int(scope.get(UNCOUNTED_WRITES, 0))
             version = dataversion.after_uncounted_writes(version, writes)
-            self._store(key, version, start, b"".join(chunks))
+            return self._store(key, version, start, b"".join(chunks))
+        return None
 
-    def _store(self, key: Key, version: str, start: Message | None, body: bytes) -> None:
+    def _store(self, key: Key, version: str, start: Message | None, body: bytes) -> Entry | None:
         if start is None or _has_errors(body):
-            return
+            return None
         key_size = len(key[1]) + len(key[2]) + len(key[3] or "") + len(key[4])
         entry = Entry(version, list(start["headers"]), body, key_size)
-        if entry.size <= self.capacity:
-            self.entries[key] = entry
-            RESPONSE_CACHE_STORES.inc()
-            RESPONSE_CACHE_BYTES.set(self.entries.currsize)
+        if entry.size > self.capacity:
+            return None
+        self.entries[key] = entry
+        RESPONSE_CACHE_STORES.inc()
+        RESPONSE_CACHE_BYTES.set(self.entries.currsize)
+        return entry
 
 
 def _may_be_query(connection: HTTPConnection) -> bool:

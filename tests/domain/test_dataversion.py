@@ -97,3 +97,78 @@ async def test_excluded_tables_leave_the_version(database: str, world: World) ->
     )
     await connection.execute_query("DELETE FROM rate_limit WHERE id = 0")
     assert await _version() == before
+
+
+async def _versions(*students: int) -> tuple[str, str, dict[int, int]]:
+    return await dataversion.student_versions(connections.get("default"), students)
+
+
+async def _a_mark(world: World) -> tuple[int, int]:
+    """A live mark of the world and its student."""
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT id, student_id FROM mark WHERE deleted_at IS NULL ORDER BY id LIMIT 1"
+    )
+    return int(rows[0]["id"]), int(rows[0]["student_id"])
+
+
+@postgres_only
+async def test_a_mark_moves_its_students_version_and_not_the_base(
+    database: str, world: World
+) -> None:
+    mark, student = await _a_mark(world)
+    other = world.users["parent"].id
+    coarse, base, before = await _versions(student, other)
+    writer = await _other(database)
+    try:
+        async with writer.transaction():
+            await writer.execute("UPDATE mark SET comment = comment WHERE id = $1", mark)
+            # Deferred to the commit, yet inside the transaction: nobody sees it before.
+            assert await _versions(student, other) == (coarse, base, before)
+        moved_coarse, moved_base, moved = await _versions(student, other)
+        assert moved_base == base
+        assert moved_coarse != coarse
+        assert moved == {student: before[student] + 1, other: before[other]}
+
+        # A mark moved to another student changes both students' answers.
+        await writer.execute("UPDATE mark SET student_id = $2 WHERE id = $1", mark, other)
+        await writer.execute("UPDATE mark SET student_id = $2 WHERE id = $1", mark, student)
+        _, _, after = await _versions(student, other)
+        assert after == {student: moved[student] + 2, other: moved[other] + 2}
+    finally:
+        await writer.close()
+
+
+@postgres_only
+async def test_a_truncated_scoped_table_moves_the_base(database: str) -> None:
+    writer = await _other(database)
+    try:
+        transaction = writer.transaction()
+        await transaction.start()
+        before = await writer.fetchval(f"SELECT {dataversion.base_version_sql('postgres')}")
+        await writer.execute("TRUNCATE remark")
+        after = await writer.fetchval(f"SELECT {dataversion.base_version_sql('postgres')}")
+        await transaction.rollback()
+        assert int(after) > int(before)
+    finally:
+        await writer.close()
+
+
+@postgres_only
+async def test_a_scoped_table_without_its_own_triggers_is_uncovered(database: str) -> None:
+    connection = connections.get("default")
+    await connection.execute_script(
+        f"DROP TRIGGER {dataversion.TRUNCATE_TRIGGER} ON attendance;"
+        f" DROP TRIGGER {dataversion.STUDENT_TRIGGER} ON remark"
+    )
+    try:
+        assert await dataversion.uncovered_tables(connection) == ["attendance", "remark"]
+    finally:
+        await dataversion.install(connection)
+    assert await dataversion.uncovered_tables(connection) == []
+    # The row-level trigger of the students' versions is on the scoped tables, no other.
+    rows = await connection.execute_query_dict(
+        "SELECT c.relname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        " WHERE t.tgname = $1",
+        [dataversion.STUDENT_TRIGGER],
+    )
+    assert sorted(r["name"] for r in rows) == sorted(dataversion.SCOPED)
