@@ -35,12 +35,12 @@ def _client(app: Starlette) -> httpx.AsyncClient:
 
 @pytest.fixture(scope="module")
 async def lesson(world: World) -> dict[str, Any]:
-    """A class of its own in school A: its physics teacher, two pupils and one lesson."""
+    """A class of its own in school A: its astronomy teacher, two pupils and one lesson."""
     school = world.objects["school_A"]
     school_class = await models.SchoolClass.create(
         school=school, academic_year=world.objects["year_A"], grade=10, letter="W"
     )
-    subject = await models.Subject.create(school=school, name="Physics", short_name="Phys")
+    subject = await models.Subject.create(school=school, name="Astronomy", short_name="Astr")
     teacher = await models.User.create(login="w6_teacher", last_name="Ohm", first_name="Georg")
     await models.RoleGrant.create(user=teacher, role=Role.TEACHER, school=school)
     await models.TeachingAssignment.create(
@@ -91,6 +91,9 @@ async def test_the_sql_writer_inserts_the_row_the_api_writes(
         {k: v for k, v in row.items() if k not in ("id", "created_at", "updated_at")}
         for row in sorted(rows, key=lambda row: row["id"])
     )
+    # The SQL writer's row has no history (the limit and PostGraphile keep none); it leaves the
+    # shared world, whose audit the journal's tests verify.
+    await models.Mark.filter(id=max(row["id"] for row in rows)).delete()
     assert inserted == posted
     # The region's weight for a quiz, which the teachers' app leaves to the server.
     assert posted["weight"] == mark.weight == 2
