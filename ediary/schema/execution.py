@@ -17,17 +17,20 @@ graphql-core as middleware) takes no shortcut, so such hooks still see every fie
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from weakref import WeakKeyDictionary
 
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLSchema,
     is_leaf_type,
 )
@@ -36,6 +39,8 @@ from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+from ediary.schema.field_sets import UNREAD, FieldSet, compiled_field_set
 
 if TYPE_CHECKING:
     from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
@@ -58,10 +63,13 @@ class PlainField(NamedTuple):
 _PLANS: WeakKeyDictionary[GraphQLSchema, dict[tuple[GraphQLObjectType, str], PlainField | None]]
 _PLANS = WeakKeyDictionary()
 
+# Where strawberry defines the is_type_of it gives object types that implement interfaces.
+_STRAWBERRY_CONVERTER = GraphQLCoreConverter.__module__
+
 # Distinct from None, the mark of an ordinary field.
 _NOT_PLANNED: Any = object()
 # Distinct from every value a field can hold: reading it raised.
-_UNREAD: Any = object()
+_UNREAD: Any = UNREAD
 
 
 def _is_strawberry_basic(resolve: object) -> bool:
@@ -119,6 +127,7 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 plans = _PLANS[self.schema] = {}
         # None: a resolve hook wraps every field, so every field takes the ordinary path.
         self._plans = plans
+        self._field_sets: dict[tuple[GraphQLObjectType, int], FieldSet] = {}
 
     def execute_fields(
         self,
@@ -128,89 +137,114 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
-        """Execute the fields of one object, plain fields directly, the rest as graphql-core.
-
-        Mirrors graphql-core's `execute_fields`, which it replaces: awaitables are gathered
-        the same way, and settled in the background if a field raises."""
-        plans = self._plans
-        if plans is None:
+        """Execute the fields of one object with the function compiled for its selection
+        (`ediary.schema.field_sets`), which answers plain fields itself and hands the rest to
+        `plain_field` and `ordinary_field`."""
+        if self._plans is None:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
-        results: dict[str, Any] = {}
-        is_awaitable = self.is_awaitable
-        awaitable_fields: list[str] = []
-        try:
-            for response_name, field_details_list in grouped_field_set.items():
-                field_name = field_details_list[0].node.name.value
-                plan = plans.get((parent_type, field_name), _NOT_PLANNED)
-                if plan is _NOT_PLANNED:
-                    plan = plans[(parent_type, field_name)] = plain_field(parent_type, field_name)
-                if plan is not None:
-                    try:
-                        value = plan.read(source_value)
-                    except Exception:
-                        value = _UNREAD  # execute_field below reads again and reports it
-                    if value is _UNREAD:
-                        pass
-                    elif value is None or value is Undefined:
-                        if not plan.non_null:
-                            results[response_name] = None
-                            continue
-                    elif (
-                        plan.leaf is not None
-                        and not isinstance(value, Exception)
-                        and not is_awaitable(value)
-                    ):
-                        try:
-                            coerced = plan.leaf.coerce_output_value(value)
-                        except Exception:
-                            coerced = None
-                        if coerced is not None and coerced is not Undefined:
-                            results[response_name] = coerced
-                            continue
-                    if value is not _UNREAD:
-                        # Objects and lists, and whatever a leaf could not answer plainly
-                        # (a null for a non-null field, an awaitable, an error as a value):
-                        # completed by graphql-core, as execute_field would complete it.
-                        result = self._complete_read(
-                            plan,
-                            parent_type,
-                            Path(path, response_name, parent_type.name),
-                            field_details_list,
-                            value,
-                            position_context,
-                        )
-                        results[response_name] = result
-                        if is_awaitable(result):
-                            awaitable_fields.append(response_name)
-                        continue
-                field_path = Path(path, response_name, parent_type.name)
-                result = self.execute_field(
-                    parent_type, source_value, field_details_list, field_path, position_context
-                )
-                if result is not Undefined:
-                    results[response_name] = result
-                    if is_awaitable(result):
-                        awaitable_fields.append(response_name)
-        except Exception:
-            if awaitable_fields:
-                self.settle_in_background([results[field] for field in awaitable_fields])
-            raise
+        # The objects of a list share their grouped field set (graphql-core memoizes it for
+        # the request), so the compiled function is found once per list, not per object.
+        key = (parent_type, id(grouped_field_set))
+        field_set = self._field_sets.get(key)
+        if field_set is None:
+            field_set = self._field_sets[key] = compiled_field_set(
+                self.schema, parent_type, grouped_field_set, self._plan_of
+            )
+        results: AwaitableOrValue[dict[str, Any]]
+        results = field_set(self, source_value, path, grouped_field_set, position_context)
+        return results
 
-        if not awaitable_fields:
-            return results
+    def _plan_of(self, parent_type: GraphQLObjectType, field_name: str) -> PlainField | None:
+        plans = self._plans
+        assert plans is not None
+        plan: PlainField | None = plans.get((parent_type, field_name), _NOT_PLANNED)
+        if plan is _NOT_PLANNED:
+            plan = plans[(parent_type, field_name)] = plain_field(parent_type, field_name)
+        return plan
 
-        async def get_results() -> dict[str, Any]:
-            if len(awaitable_fields) == 1:
-                field = awaitable_fields[0]
-                results[field] = await results[field]
-            else:
-                awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
-                results.update(zip(awaitable_fields, awaited, strict=True))
-            return results
+    def ordinary_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        field_details_list: FieldDetailsList,
+        response_name: str,
+        position_context: Any,
+    ) -> Any:
+        """A field with a resolver of its own, executed by graphql-core."""
+        return self.execute_field(
+            parent_type,
+            source_value,
+            field_details_list,
+            Path(path, response_name, parent_type.name),
+            position_context,
+        )
 
-        return get_results()
+    def plain_field(
+        self,
+        parent_type: GraphQLObjectType,
+        plan: PlainField,
+        source_value: Any,
+        path: Path | None,
+        field_details_list: FieldDetailsList,
+        response_name: str,
+        value: Any,
+        position_context: Any,
+    ) -> Any:
+        """A plain field whose value the compiled function read but did not answer: a leaf
+        serialized as graphql-core's complete_leaf_value would, the rest completed as
+        execute_field would complete what a resolver returned. A read that raised goes to
+        execute_field itself, which reads again and reports the error."""
+        if value is _UNREAD:
+            return self.execute_field(
+                parent_type,
+                source_value,
+                field_details_list,
+                Path(path, response_name, parent_type.name),
+                position_context,
+            )
+        if value is None or value is Undefined:
+            if not plan.non_null:
+                return None
+        elif (
+            plan.leaf is not None
+            and not isinstance(value, Exception)
+            and not self.is_awaitable(value)
+        ):
+            try:
+                coerced = plan.leaf.coerce_output_value(value)
+            except Exception:
+                coerced = None
+            if coerced is not None and coerced is not Undefined:
+                return coerced
+        # Objects and lists, and whatever a leaf could not answer plainly (a null for a
+        # non-null field, an awaitable, an error as a value).
+        return self._complete_read(
+            plan,
+            parent_type,
+            Path(path, response_name, parent_type.name),
+            field_details_list,
+            value,
+            position_context,
+        )
+
+    def settle_pending(self, results: dict[str, Any], pending: list[str]) -> None:
+        """A field raised: awaitables already started are settled in the background, as
+        graphql-core's execute_fields does."""
+        if pending:
+            self.settle_in_background([results[name] for name in pending])
+
+    async def gather_pending(self, results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
+        """The object's results once its awaitable fields are answered."""
+        if len(pending) == 1:
+            name = pending[0]
+            results[name] = await results[name]
+        else:
+            awaited = await gather_with_cancel(*(results[name] for name in pending))
+            results.update(zip(pending, awaited, strict=True))
+        return results
 
     def _complete_read(
         self,
@@ -223,6 +257,15 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         """What graphql-core's execute_field does with the value a resolver returned."""
         return_type = plan.field.type
+        try:
+            completed = self._complete_plainly(
+                return_type, field_details_list, path, value, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        if completed is not _UNREAD:
+            return completed
         info = self.build_resolve_info(plan.field, to_nodes(field_details_list), parent_type, path)
         try:
             if self.is_awaitable(value):
@@ -251,3 +294,127 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, field_details_list, path)
             return None
+
+    def _complete_plainly(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        value: Any,
+        position_context: Any,
+    ) -> Any:
+        """Complete an object, or a list of objects or leaves, as graphql-core's complete_value
+        would, without a resolve info or its dispatch on every item; `_UNREAD` when the value
+        is not that plain, before anything was done, so graphql-core completes it instead.
+
+        Plain means: present, not an error or an awaitable, of the field's own object type
+        (no abstract type, no `is_type_of` but strawberry's, which ignores its info), a list
+        of such items, and no directive on the field (so no @stream)."""
+        if isinstance(return_type, GraphQLNonNull):
+            return_type = return_type.of_type
+        if isinstance(return_type, GraphQLObjectType):
+            if value is None or not _is_plainly(return_type, value):
+                return _UNREAD
+            return self._complete_object(
+                return_type, field_details_list, path, value, position_context
+            )
+        if not isinstance(return_type, GraphQLList) or not isinstance(value, list | tuple):
+            return _UNREAD
+        if any(details.node.directives for details in field_details_list):
+            return _UNREAD
+        item_type = return_type.of_type
+        inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if isinstance(inner, GraphQLObjectType):
+            if not all(item is not None and _is_plainly(inner, item) for item in value):
+                return _UNREAD
+            return self._complete_objects(
+                inner, item_type, field_details_list, path, value, position_context
+            )
+        if is_leaf_type(inner):
+            leaves: list[Any] = []
+            for item in value:
+                if item is None:
+                    if inner is not item_type:
+                        return _UNREAD
+                    leaves.append(None)
+                    continue
+                try:
+                    coerced = inner.coerce_output_value(item)
+                except Exception:
+                    return _UNREAD
+                if coerced is None or coerced is Undefined:
+                    return _UNREAD
+                leaves.append(coerced)
+            return leaves
+        return _UNREAD
+
+    def _complete_object(
+        self,
+        object_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        value: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
+            object_type, field_details_list
+        )
+        return self.execute_collected_subfields(
+            object_type, value, path, grouped_field_set, new_defer_usages, position_context
+        )
+
+    def _complete_objects(
+        self,
+        object_type: GraphQLObjectType,
+        item_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        items: list[Any] | tuple[Any, ...],
+        position_context: Any,
+    ) -> AwaitableOrValue[list[Any]]:
+        """A list of objects, item by item as graphql-core's complete_iterable_value: an item
+        that fails is reported at its index and is null, or fails the list if non-null."""
+        is_awaitable = self.is_awaitable
+        completed: list[Any] = []
+        awaitable_indices: list[int] = []
+        try:
+            for index, item in enumerate(items):
+                item_path = path.add_key(index, None)
+                try:
+                    result = self._complete_object(
+                        object_type, field_details_list, item_path, item, position_context
+                    )
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                    result = None
+                if is_awaitable(result):
+                    result = self._await_completed(result, item_type, field_details_list, item_path)
+                    awaitable_indices.append(index)
+                completed.append(result)
+        except Exception:
+            if awaitable_indices:
+                self.settle_in_background([completed[index] for index in awaitable_indices])
+            raise
+        if not awaitable_indices:
+            return completed
+
+        async def get_completed() -> list[Any]:
+            awaited = await gather_with_cancel(*(completed[index] for index in awaitable_indices))
+            for index, result in zip(awaitable_indices, awaited, strict=True):
+                completed[index] = result
+            return completed
+
+        return get_completed()
+
+
+def _is_plainly(object_type: GraphQLObjectType, value: Any) -> bool:
+    """Whether `value` is of `object_type` without asking for a resolve info: no check at
+    all, or strawberry's own, which reads only the value."""
+    is_type_of = object_type.is_type_of
+    if is_type_of is None:
+        return not isinstance(value, Exception) and not inspect.isawaitable(value)
+    if getattr(is_type_of, "__module__", "") != _STRAWBERRY_CONVERTER:
+        return False
+    if isinstance(value, Exception) or inspect.isawaitable(value):
+        return False
+    return bool(is_type_of(value, cast("GraphQLResolveInfo[Any]", None)))  # unread by strawberry's

@@ -216,8 +216,10 @@ async def test_plain_leaves_need_no_resolve_info(
     assert leaves <= set(reference)
     assert not leaves & set(built), "plain leaves were given a resolve info"
     assert len(built) < len(reference) / 2
-    # Objects and lists still get one, for their completion.
-    assert {"lesson", "marks", "subject"} <= set(built)
+    # Plain objects and lists are completed without one too; fields with a resolver of their
+    # own (the diary, its days, a lesson's bell) still get theirs.
+    assert not {"lesson", "marks", "subject"} & set(built)
+    assert {"diary", "days", "bell"} <= set(built)
 
 
 def test_only_plain_fields_have_a_plan() -> None:
@@ -256,6 +258,8 @@ class Row:
         self.count = count
         self.colour = colour
         self.day = datetime.date(2026, 11, 23)
+        self.tags = [name, "shared"]  # a null name is a null in a list of non-null strings
+        self.scores = [count, None]  # a count Int refuses is refused inside the list too
 
     @property
     def fragile(self) -> str:
@@ -287,6 +291,8 @@ class Thing:
     colour: Colour
     day: datetime.date
     fragile: str | None
+    tags: list[str] | None
+    scores: list[int | None]
 
     @strawberry.field
     def explodes(self) -> str | None:
@@ -331,6 +337,15 @@ class Query:
     def holders(self) -> list[Holder | None]:
         return [Holder(thing=row, label=str(row.name)) for row in _rows()]
 
+    @strawberry.field
+    def holder_of_nothing(self) -> Holder | None:
+        return None
+
+    @strawberry.field
+    def shelf(self) -> Shelf:
+        # Plain lists of objects: completed by the executor's own loop, not graphql-core's.
+        return Shelf(things=_rows(), spare=None, odd=_rows())
+
 
 class Counting(SchemaExtension):
     """An extension with a resolve hook: graphql-core runs it as middleware on every field."""
@@ -369,6 +384,10 @@ ODD_DOCUMENTS = [
     "{ shelf { things { name count } spare { name } } }",
     "{ shelf { odd { name } } }",
     "{ shelf { things { fragile } odd { day } } }",
+    "{ shelf { things { tags scores } } }",
+    "{ shelf { odd { tags } } }",
+    "{ shelf { things { scores name } spare { tags } } }",
+    "{ holders { thing { tags scores } } }",
 ]
 
 
