@@ -17,7 +17,6 @@ graphql-core as middleware) takes no shortcut, so such hooks still see every fie
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
@@ -36,6 +35,7 @@ from graphql import (
 )
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path, Undefined, gather_with_cancel
+from strawberry.execution.is_awaitable import optimized_is_awaitable as is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
@@ -320,13 +320,17 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
             )
         if not isinstance(return_type, GraphQLList) or not isinstance(value, list | tuple):
             return _UNREAD
-        if any(details.node.directives for details in field_details_list):
-            return _UNREAD
+        for details in field_details_list:
+            if details.node.directives:
+                return _UNREAD
+        if not value:  # most of a journal's cells: no marks
+            return []
         item_type = return_type.of_type
         inner = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
         if isinstance(inner, GraphQLObjectType):
-            if not all(item is not None and _is_plainly(inner, item) for item in value):
-                return _UNREAD
+            for item in value:
+                if item is None or not _is_plainly(inner, item):
+                    return _UNREAD
             return self._complete_objects(
                 inner, item_type, field_details_list, path, value, position_context
             )
@@ -409,12 +413,11 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 def _is_plainly(object_type: GraphQLObjectType, value: Any) -> bool:
     """Whether `value` is of `object_type` without asking for a resolve info: no check at
-    all, or strawberry's own, which reads only the value."""
+    all, or strawberry's own, which reads only the value (and holds only for instances of
+    strawberry types, which are never errors or awaitables)."""
     is_type_of = object_type.is_type_of
     if is_type_of is None:
-        return not isinstance(value, Exception) and not inspect.isawaitable(value)
+        return not isinstance(value, Exception) and not is_awaitable(value)
     if getattr(is_type_of, "__module__", "") != _STRAWBERRY_CONVERTER:
-        return False
-    if isinstance(value, Exception) or inspect.isawaitable(value):
         return False
     return bool(is_type_of(value, cast("GraphQLResolveInfo[Any]", None)))  # unread by strawberry's
