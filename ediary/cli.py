@@ -193,6 +193,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from ediary.adapters.manager import PluginError
     from ediary.app import create_app
     from ediary.config import UnsafeSettings
+    from ediary.schema.trusted import ManifestError
     from ediary.server.logs import configure, logging_config
 
     configure(settings.log_format, settings.log_level)
@@ -207,6 +208,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     except PluginError as error:
         print(f"ediary: {error}", file=sys.stderr)
         print("ediary: not starting with a plugin missing; fix or disallow it.", file=sys.stderr)
+        return 2
+    except ManifestError as error:
+        print(f"ediary: trusted documents: {error}", file=sys.stderr)
         return 2
     for warning in serve_warnings(settings, args.workers):
         log.warning(warning)
