@@ -118,6 +118,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from ediary.adapters.manager import model_apps
     from ediary.db import close_database, migrate, open_database
     from ediary.domain.demo import database_is_empty, load_demo
+    from ediary.domain.storage import DiskStorage
 
     plugins = _plugins(settings)
     if plugins is None:
@@ -135,7 +136,11 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                 print("The database is not empty: the demo loads into an empty one only.")
                 return 1
             print("Loading the demo school...", flush=True)
-            logins = await load_demo(args.today or date.today(), seed=args.seed)
+            logins = await load_demo(
+                args.today or settings.school_today(),
+                seed=args.seed,
+                storage=DiskStorage(Path(settings.attachments_dir)),
+            )
         finally:
             await close_database()
         print("\nDemo logins (password for all: demo):")
