@@ -254,6 +254,23 @@ def cmd_schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_documents_check(settings: Settings, args: argparse.Namespace) -> int:
+    from ediary.schema import build_schema
+    from ediary.schema.trusted import ManifestError, TrustedDocuments
+
+    plugins = _plugins(settings)
+    if plugins is None:
+        return 2
+    try:
+        trusted = TrustedDocuments.load(args.files)
+        build_schema(plugins, introspection=settings.introspection, trusted=trusted)
+    except ManifestError as error:
+        print(f"ediary: {error}", file=sys.stderr)
+        return 1
+    print(f"{len(trusted)} documents fit the schema served with the installed plugins.")
+    return 0
+
+
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     from ediary.db import close_database, open_database
     from ediary.domain.journal.history import verify
@@ -334,6 +351,18 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write the core schema.graphql from the code")
     schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
     schema.set_defaults(run=cmd_schema)
+
+    documents = commands.add_parser("documents", help="trusted documents (persisted queries)")
+    documents_commands = documents.add_subparsers(
+        dest="documents_command", required=True, metavar="ACTION"
+    )
+    check = documents_commands.add_parser(
+        "check",
+        help="check that the documents of manifests parse and validate against the schema "
+        "served with the installed plugins, as the server does when it starts",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help="manifest files (JSON)")
+    check.set_defaults(run=cmd_documents_check)
     return parser
 
 

@@ -33,6 +33,8 @@ from graphql import (
     validate,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from ediary.schema.documents import Parsed
 
@@ -90,6 +92,9 @@ class TrustedDocuments:
         rules: list[type[ASTValidationRule]] = list(specified_rules)
         if not introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
+        # Strawberry adds these two to whatever rules a request runs, the first time a
+        # document is validated; a registered document passes them here instead.
+        checked = [*rules, MaybeNullValidationRule, OneOfInputValidationRule]
         prepared: dict[str, Parsed] = {}
         # The first id each document was registered under names it in errors.
         names = {text: key for key, text in reversed(self.texts.items())}
@@ -98,7 +103,7 @@ class TrustedDocuments:
                 document = parse(text)
             except GraphQLError as error:
                 raise ManifestError(f"document {name} does not parse: {error.message}") from None
-            errors = validate(schema, document, rules)
+            errors = validate(schema, document, checked)
             if errors:
                 raise ManifestError(f"document {name} does not validate: {errors[0].message}")
             prepared[text] = Parsed(document, frozenset(rules))

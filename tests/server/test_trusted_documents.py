@@ -326,3 +326,25 @@ def test_serve_names_a_broken_manifest_and_exits(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "trusted documents" in done.stderr and str(broken) in done.stderr
+
+
+def test_documents_check_tells_a_frontends_ci_whether_its_manifest_fits(
+    manifest: Path, tmp_path: Path
+) -> None:
+    import subprocess
+
+    fits = subprocess.run(
+        [EDIARY, "documents", "check", str(manifest)], capture_output=True, text=True, timeout=60
+    )
+    assert fits.returncode == 0, fits.stderr
+    assert "2 documents fit" in fits.stdout
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps({"stale-1": "query Stale { viewer { noSuchField } }"}))
+    refused = subprocess.run(
+        [EDIARY, "documents", "check", str(manifest), str(stale)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1
+    assert "stale-1" in refused.stderr and "noSuchField" in refused.stderr
