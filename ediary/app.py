@@ -24,10 +24,12 @@ from ediary.events import make_broker
 from ediary.schema import build_schema
 from ediary.schema.context import Runtime
 from ediary.schema.reads import declared_reads_only
+from ediary.schema.trusted import TrustedDocuments
 from ediary.server.body_limit import BodyLimit
 from ediary.server.health import expected_migrations, healthz, readyz
 from ediary.server.housekeeping import Housekeeper
 from ediary.server.metrics import PrometheusObserver, metrics_endpoint, worker_stopped
+from ediary.server.persisted import PersistedDocuments
 from ediary.server.requests import RequestContext
 from ediary.server.response_cache import ResponseCache
 from ediary.web.attachments import attachment_routes
@@ -62,8 +64,9 @@ def create_app(
 ) -> Starlette:
     """Build the application; `manage_database=False` leaves connecting to the caller.
 
-    Raises PluginError, naming the plugin, when a plugin cannot be loaded or set up, and
-    UnsafeSettings for production settings that must not be served."""
+    Raises PluginError, naming the plugin, when a plugin cannot be loaded or set up,
+    UnsafeSettings for production settings that must not be served, and ManifestError for
+    a trusted documents manifest that cannot be read or does not fit the schema."""
     settings = settings or Settings.from_env()
     settings.check_production()
     plugins = load_plugins(settings.plugins, extra=extra_plugins)
@@ -86,7 +89,10 @@ def create_app(
         channels=tuple(channels),
         outbox_written=worker.wake,
     )
-    schema = build_schema(plugins, introspection=settings.introspection)
+    trusted = TrustedDocuments.load(
+        settings.trusted_documents, only=settings.trusted_documents_only
+    )
+    schema = build_schema(plugins, introspection=settings.introspection, trusted=trusted)
     graphql = DiaryGraphQL(schema, settings, plugins, notifier, runtime)
     extra_routes = _plugin_routes(plugins, settings)
     response_cache = ResponseCache(
@@ -130,7 +136,8 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
-            Route("/graphql", response_cache),
+            # Ids of trusted documents become their texts before the cache keys on them.
+            Route("/graphql", PersistedDocuments(response_cache, trusted)),
             WebSocketRoute("/graphql", graphql),
             *attachment_routes(runtime.storage),
             *(graphiql_routes() if settings.graphiql else ()),

@@ -118,6 +118,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from ediary.adapters.manager import model_apps
     from ediary.db import close_database, migrate, open_database
     from ediary.domain.demo import database_is_empty, load_demo
+    from ediary.domain.storage import DiskStorage
 
     plugins = _plugins(settings)
     if plugins is None:
@@ -135,7 +136,11 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                 print("The database is not empty: the demo loads into an empty one only.")
                 return 1
             print("Loading the demo school...", flush=True)
-            logins = await load_demo(args.today or date.today(), seed=args.seed)
+            logins = await load_demo(
+                args.today or settings.school_today(),
+                seed=args.seed,
+                storage=DiskStorage(Path(settings.attachments_dir)),
+            )
         finally:
             await close_database()
         print("\nDemo logins (password for all: demo):")
@@ -193,6 +198,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from ediary.adapters.manager import PluginError
     from ediary.app import create_app
     from ediary.config import UnsafeSettings
+    from ediary.schema.trusted import ManifestError
     from ediary.server.logs import configure, logging_config
 
     configure(settings.log_format, settings.log_level)
@@ -207,6 +213,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     except PluginError as error:
         print(f"ediary: {error}", file=sys.stderr)
         print("ediary: not starting with a plugin missing; fix or disallow it.", file=sys.stderr)
+        return 2
+    except ManifestError as error:
+        print(f"ediary: trusted documents: {error}", file=sys.stderr)
         return 2
     for warning in serve_warnings(settings, args.workers):
         log.warning(warning)
@@ -242,6 +251,23 @@ def cmd_schema(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     SCHEMA_FILE.write_text(text)
     print(f"Wrote {SCHEMA_FILE}")
+    return 0
+
+
+def cmd_documents_check(settings: Settings, args: argparse.Namespace) -> int:
+    from ediary.schema import build_schema
+    from ediary.schema.trusted import ManifestError, TrustedDocuments
+
+    plugins = _plugins(settings)
+    if plugins is None:
+        return 2
+    try:
+        trusted = TrustedDocuments.load(args.files)
+        build_schema(plugins, introspection=settings.introspection, trusted=trusted)
+    except ManifestError as error:
+        print(f"ediary: {error}", file=sys.stderr)
+        return 1
+    print(f"{len(trusted)} documents fit the schema served with the installed plugins.")
     return 0
 
 
@@ -325,6 +351,18 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write the core schema.graphql from the code")
     schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
     schema.set_defaults(run=cmd_schema)
+
+    documents = commands.add_parser("documents", help="trusted documents (persisted queries)")
+    documents_commands = documents.add_subparsers(
+        dest="documents_command", required=True, metavar="ACTION"
+    )
+    check = documents_commands.add_parser(
+        "check",
+        help="check that the documents of manifests parse and validate against the schema "
+        "served with the installed plugins, as the server does when it starts",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help="manifest files (JSON)")
+    check.set_defaults(run=cmd_documents_check)
     return parser
 
 

@@ -107,6 +107,10 @@ class Settings:
     metrics_token: str = ""
     log_format: str = "text"
     log_level: str = "info"
+    # Manifests of the documents applications registered when they were built (persisted
+    # queries), and whether the server runs only those.
+    trusted_documents: tuple[str, ...] = ()
+    trusted_documents_only: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -189,6 +193,12 @@ class Settings:
                 env.get("EDIARY_LOG_LEVEL")
                 or ("debug" if _flag(env.get("EDIARY_DEBUG"), False) else "info")
             ).lower(),
+            trusted_documents=tuple(
+                path.strip()
+                for path in (env.get("EDIARY_TRUSTED_DOCUMENTS") or "").split(",")
+                if path.strip()
+            ),
+            trusted_documents_only=_flag(env.get("EDIARY_TRUSTED_DOCUMENTS_ONLY"), False),
         )
 
     def __post_init__(self) -> None:
@@ -209,6 +219,9 @@ class Settings:
             raise ValueError(f"EDIARY_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
         if self.log_level not in LOG_LEVELS:
             raise ValueError(f"EDIARY_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        if self.trusted_documents_only and not self.trusted_documents:
+            # Nothing at all would run, not even a login.
+            raise ValueError("EDIARY_TRUSTED_DOCUMENTS_ONLY needs EDIARY_TRUSTED_DOCUMENTS")
 
     def school_today(self) -> date:
         """The schools' today: `today` when set (demos, tests), else today in `timezone`."""

@@ -1,4 +1,6 @@
-"""A deterministic demo school: staff, families, a timetable and a journal up to a given day."""
+"""A deterministic demo school as of a given day: staff, families, a timetable and lessons
+for the whole term (past and coming weeks), the journal up to that day, homework with files,
+school and class news, teachers' blogs, parents' meetings with answers, and conversations."""
 
 from __future__ import annotations
 
@@ -14,21 +16,39 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from ediary.domain import demo_files
 from ediary.domain import demo_names as words
 from ediary.domain.auth import hash_password
-from ediary.domain.enums import AttendanceKind, ExcuseKind, LessonStatus, Role, WorkKind
+from ediary.domain.enums import (
+    AttendanceKind,
+    Audience,
+    ConversationKind,
+    ExcuseKind,
+    LessonStatus,
+    MeetingAnswer,
+    Role,
+    WorkKind,
+)
 from ediary.domain.grading import DEFAULT_WEIGHTS, term_mark, weighted_average
 from ediary.domain.journal.history import record_imported
 from ediary.domain.models import (
     AcademicYear,
+    Announcement,
+    AnnouncementAttachment,
     Attendance,
     BellPeriod,
+    Conversation,
+    ConversationMessage,
+    ConversationRead,
     Enrollment,
     FinalMark,
     Guardianship,
     Homework,
+    HomeworkAttachment,
     Lesson,
     Mark,
+    Meeting,
+    MeetingReply,
     Region,
     Remark,
     RoleGrant,
@@ -39,6 +59,8 @@ from ediary.domain.models import (
     Term,
     User,
 )
+from ediary.domain.models.files import StoredFile
+from ediary.domain.storage import AttachmentStorage
 
 __all__ = ["DemoLogin", "DemoScale", "database_is_empty", "load_demo"]
 
@@ -54,8 +76,9 @@ TERMS = (((9, 1), (10, 24)), ((11, 3), (12, 28)), ((1, 12), (3, 20)), ((3, 30), 
 PUBLIC_HOLIDAYS = frozenset({(11, 4), (2, 23), (3, 8), (5, 1), (5, 9)})
 INSERT_ORDER: tuple[type[Model], ...] = (
     Region, School, AcademicYear, Term, BellPeriod, Subject, User, RoleGrant, SchoolClass,
-    TeachingAssignment, Enrollment, Guardianship, Lesson, Homework, Mark, FinalMark, Attendance,
-    Remark,
+    TeachingAssignment, Enrollment, Guardianship, Lesson, Homework, HomeworkAttachment, Mark,
+    FinalMark, Attendance, Remark, Announcement, AnnouncementAttachment, Meeting, MeetingReply,
+    Conversation, ConversationMessage, ConversationRead,
 )  # fmt: skip
 BATCH = 2000
 M = TypeVar("M", bound=Model)
@@ -85,9 +108,16 @@ async def database_is_empty() -> bool:
 
 
 async def load_demo(
-    today: date, *, seed: int = 1, scale: DemoScale = DemoScale()
+    today: date,
+    *,
+    seed: int = 1,
+    scale: DemoScale = DemoScale(),
+    storage: AttachmentStorage | None = None,
 ) -> list[DemoLogin]:
-    """Fill an empty database with the demo school as of `today`; the logins to try it with."""
+    """Fill an empty database with the demo school as of `today`; the logins to try it with.
+
+    Homework and announcement files are written to `storage` (the one the server reads);
+    without one the demo has no files."""
     if not 1 <= scale.classes <= len(GRADES) * len(LETTERS):
         raise ValueError(f"classes must be in 1..{len(GRADES) * len(LETTERS)}")
     if scale.students_per_class < 1 or scale.classes * scale.students_per_class < 2:
@@ -99,6 +129,13 @@ async def load_demo(
     demo = _Demo(today, random.Random(seed), first_ids, password_hash)
     # Building is pure CPU work on unsaved objects: keep the event loop free meanwhile.
     logins = await asyncio.to_thread(demo.build, scale)
+    if storage is None:
+        files: tuple[type[Model], ...] = (HomeworkAttachment, AnnouncementAttachment)
+        for model in files:
+            demo.rows[model] = []
+    else:
+        for row, data in demo.files:
+            row.storage_key = await storage.save(data)
     async with in_transaction() as conn:
         for model in INSERT_ORDER:
             if demo.rows[model]:
@@ -171,6 +208,9 @@ class _Demo:
         self.families: list[tuple[list[User], list[tuple[str, User]]]] = []
         self.busy: set[tuple[int, int, int]] = set()  # (teacher id, weekday, period)
         self.cancelled: set[tuple[int, int, date]] = set()  # (class id, subject index, date)
+        self.lesson_dates: dict[int, date] = {}  # lesson id -> date
+        # Rows of attached files, and the bytes each stands for (stored by load_demo).
+        self.files: list[tuple[StoredFile, bytes]] = []
 
     def add(self, model: type[M], **values: Any) -> M:
         obj = model(id=self._ids[model], **values)
@@ -187,6 +227,10 @@ class _Demo:
             self._plan_timetable(index)
         lessons = self._lessons()
         self._journal(lessons)
+        self._homework_files()
+        self._news()
+        self._meetings()
+        self._conversations()
         return self._logins()
 
     # --- people ----------------------------------------------------------------------------
@@ -439,9 +483,19 @@ class _Demo:
             and any(t.starts_on <= day <= t.ends_on for t in self.terms)
         )
 
+    def _last_lesson_day(self) -> date:
+        """The timetable runs to the end of the current term, and at least to the end of the
+        week after next (past a short holiday), so that coming weeks are not empty and
+        forecasts have lessons left. Before the year starts there is no timetable yet."""
+        if self.today < self.year.starts_on:
+            return self.today
+        term = next((t for t in self.terms if self.today <= t.ends_on), None)
+        end = term.ends_on if term is not None else self.year.ends_on
+        ahead = self.today + timedelta(days=20 - self.today.weekday())
+        return min(max(end, ahead), self.year.ends_on)
+
     def _lessons(self) -> list[Lesson]:
-        # Through the end of the current week, so that this week's diary is complete.
-        last = min(self.today + timedelta(days=6 - self.today.weekday()), self.year.ends_on)
+        last = self._last_lesson_day()
         lessons: list[Lesson] = []
         day = self.year.starts_on
         while day <= last:
@@ -460,6 +514,7 @@ class _Demo:
                         )
                         self._maybe_change(lesson, teacher, self.rng.random())
                         lessons.append(lesson)
+                        self.lesson_dates[lesson.id] = day
             day += timedelta(days=1)
         self._showcase_changes(lessons)
         for lesson in lessons:
@@ -499,8 +554,9 @@ class _Demo:
     def _showcase_changes(self, lessons: list[Lesson]) -> None:
         # The showcase student's current week shows each kind of timetable change.
         monday = self.today - timedelta(days=self.today.weekday())
+        sunday = monday + timedelta(days=6)
         class_id = self.classes[-1].model.id
-        week = [x for x in lessons if x.school_class_id == class_id and x.date >= monday]
+        week = [x for x in lessons if x.school_class_id == class_id and monday <= x.date <= sunday]
         for roll in (0.0, 0.02, 0.04):
             plain = [x for x in week if x.status is LessonStatus.HELD and x.scheduled_room is None]
             for lesson in self.rng.sample(plain, len(plain)):
@@ -751,6 +807,247 @@ class _Demo:
             )
             given.append((student, value, weight))
         return given
+
+    # --- files, school life, conversations --------------------------------------------------
+
+    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), MSK)
+
+    def _homework_files(self) -> None:
+        """Files on the showcase family's recent homework: every third item of the last two
+        weeks, and always the latest one of the showcase student's class."""
+        showcase = {self.classes[-1].model.id, self.classes[0].model.id}
+        since = self.today - timedelta(days=13)
+        lesson_class = {
+            lesson.id: lesson.school_class_id
+            for lesson in self.rows[Lesson]
+            if isinstance(lesson, Lesson) and since <= lesson.date <= self.today
+        }
+        recent = [
+            item
+            for item in self.rows[Homework]
+            if isinstance(item, Homework) and lesson_class.get(item.lesson_id) in showcase
+        ]
+        latest = [h for h in recent if lesson_class[h.lesson_id] == self.classes[-1].model.id]
+        chosen = [*recent[::3], latest[-1]] if latest else recent[::3]
+        for number, item in enumerate(dict.fromkeys(chosen)):
+            name, content_type = words.HOMEWORK_FILES[number % len(words.HOMEWORK_FILES)]
+            if content_type == "application/pdf":
+                data = demo_files.pdf_file(["Domashnee zadanie", words.translit(item.text)])
+            elif content_type == "image/png":
+                data = demo_files.png_file(item.id)
+            else:
+                data = demo_files.text_file("Домашнее задание", item.text)
+            self.file(
+                HomeworkAttachment,
+                data,
+                homework_id=item.id,
+                filename=name,
+                content_type=content_type,
+                created_at=item.created_at,
+            )
+
+    def file(self, model: type[StoredFile], data: bytes, **values: Any) -> None:
+        # The storage key is the storage's to make: load_demo sets it when it saves the bytes.
+        row = self.add(model, size=len(data), storage_key=f"pending{self._ids[model]}", **values)
+        self.files.append((row, data))
+
+    def _news(self) -> None:
+        count = len(words.SCHOOL_NEWS)
+        for number, (kind, title, text) in enumerate(words.SCHOOL_NEWS):
+            self.add(
+                Announcement,
+                audience=Audience.SCHOOL,
+                kind=kind,
+                school_id=self.school.id,
+                author_id=self.admin.id,
+                title=title,
+                text=text.format(school=SCHOOL_NAME),
+                published_at=self.at(self.today - timedelta(days=4 * (count - number)), 10),
+                created_at=self.at(self.today - timedelta(days=4 * (count - number)), 10),
+            )
+        for cls in self.classes:
+            for days_ago, (kind, title, text) in zip((9, 2), words.CLASS_NEWS, strict=True):
+                moment = self.at(self.today - timedelta(days=days_ago), 16)
+                self.add(
+                    Announcement,
+                    audience=Audience.CLASS,
+                    kind=kind,
+                    school_id=self.school.id,
+                    school_class_id=cls.model.id,
+                    author_id=cls.model.class_teacher_id,
+                    title=title.format(cls=cls.name),
+                    text=text,
+                    published_at=moment,
+                    created_at=moment,
+                )
+        blogger = self.classes[-1].model.class_teacher_id
+        for number, (title, text) in enumerate(words.BLOG_ENTRIES):
+            moment = self.at(self.today - timedelta(days=6 - 5 * number), 20)
+            entry = self.add(
+                Announcement,
+                audience=Audience.BLOG,
+                author_id=blogger,
+                title=title,
+                text=text,
+                published_at=moment,
+                created_at=moment,
+            )
+            if number == 0:
+                lines = ["Tipichnye oshibki", "1. Znaki pri perenose", "2. Edinicy izmereniya"]
+                self.file(
+                    AnnouncementAttachment,
+                    demo_files.pdf_file(lines),
+                    announcement_id=entry.id,
+                    filename="oshibki.pdf",
+                    content_type="application/pdf",
+                    created_at=moment,
+                )
+
+    def _parents_of(self) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = defaultdict(list)
+        for children, parents in self.families:
+            for child in children:
+                found[child.id].extend(parent.id for _, parent in parents)
+        return found
+
+    def _meetings(self) -> None:
+        """A past meeting with minutes and a coming one for every class, and a coming school
+        meeting; parents answered most invitations, the showcase mother all of hers."""
+        parents_of = self._parents_of()
+        showcase_mother = self.families[0][1][0][1].id
+        past_day = self.today - timedelta(days=20)
+        next_day = self.today + timedelta(days=8)
+        for cls in self.classes:
+            past_title, agenda, minutes = words.CLASS_MEETING_PAST
+            past = self.add(
+                Meeting,
+                audience=Audience.CLASS,
+                school_id=self.school.id,
+                school_class_id=cls.model.id,
+                author_id=cls.model.class_teacher_id,
+                title=past_title,
+                starts_at=self.at(past_day, 18, 30),
+                ends_at=self.at(past_day, 19, 30),
+                place=words.MEETING_PLACE,
+                agenda=agenda,
+                minutes=minutes,
+                minutes_added_at=self.at(past_day, 21),
+                created_at=self.at(past_day - timedelta(days=10), 12),
+            )
+            title, agenda = words.CLASS_MEETING_NEXT
+            coming = self.add(
+                Meeting,
+                audience=Audience.CLASS,
+                school_id=self.school.id,
+                school_class_id=cls.model.id,
+                author_id=cls.model.class_teacher_id,
+                title=title,
+                starts_at=self.at(next_day, 18, 30),
+                ends_at=self.at(next_day, 19, 30),
+                place=f"Кабинет классного руководителя {cls.name}",
+                agenda=agenda,
+                created_at=self.at(self.today - timedelta(days=3), 12),
+            )
+            for meeting, answered in ((past, past_day - timedelta(days=3)), (coming, self.today)):
+                for student in cls.students:
+                    for parent in parents_of[student]:
+                        if parent != showcase_mother and self.rng.random() > 0.6:
+                            continue
+                        attends = parent == showcase_mother or self.rng.random() < 0.85
+                        self.add(
+                            MeetingReply,
+                            meeting_id=meeting.id,
+                            parent_id=parent,
+                            student_id=student,
+                            answer=MeetingAnswer.WILL_ATTEND
+                            if attends
+                            else MeetingAnswer.CANNOT_ATTEND,
+                            # The day before: an answer given "today" may lie in the future.
+                            answered_at=self.at(answered - timedelta(days=1), 20),
+                        )
+        title, agenda = words.SCHOOL_MEETING_NEXT
+        school_day = self.today + timedelta(days=12)
+        self.add(
+            Meeting,
+            audience=Audience.SCHOOL,
+            school_id=self.school.id,
+            author_id=self.admin.id,
+            title=title,
+            starts_at=self.at(school_day, 18),
+            ends_at=self.at(school_day, 19, 30),
+            place=words.MEETING_PLACE,
+            online_url="https://meet.example.org/school-1517",
+            agenda=agenda,
+            created_at=self.at(self.today - timedelta(days=2), 9),
+        )
+
+    def _conversations(self) -> None:
+        """The showcase mother's thread with the class teacher about her child (the last
+        answer still unread), and the class group of the showcase class."""
+        cls = self.classes[-1]
+        teacher = cls.model.class_teacher_id
+        assert teacher is not None  # every class was given one in _staff
+        children, parents = self.families[0]
+        child = children[0]
+        mother = parents[0][1].id
+        start = self.today - timedelta(days=3)
+        thread = self.add(
+            Conversation,
+            kind=ConversationKind.DIRECT,
+            unique_key=f"direct:{mother}:{teacher}:{child.id}",
+            student_id=child.id,
+            parent_id=mother,
+            teacher_id=teacher,
+            created_at=self.at(start, 19),
+            activity_at=self.at(start, 19),
+        )
+        last_read: dict[int, tuple[int, datetime]] = {}
+        for number, (from_parent, text) in enumerate(words.DIRECT_THREAD):
+            moment = self.at(start + timedelta(days=number // 2), 19 + number % 2, 15)
+            author = mother if from_parent else teacher
+            message = self.add(
+                ConversationMessage,
+                conversation_id=thread.id,
+                author_id=author,
+                text=text.format(child=child.first_name),
+                created_at=moment,
+            )
+            thread.activity_at = moment
+            last_read[author] = (message.id, moment)
+        for user, (message_id, moment) in last_read.items():
+            self.add(
+                ConversationRead,
+                conversation_id=thread.id,
+                user_id=user,
+                last_read_message_id=message_id,
+                read_at=moment,
+            )
+        group = self.add(
+            Conversation,
+            kind=ConversationKind.CLASS_GROUP,
+            unique_key=f"class:{cls.model.id}",
+            school_class_id=cls.model.id,
+            created_at=self.at(self.today - timedelta(days=10), 9),
+            activity_at=self.at(self.today - timedelta(days=10), 9),
+        )
+        for days_ago, text in zip((10, 6, 1), words.CLASS_GROUP_MESSAGES, strict=True):
+            moment = self.at(self.today - timedelta(days=days_ago), 17)
+            message = self.add(
+                ConversationMessage,
+                conversation_id=group.id,
+                author_id=teacher,
+                text=text,
+                created_at=moment,
+            )
+            group.activity_at = moment
+        self.add(
+            ConversationRead,
+            conversation_id=group.id,
+            user_id=teacher,
+            last_read_message_id=message.id,
+            read_at=group.activity_at,
+        )
 
     # --- logins ------------------------------------------------------------------------------
 

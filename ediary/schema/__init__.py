@@ -6,7 +6,8 @@ from collections import Counter
 
 import pluggy
 import strawberry
-from strawberry.extensions import DisableIntrospection, SchemaExtension
+from graphql import ASTValidationRule
+from strawberry.extensions import AddValidationRules, DisableIntrospection, SchemaExtension
 from strawberry.relay import Node
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -15,7 +16,7 @@ from strawberry.types.base import get_object_definition
 
 from ediary.adapters.contrib import GraphQLContribution
 from ediary.adapters.manager import PluginError, collect
-from ediary.schema.documents import DocumentCache, document_cache
+from ediary.schema.documents import DocumentCache, Parsed, document_cache
 from ediary.schema.errors import ErrorCodes
 from ediary.schema.execution import DiaryExecutionContext
 from ediary.schema.limits import QueryLimits, RateLimitQuery, TimedSchema
@@ -24,6 +25,7 @@ from ediary.schema.queries import Query, node_query
 from ediary.schema.scalars import SCALAR_MAP
 from ediary.schema.subscriptions import Subscription
 from ediary.schema.talk import TalkQuery
+from ediary.schema.trusted import TrustedDocuments, only_registered
 from ediary.schema.types.calendar import CalendarFeed
 from ediary.schema.types.journal import Attachment, Homework, Lesson, Mark
 from ediary.schema.types.life import Announcement, AnnouncementAttachment, Meeting
@@ -115,12 +117,16 @@ def build_schema(
     *,
     introspection: bool = True,
     execution_context_class: type[StrawberryGraphQLCoreExecutionContext] = DiaryExecutionContext,
+    trusted: TrustedDocuments | None = None,
 ) -> strawberry.Schema:
     """The schema of one application: the core, plus what its plugins contribute.
 
     Production turns introspection off: the API is documented in the committed schema.graphql,
     and a public server need not hand its map to anyone who asks. `execution_context_class`
-    executes documents; strawberry's own answers the same, with more work per field."""
+    executes documents; strawberry's own answers the same, with more work per field.
+    `trusted`: the documents the applications registered, parsed and validated here once
+    (raises ManifestError for one that does not fit this schema); with `trusted.only` no
+    other document runs."""
     queries: list[tuple[str, type]] = []
     mutations: list[tuple[str, type]] = []
     types: list[type] = list(NODE_TYPES)
@@ -135,8 +141,11 @@ def build_schema(
             mutations.append((plugin, found.mutation))
         types.extend(found.types)
     documents = document_cache()
+    # Filled once the schema exists: the registered documents are validated against it.
+    prepared: dict[str, Parsed] = {}
+    only: list[type[ASTValidationRule]] = []
     try:
-        return TimedSchema(
+        schema = TimedSchema(
             query=_root("Query", (node_query(), Query, TalkQuery, RateLimitQuery), queries),
             mutation=_root("Mutation", _core_mutations(), mutations),
             subscription=Subscription,
@@ -149,8 +158,9 @@ def build_schema(
                 QueryLimits,
                 ErrorCodes,
                 OperationMetrics,
-                lambda: DocumentCache(documents),
+                lambda: DocumentCache(documents, prepared),
                 *([] if introspection else [DisableIntrospection]),
+                *([lambda: AddValidationRules(only)] if trusted and trusted.only else []),
             ],
             config=StrawberryConfig(scalar_map=SCALAR_MAP),
             execution_context_class=execution_context_class,
@@ -161,3 +171,8 @@ def build_schema(
         # Strawberry refuses clashing type names and broken annotations only here, when the
         # whole schema is put together: name every plugin that took part.
         raise PluginError(", ".join(contributors), error) from error
+    if trusted is not None:
+        prepared.update(trusted.prepare(schema._schema, introspection=introspection))
+        if trusted.only:
+            only.append(only_registered(prepared))
+    return schema

@@ -111,14 +111,19 @@ class Query(AnalyticsQuery, LifeQuery):
         viewer = await info.context.viewer()
         return Viewer.from_domain(viewer) if viewer.is_authenticated else None
 
-    @strawberry.field(description="The diary of a student for one week.")
-    async def diary(self, info: Info, student_id: relay.GlobalID, week: IsoWeek) -> DiaryWeek:
+    @strawberry.field(
+        description="The diary of a student for one week: the current week (in the "
+        "school's time zone) when `week` is left out."
+    )
+    async def diary(
+        self, info: Info, student_id: relay.GlobalID, week: IsoWeek | None = None
+    ) -> DiaryWeek:
         viewer = await info.context.require_viewer()
         student = local_id(student_id, "Student")
         found = await diary.load_week(
             viewer,
             student,
-            week,
+            week or IsoWeek.containing(info.context.settings.school_today()),
             info.context.region_policy,
         )
         return DiaryWeek.from_domain(found)

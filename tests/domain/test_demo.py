@@ -8,7 +8,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -16,23 +17,32 @@ from tortoise.context import TortoiseContext, tortoise_test_context
 
 from ediary.domain.auth import authenticate
 from ediary.domain.demo import DemoScale, database_is_empty, load_demo
-from ediary.domain.enums import LessonStatus, Role, WorkKind
+from ediary.domain.enums import Audience, ConversationKind, LessonStatus, Role, WorkKind
 from ediary.domain.grading import DEFAULT_WEIGHTS
 from ediary.domain.models import (
     AcademicYear,
+    Announcement,
+    AnnouncementAttachment,
     Attendance,
+    Conversation,
+    ConversationMessage,
     Enrollment,
     FinalMark,
     Guardianship,
     Homework,
+    HomeworkAttachment,
     Lesson,
     Mark,
+    Meeting,
+    MeetingReply,
     RoleGrant,
     School,
     SchoolClass,
     TeachingAssignment,
+    Term,
     User,
 )
+from ediary.domain.storage import DiskStorage
 
 TODAY = date(2026, 11, 26)  # a Thursday of the second quarter
 MONDAY = TODAY - timedelta(days=TODAY.weekday())
@@ -112,19 +122,28 @@ async def test_counts_and_dates_are_plausible(empty_db: TortoiseContext) -> None
     assert {row[0] for row in await FinalMark.all().values_list("term__number")} == {1}
 
 
-async def test_the_current_week_is_complete(empty_db: TortoiseContext) -> None:
+async def test_the_term_is_timetabled_past_and_coming_weeks(empty_db: TortoiseContext) -> None:
     await load_demo(TODAY, scale=SMALL)
+    sunday = MONDAY + timedelta(days=6)
     week: dict[int, int] = defaultdict(int)
     last_week: dict[int, int] = defaultdict(int)
+    next_week: dict[int, int] = defaultdict(int)
     for class_id, day in await Lesson.all().values_list("school_class_id", "date"):
-        if day >= MONDAY:
+        if MONDAY <= day <= sunday:
             week[class_id] += 1
-        elif MONDAY - timedelta(days=7) <= day:
+        elif MONDAY - timedelta(days=7) <= day < MONDAY:
             last_week[class_id] += 1
+        elif sunday < day <= sunday + timedelta(days=7):
+            next_week[class_id] += 1
     assert len(week) == 2
-    assert week == last_week  # a full timetable week, including the days after today
-    assert await Lesson.filter(date__gt=MONDAY + timedelta(days=6)).count() == 0
-    assert await Lesson.filter(date=MONDAY + timedelta(days=4)).exists()
+    # Full timetable weeks, including the days after today and the week after.
+    assert week == last_week == next_week
+    term = await Term.get(number=2)
+    last = await Lesson.all().order_by("-date").first()
+    assert last is not None and term.ends_on - timedelta(days=6) <= last.date <= term.ends_on
+    # Coming lessons have no journal yet.
+    assert not await Mark.filter(date__gt=TODAY).exists()
+    assert not await Lesson.filter(date__gt=TODAY).exclude(topic="").exists()
 
 
 async def test_same_seed_same_data() -> None:
@@ -187,3 +206,31 @@ async def test_a_summer_day_prepares_the_coming_year(empty_db: TortoiseContext) 
     assert year.starts_on == date(2026, 9, 1)
     assert await Lesson.all().count() == 0
     assert await Mark.all().count() == 0
+
+
+async def test_school_life_and_files_are_loaded(empty_db: TortoiseContext, tmp_path: Path) -> None:
+    storage = DiskStorage(tmp_path)
+    await load_demo(TODAY, scale=SMALL, storage=storage)
+    attached = await HomeworkAttachment.all()
+    assert {row.content_type for row in attached} == {"text/plain", "application/pdf", "image/png"}
+    for row in attached:
+        assert len(await storage.load(row.storage_key)) == row.size
+    now = datetime.combine(TODAY, time(23), timezone(timedelta(hours=3)))
+    news = await Announcement.all()
+    assert {item.audience for item in news} == set(Audience)
+    assert all(item.published_at <= now for item in news)
+    meetings = await Meeting.all()
+    assert any(m.starts_at > now for m in meetings) and any(m.minutes for m in meetings)
+    assert await MeetingReply.filter(meeting__starts_at__gt=now).exists()
+    assert await ConversationMessage.filter(conversation__kind=ConversationKind.DIRECT).count() >= 4
+    # The database hands out fresh ids after the loader's own.
+    newcomer = await Conversation.create(kind=ConversationKind.CLASS_GROUP, activity_at=now)
+    others = await Conversation.exclude(id=newcomer.id).values_list("id", flat=True)
+    assert newcomer.id > max(others)
+
+
+async def test_without_a_storage_there_are_no_files(empty_db: TortoiseContext) -> None:
+    await load_demo(TODAY, scale=SMALL)
+    assert not await HomeworkAttachment.exists()
+    assert not await AnnouncementAttachment.exists()
+    assert await Announcement.exists()
