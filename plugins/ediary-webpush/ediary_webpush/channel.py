@@ -1,0 +1,77 @@
+"""The `webpush` notification channel: one outbox row is one message to one subscription."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx
+
+from ediary.adapters.notify import Message
+from ediary_webpush.config import WebPushConfig
+from ediary_webpush.crypto import MAX_PLAINTEXT, encrypt, vapid_authorization
+from ediary_webpush.models import PushSubscription
+
+log = logging.getLogger("ediary.webpush")
+
+# RFC 8030 section 6.2: a push service answers 404 or 410 for a subscription that has
+# expired or was cancelled in the browser; it will never deliver again.
+GONE = frozenset({404, 410})
+
+
+class PushRefused(Exception):
+    """The push service did not accept the message; the delivery worker retries later."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"the push service answered {status}")
+        self.status = status
+
+
+def notification(message: Message) -> bytes:
+    """What the service worker receives: JSON with `title`, `body` and `tag` (the event's
+    key, so a retried message replaces its first copy instead of showing twice). A body too
+    long for one push message is cut, with an ellipsis."""
+    body = message.body
+    while True:
+        data = json.dumps(
+            {"title": message.subject, "body": body, "tag": message.key}, ensure_ascii=False
+        ).encode()
+        if len(data) <= MAX_PLAINTEXT:
+            return data
+        # Cut by the excess in octets: a character is at least one, so this converges.
+        body = body[: max(0, len(body) - (len(data) - MAX_PLAINTEXT) - 1)] + "…"
+
+
+class WebPushChannel:
+    name = "webpush"
+
+    def __init__(self, config: WebPushConfig, timeout: float = 15.0) -> None:
+        self.config = config
+        self.timeout = timeout
+
+    async def send(self, message: Message) -> None:
+        subscription = await PushSubscription.get_or_none(id=int(message.to))
+        if subscription is None:
+            # Removed since the message was written: the browser asked for no more.
+            return
+        headers = {
+            "Authorization": vapid_authorization(
+                self.config.key, self.config.subject, subscription.endpoint
+            ),
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+            "TTL": str(self.config.ttl),
+            "Urgency": "normal",
+        }
+        body = encrypt(notification(message), subscription.p256dh, subscription.auth)
+        async with httpx.AsyncClient(timeout=self.timeout) as client:
+            response = await client.post(subscription.endpoint, content=body, headers=headers)
+        if response.status_code in GONE:
+            # Only this registration of the endpoint: it may have been registered anew since.
+            await PushSubscription.filter(
+                id=subscription.id, endpoint=subscription.endpoint
+            ).delete()
+            log.info("push subscription %s is gone: removed", subscription.id)
+            return
+        if not response.is_success:
+            raise PushRefused(response.status_code)
