@@ -1,4 +1,5 @@
-"""The `webpush` notification channel: one outbox row is one message to one subscription."""
+"""The `webpush` notification channel: one outbox row is one message to one subscription,
+addressed `<account>:<subscription>`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ediary.adapters.notify import Message
 from ediary_webpush.config import WebPushConfig
 from ediary_webpush.crypto import MAX_PLAINTEXT, encrypt, vapid_authorization
 from ediary_webpush.models import PushSubscription
+from ediary_webpush.subscriptions import parse_address
 
 log = logging.getLogger("ediary.webpush")
 
@@ -50,9 +52,11 @@ class WebPushChannel:
         self.timeout = timeout
 
     async def send(self, message: Message) -> None:
-        subscription = await PushSubscription.get_or_none(id=int(message.to))
+        user_id, subscription_id = parse_address(message.to)
+        subscription = await PushSubscription.get_or_none(id=subscription_id, user_id=user_id)
         if subscription is None:
-            # Removed since the message was written: the browser asked for no more.
+            # Removed since the message was written (the browser asked for no more), or
+            # registered by another account since: not theirs to read.
             return
         headers = {
             "Authorization": vapid_authorization(

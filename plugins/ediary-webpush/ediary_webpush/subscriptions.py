@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from ediary.domain.access import Viewer
@@ -101,23 +102,34 @@ async def register(
     assert viewer.user_id is not None
     endpoint = check_endpoint(new.endpoint, config)
     p256dh, auth = check_keys(new.p256dh, new.auth)
+    try:
+        return await _store(viewer.user_id, endpoint, p256dh, auth, config.max_subscriptions)
+    except IntegrityError:
+        # The same endpoint was registered at the same moment by another request, which
+        # committed first: now it is there to update.
+        return await _store(viewer.user_id, endpoint, p256dh, auth, config.max_subscriptions)
+
+
+async def _store(
+    user_id: int, endpoint: str, p256dh: str, auth: str, most: int
+) -> PushSubscription:
     async with in_transaction():
         found = await PushSubscription.get_or_none(endpoint=endpoint)
         if found is not None:
-            found.user_id = viewer.user_id
+            found.user_id = user_id
             found.p256dh, found.auth = p256dh, auth
             await found.save(update_fields=["user_id", "p256dh", "auth"])
             return found
         kept = (
-            await PushSubscription.filter(user_id=viewer.user_id)
+            await PushSubscription.filter(user_id=user_id)
             .order_by("-id")
             .values_list("id", flat=True)
         )
-        extra = list(kept[config.max_subscriptions - 1 :])
+        extra = list(kept[most - 1 :])
         if extra:
             await PushSubscription.filter(id__in=extra).delete()
         return await PushSubscription.create(
-            user_id=viewer.user_id, endpoint=endpoint, p256dh=p256dh, auth=auth
+            user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth
         )
 
 
@@ -152,8 +164,20 @@ async def visible(viewer: Viewer, subscription_id: int) -> PushSubscription:
     return found
 
 
+def address(user_id: int, subscription_id: int) -> str:
+    """The outbox address of a subscription: its owner too, so that a message written for
+    one account never reaches a browser that has since moved to another."""
+    return f"{user_id}:{subscription_id}"
+
+
+def parse_address(text: str) -> tuple[int, int]:
+    """(owner, subscription) of an outbox address; ValueError for anything else."""
+    user, _, subscription = text.partition(":")
+    return int(user), int(subscription)
+
+
 async def addresses(user_ids: Collection[int]) -> Mapping[int, Sequence[str]]:
-    """The outbox addresses of accounts: their subscriptions' IDs, oldest first."""
+    """The outbox addresses of accounts' subscriptions, oldest first."""
     found: dict[int, list[str]] = {}
     rows = (
         await PushSubscription.filter(user_id__in=list(user_ids))
@@ -161,5 +185,5 @@ async def addresses(user_ids: Collection[int]) -> Mapping[int, Sequence[str]]:
         .values_list("id", "user_id")
     )
     for subscription_id, user_id in rows:
-        found.setdefault(user_id, []).append(str(subscription_id))
+        found.setdefault(user_id, []).append(address(user_id, subscription_id))
     return found

@@ -71,9 +71,9 @@ def _worker(settings: Settings) -> DeliveryWorker:
 
 
 async def _rows(subscription_id: int) -> list[OutboxMessage]:
-    return await OutboxMessage.filter(channel="webpush", address=str(subscription_id)).order_by(
-        "id"
-    )
+    return await OutboxMessage.filter(
+        channel="webpush", address__endswith=f":{subscription_id}"
+    ).order_by("id")
 
 
 async def _cleanup(*subscription_ids: int) -> None:
@@ -170,3 +170,20 @@ async def test_a_busy_service_gets_the_message_again_later(
     assert "503" in row.last_error
     assert await PushSubscription.exists(id=busy)
     await _cleanup(busy)
+
+
+async def test_a_message_for_one_account_never_reaches_a_browser_that_moved_to_another(
+    push_gql: GraphQLClient, push_settings: Settings, family: Family, service: PushService
+) -> None:
+    endpoint = f"{service.url}/push/shared-computer"
+    moved = await _subscribe(push_gql, family, "mother", endpoint, Browser())
+    # The mark is written while the mother owns the browser; before it goes out, the
+    # stranger logs in on that browser and registers it.
+    await _post_mark(push_gql, family, 5)
+    assert await _subscribe(push_gql, family, "stranger", endpoint, Browser()) == moved
+    service.received.clear()
+    await _worker(push_settings).run_once()
+    assert [r.path for r in service.received if r.path.endswith("shared-computer")] == []
+    (row,) = await _rows(moved)
+    assert row.status is OutboxStatus.SENT
+    await _cleanup(moved)

@@ -3,6 +3,7 @@ removing, for the viewer only; invalid endpoints and keys are refused with stabl
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -211,3 +212,17 @@ async def test_logged_out_nothing_is_listed_or_registered(push_gql: GraphQLClien
     )
     errors = answer["data"]["registerWebPushSubscription"]["userErrors"]
     assert [e["code"] for e in errors] == ["UNAUTHENTICATED"]
+
+
+async def test_one_endpoint_registered_at_once_by_two_requests_is_stored_once(
+    push_gql: GraphQLClient, family: Family
+) -> None:
+    endpoint = "https://fcm.googleapis.com/fcm/send/double-click"
+    answers = await asyncio.gather(
+        *(
+            _register(push_gql, family.tokens[who], endpoint, Browser().keys())
+            for who in ("mother", "father", "mother", "father")
+        )
+    )
+    assert [a["userErrors"] for a in answers] == [[]] * 4
+    assert await PushSubscription.filter(endpoint=endpoint).count() == 1
