@@ -38,10 +38,15 @@ def notification(message: Message) -> bytes:
         data = json.dumps(
             {"title": message.subject, "body": body, "tag": message.key}, ensure_ascii=False
         ).encode()
-        if len(data) <= MAX_PLAINTEXT:
+        # Subject and key are short (200 characters at most): a body of nothing always fits.
+        if len(data) <= MAX_PLAINTEXT or not body:
             return data
-        # Cut by the excess in octets: a character is at least one, so this converges.
-        body = body[: max(0, len(body) - (len(data) - MAX_PLAINTEXT) - 1)] + "…"
+        # Cut by the excess in octets (a character is at least one), or by half when the
+        # excess counts more octets than the body has characters: it shrinks every time.
+        kept = len(body) - (len(data) - MAX_PLAINTEXT) - 1
+        if kept <= 0:
+            kept = len(body) // 2
+        body = body[:kept] + "…" if kept > 1 else ""
 
 
 class WebPushChannel:
