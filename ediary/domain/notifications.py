@@ -6,7 +6,7 @@ so a channel that is down never slows down or fails the teacher's save.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -17,8 +17,21 @@ from ediary.domain.errors import InvalidInput, NotFound
 from ediary.domain.models import Guardianship, NotificationPreference, OutboxMessage, User
 
 # Which field of the account holds the address for a channel. A channel of a plugin that
-# is not listed here has no address to send to, and gets no messages.
+# is neither listed here nor has an address book has no address to send to, and gets no
+# messages.
 ADDRESS_FIELDS = {"email": "email", "sms": "phone"}
+
+# Addresses of the given accounts for a channel whose addresses are not a field of the
+# account (a browser's push subscriptions): several per account, or none.
+AddressBook = Callable[[Collection[int]], Awaitable[Mapping[int, Sequence[str]]]]
+
+_address_books: dict[str, AddressBook] = {}
+
+
+def register_address_book(channel: str, book: AddressBook) -> None:
+    """Let `enqueue` address a plugin's channel: one outbox row per address the book gives.
+    The book is called inside the writer's transaction, only while the channel is loaded."""
+    _address_books[channel] = book
 
 
 @dataclass(frozen=True)
@@ -81,7 +94,7 @@ async def enqueue(
 ) -> int:
     """Write outbox rows for each parent of each student, per channel they have an address
     for, as their preferences say. Call inside the writer's transaction."""
-    usable = [c for c in channels if c in ADDRESS_FIELDS]
+    usable = [c for c in channels if c in ADDRESS_FIELDS or c in _address_books]
     if not notices or not usable:
         return 0
     students = {n.student_id for n in notices}
@@ -100,6 +113,11 @@ async def enqueue(
     by_student: dict[int, list[int]] = {}
     for link in links:
         by_student.setdefault(link["student_id"], []).append(link["parent_id"])
+    booked = {
+        channel: await _address_books[channel](list(parents))
+        for channel in usable
+        if channel not in ADDRESS_FIELDS
+    }
     rows = []
     for notice in notices:
         for parent_id in by_student.get(notice.student_id, []):
@@ -119,13 +137,10 @@ async def enqueue(
             )
             if when is None:
                 continue
-            for channel in usable:
-                address = getattr(parent, ADDRESS_FIELDS[channel])
-                if not address:
-                    continue
+            for channel, key, address in _addresses(parent, channel_names=usable, booked=booked):
                 rows.append(
                     OutboxMessage(
-                        key=f"{notice.key}:{parent_id}:{channel}",
+                        key=f"{notice.key}:{parent_id}:{key}",
                         channel=channel,
                         address=address,
                         subject=notice.subject,
@@ -139,6 +154,21 @@ async def enqueue(
     if rows:
         await OutboxMessage.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def _addresses(
+    parent: User, *, channel_names: Sequence[str], booked: Mapping[str, Mapping[int, Sequence[str]]]
+) -> Iterable[tuple[str, str, str]]:
+    """(channel, key suffix, address) for each address a parent has; a channel with an
+    address book may give several, each its own row and key."""
+    for channel in channel_names:
+        if channel in ADDRESS_FIELDS:
+            address = getattr(parent, ADDRESS_FIELDS[channel])
+            if address:
+                yield channel, channel, address
+            continue
+        for address in booked[channel].get(parent.id, ()):
+            yield channel, f"{channel}:{address}", address
 
 
 async def set_preference(
