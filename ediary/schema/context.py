@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket
 
 from ediary.adapters import http
 from ediary.adapters.http import SESSION_COOKIE
+from ediary.adapters.links import Links
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain import auth
@@ -138,6 +139,11 @@ class Context:
                     "This change needs the X-CSRF-Token header the login returned.",
                 )
         return viewer
+
+    @property
+    def links(self) -> Links:
+        """Absolute links under the public base URL (`EDIARY_PUBLIC_URL`)."""
+        return Links(self.settings.public_url)
 
     def now(self) -> datetime:
         return datetime.now(UTC)
