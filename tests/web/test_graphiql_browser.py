@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ediary.domain import models
 from ediary.domain.auth import hash_password
-from tests.reference_clients import chromium
 from tests.servers import Server
 
 PASSWORD = "graphiql in a browser"
@@ -29,22 +25,6 @@ LOGIN = f"""mutation {{
     viewer {{ fullName }} csrfToken userErrors {{ code }}
   }}
 }}"""
-
-
-@pytest.fixture
-def browser() -> Iterator[webdriver.Chrome]:
-    binary, driver = chromium()
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
-        options.add_argument(flag)
-    # Every request the page makes shows in the performance log.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    chrome = webdriver.Chrome(options=options, service=Service(executable_path=driver))
-    try:
-        yield chrome
-    finally:
-        chrome.quit()
 
 
 def _run(browser: webdriver.Chrome, query: str, expect: str) -> Any:
