@@ -1,7 +1,8 @@
 """GraphiQL in a real browser: headless Debian chromium (driven by Selenium through Debian's
 matching chromedriver) opens /graphql of a real `ediary serve`, logs in with the cookie
-session, reads the viewer, logs out (a mutation, which needs the CSRF header the page sends),
-and never asks another origin for anything."""
+session by the README's login as pasted, reads the viewer, loses the tab's CSRF token (as a
+new tab would) and logs out (a mutation, which needs the CSRF header the page sends, asked
+again), and never asks another origin for anything."""
 
 from __future__ import annotations
 
@@ -20,11 +21,19 @@ from ediary.domain.auth import hash_password
 from tests.servers import Server
 
 PASSWORD = "graphiql in a browser"
-LOGIN = f"""mutation {{
-  login(input: {{login: "graphiql.user", password: "{PASSWORD}"}}) {{
-    viewer {{ fullName }} csrfToken userErrors {{ code }}
-  }}
-}}"""
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _readme_login() -> str:
+    """The README's login mutation as a reader pastes it, for this test's account."""
+    line = next(
+        line
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.startswith("mutation { login(")
+    )
+    demo = 'login: "parent", password: "demo"'
+    assert demo in line
+    return line.replace(demo, f'login: "graphiql.user", password: "{PASSWORD}"')
 
 
 def _run(browser: webdriver.Chrome, query: str, expect: str) -> Any:
@@ -71,8 +80,14 @@ async def test_graphiql_runs_queries_and_mutations_in_chromium(
             WebDriverWait(browser, 60).until(
                 lambda b: b.find_elements(By.CSS_SELECTOR, ".graphiql-query-editor .CodeMirror")
             )
-            login = _run(browser, LOGIN, "csrfToken")
+            login = _run(browser, _readme_login(), "csrfToken")
             viewer = _run(browser, "{ viewer { fullName } }", "Gina")
+            # A new tab has the cookie but not the token: the page asks for it again.
+            browser.execute_script("window.sessionStorage.clear();")
+            browser.refresh()
+            WebDriverWait(browser, 60).until(
+                lambda b: b.find_elements(By.CSS_SELECTOR, ".graphiql-query-editor .CodeMirror")
+            )
             logout = _run(browser, "mutation { logout { ok userErrors { code } } }", '"ok"')
             return login, viewer, logout, _requested(browser)
 
@@ -80,11 +95,13 @@ async def test_graphiql_runs_queries_and_mutations_in_chromium(
         console = browser.get_log("browser")
 
     assert login["data"]["login"]["userErrors"] == []
+    assert login["data"]["login"]["csrfToken"]
     assert login["data"]["login"]["viewer"]["fullName"].startswith("Browser")
     assert viewer == {
         "data": {"viewer": {"fullName": login["data"]["login"]["viewer"]["fullName"]}}
     }
-    # logout is a mutation: with a cookie session it needs the X-CSRF-Token the page keeps.
+    # logout is a mutation: with a cookie session it needs the X-CSRF-Token, which the page
+    # got back after the reload with viewer { csrfToken }.
     assert logout == {"data": {"logout": {"ok": True, "userErrors": []}}}
 
     ours = urlsplit(server.url).netloc
