@@ -40,13 +40,14 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert loaded.returncode == 0, loaded.stderr
     assert "parent" in loaded.stdout and "password for all: demo" in loaded.stdout
     port = _free_port()
+    base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [*cli, "serve", "--port", str(port)],
-        env=env,
+        # Links the API hands out start with the public address: this server's.
+        env={**env, "EDIARY_PUBLIC_URL": base},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -112,7 +113,7 @@ def test_demo_parent_reads_a_childs_week_and_chart(demo_server: str) -> None:
         token,
     )["progress"]
     chart = httpx.get(
-        demo_server + progress["chartUrl"],
+        progress["chartUrl"],
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     )
