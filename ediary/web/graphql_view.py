@@ -199,7 +199,7 @@ class DiaryGraphQL(GraphQL[Context, None]):
     ) -> strawberry.types.ExecutionResult:
         # Strawberry's own execute_single, with the operation types HTTP may run here: GET is
         # safe and cacheable, so only queries run through it; subscriptions only over a
-        # WebSocket (strawberry would run one over HTTP and fail on its stream).
+        # WebSocket (over HTTP strawberry would execute one like a query, which fails).
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
         if request_adapter.method == "GET":
             allowed -= {OperationType.MUTATION}
