@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -26,6 +27,7 @@ from ediary.schema.context import Runtime
 from ediary.schema.reads import declared_reads_only
 from ediary.schema.trusted import TrustedDocuments
 from ediary.server.body_limit import BodyLimit
+from ediary.server.cors import OriginPolicy
 from ediary.server.health import expected_migrations, healthz, readyz
 from ediary.server.housekeeping import Housekeeper
 from ediary.server.metrics import PrometheusObserver, metrics_endpoint, worker_stopped
@@ -33,6 +35,7 @@ from ediary.server.persisted import PersistedDocuments
 from ediary.server.requests import RequestContext
 from ediary.server.response_cache import ResponseCache
 from ediary.web.attachments import attachment_routes
+from ediary.web.common import http_error, server_error
 from ediary.web.graphiql import graphiql_routes
 from ediary.web.graphql_view import DiaryGraphQL
 from ediary.web.routes import routes as file_routes
@@ -148,12 +151,17 @@ def create_app(
         # the response cache, which reads GraphQL bodies) sees a byte of it.
         middleware=[
             Middleware(RequestContext, observer=PrometheusObserver()),
+            # Preflights are answered here, before any body is read.
+            Middleware(OriginPolicy, allowed_origins=settings.allowed_origins),
             Middleware(
                 BodyLimit,
                 max_bytes=settings.max_body_bytes,
                 uploads={"/graphql": graphql.upload_limits.body_bytes},
             ),
         ],
+        # Every route beside GraphQL answers errors as {"code", "message"}, the app's own
+        # 404s and 405s and unexpected faults included.
+        exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
     app.state.settings = settings

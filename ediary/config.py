@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite://ediary.sqlite3"
@@ -24,6 +25,39 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    """Comma-separated origins, each written the way browsers send it in `Origin`: scheme and
+    host in lower case, no default port, no path. `*` is refused: every origin allowed would
+    let any site's page act with the visitor's session cookie."""
+    found = []
+    for raw in value.split(","):
+        text = raw.strip()
+        if not text:
+            continue
+        try:
+            parts = urlsplit(text.rstrip("/"))
+            port = parts.port
+        except ValueError:
+            parts, port = None, None
+        if (
+            parts is None
+            or parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path
+            or parts.query
+            or parts.fragment
+            or parts.username
+        ):
+            raise ValueError(
+                f"EDIARY_ALLOWED_ORIGINS: {text!r} is not an origin (scheme://host[:port])"
+            )
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        if port is not None and port != {"http": 80, "https": 443}[parts.scheme]:
+            host = f"{host}:{port}"
+        found.append(f"{parts.scheme}://{host}")
+    return tuple(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
@@ -61,8 +95,11 @@ class Settings:
     login_account_failures: int = 100
     login_account_window: timedelta = timedelta(hours=1)
     login_account_lock: timedelta = timedelta(minutes=15)
-    # Where links in e-mails point: the address people open the diary at.
+    # Where links point (e-mails, files, charts, feeds): the address people open the diary at.
     public_url: str = "http://127.0.0.1:8000"
+    # Origins (scheme://host[:port]) of browser apps served elsewhere that may call the API:
+    # CORS for HTTP, the origin check of WebSockets. None by default: only our own pages.
+    allowed_origins: tuple[str, ...] = ()
     # Outgoing mail; no host means the e-mail channel is off and messages are dropped.
     smtp_host: str = ""
     smtp_port: int = 25
@@ -158,6 +195,7 @@ class Settings:
                 minutes=float(env.get("EDIARY_LOGIN_ACCOUNT_LOCK_MINUTES") or 15)
             ),
             public_url=(env.get("EDIARY_PUBLIC_URL") or cls.public_url).rstrip("/"),
+            allowed_origins=_origins(env.get("EDIARY_ALLOWED_ORIGINS") or ""),
             smtp_host=env.get("EDIARY_SMTP_HOST") or "",
             smtp_port=int(env.get("EDIARY_SMTP_PORT") or 25),
             smtp_username=env.get("EDIARY_SMTP_USERNAME") or "",

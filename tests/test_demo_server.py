@@ -52,13 +52,14 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert loaded.returncode == 0, loaded.stderr
     assert "parent" in loaded.stdout and "password for all: demo" in loaded.stdout
     port = _free_port()
+    base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [*cli, "serve", "--port", str(port)],
-        env=env,
+        # Links the API hands out start with the public address: this server's.
+        env={**env, "EDIARY_PUBLIC_URL": base},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -274,7 +275,7 @@ def test_demo_parent_reads_the_progress_chart(
         token,
     )["progress"]
     chart = httpx.get(
-        demo_server + progress["chartUrl"],
+        progress["chartUrl"],
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     )

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pluggy
 from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse
 
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
@@ -106,6 +107,27 @@ def same_origin(request: HTTPConnection) -> bool:
     if origin is None:
         return True
     return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The one shape of an error on every route beside GraphQL: `{"code", "message"}` with
+    the status, never stored by caches. Plugins' routes answer their errors with it too."""
+    return JSONResponse(
+        {"code": code, "message": message},
+        status_code=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
+
+
+def trusted_origin(request: HTTPConnection, settings: Settings) -> bool:
+    """Whether a browser sent the request from our own pages or from an app on an origin
+    listed in `EDIARY_ALLOWED_ORIGINS`. Listed origins are trusted like our own pages: they may
+    use a cookie session (log in with it, read its CSRF token, open WebSockets with it)."""
+    if same_origin(request):
+        return True
+    return request.headers.get("origin", "").lower() in settings.allowed_origins
 
 
 def app_settings(request: HTTPConnection) -> Settings:

@@ -30,7 +30,6 @@ from ediary.schema.types.reports import (
     SchoolReport,
 )
 from ediary.schema.types.school import Term
-from ediary.web import paths
 
 
 async def _scope(
@@ -96,7 +95,7 @@ class AnalyticsQuery:
         return Progress(
             term=Term.from_model(found.term),
             subjects=[SubjectProgress.from_domain(s) for s in found.subjects],
-            chart_url=paths.progress_chart(scope.student_id, found.term.id),
+            chart_url=info.context.links.progress_chart(scope.student_id, found.term.id),
         )
 
     @strawberry.field(
@@ -126,7 +125,7 @@ class AnalyticsQuery:
             info.context.region_policy,
             date.today(),
         )
-        return ClassReport.from_domain(found)
+        return ClassReport.from_domain(found, info.context.links)
 
     @strawberry.field(
         description="The term report of a school with each of its classes (the current term "
@@ -143,7 +142,7 @@ class AnalyticsQuery:
             info.context.region_policy,
             date.today(),
         )
-        return SchoolReport.from_domain(found)
+        return SchoolReport.from_domain(found, info.context.links)
 
     @strawberry.field(
         description="Term statistics of every school of a region, for its officials: the "

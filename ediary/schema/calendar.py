@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from starlette.requests import Request
 from strawberry import relay
 
 from ediary.domain import feeds
@@ -12,7 +11,6 @@ from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.types.calendar import CalendarFeed
-from ediary.web import paths
 
 
 def _refusal(error: DomainError, id_field: str) -> UserError:
@@ -70,11 +68,10 @@ class CalendarMutation:
             return CreateCalendarFeedPayload(
                 feed=None, url=None, user_errors=[_refusal(error, "studentId")]
             )
-        path = paths.calendar_feed(created.secret)
-        request = info.context.request
-        base = str(request.base_url).rstrip("/") if isinstance(request, Request) else ""
         return CreateCalendarFeedPayload(
-            feed=CalendarFeed.from_model(created.feed), url=base + path, user_errors=[]
+            feed=CalendarFeed.from_model(created.feed),
+            url=info.context.links.calendar_feed(created.secret),
+            user_errors=[],
         )
 
     @strawberry.mutation(description="Revoke a calendar feed: its address stops answering.")

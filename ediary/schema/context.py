@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket
 
 from ediary.adapters import http
 from ediary.adapters.http import SESSION_COOKIE
+from ediary.adapters.links import Links
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain import auth
@@ -30,9 +31,19 @@ from ediary.events import Broker, LocalBroker
 from ediary.events.broker import Change
 from ediary.schema.loaders import Loaders
 
-__all__ = ["CSRF_HEADER", "SESSION_COOKIE", "Context"]
+__all__ = ["CSRF_HEADER", "SESSION_COOKIE", "Context", "CsrfTokenRequired"]
 
 CSRF_HEADER = "x-csrf-token"
+
+
+class CsrfTokenRequired(Forbidden):
+    """A mutation of a cookie session without its CSRF token (or with another one)."""
+
+    code = "CSRF_TOKEN_REQUIRED"
+    default_message = (
+        "This change needs the X-CSRF-Token header: the csrfToken the login returned, or "
+        "viewer { csrfToken } asked again."
+    )
 
 
 @dataclass
@@ -133,11 +144,34 @@ class Context:
         session = self._session
         if session is not None and session.kind == auth.SessionKind.COOKIE:
             sent = self.request.headers.get(CSRF_HEADER, "")
+            if not sent:
+                raise CsrfTokenRequired()
             if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
-                raise Forbidden(
-                    "This change needs the X-CSRF-Token header the login returned.",
+                raise CsrfTokenRequired(
+                    "The X-CSRF-Token header is not this session's token. Ask for "
+                    "viewer { csrfToken } again."
                 )
         return viewer
+
+    async def session_csrf_token(self) -> str | None:
+        """The CSRF token of the request's cookie session, for a page of ours or an app on an
+        allowed origin; None for bearer tokens, without a session, and for other origins."""
+        # Per session, not per account: the response cache must never keep such an answer
+        # (another session of the account, or a bearer token, would get it).
+        if isinstance(self.response, Response):
+            self.response.headers["Cache-Control"] = "no-store"
+        await self.viewer()
+        session = self._session
+        if session is None or session.kind != auth.SessionKind.COOKIE:
+            return None
+        if not http.trusted_origin(self.request, self.settings):
+            return None
+        return session.csrf_token or None
+
+    @property
+    def links(self) -> Links:
+        """Absolute links under the public base URL (`EDIARY_PUBLIC_URL`)."""
+        return Links(self.settings.public_url)
 
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -83,9 +83,12 @@ class Mutation(CalendarMutation):
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         settings = info.context.settings
         try:
-            if input.client is ClientKind.BROWSER and not http.same_origin(info.context.request):
+            if input.client is ClientKind.BROWSER and not http.trusted_origin(
+                info.context.request, settings
+            ):
                 # A cross-site page must not log the victim's browser into another account
                 # (login CSRF): the cookie would make the victim write into that account.
+                # Apps on allowed origins are trusted like our own pages.
                 raise CrossSiteRequest()
             user = await auth.authenticate(
                 input.login, input.password, info.context.client_address, login_limits(settings)
@@ -116,7 +119,7 @@ class Mutation(CalendarMutation):
                 path="/",
             )
         return LoginPayload(
-            viewer=Viewer.from_domain(await load_viewer(user)),
+            viewer=Viewer.from_domain(await load_viewer(user), opened.csrf_token or None),
             access_token=opened.token if kind == auth.SessionKind.BEARER else None,
             csrf_token=opened.csrf_token or None,
             expires_at=opened.expires_at,

@@ -28,11 +28,12 @@ from prometheus_client import (
 )
 from prometheus_client import multiprocess as prometheus_multiprocess
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 from tortoise import connections
 from tortoise.backends.sqlite.client import SqliteClient
 
+from ediary.adapters.http import error_response
 from ediary.config import Settings
 from ediary.server import MULTIPROC_ENV
 from ediary.server.requests import Observer, RequestInfo, current_request
@@ -185,15 +186,16 @@ def served(settings: Settings) -> bool:
 async def metrics_endpoint(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     if not served(settings):
-        return JSONResponse({"error": "Not found."}, status_code=404)
+        return error_response(404, "NOT_FOUND", "There is nothing at this address.")
     if settings.metrics_token:
         sent = request.headers.get("authorization", "")
         expected = f"Bearer {settings.metrics_token}"
         if not hmac.compare_digest(sent.encode(), expected.encode()):
-            return JSONResponse(
-                {"error": "Send the metrics token as a bearer token."},
-                status_code=401,
-                headers={"WWW-Authenticate": "Bearer"},
+            return error_response(
+                401,
+                "UNAUTHENTICATED",
+                "Send the metrics token as a bearer token.",
+                {"WWW-Authenticate": "Bearer"},
             )
     sample_pool()
     return Response(await exposition(), media_type=CONTENT_TYPE_LATEST)

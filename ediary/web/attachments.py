@@ -14,11 +14,12 @@ from starlette.routing import Route
 from ediary.domain import timetable
 from ediary.domain.access import Viewer
 from ediary.domain.diary import in_family_diary
-from ediary.domain.errors import DomainError, NotFound
+from ediary.domain.errors import NotFound
 from ediary.domain.life.announcements import visible_attachment
 from ediary.domain.models import HomeworkAttachment
 from ediary.domain.models.files import StoredFile
 from ediary.domain.storage import AttachmentStorage
+from ediary.web.common import answers_errors
 from ediary.web.common import context as request_context
 
 # Finds a file by its ID for a viewer: NotFound when it is missing or hidden.
@@ -48,16 +49,17 @@ async def announcement_file(viewer: Viewer, attachment_id: int) -> StoredFile:
 def file_route(path: str, storage: AttachmentStorage, find: Finder) -> Route:
     """A download route; `path` has an `{attachment_id}`."""
 
+    @answers_errors
     async def download(request: Request) -> Response:
-        not_found = Response("Not found", status_code=404, media_type="text/plain")
-        context = request_context(request)
+        # Logged out is told apart (401, like every file route) before the ID is looked at,
+        # so the answer says nothing of the file; a hidden, unknown or lost file is a 404.
+        viewer = await request_context(request).require_viewer()
         try:
             attachment_id = int(request.path_params["attachment_id"])
-            viewer = await context.require_viewer()
             attachment = await find(viewer, attachment_id)
             data = await storage.load(attachment.storage_key)
-        except (DomainError, KeyError, ValueError):
-            return not_found
+        except (KeyError, ValueError):
+            raise NotFound() from None
         # The stored type was judged from the bytes; nosniff keeps browsers to it, and a
         # download is never rendered in the page.
         disposition = f"attachment; filename*=UTF-8''{quote(attachment.filename, safe='')}"

@@ -1,8 +1,8 @@
 """`GET /calendar/{secret}.ics`: a student's private calendar feed.
 
 Calendar apps fetch it without a session, so the secret in the address is the key. An
-unknown or revoked secret, or one whose creator may no longer see the student, gets a bare
-404: nothing tells which of these it was.
+unknown or revoked secret, or one whose creator may no longer see the student, gets the same
+404 (`NOT_FOUND`): nothing tells which of these it was.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ediary.adapters.http import error_response
 from ediary.domain import ics
 from ediary.domain.feeds import feed_content
 
@@ -19,7 +20,7 @@ from ediary.domain.feeds import feed_content
 async def calendar_feed(request: Request) -> Response:
     content = await feed_content(request.path_params["secret"], date.today())
     if content is None:
-        return Response(status_code=404, headers={"Cache-Control": "no-store"})
+        return error_response(404, "NOT_FOUND", "There is no such calendar feed.")
     return Response(
         ics.render(content),
         media_type="text/calendar; charset=utf-8",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import wraps
+from http import HTTPStatus
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from strawberry.relay import GlobalID
 
+from ediary.adapters.http import error_response
 from ediary.domain.errors import (
     DomainError,
     Forbidden,
@@ -64,11 +67,7 @@ def problem(error: DomainError) -> Response:
     """A refusal as JSON with the same code and message GraphQL would give."""
     # Anything else the domain refuses on purpose is a fault in the request.
     status = next((s for kind, s in _STATUS.items() if isinstance(error, kind)), 400)
-    return JSONResponse(
-        {"code": error.code, "message": error.message},
-        status_code=status,
-        headers={"Cache-Control": "no-store"},
-    )
+    return error_response(status, error.code, error.message)
 
 
 def answers_errors(endpoint: Endpoint) -> Endpoint:
@@ -82,3 +81,32 @@ def answers_errors(endpoint: Endpoint) -> Endpoint:
             return problem(error)
 
     return wrapped
+
+
+# The app's own refusals (no route, a method a route does not take), in the same shape.
+_HTTP_CODES: dict[int, tuple[str, str]] = {
+    404: ("NOT_FOUND", "There is nothing at this address."),
+    405: ("METHOD_NOT_ALLOWED", "This address does not answer this method."),
+}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's HTTPException (unknown paths, wrong methods, static files) as JSON."""
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    code, message = _HTTP_CODES.get(status, (_status_name(status), str(exc.detail)))
+    return error_response(status, code, message, dict(exc.headers or {}))
+
+
+def _status_name(status: int) -> str:
+    try:
+        return HTTPStatus(status).name
+    except ValueError:
+        return "HTTP_ERROR"
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """A fault outside GraphQL: logged with its traceback by Starlette, told to nobody."""
+    return error_response(
+        500, "INTERNAL_SERVER_ERROR", "Something went wrong on our side; it has been logged."
+    )

@@ -17,14 +17,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UnsetType
 
-from ediary.adapters.http import require_session, same_origin
+from ediary.adapters.http import require_session, trusted_origin
 from ediary.adapters.manager import PluginManager
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
@@ -79,6 +80,9 @@ class DiaryGraphQL(GraphQL[Context, None]):
             # Only graphql-transport-ws, whose handler checks the session per operation and
             # per message; the legacy graphql-ws protocol would bypass those checks.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # Strawberry refuses the handshake (403) from any other origin than ours, before
+            # a message is read; browser apps on listed origins may connect.
+            allowed_origins=settings.allowed_origins,
         )
         self.settings = settings
         self.plugins = plugins
@@ -193,26 +197,46 @@ class DiaryGraphQL(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> strawberry.types.ExecutionResult:
+        # Strawberry's own execute_single, with the operation types HTTP may run here: GET is
+        # safe and cacheable, so only queries run through it; subscriptions only over a
+        # WebSocket (over HTTP strawberry would execute one like a query, which fails).
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        if request_adapter.method == "GET":
+            allowed -= {OperationType.MUTATION}
         try:
             with collecting_waits() as waits:
-                result = await super().execute_single(
-                    request, request_adapter, sub_response, context, root_value, request_data
+                result = await self.schema.execute(
+                    request_data.query,
+                    root_value=root_value,
+                    variable_values=request_data.variables,
+                    context_value=context,
+                    operation_name=request_data.operation_name,
+                    allowed_operation_types=allowed,
+                    operation_extensions=request_data.extensions,
                 )
-            if waits:
-                # A limiter refused something (TOO_MANY_ATTEMPTS, RATE_LIMITED): say when to
-                # come back in HTTP's own terms too (RFC 9110, section 10.2.3).
-                sub_response.headers["Retry-After"] = str(max(waits))
-            return result
-        except HTTPException as error:
-            if isinstance(error.__cause__, InvalidOperationTypeError):
-                # GET is safe and cacheable: only queries run through it.
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
                 raise Refused(
-                    405,
-                    "METHOD_NOT_ALLOWED",
-                    f"{error.reason}; send it as POST.",
-                    {"Allow": "POST"},
-                ) from error
-            raise
+                    400,
+                    "SUBSCRIPTION_NEEDS_WEBSOCKET",
+                    "Subscriptions run over a WebSocket on this same URL "
+                    "(graphql-transport-ws), not over HTTP.",
+                ) from None
+            raise Refused(
+                405,
+                "METHOD_NOT_ALLOWED",
+                f"{error.as_http_error_reason(request_adapter.method)}; send it as POST.",
+                {"Allow": "POST"},
+            ) from None
+        except CannotGetOperationTypeError as error:
+            raise Refused(400, "BAD_REQUEST", error.as_http_error_reason()) from None
+        except MissingQueryError:
+            raise Refused(400, "BAD_REQUEST", "No GraphQL query found in the request.") from None
+        if waits:
+            # A limiter refused something (TOO_MANY_ATTEMPTS, RATE_LIMITED): say when to
+            # come back in HTTP's own terms too (RFC 9110, section 10.2.3).
+            sub_response.headers["Retry-After"] = str(max(waits))
+        return result
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
@@ -256,8 +280,9 @@ class DiaryGraphQL(GraphQL[Context, None]):
         found = context.credentials()
         if found is None:
             raise ConnectionRejectionError({"reason": "Log in to subscribe."})
-        if found[1] == "cookie" and not same_origin(context.request):
-            # A cookie rides along on any site's WebSocket: only our own pages may use it.
+        if found[1] == "cookie" and not trusted_origin(context.request, self.settings):
+            # A cookie rides along on any site's WebSocket: only our own pages (and the apps
+            # on allowed origins) may use it.
             raise ConnectionRejectionError({"reason": "Cross-site connection refused."})
         try:
             await context.require_viewer()

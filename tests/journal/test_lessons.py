@@ -93,6 +93,8 @@ async def test_homework_with_files_judged_by_their_bytes(
     ]
     async with gql.http() as client:
         url = homework["attachments"][0]["url"]
+        # Absolute, under EDIARY_PUBLIC_URL, so an app on another origin can open it as given.
+        assert url.startswith("http://testserver/attachments/")
         headers = {"Authorization": f"Bearer {gql.world.tokens['p8_anna']}"}
         download = await client.get(url, headers=headers)
         assert download.status_code == 200 and download.content == PDF

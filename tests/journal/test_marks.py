@@ -237,6 +237,6 @@ async def test_a_cookie_session_needs_the_csrf_header(gql: GraphQLClient, class8
     variables = {"input": {"lessonId": class8.gid("Lesson", "math4"), "marks": _entries(class8, 5)}}
     cookie = {"Cookie": f"{SESSION_COOKIE}={opened.token}"}
     refused = await gql(POST_MARKS, variables, headers=cookie)
-    assert refused["data"]["postMarks"]["userErrors"][0]["code"] == "FORBIDDEN"
+    assert refused["data"]["postMarks"]["userErrors"][0]["code"] == "CSRF_TOKEN_REQUIRED"
     ok = await gql(POST_MARKS, variables, headers={**cookie, "X-CSRF-Token": opened.csrf_token})
     assert ok["data"]["postMarks"]["userErrors"] == []

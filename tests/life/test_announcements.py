@@ -64,7 +64,10 @@ async def test_class_news_with_a_file_reaches_the_class_only(
                 assert answer.content == PDF
                 assert answer.headers["x-content-type-options"] == "nosniff"
                 assert answer.headers["content-disposition"].startswith("attachment;")
-        assert (await client.get(file["url"])).status_code == 404
+        # Logged out is told apart before the file is looked at, as on every file route.
+        logged_out = await client.get(file["url"])
+        assert logged_out.status_code == 401
+        assert logged_out.json()["code"] == "UNAUTHENTICATED"
 
 
 async def test_school_quarantine_reaches_every_family_of_the_school(

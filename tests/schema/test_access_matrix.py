@@ -441,8 +441,10 @@ async def test_announcement_files_follow_the_policy(
         answer = await client.get(url, headers=headers)
     if viewer in SEE_CLASS_7A:
         assert (answer.status_code, answer.content) == (200, PDF)
+    elif viewer is None:
+        assert (answer.status_code, answer.json()["code"]) == (401, "UNAUTHENTICATED")
     else:
-        assert answer.status_code == 404
+        assert (answer.status_code, answer.json()["code"]) == (404, "NOT_FOUND")
 
 
 @pytest.fixture(scope="module")

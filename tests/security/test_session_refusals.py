@@ -130,7 +130,9 @@ async def test_a_live_session_of_either_kind_is_its_user(
     if kind == SessionKind.COOKIE:
         # The CSRF token comes with the session from the same statement.
         refused = await _ask(endpoint, _headers(kind, opened.token), WRITE)
-        assert refused == {"data": {"logout": {"ok": False, "userErrors": [{"code": "FORBIDDEN"}]}}}
+        assert refused == {
+            "data": {"logout": {"ok": False, "userErrors": [{"code": "CSRF_TOKEN_REQUIRED"}]}}
+        }
         headers = {**_headers(kind, opened.token), "X-CSRF-Token": opened.csrf_token}
         done = await _ask(endpoint, headers, WRITE)
         assert done == {"data": {"logout": {"ok": True, "userErrors": []}}}

@@ -1,50 +1,39 @@
 """GraphiQL in a real browser: headless Debian chromium (driven by Selenium through Debian's
 matching chromedriver) opens /graphql of a real `ediary serve`, logs in with the cookie
-session, reads the viewer, logs out (a mutation, which needs the CSRF header the page sends),
-and never asks another origin for anything."""
+session by the README's login as pasted, reads the viewer, loses the tab's CSRF token (as a
+new tab would) and logs out (a mutation, which needs the CSRF header the page sends, asked
+again), and never asks another origin for anything."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ediary.domain import models
 from ediary.domain.auth import hash_password
-from tests.reference_clients import chromium
 from tests.servers import Server
 
 PASSWORD = "graphiql in a browser"
-LOGIN = f"""mutation {{
-  login(input: {{login: "graphiql.user", password: "{PASSWORD}"}}) {{
-    viewer {{ fullName }} csrfToken userErrors {{ code }}
-  }}
-}}"""
+ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def browser() -> Iterator[webdriver.Chrome]:
-    binary, driver = chromium()
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
-        options.add_argument(flag)
-    # Every request the page makes shows in the performance log.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    chrome = webdriver.Chrome(options=options, service=Service(executable_path=driver))
-    try:
-        yield chrome
-    finally:
-        chrome.quit()
+def _readme_login() -> str:
+    """The README's login mutation as a reader pastes it, for this test's account."""
+    line = next(
+        line
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.startswith("mutation { login(")
+    )
+    demo = 'login: "parent", password: "demo"'
+    assert demo in line
+    return line.replace(demo, f'login: "graphiql.user", password: "{PASSWORD}"')
 
 
 def _run(browser: webdriver.Chrome, query: str, expect: str) -> Any:
@@ -91,8 +80,14 @@ async def test_graphiql_runs_queries_and_mutations_in_chromium(
             WebDriverWait(browser, 60).until(
                 lambda b: b.find_elements(By.CSS_SELECTOR, ".graphiql-query-editor .CodeMirror")
             )
-            login = _run(browser, LOGIN, "csrfToken")
+            login = _run(browser, _readme_login(), "csrfToken")
             viewer = _run(browser, "{ viewer { fullName } }", "Gina")
+            # A new tab has the cookie but not the token: the page asks for it again.
+            browser.execute_script("window.sessionStorage.clear();")
+            browser.refresh()
+            WebDriverWait(browser, 60).until(
+                lambda b: b.find_elements(By.CSS_SELECTOR, ".graphiql-query-editor .CodeMirror")
+            )
             logout = _run(browser, "mutation { logout { ok userErrors { code } } }", '"ok"')
             return login, viewer, logout, _requested(browser)
 
@@ -100,11 +95,13 @@ async def test_graphiql_runs_queries_and_mutations_in_chromium(
         console = browser.get_log("browser")
 
     assert login["data"]["login"]["userErrors"] == []
+    assert login["data"]["login"]["csrfToken"]
     assert login["data"]["login"]["viewer"]["fullName"].startswith("Browser")
     assert viewer == {
         "data": {"viewer": {"fullName": login["data"]["login"]["viewer"]["fullName"]}}
     }
-    # logout is a mutation: with a cookie session it needs the X-CSRF-Token the page keeps.
+    # logout is a mutation: with a cookie session it needs the X-CSRF-Token, which the page
+    # got back after the reload with viewer { csrfToken }.
     assert logout == {"data": {"logout": {"ok": True, "userErrors": []}}}
 
     ours = urlsplit(server.url).netloc

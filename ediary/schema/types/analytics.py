@@ -199,7 +199,8 @@ class Progress:
         description="Subjects with marks this term, by name."
     )
     chart_url: str = strawberry.field(
-        description="Path of the same data as an SVG chart, served with the same login."
+        description="Absolute address of the same data as an SVG chart, served with the same "
+        "login (cookie or bearer token)."
     )
 
 

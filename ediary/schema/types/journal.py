@@ -58,9 +58,12 @@ class Attachment(relay.Node):
             size=attachment.size,
         )
 
-    @strawberry.field(description="Where to download the file, with the same login.")
-    def url(self) -> str:
-        return f"/attachments/{self.id}"
+    @strawberry.field(
+        description="Absolute address to download the file from, with the same login (cookie "
+        "or bearer token)."
+    )
+    def url(self, info: Info) -> str:
+        return info.context.links.homework_file(self.id)
 
     @classmethod
     async def resolve_nodes(

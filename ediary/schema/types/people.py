@@ -121,15 +121,30 @@ class Viewer:
         description="Roles of the account; CLASS_TEACHER when it leads a class."
     )
     _viewer: strawberry.Private[DomainViewer]
+    # The token of a session opened by this very request (a login), which the request's own
+    # credentials do not carry yet.
+    _opened_csrf_token: strawberry.Private[str | None] = None
 
     @classmethod
-    def from_domain(cls, viewer: DomainViewer) -> Self:
+    def from_domain(cls, viewer: DomainViewer, opened_csrf_token: str | None = None) -> Self:
         return cls(
             login=viewer.login,
             full_name=viewer.full_name,
             roles=sorted(viewer.roles),
             _viewer=viewer,
+            _opened_csrf_token=opened_csrf_token,
         )
+
+    @strawberry.field(
+        description="The CSRF token of this cookie session (`client: BROWSER`), to send as "
+        "X-CSRF-Token with every mutation: how a reloaded page or a new tab gets it again. "
+        "Given only to the diary's own pages and to apps on allowed origins "
+        "(EDIARY_ALLOWED_ORIGINS); null for bearer tokens, which need none."
+    )
+    async def csrf_token(self, info: Info) -> str | None:
+        if self._opened_csrf_token is not None:
+            return self._opened_csrf_token
+        return await info.context.session_csrf_token()
 
     @strawberry.field(description="Children whose diary this parent follows.")
     async def children(self, info: Info) -> list[Student]:

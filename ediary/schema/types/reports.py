@@ -7,13 +7,13 @@ from typing import Self
 
 import strawberry
 
+from ediary.adapters.links import Links
 from ediary.domain.analytics import indicators as domain
 from ediary.domain.analytics import regional, reports
 from ediary.domain.grading import display_average
 from ediary.schema.types.analytics import rounded
 from ediary.schema.types.people import Student
 from ediary.schema.types.school import School, SchoolClass, Subject, Term
-from ediary.web import paths
 
 
 def percent(share: Fraction | None) -> float | None:
@@ -156,11 +156,16 @@ class ClassReport:
     at_risk: list[StudentAtRisk] = strawberry.field(
         description="Students with a term mark below passing, by name."
     )
-    csv_url: str = strawberry.field(description="Path of this report as a CSV file.")
-    xlsx_url: str = strawberry.field(description="Path of this report as an Excel workbook.")
+    csv_url: str = strawberry.field(
+        description="Absolute address of this report as a CSV file, served with the same login."
+    )
+    xlsx_url: str = strawberry.field(
+        description="Absolute address of this report as an Excel workbook, served with the "
+        "same login."
+    )
 
     @classmethod
-    def from_domain(cls, item: reports.ClassReport) -> Self:
+    def from_domain(cls, item: reports.ClassReport, links: Links) -> Self:
         class_id, term_id = item.school_class.id, item.term.id
         return cls(
             school_class=SchoolClass.from_model(item.school_class),
@@ -170,8 +175,8 @@ class ClassReport:
             subjects=[SubjectIndicators.from_domain(s) for s in item.subjects],
             attendance=AttendanceSummary.from_domain(item.attendance),
             at_risk=[StudentAtRisk.from_domain(s) for s in item.at_risk],
-            csv_url=paths.class_report(class_id, term_id, "csv"),
-            xlsx_url=paths.class_report(class_id, term_id, "xlsx"),
+            csv_url=links.class_report(class_id, term_id, "csv"),
+            xlsx_url=links.class_report(class_id, term_id, "xlsx"),
         )
 
 
@@ -195,11 +200,16 @@ class SchoolReport:
     at_risk: list[StudentAtRisk] = strawberry.field(
         description="Students with a term mark below passing, class by class."
     )
-    csv_url: str = strawberry.field(description="Path of this report as a CSV file.")
-    xlsx_url: str = strawberry.field(description="Path of this report as an Excel workbook.")
+    csv_url: str = strawberry.field(
+        description="Absolute address of this report as a CSV file, served with the same login."
+    )
+    xlsx_url: str = strawberry.field(
+        description="Absolute address of this report as an Excel workbook, served with the "
+        "same login."
+    )
 
     @classmethod
-    def from_domain(cls, item: reports.SchoolReport) -> Self:
+    def from_domain(cls, item: reports.SchoolReport, links: Links) -> Self:
         school_id, term_id = item.school.id, item.term.id
         return cls(
             school=School.from_model(item.school),
@@ -208,10 +218,10 @@ class SchoolReport:
             overall=GroupIndicators.from_domain(item.overall),
             subjects=[SubjectIndicators.from_domain(s) for s in item.subjects],
             attendance=AttendanceSummary.from_domain(item.attendance),
-            classes=[ClassReport.from_domain(c) for c in item.classes],
+            classes=[ClassReport.from_domain(c, links) for c in item.classes],
             at_risk=[StudentAtRisk.from_domain(s) for s in item.at_risk],
-            csv_url=paths.school_report(school_id, term_id, "csv"),
-            xlsx_url=paths.school_report(school_id, term_id, "xlsx"),
+            csv_url=links.school_report(school_id, term_id, "csv"),
+            xlsx_url=links.school_report(school_id, term_id, "xlsx"),
         )
 
 
