@@ -86,11 +86,34 @@ class Homework(relay.Node):
     text: str = strawberry.field(description="What to do, as the teacher wrote it.")
     due_on: datetime.date = strawberry.field(description="The day it is due.")
     attachments: list[Attachment] = strawberry.field(description="Files the teacher attached.")
+    _lesson_id: strawberry.Private[int]
+    # The lesson when the caller has it at hand (the diary), else None: loaded when asked.
+    _lesson: strawberry.Private[models.Lesson | rows.LessonRow | None] = None
 
     @classmethod
-    def from_model(cls, homework: models.Homework | rows.HomeworkRow) -> Self:
+    def from_model(
+        cls,
+        homework: models.Homework | rows.HomeworkRow,
+        lesson: models.Lesson | rows.LessonRow | None = None,
+    ) -> Self:
         files = [Attachment.from_model(a) for a in homework.attachments]
-        return cls(id=homework.id, text=homework.text, due_on=homework.due_on, attachments=files)
+        return cls(
+            id=homework.id,
+            text=homework.text,
+            due_on=homework.due_on,
+            attachments=files,
+            _lesson_id=homework.lesson_id,
+            _lesson=lesson,
+        )
+
+    @strawberry.field(
+        description="The lesson the homework was set at: its subject, its day (`date`) and "
+        "its teacher."
+    )
+    async def lesson(self, info: Info) -> Lesson:
+        # Async, unlike Attendance.lesson: Lesson is defined below and names Homework itself.
+        found = lesson_of(info, self._lesson_id, self._lesson)
+        return found if isinstance(found, Lesson) else await found
 
     @classmethod
     async def resolve_nodes(
@@ -182,11 +205,11 @@ class Lesson(relay.Node):
     def homework(self, info: Info) -> list[Homework] | Awaitable[list[Homework]]:
         if self._homework is None:
             return self._load_homework(info)
-        return [Homework.from_model(h) for h in self._homework]
+        return [Homework.from_model(h, self._model) for h in self._homework]
 
     async def _load_homework(self, info: Info) -> list[Homework]:
         found = await info.context.loaders.homework_by_lesson.load(self.id)
-        return [Homework.from_model(h) for h in found]
+        return [Homework.from_model(h, self._model) for h in found]
 
     @strawberry.field(description="The class the lesson is for.")
     async def school_class(self, info: Info) -> SchoolClass:
@@ -208,6 +231,23 @@ class Lesson(relay.Node):
             return lesson
 
         return await resolve_each(node_ids, required, visible, cls.from_model)
+
+
+def lesson_of(
+    info: Info, lesson_id: int, lesson: models.Lesson | rows.LessonRow | None
+) -> Lesson | Awaitable[Lesson]:
+    """The lesson a record was written at: at once when the caller had it, else through the
+    request's lesson loader (one statement for every record of the answer). Whoever sees the
+    record sees its lesson, which is of the same class and subject."""
+    if lesson is not None:
+        return Lesson.from_model(lesson)
+    return _load_lesson(info, lesson_id)
+
+
+async def _load_lesson(info: Info, lesson_id: int) -> Lesson:
+    found = await info.context.loaders.lesson.load(lesson_id)
+    assert found is not None  # a record's lesson is deleted only with the record
+    return Lesson.from_model(found)
 
 
 @strawberry.type(description="A mark given to a student.")
@@ -291,16 +331,32 @@ class Attendance:
     excuse_kind: ExcuseKind | None = strawberry.field(  # type: ignore[valid-type]
         description="Who excused it: a note of the parent, a medical excuse or the school."
     )
+    _lesson_id: strawberry.Private[int]
+    _lesson: strawberry.Private[models.Lesson | rows.LessonRow | None] = None
 
     @classmethod
-    def from_model(cls, record: models.Attendance | rows.AttendanceRow) -> Self:
+    def from_model(
+        cls,
+        record: models.Attendance | rows.AttendanceRow,
+        lesson: models.Lesson | rows.LessonRow | None = None,
+    ) -> Self:
         return cls(
             kind=record.kind,
             minutes_late=record.minutes_late,
             reason=record.reason,
             excused=record.excused,
             excuse_kind=record.excuse_kind,
+            _lesson_id=record.lesson_id,
+            _lesson=lesson,
         )
+
+    @strawberry.field(
+        description="The lesson missed or come late to: its subject, its day (`date`) and "
+        "its period.",
+        graphql_type=Lesson,
+    )
+    def lesson(self, info: Info) -> Lesson | Awaitable[Lesson]:
+        return lesson_of(info, self._lesson_id, self._lesson)
 
 
 @strawberry.type(description="A remark of a teacher on behaviour or preparation.")
