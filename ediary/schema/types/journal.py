@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 from strawberry import relay
 
-from ediary.domain import enums, models, rows, timetable
+from ediary.domain import enums, models, rows, timetable, zones
 from ediary.domain.averages import SubjectAverage as DomainAverage
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import display_average
@@ -17,7 +17,7 @@ from ediary.domain.marks import visible_marks
 from ediary.schema.ids import node_keys, resolve_each
 from ediary.schema.info import Info
 from ediary.schema.types.people import Student, Teacher
-from ediary.schema.types.school import BellPeriod, SchoolClass, Subject, Term
+from ediary.schema.types.school import BellPeriod, SchoolClass, Subject, Term, school_zone
 
 if TYPE_CHECKING:
     from ediary.schema.types.history import MarkEvent
@@ -200,6 +200,32 @@ class Lesson(relay.Node):
         assert school_class is not None
         bells = await info.context.loaders.bells.load(school_class.school_id)
         return _bell_period(bells.get(self.period))
+
+    @strawberry.field(
+        description="When the lesson starts: its day at its period's bell, with the school's "
+        "UTC offset on that day (`School.timeZone`); null when the school rings no bell for "
+        "the period."
+    )
+    async def starts_at(self, info: Info) -> datetime.datetime | None:
+        return await self._moment(info, start=True)
+
+    @strawberry.field(
+        description="When the lesson ends, like `startsAt`; null without a bell for the period."
+    )
+    async def ends_at(self, info: Info) -> datetime.datetime | None:
+        return await self._moment(info, start=False)
+
+    async def _moment(self, info: Info, *, start: bool) -> datetime.datetime | None:
+        found = self.bell(info)
+        bell = found if found is None or isinstance(found, BellPeriod) else await found
+        if bell is None:
+            return None
+        school_class = await info.context.loaders.school_class.load(self._model.school_class_id)
+        assert school_class is not None
+        school = await info.context.loaders.school.load(school_class.school_id)
+        assert school is not None
+        clock = bell.starts_at if start else bell.ends_at
+        return zones.local_moment(self.date, clock, school_zone(school))
 
     @strawberry.field(description="Homework set at this lesson.", graphql_type=list[Homework])
     def homework(self, info: Info) -> list[Homework] | Awaitable[list[Homework]]:
