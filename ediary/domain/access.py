@@ -467,6 +467,12 @@ def may_excuse(
     return school_id in viewer.admin_schools or class_id in viewer.homerooms
 
 
+def may_announce_absence(viewer: Viewer, student_id: int) -> bool:
+    """Telling the school ahead that a child will be away is a parent's note, like the
+    PARENT_NOTE excuse of `may_excuse`: each parent, for their own children."""
+    return viewer.is_authenticated and student_id in viewer.children
+
+
 def may_change_timetable(viewer: Viewer, school_id: int) -> bool:
     """Cancellations, substitutions and room changes belong to the school administration."""
     return viewer.is_authenticated and school_id in viewer.admin_schools

@@ -341,3 +341,33 @@ async def test_the_childrens_teachers_cost_the_same_for_one_child_and_two(
     one = await _cost(gql, CHILDREN_TEACHERS, {}, as_user="parent")
     two = await _cost(gql, CHILDREN_TEACHERS, {}, as_user="other_parent")
     assert one == two
+
+
+TIMETABLE_NOTICES = """
+query($id: ID!, $week: Week!) {
+  classTimetable(classId: $id, week: $week) {
+    days { lessons { id absenceNotices { from to student { fullName } } } }
+  }
+}
+"""
+
+
+async def test_absence_notices_cost_the_same_for_5_and_40_lessons(
+    gql: GraphQLClient, filled: World
+) -> None:
+    # Announced for every day of both weeks, so each lesson has one to show.
+    await models.AbsenceNotice.create(
+        student=filled.objects["student"],
+        parent=filled.users["parent"],
+        first_day=SMALL_WEEK.monday,
+        last_day=BIG_WEEK.sunday,
+    )
+    class_id = to_base64("SchoolClass", filled.id("class_7a"))
+    small = {"id": class_id, "week": str(SMALL_WEEK)}
+    big = {"id": class_id, "week": str(BIG_WEEK)}
+    found = await gql(TIMETABLE_NOTICES, big, as_user="class_teacher")
+    lessons = [entry for day in found["data"]["classTimetable"]["days"] for entry in day["lessons"]]
+    assert len(lessons) == 40
+    assert all(len(lesson["absenceNotices"]) == 1 for lesson in lessons)
+    cost = await _cost(gql, TIMETABLE_NOTICES, small, "class_teacher")
+    assert cost == await _cost(gql, TIMETABLE_NOTICES, big, "class_teacher")

@@ -13,6 +13,7 @@ from ediary.domain import enums, models, rows, timetable, zones
 from ediary.domain.averages import SubjectAverage as DomainAverage
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import display_average
+from ediary.domain.journal.absence_notices import LessonKey
 from ediary.domain.marks import visible_marks
 from ediary.schema.ids import node_keys, resolve_each
 from ediary.schema.info import Info
@@ -133,6 +134,38 @@ class Homework(relay.Node):
         return await resolve_each(node_ids, required, visible, cls.from_model)
 
 
+@strawberry.type(
+    description="A parent's notice that a child will be away on some days, given ahead "
+    "(`announceAbsence`). It excuses nothing by itself and changes no register."
+)
+class AbsenceNotice:
+    first_day: datetime.date = strawberry.field(
+        name="from", description="The first day the child will be away."
+    )
+    last_day: datetime.date = strawberry.field(
+        name="to", description="The last day the child will be away."
+    )
+    reason: str = strawberry.field(description="The reason the parent gave; may be empty.")
+    created_at: datetime.datetime = strawberry.field(description="When it was announced.")
+    _student_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, notice: models.AbsenceNotice) -> Self:
+        return cls(
+            first_day=notice.first_day,
+            last_day=notice.last_day,
+            reason=notice.reason,
+            created_at=notice.created_at,
+            _student_id=notice.student_id,
+        )
+
+    @strawberry.field(description="The child who will be away.")
+    async def student(self, info: Info) -> Student:
+        user = await info.context.loaders.user.load(self._student_id)
+        assert user is not None
+        return Student.from_model(user)
+
+
 @strawberry.type(description="A lesson of the timetable of a class, with any change to it.")
 class Lesson(relay.Node):
     id: relay.NodeID[int]
@@ -236,6 +269,18 @@ class Lesson(relay.Node):
     async def _load_homework(self, info: Info) -> list[Homework]:
         found = await info.context.loaders.homework_by_lesson.load(self.id)
         return [Homework.from_model(h, self._model) for h in found]
+
+    @strawberry.field(
+        description="Absences announced ahead by parents for this lesson's day, of the "
+        "students of its class whose attendance at it the viewer sees: the class teacher, "
+        "the teacher of the subject, the administration and the health worker see their "
+        "students', a family its own child's. Empty when none."
+    )
+    async def absence_notices(self, info: Info) -> list[AbsenceNotice]:
+        viewer = await info.context.require_viewer()
+        key = LessonKey(self._model.school_class_id, self.subject.id, self.date)
+        found = await info.context.loaders.absence_notices.load((viewer, key))
+        return [AbsenceNotice.from_model(n) for n in found]
 
     @strawberry.field(description="The class the lesson is for.")
     async def school_class(self, info: Info) -> SchoolClass:
