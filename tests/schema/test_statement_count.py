@@ -295,9 +295,16 @@ query($student: ID!, $from: Date!, $to: Date!) {
 """
 
 
+def _uncached(settings: Settings, world: World) -> GraphQLClient:
+    """A client of an app without the response cache: a kept answer would cost nothing."""
+    app = create_app(dataclasses.replace(settings, response_cache_bytes=0), manage_database=False)
+    return GraphQLClient(app, world)
+
+
 async def test_homework_due_costs_the_same_for_5_and_45_items(
-    gql: GraphQLClient, filled: World
+    settings: Settings, filled: World
 ) -> None:
+    gql = _uncached(settings, filled)
     student = to_base64("Student", filled.id("student"))
     # The filled weeks' homework is due the day after each lesson.
     small = {"student": student, "from": str(SMALL_WEEK.monday), "to": str(SMALL_WEEK.sunday)}
@@ -321,8 +328,9 @@ query($student: ID!, $week: Week!) {
 
 
 async def test_lesson_moments_and_the_lessons_of_homework_and_attendance_cost_no_more_per_lesson(
-    gql: GraphQLClient, filled: World
+    settings: Settings, filled: World
 ) -> None:
+    gql = _uncached(settings, filled)
     student = to_base64("Student", filled.id("student"))
     small = await _cost(gql, WEEK_MOMENTS, {"student": student, "week": str(SMALL_WEEK)})
     big = await _cost(gql, WEEK_MOMENTS, {"student": student, "week": str(BIG_WEEK)})
@@ -335,8 +343,9 @@ CHILDREN_TEACHERS = """
 
 
 async def test_the_childrens_teachers_cost_the_same_for_one_child_and_two(
-    gql: GraphQLClient, filled: World
+    settings: Settings, filled: World
 ) -> None:
+    gql = _uncached(settings, filled)
     # The parent has one child; the other parent two, in two schools.
     one = await _cost(gql, CHILDREN_TEACHERS, {}, as_user="parent")
     two = await _cost(gql, CHILDREN_TEACHERS, {}, as_user="other_parent")
@@ -353,8 +362,9 @@ query($id: ID!, $week: Week!) {
 
 
 async def test_absence_notices_cost_the_same_for_5_and_40_lessons(
-    gql: GraphQLClient, filled: World
+    settings: Settings, filled: World
 ) -> None:
+    gql = _uncached(settings, filled)
     # Announced for every day of both weeks, so each lesson has one to show.
     await models.AbsenceNotice.create(
         student=filled.objects["student"],
