@@ -74,6 +74,29 @@ async def test_lessons_are_moments_with_the_schools_offset(
         f"{MONDAY.isoformat()}T09:15:00+03:00",
     )
     assert second["startsAt"] == f"{MONDAY.isoformat()}T09:30:00+03:00"
+    # A teacher of the class reads the same moments in the class's timetable.
+    timetable = await gql(
+        """query($id: ID!, $week: Week!) { classTimetable(classId: $id, week: $week) {
+             days { lessons { startsAt schoolClass { school { timeZone } } } } } }""",
+        {"id": to_base64("SchoolClass", world.id("class_7a")), "week": str(WEEK)},
+        as_user="math_teacher",
+    )
+    taught = timetable["data"]["classTimetable"]["days"][0]["lessons"][0]
+    assert taught == {
+        "startsAt": f"{MONDAY.isoformat()}T08:30:00+03:00",
+        "schoolClass": {"school": {"timeZone": "Europe/Moscow"}},
+    }
+    # Another family, another school's teacher and anonymous clients see none of it.
+    week = {"student": student, "week": str(WEEK)}
+    for who in ("other_parent", "other_school_teacher"):
+        assert _code(await gql(DIARY_TIMES, week, as_user=who)) == "NOT_FOUND", who
+    assert _code(await gql(DIARY_TIMES, week)) == "UNAUTHENTICATED"
+    school = {"id": to_base64("School", world.id("school_A"))}
+    zone = "query($id: ID!) { node(id: $id) { ... on School { timeZone } } }"
+    assert (await gql(zone, school, as_user="parent"))["data"]["node"] == {
+        "timeZone": "Europe/Moscow"
+    }
+    assert _code(await gql(zone, school, as_user="other_school_teacher")) == "NOT_FOUND"
 
 
 SUBJECT_TEACHERS = """
