@@ -128,7 +128,7 @@ async def _update(student_id: int, change: DiaryChange) -> DiaryUpdate | None:
     else:
         lesson_id = change.object_id
     lesson = await _lesson(lesson_id)
-    if lesson is None and mark is None:
+    if lesson is None and change.kind is ChangeKind.LESSON_CHANGED:
         # The lesson went with its class (a deletion): nothing left to show.
         return None
     if homework is not None:
