@@ -319,6 +319,30 @@ def may_see_teacher(viewer: Viewer, ties: TeacherTies) -> bool:
     return bool(ties.schools & viewer.staff_schools) or bool(ties.classes & viewer.member_classes)
 
 
+def courses_shown(
+    viewer: Viewer, student_id: int, class_id: int, school_id: int
+) -> frozenset[int] | None:
+    """Which subjects of a student's current class the viewer sees with their teachers
+    (`Student.teachers`): None for every subject, an empty set for none.
+
+    The family (the student, the parents) sees them all, as do the class teacher, the
+    school's administration and health worker; a teacher of the class sees the subjects
+    they teach there, as in the diary. Anyone else sees none."""
+    if not viewer.is_authenticated:
+        return frozenset()
+    family = student_id in viewer.children or (
+        student_id == viewer.user_id and Role.STUDENT in viewer.roles
+    )
+    if (
+        family
+        or class_id in viewer.homerooms
+        or school_id in viewer.admin_schools
+        or school_id in viewer.health_schools
+    ):
+        return None
+    return frozenset(s for c, s in viewer.teaches if c == class_id)
+
+
 def may_see_teacher_timetable(viewer: Viewer, teacher_id: int, school_ids: Iterable[int]) -> bool:
     """A teacher sees their own timetable; the administration sees its staff's."""
     if not viewer.is_authenticated:
@@ -441,6 +465,12 @@ def may_excuse(
     if kind is ExcuseKind.MEDICAL:
         return school_id in viewer.health_schools
     return school_id in viewer.admin_schools or class_id in viewer.homerooms
+
+
+def may_announce_absence(viewer: Viewer, student_id: int) -> bool:
+    """Telling the school ahead that a child will be away is a parent's note, like the
+    PARENT_NOTE excuse of `may_excuse`: each parent, for their own children."""
+    return viewer.is_authenticated and student_id in viewer.children
 
 
 def may_change_timetable(viewer: Viewer, school_id: int) -> bool:

@@ -10,23 +10,16 @@ due date, marked free (TRANSP:TRANSPARENT) so it does not block the day.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event
 
+from ediary.domain import zones
 from ediary.domain.enums import LessonStatus
 from ediary.domain.feeds import FeedContent
 from ediary.domain.models import Homework, Lesson
 
 PRODID = "-//ediary//School diary calendar//EN"
 UID_DOMAIN = "ediary"
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Europe/Moscow")
 
 
 def _lesson_event(lesson: Lesson, content: FeedContent, stamp: datetime) -> Event:
@@ -36,7 +29,7 @@ def _lesson_event(lesson: Lesson, content: FeedContent, stamp: datetime) -> Even
     school = content.schools[lesson.school_class_id]
     bell = content.bells.get(school.id, {}).get(lesson.period)
     if bell is not None:
-        zone = _zone(school.timezone)
+        zone = zones.zone(school.timezone)
         event.add("dtstart", datetime.combine(lesson.date, _clock(bell.starts_at), zone))
         event.add("dtend", datetime.combine(lesson.date, _clock(bell.ends_at), zone))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from tortoise.expressions import Q
 
@@ -49,8 +49,10 @@ async def student_marks(
     subject_id: int | None,
     first: int,
     after: str | None,
+    changed_since: datetime | None = None,
 ) -> MarkPage:
-    """Newest first, keyset-paged on (date, id) so a page costs the same deep in the list."""
+    """Newest first, keyset-paged on (date, id) so a page costs the same deep in the list;
+    only marks entered or changed at or after `changed_since` when given."""
     if Facet.MARKS not in grant.facets or (
         subject_id is not None and not grant.allows(Facet.MARKS, subject_id)
     ):
@@ -62,6 +64,8 @@ async def student_marks(
         query = query.filter(term_id=term.id)
     if subject_id is not None:
         query = query.filter(subject_id=subject_id)
+    if changed_since is not None:
+        query = query.filter(updated_at__gte=changed_since)
     if grant.subjects is not None:
         query = query.filter(subject_id__in=list(grant.subjects))
     total = await query.count()

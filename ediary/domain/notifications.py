@@ -128,10 +128,10 @@ async def enqueue(
                 continue
             pref = prefs.get((parent_id, notice.student_id))
             when = delivery_time(
-                pref.mode if pref else NotifyMode.INSTANT,
+                pref.mode if pref else DEFAULT_MODE,
                 now,
                 zone,
-                digest_hour=pref.digest_hour if pref else 19,
+                digest_hour=pref.digest_hour if pref else DEFAULT_DIGEST_HOUR,
                 quiet_from=pref.quiet_from if pref else None,
                 quiet_to=pref.quiet_to if pref else None,
             )
@@ -195,3 +195,48 @@ async def set_preference(
     pref.quiet_to = quiet_to
     await pref.save()
     return pref
+
+
+# What a parent who never chose gets (the outbox's defaults above).
+DEFAULT_MODE = NotifyMode.INSTANT
+DEFAULT_DIGEST_HOUR = 19
+
+
+@dataclass(frozen=True)
+class Preference:
+    """How a parent hears about one child, as saved or, when never set, the defaults."""
+
+    student_id: int
+    mode: NotifyMode
+    digest_hour: int
+    quiet_from: time | None
+    quiet_to: time | None
+    saved: bool
+
+    @classmethod
+    def of(cls, row: NotificationPreference) -> Preference:
+        return cls(row.student_id, row.mode, row.digest_hour, row.quiet_from, row.quiet_to, True)
+
+
+async def preferences(viewer: Viewer, student_id: int | None = None) -> list[Preference]:
+    """The viewer's preference for each child they may set one for (one child when
+    `student_id` is given: NotFound for anyone else's), in one statement; others have none."""
+    children = sorted(c for c in viewer.children if may_set_notifications(viewer, c))
+    if student_id is not None:
+        if student_id not in children:
+            raise NotFound(field="studentId")
+        children = [student_id]
+    if not children or viewer.user_id is None:
+        return []
+    saved = {
+        row.student_id: row
+        for row in await NotificationPreference.filter(
+            parent_id=viewer.user_id, student_id__in=children
+        )
+    }
+    return [
+        Preference.of(saved[c])
+        if c in saved
+        else Preference(c, DEFAULT_MODE, DEFAULT_DIGEST_HOUR, None, None, False)
+        for c in children
+    ]

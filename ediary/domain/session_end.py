@@ -38,6 +38,8 @@ class EndReason(StrEnum):
     DEACTIVATED = "deactivated"
     REVOKED = "revoked"
     EXPIRED = "expired"
+    # A bearer token exchanged for a new one (`refreshSession`).
+    REFRESHED = "refreshed"
 
 
 @dataclass(frozen=True)

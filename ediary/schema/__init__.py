@@ -73,6 +73,7 @@ def _field_names(kind: type) -> list[str]:
 
 def _core_mutations() -> tuple[type, ...]:
     # The journal's writes live in their own modules; one Mutation type serves them all.
+    from ediary.schema.writes.absence_notices import AbsenceNoticeMutations
     from ediary.schema.writes.acks import AcknowledgementMutations
     from ediary.schema.writes.attendance import AttendanceMutations
     from ediary.schema.writes.homework import HomeworkMutations
@@ -88,6 +89,7 @@ def _core_mutations() -> tuple[type, ...]:
         HomeworkMutations,
         LessonMutations,
         AttendanceMutations,
+        AbsenceNoticeMutations,
         NotificationMutations,
         LifeMutations,
         TalkMutations,

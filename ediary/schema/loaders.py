@@ -11,6 +11,9 @@ from strawberry.dataloader import DataLoader
 from tortoise.expressions import Q
 
 from ediary.domain import models
+from ediary.domain.access import Viewer
+from ediary.domain.courses import Course, class_courses
+from ediary.domain.journal.absence_notices import LessonKey, notices_at
 from ediary.domain.journal.history import mark_history
 from ediary.domain.talk import conversations
 
@@ -57,6 +60,19 @@ async def _current_classes(student_ids: Sequence[int]) -> list[models.SchoolClas
     ).select_related("school_class")
     found = {row.student_id: row.school_class for row in rows}
     return [found.get(i) for i in student_ids]
+
+
+async def _courses(class_ids: Sequence[int]) -> list[list[Course]]:
+    found = await class_courses(class_ids)
+    return [found[i] for i in class_ids]
+
+
+async def _absence_notices(
+    keys: Sequence[tuple[Viewer, LessonKey]],
+) -> list[list[models.AbsenceNotice]]:
+    # One request has one viewer: every key carries the same.
+    viewer = keys[0][0]
+    return await notices_at(viewer, [lesson for _, lesson in keys])
 
 
 async def _bells(school_ids: Sequence[int]) -> list[dict[int, models.BellPeriod]]:
@@ -120,6 +136,14 @@ class Loaders:
     )
     current_class: DataLoader[int, models.SchoolClass | None] = field(
         default_factory=lambda: DataLoader(load_fn=_current_classes)
+    )
+    # (viewer, lesson) -> the absences announced for the lesson's day that the viewer sees.
+    absence_notices: DataLoader[tuple[Viewer, LessonKey], list[models.AbsenceNotice]] = field(
+        default_factory=lambda: DataLoader(load_fn=_absence_notices)
+    )
+    # class id -> its subjects with their teachers.
+    courses: DataLoader[int, list[Course]] = field(
+        default_factory=lambda: DataLoader(load_fn=_courses)
     )
     bells: DataLoader[int, dict[int, models.BellPeriod]] = field(
         default_factory=lambda: DataLoader(load_fn=_bells)

@@ -13,8 +13,9 @@ from ediary.adapters.limits import Sensitive
 from ediary.config import Settings
 from ediary.domain import auth, ratelimit
 from ediary.domain.access import load_viewer
-from ediary.domain.errors import CrossSiteRequest, DomainError
+from ediary.domain.errors import CrossSiteRequest, DomainError, InvalidInput
 from ediary.domain.session_end import EndReason, end_sessions
+from ediary.domain.session_refresh import refresh_bearer, slide_cookie
 from ediary.schema.calendar import CalendarMutation
 from ediary.schema.context import SESSION_COOKIE
 from ediary.schema.errors import UserError
@@ -54,6 +55,23 @@ class LoginPayload:
     user_errors: list[UserError] = strawberry.field(description="Why the login failed.")
 
 
+@strawberry.type(description="The result of refreshSession.")
+class RefreshSessionPayload:
+    access_token: str | None = strawberry.field(
+        description="For a bearer session: the new token; the one sent is revoked."
+    )
+    csrf_token: str | None = strawberry.field(
+        description="For a cookie session: its CSRF token, unchanged."
+    )
+    expires_at: datetime.datetime | None = strawberry.field(
+        description="When the session now ends."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was refreshed: SESSION_EXPIRED when the session is no longer "
+        "live (log in again), UNAUTHENTICATED without one."
+    )
+
+
 @strawberry.type(description="The result of a logout.")
 class LogoutPayload:
     ok: bool = strawberry.field(description="True when the session is closed.")
@@ -74,6 +92,18 @@ def login_limits(settings: Settings) -> auth.LoginLimits:
             settings.login_account_window,
             settings.login_account_lock,
         ),
+    )
+
+
+def _set_session_cookie(response: Response, token: str, settings: Settings) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(settings.session_lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
     )
 
 
@@ -109,20 +139,56 @@ class Mutation(CalendarMutation):
         opened = await auth.open_session(user, kind, settings.session_lifetime)
         response = info.context.response
         if kind == auth.SessionKind.COOKIE and isinstance(response, Response):
-            response.set_cookie(
-                SESSION_COOKIE,
-                opened.token,
-                max_age=int(settings.session_lifetime.total_seconds()),
-                httponly=True,
-                samesite="lax",
-                secure=settings.secure_cookies,
-                path="/",
-            )
+            _set_session_cookie(response, opened.token, settings)
         return LoginPayload(
             viewer=Viewer.from_domain(await load_viewer(user), opened.csrf_token or None),
             access_token=opened.token if kind == auth.SessionKind.BEARER else None,
             csrf_token=opened.csrf_token or None,
             expires_at=opened.expires_at,
+            user_errors=[],
+        )
+
+    @strawberry.mutation(
+        description="Keep the session going without the password, while it is still live. "
+        "A bearer token (APP) is exchanged for a new one with a new expiry; the old one is "
+        "revoked at once, and WebSockets opened with it close (4401). A cookie session "
+        "(BROWSER, with X-CSRF-Token) gets a new expiry and its cookie is set again. Over HTTP "
+        "only; once per document.",
+        extensions=[Sensitive()],
+    )
+    async def refresh_session(self, info: Info) -> RefreshSessionPayload:
+        settings = info.context.settings
+        try:
+            await info.context.require_writer()
+            session = info.context.session
+            if session is None or not isinstance(info.context.response, Response):
+                raise InvalidInput("Refresh a session over HTTP.")
+            now = info.context.now()
+            if session.kind == auth.SessionKind.BEARER:
+                opened, ended = await refresh_bearer(session, settings.session_lifetime, now)
+                # Published so that every process closes the old token's open WebSockets.
+                await info.context.committed(ended)
+                return RefreshSessionPayload(
+                    access_token=opened.token,
+                    csrf_token=None,
+                    expires_at=opened.expires_at,
+                    user_errors=[],
+                )
+            expires_at = await slide_cookie(session, settings.session_lifetime, now)
+        except DomainError as error:
+            return RefreshSessionPayload(
+                access_token=None,
+                csrf_token=None,
+                expires_at=None,
+                user_errors=[UserError.from_domain(error)],
+            )
+        found = info.context.credentials()
+        assert found is not None  # a cookie session came with its cookie
+        _set_session_cookie(info.context.response, found[0], settings)
+        return RefreshSessionPayload(
+            access_token=None,
+            csrf_token=session.csrf_token,
+            expires_at=expires_at,
             user_errors=[],
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 from strawberry import relay
@@ -12,6 +12,7 @@ from ediary.domain import class_journal, diary, marks, models, rows, terms, time
 from ediary.domain.access import StudentGrant
 from ediary.domain.averages import term_averages
 from ediary.domain.errors import InvalidInput
+from ediary.domain.homework_due import homework_due
 from ediary.domain.placements import placements
 from ediary.domain.weeks import IsoWeek
 from ediary.schema.analytics import AnalyticsQuery
@@ -19,7 +20,7 @@ from ediary.schema.ids import ConcreteNodesOnly, local_id
 from ediary.schema.info import Info
 from ediary.schema.types.class_journal import ClassJournal
 from ediary.schema.types.diary import DiaryWeek, Timetable
-from ediary.schema.types.journal import FinalMark, Mark, SubjectAverage
+from ediary.schema.types.journal import FinalMark, Homework, Mark, SubjectAverage
 from ediary.schema.types.life import LifeQuery
 from ediary.schema.types.people import Viewer
 from ediary.schema.types.school import BellPeriod
@@ -180,7 +181,12 @@ class Query(AnalyticsQuery, LifeQuery):
         bells = await timetable.bell_schedule(viewer, local_id(school_id, "School"))
         return [BellPeriod.from_model(b) for b in bells]
 
-    @strawberry.field(description="Marks of a student, newest first, by subject and term.")
+    @strawberry.field(
+        description="Marks of a student, newest first (by the day of the work), by subject and "
+        "term. With `changedSince`, only marks entered or changed at or after that moment "
+        "(`updatedAt`): what is new since an app last looked. A deleted mark is not listed; "
+        "live updates (`diaryUpdates`) report deletions."
+    )
     async def marks(
         self,
         info: Info,
@@ -189,10 +195,16 @@ class Query(AnalyticsQuery, LifeQuery):
         term_id: relay.GlobalID | None = None,
         first: int = 20,
         after: str | None = None,
+        changed_since: datetime | None = None,
     ) -> MarkConnection:
         limit = info.context.settings.max_page_size
         if not 1 <= first <= limit:
             raise InvalidInput(f"`first` must be between 1 and {limit}.", field="first")
+        if changed_since is not None and changed_since.utcoffset() is None:
+            raise InvalidInput(
+                "`changedSince` needs an offset, such as 2026-11-25T18:00:00+03:00.",
+                field="changedSince",
+            )
         viewer = await info.context.require_viewer()
         term = await terms.visible_term(viewer, local_id(term_id, "Term")) if term_id else None
         grant = await _grant(
@@ -207,6 +219,7 @@ class Query(AnalyticsQuery, LifeQuery):
             subject_id=local_id(subject_id, "Subject") if subject_id else None,
             first=first,
             after=after,
+            changed_since=changed_since,
         )
         edges = [MarkEdge(cursor=page.cursor(m), node=Mark.from_model(m)) for m in page.marks]
         return MarkConnection(
@@ -219,6 +232,19 @@ class Query(AnalyticsQuery, LifeQuery):
             ),
             total_count=page.total,
         )
+
+    @strawberry.field(
+        description="Homework of a student due between two days, both included (at most 62 "
+        'days): "what is due tomorrow" is `dueFrom` and `dueTo` both tomorrow. By due day, '
+        "then the day and period of the lesson it was set at; each names its `lesson` (subject, "
+        "teacher). Whoever sees the student's homework in the diary sees the same here."
+    )
+    async def homework_due(
+        self, info: Info, student_id: relay.GlobalID, due_from: date, due_to: date
+    ) -> list[Homework]:
+        viewer = await info.context.require_viewer()
+        found = await homework_due(viewer, local_id(student_id, "Student"), due_from, due_to)
+        return [Homework.from_model(h, h.lesson) for h in found]
 
     @strawberry.field(
         description="Weighted average per subject for a term; the current term when no ID."

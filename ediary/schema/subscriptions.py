@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import AsyncGenerator
 from datetime import date
 
@@ -18,13 +19,20 @@ from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.talk import TalkSubscription
 from ediary.schema.types.journal import Attendance, Homework, Lesson, Mark, Remark
+from ediary.schema.types.people import Student
+from ediary.schema.types.school import Subject
 
 DiaryUpdateKind = strawberry.enum(
     ChangeKind, name="DiaryUpdateKind", description="What changed in the diary."
 )
 
 
-@strawberry.type(description="A change in a student's diary, sent as soon as it is committed.")
+@strawberry.type(
+    description="A change in a student's diary, sent as soon as it is committed. Every update "
+    "names whose diary changed (`student`) and where: the lesson (`lesson`, with its subject "
+    "and day), or for a mark on dated work the subject and day alone, so a client can show it "
+    "without asking for more."
+)
 class DiaryUpdate:
     kind: DiaryUpdateKind = strawberry.field(  # type: ignore[valid-type]
         description="What changed."
@@ -41,10 +49,38 @@ class DiaryUpdate:
         description="The absence or lateness as it is now; null when the student is present."
     )
     remark: Remark | None = strawberry.field(description="The remark added.")
-    lesson: Lesson | None = strawberry.field(description="The lesson changed or concerned.")
+    lesson: Lesson | None = strawberry.field(
+        description="The lesson the change is about, for every kind of update (its `subject`, "
+        "`date` and `period`); null only for a mark on dated work, which has no lesson."
+    )
+    subject: Subject | None = strawberry.field(
+        description="The subject concerned: the lesson's, or the mark's for dated work."
+    )
+    date: datetime.date | None = strawberry.field(
+        description="The school day concerned: the lesson's, or the mark's for dated work."
+    )
+    _student_id: strawberry.Private[int]
+
+    @strawberry.field(description="The student whose diary changed.")
+    async def student(self, info: Info) -> Student:
+        user = await info.context.loaders.user.load(self._student_id)
+        assert user is not None  # accounts are deactivated, never deleted
+        return Student.from_model(user)
+
+
+async def _lesson(lesson_id: int | None) -> models.Lesson | None:
+    if lesson_id is None:
+        return None
+    return await models.Lesson.get_or_none(id=lesson_id).select_related(
+        "subject", "teacher", "substitute_teacher"
+    )
 
 
 async def _update(student_id: int, change: DiaryChange) -> DiaryUpdate | None:
+    """The update to send, read after the commit; None when its object is gone already.
+
+    The lesson comes from the change when it names one (a register entry taken back leaves
+    nothing else to find it by), else from the object."""
     update = DiaryUpdate(
         kind=change.kind,
         student_id=relay.GlobalID("Student", str(student_id)),
@@ -54,35 +90,58 @@ async def _update(student_id: int, change: DiaryChange) -> DiaryUpdate | None:
         attendance=None,
         remark=None,
         lesson=None,
+        subject=None,
+        date=None,
+        _student_id=student_id,
     )
+    lesson_id = change.lesson_id
+    mark: models.Mark | None = None
+    homework: models.Homework | None = None
+    record: models.Attendance | None = None
     if change.kind.name.startswith("MARK_"):
         update.mark_id = relay.GlobalID("Mark", str(change.object_id))
-        mark = await models.Mark.get_or_none(id=change.object_id, deleted_at=None).select_related(
+        # A deleted mark keeps its row, so a deletion still names its lesson or day.
+        mark = await models.Mark.get_or_none(id=change.object_id).select_related(
             "subject", "author"
         )
-        update.mark = Mark.from_model(mark) if mark else None
+        if mark is None:
+            return None
+        update.mark = Mark.from_model(mark) if mark.deleted_at is None else None
+        lesson_id = lesson_id or mark.lesson_id
     elif change.kind.name.startswith("HOMEWORK_"):
         homework = await models.Homework.get_or_none(id=change.object_id).prefetch_related(
             "attachments"
         )
         if homework is None:
             return None
-        update.homework = Homework.from_model(homework)
+        lesson_id = lesson_id or homework.lesson_id
     elif change.kind in (ChangeKind.ATTENDANCE_RECORDED, ChangeKind.ABSENCE_EXCUSED):
         record = await models.Attendance.get_or_none(id=change.object_id)
-        update.attendance = Attendance.from_model(record) if record else None
+        if record is not None:
+            lesson_id = lesson_id or record.lesson_id
     elif change.kind is ChangeKind.REMARK_ADDED:
         remark = await models.Remark.get_or_none(id=change.object_id).select_related("author")
         if remark is None:
             return None
+        lesson_id = lesson_id or remark.lesson_id
         update.remark = Remark.from_model(remark)
     else:
-        lesson = await models.Lesson.get_or_none(id=change.object_id).select_related(
-            "subject", "teacher", "substitute_teacher"
-        )
-        if lesson is None:
-            return None
+        lesson_id = change.object_id
+    lesson = await _lesson(lesson_id)
+    if lesson is None and change.kind is ChangeKind.LESSON_CHANGED:
+        # The lesson went with its class (a deletion): nothing left to show.
+        return None
+    if homework is not None:
+        update.homework = Homework.from_model(homework, lesson)
+    if record is not None:
+        update.attendance = Attendance.from_model(record, lesson)
+    if lesson is not None:
         update.lesson = Lesson.from_model(lesson)
+        update.subject = Subject.from_model(lesson.subject)
+        update.date = lesson.date
+    elif mark is not None:
+        update.subject = Subject.from_model(mark.subject)
+        update.date = mark.date
     return update
 
 

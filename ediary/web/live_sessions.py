@@ -59,6 +59,7 @@ _REASONS = {
     EndReason.DEACTIVATED: "Account deactivated.",
     EndReason.REVOKED: "Session ended.",
     EndReason.EXPIRED: "Session expired.",
+    EndReason.REFRESHED: "Session ended: the token was refreshed.",
 }
 
 

@@ -284,3 +284,100 @@ async def test_the_class_journal_costs_two_statements_beyond_the_viewer(
     }
     # The filled weeks put 45 lessons with a mark and an absence each into this journal.
     assert await _cost(gql, W2, variables, as_user="math_teacher") == viewer + 2
+
+
+HOMEWORK_DUE = """
+query($student: ID!, $from: Date!, $to: Date!) {
+  homeworkDue(studentId: $student, dueFrom: $from, dueTo: $to) {
+    text attachments { filename } lesson { date period subject { name } teacher { shortName } }
+  }
+}
+"""
+
+
+def _uncached(settings: Settings, world: World) -> GraphQLClient:
+    """A client of an app without the response cache: a kept answer would cost nothing."""
+    app = create_app(dataclasses.replace(settings, response_cache_bytes=0), manage_database=False)
+    return GraphQLClient(app, world)
+
+
+async def test_homework_due_costs_the_same_for_5_and_45_items(
+    settings: Settings, filled: World
+) -> None:
+    gql = _uncached(settings, filled)
+    student = to_base64("Student", filled.id("student"))
+    # The filled weeks' homework is due the day after each lesson.
+    small = {"student": student, "from": str(SMALL_WEEK.monday), "to": str(SMALL_WEEK.sunday)}
+    big = {**small, "to": str(BIG_WEEK.sunday)}
+    found = await gql(HOMEWORK_DUE, big, as_user="parent")
+    assert len(found["data"]["homeworkDue"]) == 45
+    assert await _cost(gql, HOMEWORK_DUE, small) == await _cost(gql, HOMEWORK_DUE, big)
+
+
+WEEK_MOMENTS = """
+query($student: ID!, $week: Week!) {
+  diary(studentId: $student, week: $week) {
+    days { lessons {
+      lesson { startsAt endsAt }
+      homework { lesson { date subject { name } } }
+      attendance { kind lesson { date period } }
+    } }
+  }
+}
+"""
+
+
+async def test_lesson_moments_and_the_lessons_of_homework_and_attendance_cost_no_more_per_lesson(
+    settings: Settings, filled: World
+) -> None:
+    gql = _uncached(settings, filled)
+    student = to_base64("Student", filled.id("student"))
+    small = await _cost(gql, WEEK_MOMENTS, {"student": student, "week": str(SMALL_WEEK)})
+    big = await _cost(gql, WEEK_MOMENTS, {"student": student, "week": str(BIG_WEEK)})
+    assert small == big
+
+
+CHILDREN_TEACHERS = """
+{ viewer { children { subjectTeachers { subject { name } teacher { shortName } } } } }
+"""
+
+
+async def test_the_childrens_teachers_cost_the_same_for_one_child_and_two(
+    settings: Settings, filled: World
+) -> None:
+    gql = _uncached(settings, filled)
+    # The parent has one child; the other parent two, in two schools.
+    one = await _cost(gql, CHILDREN_TEACHERS, {}, as_user="parent")
+    two = await _cost(gql, CHILDREN_TEACHERS, {}, as_user="other_parent")
+    assert one == two
+
+
+TIMETABLE_NOTICES = """
+query($id: ID!, $week: Week!) {
+  classTimetable(classId: $id, week: $week) {
+    days { lessons { id absenceNotices { from to student { fullName } } } }
+  }
+}
+"""
+
+
+async def test_absence_notices_cost_the_same_for_5_and_40_lessons(
+    settings: Settings, filled: World
+) -> None:
+    gql = _uncached(settings, filled)
+    # Announced for every day of both weeks, so each lesson has one to show.
+    await models.AbsenceNotice.create(
+        student=filled.objects["student"],
+        parent=filled.users["parent"],
+        first_day=SMALL_WEEK.monday,
+        last_day=BIG_WEEK.sunday,
+    )
+    class_id = to_base64("SchoolClass", filled.id("class_7a"))
+    small = {"id": class_id, "week": str(SMALL_WEEK)}
+    big = {"id": class_id, "week": str(BIG_WEEK)}
+    found = await gql(TIMETABLE_NOTICES, big, as_user="class_teacher")
+    lessons = [entry for day in found["data"]["classTimetable"]["days"] for entry in day["lessons"]]
+    assert len(lessons) == 40
+    assert all(len(lesson["absenceNotices"]) == 1 for lesson in lessons)
+    cost = await _cost(gql, TIMETABLE_NOTICES, small, "class_teacher")
+    assert cost == await _cost(gql, TIMETABLE_NOTICES, big, "class_teacher")

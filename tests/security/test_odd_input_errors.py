@@ -58,7 +58,7 @@ async def test_a_node_of_the_interface_type_is_refused_like_any_type_without_nod
 ) -> None:
     result = await gql(NODE, {"id": to_base64("Node", "1")}, as_user="admin")
     assert codes(result) == ["BAD_USER_INPUT"], result
-    not_a_node = await gql(NODE, {"id": to_base64("Viewer", "1")}, as_user="admin")
+    not_a_node = await gql(NODE, {"id": to_base64("DiaryWeek", "1")}, as_user="admin")
     assert result["errors"][0]["message"] == not_a_node["errors"][0]["message"]
 
 

@@ -141,7 +141,12 @@ async def record_attendance(
 
 def _change(class_id: int, subject_id: int, record: Attendance) -> DiaryChange:
     return DiaryChange(
-        ChangeKind.ATTENDANCE_RECORDED, class_id, subject_id, record.student_id, record.id
+        ChangeKind.ATTENDANCE_RECORDED,
+        class_id,
+        subject_id,
+        record.student_id,
+        record.id,
+        record.lesson_id,
     )
 
 
@@ -195,6 +200,7 @@ async def excuse_absence(
             r.lesson.subject_id,
             student_id,
             r.id,
+            r.lesson_id,
         )
         for r in records
     )
@@ -230,6 +236,11 @@ async def add_remark(
     )
     await remark.fetch_related("author")
     change = DiaryChange(
-        ChangeKind.REMARK_ADDED, lesson.school_class_id, lesson.subject_id, student_id, remark.id
+        ChangeKind.REMARK_ADDED,
+        lesson.school_class_id,
+        lesson.subject_id,
+        student_id,
+        remark.id,
+        lesson.id,
     )
     return Outcome(remark, (change,))

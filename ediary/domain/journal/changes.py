@@ -37,6 +37,9 @@ class DiaryChange:
     subject_id: int | None
     student_id: int | None
     object_id: int
+    # The lesson the change is about, when it has one: a subscriber names the lesson (its
+    # subject and day) even when the object itself is gone, as a register entry taken back.
+    lesson_id: int | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -50,6 +53,8 @@ class DiaryChange:
             subject_id=None if data["subject_id"] is None else int(data["subject_id"]),
             student_id=None if data["student_id"] is None else int(data["student_id"]),
             object_id=int(data["object_id"]),
+            # A change published by a process of an older version carries no lesson.
+            lesson_id=None if data.get("lesson_id") is None else int(data["lesson_id"]),
         )
 
 

@@ -98,7 +98,12 @@ async def set_homework(
         raise
     await homework.fetch_related("attachments")
     change = DiaryChange(
-        ChangeKind.HOMEWORK_SET, lesson.school_class_id, lesson.subject_id, None, homework.id
+        ChangeKind.HOMEWORK_SET,
+        lesson.school_class_id,
+        lesson.subject_id,
+        None,
+        homework.id,
+        lesson.id,
     )
     return Outcome(homework, (change,))
 
@@ -159,6 +164,11 @@ async def edit_homework(
     await forget(rules, [existing[i].storage_key for i in set(remove)])
     await homework.fetch_related("attachments")
     change = DiaryChange(
-        ChangeKind.HOMEWORK_CHANGED, lesson.school_class_id, lesson.subject_id, None, homework.id
+        ChangeKind.HOMEWORK_CHANGED,
+        lesson.school_class_id,
+        lesson.subject_id,
+        None,
+        homework.id,
+        lesson.id,
     )
     return Outcome(homework, (change,))

@@ -25,7 +25,12 @@ ROOM_LIMIT = 32
 def _changed(lesson: Lesson) -> tuple[DiaryChange, ...]:
     return (
         DiaryChange(
-            ChangeKind.LESSON_CHANGED, lesson.school_class_id, lesson.subject_id, None, lesson.id
+            ChangeKind.LESSON_CHANGED,
+            lesson.school_class_id,
+            lesson.subject_id,
+            None,
+            lesson.id,
+            lesson.id,
         ),
     )
 

@@ -265,7 +265,9 @@ async def _names(student_ids: object) -> dict[int, str]:
 
 
 def _change(kind: ChangeKind, mark: Mark) -> DiaryChange:
-    return DiaryChange(kind, mark.school_class_id, mark.subject_id, mark.student_id, mark.id)
+    return DiaryChange(
+        kind, mark.school_class_id, mark.subject_id, mark.student_id, mark.id, mark.lesson_id
+    )
 
 
 async def _amendable(ctx: WriteContext, mark_id: int, reason: str) -> tuple[Mark, RegionPolicy]:

@@ -5,6 +5,7 @@
 from ediary.domain.models.calendar import CalendarFeed
 from ediary.domain.models.history import MarkBatch, MarkEvent
 from ediary.domain.models.journal import (
+    AbsenceNotice,
     Attendance,
     FinalMark,
     Homework,
@@ -49,6 +50,7 @@ from ediary.domain.models.talk import (
 )
 
 __all__ = [
+    "AbsenceNotice",
     "AcademicYear",
     "AckRequest",
     "AckTarget",

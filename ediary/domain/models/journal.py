@@ -232,3 +232,28 @@ class Remark(Model):
     class Meta:
         table = "remark"
         indexes = (("student_id", "lesson_id"),)
+
+
+class AbsenceNotice(Model):
+    """A parent tells the school ahead that a child will be away on these days (a note
+    given before the absence, not an excuse of one already recorded)."""
+
+    id = fields.IntField(primary_key=True)
+    student: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, on_delete=fields.CASCADE
+    )
+    parent: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, on_delete=fields.CASCADE
+    )
+    first_day = fields.DateField()
+    last_day = fields.DateField()
+    reason = fields.CharField(max_length=300, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    student_id: int
+    parent_id: int
+
+    class Meta:
+        table = "absence_notice"
+        # Lessons find the notices of their students by day.
+        indexes = (("student_id", "first_day"),)

@@ -40,9 +40,11 @@ class DiaryLesson:
     def from_domain(cls, entry: diary.DiaryLesson) -> Self:
         return cls(
             lesson=Lesson.from_model(entry.lesson, entry.bell, entry.homework),
-            homework=[Homework.from_model(h) for h in entry.homework],
+            homework=[Homework.from_model(h, entry.lesson) for h in entry.homework],
             marks=[Mark.from_model(m) for m in entry.marks],
-            attendance=Attendance.from_model(entry.attendance) if entry.attendance else None,
+            attendance=(
+                Attendance.from_model(entry.attendance, entry.lesson) if entry.attendance else None
+            ),
             _entry=entry,
         )
 

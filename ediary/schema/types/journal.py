@@ -9,15 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 from strawberry import relay
 
-from ediary.domain import enums, models, rows, timetable
+from ediary.domain import enums, models, rows, timetable, zones
 from ediary.domain.averages import SubjectAverage as DomainAverage
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import display_average
+from ediary.domain.journal.absence_notices import LessonKey
 from ediary.domain.marks import visible_marks
 from ediary.schema.ids import node_keys, resolve_each
 from ediary.schema.info import Info
 from ediary.schema.types.people import Student, Teacher
-from ediary.schema.types.school import BellPeriod, SchoolClass, Subject, Term
+from ediary.schema.types.school import BellPeriod, SchoolClass, Subject, Term, school_zone
 
 if TYPE_CHECKING:
     from ediary.schema.types.history import MarkEvent
@@ -89,11 +90,34 @@ class Homework(relay.Node):
     text: str = strawberry.field(description="What to do, as the teacher wrote it.")
     due_on: datetime.date = strawberry.field(description="The day it is due.")
     attachments: list[Attachment] = strawberry.field(description="Files the teacher attached.")
+    _lesson_id: strawberry.Private[int]
+    # The lesson when the caller has it at hand (the diary), else None: loaded when asked.
+    _lesson: strawberry.Private[models.Lesson | rows.LessonRow | None] = None
 
     @classmethod
-    def from_model(cls, homework: models.Homework | rows.HomeworkRow) -> Self:
+    def from_model(
+        cls,
+        homework: models.Homework | rows.HomeworkRow,
+        lesson: models.Lesson | rows.LessonRow | None = None,
+    ) -> Self:
         files = [Attachment.from_model(a) for a in homework.attachments]
-        return cls(id=homework.id, text=homework.text, due_on=homework.due_on, attachments=files)
+        return cls(
+            id=homework.id,
+            text=homework.text,
+            due_on=homework.due_on,
+            attachments=files,
+            _lesson_id=homework.lesson_id,
+            _lesson=lesson,
+        )
+
+    @strawberry.field(
+        description="The lesson the homework was set at: its subject, its day (`date`) and "
+        "its teacher."
+    )
+    async def lesson(self, info: Info) -> Lesson:
+        # Async, unlike Attendance.lesson: Lesson is defined below and names Homework itself.
+        found = lesson_of(info, self._lesson_id, self._lesson)
+        return found if isinstance(found, Lesson) else await found
 
     @classmethod
     async def resolve_nodes(
@@ -111,6 +135,38 @@ class Homework(relay.Node):
             return homework
 
         return await resolve_each(node_ids, required, visible, cls.from_model)
+
+
+@strawberry.type(
+    description="A parent's notice that a child will be away on some days, given ahead "
+    "(`announceAbsence`). It excuses nothing by itself and changes no register."
+)
+class AbsenceNotice:
+    first_day: datetime.date = strawberry.field(
+        name="from", description="The first day the child will be away."
+    )
+    last_day: datetime.date = strawberry.field(
+        name="to", description="The last day the child will be away."
+    )
+    reason: str = strawberry.field(description="The reason the parent gave; may be empty.")
+    created_at: datetime.datetime = strawberry.field(description="When it was announced.")
+    _student_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, notice: models.AbsenceNotice) -> Self:
+        return cls(
+            first_day=notice.first_day,
+            last_day=notice.last_day,
+            reason=notice.reason,
+            created_at=notice.created_at,
+            _student_id=notice.student_id,
+        )
+
+    @strawberry.field(description="The child who will be away.")
+    async def student(self, info: Info) -> Student:
+        user = await info.context.loaders.user.load(self._student_id)
+        assert user is not None
+        return Student.from_model(user)
 
 
 @strawberry.type(description="A lesson of the timetable of a class, with any change to it.")
@@ -181,15 +237,53 @@ class Lesson(relay.Node):
         bells = await info.context.loaders.bells.load(school_class.school_id)
         return _bell_period(bells.get(self.period))
 
+    @strawberry.field(
+        description="When the lesson starts: its day at its period's bell, with the school's "
+        "UTC offset on that day (`School.timeZone`); null when the school rings no bell for "
+        "the period."
+    )
+    async def starts_at(self, info: Info) -> datetime.datetime | None:
+        return await self._moment(info, start=True)
+
+    @strawberry.field(
+        description="When the lesson ends, like `startsAt`; null without a bell for the period."
+    )
+    async def ends_at(self, info: Info) -> datetime.datetime | None:
+        return await self._moment(info, start=False)
+
+    async def _moment(self, info: Info, *, start: bool) -> datetime.datetime | None:
+        found = self.bell(info)
+        bell = found if found is None or isinstance(found, BellPeriod) else await found
+        if bell is None:
+            return None
+        school_class = await info.context.loaders.school_class.load(self._model.school_class_id)
+        assert school_class is not None
+        school = await info.context.loaders.school.load(school_class.school_id)
+        assert school is not None
+        clock = bell.starts_at if start else bell.ends_at
+        return zones.local_moment(self.date, clock, school_zone(school))
+
     @strawberry.field(description="Homework set at this lesson.", graphql_type=list[Homework])
     def homework(self, info: Info) -> list[Homework] | Awaitable[list[Homework]]:
         if self._homework is None:
             return self._load_homework(info)
-        return [Homework.from_model(h) for h in self._homework]
+        return [Homework.from_model(h, self._model) for h in self._homework]
 
     async def _load_homework(self, info: Info) -> list[Homework]:
         found = await info.context.loaders.homework_by_lesson.load(self.id)
-        return [Homework.from_model(h) for h in found]
+        return [Homework.from_model(h, self._model) for h in found]
+
+    @strawberry.field(
+        description="Absences announced ahead by parents for this lesson's day, of the "
+        "students of its class whose attendance at it the viewer sees: the class teacher, "
+        "the teacher of the subject, the administration and the health worker see their "
+        "students', a family its own child's. Empty when none."
+    )
+    async def absence_notices(self, info: Info) -> list[AbsenceNotice]:
+        viewer = await info.context.require_viewer()
+        key = LessonKey(self._model.school_class_id, self.subject.id, self.date)
+        found = await info.context.loaders.absence_notices.load((viewer, key))
+        return [AbsenceNotice.from_model(n) for n in found]
 
     @strawberry.field(description="The class the lesson is for.")
     async def school_class(self, info: Info) -> SchoolClass:
@@ -211,6 +305,23 @@ class Lesson(relay.Node):
             return lesson
 
         return await resolve_each(node_ids, required, visible, cls.from_model)
+
+
+def lesson_of(
+    info: Info, lesson_id: int, lesson: models.Lesson | rows.LessonRow | None
+) -> Lesson | Awaitable[Lesson]:
+    """The lesson a record was written at: at once when the caller had it, else through the
+    request's lesson loader (one statement for every record of the answer). Whoever sees the
+    record sees its lesson, which is of the same class and subject."""
+    if lesson is not None:
+        return Lesson.from_model(lesson)
+    return _load_lesson(info, lesson_id)
+
+
+async def _load_lesson(info: Info, lesson_id: int) -> Lesson:
+    found = await info.context.loaders.lesson.load(lesson_id)
+    assert found is not None  # a record's lesson is deleted only with the record
+    return Lesson.from_model(found)
 
 
 @strawberry.type(description="A mark given to a student.")
@@ -294,16 +405,32 @@ class Attendance:
     excuse_kind: ExcuseKind | None = strawberry.field(  # type: ignore[valid-type]
         description="Who excused it: a note of the parent, a medical excuse or the school."
     )
+    _lesson_id: strawberry.Private[int]
+    _lesson: strawberry.Private[models.Lesson | rows.LessonRow | None] = None
 
     @classmethod
-    def from_model(cls, record: models.Attendance | rows.AttendanceRow) -> Self:
+    def from_model(
+        cls,
+        record: models.Attendance | rows.AttendanceRow,
+        lesson: models.Lesson | rows.LessonRow | None = None,
+    ) -> Self:
         return cls(
             kind=record.kind,
             minutes_late=record.minutes_late,
             reason=record.reason,
             excused=record.excused,
             excuse_kind=record.excuse_kind,
+            _lesson_id=record.lesson_id,
+            _lesson=lesson,
         )
+
+    @strawberry.field(
+        description="The lesson missed or come late to: its subject, its day (`date`) and "
+        "its period.",
+        graphql_type=Lesson,
+    )
+    def lesson(self, info: Info) -> Lesson | Awaitable[Lesson]:
+        return lesson_of(info, self._lesson_id, self._lesson)
 
 
 @strawberry.type(description="A remark of a teacher on behaviour or preparation.")

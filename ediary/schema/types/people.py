@@ -11,14 +11,17 @@ from strawberry import relay
 
 from ediary.domain import models, rows, timetable
 from ediary.domain.access import Viewer as DomainViewer
+from ediary.domain.courses import shown_courses
 from ediary.domain.diary import visible_student
 from ediary.domain.enums import Role
-from ediary.schema.ids import resolve_each
+from ediary.domain.errors import NotFound
+from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
-from ediary.schema.types.school import School, SchoolClass
+from ediary.schema.types.school import School, SchoolClass, Subject
 
 if TYPE_CHECKING:
     from ediary.schema.types.talk import Parent
+    from ediary.schema.writes.notifications import NotificationPreference
 
 RoleType = strawberry.enum(Role, name="Role", description="A role an account holds.")
 
@@ -50,6 +53,12 @@ class Teacher(relay.Node):
             return await timetable.visible_teacher(viewer, teacher_id)
 
         return await resolve_each(node_ids, required, visible, cls.from_model)
+
+
+@strawberry.type(description="A subject of a class and a teacher who teaches it there.")
+class SubjectTeacher:
+    subject: Subject = strawberry.field(description="The subject.")
+    teacher: Teacher = strawberry.field(description="Who teaches it to the class.")
 
 
 @strawberry.type(description="A student, as those allowed to follow their diary see them.")
@@ -84,6 +93,25 @@ class Student(relay.Node):
         return School.from_model(school) if school else None
 
     @strawberry.field(
+        description="The subjects of the class the student is in today, each with a teacher "
+        "who teaches it there (a subject taught by two teachers comes twice), by subject name. "
+        "The family, the class teacher and the school's staff see every subject; a teacher of "
+        "the class sees the subjects they teach. Empty between enrollments."
+    )
+    async def subject_teachers(self, info: Info) -> list[SubjectTeacher]:
+        viewer = await info.context.require_viewer()
+        school_class = await info.context.loaders.current_class.load(self.id)
+        if school_class is None:
+            return []
+        found = await info.context.loaders.courses.load(school_class.id)
+        return [
+            SubjectTeacher(
+                subject=Subject.from_model(c.subject), teacher=Teacher.from_model(c.teacher)
+            )
+            for c in shown_courses(viewer, self.id, school_class, found)
+        ]
+
+    @strawberry.field(
         description="The student's parents, for the teachers of the student's class to write "
         "to; a parent sees only themself here, others see nobody."
     )
@@ -113,8 +141,13 @@ class Student(relay.Node):
         return await resolve_each(node_ids, required, visible, cls.from_model)
 
 
-@strawberry.type(description="The person who is logged in.")
-class Viewer:
+@strawberry.type(
+    description="The person who is logged in. Its `id` is the account's global ID: stable "
+    "across sessions and devices (a key for what an app keeps per account), and "
+    "`node(id:)` answers it to that account only."
+)
+class Viewer(relay.Node):
+    id: relay.NodeID[int]
     login: str = strawberry.field(description="The login of the account.")
     full_name: str = strawberry.field(description="Last name, first name and patronymic.")
     roles: list[RoleType] = strawberry.field(  # type: ignore[valid-type]
@@ -127,7 +160,9 @@ class Viewer:
 
     @classmethod
     def from_domain(cls, viewer: DomainViewer, opened_csrf_token: str | None = None) -> Self:
+        assert viewer.user_id is not None  # only a logged-in viewer is shown
         return cls(
+            id=viewer.user_id,
             login=viewer.login,
             full_name=viewer.full_name,
             roles=sorted(viewer.roles),
@@ -166,6 +201,38 @@ class Viewer:
             return None
         user = await info.context.loaders.user.load(self._viewer.user_id)
         return Teacher.from_model(user) if user else None
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        viewer = await info.context.require_viewer()
+
+        async def own(user_id: int) -> DomainViewer:
+            # Another account's ID answers like an unknown one.
+            if user_id != viewer.user_id:
+                raise NotFound()
+            return viewer
+
+        return await resolve_each(node_ids, required, own, cls.from_domain)
+
+    @strawberry.field(
+        description="How this parent hears about each child (`setNotificationPreference` "
+        "changes one), one per child, defaults included (`saved: false`); only the child "
+        "of `studentId` when given (NOT_FOUND for anyone else's). Empty for accounts "
+        "without children."
+    )
+    async def notification_preferences(
+        self, info: Info, student_id: relay.GlobalID | None = None
+    ) -> list[
+        Annotated[NotificationPreference, strawberry.lazy("ediary.schema.writes.notifications")]
+    ]:
+        from ediary.domain.notifications import preferences
+        from ediary.schema.writes.notifications import NotificationPreference
+
+        child = local_id(student_id, "Student") if student_id is not None else None
+        found = await preferences(self._viewer, child)
+        return [NotificationPreference.from_domain(p) for p in found]
 
     @strawberry.field(description="Schools the viewer works at or their children attend.")
     async def schools(self, info: Info) -> list[School]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Self
+from zoneinfo import ZoneInfo
 
 import strawberry
 from strawberry import relay
 
-from ediary.domain import models, rows, timetable
+from ediary.domain import models, rows, timetable, zones
 from ediary.domain.errors import NotFound
 from ediary.domain.terms import visible_term
 from ediary.schema.ids import resolve_each
@@ -19,17 +20,31 @@ if TYPE_CHECKING:
     from ediary.schema.types.people import Teacher
 
 
+def school_zone(school: models.School) -> ZoneInfo:
+    """The school's time zone; Moscow's for a name this system does not know, as the
+    calendar feeds do (`ediary.domain.zones`)."""
+    return zones.zone(school.timezone)
+
+
 @strawberry.type(description="A regional education authority.")
 class Region:
     code: str = strawberry.field(description="Short code that selects the region policy.")
     name: str = strawberry.field(description="Name of the region.")
 
 
-@strawberry.type(description="A numbered period of the bell schedule of a school.")
+@strawberry.type(
+    description="A numbered period of the bell schedule of a school. Its times are clock "
+    "times of the school's time zone (`School.timeZone`), without an offset; a dated lesson "
+    "gives the same as moments with the offset (`Lesson.startsAt`, `Lesson.endsAt`)."
+)
 class BellPeriod:
     number: int = strawberry.field(description="Period number, 1 for the first lesson.")
-    starts_at: datetime.time = strawberry.field(description="When the period starts.")
-    ends_at: datetime.time = strawberry.field(description="When the period ends.")
+    starts_at: datetime.time = strawberry.field(
+        description="When the period starts, local time of the school."
+    )
+    ends_at: datetime.time = strawberry.field(
+        description="When the period ends, local time of the school."
+    )
 
     @classmethod
     def from_model(cls, bell: models.BellPeriod | rows.BellRow) -> Self:
@@ -42,12 +57,22 @@ class School(relay.Node):
     name: str = strawberry.field(description="Full name of the school.")
     short_name: str = strawberry.field(description="Name to show where space is short.")
     region: Region = strawberry.field(description="The region the school belongs to.")
+    time_zone: str = strawberry.field(
+        description='The IANA time zone of the school, such as "Europe/Moscow": bell times '
+        "and school days are in it (its calendar feeds too)."
+    )
 
     @classmethod
     def from_model(cls, school: models.School) -> Self:
         """Build from a school whose region is loaded (the school loader does that)."""
         region = Region(code=school.region.code, name=school.region.name)
-        return cls(id=school.id, name=school.name, short_name=school.short_name, region=region)
+        return cls(
+            id=school.id,
+            name=school.name,
+            short_name=school.short_name,
+            region=region,
+            time_zone=school_zone(school).key,
+        )
 
     @strawberry.field(description="The bell schedule of the school, first period first.")
     async def bell_schedule(self, info: Info) -> list[BellPeriod]:

@@ -11,6 +11,7 @@ from ediary.domain import enums, notifications
 from ediary.domain.errors import DomainError
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
+from ediary.schema.types.people import Student
 from ediary.schema.writes import errors_of, input_id
 
 NotifyMode = strawberry.enum(enums.NotifyMode, description="INSTANT, a daily DIGEST, or OFF.")
@@ -38,9 +39,36 @@ class NotificationPreference:
     mode: NotifyMode = strawberry.field(  # type: ignore[valid-type]
         description="INSTANT, a daily DIGEST, or OFF."
     )
-    digest_hour: int = strawberry.field(description="Local hour of the daily digest.")
-    quiet_from: datetime.time | None = strawberry.field(description="Start of quiet hours.")
+    digest_hour: int = strawberry.field(
+        description="Hour of the daily digest, in the time zone of the server's schools "
+        "(EDIARY_TIMEZONE)."
+    )
+    quiet_from: datetime.time | None = strawberry.field(
+        description="Start of quiet hours, local time like `digestHour`."
+    )
     quiet_to: datetime.time | None = strawberry.field(description="End of quiet hours.")
+    saved: bool = strawberry.field(
+        description="False while the parent has never chosen: the values are then the "
+        "defaults (INSTANT, digest at 19)."
+    )
+    _student_id: strawberry.Private[int]
+
+    @classmethod
+    def from_domain(cls, pref: notifications.Preference) -> NotificationPreference:
+        return cls(
+            mode=pref.mode,
+            digest_hour=pref.digest_hour,
+            quiet_from=pref.quiet_from,
+            quiet_to=pref.quiet_to,
+            saved=pref.saved,
+            _student_id=pref.student_id,
+        )
+
+    @strawberry.field(description="The child this preference is about.")
+    async def student(self, info: Info) -> Student:
+        user = await info.context.loaders.user.load(self._student_id)
+        assert user is not None
+        return Student.from_model(user)
 
 
 @strawberry.type(description="The result of setNotificationPreference.")
@@ -70,11 +98,6 @@ class NotificationMutations:
         except DomainError as error:
             return SetNotificationPreferencePayload(preference=None, user_errors=errors_of(error))
         return SetNotificationPreferencePayload(
-            preference=NotificationPreference(
-                mode=pref.mode,
-                digest_hour=pref.digest_hour,
-                quiet_from=pref.quiet_from,
-                quiet_to=pref.quiet_to,
-            ),
+            preference=NotificationPreference.from_domain(notifications.Preference.of(pref)),
             user_errors=[],
         )
