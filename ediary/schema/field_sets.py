@@ -161,6 +161,8 @@ def _compile(
             lines += ["        else:", *("    " + line for line in generic)]
         else:
             lines += generic
+    if not selection:  # every field skipped, or fragments only on other types
+        lines.append("        pass")
     lines += [
         "    except Exception:",
         "        context.settle_pending(results, pending)",
