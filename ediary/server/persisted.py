@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 import orjson
 from starlette.datastructures import QueryParams
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -170,6 +171,9 @@ async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
     chunks: list[bytes] = []
     while True:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            # The client went away mid-body: the request context logs it as a 499.
+            raise ClientDisconnect
         if message["type"] != "http.request":
             return b"".join(chunks), [message]
         chunks.append(message.get("body", b""))

@@ -389,7 +389,8 @@ ODD_DOCUMENTS = [
     "{ shelf { things { scores name } spare { tags } } }",
     "{ holders { thing { tags scores } } }",
     # Nothing selected of an object: every field skipped.
-    "{ holders { ... @skip(if: true) { label } } shelf { spare { name } odd { ... @include(if: false) { name } } } }",
+    "{ holders { ... @skip(if: true) { label } }"
+    " shelf { spare { name } odd { ... @include(if: false) { name } } } }",
 ]
 
 

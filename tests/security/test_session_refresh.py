@@ -83,7 +83,7 @@ async def test_a_cookie_session_slides_with_its_csrf_token(app: Starlette, world
     cookie = {"Cookie": f"{SESSION_COOKIE}={opened.token}"}
     # Without the CSRF token a cookie session changes nothing, this included.
     body, response = await _post(app, REFRESH, cookie)
-    assert body["data"]["refreshSession"]["userErrors"] == [{"code": "FORBIDDEN"}]
+    assert body["data"]["refreshSession"]["userErrors"] == [{"code": "CSRF_TOKEN_REQUIRED"}]
     assert "set-cookie" not in response.headers
 
     body, response = await _post(app, REFRESH, {**cookie, "X-CSRF-Token": opened.csrf_token})
