@@ -80,7 +80,7 @@ def login_limits(settings: Settings) -> auth.LoginLimits:
 @strawberry.type
 class Mutation(CalendarMutation):
     @strawberry.mutation(description="Log in with a login and password.", extensions=[Sensitive()])
-    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload | None:
         settings = info.context.settings
         try:
             if input.client is ClientKind.BROWSER and not http.same_origin(info.context.request):
@@ -124,7 +124,7 @@ class Mutation(CalendarMutation):
         )
 
     @strawberry.mutation(description="End the current session.")
-    async def logout(self, info: Info) -> LogoutPayload:
+    async def logout(self, info: Info) -> LogoutPayload | None:
         try:
             await info.context.require_writer()
         except DomainError as error:
