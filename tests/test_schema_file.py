@@ -21,6 +21,7 @@ from graphql import (
 )
 
 from ediary.adapters.manager import load_plugins
+from ediary.cli import main
 from ediary.schema import build_schema as build_ediary_schema
 from ediary.schema import published
 from ediary.schema.breaking import allowed_changes, check
@@ -36,6 +37,16 @@ def test_each_committed_schema_file_is_what_the_code_builds(name: str) -> None:
     assert file.path.exists() and file.path.read_text() == file.build(), (
         f"{name} is out of date: run `{file.command}` (or `make schema`) and commit it"
     )
+
+
+def test_the_command_checks_every_file_and_prints_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--check"]) == 0
+    assert "The schema files match the code." in capsys.readouterr().out
+    assert main(["schema", "--plugin", "moscow", "--print"]) == 0
+    moscow = published.plugin_directory("moscow") / "schema.graphql"
+    assert capsys.readouterr().out == moscow.read_text()
+    assert main(["schema", "--plugin", "no_such_plugin", "--print"]) == 2
+    assert "no_such_plugin" in capsys.readouterr().err
 
 
 def test_the_bundled_plugins_are_the_ones_make_install_installs() -> None:
