@@ -40,6 +40,8 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.side_by_side --sizes $(SIZES) --server $(BENCH_SERVER)
 
+## Regenerate the committed schema files: schema.graphql (served with the bundled PLUGINS),
+## schema.core.graphql and plugins/*/schema.graphql. At a release, `ediary schema --release`.
 schema: $(STAMP)
 	$(BIN)/ediary schema
 

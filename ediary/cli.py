@@ -17,16 +17,6 @@ from ediary.config import DEMO_SECRET, Settings
 if TYPE_CHECKING:
     from ediary.adapters.manager import PluginManager
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
-
-
-def schema_text() -> str:
-    """The core schema: built-in plugins only, whatever else is installed."""
-    from ediary.adapters.manager import load_plugins
-    from ediary.schema import build_schema
-
-    return build_schema(load_plugins(allowed=())).as_str().rstrip() + "\n"
-
 
 def _plugins(settings: Settings) -> PluginManager | None:
     """The allowed plugins, or None after printing why one of them is broken."""
@@ -242,15 +232,53 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_schema(settings: Settings, args: argparse.Namespace) -> int:
-    text = schema_text()
-    if args.check:
-        if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text() != text:
-            print("schema.graphql differs from the code: run `ediary schema` and commit it.")
-            return 1
-        print("schema.graphql matches the code.")
+    from ediary.adapters.manager import PluginError
+
+    try:
+        return _write_schema(args)
+    except PluginError as error:
+        print(f"ediary: {error}", file=sys.stderr)
+        return 2
+
+
+def _write_schema(args: argparse.Namespace) -> int:
+    from ediary.schema import breaking, published
+
+    if args.release:
+        published.RELEASE_FILE.write_text(published.served_text())
+        published.ALLOWED_BREAKS_FILE.write_text(breaking.ALLOWED_HEADER)
+        print(f"Wrote {published.RELEASE_FILE} and emptied {published.ALLOWED_BREAKS_FILE}")
         return 0
-    SCHEMA_FILE.write_text(text)
-    print(f"Wrote {SCHEMA_FILE}")
+    if args.plugin is not None and args.plugin not in published.BUNDLED_PLUGINS:
+        if not args.print:
+            print(
+                f"ediary: {args.plugin!r} is not a bundled plugin (it has no file here): "
+                "add --print to see what it adds.",
+                file=sys.stderr,
+            )
+            return 2
+        sys.stdout.write(published.plugin_text(args.plugin))
+        return 0
+    if args.core:
+        files = [f for f in published.committed_files() if f.path == published.CORE_FILE]
+    elif args.plugin is not None:
+        files = [published.plugin_file(args.plugin)]
+    else:
+        files = published.committed_files()
+    if args.print:
+        for file in files:
+            sys.stdout.write(file.build())
+        return 0
+    if args.check:
+        stale = [f for f in files if not f.path.exists() or f.path.read_text() != f.build()]
+        for file in stale:
+            print(f"{file.name} differs from the code: run `{file.command}` and commit it.")
+        if not stale:
+            print("The schema files match the code.")
+        return 1 if stale else 0
+    for file in files:
+        file.path.write_text(file.build())
+        print(f"Wrote {file.path}")
     return 0
 
 
@@ -348,8 +376,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(run=cmd_audit_verify)
 
-    schema = commands.add_parser("schema", help="write the core schema.graphql from the code")
-    schema.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    schema = commands.add_parser(
+        "schema",
+        help="write the committed schema files from the code: schema.graphql (served with the "
+        "bundled plugins), schema.core.graphql and each bundled plugin's schema.graphql",
+    )
+    which = schema.add_mutually_exclusive_group()
+    which.add_argument("--core", action="store_true", help="only the core schema")
+    which.add_argument(
+        "--plugin", metavar="NAME", help="only what the plugin NAME adds to the core schema"
+    )
+    which.add_argument(
+        "--release",
+        action="store_true",
+        help="at a release: take the served schema as schema.release.graphql, the base of the "
+        "breaking-change check, and empty schema.breaking.toml",
+    )
+    schema.add_argument("--check", action="store_true", help="fail if a file is out of date")
+    schema.add_argument("--print", action="store_true", help="print instead of writing")
     schema.set_defaults(run=cmd_schema)
 
     documents = commands.add_parser("documents", help="trusted documents (persisted queries)")

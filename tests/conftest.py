@@ -127,6 +127,14 @@ def app(settings: Settings) -> Starlette:
     return create_app(settings, manage_database=False)
 
 
+def nothing_answered(result: dict[str, Any]) -> bool:
+    """Whether every root field of an answer that ran is null: how a refused read answers,
+    root fields being nullable so that one refusal leaves other fields' data (docs/api.md,
+    "Nullability"). A request refused before it ran has `data: null` instead."""
+    data = result.get("data")
+    return isinstance(data, dict) and bool(data) and all(v is None for v in data.values())
+
+
 class GraphQLClient:
     """Posts GraphQL documents to the app over ASGI, as a given user or anonymously."""
 

@@ -50,7 +50,7 @@ class AnalyticsQuery:
     )
     async def year_averages(
         self, info: Info, student_id: relay.GlobalID, term_id: relay.GlobalID | None = None
-    ) -> list[YearAverage]:
+    ) -> list[YearAverage] | None:
         scope = await _scope(info, student_id, term_id)
         policy = info.context.region_policy(scope.placement.region_code)
         return [YearAverage.from_domain(s) for s in await standing.year_standings(scope, policy)]
@@ -74,7 +74,7 @@ class AnalyticsQuery:
                 description="The mark the plans are made of; the top of the scale when null."
             ),
         ] = None,
-    ) -> MarkForecast:
+    ) -> MarkForecast | None:
         scope = await _scope(info, student_id, term_id)
         policy = info.context.region_policy(scope.placement.region_code)
         found = await forecast.forecast(
@@ -88,7 +88,7 @@ class AnalyticsQuery:
     )
     async def progress(
         self, info: Info, student_id: relay.GlobalID, term_id: relay.GlobalID | None = None
-    ) -> Progress:
+    ) -> Progress | None:
         scope = await _scope(info, student_id, term_id)
         policy = info.context.region_policy(scope.placement.region_code)
         found = await progress.progress(scope, policy)
@@ -104,7 +104,7 @@ class AnalyticsQuery:
     )
     async def class_standing(
         self, info: Info, student_id: relay.GlobalID, term_id: relay.GlobalID | None = None
-    ) -> ClassStanding:
+    ) -> ClassStanding | None:
         viewer = await info.context.require_viewer()
         scope = await _scope(info, student_id, term_id)
         policy = info.context.region_policy(scope.placement.region_code)
@@ -116,7 +116,7 @@ class AnalyticsQuery:
     )
     async def class_report(
         self, info: Info, class_id: relay.GlobalID, term_id: relay.GlobalID | None = None
-    ) -> ClassReport:
+    ) -> ClassReport | None:
         viewer = await info.context.require_viewer()
         found = await reports.class_report(
             viewer,
@@ -133,7 +133,7 @@ class AnalyticsQuery:
     )
     async def school_report(
         self, info: Info, school_id: relay.GlobalID, term_id: relay.GlobalID | None = None
-    ) -> SchoolReport:
+    ) -> SchoolReport | None:
         viewer = await info.context.require_viewer()
         found = await reports.school_report(
             viewer,
@@ -159,7 +159,7 @@ class AnalyticsQuery:
         term_number: Annotated[
             int, strawberry.argument(description="The term of that year, 1 for the first.")
         ],
-    ) -> RegionalReport:
+    ) -> RegionalReport | None:
         viewer = await info.context.require_viewer()
         found = await regional.regional_report(
             viewer,
@@ -175,7 +175,9 @@ class AnalyticsQuery:
         description="Active calendar feeds of a student that the viewer may revoke: their own, "
         "and for the family, class teacher and administration, everyone's."
     )
-    async def calendar_feeds(self, info: Info, student_id: relay.GlobalID) -> list[CalendarFeed]:
+    async def calendar_feeds(
+        self, info: Info, student_id: relay.GlobalID
+    ) -> list[CalendarFeed] | None:
         viewer = await info.context.require_viewer()
         found = await feeds.student_feeds(viewer, local_id(student_id, "Student"))
         return [CalendarFeed.from_model(f) for f in found]

@@ -59,7 +59,7 @@ class CalendarMutation:
     )
     async def create_calendar_feed(
         self, info: Info, input: CreateCalendarFeedInput
-    ) -> CreateCalendarFeedPayload:
+    ) -> CreateCalendarFeedPayload | None:
         try:
             viewer = await info.context.require_writer()
             student = local_id(input.student_id, "Student")
@@ -77,7 +77,7 @@ class CalendarMutation:
     @strawberry.mutation(description="Revoke a calendar feed: its address stops answering.")
     async def revoke_calendar_feed(
         self, info: Info, input: RevokeCalendarFeedInput
-    ) -> RevokeCalendarFeedPayload:
+    ) -> RevokeCalendarFeedPayload | None:
         try:
             viewer = await info.context.require_writer()
             feed = await feeds.revoke_feed(viewer, local_id(input.feed_id, "CalendarFeed"))

@@ -110,7 +110,7 @@ def _set_session_cookie(response: Response, token: str, settings: Settings) -> N
 @strawberry.type
 class Mutation(CalendarMutation):
     @strawberry.mutation(description="Log in with a login and password.", extensions=[Sensitive()])
-    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload | None:
         settings = info.context.settings
         try:
             if input.client is ClientKind.BROWSER and not http.trusted_origin(
@@ -156,7 +156,7 @@ class Mutation(CalendarMutation):
         "only; once per document.",
         extensions=[Sensitive()],
     )
-    async def refresh_session(self, info: Info) -> RefreshSessionPayload:
+    async def refresh_session(self, info: Info) -> RefreshSessionPayload | None:
         settings = info.context.settings
         try:
             await info.context.require_writer()
@@ -193,7 +193,7 @@ class Mutation(CalendarMutation):
         )
 
     @strawberry.mutation(description="End the current session.")
-    async def logout(self, info: Info) -> LogoutPayload:
+    async def logout(self, info: Info) -> LogoutPayload | None:
         try:
             await info.context.require_writer()
         except DomainError as error:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
+from strawberry.types.cast import cast as strawberry_cast
 
 from ediary.adapters.flows import LoginFlow as DomainLoginFlow
 from ediary.domain import class_journal, diary, marks, models, rows, terms, timetable
@@ -29,12 +33,14 @@ from ediary.schema.types.school import BellPeriod
 @strawberry.type(description="An edge in a connection of marks.")
 class MarkEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Mark = strawberry.field(description="The mark.")
+    node: Mark | None = strawberry.field(description="The mark.")
 
 
 @strawberry.type(description="A page of marks, newest first.")
 class MarkConnection:
-    edges: list[MarkEdge] = strawberry.field(description="Marks with their cursors.")
+    edges: Sequence[MarkEdge | None] | None = strawberry.field(
+        description="Marks with their cursors."
+    )
     page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
     total_count: int = strawberry.field(description="How many marks match, on all pages.")
 
@@ -93,14 +99,26 @@ async def _term(
 
 
 def node_query() -> type:
-    """A root type with just `node(id:)`, made anew for each schema: strawberry's relay
-    extension binds the field to the first schema it is built into."""
+    """A root type with just `node(id:)`, made anew for each schema, as every root part is."""
 
     @strawberry.type
     class NodeQuery:
-        node: relay.Node = relay.node(
-            description="Fetch any object by its global ID.", extensions=[ConcreteNodesOnly()]
+        @strawberry.field(
+            description="Fetch any object by its global ID. Null, with a NOT_FOUND error at "
+            "its path, when there is none the viewer may see.",
+            extensions=[ConcreteNodesOnly()],
         )
+        async def node(
+            self,
+            info: Info,
+            id: Annotated[relay.GlobalID, strawberry.argument(description="The object's ID.")],
+        ) -> relay.Node | None:
+            # strawberry's relay.node() answers a nullable field with null and no error for
+            # an unknown ID; asking for the node as required keeps NOT_FOUND in the answer.
+            kind = id.resolve_type(info)
+            found = kind.resolve_node(id.node_id, info=info, required=True)
+            node = await found if inspect.isawaitable(found) else found
+            return strawberry_cast(kind, node)
 
     return NodeQuery
 
@@ -118,7 +136,7 @@ class Query(AnalyticsQuery, LifeQuery):
     )
     async def diary(
         self, info: Info, student_id: relay.GlobalID, week: IsoWeek | None = None
-    ) -> DiaryWeek:
+    ) -> DiaryWeek | None:
         viewer = await info.context.require_viewer()
         student = local_id(student_id, "Student")
         found = await diary.load_week(
@@ -140,7 +158,7 @@ class Query(AnalyticsQuery, LifeQuery):
         class_id: relay.GlobalID,
         subject_id: relay.GlobalID,
         term_id: relay.GlobalID,
-    ) -> ClassJournal:
+    ) -> ClassJournal | None:
         viewer = await info.context.require_viewer()
         found = await class_journal.load_class_journal(
             viewer,
@@ -154,7 +172,7 @@ class Query(AnalyticsQuery, LifeQuery):
     @strawberry.field(description="The timetable of a class for one week, with changes.")
     async def class_timetable(
         self, info: Info, class_id: relay.GlobalID, week: IsoWeek
-    ) -> Timetable:
+    ) -> Timetable | None:
         viewer = await info.context.require_viewer()
         found = await timetable.class_timetable(
             viewer,
@@ -168,7 +186,7 @@ class Query(AnalyticsQuery, LifeQuery):
     )
     async def teacher_timetable(
         self, info: Info, week: IsoWeek, teacher_id: relay.GlobalID | None = None
-    ) -> Timetable:
+    ) -> Timetable | None:
         viewer = await info.context.require_viewer()
         teacher = local_id(teacher_id, "Teacher") if teacher_id else viewer.user_id
         assert teacher is not None
@@ -176,7 +194,7 @@ class Query(AnalyticsQuery, LifeQuery):
         return Timetable.from_domain(found)
 
     @strawberry.field(description="The bell schedule of a school, first period first.")
-    async def bell_schedule(self, info: Info, school_id: relay.GlobalID) -> list[BellPeriod]:
+    async def bell_schedule(self, info: Info, school_id: relay.GlobalID) -> list[BellPeriod] | None:
         viewer = await info.context.require_viewer()
         bells = await timetable.bell_schedule(viewer, local_id(school_id, "School"))
         return [BellPeriod.from_model(b) for b in bells]
@@ -196,7 +214,7 @@ class Query(AnalyticsQuery, LifeQuery):
         first: int = 20,
         after: str | None = None,
         changed_since: datetime | None = None,
-    ) -> MarkConnection:
+    ) -> MarkConnection | None:
         limit = info.context.settings.max_page_size
         if not 1 <= first <= limit:
             raise InvalidInput(f"`first` must be between 1 and {limit}.", field="first")
@@ -241,7 +259,7 @@ class Query(AnalyticsQuery, LifeQuery):
     )
     async def homework_due(
         self, info: Info, student_id: relay.GlobalID, due_from: date, due_to: date
-    ) -> list[Homework]:
+    ) -> list[Homework] | None:
         viewer = await info.context.require_viewer()
         found = await homework_due(viewer, local_id(student_id, "Student"), due_from, due_to)
         return [Homework.from_model(h, h.lesson) for h in found]
@@ -251,7 +269,7 @@ class Query(AnalyticsQuery, LifeQuery):
     )
     async def term_averages(
         self, info: Info, student_id: relay.GlobalID, term_id: relay.GlobalID | None = None
-    ) -> list[SubjectAverage]:
+    ) -> list[SubjectAverage] | None:
         term = await _term(info, local_id(student_id, "Student"), term_id)
         if term is None:
             return []
@@ -260,12 +278,12 @@ class Query(AnalyticsQuery, LifeQuery):
         return [SubjectAverage.from_domain(a) for a in found]
 
     @strawberry.field(description="Term marks and year marks of a student, by subject.")
-    async def final_marks(self, info: Info, student_id: relay.GlobalID) -> list[FinalMark]:
+    async def final_marks(self, info: Info, student_id: relay.GlobalID) -> list[FinalMark] | None:
         grant = await _grant(info, student_id, date.min, date.max)
         return [FinalMark.from_model(m) for m in await marks.final_marks(grant, None)]
 
     @strawberry.field(description="The ways to log in that a region offers.")
-    def login_flows(self, info: Info, region: str | None = None) -> list[LoginFlow]:
+    def login_flows(self, info: Info, region: str | None = None) -> list[LoginFlow] | None:
         settings = info.context.settings
         flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.login_flows(
             settings=settings
@@ -275,7 +293,7 @@ class Query(AnalyticsQuery, LifeQuery):
     @strawberry.field(
         description="The ways to get an account that a region offers, such as an access code."
     )
-    def registration_flows(self, info: Info, region: str | None = None) -> list[LoginFlow]:
+    def registration_flows(self, info: Info, region: str | None = None) -> list[LoginFlow] | None:
         settings = info.context.settings
         flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.registration_flows(
             settings=settings

@@ -43,7 +43,7 @@ class TalkQuery:
         first: int = 20,
         after: str | None = None,
         student_id: relay.GlobalID | None = None,
-    ) -> ConversationConnection:
+    ) -> ConversationConnection | None:
         check_page_size(info, first)
         viewer = await info.context.require_viewer()
         who = await conversations.talker(viewer, _today(info))
@@ -69,7 +69,7 @@ class TalkQuery:
     @strawberry.field(
         description="The group conversation of a class, for its class teacher and its parents."
     )
-    async def class_conversation(self, info: Info, class_id: relay.GlobalID) -> Conversation:
+    async def class_conversation(self, info: Info, class_id: relay.GlobalID) -> Conversation | None:
         viewer = await info.context.require_viewer()
         who = await conversations.talker(viewer, _today(info))
         found = await conversations.class_group(
@@ -87,7 +87,7 @@ class TalkQuery:
         first: int = 20,
         after: str | None = None,
         class_id: relay.GlobalID | None = None,
-    ) -> AcknowledgementRequestConnection:
+    ) -> AcknowledgementRequestConnection | None:
         check_page_size(info, first)
         viewer = await info.context.require_viewer()
         page = await acks.requests_page(
@@ -115,7 +115,7 @@ class TalkQuery:
         )
 
     @strawberry.field(description="The viewer's signing keys, the newest first, revoked included.")
-    async def signing_keys(self, info: Info) -> list[SigningKey]:
+    async def signing_keys(self, info: Info) -> list[SigningKey] | None:
         viewer = await info.context.require_viewer()
         return [SigningKey.from_model(k) for k in await acks.own_keys(viewer)]
 

@@ -20,7 +20,7 @@ from ediary.domain import models
 from ediary.domain.access import load_viewer
 from ediary.domain.enums import Audience
 from ediary.domain.feeds import create_feed
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, nothing_answered
 from tests.world import WEEK, World
 
 VIEWERS = [
@@ -534,7 +534,7 @@ async def test_role_matrix(
         assert "errors" not in result, result
         assert target.is_empty(result["data"]), result
     else:
-        assert result.get("data") is None, result
+        assert nothing_answered(result), result
         (error,) = result["errors"]
         expected = "UNAUTHENTICATED" if viewer is None else "NOT_FOUND"
         assert error["extensions"]["code"] == expected, result
@@ -927,6 +927,6 @@ async def test_mark_history_is_shown_to_those_who_see_the_mark(
     if viewer in {"student", "parent", "math_teacher", "class_teacher", "admin"}:
         assert result["data"]["node"]["history"] == [{"action": "CREATE", "newValue": 5}], result
     else:
-        assert result["data"] is None
+        assert result["data"] == {"node": None}, result
         expected = "UNAUTHENTICATED" if viewer is None else "NOT_FOUND"
         assert result["errors"][0]["extensions"]["code"] == expected

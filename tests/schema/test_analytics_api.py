@@ -22,7 +22,7 @@ from ediary.config import Settings
 from ediary.domain import models
 from ediary.domain.enums import Role
 from tests import builders
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, nothing_answered
 from tests.world import World
 
 TODAY = date.today()
@@ -102,7 +102,7 @@ def ok(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def code(result: dict[str, Any]) -> str:
-    assert result.get("data") is None, result
+    assert nothing_answered(result), result
     found: str = result["errors"][0]["extensions"]["code"]
     return found
 

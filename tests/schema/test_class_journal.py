@@ -95,7 +95,7 @@ async def test_mismatched_or_foreign_ids_are_not_found(
     gql: GraphQLClient, world: World, school_class: str, subject: str, term: str
 ) -> None:
     result = await gql(JOURNAL, ids(world, school_class, subject, term), as_user="admin")
-    assert result["data"] is None
+    assert result["data"] == {"classJournal": None}
     assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]
 
 

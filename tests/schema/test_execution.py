@@ -193,7 +193,7 @@ async def test_aliases_fragments_and_directives_are_answered_the_same(
 async def test_refusals_are_answered_the_same(views: dict[str, DiaryGraphQL], world: World) -> None:
     # The administration of another school: the domain refuses, with an error at the diary's path.
     answer = await _both(views, world, W1, _week(world), "other_admin")
-    assert answer["data"] is None
+    assert answer["data"] == {"diary": None}
     assert answer["errors"][0]["path"] == ["diary"]
 
 

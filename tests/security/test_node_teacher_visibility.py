@@ -29,7 +29,7 @@ async def test_a_parent_resolves_only_the_teachers_of_their_childs_class(
     gql: GraphQLClient, world: World
 ) -> None:
     unknown = await _ask(gql, "parent", 987_654_321)
-    assert unknown["data"] is None
+    assert unknown["data"] == {"node": None}
     assert _codes(unknown) == ["NOT_FOUND"]
 
     # Students, parents, the other school's teacher and staff who teach nothing: each looks
@@ -75,6 +75,6 @@ async def test_staff_see_their_schools_teachers_and_not_the_other_schools(
         assert hidden == await _ask(gql, viewer, 987_654_321), viewer
     # Staff see teachers, not the school's students and parents through the Teacher type.
     unknown = await _ask(gql, "admin", 987_654_321)
-    assert _codes(unknown) == ["NOT_FOUND"] and unknown["data"] is None
+    assert _codes(unknown) == ["NOT_FOUND"] and unknown["data"] == {"node": None}
     for who in ("student", "parent"):
         assert await _ask(gql, "admin", world.users[who].id) == unknown, who

@@ -259,7 +259,7 @@ async def test_marks_by_node(gql: GraphQLClient, move: Move, who: str) -> None:
         if who in school or who in FAMILY:
             assert "errors" not in answer, (who, answer)
         else:
-            assert answer["data"] is None, who
+            assert answer["data"] == {"node": None}, who
             assert [e["extensions"]["code"] for e in answer["errors"]] == ["NOT_FOUND"]
 
 

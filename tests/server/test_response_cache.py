@@ -281,7 +281,7 @@ async def test_after_a_logout_the_kept_answer_is_not_served(app: Starlette, clas
     logout = await _post(app, token, LOGOUT, {})
     assert logout.json()["data"]["logout"]["ok"] is True
     after = (await _diary(app, token, student)).json()
-    assert after["data"] is None
+    assert after["data"] == {"diary": None}
     assert after["errors"][0]["extensions"]["code"] == "SESSION_EXPIRED"
     assert _cache(app).hits == hits + 1
 
@@ -311,7 +311,7 @@ async def test_accounts_never_share_answers(app: Starlette, class9: Class9) -> N
     # The same document and variables from another parent: the child is hidden from them.
     for _ in range(2):
         other = (await _diary(app, class9.tokens["p9_y"], student)).json()
-        assert other["data"] is None
+        assert other["data"] == {"diary": None}
         assert other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     # The teacher asks the very same question and gets an answer made for them.
     statements, _ = await _statements_of_diary(app, class9.tokens["teacher"], student)

@@ -32,7 +32,7 @@ class CalendarFeed(relay.Node):
         return cls(id=feed.id, created_at=feed.created_at, revoked_at=feed.revoked_at, _model=feed)
 
     @strawberry.field(description="The student whose lessons and homework the feed shows.")
-    async def student(self, info: Info) -> Student:
+    async def student(self, info: Info) -> Student | None:
         user = await info.context.loaders.user.load(self._model.student_id)
         assert user is not None
         return Student.from_model(user)

@@ -33,7 +33,7 @@ class DiaryLesson:
     _entry: strawberry.Private[diary.DiaryLesson]
 
     @strawberry.field(description="Remarks on the student at this lesson.")
-    async def remarks(self) -> list[Remark]:
+    async def remarks(self) -> list[Remark] | None:
         return [Remark.from_model(r) for r in await self._entry.remarks()]
 
     @classmethod
@@ -79,7 +79,7 @@ class DiaryWeek:
     _found: strawberry.Private[diary.DiaryWeek]
 
     @strawberry.field(description="Whose diary this is.")
-    async def student(self) -> Student:
+    async def student(self) -> Student | None:
         return Student.from_model(await self._found.student())
 
     @classmethod

@@ -263,8 +263,10 @@ class Lesson(relay.Node):
         clock = bell.starts_at if start else bell.ends_at
         return zones.local_moment(self.date, clock, school_zone(school))
 
-    @strawberry.field(description="Homework set at this lesson.", graphql_type=list[Homework])
-    def homework(self, info: Info) -> list[Homework] | Awaitable[list[Homework]]:
+    @strawberry.field(
+        description="Homework set at this lesson.", graphql_type=list[Homework] | None
+    )
+    def homework(self, info: Info) -> list[Homework] | Awaitable[list[Homework]] | None:
         if self._homework is None:
             return self._load_homework(info)
         return [Homework.from_model(h, self._model) for h in self._homework]
@@ -286,7 +288,7 @@ class Lesson(relay.Node):
         return [AbsenceNotice.from_model(n) for n in found]
 
     @strawberry.field(description="The class the lesson is for.")
-    async def school_class(self, info: Info) -> SchoolClass:
+    async def school_class(self, info: Info) -> SchoolClass | None:
         found = await info.context.loaders.school_class.load(self._model.school_class_id)
         assert found is not None
         return SchoolClass.from_model(found)
@@ -364,7 +366,7 @@ class Mark(relay.Node):
         return Lesson.from_model(lesson) if lesson else None
 
     @strawberry.field(description="The student who got the mark.")
-    async def student(self, info: Info) -> Student:
+    async def student(self, info: Info) -> Student | None:
         user = await info.context.loaders.user.load(self._model.student_id)
         assert user is not None
         return Student.from_model(user)
@@ -374,7 +376,7 @@ class Mark(relay.Node):
     )
     async def history(
         self, info: Info
-    ) -> list[Annotated[MarkEvent, strawberry.lazy("ediary.schema.types.history")]]:
+    ) -> list[Annotated[MarkEvent, strawberry.lazy("ediary.schema.types.history")]] | None:
         from ediary.schema.types.history import MarkEvent
 
         events = await info.context.loaders.mark_events.load(self.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Self
 
 import strawberry
@@ -122,7 +122,7 @@ class Announcement(relay.Node):
         )
 
     @strawberry.field(description="Who wrote it.")
-    async def author(self, info: Info) -> Teacher:
+    async def author(self, info: Info) -> Teacher | None:
         user = await info.context.loaders.user.load(self._model.author_id)
         assert user is not None
         return Teacher.from_model(user)
@@ -157,12 +157,14 @@ class Announcement(relay.Node):
 @strawberry.type(description="An edge in a connection of announcements.")
 class AnnouncementEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Announcement = strawberry.field(description="The announcement.")
+    node: Announcement | None = strawberry.field(description="The announcement.")
 
 
 @strawberry.type(description="A page of announcements, latest publication first.")
 class AnnouncementConnection:
-    edges: list[AnnouncementEdge] = strawberry.field(description="Announcements with cursors.")
+    edges: Sequence[AnnouncementEdge | None] | None = strawberry.field(
+        description="Announcements with cursors."
+    )
     page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
     total_count: int = strawberry.field(description="How many match, on all pages.")
 
@@ -188,7 +190,7 @@ class MeetingReply:
         return cls(answer=reply.answer, answered_at=reply.answered_at, _model=reply)
 
     @strawberry.field(description="The child the answer is for.")
-    async def student(self, info: Info) -> Student:
+    async def student(self, info: Info) -> Student | None:
         user = await info.context.loaders.user.load(self._model.student_id)
         assert user is not None
         return Student.from_model(user)
@@ -207,13 +209,13 @@ class MeetingInvitee:
     _parent_id: strawberry.Private[int]
 
     @strawberry.field(description="The child.")
-    async def student(self, info: Info) -> Student:
+    async def student(self, info: Info) -> Student | None:
         user = await info.context.loaders.user.load(self._student_id)
         assert user is not None
         return Student.from_model(user)
 
     @strawberry.field(description="Full name of the parent or guardian.")
-    async def parent_name(self, info: Info) -> str:
+    async def parent_name(self, info: Info) -> str | None:
         user = await info.context.loaders.user.load(self._parent_id)
         assert user is not None
         return user.full_name
@@ -222,12 +224,14 @@ class MeetingInvitee:
 @strawberry.type(description="An edge in a connection of meeting invitees.")
 class MeetingInviteeEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: MeetingInvitee = strawberry.field(description="The invitee and their answer.")
+    node: MeetingInvitee | None = strawberry.field(description="The invitee and their answer.")
 
 
 @strawberry.type(description="A page of the parents a meeting concerns, by child.")
 class MeetingInviteeConnection:
-    edges: list[MeetingInviteeEdge] = strawberry.field(description="Invitees with cursors.")
+    edges: Sequence[MeetingInviteeEdge | None] | None = strawberry.field(
+        description="Invitees with cursors."
+    )
     page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
     total_count: int = strawberry.field(description="How many parent-child pairs, on all pages.")
 
@@ -274,13 +278,13 @@ class Meeting(relay.Node):
         )
 
     @strawberry.field(description="Who scheduled it.")
-    async def organiser(self, info: Info) -> Teacher:
+    async def organiser(self, info: Info) -> Teacher | None:
         user = await info.context.loaders.user.load(self._model.author_id)
         assert user is not None
         return Teacher.from_model(user)
 
     @strawberry.field(description="The school.")
-    async def school(self, info: Info) -> School:
+    async def school(self, info: Info) -> School | None:
         school = await info.context.loaders.school.load(self._model.school_id)
         assert school is not None
         return School.from_model(school)
@@ -293,7 +297,7 @@ class Meeting(relay.Node):
         return SchoolClass.from_model(found) if found else None
 
     @strawberry.field(description="The viewer's own answers, one per child; empty for others.")
-    async def my_replies(self, info: Info) -> list[MeetingReply]:
+    async def my_replies(self, info: Info) -> list[MeetingReply] | None:
         viewer = await info.context.require_viewer()
         assert viewer.user_id is not None
         found = await info.context.loaders.meeting_replies.load((self.id, viewer.user_id))
@@ -306,7 +310,7 @@ class Meeting(relay.Node):
     )
     async def invitees(
         self, info: Info, first: int = 50, after: str | None = None
-    ) -> MeetingInviteeConnection:
+    ) -> MeetingInviteeConnection | None:
         check_first(first, info.context.settings.max_page_size)
         viewer = await info.context.require_viewer()
         today = (
@@ -346,12 +350,14 @@ class Meeting(relay.Node):
 @strawberry.type(description="An edge in a connection of meetings.")
 class MeetingEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Meeting = strawberry.field(description="The meeting.")
+    node: Meeting | None = strawberry.field(description="The meeting.")
 
 
 @strawberry.type(description="A page of meetings, the latest start first.")
 class MeetingConnection:
-    edges: list[MeetingEdge] = strawberry.field(description="Meetings with cursors.")
+    edges: Sequence[MeetingEdge | None] | None = strawberry.field(
+        description="Meetings with cursors."
+    )
     page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
     total_count: int = strawberry.field(description="How many match, on all pages.")
 
@@ -378,7 +384,7 @@ class LifeQuery:
         first: int = 20,
         after: str | None = None,
         kind: AnnouncementKind | None = None,  # type: ignore[valid-type]
-    ) -> AnnouncementConnection:
+    ) -> AnnouncementConnection | None:
         check_first(first, info.context.settings.max_page_size)
         viewer = await info.context.require_viewer()
         page = await announcements.announcements(
@@ -391,7 +397,7 @@ class LifeQuery:
     )
     async def meetings(
         self, info: Info, first: int = 20, after: str | None = None
-    ) -> MeetingConnection:
+    ) -> MeetingConnection | None:
         check_first(first, info.context.settings.max_page_size)
         viewer = await info.context.require_viewer()
         page = await meetings.meetings(viewer, first=first, after=after)

@@ -117,7 +117,7 @@ class Student(relay.Node):
     )
     async def parents(
         self, info: Info
-    ) -> list[Annotated[Parent, strawberry.lazy("ediary.schema.types.talk")]]:
+    ) -> list[Annotated[Parent, strawberry.lazy("ediary.schema.types.talk")]] | None:
         from ediary.domain.talk.conversations import parents_of
         from ediary.schema.types.talk import Parent
 
@@ -182,7 +182,7 @@ class Viewer(relay.Node):
         return await info.context.session_csrf_token()
 
     @strawberry.field(description="Children whose diary this parent follows.")
-    async def children(self, info: Info) -> list[Student]:
+    async def children(self, info: Info) -> list[Student] | None:
         ids = sorted(self._viewer.children)
         users = await info.context.loaders.user.load_many(ids)
         students = [Student.from_model(u) for u in users if u is not None]
@@ -235,7 +235,7 @@ class Viewer(relay.Node):
         return [NotificationPreference.from_domain(p) for p in found]
 
     @strawberry.field(description="Schools the viewer works at or their children attend.")
-    async def schools(self, info: Info) -> list[School]:
+    async def schools(self, info: Info) -> list[School] | None:
         ids = sorted(self._viewer.schools | self._viewer.admin_schools)
         schools = await info.context.loaders.school.load_many(ids)
         return [School.from_model(s) for s in schools if s is not None]

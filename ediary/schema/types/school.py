@@ -75,7 +75,7 @@ class School(relay.Node):
         )
 
     @strawberry.field(description="The bell schedule of the school, first period first.")
-    async def bell_schedule(self, info: Info) -> list[BellPeriod]:
+    async def bell_schedule(self, info: Info) -> list[BellPeriod] | None:
         viewer = await info.context.require_viewer()
         bells = await timetable.bell_schedule(viewer, self.id)
         return [BellPeriod.from_model(b) for b in bells]
@@ -162,7 +162,7 @@ class SchoolClass(relay.Node):
         )
 
     @strawberry.field(description="The school the class belongs to.")
-    async def school(self, info: Info) -> School:
+    async def school(self, info: Info) -> School | None:
         school = await info.context.loaders.school.load(self._model.school_id)
         assert school is not None
         return School.from_model(school)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from typing import Self
 
@@ -100,7 +100,7 @@ class ReadReceipt:
         )
 
     @strawberry.field(description="Who has read.")
-    async def participant(self, info: Info) -> Participant:
+    async def participant(self, info: Info) -> Participant | None:
         return await _participant(info, self._conversation, self._user_id)
 
 
@@ -125,7 +125,7 @@ class Message(relay.Node):
         )
 
     @strawberry.field(description="Who wrote it.")
-    async def author(self, info: Info) -> Participant:
+    async def author(self, info: Info) -> Participant | None:
         return await _participant(info, self._conversation, self._model.author_id)
 
     @strawberry.field(description="Whether the viewer wrote it.")
@@ -134,7 +134,7 @@ class Message(relay.Node):
         return viewer.user_id == self._model.author_id
 
     @strawberry.field(description="Participants other than the author who have read it.")
-    async def read_by(self, info: Info) -> list[ReadReceipt]:
+    async def read_by(self, info: Info) -> list[ReadReceipt] | None:
         reads = await info.context.loaders.conversation_reads.load(self._conversation.id)
         return [
             ReadReceipt.from_model(self._conversation, r)
@@ -170,12 +170,14 @@ class Message(relay.Node):
 @strawberry.type(description="An edge in a connection of messages.")
 class MessageEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Message = strawberry.field(description="The message.")
+    node: Message | None = strawberry.field(description="The message.")
 
 
 @strawberry.type(description="A page of messages, newest first.")
 class MessageConnection:
-    edges: list[MessageEdge] = strawberry.field(description="Messages with their cursors.")
+    edges: Sequence[MessageEdge | None] | None = strawberry.field(
+        description="Messages with their cursors."
+    )
     page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
     total_count: int = strawberry.field(description="How many messages the conversation has.")
 
@@ -237,21 +239,21 @@ class Conversation(relay.Node):
         return await _participant(info, self._model, self._model.parent_id)
 
     @strawberry.field(description="Messages of others the viewer has not read yet.")
-    async def unread_count(self, info: Info) -> int:
+    async def unread_count(self, info: Info) -> int | None:
         viewer = await info.context.viewer()
         if viewer.user_id is None:
             return 0
         return await info.context.loaders.unread.load((viewer.user_id, self._model.id))
 
     @strawberry.field(description="How far each participant has read, for those who have.")
-    async def read_receipts(self, info: Info) -> list[ReadReceipt]:
+    async def read_receipts(self, info: Info) -> list[ReadReceipt] | None:
         reads = await info.context.loaders.conversation_reads.load(self._model.id)
         return [ReadReceipt.from_model(self._model, r) for r in reads]
 
     @strawberry.field(description="Messages, newest first.")
     async def messages(
         self, info: Info, first: int = 20, after: str | None = None
-    ) -> MessageConnection:
+    ) -> MessageConnection | None:
         check_page_size(info, first)
         page = await conversations.messages_page(self._model, first, after)
         edges = [
@@ -287,12 +289,14 @@ class Conversation(relay.Node):
 @strawberry.type(description="An edge in a connection of conversations.")
 class ConversationEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Conversation = strawberry.field(description="The conversation.")
+    node: Conversation | None = strawberry.field(description="The conversation.")
 
 
 @strawberry.type(description="A page of conversations, latest activity first.")
 class ConversationConnection:
-    edges: list[ConversationEdge] = strawberry.field(description="Conversations with cursors.")
+    edges: Sequence[ConversationEdge | None] | None = strawberry.field(
+        description="Conversations with cursors."
+    )
     page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
     total_count: int = strawberry.field(description="How many conversations match.")
 
@@ -383,13 +387,13 @@ class Acknowledgement(relay.Node):
         )
 
     @strawberry.field(description="The child it is given for.")
-    async def student(self, info: Info) -> Student:
+    async def student(self, info: Info) -> Student | None:
         user = await info.context.loaders.user.load(self._model.student_id)
         assert user is not None
         return Student.from_model(user)
 
     @strawberry.field(description="The parent who gave it.")
-    async def parent_name(self, info: Info) -> str:
+    async def parent_name(self, info: Info) -> str | None:
         user = await info.context.loaders.user.load(self._model.parent_id)
         return user.full_name if user else ""
 
@@ -445,13 +449,13 @@ class AcknowledgementRequest(relay.Node):
         )
 
     @strawberry.field(description="The class it went to.")
-    async def school_class(self, info: Info) -> SchoolClass:
+    async def school_class(self, info: Info) -> SchoolClass | None:
         found = await info.context.loaders.school_class.load(self._model.school_class_id)
         assert found is not None
         return SchoolClass.from_model(found)
 
     @strawberry.field(description="The class teacher who sent it.")
-    async def author(self, info: Info) -> Teacher:
+    async def author(self, info: Info) -> Teacher | None:
         user = await info.context.loaders.user.load(self._model.author_id)
         assert user is not None
         return Teacher.from_model(user)
@@ -461,7 +465,7 @@ class AcknowledgementRequest(relay.Node):
         "all of them for the class teacher and the administration, a parent's own rows for "
         "a parent."
     )
-    async def statuses(self, info: Info) -> list[AcknowledgementStatus]:
+    async def statuses(self, info: Info) -> list[AcknowledgementStatus] | None:
         viewer = await info.context.require_viewer()
         facts = await acks.visible_request(viewer, self._model.id)
         found = await acks.statuses(viewer, facts)
@@ -493,12 +497,14 @@ class AcknowledgementRequest(relay.Node):
 @strawberry.type(description="An edge in a connection of acknowledgement requests.")
 class AcknowledgementRequestEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: AcknowledgementRequest = strawberry.field(description="The request.")
+    node: AcknowledgementRequest | None = strawberry.field(description="The request.")
 
 
 @strawberry.type(description="A page of acknowledgement requests, newest first.")
 class AcknowledgementRequestConnection:
-    edges: list[AcknowledgementRequestEdge] = strawberry.field(description="Requests.")
+    edges: Sequence[AcknowledgementRequestEdge | None] | None = strawberry.field(
+        description="Requests."
+    )
     page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
     total_count: int = strawberry.field(description="How many requests match.")
 

@@ -44,7 +44,7 @@ class AbsenceNoticeMutations:
     )
     async def announce_absence(
         self, info: Info, input: AnnounceAbsenceInput
-    ) -> AnnounceAbsencePayload:
+    ) -> AnnounceAbsencePayload | None:
         try:
             ctx = await info.context.writer()
             notice = await announce_absence(

@@ -110,7 +110,7 @@ class AcknowledgementMutations:
     )
     async def request_acknowledgement(
         self, info: Info, input: RequestAcknowledgementInput
-    ) -> RequestAcknowledgementPayload:
+    ) -> RequestAcknowledgementPayload | None:
         try:
             ctx = await info.context.writer()
             request = await acks.request_acknowledgement(
@@ -134,7 +134,7 @@ class AcknowledgementMutations:
     @strawberry.mutation(description="Register the viewer's Ed25519 public key (parents).")
     async def register_signing_key(
         self, info: Info, input: RegisterSigningKeyInput
-    ) -> RegisterSigningKeyPayload:
+    ) -> RegisterSigningKeyPayload | None:
         try:
             viewer = await info.context.require_writer()
             key = await acks.register_key(viewer, input.public_key)
@@ -145,7 +145,7 @@ class AcknowledgementMutations:
     @strawberry.mutation(description="Revoke one of the viewer's signing keys.")
     async def revoke_signing_key(
         self, info: Info, input: RevokeSigningKeyInput
-    ) -> RevokeSigningKeyPayload:
+    ) -> RevokeSigningKeyPayload | None:
         try:
             viewer = await info.context.require_writer()
             key = await acks.revoke_key(
@@ -160,7 +160,7 @@ class AcknowledgementMutations:
     )
     async def create_acknowledgement_challenge(
         self, info: Info, input: CreateAcknowledgementChallengeInput
-    ) -> CreateAcknowledgementChallengePayload:
+    ) -> CreateAcknowledgementChallengePayload | None:
         try:
             ctx = await info.context.writer()
             found = await acks.challenge(
@@ -182,7 +182,7 @@ class AcknowledgementMutations:
     @strawberry.mutation(
         description="Acknowledge a request for a child; a parent with a signing key signs."
     )
-    async def acknowledge(self, info: Info, input: AcknowledgeInput) -> AcknowledgePayload:
+    async def acknowledge(self, info: Info, input: AcknowledgeInput) -> AcknowledgePayload | None:
         try:
             ctx = await info.context.writer()
             request_id = input_id(input.request_id, "AcknowledgementRequest", "requestId")

@@ -98,7 +98,7 @@ class AttendanceMutations:
     )
     async def record_attendance(
         self, info: Info, input: RecordAttendanceInput
-    ) -> RecordAttendancePayload:
+    ) -> RecordAttendancePayload | None:
         try:
             ctx = await info.context.writer()
             entries = [
@@ -125,7 +125,9 @@ class AttendanceMutations:
             "the class teacher or administration for the school."
         )
     )
-    async def excuse_absence(self, info: Info, input: ExcuseAbsenceInput) -> ExcuseAbsencePayload:
+    async def excuse_absence(
+        self, info: Info, input: ExcuseAbsenceInput
+    ) -> ExcuseAbsencePayload | None:
         try:
             ctx = await info.context.writer()
             outcome = await journal.excuse_absence(
@@ -146,7 +148,7 @@ class AttendanceMutations:
     @strawberry.mutation(
         description="Remark on a student's behaviour or preparation: the lesson's teacher."
     )
-    async def add_remark(self, info: Info, input: AddRemarkInput) -> AddRemarkPayload:
+    async def add_remark(self, info: Info, input: AddRemarkInput) -> AddRemarkPayload | None:
         try:
             ctx = await info.context.writer()
             outcome = await journal.add_remark(

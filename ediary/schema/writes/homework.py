@@ -54,7 +54,7 @@ class HomeworkPayload:
 @strawberry.type
 class HomeworkMutations:
     @strawberry.mutation(description="Set homework at a lesson, with attached files.")
-    async def set_homework(self, info: Info, input: SetHomeworkInput) -> HomeworkPayload:
+    async def set_homework(self, info: Info, input: SetHomeworkInput) -> HomeworkPayload | None:
         rules = file_rules(info)
         try:
             ctx = await info.context.writer()
@@ -72,7 +72,7 @@ class HomeworkMutations:
         return HomeworkPayload(homework=Homework.from_model(outcome.value), user_errors=[])
 
     @strawberry.mutation(description="Change homework: text, due day, files added or removed.")
-    async def edit_homework(self, info: Info, input: EditHomeworkInput) -> HomeworkPayload:
+    async def edit_homework(self, info: Info, input: EditHomeworkInput) -> HomeworkPayload | None:
         rules = file_rules(info)
         try:
             ctx = await info.context.writer()

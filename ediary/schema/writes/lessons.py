@@ -60,7 +60,9 @@ async def _payload(info: Info, outcome: Outcome[models.Lesson]) -> LessonPayload
 @strawberry.type
 class LessonMutations:
     @strawberry.mutation(description="Set the topic of a lesson: its teacher, in an open term.")
-    async def set_lesson_topic(self, info: Info, input: SetLessonTopicInput) -> LessonPayload:
+    async def set_lesson_topic(
+        self, info: Info, input: SetLessonTopicInput
+    ) -> LessonPayload | None:
         try:
             ctx = await info.context.writer()
             lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
@@ -70,7 +72,7 @@ class LessonMutations:
         return await _payload(info, outcome)
 
     @strawberry.mutation(description="Cancel a lesson: the school administration.")
-    async def cancel_lesson(self, info: Info, input: CancelLessonInput) -> LessonPayload:
+    async def cancel_lesson(self, info: Info, input: CancelLessonInput) -> LessonPayload | None:
         try:
             ctx = await info.context.writer()
             lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
@@ -80,7 +82,9 @@ class LessonMutations:
         return await _payload(info, outcome)
 
     @strawberry.mutation(description="Give a lesson to a substitute: the school administration.")
-    async def substitute_teacher(self, info: Info, input: SubstituteTeacherInput) -> LessonPayload:
+    async def substitute_teacher(
+        self, info: Info, input: SubstituteTeacherInput
+    ) -> LessonPayload | None:
         try:
             ctx = await info.context.writer()
             lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
@@ -91,7 +95,7 @@ class LessonMutations:
         return await _payload(info, outcome)
 
     @strawberry.mutation(description="Move a lesson to another room: the school administration.")
-    async def change_room(self, info: Info, input: ChangeRoomInput) -> LessonPayload:
+    async def change_room(self, info: Info, input: ChangeRoomInput) -> LessonPayload | None:
         try:
             ctx = await info.context.writer()
             lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")

@@ -190,7 +190,7 @@ class LifeMutations:
     @strawberry.mutation(description="Publish news to a school or a class, with files.")
     async def post_announcement(
         self, info: Info, input: PostAnnouncementInput
-    ) -> AnnouncementPayload:
+    ) -> AnnouncementPayload | None:
         rules = file_rules(info)
         try:
             ctx = await info.context.writer()
@@ -212,7 +212,9 @@ class LifeMutations:
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(description="Publish an entry of the viewer's blog (teachers).")
-    async def post_blog_entry(self, info: Info, input: PostBlogEntryInput) -> AnnouncementPayload:
+    async def post_blog_entry(
+        self, info: Info, input: PostBlogEntryInput
+    ) -> AnnouncementPayload | None:
         rules = file_rules(info)
         try:
             ctx = await info.context.writer()
@@ -233,7 +235,7 @@ class LifeMutations:
     @strawberry.mutation(description="Change the viewer's announcement or blog entry.")
     async def edit_announcement(
         self, info: Info, input: EditAnnouncementInput
-    ) -> AnnouncementPayload:
+    ) -> AnnouncementPayload | None:
         rules = file_rules(info)
         try:
             ctx = await info.context.writer()
@@ -266,7 +268,7 @@ class LifeMutations:
     )
     async def withdraw_announcement(
         self, info: Info, input: WithdrawAnnouncementInput
-    ) -> AnnouncementPayload:
+    ) -> AnnouncementPayload | None:
         try:
             ctx = await info.context.writer()
             item = await announcements.withdraw(
@@ -278,7 +280,9 @@ class LifeMutations:
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(description="Schedule a parent-teacher meeting or a school meeting.")
-    async def schedule_meeting(self, info: Info, input: ScheduleMeetingInput) -> MeetingPayload:
+    async def schedule_meeting(
+        self, info: Info, input: ScheduleMeetingInput
+    ) -> MeetingPayload | None:
         try:
             ctx = await info.context.writer()
             audience, school, school_class = _target(input.school_id, input.class_id)
@@ -305,7 +309,9 @@ class LifeMutations:
         return MeetingPayload(meeting=Meeting.from_model(meeting), user_errors=[])
 
     @strawberry.mutation(description="A parent answers whether they will come, for one child.")
-    async def answer_meeting(self, info: Info, input: AnswerMeetingInput) -> AnswerMeetingPayload:
+    async def answer_meeting(
+        self, info: Info, input: AnswerMeetingInput
+    ) -> AnswerMeetingPayload | None:
         try:
             ctx = await info.context.writer()
             reply = await meetings.reply(
@@ -321,7 +327,7 @@ class LifeMutations:
     @strawberry.mutation(description="Add the minutes of a meeting once it has started.")
     async def add_meeting_minutes(
         self, info: Info, input: AddMeetingMinutesInput
-    ) -> MeetingPayload:
+    ) -> MeetingPayload | None:
         try:
             ctx = await info.context.writer()
             meeting = await meetings.add_minutes(

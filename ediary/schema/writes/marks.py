@@ -189,7 +189,7 @@ class MarkMutations:
             "userErrors name every mark at fault."
         )
     )
-    async def post_marks(self, info: Info, input: PostMarksInput) -> PostMarksPayload:
+    async def post_marks(self, info: Info, input: PostMarksInput) -> PostMarksPayload | None:
         try:
             ctx = await info.context.writer()
             outcome = await journal.post_marks(ctx, _batch(input))
@@ -203,7 +203,7 @@ class MarkMutations:
         return PostMarksPayload(marks=await _marks([m.id for m in outcome.value]), user_errors=[])
 
     @strawberry.mutation(description="Give one mark to one student.")
-    async def post_mark(self, info: Info, input: PostMarkInput) -> PostMarkPayload:
+    async def post_mark(self, info: Info, input: PostMarkInput) -> PostMarkPayload | None:
         batch = PostMarksInput(
             marks=[MarkEntryInput(student_id=input.student_id, value=input.value)],
             lesson_id=input.lesson_id,
@@ -226,7 +226,7 @@ class MarkMutations:
     @strawberry.mutation(
         description="Correct a mark: only its author in an open term, or the administration."
     )
-    async def correct_mark(self, info: Info, input: CorrectMarkInput) -> CorrectMarkPayload:
+    async def correct_mark(self, info: Info, input: CorrectMarkInput) -> CorrectMarkPayload | None:
         try:
             ctx = await info.context.writer()
             edit = journal.MarkEdit(
@@ -250,7 +250,7 @@ class MarkMutations:
             "reason. Nothing is erased: the mark leaves the diary and keeps its history."
         )
     )
-    async def delete_mark(self, info: Info, input: DeleteMarkInput) -> DeleteMarkPayload:
+    async def delete_mark(self, info: Info, input: DeleteMarkInput) -> DeleteMarkPayload | None:
         try:
             ctx = await info.context.writer()
             mark_id = input_id(input.mark_id, "Mark", "markId")

@@ -84,7 +84,7 @@ class NotificationMutations:
     )
     async def set_notification_preference(
         self, info: Info, input: SetNotificationPreferenceInput
-    ) -> SetNotificationPreferencePayload:
+    ) -> SetNotificationPreferencePayload | None:
         try:
             viewer = await info.context.require_writer()
             pref = await notifications.set_preference(

@@ -90,7 +90,7 @@ class TalkMutations:
     )
     async def start_conversation(
         self, info: Info, input: StartConversationInput
-    ) -> StartConversationPayload:
+    ) -> StartConversationPayload | None:
         try:
             ctx = await info.context.writer()
             outcome = await talk.start_conversation(
@@ -119,7 +119,7 @@ class TalkMutations:
     @strawberry.mutation(
         description="Send a message to a conversation the viewer takes part in, while it is open."
     )
-    async def send_message(self, info: Info, input: SendMessageInput) -> SendMessagePayload:
+    async def send_message(self, info: Info, input: SendMessageInput) -> SendMessagePayload | None:
         try:
             ctx = await info.context.writer()
             conversation_id = input_id(input.conversation_id, "Conversation", "conversationId")
@@ -137,7 +137,7 @@ class TalkMutations:
     )
     async def mark_conversation_read(
         self, info: Info, input: MarkConversationReadInput
-    ) -> MarkConversationReadPayload:
+    ) -> MarkConversationReadPayload | None:
         try:
             ctx = await info.context.writer()
             outcome = await talk.mark_read(
@@ -158,7 +158,7 @@ class TalkMutations:
     )
     async def close_conversation(
         self, info: Info, input: CloseConversationInput
-    ) -> CloseConversationPayload:
+    ) -> CloseConversationPayload | None:
         try:
             ctx = await info.context.writer()
             outcome = await talk.close_conversation(

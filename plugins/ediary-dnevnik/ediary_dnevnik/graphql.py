@@ -65,7 +65,7 @@ class AccessCode:
     _student_id: strawberry.Private[int]
 
     @strawberry.field(description="The child the code links to.")
-    async def student(self, info: Info) -> Student:
+    async def student(self, info: Info) -> Student | None:
         user = await info.context.loaders.user.load(self._student_id)
         assert user is not None
         return Student.from_model(user)
@@ -110,7 +110,7 @@ class AccessCodeBatch(relay.Node):
         )
 
     @strawberry.field(description="The class the codes are for.")
-    async def school_class(self, info: Info) -> SchoolClass:
+    async def school_class(self, info: Info) -> SchoolClass | None:
         found = await info.context.loaders.school_class.load(self._class_id)
         assert found is not None
         return SchoolClass.from_model(found)
@@ -319,7 +319,7 @@ class DnevnikQuery:
     )
     async def access_code_batches(
         self, info: Info, class_id: relay.GlobalID
-    ) -> list[AccessCodeBatch]:
+    ) -> list[AccessCodeBatch] | None:
         viewer = await info.context.require_viewer()
         settings = info.context.settings
         found = await issuing.class_batches(
@@ -328,7 +328,7 @@ class DnevnikQuery:
         return [AccessCodeBatch.from_domain(b, settings.public_url) for b in found]
 
     @strawberry.field(description="The confirmed e-mail and phone of the logged-in account.")
-    async def security_parameters(self, info: Info) -> SecurityParameters:
+    async def security_parameters(self, info: Info) -> SecurityParameters | None:
         found = await accounts.security_parameters(await info.context.require_viewer())
         return SecurityParameters(email=found.email, phone=found.phone)
 
@@ -340,7 +340,7 @@ class DnevnikMutation:
     )
     async def issue_access_codes(
         self, info: Info, input: IssueAccessCodesInput
-    ) -> IssueAccessCodesPayload:
+    ) -> IssueAccessCodesPayload | None:
         async def issue() -> issuing.Batch:
             viewer = await info.context.require_writer()
             return await issuing.issue_batch(
@@ -364,7 +364,7 @@ class DnevnikMutation:
     )
     async def redeem_access_code(
         self, info: Info, input: RedeemAccessCodeInput
-    ) -> RedeemAccessCodePayload:
+    ) -> RedeemAccessCodePayload | None:
         async def redeem() -> accounts.RedeemResult:
             viewer = await info.context.viewer()
             if viewer.is_authenticated:
@@ -399,7 +399,7 @@ class DnevnikMutation:
     )
     async def confirm_account(
         self, info: Info, input: ConfirmAccountInput
-    ) -> ConfirmAccountPayload:
+    ) -> ConfirmAccountPayload | None:
         user, errors = await _attempt(accounts.confirm_account(_env(info), input.token))
         return ConfirmAccountPayload(login=user.login if user else None, user_errors=errors)
 
@@ -409,7 +409,7 @@ class DnevnikMutation:
     )
     async def change_password(
         self, info: Info, input: ChangePasswordInput
-    ) -> ChangePasswordPayload:
+    ) -> ChangePasswordPayload | None:
         async def change() -> None:
             viewer = await info.context.require_writer()
             found = info.context.credentials()
@@ -430,7 +430,7 @@ class DnevnikMutation:
     )
     async def change_security_email(
         self, info: Info, input: ChangeSecurityEmailInput
-    ) -> ChangeSecurityEmailPayload:
+    ) -> ChangeSecurityEmailPayload | None:
         async def change() -> None:
             viewer = await info.context.require_writer()
             await accounts.change_security_email(_env(info), viewer, input.email, input.password)
@@ -444,7 +444,7 @@ class DnevnikMutation:
     )
     async def confirm_security_email(
         self, info: Info, input: ConfirmSecurityEmailInput
-    ) -> ConfirmSecurityEmailPayload:
+    ) -> ConfirmSecurityEmailPayload | None:
         _, errors = await _attempt(accounts.confirm_security_email(_env(info), input.token))
         return ConfirmSecurityEmailPayload(ok=not errors, user_errors=errors)
 
@@ -453,7 +453,7 @@ class DnevnikMutation:
     )
     async def change_security_phone(
         self, info: Info, input: ChangeSecurityPhoneInput
-    ) -> ChangeSecurityPhonePayload:
+    ) -> ChangeSecurityPhonePayload | None:
         async def change() -> None:
             viewer = await info.context.require_writer()
             await accounts.change_security_phone(_env(info), viewer, input.phone, input.password)
@@ -466,7 +466,7 @@ class DnevnikMutation:
     )
     async def confirm_security_phone(
         self, info: Info, input: ConfirmSecurityPhoneInput
-    ) -> ConfirmSecurityPhonePayload:
+    ) -> ConfirmSecurityPhonePayload | None:
         async def confirm() -> None:
             viewer = await info.context.require_writer()
             await accounts.confirm_security_phone(_env(info), viewer, input.code)
@@ -479,14 +479,16 @@ class DnevnikMutation:
     )
     async def request_password_reset(
         self, info: Info, input: RequestPasswordResetInput
-    ) -> RequestPasswordResetPayload:
+    ) -> RequestPasswordResetPayload | None:
         _, errors = await _attempt(recovery.request_password_reset(_env(info), input.login))
         return RequestPasswordResetPayload(ok=not errors, user_errors=errors)
 
     @strawberry.mutation(
         description="Set a new password with the token from a reset link.", extensions=[Sensitive()]
     )
-    async def reset_password(self, info: Info, input: ResetPasswordInput) -> ResetPasswordPayload:
+    async def reset_password(
+        self, info: Info, input: ResetPasswordInput
+    ) -> ResetPasswordPayload | None:
         _, errors = await _attempt(
             recovery.reset_password(_env(info), input.token, input.new_password)
         )
@@ -495,7 +497,7 @@ class DnevnikMutation:
     @strawberry.mutation(
         description="I don't remember my login: send it to this address.", extensions=[Sensitive()]
     )
-    async def remind_login(self, info: Info, input: RemindLoginInput) -> RemindLoginPayload:
+    async def remind_login(self, info: Info, input: RemindLoginInput) -> RemindLoginPayload | None:
         _, errors = await _attempt(recovery.remind_login(_env(info), input.address))
         return RemindLoginPayload(ok=not errors, user_errors=errors)
 

@@ -106,7 +106,7 @@ class ExampleGreeting:
 @strawberry.type
 class ExampleQuery:
     @strawberry.field(description="Greetings stored by the example plugin, oldest first.")
-    async def example_greetings(self, info: Info) -> list[ExampleGreeting]:
+    async def example_greetings(self, info: Info) -> list[ExampleGreeting] | None:
         found = await Greeting.all().order_by("id")
         return [ExampleGreeting(text=g.text) for g in found]
 
@@ -127,7 +127,7 @@ class ExampleMutation:
     @strawberry.mutation(description="Store a greeting (any logged-in user).")
     async def add_example_greeting(
         self, info: Info, input: AddExampleGreetingInput
-    ) -> AddExampleGreetingPayload:
+    ) -> AddExampleGreetingPayload | None:
         try:
             await info.context.require_writer()
             text = input.text.strip()

@@ -171,11 +171,11 @@ class RefuseDiaryApplicationPayload:
 @strawberry.type
 class MoscowQuery:
     @strawberry.field(description="The version of the consent text a new application accepts.")
-    def moscow_consent_version(self, info: Info) -> str:
+    def moscow_consent_version(self, info: Info) -> str | None:
         return moscow_settings(info.context.settings).consent_version
 
     @strawberry.field(description="The viewer's own diary applications, newest first.")
-    async def my_diary_applications(self, info: Info) -> list[DiaryApplication]:
+    async def my_diary_applications(self, info: Info) -> list[DiaryApplication] | None:
         viewer = await info.context.require_viewer()
         return [DiaryApplication.from_model(a) for a in await applications.my_applications(viewer)]
 
@@ -185,7 +185,7 @@ class MoscowQuery:
         info: Info,
         school_id: relay.GlobalID,
         overdue_only: bool = False,
-    ) -> list[DiaryApplication]:
+    ) -> list[DiaryApplication] | None:
         viewer = await info.context.require_viewer()
         found = await applications.school_applications(
             viewer, local_id(school_id, "School"), overdue_only=overdue_only
@@ -200,7 +200,7 @@ class MoscowMutation:
     )
     async def file_diary_application(
         self, info: Info, input: FileDiaryApplicationInput
-    ) -> FileDiaryApplicationPayload:
+    ) -> FileDiaryApplicationPayload | None:
         viewer = await info.context.require_writer()
         child, document = input.child, input.document
 
@@ -234,7 +234,7 @@ class MoscowMutation:
     @strawberry.mutation(description="Approve an application: the child is linked to the parent.")
     async def approve_diary_application(
         self, info: Info, input: ApproveDiaryApplicationInput
-    ) -> ApproveDiaryApplicationPayload:
+    ) -> ApproveDiaryApplicationPayload | None:
         viewer = await info.context.require_writer()
 
         async def run() -> Model:
@@ -251,7 +251,7 @@ class MoscowMutation:
     )
     async def refuse_diary_application(
         self, info: Info, input: RefuseDiaryApplicationInput
-    ) -> RefuseDiaryApplicationPayload:
+    ) -> RefuseDiaryApplicationPayload | None:
         viewer = await info.context.require_writer()
 
         async def run() -> Model:

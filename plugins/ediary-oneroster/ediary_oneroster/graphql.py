@@ -137,7 +137,7 @@ def _checked_path(path: str) -> str:
 @strawberry.type
 class OneRosterQuery:
     @strawberry.field(description="An import job, for the administrators of its school.")
-    async def import_job(self, info: Info, id: relay.GlobalID) -> ImportJob:
+    async def import_job(self, info: Info, id: relay.GlobalID) -> ImportJob | None:
         viewer = await info.context.require_viewer()
         return ImportJob.from_model(await jobs.load_job(viewer, local_id(id, "ImportJob")))
 
@@ -148,7 +148,7 @@ class OneRosterMutation:
         description="Import a set from the server's import directory into a school, in the "
         "background. School administrators only."
     )
-    async def start_import(self, info: Info, input: StartImportInput) -> StartImportPayload:
+    async def start_import(self, info: Info, input: StartImportInput) -> StartImportPayload | None:
         plugins = info.context.plugins
 
         def policy_for(region_code: str) -> RegionPolicy:

@@ -156,7 +156,7 @@ class WebPushMutation:
     )
     async def register_web_push_subscription(
         self, info: Info, input: RegisterWebPushSubscriptionInput
-    ) -> RegisterWebPushSubscriptionPayload:
+    ) -> RegisterWebPushSubscriptionPayload | None:
         try:
             viewer = await info.context.require_writer()
             stored = await subscriptions.register(
@@ -177,7 +177,7 @@ class WebPushMutation:
     @strawberry.mutation(description="Stop sending the viewer's notifications to a browser.")
     async def remove_web_push_subscription(
         self, info: Info, input: RemoveWebPushSubscriptionInput
-    ) -> RemoveWebPushSubscriptionPayload:
+    ) -> RemoveWebPushSubscriptionPayload | None:
         try:
             viewer = await info.context.require_writer()
             subscription_id = None
