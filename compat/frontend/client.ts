@@ -72,7 +72,9 @@ async function main(argv: string[]): Promise<void> {
   if (!viewer) {
     throw new ApiError("logged in, yet no viewer");
   }
-  const child = viewer.children[0];
+  // Nullable like every field that loads: null when the children could not be read.
+  const children = viewer.children ?? [];
+  const child = children[0];
   if (child === undefined) {
     throw new ApiError(`${viewer.fullName} follows no child`);
   }
@@ -84,7 +86,7 @@ async function main(argv: string[]): Promise<void> {
   );
   const summary = {
     viewer: { login: viewer.login, fullName: viewer.fullName, roles: viewer.roles },
-    children: viewer.children.map((c) => ({ id: c.id, fullName: c.fullName })),
+    children: children.map((c) => ({ id: c.id, fullName: c.fullName })),
     week: {
       studentId: child.id,
       week: diary?.week ?? null,
