@@ -1,18 +1,22 @@
 """Executing a document with less work per plain field.
 
-A diary week is some 800 fields, and most of them are plain: a strawberry field without a
-resolver of its own, reading an attribute. For each one graphql-core would build a resolve
-info and a path, call strawberry's resolver chain, check for awaitables and complete the value
-step by step. `DiaryExecutionContext` reads such a field directly. A scalar or an enum is
-serialized as graphql-core's `complete_leaf_value` would; an object or a list, and whatever a
-leaf cannot answer plainly (a null for a non-null field, an awaitable, an error as a value), is
-completed by graphql-core's own `complete_value`, exactly as `execute_field` would complete
-what the resolver returned. A read that raises goes to `execute_field` itself. So errors, their
-paths and null propagation stay graphql-core's.
+A diary week is some 800 fields over 250 objects, and most fields are plain: a strawberry
+field without a resolver of its own, reading an attribute. For each one graphql-core would
+build a resolve info and a path, call strawberry's resolver chain, check for awaitables and
+complete the value step by step. `DiaryExecutionContext` runs each object's fields with a
+function compiled for its type and selection (`ediary.schema.field_sets`), which reads plain
+fields directly and answers their common values itself. What that function leaves comes
+here: `plain_field` serializes a scalar or an enum as graphql-core's `complete_leaf_value`
+would and completes a plain object or list of objects without a resolve info
+(`_complete_plainly`); whatever it cannot answer plainly (a null for a non-null field, an
+awaitable, an error as a value, an abstract type) is completed by graphql-core's own
+`complete_value`, exactly as `execute_field` would complete what a resolver returned. A read
+that raises, and a field with a resolver, go to `execute_field` itself. So errors, their paths
+and null propagation stay graphql-core's.
 
-The decision is made once per (parent type, field name) and schema, for any document: there
-is no per-query code. A request whose extensions wrap resolvers (a `resolve` hook, seen by
-graphql-core as middleware) takes no shortcut, so such hooks still see every field.
+Which fields are plain is decided once per (parent type, field name) and schema. A request
+whose extensions wrap resolvers (a `resolve` hook, seen by graphql-core as middleware) takes
+none of these shortcuts, so such hooks still see every field.
 """
 
 from __future__ import annotations
@@ -114,8 +118,8 @@ def _reader(field: GraphQLField) -> Callable[[Any], Any]:
 
 
 class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor, reading plain fields without strawberry's resolver chain, and
-    answering plain leaves without a resolve info or a path each."""
+    """Strawberry's executor, running each object's fields by a compiled function, plain
+    fields without strawberry's resolver chain, a resolve info or graphql-core's dispatch."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
