@@ -150,15 +150,21 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
             )
         # The objects of a list share their grouped field set (graphql-core memoizes it for
         # the request), so the compiled function is found once per list, not per object.
+        field_set = self._field_set(parent_type, grouped_field_set)
+        results: AwaitableOrValue[dict[str, Any]]
+        results = field_set(self, source_value, path, grouped_field_set, position_context)
+        return results
+
+    def _field_set(
+        self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+    ) -> FieldSet:
         key = (parent_type, id(grouped_field_set))
         field_set = self._field_sets.get(key)
         if field_set is None:
             field_set = self._field_sets[key] = compiled_field_set(
                 self.schema, parent_type, grouped_field_set, self._plan_of
             )
-        results: AwaitableOrValue[dict[str, Any]]
-        results = field_set(self, source_value, path, grouped_field_set, position_context)
-        return results
+        return field_set
 
     def _plan_of(self, parent_type: GraphQLObjectType, field_name: str) -> PlainField | None:
         plans = self._plans
@@ -385,13 +391,26 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
         is_awaitable = self.is_awaitable
         completed: list[Any] = []
         awaitable_indices: list[int] = []
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
+            object_type, field_details_list
+        )
+        # Without @defer the items' fields are executed as execute_collected_subfields would
+        # (no delivery group), by the one function compiled for them, found once per list.
+        field_set = (
+            self._field_set(object_type, grouped_field_set)
+            if self._plans is not None and not new_defer_usages and position_context is None
+            else None
+        )
         try:
             for index, item in enumerate(items):
                 item_path = path.add_key(index, None)
                 try:
-                    result = self._complete_object(
-                        object_type, field_details_list, item_path, item, position_context
-                    )
+                    if field_set is not None:
+                        result = field_set(self, item, item_path, grouped_field_set, None)
+                    else:
+                        result = self._complete_object(
+                            object_type, field_details_list, item_path, item, position_context
+                        )
                 except Exception as raw_error:
                     self.handle_field_error(raw_error, item_type, field_details_list, item_path)
                     result = None
