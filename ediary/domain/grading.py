@@ -119,12 +119,12 @@ class RegionPolicy:
             raise ValueError("parent_lookback_days must be >= 0 or None")
         if self.counted_kinds is not None and not self.counted_kinds:
             raise ValueError("counted_kinds must name at least one kind, or be None for all")
+        if self.mark_days_ahead < 0:
+            raise ValueError(f"mark_days_ahead must be >= 0, got {self.mark_days_ahead}")
 
     def counts(self, kind: WorkKind) -> bool:
         """Whether a mark for this kind of work counts towards averages."""
         return self.counted_kinds is None or kind in self.counted_kinds
-        if self.mark_days_ahead < 0:
-            raise ValueError(f"mark_days_ahead must be >= 0, got {self.mark_days_ahead}")
 
     def weight_for(self, kind: WorkKind) -> int:
         """The default weight of a mark for this kind of work."""

@@ -61,10 +61,15 @@ class PostgresBroker:
         self._listener = connection
         self._lost.clear()
 
+    def _stopped(self) -> bool:
+        # Read through a call: a check of the attribute right after an await would look to a
+        # type checker as if the loop's condition still held.
+        return self._stopping
+
     async def _keep_listening(self) -> None:
         while not self._stopping:
             await self._lost.wait()
-            if self._stopping:
+            if self._stopped():  # stop() may have run while this task waited
                 return
             log.warning("lost the LISTEN connection; reconnecting")
             while not self._stopping:

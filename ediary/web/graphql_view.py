@@ -8,6 +8,8 @@ reaches GraphQL is refused (a JSON body with an `extensions.code`, never plain t
 
 from __future__ import annotations
 
+from typing import cast
+
 import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -257,7 +259,9 @@ class DiaryGraphQL(GraphQL[Context, None]):
                 response_data.pop("data", None)
         response = super().create_response(response_data, sub_response)
         response.headers["content-type"] = f"{media_type}; charset=utf-8"
-        if sub_response.status_code is None:
+        # Strawberry hands resolvers a response whose status is None until one sets it, which
+        # Starlette's type (an int) does not say.
+        if cast("int | None", sub_response.status_code) is None:
             response.status_code = status
         return response
 

@@ -157,6 +157,10 @@ def test_scale_and_policy() -> None:
         RegionPolicy(round_up_from=Fraction(0))
     with pytest.raises(ValueError):
         MarkScale(passing=5, good=4)
+    # Marks may be dated some days ahead, never before today's limit.
+    assert RegionPolicy(mark_days_ahead=3).mark_days_ahead == 3
+    with pytest.raises(ValueError, match="mark_days_ahead"):
+        RegionPolicy(mark_days_ahead=-1)
 
 
 # --- property tests -------------------------------------------------------------------------------
