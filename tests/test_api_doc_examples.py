@@ -3,7 +3,6 @@ the bundled plugins), so a reader can paste it into GraphiQL."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,11 @@ from graphql import parse, validate
 
 from ediary.adapters.manager import load_plugins
 from ediary.schema import build_schema
+from tests.web.api_operations import graphql_blocks
 
 API = Path(__file__).parents[1] / "docs" / "api.md"
-EXAMPLES = re.findall(r"```graphql\n(.*?)```", API.read_text(), re.S)
+# Indented blocks (inside a list item) included, as the generated frontend's test reads them.
+EXAMPLES = [block.text for block in graphql_blocks(API.read_text(encoding="utf-8"))]
 
 
 def test_the_guide_has_examples() -> None:

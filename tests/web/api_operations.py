@@ -62,16 +62,24 @@ def _why_not(text: str) -> str | None:
     return None
 
 
-def operations_in(markdown: str) -> Operations:
-    kept: list[Block] = []
-    skipped: list[Skipped] = []
-    names: list[str] = []
+def graphql_blocks(markdown: str) -> list[Block]:
+    """Every ```graphql block of a markdown text, with its first line, indentation removed."""
+    found = []
     for match in _BLOCK.finditer(markdown):
-        line = markdown.count("\n", 0, match.start()) + 1
         indent = match.group("indent")
         text = "".join(
             row.removeprefix(indent) for row in match.group("body").splitlines(keepends=True)
         )
+        found.append(Block(markdown.count("\n", 0, match.start()) + 1, text))
+    return found
+
+
+def operations_in(markdown: str) -> Operations:
+    kept: list[Block] = []
+    skipped: list[Skipped] = []
+    names: list[str] = []
+    for block in graphql_blocks(markdown):
+        line, text = block.line, block.text
         reason = _why_not(text)
         if reason is not None:
             skipped.append(Skipped(line, reason))
