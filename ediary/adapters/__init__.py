@@ -3,7 +3,13 @@
 from ediary.adapters.contrib import GraphQLContribution, ModelsApp
 from ediary.adapters.flows import FlowField, LoginFlow
 from ediary.adapters.hookspecs import hookimpl
-from ediary.adapters.imports import ImportBackend, ImportReport
+from ediary.adapters.imports import (
+    ImportBackend,
+    ImportContext,
+    ImportOutcome,
+    ImportProgress,
+    ImportReport,
+)
 from ediary.adapters.limits import MaxItems, Sensitive, capped_list
 from ediary.adapters.manager import (
     PluginError,
@@ -19,6 +25,9 @@ __all__ = [
     "FlowField",
     "GraphQLContribution",
     "ImportBackend",
+    "ImportContext",
+    "ImportOutcome",
+    "ImportProgress",
     "ImportReport",
     "LoginFlow",
     "MaxItems",
