@@ -86,6 +86,9 @@ async def _run(
             task = bar.add_task(backend.title, total=None)
 
             def show(progress: ImportProgress) -> None:
+                if bar.tasks[0].total is None and progress.total is not None:
+                    # Also for logs, where the bar is not drawn.
+                    console.print(f"{progress.total} rows to import; writing")
                 bar.update(task, total=progress.total, completed=progress.done)
 
             context = import_context(

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from ediary.adapters import ImportBackend, ImportContext, ImportOutcome, ImportReport
-from ediary.adapters import ImportProgress, load_plugins
+from ediary.adapters import (
+    ImportBackend,
+    ImportContext,
+    ImportOutcome,
+    ImportProgress,
+    ImportReport,
+    load_plugins,
+)
 from ediary.adapters.imports import import_context, run_import
 from ediary.config import Settings
 from ediary.domain import models

@@ -109,11 +109,16 @@ async def import_roster(path: Path, context: ImportContext) -> ImportReport:
         if kind is None or len(row) - 1 != kind[0]:
             report.problems.append(f"row {number}: not a student, parent or mark row")
         else:
+            # Counted apart and added once the row is in: a rejected row counts nothing.
+            counted = ImportReport(dry_run=context.dry_run)
             try:
                 # A savepoint: a row rejected halfway leaves nothing of itself behind.
                 async with in_transaction():
-                    await kind[1](scope, report, [cell.strip() for cell in row[1:]])
+                    await kind[1](scope, counted, [cell.strip() for cell in row[1:]])
             except (DomainError, ValueError) as error:
                 report.problems.append(f"row {number}: {_why(error)}")
+            else:
+                for what, n in counted.counts.items():
+                    report.counts[what] = report.counts.get(what, 0) + n
         context.progress.advance()
     return report
