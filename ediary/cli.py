@@ -165,7 +165,14 @@ def _never_migrated(settings: Settings) -> list[str]:
             await close_database()
         return sorted(label for label in missing if label not in applied)
 
-    return asyncio.run(check())
+    # Tortoise logs opening and closing at INFO: a check before the start is not news.
+    quiet = logging.getLogger("tortoise")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
+    try:
+        return asyncio.run(check())
+    finally:
+        quiet.setLevel(level)
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
