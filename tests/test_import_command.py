@@ -54,5 +54,5 @@ def test_a_refused_set_is_reported_as_refused(tmp_path: Path) -> None:
     empty.mkdir()
     done = _ediary(url, "oneroster", "import", "oneroster", str(empty), "--region", "r")
     assert done.returncode == 2, done.stderr
-    assert done.stdout.startswith("Refused, nothing written: [")
+    assert done.stdout.startswith("Refused, nothing written: [manifest.missing]")
     assert "Imported" not in done.stdout and "Traceback" not in done.stderr

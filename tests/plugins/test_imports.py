@@ -3,7 +3,10 @@ report says and how `ediary import` ends; the import API a runner writes through
 
 from __future__ import annotations
 
+import ast
+import importlib
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from ediary.adapters import (
 )
 from ediary.adapters.imports import import_context, run_import
 from ediary.config import Settings
+from ediary.domain import imports as domain_imports
 from ediary.domain import models
 from ediary.domain.errors import DomainError
 from ediary.domain.reach import Reach
@@ -115,3 +119,39 @@ def test_the_context_carries_settings_policy_today_actor_and_progress(settings: 
     assert seen == [(3, 0), (3, 1), (3, 3)]
     assert context.settings is settings and context.today == settings.school_today()
     assert context.actor_id is None and context.region_policy("r1").scale.maximum == 5
+
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
+
+
+def _import_section() -> str:
+    text = GUIDE.read_text(encoding="utf-8")
+    start = text.index("### `import_backends()`")
+    return text[start : text.index("\n### ", start + 1)]
+
+
+def test_the_guide_documents_the_context_the_outcome_and_the_import_api() -> None:
+    section = _import_section()
+    context_names = {name for name in dir(ImportContext) if not name.startswith("_")} | set(
+        ImportContext.__dataclass_fields__
+    )
+    for name in context_names:
+        assert f"context.{name}" in section, f"the guide leaves out ImportContext.{name}"
+    for outcome in ImportOutcome:
+        assert f"`{outcome.name}`" in section, f"the guide leaves out ImportOutcome.{outcome.name}"
+    for name in ("save_account", "enroll", "link_guardian", "record_mark"):
+        assert f"`await {name}(scope, " in section
+        assert callable(getattr(domain_imports, name))
+    for field_name in ImportReport.__dataclass_fields__:
+        if field_name != "aborted":
+            assert field_name in section, f"the guide leaves out ImportReport.{field_name}"
+
+
+def test_the_guides_import_example_runs_on_the_public_names() -> None:
+    (example,) = re.findall(r"\*\*Example\*\*\n\n```python\n(.*?)```", _import_section(), re.S)
+    tree = ast.parse(example)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ediary"):
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                assert hasattr(module, alias.name), f"{node.module} has no {alias.name}"
