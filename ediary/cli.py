@@ -107,7 +107,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from ediary.adapters.manager import model_apps
     from ediary.db import close_database, migrate, open_database
-    from ediary.domain.demo import database_is_empty, load_demo
+    from ediary.demo import database_is_empty, load_demo
     from ediary.domain.storage import DiskStorage
 
     plugins = _plugins(settings)
