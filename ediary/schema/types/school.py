@@ -29,7 +29,7 @@ def school_zone(school: models.School) -> ZoneInfo:
 @strawberry.type(description="A regional education authority.")
 class Region:
     code: str = strawberry.field(description="Short code that selects the region policy.")
-    name: str = strawberry.field(description="Name of the region.")
+    name: str = strawberry.field(description="The region's name as its authority writes it.")
 
 
 @strawberry.type(

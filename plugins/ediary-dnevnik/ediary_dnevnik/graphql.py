@@ -266,7 +266,10 @@ class ConfirmSecurityPhonePayload:
 
 @strawberry.input(description="The login of the account whose password is forgotten.")
 class RequestPasswordResetInput:
-    login: str = strawberry.field(description="The login.")
+    login: str = strawberry.field(
+        description="The account's login; the answer is the same whether such an account exists "
+        "or not."
+    )
 
 
 @strawberry.type(
