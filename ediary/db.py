@@ -15,6 +15,13 @@ from tortoise.migrations.api import migrate as run_migrations
 
 from ediary.config import DEFAULT_DATABASE_URL
 
+__all__ = [
+    "close_database",
+    "installed_plugin_apps",
+    "migrate",
+    "open_database",
+]
+
 if TYPE_CHECKING:
     from ediary.adapters.contrib import ModelsApp
 
