@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from ediary.adapters import describe, load_plugins
+
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "plugins.md"
 PLUGINS = ROOT / "plugins"
@@ -203,6 +205,23 @@ def test_the_guides_examples_import_only_public_names() -> None:
         # Examples elide bodies with "..."; only their imports and references matter here.
         for finding in check_source(code, "docs/plugins.md"):
             findings.append(Finding(finding.where, line + finding.line - 1, finding.text))
+    assert not findings, "\n".join(map(str, findings))
+
+
+def test_the_guide_refers_only_to_public_names() -> None:
+    # Prose drifts as easily as code: a renamed or removed function the guide still names
+    # sends an author to read the core after all. `ediary.password` and the like are the
+    # names of built-in plugins, not modules.
+    builtins = {plugin.name for plugin in describe(load_plugins(allowed=())) if plugin.builtin}
+    text = GUIDE.read_text()
+    findings = []
+    for reference in re.finditer(r"\bediary(?:\.\w+)+", text):
+        if reference[0] in builtins:
+            continue
+        for finding in check_source(f"import ediary\n{reference[0]}", "docs/plugins.md"):
+            findings.append(
+                Finding(finding.where, text.count("\n", 0, reference.start()) + 1, finding.text)
+            )
     assert not findings, "\n".join(map(str, findings))
 
 
