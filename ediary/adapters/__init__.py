@@ -13,9 +13,10 @@ from ediary.adapters.manager import (
     load_plugins,
     model_apps,
 )
-from ediary.adapters.notify import Message, NotificationChannel, Notifier
+from ediary.adapters.notify import ChannelUnavailable, Message, NotificationChannel, Notifier
 
 __all__ = [
+    "ChannelUnavailable",
     "FlowField",
     "GraphQLContribution",
     "ImportBackend",
