@@ -6,8 +6,10 @@ One backend per process: Tortoise binds model classes to the first backend's SQL
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,7 +21,11 @@ from ediary.adapters.manager import load_plugins, model_apps
 from ediary.app import create_app
 from ediary.config import Settings
 from ediary.db import PluginApps
-from ediary.testing.database import migrated_database, postgres_server
+from ediary.testing.database import (
+    migrated_database,
+    postgres_server,
+    scratch_database_url,
+)
 from tests.mail import Mailbox, SmtpServer
 from tests.world import World, build_world
 
@@ -30,6 +36,14 @@ hypothesis_settings.load_profile("ediary")
 
 POSTGRES_URL = postgres_server()
 BACKEND = "postgres" if POSTGRES_URL else "sqlite"
+
+
+async def _fresh_database_url(backend: str, tmp: Path) -> tuple[str, Callable[[], Awaitable[None]]]:
+    """A new, empty database and how to drop it, for tests that need one of their own."""
+    stack = AsyncExitStack()
+    server = POSTGRES_URL if backend == "postgres" else ""
+    url = await stack.enter_async_context(scratch_database_url(tmp, server))
+    return url, stack.aclose
 
 
 def pytest_report_header() -> str:
