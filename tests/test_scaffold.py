@@ -89,7 +89,7 @@ def test_only_the_hooks_asked_for_are_written(tmp_path: Path) -> None:
         "policy.py",
     ]
     plugin = (package / "plugin.py").read_text()
-    assert "import login_flows" in plugin and "import region_policy" in plugin
+    assert "import login_flows as login_flows" in plugin and "import region_policy as" in plugin
     tests = sorted(p.name for p in (package.parent / "tests").iterdir())
     assert tests == ["conftest.py", "test_login.py", "test_policy.py"]
     assert 'return "tatarstan"' in (package.parent / "tests" / "conftest.py").read_text()

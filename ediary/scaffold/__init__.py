@@ -64,12 +64,14 @@ def _render(template: str, values: dict[str, str]) -> str:
 
 
 def _plugin_module(names: Names, hooks: list[str]) -> str:
+    # `import hook as hook` marks a re-export for ruff and mypy: pluggy finds the hooks here.
     modules = sorted((HOOK_MODULES[hook], hook) for hook in hooks)
-    imports = "".join(f"from {names.package}.{module} import {hook}\n" for module, hook in modules)
-    exported = "".join(f'    "{hook}",\n' for hook in sorted(hooks))
+    imports = "".join(
+        f"from {names.package}.{module} import {hook} as {hook}\n" for module, hook in modules
+    )
     return (
         f'"""The hooks of {names.distribution}; the entry point `{names.name}` names this '
-        f'module."""\n\n{imports}\n__all__ = [\n{exported}]\n'
+        f'module."""\n\n{imports}'
     )
 
 
