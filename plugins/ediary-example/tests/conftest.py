@@ -10,4 +10,3 @@ pytest_plugins = ["ediary.testing"]
 @pytest.fixture(scope="session")
 def ediary_plugins() -> list[object]:
     return [plugin]
-
