@@ -48,6 +48,17 @@ def test_every_plugin_has_a_row_in_the_readme() -> None:
     assert not missing, f"README.md's table has no row `plugins/NAME/` for {missing}"
 
 
+def test_every_package_of_ediary_has_a_row_in_the_readme() -> None:
+    rows = "\n".join(first for first, _ in readme_rows())
+    packages = sorted(
+        path.name
+        for path in (ROOT / "ediary").iterdir()
+        if (path / "__init__.py").is_file() and path.name != "__pycache__"
+    )
+    missing = [name for name in packages if f"`ediary/{name}/`" not in rows]
+    assert not missing, f"README.md's table has no row `ediary/NAME/` for {missing}"
+
+
 def test_every_doc_is_linked_from_the_readmes_table() -> None:
     rows = "\n".join(row for _, row in readme_rows())
     missing = [
