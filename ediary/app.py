@@ -31,14 +31,18 @@ from ediary.server.cors import OriginPolicy
 from ediary.server.health import expected_migrations, healthz, readyz
 from ediary.server.housekeeping import Housekeeper
 from ediary.server.metrics import PrometheusObserver, metrics_endpoint, worker_stopped
-from ediary.server.persisted import PersistedDocuments
 from ediary.server.requests import RequestContext
 from ediary.server.response_cache import ResponseCache
 from ediary.web.attachments import attachment_routes
 from ediary.web.common import http_error, server_error
 from ediary.web.graphiql import graphiql_routes
 from ediary.web.graphql_view import DiaryGraphQL
+from ediary.web.persisted import PersistedDocuments
 from ediary.web.routes import routes as file_routes
+
+__all__ = [
+    "create_app",
+]
 
 
 def _channels(plugins: PluginManager, settings: Settings) -> dict[str, NotificationChannel]:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from ediary.domain.demo import PUBLIC_HOLIDAYS, TERMS
+from ediary.demo import PUBLIC_HOLIDAYS, TERMS
 from ediary.domain.weeks import IsoWeek
 from tests.conftest import BACKEND
 

@@ -9,6 +9,9 @@ from ediary.adapters.imports import (
     ImportOutcome,
     ImportProgress,
     ImportReport,
+    backends_by_name,
+    import_context,
+    run_import,
 )
 from ediary.adapters.limits import MaxItems, Sensitive, capped_list
 from ediary.adapters.manager import (
@@ -19,9 +22,10 @@ from ediary.adapters.manager import (
     load_plugins,
     model_apps,
 )
-from ediary.adapters.notify import Message, NotificationChannel, Notifier
+from ediary.adapters.notify import ChannelUnavailable, Message, NotificationChannel, Notifier
 
 __all__ = [
+    "ChannelUnavailable",
     "FlowField",
     "GraphQLContribution",
     "ImportBackend",
@@ -38,10 +42,13 @@ __all__ = [
     "PluginError",
     "PluginManager",
     "Sensitive",
+    "backends_by_name",
     "capped_list",
     "collect",
     "describe",
     "hookimpl",
+    "import_context",
     "load_plugins",
     "model_apps",
+    "run_import",
 ]

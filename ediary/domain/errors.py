@@ -2,6 +2,25 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "CrossSiteRequest",
+    "DomainError",
+    "DuplicateSubmission",
+    "Forbidden",
+    "InvalidCredentials",
+    "InvalidFields",
+    "InvalidInput",
+    "NotFound",
+    "PasswordLoginClosed",
+    "Problem",
+    "SessionExpired",
+    "TokenExpired",
+    "TokenInvalid",
+    "TokenUsed",
+    "TooManyAttempts",
+    "Unauthenticated",
+]
+
 
 class DomainError(Exception):
     """A refusal that is safe to show to the viewer as it is."""

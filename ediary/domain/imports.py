@@ -39,6 +39,17 @@ from ediary.domain.models import (
 from ediary.domain.placements import placements
 from ediary.domain.reach import OutsideReach, Reach, ReachGuard
 
+__all__ = [
+    "IMPORT_REASON",
+    "AccountData",
+    "ImportScope",
+    "ImportedMark",
+    "enroll",
+    "link_guardian",
+    "record_mark",
+    "save_account",
+]
+
 # What the history of an imported mark says about where it came from.
 IMPORT_REASON = "imported"
 NAME_LIMIT = 100

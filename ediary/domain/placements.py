@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from tortoise.expressions import Q
+
 from ediary.domain import sql
 from ediary.domain.access import Placement
 
@@ -21,6 +23,12 @@ JOIN school s ON s.id = c.school_id
 JOIN region r ON r.id = s.region_id
 WHERE e.student_id = ANY($1) AND e.starts_on <= $3 AND (e.ends_on IS NULL OR e.ends_on >= $2)
 """
+
+
+def enrolled_over(first: date, last: date | None = None) -> Q:
+    """Enrollments that cover some day of [first, last], or the day `first` alone: the one
+    spelling of "enrolled then" for ORM queries (PLACED says the same in SQL)."""
+    return Q(starts_on__lte=last or first) & (Q(ends_on__isnull=True) | Q(ends_on__gte=first))
 
 
 def period(start: date | None, end: date | None) -> tuple[date, date]:

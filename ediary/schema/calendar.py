@@ -40,7 +40,10 @@ class CreateCalendarFeedPayload:
 
 @strawberry.input(description="The calendar feed to revoke.")
 class RevokeCalendarFeedInput:
-    feed_id: relay.GlobalID = strawberry.field(description="The feed.")
+    feed_id: relay.GlobalID = strawberry.field(
+        description="ID of one of the viewer's calendar feeds; its secret address stops answering "
+        "at once."
+    )
 
 
 @strawberry.type(description="The result of revoking a calendar feed.")

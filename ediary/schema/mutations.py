@@ -32,7 +32,9 @@ class ClientKind(Enum):
 @strawberry.input(description="A login and password.")
 class LoginInput:
     login: str = strawberry.field(description="The login the school or the sign-up gave.")
-    password: str = strawberry.field(description="The password.")
+    password: str = strawberry.field(
+        description="The account's password; failures count towards the login limits."
+    )
     client: ClientKind = strawberry.field(
         default=ClientKind.BROWSER,
         description=(

@@ -33,7 +33,10 @@ from ediary.schema.types.school import BellPeriod
 @strawberry.type(description="An edge in a connection of marks.")
 class MarkEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Mark | None = strawberry.field(description="The mark.")
+    node: Mark | None = strawberry.field(
+        description="The mark at this position; null only when it could not be loaded (see "
+        "`errors`)."
+    )
 
 
 @strawberry.type(description="A page of marks, newest first.")

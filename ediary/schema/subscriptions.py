@@ -35,7 +35,7 @@ DiaryUpdateKind = strawberry.enum(
 )
 class DiaryUpdate:
     kind: DiaryUpdateKind = strawberry.field(  # type: ignore[valid-type]
-        description="What changed."
+        description="Which kind of change this is; it tells which of the other fields are filled."
     )
     student_id: relay.GlobalID = strawberry.field(description="Whose diary changed.")
     mark_id: relay.GlobalID | None = strawberry.field(

@@ -37,6 +37,7 @@ from ediary.domain.models import (
     Subject,
     Term,
 )
+from ediary.domain.placements import enrolled_over
 from ediary.domain.rows import TermRow
 from ediary.domain.terms import current_term
 
@@ -146,9 +147,8 @@ async def gather(
     if with_names:
         columns += ["student__last_name", "student__first_name", "student__middle_name"]
     enrollments = await Enrollment.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=earliest),
+        enrolled_over(earliest, latest),
         school_class_id__in=sorted(class_term),
-        starts_on__lte=latest,
     ).values(*columns)
     # The class a student spent the end of the term in, among those of the report.
     last_class: dict[int, tuple[date, int]] = {}

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from ediary.domain.access import Facet, Viewer, may_announce_absence, student_grant
@@ -22,7 +21,7 @@ from ediary.domain.errors import Forbidden, InvalidFields, NotFound, Problem
 from ediary.domain.journal.attendance import MAX_EXCUSE_DAYS, REASON_LIMIT
 from ediary.domain.journal.base import WriteContext, text_problem
 from ediary.domain.models import AbsenceNotice, Enrollment
-from ediary.domain.placements import placements
+from ediary.domain.placements import enrolled_over, placements
 
 
 async def announce_absence(
@@ -83,9 +82,8 @@ async def notices_at(viewer: Viewer, lessons: Sequence[LessonKey]) -> list[list[
     last = max(k.day for k in lessons)
     classes = list({k.class_id for k in lessons})
     students = await Enrollment.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=first),
+        enrolled_over(first, last),
         school_class_id__in=classes,
-        starts_on__lte=last,
     ).values_list("student_id", flat=True)
     student_ids = sorted({int(s) for s in students})  # type: ignore[call-overload]
     if not student_ids:

@@ -36,6 +36,7 @@ from ediary.domain.models import (
 )
 from ediary.domain.notifications import Notice, enqueue
 from ediary.domain.paging import Page, after_pair, before_cursor, id_pair_cursor, moment_cursor
+from ediary.domain.placements import enrolled_over
 
 
 class MeetingStarted(DomainError):
@@ -92,13 +93,9 @@ async def visible_meeting(viewer: Viewer, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _current(today: date) -> Q:
-    return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-
-
 def _audience_students(meeting_like: Posting, today: date) -> Subquery:
     """IDs of the students a meeting concerns: those enrolled today in its class or school."""
-    query = Enrollment.filter(_current(today))
+    query = Enrollment.filter(enrolled_over(today))
     if meeting_like.audience is Audience.CLASS:
         query = query.filter(school_class_id=meeting_like.class_id)
     else:
@@ -241,7 +238,7 @@ async def reply(
 
 
 async def _is_invited(meeting: Meeting, student_id: int, today: date) -> bool:
-    query = Enrollment.filter(_current(today), student_id=student_id)
+    query = Enrollment.filter(enrolled_over(today), student_id=student_id)
     if meeting.audience is Audience.CLASS:
         query = query.filter(school_class_id=meeting.school_class_id)
     else:

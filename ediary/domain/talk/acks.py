@@ -52,6 +52,7 @@ from ediary.domain.models import (
     User,
 )
 from ediary.domain.notifications import Notice, enqueue
+from ediary.domain.placements import enrolled_over
 from ediary.domain.talk import signing, texts
 from ediary.domain.talk.conversations import TEXT_LIMIT, checked_text
 
@@ -133,9 +134,8 @@ async def request_acknowledgement(
     checked_text(title, "title", TITLE_LIMIT)
     checked_text(text, "text", TEXT_LIMIT)
     rows = await Enrollment.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=ctx.today),
+        enrolled_over(ctx.today),
         school_class_id=class_id,
-        starts_on__lte=ctx.today,
     ).values("student_id")
     in_class = {int(r["student_id"]) for r in rows}
     if student_ids is not None:

@@ -47,7 +47,7 @@ from ediary.domain.models import (
     User,
 )
 from ediary.domain.notifications import Notice, enqueue
-from ediary.domain.placements import placements
+from ediary.domain.placements import enrolled_over, placements
 from ediary.domain.talk import texts
 from ediary.domain.talk.changes import TalkChange, TalkChangeKind
 from ediary.domain.talk.changes import TalkOutcome as Outcome
@@ -417,9 +417,8 @@ async def _notify(
 async def _one_child_per_parent(class_id: int, today: date) -> dict[int, frozenset[int]]:
     """For a class's group: each parent once, through one of their children in the class."""
     students = await Enrollment.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        enrolled_over(today),
         school_class_id=class_id,
-        starts_on__lte=today,
     ).values_list("student_id", flat=True)
     links = (
         await Guardianship.filter(student_id__in=list(students) or [0])

@@ -35,7 +35,7 @@ def rounded(value: Fraction | None) -> float | None:
 
 @strawberry.type(description="A student's standing in one subject over one term of the year.")
 class TermStanding:
-    term: Term = strawberry.field(description="The term.")
+    term: Term = strawberry.field(description="The term of the school year this standing covers.")
     average: float | None = strawberry.field(
         description="Weighted average of the term's counted marks, to 0.01; null without marks."
     )
@@ -60,7 +60,9 @@ class TermStanding:
 
 @strawberry.type(description="A student's averages in one subject, term by term and for the year.")
 class YearAverage:
-    subject: Subject = strawberry.field(description="The subject.")
+    subject: Subject = strawberry.field(
+        description="The subject whose term and year averages these are."
+    )
     terms: list[TermStanding] = strawberry.field(
         description="Every term of the school year, first term first, with or without marks."
     )
@@ -105,7 +107,7 @@ class MarksPlan:
     description='The term-mark forecast of a subject and "what do I need" for a target.'
 )
 class MarkForecast:
-    subject: Subject = strawberry.field(description="The subject.")
+    subject: Subject = strawberry.field(description="The subject the forecast is for.")
     term: Term = strawberry.field(description="The term forecast.")
     target: int = strawberry.field(description="The term mark asked about.")
     average: float | None = strawberry.field(
@@ -170,7 +172,9 @@ class ProgressPoint:
 
 @strawberry.type(description="The progress of a student in one subject over a term.")
 class SubjectProgress:
-    subject: Subject = strawberry.field(description="The subject.")
+    subject: Subject = strawberry.field(
+        description="The subject whose running average the points trace."
+    )
     points: list[ProgressPoint] = strawberry.field(
         description="One point per week with marks, earliest first."
     )
@@ -194,7 +198,7 @@ class SubjectProgress:
 
 @strawberry.type(description="A student's running average per subject, week by week, over a term.")
 class Progress:
-    term: Term = strawberry.field(description="The term.")
+    term: Term = strawberry.field(description="The term the weeks belong to.")
     subjects: list[SubjectProgress] = strawberry.field(
         description="Subjects with marks this term, by name."
     )
@@ -206,7 +210,9 @@ class Progress:
 
 @strawberry.type(description="A student's average in a subject beside the class average.")
 class SubjectComparison:
-    subject: Subject = strawberry.field(description="The subject.")
+    subject: Subject = strawberry.field(
+        description="The subject compared, with the term of the question."
+    )
     average: float | None = strawberry.field(
         description="The student's weighted average this term, to 0.01; null without marks."
     )
@@ -221,7 +227,7 @@ class SubjectComparison:
 
 @strawberry.type(description="A student's place in the class by average, and the class averages.")
 class ClassStanding:
-    term: Term = strawberry.field(description="The term.")
+    term: Term = strawberry.field(description="The term whose averages are compared.")
     school_class: SchoolClass = strawberry.field(description="The class compared with.")
     shown: bool = strawberry.field(
         description="Whether comparisons are shown: always to staff of the class, to the "

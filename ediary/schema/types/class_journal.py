@@ -31,7 +31,9 @@ class ClassJournalCell:
 
 @strawberry.type(description="One student's line of the class journal.")
 class ClassJournalRow:
-    student: Student = strawberry.field(description="The student.")
+    student: Student = strawberry.field(
+        description="The student of this row, enrolled in the class on some day of the term."
+    )
     cells: list[ClassJournalCell] = strawberry.field(
         description="One cell per lesson, in the order of the journal's `lessons`."
     )
@@ -53,8 +55,10 @@ class ClassJournalRow:
     description="The journal of one class and subject over a term: students by lessons."
 )
 class ClassJournal:
-    school_class: SchoolClass = strawberry.field(description="The class.")
-    subject: Subject = strawberry.field(description="The subject.")
+    school_class: SchoolClass = strawberry.field(description="The class whose journal this is.")
+    subject: Subject = strawberry.field(
+        description="The subject of the journal; one journal per class, subject and term."
+    )
     term: Term = strawberry.field(description="The term the journal covers.")
     lessons: list[Lesson] = strawberry.field(
         description="Lessons of the subject in the term, by date and period: the columns."

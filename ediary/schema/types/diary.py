@@ -51,7 +51,9 @@ class DiaryLesson:
 
 @strawberry.type(description="One day of the diary of a student.")
 class DiaryDay:
-    date: datetime.date = strawberry.field(description="The day.")
+    date: datetime.date = strawberry.field(
+        description="The calendar day, in the school's time zone."
+    )
     lessons: list[DiaryLesson] = strawberry.field(description="Lessons in period order.")
     other_marks: list[Mark] = strawberry.field(
         description="Marks for dated work not tied to a lesson, such as a make-up test."
@@ -95,7 +97,9 @@ class DiaryWeek:
 
 @strawberry.type(description="One day of a timetable.")
 class TimetableDay:
-    date: datetime.date = strawberry.field(description="The day.")
+    date: datetime.date = strawberry.field(
+        description="The calendar day, in the school's time zone."
+    )
     lessons: list[Lesson] = strawberry.field(description="Lessons in period order.")
 
 

@@ -454,9 +454,11 @@ class Remark:
 
 @strawberry.type(description="A term mark (with a term) or a year mark (without one).")
 class FinalMark:
-    subject: Subject = strawberry.field(description="The subject.")
+    subject: Subject = strawberry.field(description="The subject the mark is given in.")
     term: Term | None = strawberry.field(description="The term; null for the year mark.")
-    value: int = strawberry.field(description="The mark.")
+    value: int = strawberry.field(
+        description="The term or year mark on the region's scale, as the teacher gave it."
+    )
 
     @classmethod
     def from_model(cls, mark: models.FinalMark) -> Self:
@@ -469,7 +471,7 @@ class FinalMark:
 
 @strawberry.type(description="Standing in one subject over one term.")
 class SubjectAverage:
-    subject: Subject = strawberry.field(description="The subject.")
+    subject: Subject = strawberry.field(description="The subject whose marks are averaged.")
     term: Term = strawberry.field(description="The term averaged over.")
     average: float | None = strawberry.field(
         description="Weighted average: sum of value times weight over sum of weights, to 0.01."

@@ -157,7 +157,9 @@ class Announcement(relay.Node):
 @strawberry.type(description="An edge in a connection of announcements.")
 class AnnouncementEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Announcement | None = strawberry.field(description="The announcement.")
+    node: Announcement | None = strawberry.field(
+        description="The announcement at this position; null only when it could not be loaded."
+    )
 
 
 @strawberry.type(description="A page of announcements, latest publication first.")
@@ -208,7 +210,7 @@ class MeetingInvitee:
     _student_id: strawberry.Private[int]
     _parent_id: strawberry.Private[int]
 
-    @strawberry.field(description="The child.")
+    @strawberry.field(description="The invited family's child, through whom the parent is invited.")
     async def student(self, info: Info) -> Student | None:
         user = await info.context.loaders.user.load(self._student_id)
         assert user is not None
@@ -245,14 +247,18 @@ class Meeting(relay.Node):
     audience: Audience = strawberry.field(  # type: ignore[valid-type]
         description="CLASS for a parent-teacher meeting, SCHOOL for a school meeting."
     )
-    title: str = strawberry.field(description="The title.")
+    title: str = strawberry.field(
+        description="What the meeting is called, as the organiser wrote it."
+    )
     starts_at: datetime.datetime = strawberry.field(description="When it starts.")
     ends_at: datetime.datetime = strawberry.field(description="When it ends.")
     place: str = strawberry.field(description="Where it takes place; may be empty if online.")
     online_url: str | None = strawberry.field(
         description="The http(s) link of an online meeting; null when there is none."
     )
-    agenda: str = strawberry.field(description="The agenda.")
+    agenda: str = strawberry.field(
+        description="What will be discussed, as the organiser wrote it; may be empty."
+    )
     minutes: str | None = strawberry.field(
         description="The minutes, once added after the meeting started."
     )
@@ -283,7 +289,7 @@ class Meeting(relay.Node):
         assert user is not None
         return Teacher.from_model(user)
 
-    @strawberry.field(description="The school.")
+    @strawberry.field(description="The school holding the meeting.")
     async def school(self, info: Info) -> School | None:
         school = await info.context.loaders.school.load(self._model.school_id)
         assert school is not None
@@ -350,7 +356,9 @@ class Meeting(relay.Node):
 @strawberry.type(description="An edge in a connection of meetings.")
 class MeetingEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Meeting | None = strawberry.field(description="The meeting.")
+    node: Meeting | None = strawberry.field(
+        description="The meeting at this position; null only when it could not be loaded."
+    )
 
 
 @strawberry.type(description="A page of meetings, the latest start first.")

@@ -19,6 +19,11 @@ from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
 from ediary.schema.types.school import School, SchoolClass, Subject
 
+__all__ = [
+    "Student",
+    "Teacher",
+]
+
 if TYPE_CHECKING:
     from ediary.schema.types.talk import Parent
     from ediary.schema.writes.notifications import NotificationPreference
@@ -57,15 +62,21 @@ class Teacher(relay.Node):
 
 @strawberry.type(description="A subject of a class and a teacher who teaches it there.")
 class SubjectTeacher:
-    subject: Subject = strawberry.field(description="The subject.")
+    subject: Subject = strawberry.field(
+        description="A subject this teacher teaches the student this year."
+    )
     teacher: Teacher = strawberry.field(description="Who teaches it to the class.")
 
 
 @strawberry.type(description="A student, as those allowed to follow their diary see them.")
 class Student(relay.Node):
     id: relay.NodeID[int]
-    first_name: str = strawberry.field(description="First name.")
-    last_name: str = strawberry.field(description="Last name.")
+    first_name: str = strawberry.field(
+        description="The student's given name, as the school registered it."
+    )
+    last_name: str = strawberry.field(
+        description="The student's family name, as the school registered it."
+    )
     middle_name: str = strawberry.field(description="Patronymic; empty when there is none.")
     full_name: str = strawberry.field(description="Last name, first name and patronymic.")
 

@@ -87,7 +87,9 @@ class AttendanceSummary:
 
 @strawberry.type(description="The statistics of one subject in a class or school.")
 class SubjectIndicators:
-    subject: Subject = strawberry.field(description="The subject.")
+    subject: Subject = strawberry.field(
+        description="The subject these indicators are computed for."
+    )
     indicators: GroupIndicators = strawberry.field(
         description="Statistics over the students' term marks in the subject."
     )
@@ -102,7 +104,9 @@ class SubjectIndicators:
 
 @strawberry.type(description="A term mark below passing in one subject.")
 class RiskSubject:
-    subject: Subject = strawberry.field(description="The subject.")
+    subject: Subject = strawberry.field(
+        description="A subject in which the student is at risk this term."
+    )
     mark: int = strawberry.field(description="The term mark.")
     given: bool = strawberry.field(
         description="True when the teacher gave it, false when it is the forecast."
@@ -111,7 +115,7 @@ class RiskSubject:
 
 @strawberry.type(description="A student with a term mark below passing, given or forecast.")
 class StudentAtRisk:
-    student: Student = strawberry.field(description="The student.")
+    student: Student = strawberry.field(description="The student at risk of failing the term.")
     school_class: SchoolClass = strawberry.field(description="The student's class.")
     subjects: list[RiskSubject] = strawberry.field(
         description="The subjects below passing, by name."
@@ -140,7 +144,7 @@ class StudentAtRisk:
 
 @strawberry.type(description="The term report of a class.")
 class ClassReport:
-    school_class: SchoolClass = strawberry.field(description="The class.")
+    school_class: SchoolClass = strawberry.field(description="The class the report is about.")
     term: Term = strawberry.field(description="The term reported on.")
     students: int = strawberry.field(description="Students enrolled in the class in the term.")
     overall: GroupIndicators = strawberry.field(
@@ -182,7 +186,7 @@ class ClassReport:
 
 @strawberry.type(description="The term report of a school, with every class of the school year.")
 class SchoolReport:
-    school: School = strawberry.field(description="The school.")
+    school: School = strawberry.field(description="The school the report is about.")
     term: Term = strawberry.field(description="The term reported on.")
     students: int = strawberry.field(description="Students enrolled in the school in the term.")
     overall: GroupIndicators = strawberry.field(
@@ -235,7 +239,9 @@ class RegionalSubject:
 
 @strawberry.type(description="One school in the regional view: aggregates only, never a child.")
 class RegionalSchool:
-    school: School = strawberry.field(description="The school.")
+    school: School = strawberry.field(
+        description="One school of the region, with its indicators beside."
+    )
     term: Term | None = strawberry.field(
         description="The school's term of that number and year; null when it has none."
     )
@@ -274,8 +280,8 @@ class RegionalSchool:
 
 @strawberry.type(description="Term statistics of every school of a region, aggregated only.")
 class RegionalReport:
-    region_code: str = strawberry.field(description="Code of the region.")
-    region_name: str = strawberry.field(description="Name of the region.")
+    region_code: str = strawberry.field(description="Short code of the region, as `Region.code`.")
+    region_name: str = strawberry.field(description="The region's name, as `Region.name`.")
     academic_year: str = strawberry.field(description='The school year, such as "2026/2027".')
     term_number: int = strawberry.field(description="The term number reported on.")
     min_group: int = strawberry.field(

@@ -16,6 +16,13 @@ from ediary.domain.terms import visible_term
 from ediary.schema.ids import resolve_each
 from ediary.schema.info import Info
 
+__all__ = [
+    "School",
+    "SchoolClass",
+    "Subject",
+    "Term",
+]
+
 if TYPE_CHECKING:
     from ediary.schema.types.people import Teacher
 
@@ -29,7 +36,7 @@ def school_zone(school: models.School) -> ZoneInfo:
 @strawberry.type(description="A regional education authority.")
 class Region:
     code: str = strawberry.field(description="Short code that selects the region policy.")
-    name: str = strawberry.field(description="Name of the region.")
+    name: str = strawberry.field(description="The region's name as its authority writes it.")
 
 
 @strawberry.type(

@@ -170,7 +170,9 @@ class Message(relay.Node):
 @strawberry.type(description="An edge in a connection of messages.")
 class MessageEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Message | None = strawberry.field(description="The message.")
+    node: Message | None = strawberry.field(
+        description="The message at this position; null only when it could not be loaded."
+    )
 
 
 @strawberry.type(description="A page of messages, newest first.")
@@ -289,7 +291,9 @@ class Conversation(relay.Node):
 @strawberry.type(description="An edge in a connection of conversations.")
 class ConversationEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Conversation | None = strawberry.field(description="The conversation.")
+    node: Conversation | None = strawberry.field(
+        description="The conversation at this position; null only when it could not be loaded."
+    )
 
 
 @strawberry.type(description="A page of conversations, latest activity first.")
@@ -417,7 +421,7 @@ class Acknowledgement(relay.Node):
 
 @strawberry.type(description="One parent of one addressed child, and their acknowledgement.")
 class AcknowledgementStatus:
-    student: Student = strawberry.field(description="The child.")
+    student: Student = strawberry.field(description="The child the acknowledgement is asked for.")
     parent_name: str = strawberry.field(description="The parent's full name.")
     acknowledgement: Acknowledgement | None = strawberry.field(
         description="Their acknowledgement; null while they have not given it."
@@ -497,13 +501,15 @@ class AcknowledgementRequest(relay.Node):
 @strawberry.type(description="An edge in a connection of acknowledgement requests.")
 class AcknowledgementRequestEdge:
     cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: AcknowledgementRequest | None = strawberry.field(description="The request.")
+    node: AcknowledgementRequest | None = strawberry.field(
+        description="The request at this position; null only when it could not be loaded."
+    )
 
 
 @strawberry.type(description="A page of acknowledgement requests, newest first.")
 class AcknowledgementRequestConnection:
     edges: Sequence[AcknowledgementRequestEdge | None] | None = strawberry.field(
-        description="Requests."
+        description="One edge per acknowledgement request, in the order of the connection."
     )
     page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
     total_count: int = strawberry.field(description="How many requests match.")

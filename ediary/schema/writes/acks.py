@@ -56,7 +56,9 @@ class RegisterSigningKeyPayload:
 
 @strawberry.input(description="The signing key to revoke.")
 class RevokeSigningKeyInput:
-    key_id: relay.GlobalID = strawberry.field(description="The key.")
+    key_id: relay.GlobalID = strawberry.field(
+        description="ID of one of the viewer's registered signing keys."
+    )
 
 
 @strawberry.type(description="The result of revokeSigningKey.")
@@ -69,8 +71,12 @@ class RevokeSigningKeyPayload:
 
 @strawberry.input(description="The acknowledgement to be signed: a request and a child.")
 class CreateAcknowledgementChallengeInput:
-    request_id: relay.GlobalID = strawberry.field(description="The request.")
-    student_id: relay.GlobalID = strawberry.field(description="The child.")
+    request_id: relay.GlobalID = strawberry.field(
+        description="ID of the acknowledgement request to sign."
+    )
+    student_id: relay.GlobalID = strawberry.field(
+        description="ID of the viewer's child the acknowledgement is for."
+    )
 
 
 @strawberry.type(description="The result of createAcknowledgementChallenge.")
@@ -86,8 +92,12 @@ class CreateAcknowledgementChallengePayload:
     "challenge and the signature of its payload."
 )
 class AcknowledgeInput:
-    request_id: relay.GlobalID = strawberry.field(description="The request.")
-    student_id: relay.GlobalID = strawberry.field(description="The child.")
+    request_id: relay.GlobalID = strawberry.field(
+        description="ID of the acknowledgement request being signed."
+    )
+    student_id: relay.GlobalID = strawberry.field(
+        description="ID of the viewer's child the acknowledgement is for."
+    )
     nonce: str | None = strawberry.field(
         default=None, description="The nonce of the challenge signed."
     )
@@ -98,7 +108,9 @@ class AcknowledgeInput:
 
 @strawberry.type(description="The result of acknowledge.")
 class AcknowledgePayload:
-    acknowledgement: Acknowledgement | None = strawberry.field(description="As stored.")
+    acknowledgement: Acknowledgement | None = strawberry.field(
+        description="The acknowledgement as stored, with the signature checked; null when refused."
+    )
     user_errors: list[UserError] = strawberry.field(description="Why nothing was stored.")
 
 

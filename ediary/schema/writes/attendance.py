@@ -28,7 +28,9 @@ class Presence(Enum):
 
 @strawberry.input(description="One student in the register of a lesson.")
 class AttendanceEntryInput:
-    student_id: relay.GlobalID = strawberry.field(description="The student.")
+    student_id: relay.GlobalID = strawberry.field(
+        description="ID of a student of the lesson's class."
+    )
     presence: Presence = strawberry.field(
         description="PRESENT removes an earlier absence or lateness."
     )
@@ -38,7 +40,9 @@ class AttendanceEntryInput:
 
 @strawberry.input(description="The register of a lesson; students not listed stay as they are.")
 class RecordAttendanceInput:
-    lesson_id: relay.GlobalID = strawberry.field(description="The lesson.")
+    lesson_id: relay.GlobalID = strawberry.field(
+        description="ID of the lesson the attendance is taken at."
+    )
     entries: list[AttendanceEntryInput] = capped_list(MAX_CLASS_BATCH, "Students to record.")
 
 
@@ -52,7 +56,9 @@ class RecordAttendancePayload:
 
 @strawberry.input(description="An excuse for the absences and latenesses of a student over days.")
 class ExcuseAbsenceInput:
-    student_id: relay.GlobalID = strawberry.field(description="The student.")
+    student_id: relay.GlobalID = strawberry.field(
+        description="ID of the student whose absences and latenesses are excused."
+    )
     from_: datetime.date = strawberry.field(name="from", description="The first day excused.")
     to: datetime.date = strawberry.field(description="The last day excused.")
     kind: ExcuseKind = strawberry.field(  # type: ignore[valid-type]
@@ -72,10 +78,14 @@ class ExcuseAbsencePayload:
 
 @strawberry.input(description="A remark on a student at a lesson.")
 class AddRemarkInput:
-    lesson_id: relay.GlobalID = strawberry.field(description="The lesson.")
-    student_id: relay.GlobalID = strawberry.field(description="The student.")
+    lesson_id: relay.GlobalID = strawberry.field(
+        description="ID of the lesson the remark is about."
+    )
+    student_id: relay.GlobalID = strawberry.field(
+        description="ID of the student of the lesson's class the remark is about."
+    )
     kind: RemarkKind = strawberry.field(description="What it is about.")  # type: ignore[valid-type]
-    text: str = strawberry.field(description="The remark.")
+    text: str = strawberry.field(description="The remark for the family, plain text.")
 
 
 @strawberry.type(description="The result of addRemark.")

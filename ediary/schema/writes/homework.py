@@ -34,7 +34,9 @@ class SetHomeworkInput:
 
 @strawberry.input(description="A change of homework; fields left null stay as they are.")
 class EditHomeworkInput:
-    homework_id: relay.GlobalID = strawberry.field(description="The homework.")
+    homework_id: relay.GlobalID = strawberry.field(
+        description="ID of the homework to change, as the lesson or the diary gives it."
+    )
     text: str | None = strawberry.field(default=None, description="The new text.")
     due_on: datetime.date | None = strawberry.field(default=None, description="The new due day.")
     add_attachments: list[Upload] = capped_list(

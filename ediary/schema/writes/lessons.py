@@ -17,19 +17,21 @@ from ediary.schema.writes import errors_of, input_id
 
 @strawberry.input(description="The topic of a lesson.")
 class SetLessonTopicInput:
-    lesson_id: relay.GlobalID = strawberry.field(description="The lesson.")
+    lesson_id: relay.GlobalID = strawberry.field(description="ID of a lesson the viewer teaches.")
     topic: str = strawberry.field(description="What the lesson is about; empty to clear it.")
 
 
 @strawberry.input(description="A lesson that will not take place.")
 class CancelLessonInput:
-    lesson_id: relay.GlobalID = strawberry.field(description="The lesson.")
+    lesson_id: relay.GlobalID = strawberry.field(description="ID of the lesson to cancel.")
     note: str = strawberry.field(default="", description="Why, for families to read.")
 
 
 @strawberry.input(description="Another teacher takes a lesson.")
 class SubstituteTeacherInput:
-    lesson_id: relay.GlobalID = strawberry.field(description="The lesson.")
+    lesson_id: relay.GlobalID = strawberry.field(
+        description="ID of the lesson that gets a substitute teacher."
+    )
     teacher_id: relay.GlobalID = strawberry.field(
         description="Who teaches instead; the timetable's teacher to undo a substitution."
     )
@@ -38,7 +40,9 @@ class SubstituteTeacherInput:
 
 @strawberry.input(description="A lesson moves to another room.")
 class ChangeRoomInput:
-    lesson_id: relay.GlobalID = strawberry.field(description="The lesson.")
+    lesson_id: relay.GlobalID = strawberry.field(
+        description="ID of the lesson that moves to another room."
+    )
     room: str = strawberry.field(description="The new room.")
     note: str = strawberry.field(default="", description="Why, for families to read.")
 

@@ -81,7 +81,9 @@ class PostBlogEntryInput:
 
 @strawberry.input(description="A change of the viewer's announcement; null fields stay.")
 class EditAnnouncementInput:
-    announcement_id: relay.GlobalID = strawberry.field(description="The announcement.")
+    announcement_id: relay.GlobalID = strawberry.field(
+        description="ID of the announcement to change; only its author may."
+    )
     kind: AnnouncementKind | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="The new kind."
     )
@@ -106,7 +108,9 @@ class EditAnnouncementInput:
 
 @strawberry.input(description="The announcement to withdraw.")
 class WithdrawAnnouncementInput:
-    announcement_id: relay.GlobalID = strawberry.field(description="The announcement.")
+    announcement_id: relay.GlobalID = strawberry.field(
+        description="ID of the announcement to withdraw."
+    )
 
 
 @strawberry.type(description="The result of a write of an announcement or blog entry.")
@@ -151,7 +155,9 @@ class MeetingPayload:
 
 @strawberry.input(description="A parent's answer to a meeting, for one child.")
 class AnswerMeetingInput:
-    meeting_id: relay.GlobalID = strawberry.field(description="The meeting.")
+    meeting_id: relay.GlobalID = strawberry.field(
+        description="ID of a meeting the viewer is invited to."
+    )
     student_id: relay.GlobalID = strawberry.field(
         description="The child, in the class (or school) of the meeting."
     )
@@ -168,7 +174,9 @@ class AnswerMeetingPayload:
 
 @strawberry.input(description="The minutes of a meeting that has started.")
 class AddMeetingMinutesInput:
-    meeting_id: relay.GlobalID = strawberry.field(description="The meeting.")
+    meeting_id: relay.GlobalID = strawberry.field(
+        description="ID of the meeting, once it has started."
+    )
     minutes: str = strawberry.field(
         description="The minutes, plain text; they replace any given before."
     )

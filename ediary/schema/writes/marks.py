@@ -20,7 +20,9 @@ from ediary.schema.writes import errors_of, input_id
 
 @strawberry.input(description="One student's mark within postMarks.")
 class MarkEntryInput:
-    student_id: relay.GlobalID = strawberry.field(description="The student.")
+    student_id: relay.GlobalID = strawberry.field(
+        description="ID of a student of the lesson's class."
+    )
     value: int = strawberry.field(description="The mark, on the scale of the region.")
     weight: int | None = strawberry.field(
         default=None, description="Weight for this mark only; the batch's weight when null."
@@ -69,7 +71,9 @@ class PostMarksInput:
 
 @strawberry.input(description="One mark for a lesson, or for dated work (class, subject, date).")
 class PostMarkInput:
-    student_id: relay.GlobalID = strawberry.field(description="The student.")
+    student_id: relay.GlobalID = strawberry.field(
+        description="ID of a student of the lesson's class."
+    )
     value: int = strawberry.field(description="The mark, on the scale of the region.")
     lesson_id: relay.GlobalID | None = strawberry.field(
         default=None, description="The lesson the mark is for."
@@ -110,7 +114,9 @@ class PostMarkPayload:
 
 @strawberry.input(description="A correction of a mark; fields left null stay as they are.")
 class CorrectMarkInput:
-    mark_id: relay.GlobalID = strawberry.field(description="The mark.")
+    mark_id: relay.GlobalID = strawberry.field(
+        description="ID of the mark to correct; the old value stays in its history."
+    )
     reason: str = strawberry.field(description="Why the mark changes; kept in its history.")
     value: int | None = strawberry.field(default=None, description="The new mark.")
     weight: int | None = strawberry.field(default=None, description="The new weight.")
@@ -128,7 +134,9 @@ class CorrectMarkPayload:
 
 @strawberry.input(description="Withdrawal of a mark; it stays in the history.")
 class DeleteMarkInput:
-    mark_id: relay.GlobalID = strawberry.field(description="The mark.")
+    mark_id: relay.GlobalID = strawberry.field(
+        description="ID of the mark to withdraw; it leaves the diary and keeps its history."
+    )
     reason: str = strawberry.field(description="Why the mark is withdrawn; kept in its history.")
 
 

@@ -19,7 +19,9 @@ NotifyMode = strawberry.enum(enums.NotifyMode, description="INSTANT, a daily DIG
 
 @strawberry.input(description="How a parent wants to hear about one of their children.")
 class SetNotificationPreferenceInput:
-    student_id: relay.GlobalID = strawberry.field(description="The child.")
+    student_id: relay.GlobalID = strawberry.field(
+        description="ID of the viewer's child the preference is for."
+    )
     mode: NotifyMode = strawberry.field(  # type: ignore[valid-type]
         description="INSTANT, a daily DIGEST, or OFF."
     )
@@ -73,7 +75,9 @@ class NotificationPreference:
 
 @strawberry.type(description="The result of setNotificationPreference.")
 class SetNotificationPreferencePayload:
-    preference: NotificationPreference | None = strawberry.field(description="As saved.")
+    preference: NotificationPreference | None = strawberry.field(
+        description="The preference as saved; null when the change was refused."
+    )
     user_errors: list[UserError] = strawberry.field(description="Why nothing was saved.")
 
 

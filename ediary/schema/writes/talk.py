@@ -41,7 +41,9 @@ class StartConversationPayload:
 
 @strawberry.input(description="A message to a conversation the viewer takes part in.")
 class SendMessageInput:
-    conversation_id: relay.GlobalID = strawberry.field(description="The conversation.")
+    conversation_id: relay.GlobalID = strawberry.field(
+        description="ID of a conversation the viewer takes part in."
+    )
     text: str = strawberry.field(
         description="Plain text, up to 4000 characters; stored and shown exactly as given."
     )
@@ -55,7 +57,9 @@ class SendMessagePayload:
 
 @strawberry.input(description="How far the viewer has read a conversation.")
 class MarkConversationReadInput:
-    conversation_id: relay.GlobalID = strawberry.field(description="The conversation.")
+    conversation_id: relay.GlobalID = strawberry.field(
+        description="ID of a conversation the viewer takes part in."
+    )
     message_id: relay.GlobalID | None = strawberry.field(
         default=None, description="The last message read; the latest one when null."
     )
@@ -71,7 +75,10 @@ class MarkConversationReadPayload:
 
 @strawberry.input(description="The conversation to close.")
 class CloseConversationInput:
-    conversation_id: relay.GlobalID = strawberry.field(description="The conversation.")
+    conversation_id: relay.GlobalID = strawberry.field(
+        description="ID of the conversation to close: one the viewer teaches in, or a class group "
+        "of theirs."
+    )
 
 
 @strawberry.type(description="The result of closeConversation.")

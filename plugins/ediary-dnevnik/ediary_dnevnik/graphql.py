@@ -13,8 +13,7 @@ from typing import Self, TypeVar
 import strawberry
 from strawberry import relay
 
-from ediary.adapters.contrib import GraphQLContribution
-from ediary.adapters.limits import Sensitive
+from ediary.adapters import GraphQLContribution, Sensitive
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id, resolve_each
@@ -266,7 +265,10 @@ class ConfirmSecurityPhonePayload:
 
 @strawberry.input(description="The login of the account whose password is forgotten.")
 class RequestPasswordResetInput:
-    login: str = strawberry.field(description="The login.")
+    login: str = strawberry.field(
+        description="The account's login; the answer is the same whether such an account exists "
+        "or not."
+    )
 
 
 @strawberry.type(

@@ -106,7 +106,7 @@ def region_policy(region_code: str) -> RegionPolicy | None:
 
 @strawberry.type(description="A greeting of the example plugin.")
 class ExampleGreeting:
-    text: str = strawberry.field(description="The greeting.")
+    text: str = strawberry.field(description="The greeting as written, 1 to 200 characters.")
 
 
 @strawberry.type

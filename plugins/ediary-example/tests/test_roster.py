@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ediary.adapters import ImportOutcome, PluginManager
-from ediary.adapters.imports import backends_by_name, import_context, run_import
+from ediary.adapters import (
+    ImportOutcome,
+    PluginManager,
+    backends_by_name,
+    import_context,
+    run_import,
+)
 from ediary.config import Settings
 from ediary.domain import models
 from ediary.domain.enums import Role
@@ -15,8 +20,9 @@ from ediary.domain.reach import Reach
 
 
 async def test_a_roster_is_imported_row_by_row_with_mark_history(
-    manager: PluginManager, tmp_path: Path
+    plugin_manager: PluginManager, database: str, tmp_path: Path
 ) -> None:
+    manager = plugin_manager
     region = await models.Region.create(code="example-roster", name="Roster")
     school = await models.School.create(region=region, name="Roster school", short_name="RS")
     year = await models.AcademicYear.create(

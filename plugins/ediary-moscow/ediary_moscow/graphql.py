@@ -13,8 +13,7 @@ from typing import Self, TypeVar
 import strawberry
 from strawberry import relay
 
-from ediary.adapters.contrib import GraphQLContribution
-from ediary.adapters.limits import Sensitive
+from ediary.adapters import GraphQLContribution, Sensitive
 from ediary.domain.errors import DomainError, NotFound
 from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id, resolve_each
@@ -107,18 +106,28 @@ class DiaryApplication(relay.Node):
 
 @strawberry.input(description="The child the application is for, as in their documents.")
 class ChildDataInput:
-    last_name: str = strawberry.field(description="Last name.")
-    first_name: str = strawberry.field(description="First name.")
+    last_name: str = strawberry.field(
+        description="The child's family name, as in the child's identity document."
+    )
+    first_name: str = strawberry.field(
+        description="The child's given name, as in the child's identity document."
+    )
     middle_name: str = strawberry.field(default="", description="Patronymic, if any.")
-    birth_date: datetime.date = strawberry.field(description="Date of birth.")
+    birth_date: datetime.date = strawberry.field(
+        description="The child's date of birth, as in their documents."
+    )
     snils: str = strawberry.field(description="The child's SNILS, 11 digits.")
 
 
 @strawberry.input(description="The child's identity document.")
 class ChildDocumentInput:
-    kind: ChildDocumentKind = strawberry.field(description="Which document.")  # type: ignore[valid-type]
+    kind: ChildDocumentKind = strawberry.field(  # type: ignore[valid-type]
+        description="Which identity document of the child the number is from."
+    )
     series: str = strawberry.field(default="", description="Series, if the document has one.")
-    number: str = strawberry.field(description="Number.")
+    number: str = strawberry.field(
+        description="The document's number as printed on it, without the series."
+    )
     issued_on: datetime.date = strawberry.field(description="Date of issue.")
     issued_by: str = strawberry.field(default="", description="Who issued it.")
 
@@ -126,7 +135,9 @@ class ChildDocumentInput:
 @strawberry.input(description="An application for access to a child's diary.")
 class FileDiaryApplicationInput:
     school_id: relay.GlobalID = strawberry.field(description="The child's school (a School ID).")
-    child: ChildDataInput = strawberry.field(description="The child.")
+    child: ChildDataInput = strawberry.field(
+        description="The child the application is for, as in their documents."
+    )
     document: ChildDocumentInput = strawberry.field(description="The child's document.")
     consent_given: bool = strawberry.field(
         description="The parent consents to the processing of the child's personal data."
@@ -149,7 +160,9 @@ class ApproveDiaryApplicationInput:
 
 @strawberry.type(description="The result of approving an application.")
 class ApproveDiaryApplicationPayload:
-    application: DiaryApplication | None = strawberry.field(description="The application.")
+    application: DiaryApplication | None = strawberry.field(
+        description="The application, now approved; null when refused."
+    )
     user_errors: list[UserError] = strawberry.field(description="Why it was not approved.")
 
 
@@ -164,7 +177,10 @@ class RefuseDiaryApplicationInput:
 
 @strawberry.type(description="The result of refusing an application.")
 class RefuseDiaryApplicationPayload:
-    application: DiaryApplication | None = strawberry.field(description="The application.")
+    application: DiaryApplication | None = strawberry.field(
+        description="The application, now refused with its reason; null when the change was "
+        "refused."
+    )
     user_errors: list[UserError] = strawberry.field(description="Why it was not refused.")
 
 

@@ -12,8 +12,7 @@ from typing import Any, Self
 import strawberry
 from strawberry import relay
 
-from ediary.adapters.contrib import GraphQLContribution
-from ediary.adapters.imports import ImportContext, import_context
+from ediary.adapters import GraphQLContribution, ImportContext, import_context
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.reach import Reach
 from ediary.schema.errors import UserError
@@ -37,7 +36,9 @@ ImportJobStatus = strawberry.enum(
 @strawberry.type(description="How many objects of a kind an import created, updated, retired...")
 class ImportCount:
     what: str = strawberry.field(description='Kind and action, such as "marks created".')
-    count: int = strawberry.field(description="How many.")
+    count: int = strawberry.field(
+        description="How many objects of the kind were created or updated."
+    )
 
 
 @strawberry.type(description="What an import did, or would do on a dry run: the CLI summary.")

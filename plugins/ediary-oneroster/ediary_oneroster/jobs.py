@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ediary.adapters import ImportContext, ImportReport
+from ediary.adapters import ImportContext, ImportReport, run_import
 from ediary.domain.access import Viewer, may_import_school_data
 from ediary.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ediary.domain.reach import Reach, school_admin_reach
@@ -122,8 +122,6 @@ def report_json(report: ImportReport) -> dict[str, Any]:
 
 
 async def _run(job_id: int, path: Path, context: ImportContext) -> None:
-    from ediary.adapters.imports import run_import
-
     await ImportJob.filter(id=job_id).update(status=JobStatus.RUNNING)
     report = await run_import(BACKEND, path, context)
     progress = context.progress

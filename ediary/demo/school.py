@@ -16,8 +16,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from ediary.domain import demo_files
-from ediary.domain import demo_names as words
+from ediary.demo import files as demo_files
+from ediary.demo import names as words
 from ediary.domain.auth import hash_password
 from ediary.domain.enums import (
     AttendanceKind,

@@ -15,8 +15,8 @@ import asyncpg
 import pytest
 from tortoise.context import TortoiseContext, tortoise_test_context
 
+from ediary.demo import DemoScale, database_is_empty, load_demo
 from ediary.domain.auth import authenticate
-from ediary.domain.demo import DemoScale, database_is_empty, load_demo
 from ediary.domain.enums import Audience, ConversationKind, LessonStatus, Role, WorkKind
 from ediary.domain.grading import DEFAULT_WEIGHTS
 from ediary.domain.models import (
