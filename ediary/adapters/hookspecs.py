@@ -60,7 +60,7 @@ def notification_channels(settings: Settings) -> list[NotificationChannel]:
 
 
 @hookspec(firstresult=True)
-def region_policy(region_code: str) -> RegionPolicy | None:
+def region_policy(region_code: str, settings: Settings) -> RegionPolicy | None:
     """Return the grading and visibility policy of a region, or None to leave it to others."""
     raise NotImplementedError
 

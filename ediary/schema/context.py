@@ -199,5 +199,7 @@ class Context:
         await self.runtime.broker.publish(changes)
 
     def region_policy(self, region_code: str | None) -> RegionPolicy:
-        policy: RegionPolicy = self.plugins.hook.region_policy(region_code=region_code or "")
+        policy: RegionPolicy = self.plugins.hook.region_policy(
+            region_code=region_code or "", settings=self.settings
+        )
         return policy

@@ -133,18 +133,20 @@ async def test_notification_channels(settings: Settings, calls: set[str]) -> Non
 
 @pytest.mark.hook("region_policy")
 async def test_region_policy(calls: set[str]) -> None:
-    ten_point = RegionPolicy(code="r9", scale=MarkScale(1, 10, 4, 7))
-
     class Probe:
         @hookimpl
-        def region_policy(self, region_code: str) -> RegionPolicy | None:
+        def region_policy(self, region_code: str, settings: Settings) -> RegionPolicy | None:
             calls.add("region_policy")
-            return ten_point if region_code == "r9" else None
+            if region_code != settings.extra.get("EDIARY_PROBE_REGION"):
+                return None
+            return RegionPolicy(code=region_code, scale=MarkScale(1, 10, 4, 7))
 
     manager = load_plugins((), extra=[Probe()])
-    # firstresult: the probe answers for its region, the built-in default for the rest.
-    assert manager.hook.region_policy(region_code="r9") is ten_point
-    assert manager.hook.region_policy(region_code="r1") is DEFAULT_POLICY
+    settings = Settings(extra={"EDIARY_PROBE_REGION": "r9"})
+    # firstresult: the probe answers for the region its settings name, the built-in default
+    # for the rest.
+    assert manager.hook.region_policy(region_code="r9", settings=settings).scale.maximum == 10
+    assert manager.hook.region_policy(region_code="r1", settings=settings) is DEFAULT_POLICY
 
 
 @strawberry.type

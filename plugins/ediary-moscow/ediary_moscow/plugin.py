@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable
 from datetime import date
 
@@ -16,15 +15,6 @@ from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
 from ediary_moscow.settings import moscow_settings
 
 PORTAL_FLOW_ID = "moscow-portal"
-
-
-def _env_policy() -> tuple[str, int]:
-    # region_policy gets no settings and is called per request: the environment is read
-    # directly (the same EDIARY_MOSCOW_* variables the settings hold).
-    return (
-        os.environ.get("EDIARY_MOSCOW_REGION", "77"),
-        int(os.environ.get("EDIARY_MOSCOW_LOOKBACK_DAYS", "30")),
-    )
 
 
 def portal_flow(settings: Settings) -> LoginFlow:
@@ -55,12 +45,12 @@ def registration_flows(settings: Settings) -> list[LoginFlow]:
 
 
 @hookimpl
-def region_policy(region_code: str) -> RegionPolicy | None:
+def region_policy(region_code: str, settings: Settings) -> RegionPolicy | None:
     """Parents in the region see the last school month of a child's diary."""
-    code, lookback = _env_policy()
-    if region_code != code:
+    config = moscow_settings(settings)
+    if region_code != config.region:
         return None
-    return RegionPolicy(code=code, parent_lookback_days=lookback)
+    return RegionPolicy(code=config.region, parent_lookback_days=config.lookback_days)
 
 
 @hookimpl

@@ -14,7 +14,6 @@ from strawberry import relay
 
 from ediary.adapters import GraphQLContribution
 from ediary.domain.errors import DomainError, InvalidInput
-from ediary.domain.grading import RegionPolicy
 from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
@@ -151,11 +150,7 @@ class OneRosterMutation:
         "background. School administrators only."
     )
     async def start_import(self, info: Info, input: StartImportInput) -> StartImportPayload | None:
-        plugins = info.context.plugins
-
-        def policy_for(region_code: str) -> RegionPolicy:
-            policy: RegionPolicy = plugins.hook.region_policy(region_code=region_code)
-            return policy
+        policy_for = info.context.region_policy
 
         try:
             viewer = await info.context.require_writer()

@@ -112,8 +112,9 @@ def _default_policy(region_code: str) -> RegionPolicy:
     from ediary.adapters import load_plugins
     from ediary.config import Settings
 
-    policy: RegionPolicy = load_plugins(Settings.from_env().plugins).hook.region_policy(
-        region_code=region_code
+    settings = Settings.from_env()
+    policy: RegionPolicy = load_plugins(settings.plugins).hook.region_policy(
+        region_code=region_code, settings=settings
     )
     return policy
 
