@@ -87,3 +87,17 @@ def database_models() -> dict[str, ModelsApp]:
 def startup(app: Starlette, settings: Settings) -> Awaitable[None] | None:
     """Run when the server starts, after the database is open; may return an awaitable."""
     raise NotImplementedError
+
+
+@hookspec
+def guardianship_ended(
+    parent_id: int, student_id: int, settings: Settings
+) -> Awaitable[None] | None:
+    """Run inside the transaction that ends a guardian's link to a child; may be awaitable."""
+    raise NotImplementedError
+
+
+@hookspec
+def account_deactivated(user_id: int, settings: Settings) -> Awaitable[None] | None:
+    """Run inside the transaction that deactivates an account; may return an awaitable."""
+    raise NotImplementedError

@@ -329,3 +329,54 @@ async def test_password_login_refusal(settings: Settings, calls: set[str]) -> No
     ]
     allowed = (await ask(app, login, {"login": "staying.parent"}))["data"]["login"]
     assert allowed["accessToken"] and allowed["userErrors"] == []
+
+
+@pytest.mark.hook("guardianship_ended")
+async def test_guardianship_ended(settings: Settings, calls: set[str]) -> None:
+    from ediary.adapters.lifecycle import Lifecycle
+    from ediary.domain import models
+
+    parent = await models.User.create(login="ending.parent", last_name="P", first_name="E")
+    child = await models.User.create(login="ending.child", last_name="C", first_name="E")
+    await models.Guardianship.create(parent=parent, student=child)
+    seen: list[tuple[int, int, bool]] = []
+
+    class Probe:
+        @hookimpl
+        def guardianship_ended(self, parent_id: int, student_id: int, settings: Settings) -> Any:
+            calls.add("guardianship_ended")
+
+            async def record() -> None:
+                # Inside the transaction: the link is already gone for it.
+                gone = not await models.Guardianship.exists(parent_id=parent_id)
+                seen.append((parent_id, student_id, gone))
+
+            return record()
+
+    lifecycle = Lifecycle(load_plugins((), extra=[Probe()]), settings)
+    assert await lifecycle.end_guardianship(parent.id, child.id) is True
+    assert seen == [(parent.id, child.id, True)]
+    # No link, no call.
+    assert await lifecycle.end_guardianship(parent.id, child.id) is False
+    assert len(seen) == 1
+
+
+@pytest.mark.hook("account_deactivated")
+async def test_account_deactivated(settings: Settings, calls: set[str]) -> None:
+    from ediary.adapters.lifecycle import Lifecycle
+    from ediary.domain import models
+
+    user = await models.User.create(login="leaving.teacher", last_name="L", first_name="T")
+
+    class Probe:
+        @hookimpl
+        def account_deactivated(self, user_id: int) -> None:
+            calls.add("account_deactivated")
+            if user_id == user.id:
+                raise RuntimeError("the plugin could not archive the account")
+
+    lifecycle = Lifecycle(load_plugins((), extra=[Probe()]), settings)
+    # The hook runs inside the transaction: its failure leaves the account active.
+    with pytest.raises(RuntimeError):
+        await lifecycle.deactivate_account(user.id)
+    assert (await models.User.get(id=user.id)).is_active

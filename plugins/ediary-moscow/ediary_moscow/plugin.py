@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import date
 
 from starlette.routing import BaseRoute
 
@@ -12,6 +11,7 @@ from ediary.config import Settings
 from ediary.domain.enums import Role
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
+from ediary_moscow.models import PortalLink
 from ediary_moscow.settings import moscow_settings
 
 PORTAL_FLOW_ID = "moscow-portal"
@@ -66,7 +66,7 @@ def password_login_refusal(user: User, settings: Settings) -> Awaitable[str | No
         if roles - {Role.PARENT} or Role.PARENT not in roles:
             return None  # staff and students keep their logins
         children = await Guardianship.filter(parent_id=user.id).values_list("student_id", flat=True)
-        today = date.today()
+        today = settings.school_today()
         rows = await Enrollment.filter(student_id__in=list(children), starts_on__lte=today).values(
             "ends_on", "school_class__school__region__code"
         )
@@ -84,6 +84,16 @@ def password_login_refusal(user: User, settings: Settings) -> Awaitable[str | No
         return None
 
     return decide()
+
+
+@hookimpl
+def guardianship_ended(parent_id: int, student_id: int) -> Awaitable[None]:
+    """Forget that the portal made the link, whichever way it ended."""
+
+    async def forget() -> None:
+        await PortalLink.filter(parent_id=parent_id, student_id=student_id).delete()
+
+    return forget()
 
 
 @hookimpl
