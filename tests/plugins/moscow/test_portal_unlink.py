@@ -5,13 +5,13 @@ carries no children list at all."""
 
 from __future__ import annotations
 
+from ediary_moscow.models import PortalLink
 from starlette.applications import Starlette
 
 from ediary.adapters import hookimpl
 from ediary.app import create_app
 from ediary.config import Settings
 from ediary.domain import models
-from ediary_moscow.models import PortalLink
 from tests.plugins.moscow.conftest import City, OidcProvider, portal_login, portal_settings
 
 
