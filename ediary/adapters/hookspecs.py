@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ediary.adapters.imports import ImportBackend
     from ediary.adapters.notify import NotificationChannel
     from ediary.config import Settings
+    from ediary.domain.access import Viewer
     from ediary.domain.grading import RegionPolicy
     from ediary.domain.models import User
 
@@ -100,4 +101,12 @@ def guardianship_ended(
 @hookspec
 def account_deactivated(user_id: int, settings: Settings) -> Awaitable[None] | None:
     """Run inside the transaction that deactivates an account; may return an awaitable."""
+    raise NotImplementedError
+
+
+@hookspec
+def access_allowed(
+    viewer: Viewer, action: str, target: object, settings: Settings
+) -> Awaitable[bool | None] | bool | None:
+    """May the viewer do this action ("plugin.verb") on this object: True, False or None."""
     raise NotImplementedError

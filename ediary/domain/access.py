@@ -6,7 +6,7 @@ load the facts the policy needs (the viewer, the student's class placements) and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -770,3 +770,42 @@ def may_acknowledge(viewer: Viewer, student_id: int, target_students: Iterable[i
 def may_hold_signing_key(viewer: Viewer) -> bool:
     """Parents sign acknowledgements, so parents register signing keys."""
     return viewer.is_authenticated and Role.PARENT in viewer.roles
+
+
+# Actions on plugins' objects are named "<plugin>.<verb>" ("example.delete_greeting").
+# These namespaces are the core's own: their rules are the functions above, and no plugin's
+# answer is asked for them.
+CORE_NAMESPACES = frozenset({"diary", "ediary"})
+
+# Asks the plugins' `access_allowed` rules and returns their answers: True allows, False
+# refuses, None abstains.
+PluginRules = Callable[[Viewer, str, object], Awaitable[Iterable[bool | None]]]
+
+
+async def plugin_action_allowed(
+    viewer: Viewer,
+    action: str,
+    target: object,
+    rules: PluginRules,
+    *,
+    grant: StudentGrant | None = None,
+    facets: Iterable[Facet] = (),
+) -> bool:
+    """Whether the viewer may do `action` on a plugin's object `target`: allowed when some
+    plugin's rule says yes and none says no; nobody answering is a refusal.
+
+    An object that shows part of a child's diary names the `facets` it shows and comes with
+    the viewer's `grant` on the child (`student_grant`): without every facet granted the
+    answer is no, whatever the rules say, so a plugin narrows the core's grants but never
+    widens them.
+    """
+    namespace, dot, verb = action.partition(".")
+    if not dot or not namespace or not verb:
+        raise ValueError(f"a plugin's action is named '<plugin>.<verb>', not {action!r}")
+    if namespace in CORE_NAMESPACES:
+        raise ValueError(f"{action!r} is the core's to decide: ask its may_* function")
+    wanted = frozenset(facets)
+    if wanted and (grant is None or not wanted <= grant.facets):
+        return False
+    answers = list(await rules(viewer, action, target))
+    return False not in answers and True in answers

@@ -380,3 +380,51 @@ async def test_account_deactivated(settings: Settings, calls: set[str]) -> None:
     with pytest.raises(RuntimeError):
         await lifecycle.deactivate_account(user.id)
     assert (await models.User.get(id=user.id)).is_active
+
+
+@pytest.mark.hook("access_allowed")
+async def test_access_allowed(settings: Settings, calls: set[str]) -> None:
+    from ediary.adapters.access import plugin_rules
+    from ediary.domain.access import ALL_FACETS, Facet, StudentGrant, Viewer, plugin_action_allowed
+
+    class Note:
+        def __init__(self, owner: int) -> None:
+            self.owner = owner
+
+    class Probe:
+        @hookimpl
+        def access_allowed(self, viewer: Viewer, action: str, target: object) -> Any:
+            calls.add("access_allowed")
+            if action != "probe.read_note" or not isinstance(target, Note):
+                return None
+
+            async def decide() -> bool:
+                return target.owner == viewer.user_id
+
+            return decide()
+
+    class Veto:
+        @hookimpl
+        def access_allowed(self, action: str) -> bool | None:
+            return False if action == "probe.read_note" else None
+
+    rules = plugin_rules(load_plugins((), extra=[Probe()]), settings)
+    owner, stranger = Viewer(user_id=1), Viewer(user_id=2)
+    assert await plugin_action_allowed(owner, "probe.read_note", Note(1), rules)
+    assert not await plugin_action_allowed(stranger, "probe.read_note", Note(1), rules)
+    # Nobody answers: refused.
+    assert not await plugin_action_allowed(owner, "probe.edit_note", Note(1), rules)
+    # A note that shows a child's marks needs the core's grant of marks, whatever the rule says.
+    lessons_only = StudentGrant(9, frozenset({Facet.LESSONS}), None)
+    shows_marks = {"facets": [Facet.MARKS]}
+    assert not await plugin_action_allowed(
+        owner, "probe.read_note", Note(1), rules, grant=lessons_only, **shows_marks
+    )
+    assert not await plugin_action_allowed(owner, "probe.read_note", Note(1), rules, **shows_marks)
+    whole = StudentGrant(9, ALL_FACETS, None)
+    assert await plugin_action_allowed(
+        owner, "probe.read_note", Note(1), rules, grant=whole, **shows_marks
+    )
+    # One refusal outweighs any number of yeses.
+    vetoed = plugin_rules(load_plugins((), extra=[Probe(), Veto()]), settings)
+    assert not await plugin_action_allowed(owner, "probe.read_note", Note(1), vetoed)
