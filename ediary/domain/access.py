@@ -86,6 +86,9 @@ class Viewer:
     parent_lookback: Callable[[str | None], int | None] | None = field(
         default=None, compare=False, hash=False, repr=False
     )
+    # The schools' today the viewer was built for (`viewer_of`): the day parent windows are
+    # counted back from. None only for viewers made by hand, which then pass `today` along.
+    today: date | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def is_authenticated(self) -> bool:
@@ -153,16 +156,16 @@ class StudentGrant:
 
 def viewer_of(
     ties: Ties,
-    parent_lookback: Callable[[str | None], int | None] | None = None,
-    today: date | None = None,
+    parent_lookback: Callable[[str | None], int | None] | None,
+    today: date,
 ) -> Viewer:
     """The viewer an account's ties make: its roles, and which of its ties count for them.
 
     `parent_lookback` answers, for a region code, how many days back parents may look (the
-    region policy); the server passes its plugins' policy, tools may leave it out. `today`
-    (by default the system's) decides which enrollments still tie a family to a class.
+    region policy); the server passes its plugins' policy, tools may pass None. `today` (the
+    schools' today, `Settings.school_today()`) decides which enrollments still tie a family
+    to a class, and is where parent windows count back from.
     """
-    today = today or date.today()
     roles = {grant.role for grant in ties.grants}
     by_role: dict[Role, set[int]] = {}
     regions: set[int] = set()
@@ -218,13 +221,14 @@ def viewer_of(
         diary_schools=frozenset(diary_schools),
         staff_schools=frozenset(staff_schools),
         parent_lookback=parent_lookback,
+        today=today,
     )
 
 
 async def load_viewer(
     user: User,
-    parent_lookback: Callable[[str | None], int | None] | None = None,
-    today: date | None = None,
+    parent_lookback: Callable[[str | None], int | None] | None,
+    today: date,
 ) -> Viewer:
     """The viewer of an account already in hand, its ties read in one statement (see
     `viewer_of` for the arguments). A request's viewer comes with its session instead
@@ -236,13 +240,17 @@ async def load_viewer(
 def parent_window(
     viewer: Viewer, region_code: str | None, today: date | None = None
 ) -> date | None:
-    """The first day a parent may see of a child in this region; None for no limit."""
+    """The first day a parent may see of a child in this region; None for no limit. `today`
+    defaults to the day the viewer was built for."""
     if viewer.parent_lookback is None:
         return None
     days = viewer.parent_lookback(region_code)
     if days is None:
         return None
-    return (today or date.today()) - timedelta(days=days)
+    day = today or viewer.today
+    if day is None:
+        raise ValueError("a parent window needs today: pass it, or build the viewer with it")
+    return day - timedelta(days=days)
 
 
 def student_grant(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -177,6 +177,11 @@ class Context:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
+    def today(self) -> date:
+        """The schools' today (`Settings.school_today()`): every resolver, route and hook
+        asks this, never the system's date."""
+        return self.settings.school_today()
+
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.settings.timezone)
 
@@ -184,7 +189,7 @@ class Context:
         """Everything a domain write needs, for a viewer allowed to write at all."""
         viewer = await self.require_writer()
         now = self.now()
-        today = self.settings.today or now.astimezone(self.zone()).date()
+        today = self.today()
         return WriteContext(
             viewer=viewer,
             now=now,

@@ -237,7 +237,7 @@ async def week(database: str) -> Week:
 
 
 async def _read(who: models.User, found: Week, policy: RegionPolicy = DEFAULT_POLICY) -> DiaryWeek:
-    viewer = await load_viewer(who, today=TODAY)
+    viewer = await load_viewer(who, None, TODAY)
     return await load_week(viewer, found.student.id, WEEK, lambda region: policy)
 
 
@@ -433,7 +433,7 @@ async def test_a_parent_window_hides_the_days_before_it(week: Week) -> None:
 
 async def test_the_week_costs_two_statements_whatever_the_grant(week: Week) -> None:
     for who in (week.parent, week.homeroom_a, week.math_teacher, week.nurse):
-        viewer = await load_viewer(who, today=TODAY)
+        viewer = await load_viewer(who, None, TODAY)
         with count_statements() as count:
             await load_week(viewer, week.student.id, WEEK)
         assert count.value == 2, who.login

@@ -68,7 +68,7 @@ class DiaryApplication(relay.Node):
     consent_at: datetime.datetime = strawberry.field(description="When consent was given.")
 
     @classmethod
-    def from_model(cls, item: Model) -> Self:
+    def from_model(cls, item: Model, today: datetime.date) -> Self:
         name = " ".join(
             p for p in (item.child_last_name, item.child_first_name, item.child_middle_name) if p
         )
@@ -79,8 +79,7 @@ class DiaryApplication(relay.Node):
             child_birth_date=item.child_birth_date,
             filed_at=item.filed_at,
             due_on=item.due_on,
-            overdue=item.status == ApplicationStatus.SUBMITTED
-            and item.due_on < datetime.date.today(),
+            overdue=item.status == ApplicationStatus.SUBMITTED and item.due_on < today,
             refusal_reason=item.refusal_reason,
             refusal_comment=item.refusal_comment,
             consent_version=item.consent_version,
@@ -101,7 +100,10 @@ class DiaryApplication(relay.Node):
                 raise NotFound()
             return item
 
-        return await resolve_each(node_ids, required, visible, cls.from_model)
+        today = info.context.today()
+        return await resolve_each(
+            node_ids, required, visible, lambda item: cls.from_model(item, today)
+        )
 
 
 @strawberry.input(description="The child the application is for, as in their documents.")
@@ -193,7 +195,10 @@ class MoscowQuery:
     @strawberry.field(description="The viewer's own diary applications, newest first.")
     async def my_diary_applications(self, info: Info) -> list[DiaryApplication] | None:
         viewer = await info.context.require_viewer()
-        return [DiaryApplication.from_model(a) for a in await applications.my_applications(viewer)]
+        return [
+            DiaryApplication.from_model(a, info.context.today())
+            for a in await applications.my_applications(viewer)
+        ]
 
     @strawberry.field(description="Applications to a school, oldest first, for its administration.")
     async def diary_applications_to_review(
@@ -204,9 +209,12 @@ class MoscowQuery:
     ) -> list[DiaryApplication] | None:
         viewer = await info.context.require_viewer()
         found = await applications.school_applications(
-            viewer, local_id(school_id, "School"), overdue_only=overdue_only
+            viewer,
+            local_id(school_id, "School"),
+            overdue_only=overdue_only,
+            today=info.context.today(),
         )
-        return [DiaryApplication.from_model(a) for a in found]
+        return [DiaryApplication.from_model(a, info.context.today()) for a in found]
 
 
 @strawberry.type
@@ -241,10 +249,11 @@ class MoscowMutation:
                 ),
                 input.consent_given,
                 input.consent_version,
+                info.context.today(),
             )
 
         found, errors = await _attempt(run())
-        item = DiaryApplication.from_model(found) if found else None
+        item = DiaryApplication.from_model(found, info.context.today()) if found else None
         return FileDiaryApplicationPayload(application=item, user_errors=errors)
 
     @strawberry.mutation(description="Approve an application: the child is linked to the parent.")
@@ -255,11 +264,11 @@ class MoscowMutation:
 
         async def run() -> Model:
             return await applications.approve(
-                viewer, local_id(input.application_id, "DiaryApplication")
+                viewer, local_id(input.application_id, "DiaryApplication"), info.context.today()
             )
 
         found, errors = await _attempt(run())
-        item = DiaryApplication.from_model(found) if found else None
+        item = DiaryApplication.from_model(found, info.context.today()) if found else None
         return ApproveDiaryApplicationPayload(application=item, user_errors=errors)
 
     @strawberry.mutation(
@@ -279,7 +288,7 @@ class MoscowMutation:
             )
 
         found, errors = await _attempt(run())
-        item = DiaryApplication.from_model(found) if found else None
+        item = DiaryApplication.from_model(found, info.context.today()) if found else None
         return RefuseDiaryApplicationPayload(application=item, user_errors=errors)
 
 
