@@ -417,8 +417,8 @@ async def test_the_nurse_sees_lessons_and_attendance_only(week: Week) -> None:
 
 
 async def test_a_parent_window_hides_the_days_before_it(week: Week) -> None:
-    # The window is counted back from the real today: make it open on Wednesday.
-    days = (date.today() - LAST_DAY_IN_A).days
+    # The window is counted back from the viewer's today: make it open on Wednesday.
+    days = (TODAY - LAST_DAY_IN_A).days
     viewer = await load_viewer(week.parent, parent_lookback=lambda region: days, today=TODAY)
     diary = await load_week(viewer, week.student.id, WEEK)
     assert diary.grant.visible_from == LAST_DAY_IN_A
