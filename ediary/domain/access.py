@@ -16,6 +16,10 @@ from ediary.domain.models import User
 from ediary.domain.ties import Ties, of_user
 
 __all__ = [
+    "ANONYMOUS",
+    "Facet",
+    "PluginRules",
+    "StudentGrant",
     "Viewer",
     "may_file_diary_application",
     "may_import_school_data",
@@ -23,6 +27,8 @@ __all__ = [
     "may_review_diary_applications",
     "may_see_class",
     "may_see_school",
+    "plugin_action_allowed",
+    "student_grant",
 ]
 
 

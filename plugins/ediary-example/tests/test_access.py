@@ -4,20 +4,16 @@ mutation that asks it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import httpx
 import pytest
-from starlette.applications import Starlette
 
 from ediary.adapters import PluginManager
 from ediary.adapters.access import plugin_rules
 from ediary.adapters.lifecycle import Lifecycle
 from ediary.config import Settings
-from ediary.domain import auth
 from ediary.domain.access import ANONYMOUS, Viewer, plugin_action_allowed
 from ediary.domain.enums import Role
 from ediary.domain.models import User
+from ediary.testing import PASSWORD, GraphQLClient, SmallWorld
 from ediary_example.models import Greeting
 from ediary_example.plugin import READ_GREETING, REMOVE_GREETING
 
@@ -44,14 +40,14 @@ MATRIX = [
 
 @pytest.mark.parametrize(("viewer", "action", "authored", "imported"), MATRIX)
 async def test_who_may_do_what_with_a_greeting(
-    manager: PluginManager,
+    plugin_manager: PluginManager,
     database: str,
     viewer: Viewer,
     action: str,
     authored: bool,
     imported: bool,
 ) -> None:
-    rules = plugin_rules(manager, Settings())
+    rules = plugin_rules(plugin_manager, Settings())
     mine, anonymous = (
         Greeting(text="mine", author_id=AUTHOR.user_id),
         Greeting(text="imported", author_id=None),
@@ -61,57 +57,38 @@ async def test_who_may_do_what_with_a_greeting(
 
 
 async def test_the_core_names_are_not_the_plugins_to_answer(
-    manager: PluginManager, database: str
+    plugin_manager: PluginManager, database: str
 ) -> None:
-    rules = plugin_rules(manager, Settings())
+    rules = plugin_rules(plugin_manager, Settings())
     for action in ("diary.read_marks", "remove_greeting", "example."):
         with pytest.raises(ValueError):
             await plugin_action_allowed(OFFICIAL, action, Greeting(text="x", author_id=None), rules)
 
 
-async def test_removing_a_greeting_asks_the_rules(app: Starlette, database: str) -> None:
-    author = await User.create(login="greeting.author", last_name="A", first_name="G")
-    other = await User.create(login="greeting.reader", last_name="R", first_name="G")
-    tokens = {}
-    for user in (author, other):
-        opened = await auth.open_session(user, auth.SessionKind.BEARER, timedelta(hours=1))
-        tokens[user.login] = opened.token
-
-    async def ask(query: str, login: str) -> dict[str, object]:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as client:
-            response = await client.post(
-                "/graphql",
-                json={"query": query},
-                headers={"Authorization": f"Bearer {tokens[login]}"},
-            )
-        data: dict[str, object] = response.json()["data"]
-        return data
-
+async def test_removing_a_greeting_asks_the_rules(
+    graphql: GraphQLClient, world: SmallWorld
+) -> None:
+    author = await graphql.login(world.teacher.login, PASSWORD)
+    other = await graphql.login(world.parent.login, PASSWORD)
     add = 'mutation { addExampleGreeting(input: {text: "Salut"}) { userErrors { code } } }'
     remove = """mutation { removeExampleGreeting(input: {text: "Salut"}) {
         removed userErrors { code } } }"""
-    assert await ask(add, author.login) == {"addExampleGreeting": {"userErrors": []}}
-    refused = await ask(remove, other.login)
-    assert refused == {
-        "removeExampleGreeting": {"removed": False, "userErrors": [{"code": "FORBIDDEN"}]}
-    }
+    assert (await author(add))["data"] == {"addExampleGreeting": {"userErrors": []}}
+    refused = (await other(remove))["data"]["removeExampleGreeting"]
+    assert refused == {"removed": False, "userErrors": [{"code": "FORBIDDEN"}]}
     assert await Greeting.exists(text="Salut")
-    done = await ask(remove, author.login)
-    assert done == {"removeExampleGreeting": {"removed": True, "userErrors": []}}
-    gone = await ask(remove, author.login)
-    assert gone == {
-        "removeExampleGreeting": {"removed": False, "userErrors": [{"code": "NOT_FOUND"}]}
-    }
+    done = (await author(remove))["data"]["removeExampleGreeting"]
+    assert done == {"removed": True, "userErrors": []}
+    gone = (await author(remove))["data"]["removeExampleGreeting"]
+    assert gone == {"removed": False, "userErrors": [{"code": "NOT_FOUND"}]}
 
 
 async def test_a_deactivated_authors_greetings_stay_without_an_author(
-    manager: PluginManager, database: str
+    plugin_manager: PluginManager, database: str
 ) -> None:
     author = await User.create(login="leaving.author", last_name="L", first_name="A")
     await Greeting.create(text="Goodbye", author=author)
-    await Lifecycle(manager, Settings()).deactivate_account(author.id)
+    await Lifecycle(plugin_manager, Settings()).deactivate_account(author.id)
     assert (await Greeting.get(text="Goodbye")).author_id is None
     # The suite shares one database: leave no greeting behind for the import test.
     await Greeting.filter(text="Goodbye").delete()
