@@ -28,7 +28,6 @@ __all__ = [
     "may_see_class",
     "may_see_school",
     "plugin_action_allowed",
-    "student_grant",
 ]
 
 
