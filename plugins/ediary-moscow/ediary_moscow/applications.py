@@ -31,6 +31,9 @@ from ediary_moscow.models import (
 from ediary_moscow.settings import MoscowSettings
 from ediary_moscow.workdays import add_working_days
 
+# The access rule's action (`access_allowed` in the plugin): who may read an application.
+READ_APPLICATION = "moscow.read_application"
+
 
 @dataclass(frozen=True)
 class ChildData:

@@ -19,6 +19,7 @@ from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
 from ediary_moscow import applications
+from ediary_moscow.applications import READ_APPLICATION
 from ediary_moscow.models import ApplicationStatus, DocumentKind, RefusalReason
 from ediary_moscow.models import DiaryApplication as Model
 from ediary_moscow.settings import moscow_settings
@@ -90,13 +91,11 @@ class DiaryApplication(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
-        viewer = await info.context.require_viewer()
+        await info.context.require_viewer()
 
         async def visible(item_id: int) -> Model:
             item = await Model.get_or_none(id=item_id)
-            if item is None or (
-                item.parent_id != viewer.user_id and item.school_id not in viewer.admin_schools
-            ):
+            if item is None or not await info.context.allowed(READ_APPLICATION, item):
                 raise NotFound()
             return item
 

@@ -8,10 +8,12 @@ from starlette.routing import BaseRoute
 
 from ediary.adapters import GraphQLContribution, LoginFlow, ModelsApp, hookimpl
 from ediary.config import Settings
+from ediary.domain.access import Viewer
 from ediary.domain.enums import Role
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
-from ediary_moscow.models import PortalLink
+from ediary_moscow.applications import READ_APPLICATION
+from ediary_moscow.models import DiaryApplication, PortalLink
 from ediary_moscow.settings import moscow_settings
 
 PORTAL_FLOW_ID = "moscow-portal"
@@ -84,6 +86,14 @@ def password_login_refusal(user: User, settings: Settings) -> Awaitable[str | No
         return None
 
     return decide()
+
+
+@hookimpl
+def access_allowed(viewer: Viewer, action: str, target: object) -> bool | None:
+    """An application is the parent's who filed it and its school administration's."""
+    if action != READ_APPLICATION or not isinstance(target, DiaryApplication):
+        return None
+    return target.parent_id == viewer.user_id or target.school_id in viewer.admin_schools
 
 
 @hookimpl
