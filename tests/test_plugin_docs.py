@@ -4,6 +4,7 @@ in tests/plugins/test_hooks.py whose probe plugin the hook actually reaches."""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ediary.adapters import hookspecs
+from ediary.domain.grading import RegionPolicy
 from tests.plugins import test_hooks
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "plugins.md"
@@ -75,3 +77,11 @@ def test_every_hook_has_a_test(hook: str) -> None:
     # The marked test must take the `calls` fixture, which fails it unless the hook ran.
     parameters = inspect.signature(getattr(test_hooks, tested[hook])).parameters
     assert "calls" in parameters, f"{tested[hook]} must use the `calls` fixture"
+
+
+def test_the_region_policy_section_documents_every_field() -> None:
+    # A field added to RegionPolicy must get a row in the section's table, and a row must not
+    # outlive its field.
+    _, body = _sections()["region_policy"]
+    documented = set(re.findall(r"^\| `(\w+)` \|", body, re.MULTILINE))
+    assert documented == {f.name for f in dataclasses.fields(RegionPolicy)}

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ediary.adapters.imports import ImportBackend
     from ediary.adapters.notify import NotificationChannel
     from ediary.config import Settings
+    from ediary.domain.access import Viewer
     from ediary.domain.grading import RegionPolicy
     from ediary.domain.models import User
 
@@ -60,7 +61,7 @@ def notification_channels(settings: Settings) -> list[NotificationChannel]:
 
 
 @hookspec(firstresult=True)
-def region_policy(region_code: str) -> RegionPolicy | None:
+def region_policy(region_code: str, settings: Settings) -> RegionPolicy | None:
     """Return the grading and visibility policy of a region, or None to leave it to others."""
     raise NotImplementedError
 
@@ -86,4 +87,26 @@ def database_models() -> dict[str, ModelsApp]:
 @hookspec
 def startup(app: Starlette, settings: Settings) -> Awaitable[None] | None:
     """Run when the server starts, after the database is open; may return an awaitable."""
+    raise NotImplementedError
+
+
+@hookspec
+def guardianship_ended(
+    parent_id: int, student_id: int, settings: Settings
+) -> Awaitable[None] | None:
+    """Run inside the transaction that ends a guardian's link to a child; may be awaitable."""
+    raise NotImplementedError
+
+
+@hookspec
+def account_deactivated(user_id: int, settings: Settings) -> Awaitable[None] | None:
+    """Run inside the transaction that deactivates an account; may return an awaitable."""
+    raise NotImplementedError
+
+
+@hookspec
+def access_allowed(
+    viewer: Viewer, action: str, target: object, settings: Settings
+) -> Awaitable[bool | None] | bool | None:
+    """May the viewer do this action ("plugin.verb") on this object: True, False or None."""
     raise NotImplementedError

@@ -80,14 +80,18 @@ def session_viewer(
 ) -> Viewer:
     """The viewer a resolved session makes, with the plugins' region policy and the schools'
     today."""
-    return viewer_of(resolved.ties, parent_lookback(plugins), settings.school_today())
+    return viewer_of(resolved.ties, parent_lookback(plugins, settings), settings.school_today())
 
 
-def parent_lookback(plugins: pluggy.PluginManager) -> Callable[[str | None], int | None]:
+def parent_lookback(
+    plugins: pluggy.PluginManager, settings: Settings
+) -> Callable[[str | None], int | None]:
     """How far back parents may look in a region, by the plugins' region policy."""
 
     def lookback(region_code: str | None) -> int | None:
-        policy: RegionPolicy = plugins.hook.region_policy(region_code=region_code or "")
+        policy: RegionPolicy = plugins.hook.region_policy(
+            region_code=region_code or "", settings=settings
+        )
         return policy.parent_lookback_days
 
     return lookback

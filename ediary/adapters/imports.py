@@ -147,7 +147,9 @@ def import_context(
     """The context of one import run by these settings and plugins."""
 
     def policy_for(region_code: str) -> RegionPolicy:
-        policy: RegionPolicy = plugins.hook.region_policy(region_code=region_code)
+        policy: RegionPolicy = plugins.hook.region_policy(
+            region_code=region_code, settings=settings
+        )
         return policy
 
     return ImportContext(

@@ -6,7 +6,7 @@ load the facts the policy needs (the viewer, the student's class placements) and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -16,6 +16,10 @@ from ediary.domain.models import User
 from ediary.domain.ties import Ties, of_user
 
 __all__ = [
+    "ANONYMOUS",
+    "Facet",
+    "PluginRules",
+    "StudentGrant",
     "Viewer",
     "may_file_diary_application",
     "may_import_school_data",
@@ -23,6 +27,7 @@ __all__ = [
     "may_review_diary_applications",
     "may_see_class",
     "may_see_school",
+    "plugin_action_allowed",
 ]
 
 
@@ -86,6 +91,9 @@ class Viewer:
     parent_lookback: Callable[[str | None], int | None] | None = field(
         default=None, compare=False, hash=False, repr=False
     )
+    # The schools' today the viewer was built for (`viewer_of`): the day parent windows are
+    # counted back from. None only for viewers made by hand, which then pass `today` along.
+    today: date | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def is_authenticated(self) -> bool:
@@ -153,16 +161,16 @@ class StudentGrant:
 
 def viewer_of(
     ties: Ties,
-    parent_lookback: Callable[[str | None], int | None] | None = None,
-    today: date | None = None,
+    parent_lookback: Callable[[str | None], int | None] | None,
+    today: date,
 ) -> Viewer:
     """The viewer an account's ties make: its roles, and which of its ties count for them.
 
     `parent_lookback` answers, for a region code, how many days back parents may look (the
-    region policy); the server passes its plugins' policy, tools may leave it out. `today`
-    (by default the system's) decides which enrollments still tie a family to a class.
+    region policy); the server passes its plugins' policy, tools may pass None. `today` (the
+    schools' today, `Settings.school_today()`) decides which enrollments still tie a family
+    to a class, and is where parent windows count back from.
     """
-    today = today or date.today()
     roles = {grant.role for grant in ties.grants}
     by_role: dict[Role, set[int]] = {}
     regions: set[int] = set()
@@ -218,13 +226,14 @@ def viewer_of(
         diary_schools=frozenset(diary_schools),
         staff_schools=frozenset(staff_schools),
         parent_lookback=parent_lookback,
+        today=today,
     )
 
 
 async def load_viewer(
     user: User,
-    parent_lookback: Callable[[str | None], int | None] | None = None,
-    today: date | None = None,
+    parent_lookback: Callable[[str | None], int | None] | None,
+    today: date,
 ) -> Viewer:
     """The viewer of an account already in hand, its ties read in one statement (see
     `viewer_of` for the arguments). A request's viewer comes with its session instead
@@ -236,13 +245,17 @@ async def load_viewer(
 def parent_window(
     viewer: Viewer, region_code: str | None, today: date | None = None
 ) -> date | None:
-    """The first day a parent may see of a child in this region; None for no limit."""
+    """The first day a parent may see of a child in this region; None for no limit. `today`
+    defaults to the day the viewer was built for."""
     if viewer.parent_lookback is None:
         return None
     days = viewer.parent_lookback(region_code)
     if days is None:
         return None
-    return (today or date.today()) - timedelta(days=days)
+    day = today or viewer.today
+    if day is None:
+        raise ValueError("a parent window needs today: pass it, or build the viewer with it")
+    return day - timedelta(days=days)
 
 
 def student_grant(
@@ -770,3 +783,42 @@ def may_acknowledge(viewer: Viewer, student_id: int, target_students: Iterable[i
 def may_hold_signing_key(viewer: Viewer) -> bool:
     """Parents sign acknowledgements, so parents register signing keys."""
     return viewer.is_authenticated and Role.PARENT in viewer.roles
+
+
+# Actions on plugins' objects are named "<plugin>.<verb>" ("example.delete_greeting").
+# These namespaces are the core's own: their rules are the functions above, and no plugin's
+# answer is asked for them.
+CORE_NAMESPACES = frozenset({"diary", "ediary"})
+
+# Asks the plugins' `access_allowed` rules and returns their answers: True allows, False
+# refuses, None abstains.
+PluginRules = Callable[[Viewer, str, object], Awaitable[Iterable[bool | None]]]
+
+
+async def plugin_action_allowed(
+    viewer: Viewer,
+    action: str,
+    target: object,
+    rules: PluginRules,
+    *,
+    grant: StudentGrant | None = None,
+    facets: Iterable[Facet] = (),
+) -> bool:
+    """Whether the viewer may do `action` on a plugin's object `target`: allowed when some
+    plugin's rule says yes and none says no; nobody answering is a refusal.
+
+    An object that shows part of a child's diary names the `facets` it shows and comes with
+    the viewer's `grant` on the child (`student_grant`): without every facet granted the
+    answer is no, whatever the rules say, so a plugin narrows the core's grants but never
+    widens them.
+    """
+    namespace, dot, verb = action.partition(".")
+    if not dot or not namespace or not verb:
+        raise ValueError(f"a plugin's action is named '<plugin>.<verb>', not {action!r}")
+    if namespace in CORE_NAMESPACES:
+        raise ValueError(f"{action!r} is the core's to decide: ask its may_* function")
+    wanted = frozenset(facets)
+    if wanted and (grant is None or not wanted <= grant.facets):
+        return False
+    answers = list(await rules(viewer, action, target))
+    return False not in answers and True in answers

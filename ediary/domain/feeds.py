@@ -121,7 +121,7 @@ async def feed_content(secret: str, today: date) -> FeedContent | None:
     creator, student = users.get(feed.created_by_id), users.get(feed.student_id)
     if creator is None or student is None or not creator.is_active:
         return None
-    viewer = await load_viewer(creator)
+    viewer = await load_viewer(creator, None, today)
     start, end = today - WINDOW_BEFORE, today + WINDOW_AFTER
     placed = (await placements([student.id], start, end)).get(student.id, [])
     grant = student_grant(viewer, student.id, placed)

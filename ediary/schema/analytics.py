@@ -5,7 +5,6 @@ Kept apart from `queries.py` and mixed into the root Query type, so the root sta
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -38,7 +37,7 @@ async def _scope(
     viewer = await info.context.require_viewer()
     student = local_id(student_id, "Student")
     term = local_id(term_id, "Term") if term_id is not None else None
-    return await student_term(viewer, student, term, date.today())
+    return await student_term(viewer, student, term, info.context.today())
 
 
 @strawberry.type
@@ -78,7 +77,7 @@ class AnalyticsQuery:
         scope = await _scope(info, student_id, term_id)
         policy = info.context.region_policy(scope.placement.region_code)
         found = await forecast.forecast(
-            scope, local_id(subject_id, "Subject"), target, policy, date.today(), mark_value
+            scope, local_id(subject_id, "Subject"), target, policy, info.context.today(), mark_value
         )
         return MarkForecast.from_domain(found)
 
@@ -123,7 +122,7 @@ class AnalyticsQuery:
             local_id(class_id, "SchoolClass"),
             local_id(term_id, "Term") if term_id is not None else None,
             info.context.region_policy,
-            date.today(),
+            info.context.today(),
         )
         return ClassReport.from_domain(found, info.context.links)
 
@@ -140,7 +139,7 @@ class AnalyticsQuery:
             local_id(school_id, "School"),
             local_id(term_id, "Term") if term_id is not None else None,
             info.context.region_policy,
-            date.today(),
+            info.context.today(),
         )
         return SchoolReport.from_domain(found, info.context.links)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,12 +16,13 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from ediary.adapters import http
+from ediary.adapters.access import plugin_rules
 from ediary.adapters.http import SESSION_COOKIE
 from ediary.adapters.links import Links
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
-from ediary.domain import auth
-from ediary.domain.access import ANONYMOUS, Viewer
+from ediary.domain import access, auth
+from ediary.domain.access import ANONYMOUS, Facet, StudentGrant, Viewer
 from ediary.domain.budget import Charge
 from ediary.domain.errors import Forbidden, SessionExpired, Unauthenticated
 from ediary.domain.grading import RegionPolicy
@@ -176,6 +177,11 @@ class Context:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
+    def today(self) -> date:
+        """The schools' today (`Settings.school_today()`): every resolver, route and hook
+        asks this, never the system's date."""
+        return self.settings.school_today()
+
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.settings.timezone)
 
@@ -183,7 +189,7 @@ class Context:
         """Everything a domain write needs, for a viewer allowed to write at all."""
         viewer = await self.require_writer()
         now = self.now()
-        today = self.settings.today or now.astimezone(self.zone()).date()
+        today = self.today()
         return WriteContext(
             viewer=viewer,
             now=now,
@@ -198,6 +204,24 @@ class Context:
         self.runtime.outbox_written()
         await self.runtime.broker.publish(changes)
 
+    async def allowed(
+        self,
+        action: str,
+        target: object,
+        *,
+        grant: StudentGrant | None = None,
+        facets: Iterable[Facet] = (),
+    ) -> bool:
+        """Whether the viewer may do a plugin's `action` on its object `target`, by the
+        plugins' access rules (`ediary.domain.access.plugin_action_allowed`)."""
+        viewer = await self.viewer()
+        rules = plugin_rules(self.plugins, self.settings)
+        return await access.plugin_action_allowed(
+            viewer, action, target, rules, grant=grant, facets=facets
+        )
+
     def region_policy(self, region_code: str | None) -> RegionPolicy:
-        policy: RegionPolicy = self.plugins.hook.region_policy(region_code=region_code or "")
+        policy: RegionPolicy = self.plugins.hook.region_policy(
+            region_code=region_code or "", settings=self.settings
+        )
         return policy

@@ -51,15 +51,19 @@ async def _classes(ids: Sequence[int]) -> list[models.SchoolClass | None]:
     return [found.get(i) for i in ids]
 
 
-async def _current_classes(student_ids: Sequence[int]) -> list[models.SchoolClass | None]:
-    today = date.today()
-    rows = await models.Enrollment.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        student_id__in=list(student_ids),
-        starts_on__lte=today,
-    ).select_related("school_class")
-    found = {row.student_id: row.school_class for row in rows}
-    return [found.get(i) for i in student_ids]
+async def _current_classes(
+    keys: Sequence[tuple[int, date]],
+) -> list[models.SchoolClass | None]:
+    """Each student's class on a day (the request's today: one day per request in practice)."""
+    found: dict[tuple[int, date], models.SchoolClass] = {}
+    for today in sorted({day for _, day in keys}):
+        rows = await models.Enrollment.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            student_id__in=sorted({student for student, day in keys if day == today}),
+            starts_on__lte=today,
+        ).select_related("school_class")
+        found.update({(row.student_id, today): row.school_class for row in rows})
+    return [found.get(key) for key in keys]
 
 
 async def _courses(class_ids: Sequence[int]) -> list[list[Course]]:
@@ -134,7 +138,7 @@ class Loaders:
     school_class: DataLoader[int, models.SchoolClass | None] = field(
         default_factory=lambda: DataLoader(load_fn=_classes)
     )
-    current_class: DataLoader[int, models.SchoolClass | None] = field(
+    current_class: DataLoader[tuple[int, date], models.SchoolClass | None] = field(
         default_factory=lambda: DataLoader(load_fn=_current_classes)
     )
     # (viewer, lesson) -> the absences announced for the lesson's day that the viewer sees.

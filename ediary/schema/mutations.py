@@ -143,7 +143,9 @@ class Mutation(CalendarMutation):
         if kind == auth.SessionKind.COOKIE and isinstance(response, Response):
             _set_session_cookie(response, opened.token, settings)
         return LoginPayload(
-            viewer=Viewer.from_domain(await load_viewer(user), opened.csrf_token or None),
+            viewer=Viewer.from_domain(
+                await load_viewer(user, None, info.context.today()), opened.csrf_token or None
+            ),
             access_token=opened.token if kind == auth.SessionKind.BEARER else None,
             csrf_token=opened.csrf_token or None,
             expires_at=opened.expires_at,

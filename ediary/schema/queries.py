@@ -98,7 +98,7 @@ async def _term(
     if term_id is not None:
         return await terms.visible_term(viewer, local_id(term_id, "Term"))
     found = (await placements([student])).get(student, [])
-    return await terms.current_term({p.academic_year_id for p in found}, date.today())
+    return await terms.current_term({p.academic_year_id for p in found}, info.context.today())
 
 
 def node_query() -> type:

@@ -170,7 +170,7 @@ class Subscription(TalkSubscription):
     ) -> AsyncGenerator[DiaryUpdate, None]:
         viewer = await info.context.require_viewer()
         student = local_id(student_id, "Student")
-        today = info.context.settings.today or date.today()
+        today = info.context.today()
         placed = (await placements([student], today, today)).get(student, [])
         grant = student_grant(viewer, student, placed)
         if grant is None:

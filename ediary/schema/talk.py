@@ -28,7 +28,7 @@ from ediary.schema.types.talk import (
 
 
 def _today(info: Info) -> date:
-    return info.context.settings.today or date.today()
+    return info.context.today()
 
 
 @strawberry.type

@@ -35,9 +35,8 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import orjson
 from cachetools import LRUCache
@@ -188,9 +187,7 @@ class ResponseCache:
             OPERATION_TYPES_BYTES, per_char=0, max_chars=OPERATION_TYPES_MAX_CHARS
         )
         self.entries = _Entries(maxsize=max(self.capacity, 1), getsizeof=lambda entry: entry.size)
-        zone = ZoneInfo(settings.timezone)
-        fixed = settings.today
-        self.today = today or (lambda: fixed or datetime.now(zone).date())
+        self.today = today or settings.school_today
         # Decided at the first request: whether every table moves the version.
         self.usable: bool | None = None if self.capacity > 0 else False
         self.hits = 0

@@ -7,18 +7,18 @@ unknown or revoked secret, or one whose creator may no longer see the student, g
 
 from __future__ import annotations
 
-from datetime import date
-
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ediary.adapters.http import error_response
+from ediary.adapters.http import app_settings, error_response
 from ediary.domain import ics
 from ediary.domain.feeds import feed_content
 
 
 async def calendar_feed(request: Request) -> Response:
-    content = await feed_content(request.path_params["secret"], date.today())
+    content = await feed_content(
+        request.path_params["secret"], app_settings(request).school_today()
+    )
     if content is None:
         return error_response(404, "NOT_FOUND", "There is no such calendar feed.")
     return Response(

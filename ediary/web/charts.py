@@ -7,7 +7,6 @@ the same access policy as GraphQL's `progress` field; anything hidden or unknown
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,7 +24,7 @@ async def progress_chart(request: Request) -> Response:
     viewer = await ctx.require_viewer()
     student_id = object_id(request.path_params["student"], "Student")
     term_id = optional_id(request.query_params.get("term"), "Term")
-    scope = await student_term(viewer, student_id, term_id, date.today())
+    scope = await student_term(viewer, student_id, term_id, ctx.today())
     policy = ctx.region_policy(scope.placement.region_code)
     found = await progress(scope, policy)
     student = await User.get(id=student_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
-from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -55,7 +54,7 @@ def class_report_file(extension: str) -> Endpoint:
             object_id(request.path_params["school_class"], "SchoolClass"),
             optional_id(request.query_params.get("term"), "Term"),
             ctx.region_policy,
-            date.today(),
+            ctx.today(),
         )
         policy = ctx.region_policy(found.school_class.school.region.code)
         name = f"report-{found.school_class.name}-term{found.term.number}"
@@ -74,7 +73,7 @@ def school_report_file(extension: str) -> Endpoint:
             object_id(request.path_params["school"], "School"),
             optional_id(request.query_params.get("term"), "Term"),
             ctx.region_policy,
-            date.today(),
+            ctx.today(),
         )
         policy = ctx.region_policy(found.school.region.code)
         name = f"report-{found.school.short_name}-term{found.term.number}"

@@ -20,11 +20,12 @@ from ediary.domain.grading import RegionPolicy, term_mark
 from ediary.domain.journal.history import record_imported
 from ediary.domain.models import Mark
 from tests import builders
+from tests.conftest import TODAY
 from tests.world import World
 
 
 async def _journal(world: World, who: str, policy: RegionPolicy | None = None) -> ClassJournal:
-    viewer = await load_viewer(world.users[who])
+    viewer = await load_viewer(world.users[who], None, TODAY)
     return await load_class_journal(
         viewer,
         world.id("class_7a"),
@@ -202,7 +203,7 @@ async def _grid(
 ) -> ClassJournal:
     assert register.built.teacher is not None
     return await load_class_journal(
-        viewer or await load_viewer(register.built.teacher),
+        viewer or await load_viewer(register.built.teacher, None, TODAY),
         register.built.classes[school_class].id,
         register.built.subjects["Physics"].id,
         register.built.terms[1].id,
@@ -276,7 +277,7 @@ async def test_averages_count_the_terms_live_marks_of_the_subject_from_every_cla
 
 async def test_the_journal_is_two_statements_whatever_it_holds(register: Register) -> None:
     assert register.built.teacher is not None
-    viewer = await load_viewer(register.built.teacher)
+    viewer = await load_viewer(register.built.teacher, None, TODAY)
     with count_statements() as count:
         full = await _grid(register, viewer=viewer)
     assert count.value == 2

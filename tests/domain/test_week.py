@@ -237,7 +237,7 @@ async def week(database: str) -> Week:
 
 
 async def _read(who: models.User, found: Week, policy: RegionPolicy = DEFAULT_POLICY) -> DiaryWeek:
-    viewer = await load_viewer(who, today=TODAY)
+    viewer = await load_viewer(who, None, TODAY)
     return await load_week(viewer, found.student.id, WEEK, lambda region: policy)
 
 
@@ -417,8 +417,8 @@ async def test_the_nurse_sees_lessons_and_attendance_only(week: Week) -> None:
 
 
 async def test_a_parent_window_hides_the_days_before_it(week: Week) -> None:
-    # The window is counted back from the real today: make it open on Wednesday.
-    days = (date.today() - LAST_DAY_IN_A).days
+    # The window is counted back from the viewer's today: make it open on Wednesday.
+    days = (TODAY - LAST_DAY_IN_A).days
     viewer = await load_viewer(week.parent, parent_lookback=lambda region: days, today=TODAY)
     diary = await load_week(viewer, week.student.id, WEEK)
     assert diary.grant.visible_from == LAST_DAY_IN_A
@@ -433,7 +433,7 @@ async def test_a_parent_window_hides_the_days_before_it(week: Week) -> None:
 
 async def test_the_week_costs_two_statements_whatever_the_grant(week: Week) -> None:
     for who in (week.parent, week.homeroom_a, week.math_teacher, week.nurse):
-        viewer = await load_viewer(who, today=TODAY)
+        viewer = await load_viewer(who, None, TODAY)
         with count_statements() as count:
             await load_week(viewer, week.student.id, WEEK)
         assert count.value == 2, who.login

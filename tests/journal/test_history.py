@@ -15,7 +15,7 @@ from tests.journal.conftest import Class8
 
 
 async def _writer(class8: Class8) -> WriteContext:
-    viewer = await load_viewer(class8.world.users["math_teacher"])
+    viewer = await load_viewer(class8.world.users["math_teacher"], None, TODAY)
     return WriteContext(viewer=viewer, now=datetime.now(UTC), today=TODAY)
 
 

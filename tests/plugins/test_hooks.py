@@ -138,18 +138,20 @@ async def test_notification_channels(settings: Settings, calls: set[str]) -> Non
 
 @pytest.mark.hook("region_policy")
 async def test_region_policy(calls: set[str]) -> None:
-    ten_point = RegionPolicy(code="r9", scale=MarkScale(1, 10, 4, 7))
-
     class Probe:
         @hookimpl
-        def region_policy(self, region_code: str) -> RegionPolicy | None:
+        def region_policy(self, region_code: str, settings: Settings) -> RegionPolicy | None:
             calls.add("region_policy")
-            return ten_point if region_code == "r9" else None
+            if region_code != settings.extra.get("EDIARY_PROBE_REGION"):
+                return None
+            return RegionPolicy(code=region_code, scale=MarkScale(1, 10, 4, 7))
 
     manager = load_plugins((), extra=[Probe()])
-    # firstresult: the probe answers for its region, the built-in default for the rest.
-    assert manager.hook.region_policy(region_code="r9") is ten_point
-    assert manager.hook.region_policy(region_code="r1") is DEFAULT_POLICY
+    settings = Settings(extra={"EDIARY_PROBE_REGION": "r9"})
+    # firstresult: the probe answers for the region its settings name, the built-in default
+    # for the rest.
+    assert manager.hook.region_policy(region_code="r9", settings=settings).scale.maximum == 10
+    assert manager.hook.region_policy(region_code="r1", settings=settings) is DEFAULT_POLICY
 
 
 @strawberry.type
@@ -332,3 +334,102 @@ async def test_password_login_refusal(settings: Settings, calls: set[str]) -> No
     ]
     allowed = (await ask(app, login, {"login": "staying.parent"}))["data"]["login"]
     assert allowed["accessToken"] and allowed["userErrors"] == []
+
+
+@pytest.mark.hook("guardianship_ended")
+async def test_guardianship_ended(settings: Settings, calls: set[str]) -> None:
+    from ediary.adapters.lifecycle import Lifecycle
+    from ediary.domain import models
+
+    parent = await models.User.create(login="ending.parent", last_name="P", first_name="E")
+    child = await models.User.create(login="ending.child", last_name="C", first_name="E")
+    await models.Guardianship.create(parent=parent, student=child)
+    seen: list[tuple[int, int, bool]] = []
+
+    class Probe:
+        @hookimpl
+        def guardianship_ended(self, parent_id: int, student_id: int, settings: Settings) -> Any:
+            calls.add("guardianship_ended")
+
+            async def record() -> None:
+                # Inside the transaction: the link is already gone for it.
+                gone = not await models.Guardianship.exists(parent_id=parent_id)
+                seen.append((parent_id, student_id, gone))
+
+            return record()
+
+    lifecycle = Lifecycle(load_plugins((), extra=[Probe()]), settings)
+    assert await lifecycle.end_guardianship(parent.id, child.id) is True
+    assert seen == [(parent.id, child.id, True)]
+    # No link, no call.
+    assert await lifecycle.end_guardianship(parent.id, child.id) is False
+    assert len(seen) == 1
+
+
+@pytest.mark.hook("account_deactivated")
+async def test_account_deactivated(settings: Settings, calls: set[str]) -> None:
+    from ediary.adapters.lifecycle import Lifecycle
+    from ediary.domain import models
+
+    user = await models.User.create(login="leaving.teacher", last_name="L", first_name="T")
+
+    class Probe:
+        @hookimpl
+        def account_deactivated(self, user_id: int) -> None:
+            calls.add("account_deactivated")
+            if user_id == user.id:
+                raise RuntimeError("the plugin could not archive the account")
+
+    lifecycle = Lifecycle(load_plugins((), extra=[Probe()]), settings)
+    # The hook runs inside the transaction: its failure leaves the account active.
+    with pytest.raises(RuntimeError):
+        await lifecycle.deactivate_account(user.id)
+    assert (await models.User.get(id=user.id)).is_active
+
+
+@pytest.mark.hook("access_allowed")
+async def test_access_allowed(settings: Settings, calls: set[str]) -> None:
+    from ediary.adapters.access import plugin_rules
+    from ediary.domain.access import ALL_FACETS, Facet, StudentGrant, Viewer, plugin_action_allowed
+
+    class Note:
+        def __init__(self, owner: int) -> None:
+            self.owner = owner
+
+    class Probe:
+        @hookimpl
+        def access_allowed(self, viewer: Viewer, action: str, target: object) -> Any:
+            calls.add("access_allowed")
+            if action != "probe.read_note" or not isinstance(target, Note):
+                return None
+
+            async def decide() -> bool:
+                return target.owner == viewer.user_id
+
+            return decide()
+
+    class Veto:
+        @hookimpl
+        def access_allowed(self, action: str) -> bool | None:
+            return False if action == "probe.read_note" else None
+
+    rules = plugin_rules(load_plugins((), extra=[Probe()]), settings)
+    owner, stranger = Viewer(user_id=1), Viewer(user_id=2)
+    assert await plugin_action_allowed(owner, "probe.read_note", Note(1), rules)
+    assert not await plugin_action_allowed(stranger, "probe.read_note", Note(1), rules)
+    # Nobody answers: refused.
+    assert not await plugin_action_allowed(owner, "probe.edit_note", Note(1), rules)
+    # A note that shows a child's marks needs the core's grant of marks, whatever the rule says.
+    lessons_only = StudentGrant(9, frozenset({Facet.LESSONS}), None)
+    shows_marks = {"facets": [Facet.MARKS]}
+    assert not await plugin_action_allowed(
+        owner, "probe.read_note", Note(1), rules, grant=lessons_only, **shows_marks
+    )
+    assert not await plugin_action_allowed(owner, "probe.read_note", Note(1), rules, **shows_marks)
+    whole = StudentGrant(9, ALL_FACETS, None)
+    assert await plugin_action_allowed(
+        owner, "probe.read_note", Note(1), rules, grant=whole, **shows_marks
+    )
+    # One refusal outweighs any number of yeses.
+    vetoed = plugin_rules(load_plugins((), extra=[Probe(), Veto()]), settings)
+    assert not await plugin_action_allowed(owner, "probe.read_note", Note(1), vetoed)

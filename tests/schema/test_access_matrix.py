@@ -20,7 +20,7 @@ from ediary.domain import models
 from ediary.domain.access import load_viewer
 from ediary.domain.enums import Audience
 from ediary.domain.feeds import create_feed
-from tests.conftest import GraphQLClient, nothing_answered
+from tests.conftest import TODAY, GraphQLClient, nothing_answered
 from tests.world import WEEK, World
 
 VIEWERS = [
@@ -450,7 +450,9 @@ async def test_announcement_files_follow_the_policy(
 @pytest.fixture(scope="module")
 async def parent_feed(world: World) -> None:
     """A calendar feed the parent created, for the node row of the matrix."""
-    created = await create_feed(await load_viewer(world.users["parent"]), world.id("student"))
+    created = await create_feed(
+        await load_viewer(world.users["parent"], None, TODAY), world.id("student")
+    )
     world.objects["parent_feed"] = created.feed
 
 
@@ -468,10 +470,9 @@ async def talk(world: World) -> None:
     from ediary.domain.enums import ConversationKind
     from ediary.domain.journal.base import WriteContext
     from ediary.domain.talk import acks, conversations
-    from tests.conftest import TODAY
 
     async def as_(name: str) -> WriteContext:
-        viewer = await load_viewer(world.users[name])
+        viewer = await load_viewer(world.users[name], None, TODAY)
         return WriteContext(viewer=viewer, now=datetime.now(UTC), today=TODAY)
 
     started = await conversations.start_conversation(

@@ -319,9 +319,7 @@ class Meeting(relay.Node):
     ) -> MeetingInviteeConnection | None:
         check_first(first, info.context.settings.max_page_size)
         viewer = await info.context.require_viewer()
-        today = (
-            info.context.settings.today or info.context.now().astimezone(info.context.zone()).date()
-        )
+        today = info.context.today()
         page = await meetings.invitees(viewer, self._model, today, first=first, after=after)
         edges = [
             MeetingInviteeEdge(

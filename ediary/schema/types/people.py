@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
@@ -92,12 +91,12 @@ class Student(relay.Node):
 
     @strawberry.field(description="The class the student is in today; null between enrollments.")
     async def school_class(self, info: Info) -> SchoolClass | None:
-        found = await info.context.loaders.current_class.load(self.id)
+        found = await info.context.loaders.current_class.load((self.id, info.context.today()))
         return SchoolClass.from_model(found) if found else None
 
     @strawberry.field(description="The school the student attends today.")
     async def school(self, info: Info) -> School | None:
-        found = await info.context.loaders.current_class.load(self.id)
+        found = await info.context.loaders.current_class.load((self.id, info.context.today()))
         if found is None:
             return None
         school = await info.context.loaders.school.load(found.school_id)
@@ -111,7 +110,9 @@ class Student(relay.Node):
     )
     async def subject_teachers(self, info: Info) -> list[SubjectTeacher]:
         viewer = await info.context.require_viewer()
-        school_class = await info.context.loaders.current_class.load(self.id)
+        school_class = await info.context.loaders.current_class.load(
+            (self.id, info.context.today())
+        )
         if school_class is None:
             return []
         found = await info.context.loaders.courses.load(school_class.id)
@@ -133,7 +134,7 @@ class Student(relay.Node):
         from ediary.schema.types.talk import Parent
 
         viewer = await info.context.require_viewer()
-        today = info.context.settings.today or date.today()
+        today = info.context.today()
         return [Parent.from_model(u) for u in await parents_of(viewer, self.id, today)]
 
     @classmethod
@@ -141,7 +142,7 @@ class Student(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         viewer = await info.context.require_viewer()
-        today = date.today()
+        today = info.context.today()
 
         async def visible(student_id: int) -> models.User:
             await visible_student(viewer, student_id, today, today)

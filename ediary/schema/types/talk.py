@@ -73,7 +73,7 @@ class Parent(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         viewer = await info.context.require_viewer()
-        today = info.context.settings.today or datetime.date.today()
+        today = info.context.today()
 
         async def visible(parent_id: int) -> models.User:
             return await conversations.visible_parent(viewer, parent_id, today)
@@ -151,9 +151,7 @@ class Message(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         viewer = await info.context.require_viewer()
-        who = await conversations.talker(
-            viewer, info.context.settings.today or datetime.date.today()
-        )
+        who = await conversations.talker(viewer, info.context.today())
 
         async def visible(
             message_id: int,
@@ -278,9 +276,7 @@ class Conversation(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         viewer = await info.context.require_viewer()
-        who = await conversations.talker(
-            viewer, info.context.settings.today or datetime.date.today()
-        )
+        who = await conversations.talker(viewer, info.context.today())
 
         async def visible(conversation_id: int) -> models.Conversation:
             return await conversations.visible_conversation(who, conversation_id)

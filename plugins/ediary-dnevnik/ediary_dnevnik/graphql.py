@@ -352,6 +352,7 @@ class DnevnikMutation:
                 parents_per_student=input.parents_per_student,
                 for_students=input.for_students,
                 valid_days=input.valid_days,
+                today=info.context.today(),
             )
 
         batch, errors = await _attempt(issue())

@@ -78,8 +78,9 @@ async def issue_batch(
     parents_per_student: int,
     for_students: bool,
     valid_days: int,
+    today: date,
 ) -> Batch:
-    """Codes for every student enrolled in the class today: one for the student if asked,
+    """Codes for every student enrolled in the class `today`: one for the student if asked,
     and `parents_per_student` for their parents."""
     if not 0 <= parents_per_student <= MAX_PARENTS_PER_STUDENT:
         raise InvalidInput(
@@ -93,7 +94,7 @@ async def issue_batch(
 
     async def work(outbox: Outbox) -> int:
         school_class = await _class_for_issuer(viewer, class_id)
-        students = await _current_students(school_class.id, date.today())
+        students = await _current_students(school_class.id, today)
         if not students:
             raise InvalidInput("Nobody is enrolled in this class today.", field="classId")
         lifetime = timedelta(days=valid_days)

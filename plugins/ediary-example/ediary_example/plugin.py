@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from pathlib import Path
 
 import strawberry
@@ -23,7 +24,9 @@ from ediary.adapters import (
     hookimpl,
 )
 from ediary.config import Settings
-from ediary.domain.errors import DomainError, InvalidInput
+from ediary.domain.access import Viewer
+from ediary.domain.enums import Role
+from ediary.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ediary.domain.grading import MarkScale, RegionPolicy
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
@@ -114,7 +117,11 @@ class ExampleQuery:
     @strawberry.field(description="Greetings stored by the example plugin, oldest first.")
     async def example_greetings(self, info: Info) -> list[ExampleGreeting] | None:
         found = await Greeting.all().order_by("id")
-        return [ExampleGreeting(text=g.text) for g in found]
+        return [
+            ExampleGreeting(text=g.text)
+            for g in found
+            if await info.context.allowed(READ_GREETING, g)
+        ]
 
 
 @strawberry.input(description="A greeting to store.")
@@ -128,6 +135,17 @@ class AddExampleGreetingPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was not stored.")
 
 
+@strawberry.input(description="The greeting to remove.")
+class RemoveExampleGreetingInput:
+    text: str = strawberry.field(description="The greeting's text.")
+
+
+@strawberry.type(description="The result of removing a greeting.")
+class RemoveExampleGreetingPayload:
+    removed: bool = strawberry.field(description="Whether the greeting was removed.")
+    user_errors: list[UserError] = strawberry.field(description="Why it was not removed.")
+
+
 @strawberry.type
 class ExampleMutation:
     @strawberry.mutation(description="Store a greeting (any logged-in user).")
@@ -139,17 +157,38 @@ class ExampleMutation:
             text = input.text.strip()
             if not 1 <= len(text) <= 200:
                 raise InvalidInput("A greeting has 1 to 200 characters.", field="text")
-            stored, _ = await Greeting.get_or_create(text=text)
+            stored, _ = await Greeting.get_or_create(
+                text=text, defaults={"author_id": (await info.context.viewer()).user_id}
+            )
         except DomainError as error:
             return AddExampleGreetingPayload(
                 greeting=None, user_errors=[UserError.from_domain(error)]
             )
         return AddExampleGreetingPayload(greeting=ExampleGreeting(text=stored.text), user_errors=[])
 
+    @strawberry.mutation(description="Remove a greeting: its author, or a regional official, may.")
+    async def remove_example_greeting(
+        self, info: Info, input: RemoveExampleGreetingInput
+    ) -> RemoveExampleGreetingPayload | None:
+        try:
+            await info.context.require_writer()
+            found = await Greeting.get_or_none(text=input.text.strip())
+            # A greeting the viewer may not read is answered as one that does not exist.
+            if found is None or not await info.context.allowed(READ_GREETING, found):
+                raise NotFound("No such greeting.", field="text")
+            if not await info.context.allowed(REMOVE_GREETING, found):
+                raise Forbidden("Only its author or a regional official may remove it.")
+            await found.delete()
+        except DomainError as error:
+            return RemoveExampleGreetingPayload(
+                removed=False, user_errors=[UserError.from_domain(error)]
+            )
+        return RemoveExampleGreetingPayload(removed=True, user_errors=[])
+
 
 @hookimpl
 def graphql_schema() -> GraphQLContribution:
-    """`exampleGreetings` and `addExampleGreeting`."""
+    """`exampleGreetings`, `addExampleGreeting` and `removeExampleGreeting`."""
     return GraphQLContribution(query=ExampleQuery, mutation=ExampleMutation)
 
 
@@ -162,6 +201,29 @@ async def portal(request: Request) -> Response:
 def http_routes(settings: Settings) -> list[BaseRoute]:
     """`GET /example/portal`."""
     return [Route("/example/portal", portal)]
+
+
+READ_GREETING = "example.read_greeting"
+REMOVE_GREETING = "example.remove_greeting"
+
+
+@hookimpl
+def access_allowed(viewer: Viewer, action: str, target: object) -> bool | None:
+    """Anyone reads greetings; their author or a regional official removes one."""
+    if not isinstance(target, Greeting):
+        return None
+    if action == READ_GREETING:
+        return True
+    if action == REMOVE_GREETING:
+        by_author = viewer.is_authenticated and target.author_id == viewer.user_id
+        return by_author or Role.REGIONAL_OFFICIAL in viewer.roles
+    return None
+
+
+@hookimpl
+def account_deactivated(user_id: int) -> Awaitable[object]:
+    """The greetings an account wrote stay, without their author."""
+    return Greeting.filter(author_id=user_id).update(author_id=None)
 
 
 @hookimpl

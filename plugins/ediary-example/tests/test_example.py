@@ -47,8 +47,9 @@ async def test_the_portal_route_answers(client: httpx.AsyncClient) -> None:
 
 
 def test_the_region_policy_applies_to_its_region_only(plugin_manager: PluginManager) -> None:
-    assert plugin_manager.hook.region_policy(region_code="example").scale.maximum == 10
-    assert plugin_manager.hook.region_policy(region_code="r1") == DEFAULT_POLICY
+    hook, settings = plugin_manager.hook, Settings()
+    assert hook.region_policy(region_code="example", settings=settings).scale.maximum == 10
+    assert hook.region_policy(region_code="r1", settings=settings) == DEFAULT_POLICY
 
 
 async def test_greetings_are_imported_and_served(

@@ -1,5 +1,6 @@
 """Finishing a portal login: the person by SNILS, a parent account on first login, children
-linked from the provider's children data when they match enrolled students by SNILS."""
+linked from the provider's children data when they match enrolled students by SNILS, and
+unlinked when the provider stops listing a child it had linked."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from ediary.adapters.lifecycle import Lifecycle
 from ediary.domain.enums import Role
 from ediary.domain.identity import InvalidSnils, is_valid_snils, normalize_snils
 from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
 from ediary_moscow.errors import LoginFailed
+from ediary_moscow.models import PortalLink
 
 
 def person_snils(claims: dict[str, Any], claim: str) -> str:
@@ -76,15 +79,37 @@ async def enrolled_at(snils: str, school_id: int, today: date) -> User | None:
     return enrollment.student if enrollment is not None else None
 
 
-async def link_child(parent: User, student: User, school_id: int) -> None:
-    """Guardianship and the parent's role at the child's school, once."""
-    await Guardianship.get_or_create(parent=parent, student=student)
+async def link_child(parent: User, student: User, school_id: int) -> bool:
+    """Guardianship and the parent's role at the child's school, once; whether the
+    guardianship is new."""
+    _, created = await Guardianship.get_or_create(parent=parent, student=student)
     await RoleGrant.get_or_create(user=parent, role=Role.PARENT, school_id=school_id)
+    return created
 
 
-async def sign_in(claims: dict[str, Any], snils: str, children: list[str]) -> User:
-    """The parent account for a SNILS, created on first login, with the children linked."""
-    found = await enrolled_students(children, date.today())
+async def unlink_dropped(parent_id: int, listed: list[str], lifecycle: Lifecycle) -> None:
+    """End the links the portal made to children it no longer lists (by SNILS)."""
+    rows: list[Any] = list(
+        await PortalLink.filter(parent_id=parent_id)
+        .exclude(student__snils__in=listed or [""])
+        .values_list("student_id", flat=True)
+    )
+    dropped = [int(student_id) for student_id in rows]
+    for student_id in dropped:
+        await lifecycle.end_guardianship(parent_id, student_id)
+    # A link ended some other way leaves its row behind when the hook did not run.
+    await PortalLink.filter(parent_id=parent_id, student_id__in=dropped or [0]).delete()
+
+
+async def sign_in(
+    claims: dict[str, Any], snils: str, children: list[str] | None, lifecycle: Lifecycle
+) -> User:
+    """The parent account for a SNILS, created on first login, with the children linked.
+
+    `children` are the SNILS the portal lists (None when it did not share the list: then
+    nothing is unlinked); a child the portal linked before and lists no more is unlinked
+    through `lifecycle`, so plugins' `guardianship_ended` hooks run."""
+    found = await enrolled_students(children or [], lifecycle.settings.school_today())
     async with in_transaction():
         user = await User.get_or_none(snils=snils)
         if user is None:
@@ -99,6 +124,8 @@ async def sign_in(claims: dict[str, Any], snils: str, children: list[str]) -> Us
         elif not user.is_active:
             raise LoginFailed("This account is blocked. Ask the school.")
         for student, school_id in found.values():
-            if student.id != user.id:
-                await link_child(user, student, school_id)
+            if student.id != user.id and await link_child(user, student, school_id):
+                await PortalLink.create(parent=user, student=student)
+        if children is not None:
+            await unlink_dropped(user.id, children, lifecycle)
     return user

@@ -31,6 +31,9 @@ from ediary_moscow.models import (
 from ediary_moscow.settings import MoscowSettings
 from ediary_moscow.workdays import add_working_days
 
+# The access rule's action (`access_allowed` in the plugin): who may read an application.
+READ_APPLICATION = "moscow.read_application"
+
 
 @dataclass(frozen=True)
 class ChildData:
@@ -58,6 +61,7 @@ async def file_application(
     document: Document,
     consent_given: bool,
     consent_version: str,
+    today: date,
 ) -> DiaryApplication:
     if not may_file_diary_application(viewer) or viewer.user_id is None:
         raise Forbidden("Only a parent can file an application.")
@@ -78,7 +82,6 @@ async def file_application(
         raise InvalidInput("Enter the document number.", field="document.number")
     if await School.get_or_none(id=school_id) is None:
         raise NotFound()
-    today = date.today()
     # Only the parent's own applications are consulted: that tells them nothing new.
     if await DiaryApplication.filter(
         parent_id=viewer.user_id,
@@ -118,12 +121,12 @@ async def _for_review(viewer: Viewer, application_id: int) -> DiaryApplication:
     return application
 
 
-async def approve(viewer: Viewer, application_id: int) -> DiaryApplication:
+async def approve(viewer: Viewer, application_id: int, today: date) -> DiaryApplication:
     async with in_transaction():
         application = await _for_review(viewer, application_id)
         parent = await User.get(id=application.parent_id)
         # The school looks the child up among its own students only.
-        student = await enrolled_at(application.child_snils, application.school_id, date.today())
+        student = await enrolled_at(application.child_snils, application.school_id, today)
         if student is None or student.id == parent.id:
             raise ChildNotEnrolled()
         await link_child(parent, student, application.school_id)
@@ -158,12 +161,12 @@ async def my_applications(viewer: Viewer) -> list[DiaryApplication]:
 
 
 async def school_applications(
-    viewer: Viewer, school_id: int, *, overdue_only: bool, today: date | None = None
+    viewer: Viewer, school_id: int, *, overdue_only: bool, today: date
 ) -> list[DiaryApplication]:
     """Applications to a school, oldest first; overdue: still under review past the deadline."""
     if not may_review_diary_applications(viewer, school_id):
         raise Forbidden("Only the school's administration reviews its applications.")
     query = DiaryApplication.filter(school_id=school_id)
     if overdue_only:
-        query = query.filter(status=ApplicationStatus.SUBMITTED, due_on__lt=today or date.today())
+        query = query.filter(status=ApplicationStatus.SUBMITTED, due_on__lt=today)
     return await query.order_by("filed_at", "id")

@@ -19,6 +19,7 @@ from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
 from ediary_moscow import applications
+from ediary_moscow.applications import READ_APPLICATION
 from ediary_moscow.models import ApplicationStatus, DocumentKind, RefusalReason
 from ediary_moscow.models import DiaryApplication as Model
 from ediary_moscow.settings import moscow_settings
@@ -68,7 +69,7 @@ class DiaryApplication(relay.Node):
     consent_at: datetime.datetime = strawberry.field(description="When consent was given.")
 
     @classmethod
-    def from_model(cls, item: Model) -> Self:
+    def from_model(cls, item: Model, today: datetime.date) -> Self:
         name = " ".join(
             p for p in (item.child_last_name, item.child_first_name, item.child_middle_name) if p
         )
@@ -79,8 +80,7 @@ class DiaryApplication(relay.Node):
             child_birth_date=item.child_birth_date,
             filed_at=item.filed_at,
             due_on=item.due_on,
-            overdue=item.status == ApplicationStatus.SUBMITTED
-            and item.due_on < datetime.date.today(),
+            overdue=item.status == ApplicationStatus.SUBMITTED and item.due_on < today,
             refusal_reason=item.refusal_reason,
             refusal_comment=item.refusal_comment,
             consent_version=item.consent_version,
@@ -91,17 +91,18 @@ class DiaryApplication(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
-        viewer = await info.context.require_viewer()
+        await info.context.require_viewer()
 
         async def visible(item_id: int) -> Model:
             item = await Model.get_or_none(id=item_id)
-            if item is None or (
-                item.parent_id != viewer.user_id and item.school_id not in viewer.admin_schools
-            ):
+            if item is None or not await info.context.allowed(READ_APPLICATION, item):
                 raise NotFound()
             return item
 
-        return await resolve_each(node_ids, required, visible, cls.from_model)
+        today = info.context.today()
+        return await resolve_each(
+            node_ids, required, visible, lambda item: cls.from_model(item, today)
+        )
 
 
 @strawberry.input(description="The child the application is for, as in their documents.")
@@ -193,7 +194,10 @@ class MoscowQuery:
     @strawberry.field(description="The viewer's own diary applications, newest first.")
     async def my_diary_applications(self, info: Info) -> list[DiaryApplication] | None:
         viewer = await info.context.require_viewer()
-        return [DiaryApplication.from_model(a) for a in await applications.my_applications(viewer)]
+        return [
+            DiaryApplication.from_model(a, info.context.today())
+            for a in await applications.my_applications(viewer)
+        ]
 
     @strawberry.field(description="Applications to a school, oldest first, for its administration.")
     async def diary_applications_to_review(
@@ -204,9 +208,12 @@ class MoscowQuery:
     ) -> list[DiaryApplication] | None:
         viewer = await info.context.require_viewer()
         found = await applications.school_applications(
-            viewer, local_id(school_id, "School"), overdue_only=overdue_only
+            viewer,
+            local_id(school_id, "School"),
+            overdue_only=overdue_only,
+            today=info.context.today(),
         )
-        return [DiaryApplication.from_model(a) for a in found]
+        return [DiaryApplication.from_model(a, info.context.today()) for a in found]
 
 
 @strawberry.type
@@ -241,10 +248,11 @@ class MoscowMutation:
                 ),
                 input.consent_given,
                 input.consent_version,
+                info.context.today(),
             )
 
         found, errors = await _attempt(run())
-        item = DiaryApplication.from_model(found) if found else None
+        item = DiaryApplication.from_model(found, info.context.today()) if found else None
         return FileDiaryApplicationPayload(application=item, user_errors=errors)
 
     @strawberry.mutation(description="Approve an application: the child is linked to the parent.")
@@ -255,11 +263,11 @@ class MoscowMutation:
 
         async def run() -> Model:
             return await applications.approve(
-                viewer, local_id(input.application_id, "DiaryApplication")
+                viewer, local_id(input.application_id, "DiaryApplication"), info.context.today()
             )
 
         found, errors = await _attempt(run())
-        item = DiaryApplication.from_model(found) if found else None
+        item = DiaryApplication.from_model(found, info.context.today()) if found else None
         return ApproveDiaryApplicationPayload(application=item, user_errors=errors)
 
     @strawberry.mutation(
@@ -279,7 +287,7 @@ class MoscowMutation:
             )
 
         found, errors = await _attempt(run())
-        item = DiaryApplication.from_model(found) if found else None
+        item = DiaryApplication.from_model(found, info.context.today()) if found else None
         return RefuseDiaryApplicationPayload(application=item, user_errors=errors)
 
 

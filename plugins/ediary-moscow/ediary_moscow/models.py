@@ -89,3 +89,27 @@ class DiaryApplication(Model):
         app = APP_LABEL
         table = "moscow_diary_application"
         indexes = (("school_id", "status", "due_on"),)
+
+
+class PortalLink(Model):
+    """A guardianship made at a portal login because the portal listed the child."""
+
+    # Links from approved applications are not here: the portal does not list those
+    # children, so its list must not end them.
+
+    id = fields.IntField(primary_key=True)
+    parent: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, on_delete=fields.CASCADE
+    )
+    student: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, on_delete=fields.CASCADE
+    )
+    linked_at = fields.DatetimeField(auto_now_add=True)
+
+    parent_id: int
+    student_id: int
+
+    class Meta:
+        app = APP_LABEL
+        table = "moscow_portal_link"
+        unique_together = (("parent", "student"),)

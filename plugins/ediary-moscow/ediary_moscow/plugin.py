@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable
-from datetime import date
 
 from starlette.routing import BaseRoute
 
 from ediary.adapters import GraphQLContribution, LoginFlow, ModelsApp, hookimpl
 from ediary.config import Settings
+from ediary.domain.access import Viewer
 from ediary.domain.enums import Role
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
+from ediary_moscow.applications import READ_APPLICATION
+from ediary_moscow.models import DiaryApplication, PortalLink
 from ediary_moscow.settings import moscow_settings
 
 PORTAL_FLOW_ID = "moscow-portal"
-
-
-def _env_policy() -> tuple[str, int]:
-    # region_policy gets no settings and is called per request: the environment is read
-    # directly (the same EDIARY_MOSCOW_* variables the settings hold).
-    return (
-        os.environ.get("EDIARY_MOSCOW_REGION", "77"),
-        int(os.environ.get("EDIARY_MOSCOW_LOOKBACK_DAYS", "30")),
-    )
 
 
 def portal_flow(settings: Settings) -> LoginFlow:
@@ -55,12 +47,12 @@ def registration_flows(settings: Settings) -> list[LoginFlow]:
 
 
 @hookimpl
-def region_policy(region_code: str) -> RegionPolicy | None:
+def region_policy(region_code: str, settings: Settings) -> RegionPolicy | None:
     """Parents in the region see the last school month of a child's diary."""
-    code, lookback = _env_policy()
-    if region_code != code:
+    config = moscow_settings(settings)
+    if region_code != config.region:
         return None
-    return RegionPolicy(code=code, parent_lookback_days=lookback)
+    return RegionPolicy(code=config.region, parent_lookback_days=config.lookback_days)
 
 
 @hookimpl
@@ -76,7 +68,7 @@ def password_login_refusal(user: User, settings: Settings) -> Awaitable[str | No
         if roles - {Role.PARENT} or Role.PARENT not in roles:
             return None  # staff and students keep their logins
         children = await Guardianship.filter(parent_id=user.id).values_list("student_id", flat=True)
-        today = date.today()
+        today = settings.school_today()
         rows = await Enrollment.filter(student_id__in=list(children), starts_on__lte=today).values(
             "ends_on", "school_class__school__region__code"
         )
@@ -94,6 +86,24 @@ def password_login_refusal(user: User, settings: Settings) -> Awaitable[str | No
         return None
 
     return decide()
+
+
+@hookimpl
+def access_allowed(viewer: Viewer, action: str, target: object) -> bool | None:
+    """An application is the parent's who filed it and its school administration's."""
+    if action != READ_APPLICATION or not isinstance(target, DiaryApplication):
+        return None
+    return target.parent_id == viewer.user_id or target.school_id in viewer.admin_schools
+
+
+@hookimpl
+def guardianship_ended(parent_id: int, student_id: int) -> Awaitable[None]:
+    """Forget that the portal made the link, whichever way it ended."""
+
+    async def forget() -> None:
+        await PortalLink.filter(parent_id=parent_id, student_id=student_id).delete()
+
+    return forget()
 
 
 @hookimpl

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ediary.adapters.http import SESSION_COOKIE, app_settings
+from ediary.adapters.lifecycle import Lifecycle
 from ediary.domain import auth, tokens
 from ediary.domain.errors import DomainError, TokenExpired, TokenUsed
 from ediary_moscow import accounts
@@ -109,8 +110,10 @@ async def callback(request: Request) -> Response:
         person = await provider.person(answer["access_token"], str(claims["sub"]))
         merged = {**person, **claims}
         snils = accounts.person_snils(merged, config.profile.snils_claim)
-        children = accounts.children_snils(merged.get(config.profile.children_claim) or [])
-        user = await accounts.sign_in(merged, snils, children)
+        claim = config.profile.children_claim
+        children = accounts.children_snils(merged[claim] or []) if claim in merged else None
+        lifecycle = Lifecycle(request.app.state.plugins, settings)
+        user = await accounts.sign_in(merged, snils, children, lifecycle)
     except LoginFailed as error:
         return _page(400, "Login failed", error.message)
     except DomainError as error:

@@ -20,6 +20,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from ediary.config import Settings
 from ediary.domain import models
 from ediary.domain.enums import MarkAction, Role, WorkKind
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
@@ -127,7 +128,8 @@ class Importer:
         policy_for: PolicyFor,
         guard: ReachGuard,
         progress: Progress | None = None,
-        today: date | None = None,
+        *,
+        today: date,
     ) -> None:
         self.data = data
         self.guard = guard
@@ -145,7 +147,7 @@ class Importer:
         self._terms: dict[tuple[int, date], int | None] = {}
         self.progress = progress or (lambda n: None)
         self.school_id = guard.reach.school
-        self.today = today or date.today()
+        self.today = today
         self.links: dict[tuple[str, str, str], tuple[int | None, Any]] = {}
         # Links to what the reach does not own: never read, changed nor linked to.
         self.foreign: set[tuple[str, str, str]] = set()
@@ -1150,8 +1152,10 @@ async def import_set(
     """Import a set in one transaction, as the actor of `reach`: only what the reach owns is
     changed or linked to, and only roles it may grant are given. With `dry_run` the
     transaction is rolled back. `policy_for` and `today` come from the import's context
-    (ediary.adapters.ImportContext); without them, the default policy and the machine's date. Raises SetError (nothing written) for a set that cannot be
+    (ediary.adapters.ImportContext); without them, the default policy and the schools' today
+    from the server's settings. Raises SetError (nothing written) for a set that cannot be
     imported at all."""
+    today = today or Settings.from_env().school_today()
     data = open_set(path, limits)
     outcome = Outcome(dry_run=dry_run, version=data.version)
     try:
@@ -1162,7 +1166,7 @@ async def import_set(
             async with in_transaction() as conn:
                 guard = await ReachGuard.open(reach)
                 importer = Importer(
-                    data, outcome, policy_for or _default_policy, guard, progress, today
+                    data, outcome, policy_for or _default_policy, guard, progress, today=today
                 )
                 importer.conn = conn
                 await importer.run()

@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +28,7 @@ from ediary.domain import models
 from ediary.domain.auth import SessionKind, hash_password, open_session
 from ediary.domain.enums import Role, WorkKind
 from ediary.domain.identity import snils_with_check_sum
+from tests.conftest import TODAY
 from tests.world import World
 
 CLIENT_ID = "ediary-test"
@@ -107,7 +108,7 @@ async def city(world: World) -> City:
     city = City()
     region = await models.Region.create(code="77", name="Moscow")
     school = await models.School.create(region=region, name="School 1 Moscow", short_name="M1")
-    today = date.today()
+    today = TODAY
     year = await models.AcademicYear.create(
         school=school,
         name="current",

@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,6 +25,7 @@ from ediary.app import create_app
 from ediary.config import Settings
 from ediary.domain import models
 from ediary.domain.identity import snils_with_check_sum
+from tests.conftest import TODAY
 from tests.plugins.moscow.conftest import (
     CLIENT_ID,
     City,
@@ -300,9 +301,7 @@ async def test_overdue_applications_are_listed_and_pending_ones_not_duplicated(
     twice = await browser.gql(FILE, {"input": application(city, "third_child")})
     assert twice["fileDiaryApplication"]["userErrors"][0]["code"] == "APPLICATION_PENDING"
     parent = await models.User.get(snils=snils_with_check_sum("444555666"))
-    await DiaryApplication.filter(parent_id=parent.id).update(
-        due_on=date.today() - timedelta(days=1)
-    )
+    await DiaryApplication.filter(parent_id=parent.id).update(due_on=TODAY - timedelta(days=1))
     school = gid("School", city.ids["school"])
     overdue = await as_admin(portal_app, city, REVIEW, {"school": school, "overdue": True})
     assert filed["fileDiaryApplication"]["application"]["id"] in [

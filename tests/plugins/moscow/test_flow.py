@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from strawberry import relay
 
 from ediary.domain import models
+from tests.conftest import TODAY
 from tests.plugins.moscow.conftest import City, OidcProvider, portal_login
 
 MARKS = "query($id: ID!) { marks(studentId: $id, first: 50) { edges { node { date value } } } }"
@@ -114,7 +115,7 @@ async def test_parent_from_login_to_two_children(
     assert [c["firstName"] for c in children] == ["first_child"]
     marks = (await browser.gql(MARKS, {"id": gid("Student", city.ids["first_child"])}))["marks"]
     shown = [edge["node"]["date"] for edge in marks["edges"]]
-    assert shown == [(date.today() - timedelta(days=5)).isoformat()]
+    assert shown == [(TODAY - timedelta(days=5)).isoformat()]
 
     # An application for the second child, with data that does not match: refused.
     filed = await browser.gql(
@@ -123,7 +124,7 @@ async def test_parent_from_login_to_two_children(
     first = filed["fileDiaryApplication"]
     assert first["userErrors"] == [] and first["application"]["status"] == "SUBMITTED"
     assert first["application"]["consentVersion"] == "2025-09"
-    assert date.fromisoformat(first["application"]["dueOn"]) > date.today()
+    assert date.fromisoformat(first["application"]["dueOn"]) > TODAY
     pending = await as_admin(
         portal_app, city, REVIEW, {"school": gid("School", city.ids["school"]), "overdue": False}
     )

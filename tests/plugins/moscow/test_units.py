@@ -9,6 +9,7 @@ from ediary_moscow.settings import HmacSigner, PlainSecret
 from ediary_moscow.workdays import add_working_days
 
 from ediary.adapters import load_plugins
+from ediary.config import Settings
 
 
 def test_three_working_days_skip_weekends_and_holidays() -> None:
@@ -26,5 +27,14 @@ def test_client_secret_signers() -> None:
 
 def test_region_policy_gives_a_school_month_to_parents() -> None:
     manager = load_plugins((), extra=[plugin])
-    assert manager.hook.region_policy(region_code="77").parent_lookback_days == 30
-    assert manager.hook.region_policy(region_code="r1").parent_lookback_days is None
+
+    def lookback(region_code: str, settings: Settings) -> int | None:
+        policy = manager.hook.region_policy(region_code=region_code, settings=settings)
+        return policy.parent_lookback_days  # type: ignore[no-any-return]
+
+    assert lookback("77", Settings()) == 30
+    assert lookback("r1", Settings()) is None
+    # The plugin's settings, not the process environment, choose the region and the window.
+    moved = Settings(extra={"EDIARY_MOSCOW_REGION": "50", "EDIARY_MOSCOW_LOOKBACK_DAYS": "14"})
+    assert lookback("50", moved) == 14
+    assert lookback("77", moved) is None
