@@ -171,6 +171,14 @@ class DuplicateSubmission(DomainError):
         super().__init__(field="idempotencyKey")
 
 
+class FlowNotOffered(DomainError):
+    """A login or registration flow that the region's schools do not offer (the setting
+    EDIARY_REGION_FLOWS)."""
+
+    code = "FLOW_NOT_OFFERED"
+    default_message = "Your region's schools do not offer this way in. Use your region's login."
+
+
 class PasswordLoginClosed(DomainError):
     """The account's region moved to another login flow; the message says which."""
 
