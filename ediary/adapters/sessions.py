@@ -153,19 +153,21 @@ async def open_login(
 
 async def open_route_session(
     request: HTTPConnection,
-    response: Response,
+    response: Response | None,
     user: User,
     client: ClientKind = ClientKind.BROWSER,
 ) -> auth.OpenedSession:
     """Open a session for `user` from an HTTP route, such as an identity provider's
     callback. For a browser the session cookie and the CSRF cookie (`ediary_csrf`, which
-    the page echoes as X-CSRF-Token) are set on `response`; for an app the caller hands
-    `token` of the answer to the app. The route must itself bind the login to the browser
-    that started it (a state cookie, as OpenID Connect's `state`): a provider's redirect
-    back is a cross-site navigation by design."""
+    the page echoes as X-CSRF-Token) are set on `response`; for an app (`response` may be
+    None) the route hands the answer's `token` to the app. The route must itself bind the
+    login to the browser that started it (a state cookie, as OpenID Connect's `state`): a
+    provider's redirect back is a cross-site navigation by design."""
+    if client is ClientKind.BROWSER and response is None:
+        raise ValueError("a browser session needs the response that carries its cookies")
     settings = app_settings(request)
     opened = await auth.open_session(user, session_kind(client), settings.session_lifetime)
-    if client is ClientKind.BROWSER:
+    if response is not None and client is ClientKind.BROWSER:
         set_session_cookie(response, opened.token, settings)
         response.set_cookie(
             CSRF_COOKIE,
