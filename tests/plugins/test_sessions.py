@@ -5,6 +5,8 @@ handles the session cookie by hand."""
 from __future__ import annotations
 
 import re
+import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,13 @@ async def _passport(number: str) -> models.User:
 class ProbeLoginInput:
     passport: str = strawberry.field(description="The number.")
     client: ClientKind = strawberry.field(default=ClientKind.BROWSER, description="Who asks.")
+
+
+@strawberry.type
+class ProbeQuery:
+    @strawberry.field(description="Anything, for a schema to have a query.")
+    def probe(self) -> str:
+        return "probe"
 
 
 @strawberry.type
@@ -225,3 +234,22 @@ def test_no_plugin_handles_the_session_cookie_by_hand() -> None:
         if _BY_HAND.search(line)
     ]
     assert found == [], "open sessions with ediary.adapters.open_login or open_route_session"
+
+
+def test_the_documented_example_runs_against_the_public_names() -> None:
+    text = (ROOT / "docs" / "plugins.md").read_text()
+    section = text.split("## Opening a session from a login flow", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    imported = re.search(r"from ediary.adapters import \(([^)]*)\)", example)
+    assert imported is not None
+    names = {name.strip() for name in imported[1].split(",") if name.strip()}
+    assert names <= set(ediary.adapters.__all__)
+    # Run as a module of its own: strawberry resolves the annotations in the module's names.
+    module = types.ModuleType("plugins_md_session_example")
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(example, "docs/plugins.md", "exec"), module.__dict__)
+        schema = strawberry.Schema(query=ProbeQuery, mutation=module.CardMutation)
+        assert "logInWithCard(input: CardLoginInput!): LoginPayload" in schema.as_str()
+    finally:
+        del sys.modules[module.__name__]
