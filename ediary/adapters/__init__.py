@@ -1,7 +1,5 @@
 """The plugin contract regional adapters implement (pluggy, entry-point group "ediary")."""
 
-from typing import TYPE_CHECKING, Any
-
 from ediary.adapters.contrib import GraphQLContribution, ModelsApp
 from ediary.adapters.flows import FlowField, LoginFlow
 from ediary.adapters.hookspecs import hookimpl
@@ -16,38 +14,14 @@ from ediary.adapters.manager import (
     model_apps,
 )
 from ediary.adapters.notify import Message, NotificationChannel, Notifier
+from ediary.adapters.sessions import (
+    ClientKind,
+    LoginNotice,
+    check_login_origin,
+    open_route_session,
+)
 from ediary.domain.errors import FlowNotOffered
 from ediary.domain.region_flows import RegionFlows
-
-if TYPE_CHECKING:
-    from ediary.adapters.sessions import (
-        ClientKind,
-        LoginNotice,
-        LoginPayload,
-        check_login_origin,
-        open_login,
-        open_route_session,
-    )
-
-# The session API is built on the GraphQL schema, which itself imports this package: it is
-# imported on first use rather than here.
-_SESSIONS = {
-    "ClientKind",
-    "LoginNotice",
-    "LoginPayload",
-    "check_login_origin",
-    "open_login",
-    "open_route_session",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _SESSIONS:
-        from ediary.adapters import sessions
-
-        return getattr(sessions, name)
-    raise AttributeError(f"module 'ediary.adapters' has no attribute {name!r}")
-
 
 __all__ = [
     "ClientKind",
@@ -58,7 +32,6 @@ __all__ = [
     "ImportReport",
     "LoginFlow",
     "LoginNotice",
-    "LoginPayload",
     "MaxItems",
     "Message",
     "ModelsApp",
@@ -75,6 +48,5 @@ __all__ = [
     "hookimpl",
     "load_plugins",
     "model_apps",
-    "open_login",
     "open_route_session",
 ]

@@ -1,28 +1,17 @@
-"""Opening an ediary session from a login flow: the password form, an access code, a
-regional portal's callback.
+"""Opening an ediary session from a login flow, over HTTP: the password form, an access
+code, a regional portal's callback.
 
 A browser gets an HttpOnly session cookie and a CSRF token to send back as X-CSRF-Token; an
-app gets a bearer token. A GraphQL login mutation answers with `LoginPayload`
-(`open_login`); an HTTP route, such as an identity provider's callback, sets the cookies on
-its own response (`open_route_session`). Either way the session itself is the domain's
-(`ediary.domain.auth.open_session`): this module only decides how it travels.
-
-    @strawberry.mutation(description="Log in with a portal code.", extensions=[Sensitive()])
-    async def log_in_with_code(self, info: Info, input: CodeLoginInput) -> LoginPayload | None:
-        try:
-            check_login_origin(info.context.request, info.context.settings, input.client)
-            user = await redeem_portal_code(input.code)
-        except DomainError as error:
-            return LoginPayload.refused(error)
-        return await open_login(info, user, input.client)
+app gets a bearer token. An HTTP route, such as an identity provider's callback, sets the
+cookies on its own response (`open_route_session`); a GraphQL login mutation answers with
+`ediary.schema.sessions.LoginPayload` through `ediary.schema.sessions.open_login`, which
+builds on this module. Either way the session itself is the domain's
+(`ediary.domain.auth.open_session`): this module decides how it travels.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Sequence
 from enum import Enum
-from typing import Self
 
 import strawberry
 from starlette.requests import HTTPConnection
@@ -31,12 +20,8 @@ from starlette.responses import Response
 from ediary.adapters.http import SESSION_COOKIE, app_settings, trusted_origin
 from ediary.config import Settings
 from ediary.domain import auth
-from ediary.domain.access import load_viewer
-from ediary.domain.errors import CrossSiteRequest, DomainError
+from ediary.domain.errors import CrossSiteRequest
 from ediary.domain.models import User
-from ediary.schema.errors import UserError
-from ediary.schema.info import Info
-from ediary.schema.types.people import Viewer
 
 # Readable by the page's scripts (not HttpOnly), which echo it as X-CSRF-Token: how a page
 # that an HTTP route redirected to learns the token a GraphQL login would have returned.
@@ -55,37 +40,6 @@ class LoginNotice:
         description="Stable and machine-readable, such as MOSCOW_CHILD_NOT_FOUND."
     )
     message: str = strawberry.field(description="What to tell the person, and what to do.")
-
-
-@strawberry.type(description="The result of a login.")
-class LoginPayload:
-    viewer: Viewer | None = strawberry.field(description="Who is now logged in.")
-    access_token: str | None = strawberry.field(
-        description="Bearer token for APP clients, for the Authorization header."
-    )
-    csrf_token: str | None = strawberry.field(
-        description="For BROWSER clients: send it as X-CSRF-Token with every mutation."
-    )
-    expires_at: datetime.datetime | None = strawberry.field(description="When the session ends.")
-    notices: list[LoginNotice] = strawberry.field(
-        default_factory=list,
-        description="What the login flow has to tell the person, such as a child the "
-        "region's portal lists but the diary cannot find; empty for most logins.",
-    )
-    user_errors: list[UserError] = strawberry.field(
-        default_factory=list, description="Why the login failed."
-    )
-
-    @classmethod
-    def refused(cls, error: DomainError) -> Self:
-        """The answer to a refused login: no session, the error's code and message."""
-        return cls(
-            viewer=None,
-            access_token=None,
-            csrf_token=None,
-            expires_at=None,
-            user_errors=[UserError.from_domain(error)],
-        )
 
 
 def session_kind(client: ClientKind) -> str:
@@ -119,36 +73,6 @@ def set_session_cookie(response: Response, token: str, settings: Settings) -> No
 def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
-
-
-async def open_login(
-    info: Info,
-    user: User,
-    client: ClientKind = ClientKind.BROWSER,
-    notices: Sequence[LoginNotice] = (),
-) -> LoginPayload:
-    """Open a session for `user` from a GraphQL login mutation and answer with its payload:
-    a browser gets the cookie (on the mutation's response) and a CSRF token, an app a bearer
-    token. The flow has checked who the person is; a browser login from another site's page
-    is refused here too, with the payload's CROSS_SITE_REQUEST."""
-    settings = info.context.settings
-    try:
-        check_login_origin(info.context.request, settings, client)
-    except DomainError as error:
-        return LoginPayload.refused(error)
-    kind = session_kind(client)
-    opened = await auth.open_session(user, kind, settings.session_lifetime)
-    response = info.context.response
-    if kind == auth.SessionKind.COOKIE and isinstance(response, Response):
-        set_session_cookie(response, opened.token, settings)
-    return LoginPayload(
-        viewer=Viewer.from_domain(await load_viewer(user), opened.csrf_token or None),
-        access_token=opened.token if kind == auth.SessionKind.BEARER else None,
-        csrf_token=opened.csrf_token or None,
-        expires_at=opened.expires_at,
-        notices=list(notices),
-        user_errors=[],
-    )
 
 
 async def open_route_session(

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from ediary.adapters import http, sessions
 from ediary.adapters.builtin.password import PASSWORD_FLOW
 from ediary.adapters.limits import Sensitive
-from ediary.adapters.sessions import ClientKind, LoginPayload
+from ediary.adapters.sessions import ClientKind
 from ediary.config import Settings
 from ediary.domain import auth, ratelimit
 from ediary.domain.errors import DomainError, InvalidInput
@@ -20,6 +20,7 @@ from ediary.domain.session_refresh import refresh_bearer, slide_cookie
 from ediary.schema.calendar import CalendarMutation
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
+from ediary.schema.sessions import LoginPayload, open_login
 
 
 @strawberry.input(description="A login and password.")
@@ -94,7 +95,7 @@ class Mutation(CalendarMutation):
             await http.ensure_password_login_allowed(info.context.plugins, user, settings)
         except DomainError as error:
             return LoginPayload.refused(error)
-        return await sessions.open_login(info, user, input.client)
+        return await open_login(info, user, input.client)
 
     @strawberry.mutation(
         description="Keep the session going without the password, while it is still live. "
