@@ -40,6 +40,10 @@ from ediary.web.graphql_view import DiaryGraphQL
 from ediary.web.persisted import PersistedDocuments
 from ediary.web.routes import routes as file_routes
 
+__all__ = [
+    "create_app",
+]
+
 
 def _channels(plugins: PluginManager, settings: Settings) -> dict[str, NotificationChannel]:
     """Channels by name; plugins registered later come first, so a region can replace one."""

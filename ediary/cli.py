@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ediary.config import DEMO_SECRET, Settings
+from ediary.scaffold import HOOKS
 
 if TYPE_CHECKING:
     from ediary.adapters.manager import PluginManager
@@ -57,6 +58,18 @@ def cmd_plugins(settings: Settings, args: argparse.Namespace) -> int:
         kind = " (built in)" if info.builtin else ""
         print(f"{info.name} {info.version}{kind}")
         print(f"    hooks: {', '.join(info.hooks) or '-'}")
+    return 0
+
+
+def cmd_plugins_new(settings: Settings, args: argparse.Namespace) -> int:
+    from ediary.scaffold import ScaffoldError, new_plugin
+
+    try:
+        target = new_plugin(args.name, args.dir, args.hook, region=args.region)
+    except ScaffoldError as error:
+        print(f"ediary: {error}", file=sys.stderr)
+        return 2
+    print(f"Wrote {target}. Next: pip install -e '{target}[test]' && pytest {target}")
     return 0
 
 
@@ -345,6 +358,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     plugins = commands.add_parser("plugins", help="list loaded plugins, versions and hooks")
     plugins.set_defaults(run=cmd_plugins)
+    plugins_commands = plugins.add_subparsers(dest="plugins_command", metavar="ACTION")
+    new = plugins_commands.add_parser(
+        "new", help="write a new plugin: pyproject, the hooks asked for, a README and tests"
+    )
+    new.add_argument("name", help="the plugin's name, e.g. tatarstan (package ediary_tatarstan)")
+    new.add_argument(
+        "--hook",
+        action="append",
+        default=[],
+        choices=HOOKS,
+        help="a hook to implement; repeat for several (default: all of them)",
+    )
+    new.add_argument("--region", metavar="CODE", help="the region's code (default: the name)")
+    new.add_argument(
+        "--dir", type=Path, default=Path("."), help="where to create ediary-NAME (default: here)"
+    )
+    new.set_defaults(run=cmd_plugins_new)
 
     importer = commands.add_parser("import", help="import school data through a plugin")
     importer.add_argument("backend", help="name of the import backend")

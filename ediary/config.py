@@ -8,6 +8,10 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+__all__ = [
+    "Settings",
+]
+
 DEFAULT_DATABASE_URL = "sqlite://ediary.sqlite3"
 DEMO_SECRET = "demo-secret-change-me"
 # Shorter secrets can be guessed offline from anything signed with them.

@@ -15,10 +15,21 @@ from tortoise.migrations.api import migrate as run_migrations
 
 from ediary.config import DEFAULT_DATABASE_URL
 
+__all__ = [
+    "TORTOISE_ORM",
+    "close_database",
+    "installed_plugin_apps",
+    "migrate",
+    "open_database",
+]
+
 if TYPE_CHECKING:
     from ediary.adapters.contrib import ModelsApp
 
 PluginApps = Mapping[str, "ModelsApp"]
+
+# Declared for readers and type checkers; the value comes from __getattr__ below, on demand.
+TORTOISE_ORM: dict[str, Any]
 
 APP_LABEL = "diary"
 MODELS_MODULE = "ediary.domain.models"

@@ -6,14 +6,12 @@ One backend per process: Tortoise binds model classes to the first backend's SQL
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -22,7 +20,12 @@ from starlette.applications import Starlette
 from ediary.adapters.manager import load_plugins, model_apps
 from ediary.app import create_app
 from ediary.config import Settings
-from ediary.db import PluginApps, close_database, migrate, open_database
+from ediary.db import PluginApps
+from ediary.testing.database import (
+    migrated_database,
+    postgres_server,
+    scratch_database_url,
+)
 from tests.mail import Mailbox, SmtpServer
 from tests.world import World, build_world
 
@@ -31,34 +34,16 @@ from tests.world import World, build_world
 hypothesis_settings.register_profile("ediary", deadline=None)
 hypothesis_settings.load_profile("ediary")
 
-POSTGRES_URL = os.environ.get("EDIARY_TEST_POSTGRES_URL", "")
+POSTGRES_URL = postgres_server()
 BACKEND = "postgres" if POSTGRES_URL else "sqlite"
 
 
-def _pg(url: str) -> str:
-    return url.replace("postgres://", "postgresql://", 1)
-
-
 async def _fresh_database_url(backend: str, tmp: Path) -> tuple[str, Callable[[], Awaitable[None]]]:
-    if backend == "sqlite":
-        path = tmp / f"ediary-{uuid.uuid4().hex[:8]}.sqlite3"
-
-        async def nothing() -> None:
-            return None
-
-        return f"sqlite://{path}", nothing
-    name = f"ediary_test_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(_pg(POSTGRES_URL))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    base, _, _ = POSTGRES_URL.rpartition("/")
-
-    async def drop() -> None:
-        conn = await asyncpg.connect(_pg(POSTGRES_URL))
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
-
-    return f"{base}/{name}", drop
+    """A new, empty database and how to drop it, for tests that need one of their own."""
+    stack = AsyncExitStack()
+    server = POSTGRES_URL if backend == "postgres" else ""
+    url = await stack.enter_async_context(scratch_database_url(tmp, server))
+    return url, stack.aclose
 
 
 def pytest_report_header() -> str:
@@ -76,14 +61,9 @@ async def database(
     tmp_path_factory: pytest.TempPathFactory, plugin_apps: PluginApps
 ) -> AsyncIterator[str]:
     """A freshly migrated scratch database, shared by the session's tests."""
-    url, drop = await _fresh_database_url(BACKEND, tmp_path_factory.mktemp("db"))
-    await migrate(url, plugin_apps)
-    await open_database(url, plugin_apps)
-    try:
+    directory = tmp_path_factory.mktemp("db")
+    async with migrated_database(directory, plugin_apps, POSTGRES_URL) as url:
         yield url
-    finally:
-        await close_database()
-        await drop()
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,8 @@ LAYERS = (
     "web",
     "demo",
     "app",
+    "testing",
+    "scaffold",
     "cli",
 )
 RANK = {name: index for index, name in enumerate(LAYERS)}

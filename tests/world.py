@@ -1,4 +1,5 @@
-"""A small, hand-built world for tests: two schools, every role, one week of lessons.
+"""A small, hand-built world for tests: two schools, every role, one week of lessons; built
+from the blocks of `ediary.testing`, whose own world is smaller still.
 
 Names say what each object is for, so a failing assertion reads like the role table.
 """
@@ -6,7 +7,7 @@ Names say what each object is for, so a failing assertion reads like the role ta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -22,6 +23,7 @@ from ediary.domain.enums import (
 )
 from ediary.domain.journal.history import record_imported
 from ediary.domain.weeks import IsoWeek
+from ediary.testing.world import Grant, add_school, add_user
 
 WEEK = IsoWeek(2026, 48)  # 23-29 November 2026, inside the second quarter
 MONDAY = WEEK.monday
@@ -37,10 +39,8 @@ class World:
         return int(self.objects[name].pk)
 
 
-async def _user(world: World, name: str, last: str, first: str, *grants: tuple) -> models.User:
-    user = await models.User.create(login=name, last_name=last, first_name=first)
-    for role, school, region in grants:
-        await models.RoleGrant.create(user=user, role=role, school=school, region=region)
+async def _user(world: World, name: str, last: str, first: str, *grants: Grant) -> models.User:
+    user = await add_user(name, last, first, *grants)
     world.users[name] = user
     opened = await open_session(user, SessionKind.BEARER, timedelta(days=1))
     world.tokens[name] = opened.token
@@ -48,24 +48,16 @@ async def _user(world: World, name: str, last: str, first: str, *grants: tuple) 
 
 
 async def _school(world: World, key: str, region: models.Region) -> models.School:
-    school = await models.School.create(region=region, name=f"School {key}", short_name=key)
-    year = await models.AcademicYear.create(
-        school=school, name="2026/2027", starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31)
+    parts = await add_school(
+        region,
+        key,
+        year=(date(2026, 9, 1), date(2027, 5, 31)),
+        terms=[(date(2026, 9, 1), date(2026, 10, 24)), (date(2026, 11, 3), date(2026, 12, 28))],
     )
-    world.objects[f"year_{key}"] = year
-    world.objects[f"term1_{key}"] = await models.Term.create(
-        academic_year=year, number=1, starts_on=date(2026, 9, 1), ends_on=date(2026, 10, 24)
-    )
-    world.objects[f"term2_{key}"] = await models.Term.create(
-        academic_year=year, number=2, starts_on=date(2026, 11, 3), ends_on=date(2026, 12, 28)
-    )
-    for number in range(1, 8):
-        start = time(8 + (number - 1), 30)
-        await models.BellPeriod.create(
-            school=school, number=number, starts_at=start, ends_at=time(start.hour + 1, 15)
-        )
-    world.objects[f"school_{key}"] = school
-    return school
+    world.objects[f"year_{key}"] = parts.year
+    world.objects[f"term1_{key}"], world.objects[f"term2_{key}"] = parts.terms
+    world.objects[f"school_{key}"] = parts.school
+    return parts.school
 
 
 async def build_world() -> World:

@@ -13,7 +13,7 @@ from ediary.adapters.manager import (
     load_plugins,
     model_apps,
 )
-from ediary.adapters.notify import Message, NotificationChannel, Notifier
+from ediary.adapters.notify import ChannelUnavailable, Message, NotificationChannel, Notifier
 from ediary.adapters.sessions import (
     ClientKind,
     LoginNotice,
@@ -24,6 +24,7 @@ from ediary.domain.errors import FlowNotOffered
 from ediary.domain.region_flows import RegionFlows
 
 __all__ = [
+    "ChannelUnavailable",
     "ClientKind",
     "FlowField",
     "FlowNotOffered",

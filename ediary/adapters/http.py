@@ -19,6 +19,17 @@ from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import User
 from ediary.events.broker import Change
 
+__all__ = [
+    "SESSION_COOKIE",
+    "announce",
+    "app_notifier",
+    "app_settings",
+    "client_address",
+    "error_response",
+    "request_viewer",
+    "trusted_origin",
+]
+
 SESSION_COOKIE = "ediary_session"
 # ASGI scope key: the session the response cache (or an upload's check) already resolved
 # for this request, as (token, auth.ResolvedSession), so that the view does not look it up

@@ -16,6 +16,10 @@ from urllib.parse import quote, urlencode
 
 from strawberry.relay import to_base64
 
+__all__ = [
+    "Links",
+]
+
 
 def _gid(kind: str, key: int) -> str:
     return quote(to_base64(kind, key), safe="")

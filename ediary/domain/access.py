@@ -15,6 +15,16 @@ from ediary.domain.enums import Audience, ExcuseKind, Role
 from ediary.domain.models import User
 from ediary.domain.ties import Ties, of_user
 
+__all__ = [
+    "Viewer",
+    "may_file_diary_application",
+    "may_import_school_data",
+    "may_issue_access_codes",
+    "may_review_diary_applications",
+    "may_see_class",
+    "may_see_school",
+]
+
 
 class Facet(StrEnum):
     """A part of a student's diary that is granted or withheld as a whole."""

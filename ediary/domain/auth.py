@@ -20,6 +20,16 @@ from ediary.domain.models import Session, User
 from ediary.domain.models.people import full_name
 from ediary.domain.ties import Ties
 
+__all__ = [
+    "OpenedSession",
+    "SessionKind",
+    "forget_failures",
+    "hash_password",
+    "normalize_login",
+    "open_session",
+    "verify_password",
+]
+
 # argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
 _hasher = PasswordHasher()
 

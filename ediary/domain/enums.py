@@ -4,6 +4,23 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+__all__ = [
+    "AnnouncementKind",
+    "AttendanceKind",
+    "Audience",
+    "ConversationKind",
+    "ExcuseKind",
+    "LessonStatus",
+    "MarkAction",
+    "MeetingAnswer",
+    "NotifyMode",
+    "OutboxStatus",
+    "RemarkKind",
+    "Role",
+    "TermSystem",
+    "WorkKind",
+]
+
 
 class Role(StrEnum):
     """A role granted to an account, possibly scoped to a school or region."""

@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "CrossSiteRequest",
+    "DomainError",
+    "DuplicateSubmission",
+    "FlowNotOffered",
+    "Forbidden",
+    "InvalidCredentials",
+    "InvalidFields",
+    "InvalidInput",
+    "NotFound",
+    "PasswordLoginClosed",
+    "Problem",
+    "SessionExpired",
+    "TokenExpired",
+    "TokenInvalid",
+    "TokenUsed",
+    "TooManyAttempts",
+    "Unauthenticated",
+]
+
 
 class DomainError(Exception):
     """A refusal that is safe to show to the viewer as it is."""

@@ -16,6 +16,11 @@ from ediary.domain.enums import NotifyMode, OutboxStatus
 from ediary.domain.errors import InvalidInput, NotFound
 from ediary.domain.models import Guardianship, NotificationPreference, OutboxMessage, User
 
+__all__ = [
+    "AddressBook",
+    "register_address_book",
+]
+
 # Which field of the account holds the address for a channel. A channel of a plugin that
 # is neither listed here nor has an address book has no address to send to, and gets no
 # messages.

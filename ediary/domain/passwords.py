@@ -11,6 +11,10 @@ import unicodedata
 
 from ediary.domain.errors import PasswordTooCommon, PasswordTooLong, PasswordTooShort
 
+__all__ = [
+    "check_new_password",
+]
+
 MIN_LENGTH = 8
 # NIST asks to accept at least 64; argon2 hashes any length at the same cost.
 MAX_LENGTH = 128

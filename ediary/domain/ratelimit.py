@@ -28,6 +28,18 @@ from tortoise.expressions import F
 from ediary.domain.errors import TooManyAttempts
 from ediary.domain.models import RateLimit
 
+__all__ = [
+    "Counter",
+    "Limit",
+    "attempt",
+    "attempt_all",
+    "client_key",
+    "ensure_allowed",
+    "give_back",
+    "record",
+    "reset",
+]
+
 
 @dataclass(frozen=True)
 class Limit:

@@ -40,6 +40,14 @@ from ediary.domain.models import (
     User,
 )
 
+__all__ = [
+    "OutsideReach",
+    "Reach",
+    "ReachGuard",
+    "operator_reach",
+    "school_admin_reach",
+]
+
 # Roles held at a school: the only ones a school's own import may grant, and only there.
 SCHOOL_ROLES = frozenset(
     {Role.STUDENT, Role.PARENT, Role.TEACHER, Role.SCHOOL_ADMIN, Role.HEALTH_WORKER}

@@ -21,6 +21,12 @@ from typing import Any
 from ediary.domain.auth import token_digest
 from ediary.domain.models import Session
 
+__all__ = [
+    "EndReason",
+    "SessionsEnded",
+    "end_sessions",
+]
+
 TOPIC = "sessions"
 # A change travels in a PostgreSQL NOTIFY batched with others (under 8000 bytes in all):
 # a fact names at most this many sessions, and a long list becomes several facts.

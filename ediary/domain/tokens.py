@@ -17,6 +17,14 @@ from tortoise.exceptions import IntegrityError
 from ediary.domain.errors import TokenExpired, TokenInvalid, TokenUsed
 from ediary.domain.models import OneTimeToken
 
+__all__ = [
+    "check",
+    "consume",
+    "digest",
+    "issue",
+    "revoke",
+]
+
 
 def _now() -> datetime:
     return datetime.now(UTC)

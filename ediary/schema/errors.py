@@ -15,6 +15,10 @@ from strawberry.relay.types import GlobalIDValueError
 
 from ediary.domain.errors import DomainError
 
+__all__ = [
+    "UserError",
+]
+
 log = logging.getLogger("ediary.errors")
 
 INTERNAL_MESSAGE = "Something went wrong on our side. It has been logged; please try again."

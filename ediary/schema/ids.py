@@ -14,6 +14,11 @@ from strawberry.types.base import StrawberryObjectDefinition
 from ediary.domain.errors import NotFound
 from ediary.domain.keys import parse_key
 
+__all__ = [
+    "local_id",
+    "resolve_each",
+]
+
 M = TypeVar("M")
 N = TypeVar("N")
 

@@ -8,4 +8,8 @@ import strawberry
 
 from ediary.schema.context import Context
 
+__all__ = [
+    "Info",
+]
+
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -35,6 +35,8 @@ from ediary.schema.errors import UserError
 from ediary.schema.info import Info
 from ediary.schema.types.people import Viewer
 
+__all__ = ["LoginPayload", "open_login"]
+
 
 @strawberry.type(description="The result of a login.")
 class LoginPayload:

@@ -15,11 +15,11 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from ediary_moscow.snils import with_check_sum
 from starlette.applications import Starlette
 
 from ediary.adapters.http import SESSION_COOKIE
 from ediary.domain import models
+from ediary.domain.identity import snils_with_check_sum
 from tests.plugins.moscow.conftest import OidcProvider, oidc_provider, portal_app
 
 __all__ = ["oidc_provider", "portal_app"]
@@ -47,7 +47,7 @@ async def _attackers_callback(app: Starlette, provider: OidcProvider, sub: str) 
 async def test_a_callback_from_another_browser_opens_no_session(
     portal_app: Starlette, oidc_provider: OidcProvider
 ) -> None:
-    snils = with_check_sum("555666777")
+    snils = snils_with_check_sum("555666777")
     oidc_provider.set_user("attacker", {"snils": snils, "family_name": "Attacker"})
     address = await _attackers_callback(portal_app, oidc_provider, "attacker")
     sessions = await models.Session.all().count()
@@ -64,7 +64,7 @@ async def test_a_callback_from_another_browser_opens_no_session(
 async def test_a_state_cookie_of_another_login_does_not_fit(
     portal_app: Starlette, oidc_provider: OidcProvider
 ) -> None:
-    snils = with_check_sum("555666778")
+    snils = snils_with_check_sum("555666778")
     oidc_provider.set_user("attacker-2", {"snils": snils, "family_name": "Attacker"})
     address = await _attackers_callback(portal_app, oidc_provider, "attacker-2")
 
@@ -80,7 +80,7 @@ async def test_a_state_cookie_of_another_login_does_not_fit(
 async def test_the_browser_that_started_the_login_finishes_it(
     portal_app: Starlette, oidc_provider: OidcProvider
 ) -> None:
-    snils = with_check_sum("555666779")
+    snils = snils_with_check_sum("555666779")
     oidc_provider.set_user("owner", {"snils": snils, "family_name": "Owner"})
     async with _browser(portal_app) as browser:
         start = await browser.get("/moscow/login")

@@ -14,20 +14,20 @@ from typing import Any
 
 import pytest
 from ediary_moscow.models import ApplicationStatus, DiaryApplication
-from ediary_moscow.snils import with_check_sum
 from strawberry.relay import from_base64, to_base64
 
 from ediary.domain import models
 from ediary.domain.enums import Role
+from ediary.domain.identity import snils_with_check_sum
 from tests import builders
 from tests.conftest import GraphQLClient
 from tests.world import World
 
 TODAY = date.today()
 TERMS = [(TODAY - timedelta(days=100), TODAY + timedelta(days=100))]
-ENROLLED = with_check_sum("777888991")
-UNKNOWN = with_check_sum("777888992")
-ELSEWHERE = with_check_sum("777888993")
+ENROLLED = snils_with_check_sum("777888991")
+UNKNOWN = snils_with_check_sum("777888992")
+ELSEWHERE = snils_with_check_sum("777888993")
 
 FILE = """mutation($input: FileDiaryApplicationInput!) { fileDiaryApplication(input: $input) {
     application { id status dueOn overdue refusalReason refusalComment consentVersion

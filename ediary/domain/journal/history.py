@@ -19,6 +19,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from ediary.domain.enums import MarkAction
 from ediary.domain.models import Mark, MarkEvent
 
+__all__ = [
+    "Change",
+    "append",
+    "record_imported",
+    "state_of",
+]
+
 GENESIS = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises appends: two writers never both
 # extend the same head of the chain.

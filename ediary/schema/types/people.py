@@ -19,6 +19,11 @@ from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
 from ediary.schema.types.school import School, SchoolClass, Subject
 
+__all__ = [
+    "Student",
+    "Teacher",
+]
+
 if TYPE_CHECKING:
     from ediary.schema.types.talk import Parent
     from ediary.schema.writes.notifications import NotificationPreference

@@ -16,6 +16,13 @@ from ediary.domain.terms import visible_term
 from ediary.schema.ids import resolve_each
 from ediary.schema.info import Info
 
+__all__ = [
+    "School",
+    "SchoolClass",
+    "Subject",
+    "Term",
+]
+
 if TYPE_CHECKING:
     from ediary.schema.types.people import Teacher
 

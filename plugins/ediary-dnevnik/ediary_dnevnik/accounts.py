@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from ediary.adapters import RegionFlows
-from ediary.adapters.notify import ChannelUnavailable
+from ediary.adapters import ChannelUnavailable, RegionFlows
 from ediary.domain import auth, tokens
 from ediary.domain.access import Viewer
 from ediary.domain.enums import Role

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
-from ediary.adapters.notify import Message, Notifier
+from ediary.adapters import Message, Notifier
 from ediary.config import Settings
 from ediary.domain import ratelimit
 from ediary.domain.errors import DomainError, TooManyAttempts

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ediary.adapters.notify import Message
+from ediary.adapters import Message
 
 SIGNATURE = "\n\n-- \nThe school diary. This message was sent automatically; do not reply."
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from ediary.adapters.notify import ChannelUnavailable
+from ediary.adapters import ChannelUnavailable
 from ediary.domain import auth, tokens
 from ediary.domain.models import User
 from ediary.domain.passwords import check_new_password

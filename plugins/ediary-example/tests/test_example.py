@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -14,12 +12,18 @@ from starlette.applications import Starlette
 from ediary.adapters import PluginManager, collect
 from ediary.domain.grading import DEFAULT_POLICY
 from ediary.domain.reach import Reach
+from ediary.testing import PASSWORD, GraphQLClient, SmallWorld
 from ediary_example.models import Greeting
 
-GraphQL = Callable[..., Awaitable[dict[str, Any]]]
+
+@pytest.fixture
+def greetings_file(tmp_path: Path) -> Path:
+    path = tmp_path / "greetings.txt"
+    path.write_text("Hello\n\nPrivet\nHello\n" + "x" * 201 + "\n", encoding="utf-8")
+    return path
 
 
-async def test_the_portal_flow_is_offered_in_its_region_only(graphql: GraphQL) -> None:
+async def test_the_portal_flow_is_offered_in_its_region_only(graphql: GraphQLClient) -> None:
     query = "query($r: String) { loginFlows(region: $r) { id url } }"
     here = await graphql(query, {"r": "example"})
     assert {"id": "example-portal", "url": "http://testserver/example/portal"} in (
@@ -34,17 +38,17 @@ async def test_the_portal_route_answers(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200 and "portal" in response.text
 
 
-def test_the_region_policy_applies_to_its_region_only(manager: PluginManager) -> None:
-    assert manager.hook.region_policy(region_code="example").scale.maximum == 10
-    assert manager.hook.region_policy(region_code="r1") == DEFAULT_POLICY
+def test_the_region_policy_applies_to_its_region_only(plugin_manager: PluginManager) -> None:
+    assert plugin_manager.hook.region_policy(region_code="example").scale.maximum == 10
+    assert plugin_manager.hook.region_policy(region_code="r1") == DEFAULT_POLICY
 
 
 async def test_greetings_are_imported_and_served(
-    graphql: GraphQL, manager: PluginManager, greetings_file: Path
+    graphql: GraphQLClient, plugin_manager: PluginManager, greetings_file: Path
 ) -> None:
     backends = {
         backend.name: backend
-        for _, found in collect(manager, "import_backends")
+        for _, found in collect(plugin_manager, "import_backends")
         for backend in found
     }
     # Greetings belong to no school: one school's reach imports none of them.
@@ -61,11 +65,23 @@ async def test_greetings_are_imported_and_served(
     assert result["data"]["exampleGreetings"] == [{"text": "Hello"}, {"text": "Privet"}]
 
 
-async def test_adding_a_greeting_needs_a_login(graphql: GraphQL) -> None:
+async def test_adding_a_greeting_needs_a_login(graphql: GraphQLClient) -> None:
     mutation = """mutation { addExampleGreeting(input: {text: "Hi"}) {
         greeting { text } userErrors { code } } }"""
     result = await graphql(mutation)
     assert result["data"]["addExampleGreeting"]["userErrors"] == [{"code": "UNAUTHENTICATED"}]
+
+
+async def test_a_logged_in_user_adds_a_greeting(graphql: GraphQLClient, world: SmallWorld) -> None:
+    mutation = """mutation($text: String!) { addExampleGreeting(input: {text: $text}) {
+        greeting { text } userErrors { code } } }"""
+    browser = await graphql.login(world.teacher.login, PASSWORD, browser=True)
+    added = await browser(mutation, {"text": "  Salam  "})
+    assert added["data"]["addExampleGreeting"] == {"greeting": {"text": "Salam"}, "userErrors": []}
+    app = await graphql.login(world.parent.login, PASSWORD)
+    too_long = await app(mutation, {"text": "x" * 201})
+    assert too_long["data"]["addExampleGreeting"]["userErrors"] == [{"code": "BAD_USER_INPUT"}]
+    assert await Greeting.filter(text="Salam").count() == 1
 
 
 async def test_startup_runs_with_the_app(app: Starlette, caplog: pytest.LogCaptureFixture) -> None:

@@ -11,8 +11,8 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from ediary.domain.enums import Role
+from ediary.domain.identity import InvalidSnils, is_valid_snils, normalize_snils
 from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
-from ediary_moscow import snils as snils_rules
 from ediary_moscow.errors import LoginFailed
 
 
@@ -24,8 +24,8 @@ def person_snils(claims: dict[str, Any], claim: str) -> str:
             "to it, and log in again."
         )
     try:
-        return snils_rules.normalize(str(raw))
-    except snils_rules.InvalidSnils:
+        return normalize_snils(str(raw))
+    except InvalidSnils:
         raise LoginFailed(
             "The SNILS in your portal profile is not valid (check sum). Correct it on the "
             "portal and log in again."
@@ -37,8 +37,8 @@ def children_snils(items: Iterable[Any]) -> list[str]:
     found = []
     for item in items or ():
         raw = item.get("snils") if isinstance(item, dict) else item
-        if raw and snils_rules.is_valid(str(raw)):
-            found.append(snils_rules.normalize(str(raw)))
+        if raw and is_valid_snils(str(raw)):
+            found.append(normalize_snils(str(raw)))
     return found
 
 

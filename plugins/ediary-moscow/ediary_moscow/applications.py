@@ -18,8 +18,8 @@ from ediary.domain.access import (
     may_review_diary_applications,
 )
 from ediary.domain.errors import Forbidden, InvalidInput, NotFound
+from ediary.domain.identity import InvalidSnils, normalize_snils
 from ediary.domain.models import School, User
-from ediary_moscow import snils as snils_rules
 from ediary_moscow.accounts import enrolled_at, link_child
 from ediary_moscow.errors import ApplicationClosed, ApplicationPending, ChildNotEnrolled
 from ediary_moscow.models import (
@@ -69,9 +69,9 @@ async def file_application(
             field="consent",
         )
     try:
-        child_snils = snils_rules.normalize(child.snils)
-    except snils_rules.InvalidSnils as error:
-        raise InvalidInput(str(error), field="child.snils") from None
+        child_snils = normalize_snils(child.snils)
+    except InvalidSnils as error:
+        raise InvalidInput(error.message, field="child.snils") from None
     if not child.last_name.strip() or not child.first_name.strip():
         raise InvalidInput("Enter the child's last and first name.", field="child")
     if not document.number.strip():

@@ -13,8 +13,7 @@ from typing import Self, TypeVar
 import strawberry
 from strawberry import relay
 
-from ediary.adapters.contrib import GraphQLContribution
-from ediary.adapters.limits import Sensitive
+from ediary.adapters import GraphQLContribution, Sensitive
 from ediary.domain.errors import DomainError, NotFound
 from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id, resolve_each

@@ -12,7 +12,7 @@ from typing import Any, Self
 import strawberry
 from strawberry import relay
 
-from ediary.adapters.contrib import GraphQLContribution
+from ediary.adapters import GraphQLContribution
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.grading import RegionPolicy
 from ediary.schema.errors import UserError

@@ -109,7 +109,7 @@ class Outcome:
 
 
 def _default_policy(region_code: str) -> RegionPolicy:
-    from ediary.adapters.manager import load_plugins
+    from ediary.adapters import load_plugins
     from ediary.config import Settings
 
     policy: RegionPolicy = load_plugins(Settings.from_env().plugins).hook.region_policy(

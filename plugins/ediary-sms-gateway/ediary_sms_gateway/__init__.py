@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from ediary.adapters import hookimpl
-from ediary.adapters.notify import Message, NotificationChannel
+from ediary.adapters import Message, NotificationChannel, hookimpl
 from ediary.config import Settings
 
 __all__ = ["SmsGatewayChannel", "notification_channels"]

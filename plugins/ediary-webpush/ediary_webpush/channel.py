@@ -8,7 +8,7 @@ import logging
 
 import httpx
 
-from ediary.adapters.notify import Message
+from ediary.adapters import Message
 from ediary_webpush.config import WebPushConfig
 from ediary_webpush.crypto import MAX_PLAINTEXT, encrypt, vapid_authorization
 from ediary_webpush.models import PushSubscription

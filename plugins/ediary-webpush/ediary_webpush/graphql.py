@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 import strawberry
 from strawberry import relay
 
-from ediary.adapters.contrib import GraphQLContribution
-from ediary.adapters.limits import MaxItems
+from ediary.adapters import GraphQLContribution, MaxItems
 from ediary.domain.errors import DomainError
 from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id, resolve_each

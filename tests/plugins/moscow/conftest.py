@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from ediary_moscow.snils import with_check_sum
 from starlette.applications import Starlette
 
 from ediary.app import create_app
@@ -28,6 +27,7 @@ from ediary.config import Settings
 from ediary.domain import models
 from ediary.domain.auth import SessionKind, hash_password, open_session
 from ediary.domain.enums import Role, WorkKind
+from ediary.domain.identity import snils_with_check_sum
 from tests.world import World
 
 CLIENT_ID = "ediary-test"
@@ -129,7 +129,7 @@ async def city(world: World) -> City:
     )
     subject = await models.Subject.create(school=school, name="Mathematics", short_name="Math")
     for i, name in enumerate(("first_child", "second_child", "third_child")):
-        number = with_check_sum(f"1234567{i}1")
+        number = snils_with_check_sum(f"1234567{i}1")
         student = await models.User.create(
             login=f"m1.{name}", last_name="Sokolov", first_name=name, snils=number
         )

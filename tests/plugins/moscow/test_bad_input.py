@@ -16,7 +16,6 @@ import pytest
 from ediary_moscow.errors import LoginFailed
 from ediary_moscow.models import DiaryApplication
 from ediary_moscow.oidc import validate_id_token
-from ediary_moscow.snils import with_check_sum
 from ediary_moscow.web import STATE_COOKIE
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
@@ -25,6 +24,7 @@ from starlette.applications import Starlette
 from ediary.app import create_app
 from ediary.config import Settings
 from ediary.domain import models
+from ediary.domain.identity import snils_with_check_sum
 from tests.plugins.moscow.conftest import (
     CLIENT_ID,
     City,
@@ -98,7 +98,7 @@ async def test_replayed_state_and_reused_code_are_refused(
     portal_app: Starlette, oidc_provider: OidcProvider, city: City
 ) -> None:
     oidc_provider.set_user(
-        "replay", {"snils": with_check_sum("222333444"), "family_name": "Replay"}
+        "replay", {"snils": snils_with_check_sum("222333444"), "family_name": "Replay"}
     )
     async with asgi(portal_app) as client:
         state, code = await _authorize(portal_app, oidc_provider, "replay", client)
@@ -115,7 +115,7 @@ async def test_replayed_state_and_reused_code_are_refused(
         fresh_state, _ = await _authorize(portal_app, oidc_provider, "replay", client)
         reused = await client.get(f"/moscow/callback?state={fresh_state}&code={code}")
     assert reused.status_code == 400 and "did not accept the login code" in reused.text
-    assert await models.User.filter(snils=with_check_sum("222333444")).count() == 1
+    assert await models.User.filter(snils=snils_with_check_sum("222333444")).count() == 1
 
 
 async def test_snils_with_a_bad_check_sum_creates_no_account(
@@ -258,7 +258,9 @@ async def _parent(portal_app: Starlette, provider: OidcProvider, sub: str, snils
 async def test_application_for_a_child_not_enrolled(
     portal_app: Starlette, oidc_provider: OidcProvider, city: City
 ) -> None:
-    browser = await _parent(portal_app, oidc_provider, "not-enrolled", with_check_sum("333444555"))
+    browser = await _parent(
+        portal_app, oidc_provider, "not-enrolled", snils_with_check_sum("333444555")
+    )
     form = application(city, "third_child")
     form["child"]["snils"] = "98765432183"  # valid, but nobody at the school has it
     before = await DiaryApplication.all().count()
@@ -292,12 +294,12 @@ async def test_application_for_a_child_not_enrolled(
 async def test_overdue_applications_are_listed_and_pending_ones_not_duplicated(
     portal_app: Starlette, oidc_provider: OidcProvider, city: City
 ) -> None:
-    browser = await _parent(portal_app, oidc_provider, "late", with_check_sum("444555666"))
+    browser = await _parent(portal_app, oidc_provider, "late", snils_with_check_sum("444555666"))
     filed = await browser.gql(FILE, {"input": application(city, "third_child")})
     assert filed["fileDiaryApplication"]["userErrors"] == []
     twice = await browser.gql(FILE, {"input": application(city, "third_child")})
     assert twice["fileDiaryApplication"]["userErrors"][0]["code"] == "APPLICATION_PENDING"
-    parent = await models.User.get(snils=with_check_sum("444555666"))
+    parent = await models.User.get(snils=snils_with_check_sum("444555666"))
     await DiaryApplication.filter(parent_id=parent.id).update(
         due_on=date.today() - timedelta(days=1)
     )
