@@ -8,13 +8,13 @@ import dataclasses
 from urllib.parse import urlsplit
 
 import httpx
-from ediary_moscow.snils import with_check_sum
 from ediary_moscow.web import CHILD_NOT_FOUND
 from starlette.applications import Starlette
 
 from ediary.adapters.http import SESSION_COOKIE
 from ediary.app import create_app
 from ediary.domain import models
+from ediary.domain.identity import snils_with_check_sum as with_check_sum
 from tests.plugins.moscow.conftest import City, OidcProvider, portal_login
 from tests.plugins.moscow.test_flow import CHILDREN, Browser
 
