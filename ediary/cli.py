@@ -74,47 +74,12 @@ def cmd_plugins_new(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    from ediary.adapters.imports import backends_by_name
-    from ediary.adapters.manager import model_apps
-    from ediary.db import close_database, open_database
+    from ediary.import_command import cmd_import as run
 
     plugins = _plugins(settings)
     if plugins is None:
         return 2
-    backends = backends_by_name(plugins)
-    backend = backends.get(args.backend)
-    if backend is None:
-        known = ", ".join(sorted(backends)) or "none installed"
-        print(f"ediary: no import backend {args.backend!r} (known: {known})", file=sys.stderr)
-        return 2
-
-    if not args.school and not args.region:
-        # Never "as the system": the operator says which schools or regions the set is for.
-        print("ediary: name what to import into: --school ID or --region CODE", file=sys.stderr)
-        return 2
-
-    async def run() -> int:
-        from ediary.domain.errors import DomainError
-        from ediary.domain.reach import operator_reach
-
-        await open_database(settings.database_url, model_apps(plugins))
-        try:
-            try:
-                reach = await operator_reach(args.school, args.region)
-            except DomainError as error:
-                print(f"ediary: {error.message}", file=sys.stderr)
-                return 2
-            report = await backend.run(args.path, args.dry_run, reach)
-        finally:
-            await close_database()
-        verb = "Would import" if report.dry_run else "Imported"
-        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts.items()))
-        print(f"{verb} with {backend.title}: {counts or 'nothing'}")
-        for problem in report.problems:
-            print(f"  problem: {problem}")
-        return 1 if report.problems else 0
-
-    return asyncio.run(run())
+    return run(settings, plugins, args)
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -192,6 +157,37 @@ def serve_warnings(settings: Settings, workers: int) -> list[str]:
     return found
 
 
+def _never_migrated(settings: Settings) -> list[str]:
+    """Apps of the loaded plugins with none of their tables in a database that has others:
+    a plugin installed and never migrated. A database that is down or empty, or behind by a
+    newer version's migrations, is left to /readyz, so a server may start before the
+    database or before `ediary migrate` of a rolling upgrade."""
+    from ediary.adapters.manager import load_plugins, model_apps
+    from ediary.db import applied_apps, close_database, open_database, unapplied_migrations
+
+    apps = model_apps(load_plugins(settings.plugins))
+
+    async def check() -> list[str]:
+        try:
+            await open_database(settings.database_url, apps)
+            applied = await applied_apps()
+            missing = await unapplied_migrations(apps) if applied else {}
+        except Exception:
+            return []
+        finally:
+            await close_database()
+        return sorted(label for label in missing if label not in applied)
+
+    # Tortoise logs opening and closing at INFO: a check before the start is not news.
+    quiet = logging.getLogger("tortoise")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
+    try:
+        return asyncio.run(check())
+    finally:
+        quiet.setLevel(level)
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("ediary: --workers must be at least 1", file=sys.stderr)
@@ -219,6 +215,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     except ManifestError as error:
         print(f"ediary: trusted documents: {error}", file=sys.stderr)
+        return 2
+    never_migrated = _never_migrated(settings)
+    if never_migrated:
+        from ediary.import_command import migrate_first
+
+        print(migrate_first(never_migrated), file=sys.stderr)
         return 2
     for warning in serve_warnings(settings, args.workers):
         log.warning(warning)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
+from tortoise.migrations.executor import MigrationExecutor
+from tortoise.migrations.recorder import MigrationRecorder
 
 from ediary.config import DEFAULT_DATABASE_URL
 
@@ -100,6 +102,25 @@ async def open_database(database_url: str, plugin_apps: PluginApps | None = None
 
 async def close_database() -> None:
     await Tortoise.close_connections()
+
+
+async def unapplied_migrations(plugin_apps: PluginApps | None = None) -> dict[str, int]:
+    """How many migrations of each app (the core's `diary` and the plugins') the open
+    database lacks, by app label; apps that are up to date are left out."""
+    apps = tortoise_config("sqlite://:memory:", plugin_apps)["apps"]
+    executor = MigrationExecutor(connections.get("default"), apps)
+    missing: dict[str, int] = {}
+    for step in await executor.plan():
+        if not step.backward:
+            label = step.migration.app_label
+            missing[label] = missing.get(label, 0) + 1
+    return missing
+
+
+async def applied_apps() -> set[str]:
+    """The apps the open database has any migration of."""
+    recorder = MigrationRecorder(connections.get("default"))
+    return {key.app_label for key in await recorder.applied_migrations()}
 
 
 async def migrate(database_url: str, plugin_apps: PluginApps | None = None) -> None:

@@ -32,6 +32,7 @@ LAYERS = (
     "app",
     "testing",
     "scaffold",
+    "import_command",
     "cli",
 )
 RANK = {name: index for index, name in enumerate(LAYERS)}

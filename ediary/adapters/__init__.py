@@ -3,7 +3,16 @@
 from ediary.adapters.contrib import GraphQLContribution, ModelsApp
 from ediary.adapters.flows import FlowField, LoginFlow
 from ediary.adapters.hookspecs import hookimpl
-from ediary.adapters.imports import ImportBackend, ImportReport
+from ediary.adapters.imports import (
+    ImportBackend,
+    ImportContext,
+    ImportOutcome,
+    ImportProgress,
+    ImportReport,
+    backends_by_name,
+    import_context,
+    run_import,
+)
 from ediary.adapters.limits import MaxItems, Sensitive, capped_list
 from ediary.adapters.manager import (
     PluginError,
@@ -30,6 +39,9 @@ __all__ = [
     "FlowNotOffered",
     "GraphQLContribution",
     "ImportBackend",
+    "ImportContext",
+    "ImportOutcome",
+    "ImportProgress",
     "ImportReport",
     "LoginFlow",
     "LoginNotice",
@@ -42,12 +54,15 @@ __all__ = [
     "PluginManager",
     "RegionFlows",
     "Sensitive",
+    "backends_by_name",
     "capped_list",
     "check_login_origin",
     "collect",
     "describe",
     "hookimpl",
+    "import_context",
     "load_plugins",
     "model_apps",
     "open_route_session",
+    "run_import",
 ]

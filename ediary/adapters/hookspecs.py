@@ -49,7 +49,7 @@ def registration_flows(settings: Settings) -> list[LoginFlow]:
 @hookspec
 def import_backends() -> list[ImportBackend]:
     """Offer importers of school data (rosters, marks) from a region's export format. Each
-    runs as an actor with a reach (ediary.domain.reach.Reach) and changes only what it owns."""
+    runs in one transaction with an ImportContext (settings, policy, today, reach, progress)."""
     raise NotImplementedError
 
 

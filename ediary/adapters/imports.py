@@ -1,16 +1,45 @@
-"""Import backends: read a region's export (OneRoster CSV, a portal's dump) into the diary."""
+"""Import backends: read a region's export (OneRoster CSV, a portal's dump) into the diary.
+
+The core runs every import (`run_import`): in one transaction, rolled back for a dry run and
+for a set refused or aborted, with an `ImportContext` that gives the runner everything it
+needs of the server (settings, region policy, today, the actor's reach, progress).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pluggy
+from tortoise.transactions import in_transaction
+
+from ediary.domain.errors import DomainError
 
 if TYPE_CHECKING:
+    from ediary.config import Settings
+    from ediary.domain.grading import RegionPolicy
+    from ediary.domain.imports import ImportScope
     from ediary.domain.reach import Reach
+
+log = logging.getLogger("ediary.imports")
+
+
+class ImportOutcome(StrEnum):
+    """How an import ended, as `ediary import` says it and exits."""
+
+    IMPORTED = "imported"
+    WARNINGS = "imported with warnings"
+    # Some rows rejected, the others imported.
+    REJECTIONS = "imported with rejected rows"
+    # The whole set refused before or while writing: nothing was written.
+    REFUSED = "refused"
+    # Stopped on an error of ours: nothing was written.
+    ABORTED = "aborted"
 
 
 @dataclass
@@ -20,14 +49,120 @@ class ImportReport:
     dry_run: bool
     # Objects created or updated, by kind ("students": 250).
     counts: dict[str, int] = field(default_factory=dict)
-    # Rows skipped and why, for people to fix the source.
+    # Rows rejected and why, for people to fix the source; the other rows are imported.
     problems: list[str] = field(default_factory=list)
+    # Rows imported with something to look at (a field left out, a value adjusted).
+    warnings: list[str] = field(default_factory=list)
+    # Why the whole set was refused; set, nothing is written.
+    refusal: str | None = None
+    # Set by the core when the runner raised: nothing is written.
+    aborted: bool = False
+
+    @property
+    def outcome(self) -> ImportOutcome:
+        if self.aborted:
+            return ImportOutcome.ABORTED
+        if self.refusal is not None:
+            return ImportOutcome.REFUSED
+        if self.problems:
+            return ImportOutcome.REJECTIONS
+        if self.warnings:
+            return ImportOutcome.WARNINGS
+        return ImportOutcome.IMPORTED
+
+    @property
+    def written(self) -> bool:
+        """Whether the import's changes were (or, on a dry run, would be) kept."""
+        return self.outcome not in (ImportOutcome.REFUSED, ImportOutcome.ABORTED)
+
+    @property
+    def exit_code(self) -> int:
+        """0 imported (warnings at most), 1 rows rejected, 2 nothing written."""
+        if not self.written:
+            return 2
+        return 1 if self.problems else 0
 
 
-# Reads `path` as the actor of `reach` (ediary.domain.reach): it may create or change only what
-# the reach owns, and grant only roles the reach may grant (ReachGuard). With dry_run=True it
-# changes nothing and reports what it would do.
-ImportRunner = Callable[[Path, bool, "Reach"], Awaitable[ImportReport]]
+class ImportProgress:
+    """Rows done out of a total: the runner reports, `ediary import` draws a progress bar and
+    an API job records it. `total` stays None until the runner knows it."""
+
+    def __init__(self, listener: Callable[[ImportProgress], None] | None = None) -> None:
+        self.total: int | None = None
+        self.done = 0
+        self._listener = listener
+
+    def start(self, total: int) -> None:
+        """The rows there are to do, once the runner has counted them."""
+        self.total = total
+        self._changed()
+
+    def advance(self, rows: int = 1) -> None:
+        self.done += rows
+        self._changed()
+
+    def _changed(self) -> None:
+        if self._listener is not None:
+            self._listener(self)
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What a runner gets of the server for one import."""
+
+    settings: Settings
+    # Who acts and what they may change (ediary.domain.reach).
+    reach: Reach
+    dry_run: bool
+    # The schools' today (settings.school_today()), one for the whole import.
+    today: date
+    progress: ImportProgress
+    policy_for: Callable[[str], RegionPolicy]
+
+    @property
+    def actor_id(self) -> int | None:
+        """The account that runs the import; None for the operator at the command line."""
+        return self.reach.actor_id
+
+    def region_policy(self, region_code: str) -> RegionPolicy:
+        """The grading policy of a region, as the loaded plugins decide it."""
+        return self.policy_for(region_code)
+
+    async def scope(self) -> ImportScope:
+        """The reach opened for writing through `ediary.domain.imports` (`save_account`,
+        `enroll`, `link_guardian`, `record_mark`); call it inside the run."""
+        from ediary.domain.imports import ImportScope
+
+        return await ImportScope.open(self.reach, self.today, self.policy_for)
+
+
+def import_context(
+    settings: Settings,
+    plugins: pluggy.PluginManager,
+    reach: Reach,
+    *,
+    dry_run: bool,
+    progress: ImportProgress | None = None,
+) -> ImportContext:
+    """The context of one import run by these settings and plugins."""
+
+    def policy_for(region_code: str) -> RegionPolicy:
+        policy: RegionPolicy = plugins.hook.region_policy(region_code=region_code)
+        return policy
+
+    return ImportContext(
+        settings=settings,
+        reach=reach,
+        dry_run=dry_run,
+        today=settings.school_today(),
+        progress=progress or ImportProgress(),
+        policy_for=policy_for,
+    )
+
+
+# Reads `path` as the actor of `context.reach`: it may create or change only what the reach
+# owns, and grant only roles the reach may grant. The core runs it in a transaction.
+ImportRunner = Callable[[Path, ImportContext], Awaitable[ImportReport]]
 
 
 @dataclass(frozen=True)
@@ -38,6 +173,31 @@ class ImportBackend:
     name: str
     title: str
     run: ImportRunner
+
+
+class _Discard(Exception):
+    """Leaves the transaction of an import whose writes are not kept."""
+
+
+async def run_import(backend: ImportBackend, path: Path, context: ImportContext) -> ImportReport:
+    """Run the backend in one transaction: kept when the set was imported (rows rejected at
+    most), rolled back for a dry run, a refused set, or an error, which the report says."""
+    report: ImportReport | None = None
+    try:
+        async with in_transaction():
+            try:
+                report = await backend.run(path, context)
+            except DomainError as error:
+                report = ImportReport(dry_run=context.dry_run, refusal=error.message)
+            if context.dry_run or not report.written:
+                raise _Discard
+    except _Discard:
+        pass
+    except Exception:
+        log.exception("import %s of %s stopped on an error", backend.name, path)
+        return ImportReport(dry_run=context.dry_run, aborted=True)
+    assert report is not None
+    return report
 
 
 def backends_by_name(manager: pluggy.PluginManager) -> dict[str, ImportBackend]:

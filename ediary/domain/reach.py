@@ -132,6 +132,7 @@ class ReachGuard:
         self._region_ids: set[int] = set()
         self._school_ids: set[int] = set(reach.schools)
         self._users: set[int] | None = None
+        self._adopted: set[int] = set()
 
     @classmethod
     async def open(cls, reach: Reach) -> ReachGuard:
@@ -196,12 +197,15 @@ class ReachGuard:
 
     def adopt_user(self, user_id: int) -> None:
         """An account the work itself created is the reach's own."""
+        self._adopted.add(user_id)
         if self._users is not None:
             self._users.add(user_id)
 
     async def _owned_users(self) -> set[int]:
         if self._users is None:
-            self._users = await _users_within(self._school_ids, self._region_ids)
+            # Accounts adopted before the first question have no tie yet to be found by.
+            within = await _users_within(self._school_ids, self._region_ids)
+            self._users = within | self._adopted
         return self._users
 
     # -- people by login or e-mail ----------------------------------------------------------

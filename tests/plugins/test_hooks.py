@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 from ediary.adapters import (
     GraphQLContribution,
     ImportBackend,
+    ImportContext,
     ImportReport,
     LoginFlow,
     Message,
@@ -32,7 +33,7 @@ from ediary.adapters import (
     load_plugins,
     model_apps,
 )
-from ediary.adapters.imports import backends_by_name
+from ediary.adapters.imports import backends_by_name, import_context, run_import
 from ediary.app import create_app
 from ediary.config import Settings
 from ediary.domain.grading import DEFAULT_POLICY, MarkScale, RegionPolicy
@@ -82,12 +83,12 @@ async def test_registration_flows(settings: Settings, calls: set[str]) -> None:
 
 
 @pytest.mark.hook("import_backends")
-async def test_import_backends(tmp_path: Path, calls: set[str]) -> None:
-    seen: list[tuple[Path, bool, Reach]] = []
+async def test_import_backends(tmp_path: Path, calls: set[str], settings: Settings) -> None:
+    seen: list[tuple[Path, ImportContext]] = []
 
-    async def run(path: Path, dry_run: bool, reach: Reach) -> ImportReport:
-        seen.append((path, dry_run, reach))
-        return ImportReport(dry_run=dry_run, counts={"rows": 3})
+    async def run(path: Path, context: ImportContext) -> ImportReport:
+        seen.append((path, context))
+        return ImportReport(dry_run=context.dry_run, counts={"rows": 3})
 
     class Probe:
         @hookimpl
@@ -95,10 +96,14 @@ async def test_import_backends(tmp_path: Path, calls: set[str]) -> None:
             calls.add("import_backends")
             return [ImportBackend(name="probe", title="Probe rows", run=run)]
 
-    backends = backends_by_name(load_plugins((), extra=[Probe()]))
+    manager = load_plugins((), extra=[Probe()])
+    backends = backends_by_name(manager)
     reach = Reach(actor_id=None, regions=frozenset({"r1"}))
-    report = await backends["probe"].run(tmp_path, True, reach)
-    assert report.counts == {"rows": 3} and seen == [(tmp_path, True, reach)]
+    context = import_context(settings, manager, reach, dry_run=True)
+    report = await run_import(backends["probe"], tmp_path, context)
+    assert report.counts == {"rows": 3} and seen == [(tmp_path, context)]
+    assert context.region_policy("r1") == DEFAULT_POLICY
+    assert context.today == settings.school_today() and context.actor_id is None
 
 
 @pytest.mark.hook("notification_channels")

@@ -24,6 +24,7 @@ __all__ = [
     "append",
     "record_imported",
     "state_of",
+    "verify",
 ]
 
 GENESIS = "0" * 64

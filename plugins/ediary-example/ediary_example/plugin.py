@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 from ediary.adapters import (
     GraphQLContribution,
     ImportBackend,
+    ImportContext,
     ImportReport,
     LoginFlow,
     ModelsApp,
@@ -24,7 +25,6 @@ from ediary.adapters import (
 from ediary.config import Settings
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.grading import MarkScale, RegionPolicy
-from ediary.domain.reach import Reach
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
 from ediary_example.models import Greeting
@@ -54,15 +54,15 @@ def registration_flows(settings: Settings) -> list[LoginFlow]:
     return []
 
 
-async def import_greetings(path: Path, dry_run: bool, reach: Reach) -> ImportReport:
+async def import_greetings(path: Path, context: ImportContext) -> ImportReport:
     """One greeting per line; blank lines and known greetings are skipped, long ones reported.
 
     Greetings are shown in every school of the deployment, so no school owns them: only a
     reach over a whole region (`--region`) may add them, never one school's.
     """
-    report = ImportReport(dry_run=dry_run)
-    if not reach.regions:
-        report.problems.append("greetings are for a whole region: import them with --region")
+    report = ImportReport(dry_run=context.dry_run)
+    if not context.reach.regions:
+        report.refusal = "greetings are for a whole region: import them with --region"
         return report
     content = await asyncio.to_thread(path.read_text, encoding="utf-8")
     new: list[str] = []
@@ -72,16 +72,22 @@ async def import_greetings(path: Path, dry_run: bool, reach: Reach) -> ImportRep
             report.problems.append(f"line {number}: longer than 200 characters")
         elif text and text not in new and not await Greeting.exists(text=text):
             new.append(text)
-    if not dry_run:
-        await Greeting.bulk_create([Greeting(text=text) for text in new])
+    # The core rolls a dry run back: writing is the same either way.
+    await Greeting.bulk_create([Greeting(text=text) for text in new])
     report.counts["greetings"] = len(new)
     return report
 
 
 @hookimpl
 def import_backends() -> list[ImportBackend]:
-    """`ediary import greetings FILE --region CODE [--dry-run]`."""
-    return [ImportBackend(name="greetings", title="Example greetings", run=import_greetings)]
+    """`ediary import greetings FILE --region CODE [--dry-run]`, and `example-roster` (students,
+    parents and marks through the import API, see ediary_example.roster)."""
+    from ediary_example.roster import import_roster
+
+    return [
+        ImportBackend(name="greetings", title="Example greetings", run=import_greetings),
+        ImportBackend(name="example-roster", title="Example roster", run=import_roster),
+    ]
 
 
 @hookimpl

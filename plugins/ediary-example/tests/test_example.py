@@ -9,7 +9,15 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from ediary.adapters import PluginManager, collect
+from ediary.adapters import (
+    ImportOutcome,
+    ImportReport,
+    PluginManager,
+    backends_by_name,
+    import_context,
+    run_import,
+)
+from ediary.config import Settings
 from ediary.domain.grading import DEFAULT_POLICY
 from ediary.domain.reach import Reach
 from ediary.testing import PASSWORD, GraphQLClient, SmallWorld
@@ -46,21 +54,22 @@ def test_the_region_policy_applies_to_its_region_only(plugin_manager: PluginMana
 async def test_greetings_are_imported_and_served(
     graphql: GraphQLClient, plugin_manager: PluginManager, greetings_file: Path
 ) -> None:
-    backends = {
-        backend.name: backend
-        for _, found in collect(plugin_manager, "import_backends")
-        for backend in found
-    }
+    backends = backends_by_name(plugin_manager)
+    settings = Settings()
+
+    async def run(reach: Reach, dry_run: bool) -> ImportReport:
+        context = import_context(settings, plugin_manager, reach, dry_run=dry_run)
+        return await run_import(backends["greetings"], greetings_file, context)
+
     # Greetings belong to no school: one school's reach imports none of them.
-    school = Reach(actor_id=None, schools=frozenset({1}))
-    refused = await backends["greetings"].run(greetings_file, False, school)
-    assert refused.counts == {} and refused.problems and await Greeting.all().count() == 0
+    refused = await run(Reach(actor_id=None, schools=frozenset({1})), False)
+    assert refused.outcome is ImportOutcome.REFUSED and await Greeting.all().count() == 0
     region = Reach(actor_id=None, regions=frozenset({"example"}))
-    dry = await backends["greetings"].run(greetings_file, True, region)
+    dry = await run(region, True)
     assert dry.counts == {"greetings": 2} and len(dry.problems) == 1
     assert await Greeting.all().count() == 0
-    done = await backends["greetings"].run(greetings_file, False, region)
-    assert done.counts == {"greetings": 2}
+    done = await run(region, False)
+    assert done.counts == {"greetings": 2} and done.exit_code == 1
     result = await graphql("{ exampleGreetings { text } }")
     assert result["data"]["exampleGreetings"] == [{"text": "Hello"}, {"text": "Privet"}]
 

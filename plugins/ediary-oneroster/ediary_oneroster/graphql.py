@@ -12,9 +12,9 @@ from typing import Any, Self
 import strawberry
 from strawberry import relay
 
-from ediary.adapters import GraphQLContribution
+from ediary.adapters import GraphQLContribution, ImportContext, import_context
 from ediary.domain.errors import DomainError, InvalidInput
-from ediary.domain.grading import RegionPolicy
+from ediary.domain.reach import Reach
 from ediary.schema.errors import UserError
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
@@ -151,11 +151,10 @@ class OneRosterMutation:
         "background. School administrators only."
     )
     async def start_import(self, info: Info, input: StartImportInput) -> StartImportPayload | None:
-        plugins = info.context.plugins
+        context = info.context
 
-        def policy_for(region_code: str) -> RegionPolicy:
-            policy: RegionPolicy = plugins.hook.region_policy(region_code=region_code)
-            return policy
+        def context_for(reach: Reach) -> ImportContext:
+            return import_context(context.settings, context.plugins, reach, dry_run=input.dry_run)
 
         try:
             viewer = await info.context.require_writer()
@@ -166,7 +165,7 @@ class OneRosterMutation:
                 dry_run=input.dry_run,
                 school_id=local_id(input.school_id, "School") if input.school_id else None,
                 extra=info.context.settings.extra,
-                policy_for=policy_for,
+                context_for=context_for,
             )
         except DomainError as error:
             return StartImportPayload(job=None, user_errors=[UserError.from_domain(error)])

@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 
 from ediary.domain import models
 from ediary.domain.enums import MarkAction, Role, WorkKind
-from ediary.domain.grading import RegionPolicy
+from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy
 from ediary.domain.journal.history import Change, append, record_imported, state_of
 from ediary.domain.reach import OutsideReach, Reach, ReachGuard
 from ediary.domain.session_end import EndReason, end_sessions
@@ -109,13 +109,7 @@ class Outcome:
 
 
 def _default_policy(region_code: str) -> RegionPolicy:
-    from ediary.adapters import load_plugins
-    from ediary.config import Settings
-
-    policy: RegionPolicy = load_plugins(Settings.from_env().plugins).hook.region_policy(
-        region_code=region_code
-    )
-    return policy
+    return DEFAULT_POLICY
 
 
 def _outside() -> RowError:
@@ -133,6 +127,7 @@ class Importer:
         policy_for: PolicyFor,
         guard: ReachGuard,
         progress: Progress | None = None,
+        today: date | None = None,
     ) -> None:
         self.data = data
         self.guard = guard
@@ -150,7 +145,7 @@ class Importer:
         self._terms: dict[tuple[int, date], int | None] = {}
         self.progress = progress or (lambda n: None)
         self.school_id = guard.reach.school
-        self.today = date.today()
+        self.today = today or date.today()
         self.links: dict[tuple[str, str, str], tuple[int | None, Any]] = {}
         # Links to what the reach does not own: never read, changed nor linked to.
         self.foreign: set[tuple[str, str, str]] = set()
@@ -1150,10 +1145,12 @@ async def import_set(
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
     limits: Limits | None = None,
+    today: date | None = None,
 ) -> Outcome:
     """Import a set in one transaction, as the actor of `reach`: only what the reach owns is
     changed or linked to, and only roles it may grant are given. With `dry_run` the
-    transaction is rolled back. Raises SetError (nothing written) for a set that cannot be
+    transaction is rolled back. `policy_for` and `today` come from the import's context
+    (ediary.adapters.ImportContext); without them, the default policy and the machine's date. Raises SetError (nothing written) for a set that cannot be
     imported at all."""
     data = open_set(path, limits)
     outcome = Outcome(dry_run=dry_run, version=data.version)
@@ -1164,7 +1161,9 @@ async def import_set(
         try:
             async with in_transaction() as conn:
                 guard = await ReachGuard.open(reach)
-                importer = Importer(data, outcome, policy_for or _default_policy, guard, progress)
+                importer = Importer(
+                    data, outcome, policy_for or _default_policy, guard, progress, today
+                )
                 importer.conn = conn
                 await importer.run()
                 if dry_run:

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
-from dataclasses import asdict
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from ediary.adapters import ImportContext, ImportReport, run_import
 from ediary.domain.access import Viewer, may_import_school_data
 from ediary.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ediary.domain.reach import Reach, school_admin_reach
-from ediary_oneroster.importer import PolicyFor, import_set
 from ediary_oneroster.models import ImportJob, JobStatus
-from ediary_oneroster.reader import SetError
-from ediary_oneroster.run import to_report
+from ediary_oneroster.run import BACKEND
 
 log = logging.getLogger("ediary.oneroster.jobs")
 
@@ -85,9 +84,10 @@ async def start_import(
     dry_run: bool,
     school_id: int | None,
     extra: Mapping[str, str],
-    policy_for: PolicyFor,
+    context_for: Callable[[Reach], ImportContext],
 ) -> ImportJob:
-    """Check everything, record a queued job and start it in the background."""
+    """Check everything, record a queued job and start it in the background with the
+    context `context_for` gives the administrator's reach."""
     reach = await target_reach(viewer, school_id)
     assert reach.school is not None
     if backend not in BACKENDS:
@@ -99,35 +99,37 @@ async def start_import(
     job = await ImportJob.create(
         school_id=reach.school, requested_by_id=viewer.user_id, dry_run=dry_run
     )
-    task = asyncio.create_task(_run(job.id, found, dry_run, reach, policy_for))
+    task = asyncio.create_task(_run(job.id, found, context_for(reach)))
     _running.add(task)
     task.add_done_callback(_running.discard)
     return job
 
 
-async def _run(job_id: int, path: Path, dry_run: bool, reach: Reach, policy_for: PolicyFor) -> None:
+def report_json(report: ImportReport) -> dict[str, Any]:
+    """The report as the job keeps it; a refusal or an abort is its one problem."""
+    problems = list(report.problems)
+    if report.refusal is not None:
+        problems.append(report.refusal)
+    if report.aborted:
+        problems.append("[internal] the import stopped on an error of ours; nothing was written")
+    return {
+        "dry_run": report.dry_run,
+        "outcome": str(report.outcome),
+        "counts": report.counts,
+        "problems": problems,
+        "warnings": report.warnings,
+    }
+
+
+async def _run(job_id: int, path: Path, context: ImportContext) -> None:
     await ImportJob.filter(id=job_id).update(status=JobStatus.RUNNING)
-    status, rows = JobStatus.SUCCEEDED, 0
-    try:
-        outcome = await import_set(path, dry_run, reach, policy_for=policy_for)
-        report = asdict(to_report(outcome))
-        rows = outcome.rows
-    except SetError as error:
-        status = JobStatus.FAILED
-        report = {"dry_run": dry_run, "counts": {}, "problems": [f"[{error.code}] {error.message}"]}
-    except Exception:
-        log.exception("import job %s failed", job_id)
-        status = JobStatus.FAILED
-        report = {
-            "dry_run": dry_run,
-            "counts": {},
-            "problems": ["[internal] the import stopped on an error of ours; nothing was written"],
-        }
+    report = await run_import(BACKEND, path, context)
+    progress = context.progress
     await ImportJob.filter(id=job_id).update(
-        status=status,
-        report=report,
-        rows_done=rows,
-        rows_total=rows,
+        status=JobStatus.SUCCEEDED if report.written else JobStatus.FAILED,
+        report=report_json(report),
+        rows_done=progress.done,
+        rows_total=progress.total or progress.done,
         finished_at=datetime.now(UTC),
     )
 

@@ -8,9 +8,9 @@ from ediary.adapters import GraphQLContribution, ImportBackend, ModelsApp, hooki
 @hookimpl
 def import_backends() -> list[ImportBackend]:
     """`ediary import oneroster PATH (--school ID | --region CODE)... [--dry-run]`."""
-    from ediary_oneroster.run import run_cli
+    from ediary_oneroster.run import BACKEND
 
-    return [ImportBackend(name="oneroster", title="OneRoster 1.1/1.2 CSV", run=run_cli)]
+    return [BACKEND]
 
 
 @hookimpl

@@ -1,23 +1,10 @@
-"""Running an import from the command line: a progress bar, then a summary."""
+"""The import backend: a OneRoster set imported with the context the core gives it."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
-from ediary.adapters import ImportReport
-from ediary.domain.reach import Reach
+from ediary.adapters import ImportBackend, ImportContext, ImportReport
 from ediary_oneroster.importer import Outcome, import_set
 from ediary_oneroster.reader import SetError
 
@@ -30,36 +17,24 @@ def to_report(outcome: Outcome) -> ImportReport:
     )
 
 
-async def run_cli(path: Path, dry_run: bool, reach: Reach) -> ImportReport:
-    """The import backend: a progress bar on stderr (rows, rate, time left); the import
-    changes only what the operator's reach (--school, --region) owns."""
-    console = Console(stderr=True)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TextColumn("[progress.data.speed]{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("Checking", total=None, rate="")
-
-        def on_total(total: int) -> None:
-            bar.update(task, total=total, description="Importing")
-            print(f"Checked {total} rows; writing", file=sys.stderr, flush=True)
-
-        def advance(n: int) -> None:
-            bar.advance(task, n)
-            speed = bar.tasks[0].speed
-            if speed:
-                bar.update(task, rate=f"{speed:.0f} rows/s")
-
-        try:
-            outcome = await import_set(path, dry_run, reach, progress=advance, on_total=on_total)
-        except SetError as error:
-            return ImportReport(dry_run=dry_run, problems=[f"[{error.code}] {error.message}"])
+async def run_backend(path: Path, context: ImportContext) -> ImportReport:
+    """Check every row (counting them for the progress), then write; the import changes
+    only what the context's reach owns. A set that cannot be read at all is refused."""
+    try:
+        outcome = await import_set(
+            path,
+            context.dry_run,
+            context.reach,
+            policy_for=context.policy_for,
+            today=context.today,
+            progress=context.progress.advance,
+            on_total=context.progress.start,
+        )
+    except SetError as error:
+        return ImportReport(dry_run=context.dry_run, refusal=f"[{error.code}] {error.message}")
     report = to_report(outcome)
-    print(f"OneRoster {outcome.version}: {outcome.rows} rows read", file=sys.stderr)
+    report.warnings.extend([] if outcome.rows else ["the set has no rows"])
     return report
+
+
+BACKEND = ImportBackend(name="oneroster", title="OneRoster 1.1/1.2 CSV", run=run_backend)
