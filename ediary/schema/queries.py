@@ -23,6 +23,7 @@ from ediary.domain.weeks import IsoWeek
 from ediary.schema.analytics import AnalyticsQuery
 from ediary.schema.ids import ConcreteNodesOnly, local_id
 from ediary.schema.info import Info
+from ediary.schema.paging import page_info
 from ediary.schema.types.class_journal import ClassJournal
 from ediary.schema.types.diary import DiaryWeek, Timetable
 from ediary.schema.types.journal import FinalMark, Homework, Mark, SubjectAverage
@@ -246,12 +247,7 @@ class Query(AnalyticsQuery, LifeQuery):
         edges = [MarkEdge(cursor=page.cursor(m), node=Mark.from_model(m)) for m in page.marks]
         return MarkConnection(
             edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info([e.cursor for e in edges], has_next=page.has_next, after=after),
             total_count=page.total,
         )
 

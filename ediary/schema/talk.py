@@ -13,6 +13,7 @@ from ediary.domain.talk import acks, conversations
 from ediary.domain.talk.changes import TalkChange, TalkChangeKind
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
+from ediary.schema.paging import check_page_size, page_info
 from ediary.schema.types.talk import (
     AcknowledgementRequest,
     AcknowledgementRequestConnection,
@@ -23,7 +24,6 @@ from ediary.schema.types.talk import (
     Message,
     ReadReceipt,
     SigningKey,
-    check_page_size,
 )
 
 
@@ -57,12 +57,7 @@ class TalkQuery:
         ]
         return ConversationConnection(
             edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info([e.cursor for e in edges], has_next=page.has_next, after=after),
             total_count=page.total,
         )
 
@@ -105,12 +100,7 @@ class TalkQuery:
         ]
         return AcknowledgementRequestConnection(
             edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info([e.cursor for e in edges], has_next=page.has_next, after=after),
             total_count=page.total,
         )
 

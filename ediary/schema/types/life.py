@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import Any, Self
+from typing import Self
 
 import strawberry
 from strawberry import relay
 
 from ediary.domain import enums, models
 from ediary.domain.life import announcements, meetings
-from ediary.domain.paging import Page, check_first
+from ediary.domain.paging import Page
 from ediary.schema.ids import resolve_each
 from ediary.schema.info import Info
+from ediary.schema.paging import check_page_size, page_info
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import School, SchoolClass
 
@@ -29,15 +30,6 @@ Audience = strawberry.enum(
 MeetingAnswer = strawberry.enum(
     enums.MeetingAnswer, description="A parent's answer to a meeting, for one child."
 )
-
-
-def page_info(page: Page[Any], after: str | None) -> relay.PageInfo:
-    return relay.PageInfo(
-        has_next_page=page.has_next,
-        has_previous_page=after is not None,
-        start_cursor=page.cursors[0] if page.cursors else None,
-        end_cursor=page.cursors[-1] if page.cursors else None,
-    )
 
 
 @strawberry.type(description="A file attached to an announcement or blog entry.")
@@ -176,7 +168,11 @@ class AnnouncementConnection:
             AnnouncementEdge(cursor=c, node=Announcement.from_model(a))
             for a, c in zip(page.items, page.cursors, strict=True)
         ]
-        return cls(edges=edges, page_info=page_info(page, after), total_count=page.total)
+        return cls(
+            edges=edges,
+            page_info=page_info(page.cursors, has_next=page.has_next, after=after),
+            total_count=page.total,
+        )
 
 
 @strawberry.type(description="A parent's answer to a meeting for one of their children.")
@@ -317,7 +313,7 @@ class Meeting(relay.Node):
     async def invitees(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> MeetingInviteeConnection | None:
-        check_first(first, info.context.settings.max_page_size)
+        check_page_size(info, first)
         viewer = await info.context.require_viewer()
         today = info.context.today()
         page = await meetings.invitees(viewer, self._model, today, first=first, after=after)
@@ -335,7 +331,7 @@ class Meeting(relay.Node):
         ]
         return MeetingInviteeConnection(
             edges=edges,
-            page_info=page_info(page, after),
+            page_info=page_info(page.cursors, has_next=page.has_next, after=after),
             total_count=page.total,
         )
 
@@ -373,7 +369,11 @@ class MeetingConnection:
             MeetingEdge(cursor=c, node=Meeting.from_model(m))
             for m, c in zip(page.items, page.cursors, strict=True)
         ]
-        return cls(edges=edges, page_info=page_info(page, after), total_count=page.total)
+        return cls(
+            edges=edges,
+            page_info=page_info(page.cursors, has_next=page.has_next, after=after),
+            total_count=page.total,
+        )
 
 
 @strawberry.type
@@ -391,7 +391,7 @@ class LifeQuery:
         after: str | None = None,
         kind: AnnouncementKind | None = None,  # type: ignore[valid-type]
     ) -> AnnouncementConnection | None:
-        check_first(first, info.context.settings.max_page_size)
+        check_page_size(info, first)
         viewer = await info.context.require_viewer()
         page = await announcements.announcements(
             viewer, info.context.now(), first=first, after=after, kind=kind
@@ -404,7 +404,7 @@ class LifeQuery:
     async def meetings(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> MeetingConnection | None:
-        check_first(first, info.context.settings.max_page_size)
+        check_page_size(info, first)
         viewer = await info.context.require_viewer()
         page = await meetings.meetings(viewer, first=first, after=after)
         return MeetingConnection.from_page(page, after)

@@ -11,10 +11,11 @@ import strawberry
 from strawberry import relay
 
 from ediary.domain import enums, models
-from ediary.domain.errors import InvalidInput, NotFound
+from ediary.domain.errors import NotFound
 from ediary.domain.talk import acks, conversations
 from ediary.schema.ids import resolve_each
 from ediary.schema.info import Info
+from ediary.schema.paging import check_page_size, page_info
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import SchoolClass
 
@@ -28,12 +29,6 @@ ConversationKind = strawberry.enum(
 class ParticipantRole(Enum):
     PARENT = "parent"
     TEACHER = "teacher"
-
-
-def check_page_size(info: Info, first: int) -> None:
-    limit = info.context.settings.max_page_size
-    if not 1 <= first <= limit:
-        raise InvalidInput(f"`first` must be between 1 and {limit}.", field="first")
 
 
 @strawberry.type(description="A person taking part in a conversation or acknowledging.")
@@ -262,12 +257,7 @@ class Conversation(relay.Node):
         ]
         return MessageConnection(
             edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info([e.cursor for e in edges], has_next=page.has_next, after=after),
             total_count=page.total,
         )
 
