@@ -47,8 +47,10 @@ def local_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPort
     }
     with log.open("wb") as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(HERE), "local_portal:app"]
-            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            [
+                *(sys.executable, "-m", "uvicorn", "local_portal:app", "--app-dir", str(HERE)),
+                *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=errors,
