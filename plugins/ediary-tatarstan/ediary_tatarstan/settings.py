@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 PREFIX = "EDIARY_TATARSTAN_"
 DEFAULT_PORTAL_URL = "https://edu.tatar.ru"
@@ -18,6 +19,8 @@ class TatarstanSettings:
     region: str = "16"
     # Seconds to wait for the portal on each call.
     timeout: float = 10.0
+    # The fraction of a point from which a term mark rounds up (see policy.py).
+    round_up_from: Fraction = Fraction(3, 5)
 
     @property
     def configured(self) -> bool:
@@ -42,10 +45,21 @@ class TatarstanSettings:
         region = env.get(PREFIX + "REGION", "16").strip()
         if not region:
             raise ValueError(f"{PREFIX}REGION must not be empty")
+        rounding_text = env.get(PREFIX + "ROUND_UP_FROM", "0.6")
+        try:
+            round_up_from = Fraction(rounding_text.strip().replace(",", "."))
+        except (ValueError, ZeroDivisionError):
+            round_up_from = Fraction(0)
+        if not 0 < round_up_from <= 1:
+            raise ValueError(
+                f"{PREFIX}ROUND_UP_FROM must be a fraction above 0 and at most 1, such as 0.6, "
+                f"got {rounding_text!r}"
+            )
         return cls(
             portal_url=portal_url,
             client_id=env.get(PREFIX + "CLIENT_ID", "").strip(),
             client_secret=env.get(PREFIX + "CLIENT_SECRET", ""),
             region=region,
             timeout=timeout,
+            round_up_from=round_up_from,
         )

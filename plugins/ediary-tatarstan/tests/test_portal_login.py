@@ -199,7 +199,7 @@ async def test_an_unreadable_child_is_listed_and_the_others_kept(
     portal: Portal, local_portal: LocalPortal
 ) -> None:
     children = [
-        *MOTHER["children"],  # type: ignore[misc]
+        *MOTHER["children"],
         {"snils": "087-654-321 02", "last_name": "Галиев", "class": "5А"},
         "not a child",
     ]
