@@ -203,7 +203,7 @@ class _Reader:
         self.records = records
         self.columns: dict[str, int] | None = None
         self.seen_snils: dict[str, int] = {}
-        self.seen_people: dict[tuple[str, str, str | None, date], int] = {}
+        self.seen_people: dict[tuple[str, str, str, date], int] = {}
 
     def rows(self) -> Iterator[Row | Rejection]:
         for record in self.records:
@@ -264,7 +264,12 @@ class _Reader:
             warnings.append(RowWarning("NO_SNILS", "no SNILS: the portal cannot link the child"))
 
         middle_name = cell("middle_name") or None
-        person = (last_name.casefold(), first_name.casefold(), middle_name, birth_date)
+        person = (
+            last_name.casefold(),
+            first_name.casefold(),
+            (middle_name or "").casefold(),
+            birth_date,
+        )
         if student_snils is not None and student_snils in self.seen_snils:
             earlier = self.seen_snils[student_snils]
             return Rejection(line, "DUPLICATE", f"the same SNILS as the student on line {earlier}")

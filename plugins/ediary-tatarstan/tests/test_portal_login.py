@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import httpx
 import pytest
-from conftest import CLIENT_ID, CLIENT_SECRET, LocalPortal, free_port
 from ediary_tatarstan.errors import PortalBadAnswer, PortalLoginFailed, PortalUnavailable
 from ediary_tatarstan.portal import LoginRequest, Portal
 from ediary_tatarstan.settings import TatarstanSettings
+from portal_process import CLIENT_ID, CLIENT_SECRET, LocalPortal, free_port
 
 REDIRECT_URI = "http://127.0.0.1:8000/tatarstan/callback"
 
