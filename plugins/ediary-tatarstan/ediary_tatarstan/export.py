@@ -1,5 +1,6 @@
 """Reading the class lists Tatarstan's schools export: semicolon-separated CSV, in
-windows-1251 (or UTF-8 with a byte order mark), with Russian headers such as
+windows-1251 (or UTF-8 with a byte order mark, or Excel's UTF-16 "Unicode text"), with
+Russian headers such as
 
     Фамилия;Имя;Отчество;Дата рождения;Класс;СНИЛС;Родитель;Телефон родителя;E-mail родителя
 
@@ -147,11 +148,13 @@ def read_class_list(data: bytes) -> Iterator[Row | Rejection]:
 
 
 def _decode(data: bytes) -> str | None:
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+    # Excel's "Unicode text" is UTF-16 with a byte order mark (and tabs between cells).
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                return None
     # Cyrillic in windows-1251 is almost never valid UTF-8, so UTF-8 that decodes is UTF-8.
     for encoding in ("utf-8", "cp1251"):
         try:
@@ -202,6 +205,8 @@ class _Reader:
     def __init__(self, records: Iterable[tuple[int, list[str]] | Rejection]) -> None:
         self.records = records
         self.columns: dict[str, int] | None = None
+        # Cells past the header's last named column belong to no column.
+        self.width = 0
         self.seen_snils: dict[str, int] = {}
         self.seen_people: dict[tuple[str, str, str, date], int] = {}
 
@@ -223,6 +228,7 @@ class _Reader:
                     )
                     return
                 self.columns = header
+                self.width = max(n for n, cell in enumerate(cells) if cell) + 1
                 continue
             if self.columns is None:
                 continue  # a title line above the header
@@ -236,9 +242,8 @@ class _Reader:
             return " ".join(cells[position].split())
 
         warnings: list[RowWarning] = []
-        used = set(columns.values())
-        if any(value for position, value in enumerate(cells) if position not in used):
-            warnings.append(RowWarning("EXTRA_CELLS", "cells outside the header's columns"))
+        if any(cells[self.width :]):
+            warnings.append(RowWarning("EXTRA_CELLS", "cells to the right of the header's columns"))
 
         last_name, first_name = cell("last_name"), cell("first_name")
         if not last_name or not first_name:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from datetime import date
 from pathlib import Path
 
@@ -192,11 +193,34 @@ def test_cells_beyond_the_header_are_a_warning() -> None:
     assert [w.code for w in row.warnings] == ["EXTRA_CELLS"]
 
 
+def test_columns_the_reader_does_not_know_are_left_alone() -> None:
+    data = cp1251(
+        "№ п/п;" + HEADER + ";Примечание", "1;Галиев;Тимур;;01.03.2015;5А;08765432102;;;;ИУП"
+    )
+
+    (row,) = rows(data)
+
+    assert (row.last_name, row.class_name, row.snils, row.warnings) == (
+        "Галиев",
+        "5А",
+        "08765432102",
+        (),
+    )
+
+
 def test_a_phone_that_is_not_a_number_is_dropped_with_a_warning() -> None:
     (row,) = rows(cp1251(HEADER, "Галиев;Тимур;;01.03.2015;5А;08765432102;Галиева А. Р.;12-34;"))
 
     assert row.parent == Parent("Галиева А. Р.", None, None)
     assert [w.code for w in row.warnings] == ["BAD_PHONE"]
+
+
+def test_excel_unicode_text_is_read() -> None:
+    data = "Фамилия\tИмя\tДата рождения\tКласс\r\nГалиев\tТимур\t01.03.2015\t5А\r\n"
+
+    (row,) = rows(codecs.BOM_UTF16_LE + data.encode("utf-16-le"))
+
+    assert (row.last_name, row.birth_date, row.class_name) == ("Галиев", date(2015, 3, 1), "5А")
 
 
 def test_a_tab_separated_export_is_read_too() -> None:
