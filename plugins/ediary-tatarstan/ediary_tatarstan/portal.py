@@ -116,7 +116,9 @@ class Portal:
         The state is checked before anything else, so a return that belongs to another
         browser's login spends nothing.
         """
-        if not secrets.compare_digest(query.get("state", ""), request.state):
+        # As bytes: compare_digest refuses str with letters beyond ASCII, which anyone may send.
+        returned = query.get("state", "").encode()
+        if not secrets.compare_digest(returned, request.state.encode()):
             raise PortalLoginFailed(
                 "This login did not start in this browser, or it is too old. Start it again."
             )
@@ -144,7 +146,8 @@ class Portal:
         if response.status_code == 401:
             # The portal does not know this server's client: nothing the person can fix.
             log.error(
-                "edu.tatar.ru refused the client: check %sCLIENT_ID and %sCLIENT_SECRET",
+                "%s refused the client: check %sCLIENT_ID and %sCLIENT_SECRET",
+                self.settings.portal_url,
                 PREFIX,
                 PREFIX,
             )

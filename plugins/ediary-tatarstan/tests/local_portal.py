@@ -46,7 +46,7 @@ tokens: dict[str, str] = {}
 
 
 def s256(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    digest = hashlib.sha256(verifier.encode()).digest()
     return urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
@@ -103,7 +103,7 @@ def token_error(error: str, status: int = 400) -> JSONResponse:
 async def token(request: Request) -> JSONResponse:
     form = await request.form()
     if form.get("client_id") != CLIENT_ID or not secrets.compare_digest(
-        str(form.get("client_secret", "")), CLIENT_SECRET
+        str(form.get("client_secret", "")).encode(), CLIENT_SECRET.encode()
     ):
         return token_error("invalid_client", 401)
     if form.get("grant_type") != "authorization_code":
@@ -114,7 +114,9 @@ async def token(request: Request) -> JSONResponse:
         grant is None
         or time.monotonic() - grant.issued > CODE_SECONDS
         or form.get("redirect_uri") != grant.redirect_uri
-        or not secrets.compare_digest(s256(str(form.get("code_verifier", ""))), grant.challenge)
+        or not secrets.compare_digest(
+            s256(str(form.get("code_verifier", ""))).encode(), grant.challenge.encode()
+        )
     ):
         return token_error("invalid_grant")
     access = secrets.token_urlsafe(32)

@@ -126,7 +126,7 @@ async def test_a_wrong_state_is_refused_before_the_code_is_spent(portal: Portal)
     request = LoginRequest.new(REDIRECT_URI)
     back = await log_in_on_portal(portal.authorize_url(request), "galieva")
 
-    for state in ("", "x", LoginRequest.new(REDIRECT_URI).state):
+    for state in ("", "x", "состояние", LoginRequest.new(REDIRECT_URI).state):
         with pytest.raises(PortalLoginFailed, match="did not start in this browser"):
             await portal.finish(request, {**back, "state": state})
     without_state = {key: value for key, value in back.items() if key != "state"}
