@@ -1,0 +1,61 @@
+"""SNILS and class names as the portal and the exports write them."""
+
+from __future__ import annotations
+
+import pytest
+from ediary_tatarstan.values import BadValue, class_name, snils, snils_check
+
+
+@pytest.mark.parametrize(
+    ("first_nine", "check"),
+    [
+        ("112233445", 95),  # weighted sum 95: the sum itself
+        ("001326679", 0),  # 100
+        ("001508816", 0),  # 101
+        ("001437545", 1),  # 102: modulo 101
+        ("017996174", 0),  # 201: modulo 101 is 100
+        ("006996683", 0),  # 202: modulo 101 is 0
+    ],
+)
+def test_snils_check_digits(first_nine: str, check: int) -> None:
+    assert snils_check(first_nine) == check
+
+
+@pytest.mark.parametrize(
+    "written", ["112-233-445 95", "11223344595", "112 233 445 95", "112-233-445-95"]
+)
+def test_a_snils_written_any_usual_way(written: str) -> None:
+    assert snils(written) == "11223344595"
+
+
+def test_numbers_issued_before_the_check_are_taken_as_they_are() -> None:
+    assert snils("001-001-998 47") == "00100199847"
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("112-233-445 96", "check digits"),
+        ("1122334459", "11 digits"),
+        ("112233445950", "11 digits"),
+        ("11223344a95", "11 digits"),
+        ("", "11 digits"),
+    ],
+)
+def test_a_snils_that_is_not_one(written: str, reason: str) -> None:
+    with pytest.raises(BadValue, match=reason):
+        snils(written)
+
+
+@pytest.mark.parametrize(
+    ("written", "grade", "letter"),
+    [("11Б", 11, "Б"), ("7 ё", 7, "Е"), ("3 / в", 3, "В"), ("4 'Г'", 4, "Г"), (" 9  ", 9, "")],
+)
+def test_class_names(written: str, grade: int, letter: str) -> None:
+    assert class_name(written) == (grade, letter)
+
+
+@pytest.mark.parametrize(("written", "reason"), [("12А", "between 1 and 11"), ("5Q", "Russian")])
+def test_class_names_that_are_not_classes(written: str, reason: str) -> None:
+    with pytest.raises(BadValue, match=reason):
+        class_name(written)
