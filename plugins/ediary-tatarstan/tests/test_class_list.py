@@ -76,7 +76,7 @@ def test_a_concatenated_windows_1251_export_of_two_classes() -> None:
     assert isinstance(ilnur, Row)
     assert ilnur.snils is None
     assert [w.code for w in ilnur.warnings] == ["BAD_SNILS"]
-    assert "check digits" in ilnur.warnings[0].message
+    assert "check sum" in ilnur.warnings[0].message
 
 
 def test_utf8_with_a_byte_order_mark() -> None:

@@ -1,24 +1,21 @@
-"""The region's grading rule, through the domain's own averaging and rounding."""
+"""The region's grading rule, through the public averaging and rounding of ediary.domain.grading."""
 
 from __future__ import annotations
 
-from datetime import date
 from fractions import Fraction
 
 import pytest
 from ediary_tatarstan.policy import tatarstan_policy
 from ediary_tatarstan.settings import TatarstanSettings
 
-from ediary.domain.analytics.standing import year_standing
-from ediary.domain.analytics.sums import MarkSums
 from ediary.domain.grading import (
     DEFAULT_POLICY,
     RegionPolicy,
+    YearBasis,
     term_mark,
     term_mark_of_sums,
     weighted_average,
 )
-from ediary.domain.models import Subject, Term
 
 POLICY = tatarstan_policy(TatarstanSettings())
 # Eleven fives and nine fours: 91/20 = 4.55.
@@ -50,28 +47,22 @@ def test_term_marks_round_up_from_six_tenths(average: Fraction, mark: int) -> No
 
 
 def test_the_year_mark_is_the_mean_of_the_term_marks() -> None:
-    subject = Subject(id=1, name="Математика")
-    terms = [Term(id=n, name=f"{n} четверть", starts_on=date(2025, 9, 1)) for n in (1, 2, 3, 4)]
-    # Every term's average is 4.55: each term mark is 4 here, so the year is 4; over all marks
-    # under the default policy the year would be 5.
-    sums = {term.id: MarkSums(weighted=91, weights=20, count=20) for term in terms}
-
-    year = year_standing(subject, terms, sums, {}, POLICY)
-
-    assert [standing.mark for standing in year.terms] == [4, 4, 4, 4]
-    assert (year.average, year.forecast) == (Fraction(4), 4)
-    assert year_standing(subject, terms, sums, {}, DEFAULT_POLICY).forecast == 5
+    assert POLICY.year_basis is YearBasis.TERM_MARKS
+    assert DEFAULT_POLICY.year_basis is YearBasis.ALL_MARKS
+    # Every term's average is 4.55: each term mark is 4 here, so the mean of the terms is 4;
+    # over all marks of the year the default policy gives 5.
+    terms = [term_mark_of_sums(91, 20, POLICY)] * 4
+    assert terms == [4, 4, 4, 4]
+    year = weighted_average([(mark, 1) for mark in terms])
+    assert (year, term_mark(year, POLICY)) == (Fraction(4), 4)
+    assert term_mark(weighted_average(MARKS * 4), DEFAULT_POLICY) == 5
 
 
-def test_a_term_mark_the_teacher_gave_counts_in_the_year() -> None:
-    subject = Subject(id=1, name="Математика")
-    terms = [Term(id=n, name=f"{n} четверть", starts_on=date(2025, 9, 1)) for n in (1, 2)]
-    sums = {term.id: MarkSums(weighted=91, weights=20, count=20) for term in terms}
-
+def test_term_marks_4_and_5_make_a_4_for_the_year() -> None:
     # Term marks 4 and 5 average 4.5: below .6, the year is 4.
-    year = year_standing(subject, terms, sums, {2: 5}, POLICY)
+    year = weighted_average([(4, 1), (5, 1)])
 
-    assert (year.average, year.forecast) == (Fraction(9, 2), 4)
+    assert (year, term_mark(year, POLICY)) == (Fraction(9, 2), 4)
 
 
 def test_the_policy_follows_the_settings() -> None:
