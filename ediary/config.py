@@ -64,6 +64,25 @@ def _origins(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _region_flows(value: str) -> dict[str, frozenset[str]]:
+    """`CODE=flow,flow;CODE=flow`: the login and registration flows each listed region's
+    schools offer. A region named twice, or without flows, is a mistake refused at start-up
+    rather than a region left with no way in."""
+    found: dict[str, frozenset[str]] = {}
+    for raw in value.split(";"):
+        text = raw.strip()
+        if not text:
+            continue
+        code, sep, flows = (part.strip() for part in text.partition("="))
+        ids = frozenset(flow.strip() for flow in flows.split(",") if flow.strip())
+        if not sep or not code or not ids or code in found:
+            raise ValueError(
+                f"EDIARY_REGION_FLOWS: {text!r} is not REGION=flow[,flow] or names its region twice"
+            )
+        found[code] = ids
+    return found
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the server can be told from outside; the defaults suit a demo on a laptop."""
@@ -104,6 +123,9 @@ class Settings:
     # Origins (scheme://host[:port]) of browser apps served elsewhere that may call the API:
     # CORS for HTTP, the origin check of WebSockets. None by default: only our own pages.
     allowed_origins: tuple[str, ...] = ()
+    # The login and registration flows (by id) each listed region offers; a region left out
+    # offers every installed flow (ediary.domain.region_flows).
+    region_flows: dict[str, frozenset[str]] = field(default_factory=dict)
     # Outgoing mail; no host means the e-mail channel is off and messages are dropped.
     smtp_host: str = ""
     smtp_port: int = 25
@@ -200,6 +222,7 @@ class Settings:
             ),
             public_url=(env.get("EDIARY_PUBLIC_URL") or cls.public_url).rstrip("/"),
             allowed_origins=_origins(env.get("EDIARY_ALLOWED_ORIGINS") or ""),
+            region_flows=_region_flows(env.get("EDIARY_REGION_FLOWS") or ""),
             smtp_host=env.get("EDIARY_SMTP_HOST") or "",
             smtp_port=int(env.get("EDIARY_SMTP_PORT") or 25),
             smtp_username=env.get("EDIARY_SMTP_USERNAME") or "",

@@ -23,10 +23,20 @@ from ediary.adapters.manager import (
     model_apps,
 )
 from ediary.adapters.notify import ChannelUnavailable, Message, NotificationChannel, Notifier
+from ediary.adapters.sessions import (
+    ClientKind,
+    LoginNotice,
+    check_login_origin,
+    open_route_session,
+)
+from ediary.domain.errors import FlowNotOffered
+from ediary.domain.region_flows import RegionFlows
 
 __all__ = [
     "ChannelUnavailable",
+    "ClientKind",
     "FlowField",
+    "FlowNotOffered",
     "GraphQLContribution",
     "ImportBackend",
     "ImportContext",
@@ -34,6 +44,7 @@ __all__ = [
     "ImportProgress",
     "ImportReport",
     "LoginFlow",
+    "LoginNotice",
     "MaxItems",
     "Message",
     "ModelsApp",
@@ -41,14 +52,17 @@ __all__ = [
     "Notifier",
     "PluginError",
     "PluginManager",
+    "RegionFlows",
     "Sensitive",
     "backends_by_name",
     "capped_list",
+    "check_login_origin",
     "collect",
     "describe",
     "hookimpl",
     "import_context",
     "load_plugins",
     "model_apps",
+    "open_route_session",
     "run_import",
 ]

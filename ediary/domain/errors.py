@@ -6,6 +6,7 @@ __all__ = [
     "CrossSiteRequest",
     "DomainError",
     "DuplicateSubmission",
+    "FlowNotOffered",
     "Forbidden",
     "InvalidCredentials",
     "InvalidFields",
@@ -188,6 +189,14 @@ class DuplicateSubmission(DomainError):
     def __init__(self, mark_ids: list[int]) -> None:
         self.mark_ids = mark_ids
         super().__init__(field="idempotencyKey")
+
+
+class FlowNotOffered(DomainError):
+    """A login or registration flow that the region's schools do not offer (the setting
+    EDIARY_REGION_FLOWS)."""
+
+    code = "FLOW_NOT_OFFERED"
+    default_message = "Your region's schools do not offer this way in. Use your region's login."
 
 
 class PasswordLoginClosed(DomainError):

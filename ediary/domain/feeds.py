@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -110,8 +111,12 @@ class FeedContent:
     schools: dict[int, School]
 
 
-async def feed_content(secret: str, today: date) -> FeedContent | None:
-    """What the feed with this secret shows today; None for unknown, revoked or empty access."""
+async def feed_content(
+    secret: str, today: date, parent_lookback: Callable[[str | None], int | None]
+) -> FeedContent | None:
+    """What the feed with this secret shows today; None for unknown, revoked or empty access.
+    A parent's feed shows what the parent may see, so within the region's look-back window
+    (`parent_lookback`, as for every viewer the server builds)."""
     if not secret or len(secret) > _MAX_SECRET_LENGTH:
         return None
     feed = await CalendarFeed.get_or_none(secret_hash=digest(secret), revoked_at=None)
@@ -121,7 +126,7 @@ async def feed_content(secret: str, today: date) -> FeedContent | None:
     creator, student = users.get(feed.created_by_id), users.get(feed.student_id)
     if creator is None or student is None or not creator.is_active:
         return None
-    viewer = await load_viewer(creator, None, today)
+    viewer = await load_viewer(creator, parent_lookback, today)
     start, end = today - WINDOW_BEFORE, today + WINDOW_AFTER
     placed = (await placements([student.id], start, end)).get(student.id, [])
     grant = student_grant(viewer, student.id, placed)

@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import datetime
-from enum import Enum
 
 import strawberry
 from starlette.responses import Response
 
-from ediary.adapters import http
+from ediary.adapters import http, sessions
+from ediary.adapters.builtin.password import PASSWORD_FLOW
 from ediary.adapters.limits import Sensitive
+from ediary.adapters.sessions import ClientKind
 from ediary.config import Settings
 from ediary.domain import auth, ratelimit
-from ediary.domain.access import load_viewer
-from ediary.domain.errors import CrossSiteRequest, DomainError, InvalidInput
+from ediary.domain.errors import DomainError, InvalidInput
+from ediary.domain.region_flows import RegionFlows
 from ediary.domain.session_end import EndReason, end_sessions
 from ediary.domain.session_refresh import refresh_bearer, slide_cookie
 from ediary.schema.calendar import CalendarMutation
-from ediary.schema.context import SESSION_COOKIE
 from ediary.schema.errors import UserError
 from ediary.schema.info import Info
-from ediary.schema.types.people import Viewer
-
-
-@strawberry.enum(description="What kind of client logs in, which decides how the session travels.")
-class ClientKind(Enum):
-    BROWSER = "browser"
-    APP = "app"
+from ediary.schema.sessions import LoginPayload, open_login
 
 
 @strawberry.input(description="A login and password.")
@@ -42,19 +36,6 @@ class LoginInput:
             "the X-CSRF-Token header of mutations; APP returns a bearer token instead."
         ),
     )
-
-
-@strawberry.type(description="The result of a login.")
-class LoginPayload:
-    viewer: Viewer | None = strawberry.field(description="Who is now logged in.")
-    access_token: str | None = strawberry.field(
-        description="Bearer token for APP clients, for the Authorization header."
-    )
-    csrf_token: str | None = strawberry.field(
-        description="For BROWSER clients: send it as X-CSRF-Token with every mutation."
-    )
-    expires_at: datetime.datetime | None = strawberry.field(description="When the session ends.")
-    user_errors: list[UserError] = strawberry.field(description="Why the login failed.")
 
 
 @strawberry.type(description="The result of refreshSession.")
@@ -97,60 +78,24 @@ def login_limits(settings: Settings) -> auth.LoginLimits:
     )
 
 
-def _set_session_cookie(response: Response, token: str, settings: Settings) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=int(settings.session_lifetime.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        path="/",
-    )
-
-
 @strawberry.type
 class Mutation(CalendarMutation):
     @strawberry.mutation(description="Log in with a login and password.", extensions=[Sensitive()])
     async def login(self, info: Info, input: LoginInput) -> LoginPayload | None:
         settings = info.context.settings
         try:
-            if input.client is ClientKind.BROWSER and not http.trusted_origin(
-                info.context.request, settings
-            ):
-                # A cross-site page must not log the victim's browser into another account
-                # (login CSRF): the cookie would make the victim write into that account.
-                # Apps on allowed origins are trusted like our own pages.
-                raise CrossSiteRequest()
+            sessions.check_login_origin(info.context.request, settings, input.client)
             user = await auth.authenticate(
                 input.login, input.password, info.context.client_address, login_limits(settings)
             )
+            # Checked after the password, like the plugins' refusals below, so that neither
+            # answer tells anything to someone without it.
+            await RegionFlows.of(settings).ensure_for_account(user.id, PASSWORD_FLOW.id)
             # A region that moved families to a portal login closes password login for them.
             await http.ensure_password_login_allowed(info.context.plugins, user, settings)
         except DomainError as error:
-            return LoginPayload(
-                viewer=None,
-                access_token=None,
-                csrf_token=None,
-                expires_at=None,
-                user_errors=[UserError.from_domain(error)],
-            )
-        kind = (
-            auth.SessionKind.BEARER if input.client is ClientKind.APP else auth.SessionKind.COOKIE
-        )
-        opened = await auth.open_session(user, kind, settings.session_lifetime)
-        response = info.context.response
-        if kind == auth.SessionKind.COOKIE and isinstance(response, Response):
-            _set_session_cookie(response, opened.token, settings)
-        return LoginPayload(
-            viewer=Viewer.from_domain(
-                await load_viewer(user, None, info.context.today()), opened.csrf_token or None
-            ),
-            access_token=opened.token if kind == auth.SessionKind.BEARER else None,
-            csrf_token=opened.csrf_token or None,
-            expires_at=opened.expires_at,
-            user_errors=[],
-        )
+            return LoginPayload.refused(error)
+        return await open_login(info, user, input.client)
 
     @strawberry.mutation(
         description="Keep the session going without the password, while it is still live. "
@@ -188,7 +133,7 @@ class Mutation(CalendarMutation):
             )
         found = info.context.credentials()
         assert found is not None  # a cookie session came with its cookie
-        _set_session_cookie(info.context.response, found[0], settings)
+        sessions.set_session_cookie(info.context.response, found[0], settings)
         return RefreshSessionPayload(
             access_token=None,
             csrf_token=session.csrf_token,
@@ -208,5 +153,5 @@ class Mutation(CalendarMutation):
             await info.context.committed(await end_sessions(EndReason.LOGOUT, token=found[0]))
         response = info.context.response
         if isinstance(response, Response):
-            response.delete_cookie(SESSION_COOKIE, path="/")
+            sessions.clear_session_cookie(response)
         return LogoutPayload(ok=True, user_errors=[])

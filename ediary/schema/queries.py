@@ -18,6 +18,7 @@ from ediary.domain.averages import term_averages
 from ediary.domain.errors import InvalidInput
 from ediary.domain.homework_due import homework_due
 from ediary.domain.placements import placements
+from ediary.domain.region_flows import RegionFlows
 from ediary.domain.weeks import IsoWeek
 from ediary.schema.analytics import AnalyticsQuery
 from ediary.schema.ids import ConcreteNodesOnly, local_id
@@ -285,13 +286,22 @@ class Query(AnalyticsQuery, LifeQuery):
         grant = await _grant(info, student_id, date.min, date.max)
         return [FinalMark.from_model(m) for m in await marks.final_marks(grant, None)]
 
-    @strawberry.field(description="The ways to log in that a region offers.")
+    @strawberry.field(
+        description="The ways to log in that a region offers: the installed flows that serve "
+        "it, less those its configuration leaves out. Without a region, every installed flow."
+    )
     def login_flows(self, info: Info, region: str | None = None) -> list[LoginFlow] | None:
         settings = info.context.settings
         flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.login_flows(
             settings=settings
         )
-        return [LoginFlow.from_domain(f) for group in flows for f in group if f.serves(region)]
+        offered = RegionFlows.of(settings)
+        return [
+            LoginFlow.from_domain(f)
+            for group in flows
+            for f in group
+            if f.serves(region) and offered.offers(region, f.id)
+        ]
 
     @strawberry.field(
         description="The ways to get an account that a region offers, such as an access code."
@@ -301,4 +311,10 @@ class Query(AnalyticsQuery, LifeQuery):
         flows: list[list[DomainLoginFlow]] = info.context.plugins.hook.registration_flows(
             settings=settings
         )
-        return [LoginFlow.from_domain(f) for group in flows for f in group if f.serves(region)]
+        offered = RegionFlows.of(settings)
+        return [
+            LoginFlow.from_domain(f)
+            for group in flows
+            for f in group
+            if f.serves(region) and offered.offers(region, f.id)
+        ]

@@ -10,14 +10,17 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ediary.adapters.http import app_settings, error_response
+from ediary.adapters.http import app_settings, error_response, parent_lookback
 from ediary.domain import ics
 from ediary.domain.feeds import feed_content
 
 
 async def calendar_feed(request: Request) -> Response:
+    settings = app_settings(request)
     content = await feed_content(
-        request.path_params["secret"], app_settings(request).school_today()
+        request.path_params["secret"],
+        settings.school_today(),
+        parent_lookback(request.app.state.plugins, settings),
     )
     if content is None:
         return error_response(404, "NOT_FOUND", "There is no such calendar feed.")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from ediary.adapters import ChannelUnavailable
+from ediary.adapters import ChannelUnavailable, RegionFlows
 from ediary.domain import auth, tokens
 from ediary.domain.access import Viewer
 from ediary.domain.enums import Role
@@ -48,6 +48,7 @@ from ediary_dnevnik.errors import (
 from ediary_dnevnik.flow import Env, Guard, Outbox, run
 from ediary_dnevnik.issuing import PURPOSE as CODE_PURPOSE
 from ediary_dnevnik.models import AccessCode, CodeRole
+from ediary_dnevnik.plugin import ACCESS_CODE_FLOW_ID
 
 CONFIRM_ACCOUNT = "dnevnik.confirm_account"
 CONFIRM_EMAIL = "dnevnik.confirm_email"
@@ -109,7 +110,7 @@ def _split_name(full_name: str) -> tuple[str, str, str]:
     return parts[0], parts[1], " ".join(parts[2:])
 
 
-async def _spend_code(typed: str, school_id: int | None) -> AccessCode:
+async def _spend_code(typed: str, school_id: int | None, offered: RegionFlows) -> AccessCode:
     code = codes.normalize(typed)
     if code is None:
         raise CodeInvalid(field="code")
@@ -124,6 +125,8 @@ async def _spend_code(typed: str, school_id: int | None) -> AccessCode:
     found = await AccessCode.get(token_id=token.id).select_related("batch__school_class")
     if school_id is not None and found.batch.school_class.school_id != school_id:
         raise CodeOtherSchool(field="code")
+    # Raised inside the transaction that spent the code, so a refused code stays unspent.
+    await offered.ensure_at_school(found.batch.school_class.school_id, ACCESS_CODE_FLOW_ID)
     return found
 
 
@@ -141,6 +144,7 @@ def _code_key(typed: str) -> str:
 
 async def redeem(env: Env, viewer: Viewer, form: RedeemForm) -> RedeemResult:
     """Redeem a code: link the child to a logged-in parent, or start a new account."""
+    offered = RegionFlows.of(env.settings)
     guards = [
         Guard("dnevnik.redeem.client", env.client_key, limits.REDEEM_PER_CLIENT),
         Guard("dnevnik.redeem.code", _code_key(form.code), limits.REDEEM_PER_CODE, True),
@@ -153,7 +157,7 @@ async def redeem(env: Env, viewer: Viewer, form: RedeemForm) -> RedeemResult:
         async def link(outbox: Outbox) -> RedeemResult:
             if form.full_name or form.login or form.password:
                 raise AccountFieldsUnexpected()
-            found = await _spend_code(form.code, form.school_id)
+            found = await _spend_code(form.code, form.school_id, offered)
             if found.role is not CodeRole.PARENT:
                 raise CodeWrongRole(field="code")
             if await Guardianship.exists(parent_id=user_id, student_id=found.student_id):
@@ -176,7 +180,7 @@ async def redeem(env: Env, viewer: Viewer, form: RedeemForm) -> RedeemResult:
         last, first, middle = _split_name(form.full_name)
         email = normalize_email(form.login)
         password = check_new_password(form.password, login=email)
-        found = await _spend_code(form.code, form.school_id)
+        found = await _spend_code(form.code, form.school_id, offered)
         # Hashed before looking the login up, so both answers take as long.
         password_hash = await asyncio.to_thread(auth.hash_password, password)
         taken = await User.get_or_none(login=email)

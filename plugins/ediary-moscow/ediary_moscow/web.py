@@ -1,5 +1,6 @@
 """The login routes: /moscow/login sends the browser to the provider, /moscow/callback
-finishes the login and opens an ediary session (cookie)."""
+finishes the login and opens an ediary session (cookie). When the portal lists a child the
+diary cannot find, the callback says so on a page of its own instead of redirecting."""
 
 from __future__ import annotations
 
@@ -11,19 +12,23 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ediary.adapters.http import SESSION_COOKIE, app_settings
+from ediary.adapters import FlowNotOffered, LoginNotice, RegionFlows, open_route_session
+from ediary.adapters.http import app_settings
 from ediary.adapters.lifecycle import Lifecycle
-from ediary.domain import auth, tokens
+from ediary.config import Settings
+from ediary.domain import tokens
 from ediary.domain.errors import DomainError, TokenExpired, TokenUsed
+from ediary.domain.models import User
 from ediary_moscow import accounts
 from ediary_moscow.errors import LoginFailed
 from ediary_moscow.oidc import AuthRequest, Provider
+from ediary_moscow.plugin import PORTAL_FLOW_ID, portal_flow
 from ediary_moscow.settings import moscow_settings
 
 PURPOSE = "moscow-login"
 # How long the browser may stay at the provider before the login must start again.
 LOGIN_LIFETIME = timedelta(minutes=10)
-CSRF_COOKIE = "ediary_csrf"
+CHILD_NOT_FOUND = "MOSCOW_CHILD_NOT_FOUND"
 # Binds a login to the browser that started it: a callback address handed to another
 # browser (login CSRF, into the sender's account) finds no matching cookie there.
 STATE_COOKIE = "ediary_moscow_state"
@@ -34,18 +39,67 @@ def _redirect_uri(request: Request) -> str:
     return f"{app_settings(request).public_url.rstrip('/')}/moscow/callback"
 
 
-def _page(status: int, title: str, message: str) -> HTMLResponse:
+def _page(status: int, title: str, message: str, code: str = "") -> HTMLResponse:
+    # The code is for scripts and tests; people read the message.
     body = (
-        f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1>"
+        f"<!doctype html><title>{escape(title)}</title>"
+        f"<h1 data-code='{escape(code)}'>{escape(title)}</h1>"
         f"<p>{escape(message)}</p><p><a href='/moscow/login'>Log in again</a></p>"
     )
     return HTMLResponse(body, status_code=status)
 
 
+def _notices_page(notices: list[LoginNotice], home: str) -> HTMLResponse:
+    """The page a login with something to tell lands on, instead of the redirect home."""
+    items = "".join(
+        f"<li data-code='{escape(notice.code)}'>{escape(notice.message)}</li>" for notice in notices
+    )
+    body = (
+        "<!doctype html><title>Logged in</title><h1>Logged in</h1>"
+        f"<ul>{items}</ul><p><a href='{escape(home)}'>Open the diary</a></p>"
+    )
+    return HTMLResponse(body, headers={"Cache-Control": "no-store"})
+
+
+def _offered(settings: Settings) -> FlowNotOffered | None:
+    """The refusal when no region the portal serves offers it (EDIARY_REGION_FLOWS)."""
+    try:
+        RegionFlows.of(settings).ensure_in_regions(portal_flow(settings).regions, PORTAL_FLOW_ID)
+    except FlowNotOffered as error:
+        return error
+    return None
+
+
+async def _notices(user: User, children: list[str]) -> list[LoginNotice]:
+    """What to tell the parent about the children the portal lists: those not linked now
+    are not enrolled at a school of the diary under that SNILS."""
+    linked = await User.filter(snils__in=children, guardians__parent_id=user.id).values_list(
+        "snils", flat=True
+    )
+    missing = len(set(children) - {str(snils) for snils in linked})
+    if not missing:
+        return []
+    which = "a child" if missing == 1 else f"{missing} children"
+    return [
+        LoginNotice(
+            code=CHILD_NOT_FOUND,
+            message=(
+                f"The portal lists {which} we cannot find among the schools' students. File "
+                "an application \u201cElectronic student diary\u201d for each child to have "
+                "them linked."
+            ),
+        )
+    ]
+
+
 async def start(request: Request) -> Response:
-    config = moscow_settings(app_settings(request))
+    settings = app_settings(request)
+    config = moscow_settings(settings)
     if not config.configured:
         return _page(503, "Login unavailable", "The portal login is not configured here.")
+    refused = _offered(settings)
+    if refused is not None:
+        return _page(403, "Login unavailable", refused.message, refused.code)
     auth_request = AuthRequest.new()
     try:
         url = await Provider(config).authorize_url(auth_request, _redirect_uri(request))
@@ -86,6 +140,9 @@ async def callback(request: Request) -> Response:
     state, code = params.get("state", ""), params.get("code", "")
     if not state or not code:
         return _page(400, "Login failed", "The portal's answer is incomplete. Start again.")
+    refused = _offered(settings)
+    if refused is not None:
+        return _page(403, "Login unavailable", refused.message, refused.code)
     if not _started_here(request, state):
         # Checked before the state is spent, so a forwarded address costs its owner nothing.
         return _page(
@@ -118,13 +175,12 @@ async def callback(request: Request) -> Response:
         return _page(400, "Login failed", error.message)
     except DomainError as error:
         return _page(503, "Login unavailable", error.message)
-    opened = await auth.open_session(user, auth.SessionKind.COOKIE, settings.session_lifetime)
-    response = RedirectResponse(f"{settings.public_url.rstrip('/')}/", status_code=303)
-    age = int(settings.session_lifetime.total_seconds())
-    common = {"max_age": age, "samesite": "lax", "secure": settings.secure_cookies, "path": "/"}
-    response.set_cookie(SESSION_COOKIE, opened.token, httponly=True, **common)  # type: ignore[arg-type]
-    # The page echoes this in the X-CSRF-Token header of its GraphQL mutations.
-    response.set_cookie(CSRF_COOKIE, opened.csrf_token, httponly=False, **common)  # type: ignore[arg-type]
+    home = f"{settings.public_url.rstrip('/')}/"
+    notices = await _notices(user, children or [])
+    response: Response = (
+        _notices_page(notices, home) if notices else RedirectResponse(home, status_code=303)
+    )
+    await open_route_session(request, response, user)
     response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
     return response
 

@@ -1,0 +1,105 @@
+"""Opening an ediary session from a login flow, over HTTP: the password form, an access
+code, a regional portal's callback.
+
+A browser gets an HttpOnly session cookie and a CSRF token to send back as X-CSRF-Token; an
+app gets a bearer token. An HTTP route, such as an identity provider's callback, sets the
+cookies on its own response (`open_route_session`); a GraphQL login mutation answers with
+`ediary.schema.sessions.LoginPayload` through `ediary.schema.sessions.open_login`, which
+builds on this module. Either way the session itself is the domain's
+(`ediary.domain.auth.open_session`): this module decides how it travels.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+from ediary.adapters.http import SESSION_COOKIE, app_settings, trusted_origin
+from ediary.config import Settings
+from ediary.domain import auth
+from ediary.domain.errors import CrossSiteRequest
+from ediary.domain.models import User
+
+# Readable by the page's scripts (not HttpOnly), which echo it as X-CSRF-Token: how a page
+# that an HTTP route redirected to learns the token a GraphQL login would have returned.
+CSRF_COOKIE = "ediary_csrf"
+
+
+@strawberry.enum(description="What kind of client logs in, which decides how the session travels.")
+class ClientKind(Enum):
+    BROWSER = "browser"
+    APP = "app"
+
+
+@strawberry.type(description="Something the person should know after logging in.")
+class LoginNotice:
+    code: str = strawberry.field(
+        description="Stable and machine-readable, such as MOSCOW_CHILD_NOT_FOUND."
+    )
+    message: str = strawberry.field(description="What to tell the person, and what to do.")
+
+
+def session_kind(client: ClientKind) -> str:
+    return auth.SessionKind.BEARER if client is ClientKind.APP else auth.SessionKind.COOKIE
+
+
+def check_login_origin(request: HTTPConnection, settings: Settings, client: ClientKind) -> None:
+    """CrossSiteRequest when a browser login comes from another site's page. Call it before
+    the flow checks anything (a password, a code), so a cross-site page learns nothing."""
+    if client is ClientKind.BROWSER and not trusted_origin(request, settings):
+        # A cross-site page must not log the victim's browser into another account (login
+        # CSRF): the cookie would make the victim write into that account. Apps on allowed
+        # origins are trusted like our own pages.
+        raise CrossSiteRequest()
+
+
+def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure as the settings say, for the
+    session's whole lifetime."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(settings.session_lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+
+
+async def open_route_session(
+    request: HTTPConnection,
+    response: Response | None,
+    user: User,
+    client: ClientKind = ClientKind.BROWSER,
+) -> auth.OpenedSession:
+    """Open a session for `user` from an HTTP route, such as an identity provider's
+    callback. For a browser the session cookie and the CSRF cookie (`ediary_csrf`, which
+    the page echoes as X-CSRF-Token) are set on `response`; for an app (`response` may be
+    None) the route hands the answer's `token` to the app. The route must itself bind the
+    login to the browser that started it (a state cookie, as OpenID Connect's `state`): a
+    provider's redirect back is a cross-site navigation by design."""
+    if client is ClientKind.BROWSER and response is None:
+        raise ValueError("a browser session needs the response that carries its cookies")
+    settings = app_settings(request)
+    opened = await auth.open_session(user, session_kind(client), settings.session_lifetime)
+    if response is not None and client is ClientKind.BROWSER:
+        set_session_cookie(response, opened.token, settings)
+        response.set_cookie(
+            CSRF_COOKIE,
+            opened.csrf_token,
+            max_age=int(settings.session_lifetime.total_seconds()),
+            httponly=False,
+            samesite="lax",
+            secure=settings.secure_cookies,
+            path="/",
+        )
+    return opened
