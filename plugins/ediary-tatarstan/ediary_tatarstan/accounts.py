@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from ediary.adapters import LoginNotice
-from ediary.domain.enums import Role
-from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from ediary.adapters import LoginNotice
+from ediary.domain.enums import Role
+from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
 from ediary_tatarstan.errors import PortalLoginFailed
 from ediary_tatarstan.portal import Child, Person
 
@@ -34,7 +34,7 @@ async def _enrolled(child: Child, region: str, today: date) -> tuple[User, int] 
     )
     if enrollment is None:
         return None
-    return enrollment.student, enrollment.school_class.school_id  # type: ignore[attr-defined]
+    return enrollment.student, enrollment.school_class.school_id
 
 
 def _not_found(child: Child) -> LoginNotice:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from starlette.routing import BaseRoute
+
 from ediary.adapters import ImportBackend, LoginFlow, hookimpl
 from ediary.config import Settings
 from ediary.domain.grading import RegionPolicy
-from starlette.routing import BaseRoute
-
 from ediary_tatarstan import classlist, web
 from ediary_tatarstan.policy import tatarstan_policy
 from ediary_tatarstan.settings import TatarstanSettings
+
 
 def portal_flow(settings: Settings) -> LoginFlow:
     """The portal login, offered in the plugin's region."""
@@ -44,6 +45,4 @@ def http_routes(settings: Settings) -> list[BaseRoute]:
 @hookimpl
 def import_backends() -> list[ImportBackend]:
     """The schools' class-list export."""
-    return [
-        ImportBackend(name=classlist.NAME, title="Tatarstan class list", run=classlist.run)
-    ]
+    return [ImportBackend(name=classlist.NAME, title="Tatarstan class list", run=classlist.run)]

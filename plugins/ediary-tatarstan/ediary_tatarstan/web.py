@@ -9,15 +9,15 @@ import hmac
 from datetime import timedelta
 from html import escape
 
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
 from ediary.adapters import FlowNotOffered, LoginNotice, RegionFlows, open_route_session
 from ediary.adapters.http import app_settings
 from ediary.config import Settings
 from ediary.domain import tokens
 from ediary.domain.errors import DomainError
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
-
 from ediary_tatarstan import accounts
 from ediary_tatarstan.portal import LoginRequest, Portal
 from ediary_tatarstan.settings import TatarstanSettings

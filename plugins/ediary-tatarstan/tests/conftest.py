@@ -1,14 +1,40 @@
-"""The local portal, started once for the session (see portal_process.py)."""
-
-from __future__ import annotations
+"""The app, a migrated scratch database and a GraphQL client come from `ediary.testing`; the
+local portal runs in its own process for the session (see portal_process.py)."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
-from portal_process import LocalPortal, running_portal
+from ediary_tatarstan import plugin
+from portal_process import CLIENT_ID, CLIENT_SECRET, LocalPortal, running_portal
+
+from ediary.config import Settings
+
+pytest_plugins = ["ediary.testing"]
+
+
+@pytest.fixture(scope="session")
+def ediary_plugins() -> list[object]:
+    return [plugin]
+
+
+@pytest.fixture(scope="session")
+def region_code() -> str:
+    return "16"
 
 
 @pytest.fixture(scope="session")
 def local_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPortal]:
     with running_portal(tmp_path_factory.mktemp("local-portal") / "portal.log") as portal:
         yield portal
+
+
+@pytest.fixture(scope="session")
+def settings(settings: Settings, local_portal: LocalPortal) -> Settings:
+    """The kit's settings, with the plugin's client at the local portal."""
+    portal = {
+        "EDIARY_TATARSTAN_PORTAL_URL": local_portal.url,
+        "EDIARY_TATARSTAN_CLIENT_ID": CLIENT_ID,
+        "EDIARY_TATARSTAN_CLIENT_SECRET": CLIENT_SECRET,
+    }
+    return replace(settings, extra={**settings.extra, **portal})
