@@ -21,6 +21,7 @@ from ediary.domain.imports import AccountData, ImportScope, enroll, link_guardia
 from ediary.domain.models import School, SchoolClass, User
 from ediary_tatarstan.errors import OneSchoolOnly
 from ediary_tatarstan.export import Parent, Rejection, Row, read_class_list_file
+from ediary_tatarstan.values import BadValue, class_name
 
 NAME = "tatarstan-class-list"
 
@@ -47,7 +48,15 @@ async def _classes(school_id: int, context: ImportContext) -> dict[str, int]:
         academic_year__starts_on__lte=context.today,
         academic_year__ends_on__gte=context.today,
     ).values_list("id", "grade", "letter")
-    return {f"{grade}{str(letter).upper()}": int(class_id) for class_id, grade, letter in found}
+    classes: dict[str, int] = {}
+    for class_id, grade, letter in found:
+        # Named the way the lists are read, so a Latin look-alike letter in the diary matches.
+        try:
+            number, written = class_name(f"{grade}{letter}")
+        except BadValue:
+            continue
+        classes[f"{number}{written}"] = int(class_id)
+    return classes
 
 
 def _student_login(school_id: int, row: Row) -> str:
