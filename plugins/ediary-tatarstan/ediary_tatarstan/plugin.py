@@ -12,17 +12,6 @@ from ediary_tatarstan.policy import tatarstan_policy
 from ediary_tatarstan.settings import TatarstanSettings
 
 
-def portal_flow(settings: Settings) -> LoginFlow:
-    """The portal login, offered in the plugin's region."""
-    return LoginFlow(
-        id=web.FLOW_ID,
-        title="Войти через edu.tatar.ru",
-        regions=(TatarstanSettings.from_env(settings.extra).region,),
-        steps=("Вы перейдёте на портал edu.tatar.ru и вернётесь в дневник.",),
-        url=f"{settings.public_url.rstrip('/')}{web.START}",
-    )
-
-
 @hookimpl
 def region_policy(region_code: str, settings: Settings) -> RegionPolicy | None:
     """The region's grading rule; other regions are not ours."""
@@ -32,14 +21,31 @@ def region_policy(region_code: str, settings: Settings) -> RegionPolicy | None:
 
 @hookimpl
 def login_flows(settings: Settings) -> list[LoginFlow]:
-    """The portal login, once a client is registered at the portal."""
-    return [portal_flow(settings)] if TatarstanSettings.from_env(settings.extra).configured else []
+    """The portal login in the plugin's region, once a client is registered at the portal."""
+    ours = TatarstanSettings.from_env(settings.extra)
+    if not ours.configured:
+        return []
+    return [
+        LoginFlow(
+            id=web.FLOW_ID,
+            title="Log in through edu.tatar.ru",
+            regions=(ours.region,),
+            steps=("You will be sent to the portal edu.tatar.ru and back.",),
+            url=f"{settings.public_url.rstrip('/')}{web.START}",
+        )
+    ]
 
 
 @hookimpl
 def http_routes(settings: Settings) -> list[BaseRoute]:
     """`/tatarstan/login` and `/tatarstan/callback`."""
     return web.routes()
+
+
+@hookimpl
+def startup(settings: Settings) -> None:
+    """A bad EDIARY_TATARSTAN_* setting stops the start, naming the variable."""
+    TatarstanSettings.from_env(settings.extra)
 
 
 @hookimpl
