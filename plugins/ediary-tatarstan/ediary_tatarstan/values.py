@@ -23,7 +23,7 @@ def snils(value: str) -> str:
     try:
         return normalize_snils(value)
     except InvalidSnils as problem:
-        raise BadValue(f"{problem.message.rstrip('.')}: got {value!r}") from None
+        raise BadValue(f"{problem.message.rstrip('.')} ({value!r})") from None
 
 
 def class_name(value: str) -> tuple[int, str]:
