@@ -272,3 +272,20 @@ def test_the_check_admits_what_is_listed() -> None:
         "ediary.domain.models.Enrollment\n"
     )
     assert check_source(source, "probe.py") == []
+
+
+def test_plugins_read_their_settings_from_the_hooks_not_the_environment() -> None:
+    # A hook gets the server's Settings; a plugin's own variables are in `settings.extra`.
+    # Reading os.environ instead sees another process's environment in tests, and re-reads
+    # it on every request.
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in plugin_sources()
+        if "tests" not in path.relative_to(PLUGINS).parts
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute)
+        and node.attr in {"environ", "getenv"}
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "os"
+    ]
+    assert not found, found

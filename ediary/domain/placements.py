@@ -11,6 +11,9 @@ from tortoise.expressions import Q
 
 from ediary.domain import sql
 from ediary.domain.access import Placement
+from ediary.domain.models import Enrollment, SchoolClass
+
+__all__ = ["classes_on", "enrolled_over"]
 
 # Enrollments of the students `$1` that overlap [`$2`, `$3`], with what the policy needs of
 # their class. `load_week` reads it in the statement that also finds the week's term.
@@ -29,6 +32,14 @@ def enrolled_over(first: date, last: date | None = None) -> Q:
     """Enrollments that cover some day of [first, last], or the day `first` alone: the one
     spelling of "enrolled then" for ORM queries (PLACED says the same in SQL)."""
     return Q(starts_on__lte=last or first) & (Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+
+
+async def classes_on(student_ids: Iterable[int], day: date) -> dict[int, SchoolClass]:
+    """Each of these students' class on `day`, for those enrolled then."""
+    rows = await Enrollment.filter(
+        enrolled_over(day), student_id__in=sorted(set(student_ids))
+    ).select_related("school_class")
+    return {row.student_id: row.school_class for row in rows}
 
 
 def period(start: date | None, end: date | None) -> tuple[date, date]:

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from strawberry.dataloader import DataLoader
-from tortoise.expressions import Q
 
 from ediary.domain import models
 from ediary.domain.access import Viewer
 from ediary.domain.courses import Course, class_courses
 from ediary.domain.journal.absence_notices import LessonKey, notices_at
 from ediary.domain.journal.history import mark_history
+from ediary.domain.placements import classes_on
 from ediary.domain.talk import conversations
 
 
@@ -57,12 +57,9 @@ async def _current_classes(
     """Each student's class on a day (the request's today: one day per request in practice)."""
     found: dict[tuple[int, date], models.SchoolClass] = {}
     for today in sorted({day for _, day in keys}):
-        rows = await models.Enrollment.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-            student_id__in=sorted({student for student, day in keys if day == today}),
-            starts_on__lte=today,
-        ).select_related("school_class")
-        found.update({(row.student_id, today): row.school_class for row in rows})
+        students = {student for student, day in keys if day == today}
+        classes = await classes_on(students, today)
+        found.update({(student, today): found_class for student, found_class in classes.items()})
     return [found.get(key) for key in keys]
 
 

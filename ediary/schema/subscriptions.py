@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import AsyncGenerator
-from datetime import date
 
 import strawberry
 from strawberry import relay
 
-from ediary.domain import models
-from ediary.domain.access import StudentGrant, student_grant
 from ediary.domain.errors import NotFound
 from ediary.domain.journal.changes import ChangeKind, DiaryChange
-from ediary.domain.journal.live import concerns
-from ediary.domain.placements import placements
+from ediary.domain.journal.live import ChangedObjects, changed_objects, concerns, live_grant
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.talk import TalkSubscription
@@ -68,88 +64,24 @@ class DiaryUpdate:
         return Student.from_model(user)
 
 
-async def _lesson(lesson_id: int | None) -> models.Lesson | None:
-    if lesson_id is None:
-        return None
-    return await models.Lesson.get_or_none(id=lesson_id).select_related(
-        "subject", "teacher", "substitute_teacher"
-    )
-
-
-async def _update(student_id: int, change: DiaryChange) -> DiaryUpdate | None:
-    """The update to send, read after the commit; None when its object is gone already.
-
-    The lesson comes from the change when it names one (a register entry taken back leaves
-    nothing else to find it by), else from the object."""
-    update = DiaryUpdate(
+def _update(student_id: int, change: DiaryChange, found: ChangedObjects) -> DiaryUpdate:
+    """The update to send for a change and what it names (`live.changed_objects`)."""
+    mark, lesson = found.mark, found.lesson
+    # Where the change happened: its lesson, or for a mark on dated work the mark itself.
+    where = lesson or mark
+    return DiaryUpdate(
         kind=change.kind,
         student_id=relay.GlobalID("Student", str(student_id)),
-        mark_id=None,
-        mark=None,
-        homework=None,
-        attendance=None,
-        remark=None,
-        lesson=None,
-        subject=None,
-        date=None,
+        mark_id=relay.GlobalID("Mark", str(mark.id)) if mark is not None else None,
+        mark=Mark.from_model(mark) if mark is not None and mark.deleted_at is None else None,
+        homework=Homework.from_model(found.homework, lesson) if found.homework else None,
+        attendance=Attendance.from_model(found.attendance, lesson) if found.attendance else None,
+        remark=Remark.from_model(found.remark) if found.remark else None,
+        lesson=Lesson.from_model(lesson) if lesson is not None else None,
+        subject=Subject.from_model(where.subject) if where is not None else None,
+        date=where.date if where is not None else None,
         _student_id=student_id,
     )
-    lesson_id = change.lesson_id
-    mark: models.Mark | None = None
-    homework: models.Homework | None = None
-    record: models.Attendance | None = None
-    if change.kind.name.startswith("MARK_"):
-        update.mark_id = relay.GlobalID("Mark", str(change.object_id))
-        # A deleted mark keeps its row, so a deletion still names its lesson or day.
-        mark = await models.Mark.get_or_none(id=change.object_id).select_related(
-            "subject", "author"
-        )
-        if mark is None:
-            return None
-        update.mark = Mark.from_model(mark) if mark.deleted_at is None else None
-        lesson_id = lesson_id or mark.lesson_id
-    elif change.kind.name.startswith("HOMEWORK_"):
-        homework = await models.Homework.get_or_none(id=change.object_id).prefetch_related(
-            "attachments"
-        )
-        if homework is None:
-            return None
-        lesson_id = lesson_id or homework.lesson_id
-    elif change.kind in (ChangeKind.ATTENDANCE_RECORDED, ChangeKind.ABSENCE_EXCUSED):
-        record = await models.Attendance.get_or_none(id=change.object_id)
-        if record is not None:
-            lesson_id = lesson_id or record.lesson_id
-    elif change.kind is ChangeKind.REMARK_ADDED:
-        remark = await models.Remark.get_or_none(id=change.object_id).select_related("author")
-        if remark is None:
-            return None
-        lesson_id = lesson_id or remark.lesson_id
-        update.remark = Remark.from_model(remark)
-    else:
-        lesson_id = change.object_id
-    lesson = await _lesson(lesson_id)
-    if lesson is None and change.kind is ChangeKind.LESSON_CHANGED:
-        # The lesson went with its class (a deletion): nothing left to show.
-        return None
-    if homework is not None:
-        update.homework = Homework.from_model(homework, lesson)
-    if record is not None:
-        update.attendance = Attendance.from_model(record, lesson)
-    if lesson is not None:
-        update.lesson = Lesson.from_model(lesson)
-        update.subject = Subject.from_model(lesson.subject)
-        update.date = lesson.date
-    elif mark is not None:
-        update.subject = Subject.from_model(mark.subject)
-        update.date = mark.date
-    return update
-
-
-async def _current_grant(info: Info, student: int, today: date) -> StudentGrant | None:
-    """The viewer's grant on the student as the database has it now."""
-    viewer = await info.context.live_viewer()
-    placed = (await placements([student], today, today)).get(student, [])
-    return student_grant(viewer, student, placed)
 
 
 @strawberry.type(
@@ -171,21 +103,20 @@ class Subscription(TalkSubscription):
         viewer = await info.context.require_viewer()
         student = local_id(student_id, "Student")
         today = info.context.today()
-        placed = (await placements([student], today, today)).get(student, [])
-        grant = student_grant(viewer, student, placed)
-        if grant is None:
+        opened = await live_grant(viewer, student, today)
+        if opened is None:
             raise NotFound()
         async with info.context.runtime.broker.subscribe() as changes:
             async for change in changes:
-                if not isinstance(change, DiaryChange) or not concerns(grant, placed, change):
+                if not isinstance(change, DiaryChange) or not opened.concerns(change):
                     continue
                 # The grant is loaded afresh for every change it would send (the cheap check
                 # above filters the rest): see Context.live_viewer.
-                fresh = await _current_grant(info, student, today)
+                fresh = await live_grant(await info.context.live_viewer(), student, today)
                 if fresh is None:
                     return
-                if not concerns(fresh, placed, change):
+                if not concerns(fresh.grant, opened.placed, change):
                     continue
-                update = await _update(student, change)
-                if update is not None:
-                    yield update
+                found = await changed_objects(change)
+                if found is not None:
+                    yield _update(student, change, found)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from ediary.domain import models
-from ediary.domain.placements import enrolled_over
+from ediary.domain.placements import classes_on, enrolled_over
 from tests.world import World
 
 DAY = date(2026, 11, 25)
@@ -63,3 +65,26 @@ async def test_enrolled_on_a_day_counts_both_ends_of_an_enrollment(
 async def test_enrolled_over_a_period_is_any_overlap(spans: dict[str, int]) -> None:
     assert await _found(spans, date(2026, 11, 24), date(2026, 11, 26)) == set(spans)
     assert await _found(spans, date(2026, 8, 1), date(2026, 8, 31)) == set()
+
+
+async def test_classes_on_a_day(world: World) -> None:
+    students = [world.id("student"), world.id("other_school_student")]
+    found = await classes_on(students, DAY)
+    assert {student: found_class.id for student, found_class in found.items()} == {
+        world.id("student"): world.id("class_7a"),
+        world.id("other_school_student"): world.id("class_5a"),
+    }
+    assert await classes_on(students, date(2026, 8, 31)) == {}
+
+
+def test_enrolled_then_is_spelled_in_one_place() -> None:
+    # An open-ended enrollment's test, written again elsewhere, is how "enrolled then" drifts.
+    spelled = re.compile(r"ends_on__isnull=True\)\s*\|\s*Q\(\w*ends_on__gte")
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        str(path.relative_to(root))
+        for folder in ("ediary", "plugins")
+        for path in (root / folder).rglob("*.py")
+        if spelled.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == ["ediary/domain/placements.py"]

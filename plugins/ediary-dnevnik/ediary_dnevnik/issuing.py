@@ -10,12 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from tortoise.expressions import Q
-
 from ediary.domain import tokens
 from ediary.domain.access import Viewer, may_issue_access_codes, may_see_class
 from ediary.domain.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from ediary.domain.models import Enrollment, SchoolClass, User
+from ediary.domain.placements import enrolled_over
 from ediary_dnevnik import codes
 from ediary_dnevnik.flow import Env, Outbox, run
 from ediary_dnevnik.models import AccessCode, AccessCodeBatch, CodeRole
@@ -61,11 +60,9 @@ async def _class_for_issuer(viewer: Viewer, class_id: int) -> SchoolClass:
 
 
 async def _current_students(class_id: int, today: date) -> list[User]:
-    rows = await Enrollment.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        school_class_id=class_id,
-        starts_on__lte=today,
-    ).select_related("student")
+    rows = await Enrollment.filter(enrolled_over(today), school_class_id=class_id).select_related(
+        "student"
+    )
     students = {row.student_id: row.student for row in rows}
     return sorted(students.values(), key=lambda s: (s.full_name, s.id))
 

@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from ediary.adapters.lifecycle import Lifecycle
 from ediary.domain.enums import Role
 from ediary.domain.identity import InvalidSnils, is_valid_snils, normalize_snils
 from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
+from ediary.domain.placements import enrolled_over
 from ediary_moscow.errors import LoginFailed
 from ediary_moscow.models import PortalLink
 
@@ -67,11 +67,10 @@ async def enrolled_at(snils: str, school_id: int, today: date) -> User | None:
     studies anywhere else is not asked, so not told."""
     enrollment = (
         await Enrollment.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            enrolled_over(today),
             student__snils=snils,
             student__is_active=True,
             school_class__school_id=school_id,
-            starts_on__lte=today,
         )
         .select_related("student")
         .first()

@@ -160,6 +160,11 @@ async def my_applications(viewer: Viewer) -> list[DiaryApplication]:
     return await DiaryApplication.filter(parent_id=viewer.user_id).order_by("-filed_at", "-id")
 
 
+def is_overdue(application: DiaryApplication, today: date) -> bool:
+    """Still under review after its deadline (the school's three working days)."""
+    return application.status == ApplicationStatus.SUBMITTED and application.due_on < today
+
+
 async def school_applications(
     viewer: Viewer, school_id: int, *, overdue_only: bool, today: date
 ) -> list[DiaryApplication]:
@@ -167,6 +172,5 @@ async def school_applications(
     if not may_review_diary_applications(viewer, school_id):
         raise Forbidden("Only the school's administration reviews its applications.")
     query = DiaryApplication.filter(school_id=school_id)
-    if overdue_only:
-        query = query.filter(status=ApplicationStatus.SUBMITTED, due_on__lt=today)
-    return await query.order_by("filed_at", "id")
+    found = await query.order_by("filed_at", "id")
+    return [a for a in found if is_overdue(a, today)] if overdue_only else found

@@ -80,7 +80,7 @@ class DiaryApplication(relay.Node):
             child_birth_date=item.child_birth_date,
             filed_at=item.filed_at,
             due_on=item.due_on,
-            overdue=item.status == ApplicationStatus.SUBMITTED and item.due_on < today,
+            overdue=applications.is_overdue(item, today),
             refusal_reason=item.refusal_reason,
             refusal_comment=item.refusal_comment,
             consent_version=item.consent_version,
