@@ -1,4 +1,5 @@
-"""The hooks of ediary-tatarstan; the entry point `tatarstan` names this module."""
+"""The hooks of ediary-tatarstan; the entry point `tatarstan` names this module. Each hook
+hands over to the module that holds the region's logic."""
 
 from __future__ import annotations
 
@@ -8,47 +9,31 @@ from ediary.adapters import ImportBackend, LoginFlow, hookimpl
 from ediary.config import Settings
 from ediary.domain.grading import RegionPolicy
 from ediary_tatarstan import classlist, web
-from ediary_tatarstan.policy import tatarstan_policy
+from ediary_tatarstan.policy import region_policy_of
 from ediary_tatarstan.settings import TatarstanSettings
 
 
 @hookimpl
 def region_policy(region_code: str, settings: Settings) -> RegionPolicy | None:
-    """The region's grading rule; other regions are not ours."""
-    ours = TatarstanSettings.from_env(settings.extra)
-    return tatarstan_policy(ours) if region_code == ours.region else None
+    return region_policy_of(region_code, TatarstanSettings.from_env(settings.extra))
 
 
 @hookimpl
 def login_flows(settings: Settings) -> list[LoginFlow]:
-    """The portal login in the plugin's region, once a client is registered at the portal."""
-    ours = TatarstanSettings.from_env(settings.extra)
-    if not ours.configured:
-        return []
-    return [
-        LoginFlow(
-            id=web.FLOW_ID,
-            title="Log in through edu.tatar.ru",
-            regions=(ours.region,),
-            steps=("You will be sent to the portal edu.tatar.ru and back.",),
-            url=f"{settings.public_url.rstrip('/')}{web.START}",
-        )
-    ]
+    return web.portal_flows(settings)
 
 
 @hookimpl
 def http_routes(settings: Settings) -> list[BaseRoute]:
-    """`/tatarstan/login` and `/tatarstan/callback`."""
     return web.routes()
 
 
 @hookimpl
-def startup(settings: Settings) -> None:
-    """A bad EDIARY_TATARSTAN_* setting stops the start, naming the variable."""
-    TatarstanSettings.from_env(settings.extra)
+def import_backends() -> list[ImportBackend]:
+    return [ImportBackend(name=classlist.NAME, title="Tatarstan class list", run=classlist.run)]
 
 
 @hookimpl
-def import_backends() -> list[ImportBackend]:
-    """The schools' class-list export."""
-    return [ImportBackend(name=classlist.NAME, title="Tatarstan class list", run=classlist.run)]
+def startup(settings: Settings) -> None:
+    # Read once at the start, so a bad EDIARY_TATARSTAN_* value stops it, naming the variable.
+    TatarstanSettings.from_env(settings.extra)

@@ -15,3 +15,8 @@ def tatarstan_policy(settings: TatarstanSettings) -> RegionPolicy:
         round_up_from=settings.round_up_from,
         year_basis=YearBasis.TERM_MARKS,
     )
+
+
+def region_policy_of(region_code: str, settings: TatarstanSettings) -> RegionPolicy | None:
+    """The policy when `region_code` is the plugin's region, else None (not ours to say)."""
+    return tatarstan_policy(settings) if region_code == settings.region else None

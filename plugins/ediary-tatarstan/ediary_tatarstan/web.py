@@ -13,7 +13,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ediary.adapters import FlowNotOffered, LoginNotice, RegionFlows, open_route_session
+from ediary.adapters import (
+    FlowNotOffered,
+    LoginFlow,
+    LoginNotice,
+    RegionFlows,
+    open_route_session,
+)
 from ediary.adapters.http import app_settings
 from ediary.config import Settings
 from ediary.domain import tokens
@@ -120,6 +126,22 @@ async def callback(request: Request) -> Response:
     await open_route_session(request, response, user)
     response.delete_cookie(STATE_COOKIE, path=CALLBACK)
     return response
+
+
+def portal_flows(settings: Settings) -> list[LoginFlow]:
+    """The portal login in the plugin's region, once a client is registered at the portal."""
+    ours = TatarstanSettings.from_env(settings.extra)
+    if not ours.configured:
+        return []
+    return [
+        LoginFlow(
+            id=FLOW_ID,
+            title="Log in through edu.tatar.ru",
+            regions=(ours.region,),
+            steps=("You will be sent to the portal edu.tatar.ru and back.",),
+            url=f"{settings.public_url.rstrip('/')}{START}",
+        )
+    ]
 
 
 def routes() -> list[BaseRoute]:

@@ -1,12 +1,13 @@
-"""The app, a migrated scratch database and a GraphQL client come from `ediary.testing`; the
-local portal runs in its own process for the session (see portal_process.py)."""
+"""The app, a migrated scratch database and a GraphQL client come from `ediary.testing`, with
+the plugin's settings at the local portal, which runs in its own process for the session (see
+portal_process.py)."""
 
 from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 from ediary_tatarstan import plugin
-from portal_process import CLIENT_ID, CLIENT_SECRET, LocalPortal, running_portal
+from portal_process import LocalPortal, running_portal
 
 from ediary.config import Settings
 
@@ -31,10 +32,4 @@ def local_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPort
 
 @pytest.fixture(scope="session")
 def settings(settings: Settings, local_portal: LocalPortal) -> Settings:
-    """The kit's settings, with the plugin's client at the local portal."""
-    portal = {
-        "EDIARY_TATARSTAN_PORTAL_URL": local_portal.url,
-        "EDIARY_TATARSTAN_CLIENT_ID": CLIENT_ID,
-        "EDIARY_TATARSTAN_CLIENT_SECRET": CLIENT_SECRET,
-    }
-    return replace(settings, extra={**settings.extra, **portal})
+    return replace(settings, extra={**settings.extra, **local_portal.client_settings})

@@ -32,6 +32,15 @@ def free_port() -> int:
 class LocalPortal:
     url: str
 
+    @property
+    def client_settings(self) -> dict[str, str]:
+        """The plugin's settings of a deployment registered at this portal."""
+        return {
+            "EDIARY_TATARSTAN_PORTAL_URL": self.url,
+            "EDIARY_TATARSTAN_CLIENT_ID": CLIENT_ID,
+            "EDIARY_TATARSTAN_CLIENT_SECRET": CLIENT_SECRET,
+        }
+
     def add_person(self, login: str, data: dict[str, Any]) -> None:
         httpx.put(f"{self.url}/_test/people/{login}", json=data, timeout=5).raise_for_status()
 
