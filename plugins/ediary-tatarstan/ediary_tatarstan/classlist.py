@@ -59,9 +59,7 @@ async def _classes(school_id: int, context: ImportContext) -> dict[str, int]:
     return classes
 
 
-def _student_login(school_id: int, row: Row) -> str:
-    if row.snils is not None:
-        return f"snils-{row.snils}"
+def _name_login(school_id: int, row: Row) -> str:
     who = "|".join((row.last_name, row.first_name, row.middle_name or "", str(row.birth_date)))
     return f"tatarstan-{school_id}-{hashlib.sha256(who.casefold().encode()).hexdigest()[:12]}"
 
@@ -72,9 +70,18 @@ async def _existing(login: str, snils: str | None = None) -> User | None:
     return await User.get_or_none(login=normalize_login(login))
 
 
+async def _known_student(school_id: int, row: Row) -> User | None:
+    """The student an earlier list made: by SNILS, or by name and birth date when the SNILS
+    is new in this list."""
+    by_name = _name_login(school_id, row)
+    if row.snils is None:
+        return await _existing(by_name)
+    return await _existing(f"snils-{row.snils}", row.snils) or await _existing(by_name)
+
+
 async def _student(scope: ImportScope, school_id: int, row: Row, class_id: int) -> User:
-    login = _student_login(school_id, row)
-    known = await _existing(login, row.snils)
+    login = f"snils-{row.snils}" if row.snils else _name_login(school_id, row)
+    known = await _known_student(school_id, row)
     student, _ = await save_account(
         scope,
         AccountData(

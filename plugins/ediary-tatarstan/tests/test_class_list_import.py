@@ -191,3 +191,26 @@ async def test_a_file_that_is_not_a_class_list_is_refused(
 
     assert report.outcome is ImportOutcome.REFUSED and report.exit_code == 2
     assert (report.refusal or "").startswith("[NOT_CSV]")
+
+
+async def test_a_student_is_found_again_when_the_list_adds_their_snils(
+    plugin_manager: PluginManager,
+    settings: Settings,
+    world: SmallWorld,
+    classes: Classes,
+    tmp_path: Path,
+) -> None:
+    row = "Садыкова;Лейсан;;04.04.2015;5Б;{}"
+    path = tmp_path / "list.csv"
+    path.write_text("\n".join([HEADER, row.format("")]), encoding="utf-8")
+    await run(plugin_manager, settings, path, admin_of(world))
+    first = await User.get(first_name="Лейсан")
+
+    snils = snils_with_check_sum("300400700")
+    path.write_text("\n".join([HEADER, row.format(snils)]), encoding="utf-8")
+    report = await run(plugin_manager, settings, path, admin_of(world))
+
+    assert report.counts == {"students": 1} and not report.problems
+    again = await User.get(first_name="Лейсан")
+    assert (again.id, again.snils) == (first.id, snils)
+    assert await Enrollment.filter(student=again, school_class=classes.five_b).count() == 1
