@@ -6,19 +6,11 @@ import strawberry
 from strawberry import relay
 
 from ediary.domain import feeds
-from ediary.domain.errors import DomainError, NotFound
-from ediary.schema.errors import UserError
+from ediary.domain.errors import DomainError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.types.calendar import CalendarFeed
-
-
-def _refusal(error: DomainError, id_field: str) -> UserError:
-    """A refusal; one about an object that cannot be seen points at the ID given for it."""
-    found = UserError.from_domain(error)
-    if found.field is None and isinstance(error, NotFound):
-        found.field = ["input", id_field]
-    return found
 
 
 @strawberry.input(description="The student to create a calendar feed for.")
@@ -69,7 +61,7 @@ class CalendarMutation:
             created = await feeds.create_feed(viewer, student)
         except DomainError as error:
             return CreateCalendarFeedPayload(
-                feed=None, url=None, user_errors=[_refusal(error, "studentId")]
+                feed=None, url=None, user_errors=user_errors(error, missing="studentId")
             )
         return CreateCalendarFeedPayload(
             feed=CalendarFeed.from_model(created.feed),
@@ -85,5 +77,7 @@ class CalendarMutation:
             viewer = await info.context.require_writer()
             feed = await feeds.revoke_feed(viewer, local_id(input.feed_id, "CalendarFeed"))
         except DomainError as error:
-            return RevokeCalendarFeedPayload(feed=None, user_errors=[_refusal(error, "feedId")])
+            return RevokeCalendarFeedPayload(
+                feed=None, user_errors=user_errors(error, missing="feedId")
+            )
         return RevokeCalendarFeedPayload(feed=CalendarFeed.from_model(feed), user_errors=[])

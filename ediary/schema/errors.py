@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Self
+from typing import TypeVar
 
 import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.relay.types import GlobalIDValueError
 
-from ediary.domain.errors import DomainError
+from ediary.domain.errors import DomainError, InvalidFields, NotFound
 
 __all__ = [
     "UserError",
+    "attempt",
+    "user_errors",
 ]
+
+T = TypeVar("T")
 
 log = logging.getLogger("ediary.errors")
 
@@ -39,15 +43,34 @@ class UserError:
         ),
     )
 
-    @classmethod
-    def from_domain(cls, error: DomainError) -> Self:
-        wait = _note_wait(error)
-        return cls(
-            field=["input", error.field] if error.field else None,
+
+def user_errors(error: DomainError, *, missing: str | None = None) -> list[UserError]:
+    """A refusal as a payload's `userErrors`: one entry per input field at fault, each with
+    its path under `input` (an InvalidFields names several, `["input", "marks", "2",
+    "value"]`). `missing` names the input field of the ID a NotFound is about, for refusals
+    that name no field themselves."""
+    if isinstance(error, InvalidFields):
+        return [
+            UserError(field=["input", *problem.path], message=problem.message, code=problem.code)
+            for problem in error.problems
+        ]
+    field = error.field or (missing if isinstance(error, NotFound) else None)
+    return [
+        UserError(
+            field=["input", field] if field else None,
             message=error.message,
             code=error.code,
-            retry_after=wait,
+            retry_after=_note_wait(error),
         )
+    ]
+
+
+async def attempt(action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
+    """Await a domain call: its value and no errors, or None and the refusal's userErrors."""
+    try:
+        return await action, []
+    except DomainError as error:
+        return None, user_errors(error)
 
 
 # Seconds limiters asked the client to wait during the current HTTP request, for its

@@ -18,7 +18,7 @@ from ediary.domain.region_flows import RegionFlows
 from ediary.domain.session_end import EndReason, end_sessions
 from ediary.domain.session_refresh import refresh_bearer, slide_cookie
 from ediary.schema.calendar import CalendarMutation
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.sessions import LoginPayload, open_login
 
@@ -129,7 +129,7 @@ class Mutation(CalendarMutation):
                 access_token=None,
                 csrf_token=None,
                 expires_at=None,
-                user_errors=[UserError.from_domain(error)],
+                user_errors=user_errors(error),
             )
         found = info.context.credentials()
         assert found is not None  # a cookie session came with its cookie
@@ -146,7 +146,7 @@ class Mutation(CalendarMutation):
         try:
             await info.context.require_writer()
         except DomainError as error:
-            return LogoutPayload(ok=False, user_errors=[UserError.from_domain(error)])
+            return LogoutPayload(ok=False, user_errors=user_errors(error))
         found = info.context.credentials()
         if found is not None:
             # Published so that every process closes this session's open WebSockets.

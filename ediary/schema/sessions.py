@@ -32,7 +32,7 @@ from ediary.domain import auth
 from ediary.domain.access import load_viewer
 from ediary.domain.errors import DomainError
 from ediary.domain.models import User
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.people import Viewer
 
@@ -66,7 +66,7 @@ class LoginPayload:
             access_token=None,
             csrf_token=None,
             expires_at=None,
-            user_errors=[UserError.from_domain(error)],
+            user_errors=user_errors(error),
         )
 
 

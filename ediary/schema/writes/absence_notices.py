@@ -9,10 +9,10 @@ from strawberry import relay
 
 from ediary.domain.errors import DomainError
 from ediary.domain.journal.absence_notices import announce_absence
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.journal import AbsenceNotice
-from ediary.schema.writes import errors_of, input_id
+from ediary.schema.writes import input_id
 
 
 @strawberry.input(description="The days a child will be away, told ahead by a parent.")
@@ -55,7 +55,7 @@ class AbsenceNoticeMutations:
                 input.reason,
             )
         except DomainError as error:
-            return AnnounceAbsencePayload(absence_notice=None, user_errors=errors_of(error))
+            return AnnounceAbsencePayload(absence_notice=None, user_errors=user_errors(error))
         return AnnounceAbsencePayload(
             absence_notice=AbsenceNotice.from_model(notice), user_errors=[]
         )

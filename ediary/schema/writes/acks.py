@@ -12,7 +12,7 @@ from ediary.domain.errors import DomainError
 from ediary.domain.journal.base import MAX_CLASS_BATCH
 from ediary.domain.models import AckRequest
 from ediary.domain.talk import acks
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.talk import (
     Acknowledgement,
@@ -20,7 +20,7 @@ from ediary.schema.types.talk import (
     AcknowledgementRequest,
     SigningKey,
 )
-from ediary.schema.writes import errors_of, input_id
+from ediary.schema.writes import input_id
 
 
 @strawberry.input(description="A message the parents of a class must acknowledge.")
@@ -137,7 +137,7 @@ class AcknowledgementMutations:
                 ),
             )
         except DomainError as error:
-            return RequestAcknowledgementPayload(request=None, user_errors=errors_of(error))
+            return RequestAcknowledgementPayload(request=None, user_errors=user_errors(error))
         await info.context.committed(())
         return RequestAcknowledgementPayload(
             request=AcknowledgementRequest.from_model(request), user_errors=[]
@@ -151,7 +151,7 @@ class AcknowledgementMutations:
             viewer = await info.context.require_writer()
             key = await acks.register_key(viewer, input.public_key)
         except DomainError as error:
-            return RegisterSigningKeyPayload(signing_key=None, user_errors=errors_of(error))
+            return RegisterSigningKeyPayload(signing_key=None, user_errors=user_errors(error))
         return RegisterSigningKeyPayload(signing_key=SigningKey.from_model(key), user_errors=[])
 
     @strawberry.mutation(description="Revoke one of the viewer's signing keys.")
@@ -164,7 +164,7 @@ class AcknowledgementMutations:
                 viewer, input_id(input.key_id, "SigningKey", "keyId"), datetime.now(UTC)
             )
         except DomainError as error:
-            return RevokeSigningKeyPayload(signing_key=None, user_errors=errors_of(error))
+            return RevokeSigningKeyPayload(signing_key=None, user_errors=user_errors(error))
         return RevokeSigningKeyPayload(signing_key=SigningKey.from_model(key), user_errors=[])
 
     @strawberry.mutation(
@@ -182,7 +182,7 @@ class AcknowledgementMutations:
             )
         except DomainError as error:
             return CreateAcknowledgementChallengePayload(
-                challenge=None, user_errors=errors_of(error)
+                challenge=None, user_errors=user_errors(error)
             )
         return CreateAcknowledgementChallengePayload(
             challenge=AcknowledgementChallenge(
@@ -206,7 +206,7 @@ class AcknowledgementMutations:
                 input.signature,
             )
         except DomainError as error:
-            return AcknowledgePayload(acknowledgement=None, user_errors=errors_of(error))
+            return AcknowledgePayload(acknowledgement=None, user_errors=user_errors(error))
         request = await AckRequest.get(id=request_id)
         return AcknowledgePayload(
             acknowledgement=Acknowledgement.build(ack, request), user_errors=[]

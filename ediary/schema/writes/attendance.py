@@ -13,10 +13,10 @@ from ediary.domain import enums
 from ediary.domain.errors import DomainError
 from ediary.domain.journal import attendance as journal
 from ediary.domain.journal.base import MAX_CLASS_BATCH
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Attendance, ExcuseKind, Remark, RemarkKind
-from ediary.schema.writes import errors_of, input_id
+from ediary.schema.writes import input_id
 
 
 @strawberry.enum(description="A mark in the register: present, absent or late.")
@@ -123,7 +123,7 @@ class AttendanceMutations:
             lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
             outcome = await journal.record_attendance(ctx, lesson_id, entries)
         except DomainError as error:
-            return RecordAttendancePayload(attendance=[], user_errors=errors_of(error))
+            return RecordAttendancePayload(attendance=[], user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         return RecordAttendancePayload(
             attendance=[Attendance.from_model(a) for a in outcome.value], user_errors=[]
@@ -149,7 +149,7 @@ class AttendanceMutations:
                 input.reason,
             )
         except DomainError as error:
-            return ExcuseAbsencePayload(attendance=[], user_errors=errors_of(error))
+            return ExcuseAbsencePayload(attendance=[], user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         return ExcuseAbsencePayload(
             attendance=[Attendance.from_model(a) for a in outcome.value], user_errors=[]
@@ -169,6 +169,6 @@ class AttendanceMutations:
                 input.text,
             )
         except DomainError as error:
-            return AddRemarkPayload(remark=None, user_errors=errors_of(error))
+            return AddRemarkPayload(remark=None, user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         return AddRemarkPayload(remark=Remark.from_model(outcome.value), user_errors=[])

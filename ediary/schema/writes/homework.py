@@ -12,10 +12,10 @@ from ediary.adapters.limits import capped_list
 from ediary.domain.errors import DomainError
 from ediary.domain.journal import homework as journal
 from ediary.domain.uploads import MAX_FILES
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Homework
-from ediary.schema.writes import errors_of, input_id
+from ediary.schema.writes import input_id
 from ediary.schema.writes.uploads import file_rules, read_uploads
 
 
@@ -69,7 +69,7 @@ class HomeworkMutations:
                 rules,
             )
         except DomainError as error:
-            return HomeworkPayload(homework=None, user_errors=errors_of(error))
+            return HomeworkPayload(homework=None, user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         return HomeworkPayload(homework=Homework.from_model(outcome.value), user_errors=[])
 
@@ -91,6 +91,6 @@ class HomeworkMutations:
                 rules,
             )
         except DomainError as error:
-            return HomeworkPayload(homework=None, user_errors=errors_of(error))
+            return HomeworkPayload(homework=None, user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         return HomeworkPayload(homework=Homework.from_model(outcome.value), user_errors=[])

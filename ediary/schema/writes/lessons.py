@@ -9,10 +9,10 @@ from ediary.domain import models
 from ediary.domain.errors import DomainError
 from ediary.domain.journal import lessons as journal
 from ediary.domain.journal.changes import Outcome
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Lesson
-from ediary.schema.writes import errors_of, input_id
+from ediary.schema.writes import input_id
 
 
 @strawberry.input(description="The topic of a lesson.")
@@ -72,7 +72,7 @@ class LessonMutations:
             lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
             outcome = await journal.set_topic(ctx, lesson_id, input.topic)
         except DomainError as error:
-            return LessonPayload(lesson=None, user_errors=errors_of(error))
+            return LessonPayload(lesson=None, user_errors=user_errors(error))
         return await _payload(info, outcome)
 
     @strawberry.mutation(description="Cancel a lesson: the school administration.")
@@ -82,7 +82,7 @@ class LessonMutations:
             lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
             outcome = await journal.cancel_lesson(ctx, lesson_id, input.note)
         except DomainError as error:
-            return LessonPayload(lesson=None, user_errors=errors_of(error))
+            return LessonPayload(lesson=None, user_errors=user_errors(error))
         return await _payload(info, outcome)
 
     @strawberry.mutation(description="Give a lesson to a substitute: the school administration.")
@@ -95,7 +95,7 @@ class LessonMutations:
             teacher_id = input_id(input.teacher_id, "Teacher", "teacherId")
             outcome = await journal.substitute_teacher(ctx, lesson_id, teacher_id, input.note)
         except DomainError as error:
-            return LessonPayload(lesson=None, user_errors=errors_of(error))
+            return LessonPayload(lesson=None, user_errors=user_errors(error))
         return await _payload(info, outcome)
 
     @strawberry.mutation(description="Move a lesson to another room: the school administration.")
@@ -105,5 +105,5 @@ class LessonMutations:
             lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
             outcome = await journal.change_room(ctx, lesson_id, input.room, input.note)
         except DomainError as error:
-            return LessonPayload(lesson=None, user_errors=errors_of(error))
+            return LessonPayload(lesson=None, user_errors=user_errors(error))
         return await _payload(info, outcome)

@@ -15,7 +15,7 @@ from ediary.domain.enums import MeetingAnswer as DomainAnswer
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.life import announcements, meetings
 from ediary.domain.uploads import MAX_FILES
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.life import (
     Announcement,
@@ -24,7 +24,7 @@ from ediary.schema.types.life import (
     MeetingAnswer,
     MeetingReply,
 )
-from ediary.schema.writes import errors_of, input_id
+from ediary.schema.writes import input_id
 from ediary.schema.writes.uploads import file_rules, read_uploads
 
 FILES_DESCRIPTION = (
@@ -216,7 +216,7 @@ class LifeMutations:
                 posts_per_hour=info.context.settings.posts_per_hour,
             )
         except DomainError as error:
-            return AnnouncementPayload(announcement=None, user_errors=errors_of(error))
+            return AnnouncementPayload(announcement=None, user_errors=user_errors(error))
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(description="Publish an entry of the viewer's blog (teachers).")
@@ -237,7 +237,7 @@ class LifeMutations:
                 posts_per_hour=info.context.settings.posts_per_hour,
             )
         except DomainError as error:
-            return AnnouncementPayload(announcement=None, user_errors=errors_of(error))
+            return AnnouncementPayload(announcement=None, user_errors=user_errors(error))
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(description="Change the viewer's announcement or blog entry.")
@@ -267,7 +267,7 @@ class LifeMutations:
                 rules,
             )
         except DomainError as error:
-            return AnnouncementPayload(announcement=None, user_errors=errors_of(error))
+            return AnnouncementPayload(announcement=None, user_errors=user_errors(error))
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(
@@ -283,7 +283,7 @@ class LifeMutations:
                 ctx, input_id(input.announcement_id, "Announcement", "announcementId")
             )
         except DomainError as error:
-            return AnnouncementPayload(announcement=None, user_errors=errors_of(error))
+            return AnnouncementPayload(announcement=None, user_errors=user_errors(error))
         await item.fetch_related("attachments")
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
@@ -311,7 +311,7 @@ class LifeMutations:
                 posts_per_hour=info.context.settings.posts_per_hour,
             )
         except DomainError as error:
-            return MeetingPayload(meeting=None, user_errors=errors_of(error))
+            return MeetingPayload(meeting=None, user_errors=user_errors(error))
         # The outbox may have new rows: wake the delivery worker.
         info.context.runtime.outbox_written()
         return MeetingPayload(meeting=Meeting.from_model(meeting), user_errors=[])
@@ -329,7 +329,7 @@ class LifeMutations:
                 DomainAnswer(input.answer),
             )
         except DomainError as error:
-            return AnswerMeetingPayload(reply=None, user_errors=errors_of(error))
+            return AnswerMeetingPayload(reply=None, user_errors=user_errors(error))
         return AnswerMeetingPayload(reply=MeetingReply.from_model(reply), user_errors=[])
 
     @strawberry.mutation(description="Add the minutes of a meeting once it has started.")
@@ -342,5 +342,5 @@ class LifeMutations:
                 ctx, input_id(input.meeting_id, "Meeting", "meetingId"), input.minutes
             )
         except DomainError as error:
-            return MeetingPayload(meeting=None, user_errors=errors_of(error))
+            return MeetingPayload(meeting=None, user_errors=user_errors(error))
         return MeetingPayload(meeting=Meeting.from_model(meeting), user_errors=[])

@@ -12,10 +12,10 @@ from ediary.domain import enums, models
 from ediary.domain.errors import DomainError, DuplicateSubmission, InvalidFields, Problem
 from ediary.domain.journal import marks as journal
 from ediary.domain.journal.base import MAX_CLASS_BATCH
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Mark, WorkKind
-from ediary.schema.writes import errors_of, input_id
+from ediary.schema.writes import input_id
 
 
 @strawberry.input(description="One student's mark within postMarks.")
@@ -203,10 +203,10 @@ class MarkMutations:
             outcome = await journal.post_marks(ctx, _batch(input))
         except DuplicateSubmission as error:
             return PostMarksPayload(
-                marks=await _marks(error.mark_ids), user_errors=errors_of(error)
+                marks=await _marks(error.mark_ids), user_errors=user_errors(error)
             )
         except DomainError as error:
-            return PostMarksPayload(marks=[], user_errors=errors_of(error))
+            return PostMarksPayload(marks=[], user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         return PostMarksPayload(marks=await _marks([m.id for m in outcome.value]), user_errors=[])
 
@@ -226,7 +226,7 @@ class MarkMutations:
             ctx = await info.context.writer()
             outcome = await journal.post_marks(ctx, _batch(batch))
         except DomainError as error:
-            return PostMarkPayload(mark=None, user_errors=errors_of(_single(error)))
+            return PostMarkPayload(mark=None, user_errors=user_errors(_single(error)))
         await info.context.committed(outcome.changes)
         (mark,) = await _marks([outcome.value[0].id])
         return PostMarkPayload(mark=mark, user_errors=[])
@@ -247,7 +247,7 @@ class MarkMutations:
             )
             outcome = await journal.correct_mark(ctx, edit)
         except DomainError as error:
-            return CorrectMarkPayload(mark=None, user_errors=errors_of(error))
+            return CorrectMarkPayload(mark=None, user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         (mark,) = await _marks([outcome.value.id])
         return CorrectMarkPayload(mark=mark, user_errors=[])
@@ -264,7 +264,7 @@ class MarkMutations:
             mark_id = input_id(input.mark_id, "Mark", "markId")
             outcome = await journal.delete_mark(ctx, mark_id, input.reason)
         except DomainError as error:
-            return DeleteMarkPayload(deleted_mark_id=None, user_errors=errors_of(error))
+            return DeleteMarkPayload(deleted_mark_id=None, user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         return DeleteMarkPayload(
             deleted_mark_id=relay.GlobalID("Mark", str(outcome.value.id)), user_errors=[]

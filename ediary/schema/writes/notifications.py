@@ -9,10 +9,10 @@ from strawberry import relay
 
 from ediary.domain import enums, notifications
 from ediary.domain.errors import DomainError
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.people import Student
-from ediary.schema.writes import errors_of, input_id
+from ediary.schema.writes import input_id
 
 NotifyMode = strawberry.enum(enums.NotifyMode, description="INSTANT, a daily DIGEST, or OFF.")
 
@@ -100,7 +100,7 @@ class NotificationMutations:
                 input.quiet_to,
             )
         except DomainError as error:
-            return SetNotificationPreferencePayload(preference=None, user_errors=errors_of(error))
+            return SetNotificationPreferencePayload(preference=None, user_errors=user_errors(error))
         return SetNotificationPreferencePayload(
             preference=NotificationPreference.from_domain(notifications.Preference.of(pref)),
             user_errors=[],

@@ -8,10 +8,10 @@ from strawberry import relay
 from ediary.domain.errors import DomainError
 from ediary.domain.models import Conversation as ConversationRow
 from ediary.domain.talk import conversations as talk
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.talk import Conversation, Message
-from ediary.schema.writes import errors_of, input_id
+from ediary.schema.writes import input_id
 
 
 @strawberry.input(
@@ -113,7 +113,7 @@ class TalkMutations:
             )
         except DomainError as error:
             return StartConversationPayload(
-                conversation=None, message=None, user_errors=errors_of(error)
+                conversation=None, message=None, user_errors=user_errors(error)
             )
         await info.context.committed(outcome.changes)
         conversation, message = outcome.value
@@ -132,7 +132,7 @@ class TalkMutations:
             conversation_id = input_id(input.conversation_id, "Conversation", "conversationId")
             outcome = await talk.send_message(ctx, conversation_id, input.text)
         except DomainError as error:
-            return SendMessagePayload(message=None, user_errors=errors_of(error))
+            return SendMessagePayload(message=None, user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         conversation = await ConversationRow.get(id=conversation_id)
         return SendMessagePayload(
@@ -153,7 +153,7 @@ class TalkMutations:
                 input_id(input.message_id, "Message", "messageId") if input.message_id else None,
             )
         except DomainError as error:
-            return MarkConversationReadPayload(conversation=None, user_errors=errors_of(error))
+            return MarkConversationReadPayload(conversation=None, user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         return MarkConversationReadPayload(
             conversation=Conversation.from_model(outcome.value), user_errors=[]
@@ -172,7 +172,7 @@ class TalkMutations:
                 ctx, input_id(input.conversation_id, "Conversation", "conversationId")
             )
         except DomainError as error:
-            return CloseConversationPayload(conversation=None, user_errors=errors_of(error))
+            return CloseConversationPayload(conversation=None, user_errors=user_errors(error))
         await info.context.committed(outcome.changes)
         return CloseConversationPayload(
             conversation=Conversation.from_model(outcome.value), user_errors=[]

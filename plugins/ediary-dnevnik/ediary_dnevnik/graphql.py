@@ -7,15 +7,15 @@ with refusals in `userErrors` and nothing changed when there are any.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Awaitable, Iterable
-from typing import Self, TypeVar
+from collections.abc import Iterable
+from typing import Self
 
 import strawberry
 from strawberry import relay
 
 from ediary.adapters import GraphQLContribution, Sensitive
 from ediary.domain.errors import DomainError, InvalidInput
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, attempt
 from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
 from ediary.schema.types.people import Student
@@ -25,8 +25,6 @@ from ediary_dnevnik.accounts import Redeemed
 from ediary_dnevnik.codes import display
 from ediary_dnevnik.flow import Env
 from ediary_dnevnik.models import CodeRole
-
-T = TypeVar("T")
 
 AccessCodeRole = strawberry.enum(
     CodeRole, name="AccessCodeRole", description="Who an access code is for."
@@ -39,13 +37,6 @@ RedeemStatus = strawberry.enum(
 def _env(info: Info) -> Env:
     context = info.context
     return Env(context.settings, context.notifier, context.client_address, context.committed)
-
-
-async def _attempt(action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
-    try:
-        return await action, []
-    except DomainError as error:
-        return None, [UserError.from_domain(error)]
 
 
 @strawberry.type(description="One access code: for one child and one role, usable once.")
@@ -355,7 +346,7 @@ class DnevnikMutation:
                 today=info.context.today(),
             )
 
-        batch, errors = await _attempt(issue())
+        batch, errors = await attempt(issue())
         url = info.context.settings.public_url
         return IssueAccessCodesPayload(
             batch=AccessCodeBatch.from_domain(batch, url) if batch else None, user_errors=errors
@@ -387,7 +378,7 @@ class DnevnikMutation:
             )
             return await accounts.redeem(_env(info), viewer, form)
 
-        result, errors = await _attempt(redeem())
+        result, errors = await attempt(redeem())
         child = None
         if result is not None and result.child_id is not None:
             user = await info.context.loaders.user.load(result.child_id)
@@ -403,7 +394,7 @@ class DnevnikMutation:
     async def confirm_account(
         self, info: Info, input: ConfirmAccountInput
     ) -> ConfirmAccountPayload | None:
-        user, errors = await _attempt(accounts.confirm_account(_env(info), input.token))
+        user, errors = await attempt(accounts.confirm_account(_env(info), input.token))
         return ConfirmAccountPayload(login=user.login if user else None, user_errors=errors)
 
     @strawberry.mutation(
@@ -424,7 +415,7 @@ class DnevnikMutation:
                 session_token=found[0] if found else None,
             )
 
-        _, errors = await _attempt(change())
+        _, errors = await attempt(change())
         return ChangePasswordPayload(ok=not errors, user_errors=errors)
 
     @strawberry.mutation(
@@ -438,7 +429,7 @@ class DnevnikMutation:
             viewer = await info.context.require_writer()
             await accounts.change_security_email(_env(info), viewer, input.email, input.password)
 
-        _, errors = await _attempt(change())
+        _, errors = await attempt(change())
         return ChangeSecurityEmailPayload(ok=not errors, user_errors=errors)
 
     @strawberry.mutation(
@@ -448,7 +439,7 @@ class DnevnikMutation:
     async def confirm_security_email(
         self, info: Info, input: ConfirmSecurityEmailInput
     ) -> ConfirmSecurityEmailPayload | None:
-        _, errors = await _attempt(accounts.confirm_security_email(_env(info), input.token))
+        _, errors = await attempt(accounts.confirm_security_email(_env(info), input.token))
         return ConfirmSecurityEmailPayload(ok=not errors, user_errors=errors)
 
     @strawberry.mutation(
@@ -461,7 +452,7 @@ class DnevnikMutation:
             viewer = await info.context.require_writer()
             await accounts.change_security_phone(_env(info), viewer, input.phone, input.password)
 
-        _, errors = await _attempt(change())
+        _, errors = await attempt(change())
         return ChangeSecurityPhonePayload(ok=not errors, user_errors=errors)
 
     @strawberry.mutation(
@@ -474,7 +465,7 @@ class DnevnikMutation:
             viewer = await info.context.require_writer()
             await accounts.confirm_security_phone(_env(info), viewer, input.code)
 
-        _, errors = await _attempt(confirm())
+        _, errors = await attempt(confirm())
         return ConfirmSecurityPhonePayload(ok=not errors, user_errors=errors)
 
     @strawberry.mutation(
@@ -483,7 +474,7 @@ class DnevnikMutation:
     async def request_password_reset(
         self, info: Info, input: RequestPasswordResetInput
     ) -> RequestPasswordResetPayload | None:
-        _, errors = await _attempt(recovery.request_password_reset(_env(info), input.login))
+        _, errors = await attempt(recovery.request_password_reset(_env(info), input.login))
         return RequestPasswordResetPayload(ok=not errors, user_errors=errors)
 
     @strawberry.mutation(
@@ -492,7 +483,7 @@ class DnevnikMutation:
     async def reset_password(
         self, info: Info, input: ResetPasswordInput
     ) -> ResetPasswordPayload | None:
-        _, errors = await _attempt(
+        _, errors = await attempt(
             recovery.reset_password(_env(info), input.token, input.new_password)
         )
         return ResetPasswordPayload(ok=not errors, user_errors=errors)
@@ -501,7 +492,7 @@ class DnevnikMutation:
         description="I don't remember my login: send it to this address.", extensions=[Sensitive()]
     )
     async def remind_login(self, info: Info, input: RemindLoginInput) -> RemindLoginPayload | None:
-        _, errors = await _attempt(recovery.remind_login(_env(info), input.address))
+        _, errors = await attempt(recovery.remind_login(_env(info), input.address))
         return RemindLoginPayload(ok=not errors, user_errors=errors)
 
 

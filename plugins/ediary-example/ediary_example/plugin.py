@@ -28,7 +28,7 @@ from ediary.domain.access import Viewer
 from ediary.domain.enums import Role
 from ediary.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ediary.domain.grading import MarkScale, RegionPolicy
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.info import Info
 from ediary_example.models import Greeting
 
@@ -161,9 +161,7 @@ class ExampleMutation:
                 text=text, defaults={"author_id": (await info.context.viewer()).user_id}
             )
         except DomainError as error:
-            return AddExampleGreetingPayload(
-                greeting=None, user_errors=[UserError.from_domain(error)]
-            )
+            return AddExampleGreetingPayload(greeting=None, user_errors=user_errors(error))
         return AddExampleGreetingPayload(greeting=ExampleGreeting(text=stored.text), user_errors=[])
 
     @strawberry.mutation(description="Remove a greeting: its author, or a regional official, may.")
@@ -180,9 +178,7 @@ class ExampleMutation:
                 raise Forbidden("Only its author or a regional official may remove it.")
             await found.delete()
         except DomainError as error:
-            return RemoveExampleGreetingPayload(
-                removed=False, user_errors=[UserError.from_domain(error)]
-            )
+            return RemoveExampleGreetingPayload(removed=False, user_errors=user_errors(error))
         return RemoveExampleGreetingPayload(removed=True, user_errors=[])
 
 

@@ -7,15 +7,15 @@ with refusals in `userErrors` and nothing changed when there are any.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Awaitable, Iterable
-from typing import Self, TypeVar
+from collections.abc import Iterable
+from typing import Self
 
 import strawberry
 from strawberry import relay
 
 from ediary.adapters import GraphQLContribution, Sensitive
-from ediary.domain.errors import DomainError, NotFound
-from ediary.schema.errors import UserError
+from ediary.domain.errors import NotFound
+from ediary.schema.errors import UserError, attempt
 from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
 from ediary_moscow import applications
@@ -23,8 +23,6 @@ from ediary_moscow.applications import READ_APPLICATION
 from ediary_moscow.models import ApplicationStatus, DocumentKind, RefusalReason
 from ediary_moscow.models import DiaryApplication as Model
 from ediary_moscow.settings import moscow_settings
-
-T = TypeVar("T")
 
 DiaryApplicationStatus = strawberry.enum(
     ApplicationStatus, name="DiaryApplicationStatus", description="Where an application stands."
@@ -37,13 +35,6 @@ DiaryRefusalReason = strawberry.enum(
 ChildDocumentKind = strawberry.enum(
     DocumentKind, name="ChildDocumentKind", description="The child's identity document."
 )
-
-
-async def _attempt(action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
-    try:
-        return await action, []
-    except DomainError as error:
-        return None, [UserError.from_domain(error)]
 
 
 @strawberry.type(description="An application for access to a child's electronic diary.")
@@ -251,7 +242,7 @@ class MoscowMutation:
                 info.context.today(),
             )
 
-        found, errors = await _attempt(run())
+        found, errors = await attempt(run())
         item = DiaryApplication.from_model(found, info.context.today()) if found else None
         return FileDiaryApplicationPayload(application=item, user_errors=errors)
 
@@ -266,7 +257,7 @@ class MoscowMutation:
                 viewer, local_id(input.application_id, "DiaryApplication"), info.context.today()
             )
 
-        found, errors = await _attempt(run())
+        found, errors = await attempt(run())
         item = DiaryApplication.from_model(found, info.context.today()) if found else None
         return ApproveDiaryApplicationPayload(application=item, user_errors=errors)
 
@@ -286,7 +277,7 @@ class MoscowMutation:
                 input.comment,
             )
 
-        found, errors = await _attempt(run())
+        found, errors = await attempt(run())
         item = DiaryApplication.from_model(found, info.context.today()) if found else None
         return RefuseDiaryApplicationPayload(application=item, user_errors=errors)
 

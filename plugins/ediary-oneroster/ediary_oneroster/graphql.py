@@ -15,7 +15,7 @@ from strawberry import relay
 from ediary.adapters import GraphQLContribution, ImportContext, import_context
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.reach import Reach
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary_oneroster import jobs
@@ -168,7 +168,7 @@ class OneRosterMutation:
                 context_for=context_for,
             )
         except DomainError as error:
-            return StartImportPayload(job=None, user_errors=[UserError.from_domain(error)])
+            return StartImportPayload(job=None, user_errors=user_errors(error))
         return StartImportPayload(job=ImportJob.from_model(job), user_errors=[])
 
 

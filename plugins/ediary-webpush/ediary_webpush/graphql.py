@@ -16,7 +16,7 @@ from strawberry import relay
 
 from ediary.adapters import GraphQLContribution, MaxItems
 from ediary.domain.errors import DomainError
-from ediary.schema.errors import UserError
+from ediary.schema.errors import UserError, user_errors
 from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
 from ediary_webpush import subscriptions
@@ -167,7 +167,7 @@ class WebPushMutation:
             )
         except DomainError as error:
             return RegisterWebPushSubscriptionPayload(
-                subscription=None, user_errors=[UserError.from_domain(error)]
+                subscription=None, user_errors=user_errors(error)
             )
         return RegisterWebPushSubscriptionPayload(
             subscription=WebPushSubscription.from_model(stored), user_errors=[]
@@ -189,7 +189,7 @@ class WebPushMutation:
             )
         except DomainError as error:
             return RemoveWebPushSubscriptionPayload(
-                removed_subscription_id=None, user_errors=[UserError.from_domain(error)]
+                removed_subscription_id=None, user_errors=user_errors(error)
             )
         return RemoveWebPushSubscriptionPayload(
             removed_subscription_id=relay.GlobalID("WebPushSubscription", str(removed)),

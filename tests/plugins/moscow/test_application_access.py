@@ -18,7 +18,7 @@ NODE = "query($id: ID!) { node(id: $id) { ... on DiaryApplication { id status } 
 async def test_an_application_is_its_parents_and_its_schools(
     portal_app: Starlette, oidc_provider: OidcProvider, city: City
 ) -> None:
-    filer = await _parent(portal_app, oidc_provider, "filer", snils_with_check_sum("555666777"))
+    filer = await _parent(portal_app, oidc_provider, "filer", snils_with_check_sum("565666777"))
     other = await _parent(portal_app, oidc_provider, "nosy", snils_with_check_sum("666777888"))
     filed = await filer.gql(FILE, {"input": application(city, "second_child")})
     found = filed["fileDiaryApplication"]["application"]
