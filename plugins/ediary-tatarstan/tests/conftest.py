@@ -2,16 +2,16 @@
 the plugin's settings at the local portal, which runs in its own process for the session (see
 portal_process.py)."""
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 from ediary_tatarstan import plugin
-from portal_process import LocalPortal, running_portal
+from portal_process import LocalPortal, local_portal
 
 from ediary.config import Settings
 
 pytest_plugins = ["ediary.testing"]
+__all__ = ["local_portal"]  # a fixture of the region's test portal, used by name
 
 
 @pytest.fixture(scope="session")
@@ -22,12 +22,6 @@ def ediary_plugins() -> list[object]:
 @pytest.fixture(scope="session")
 def region_code() -> str:
     return "16"
-
-
-@pytest.fixture(scope="session")
-def local_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPortal]:
-    with running_portal(tmp_path_factory.mktemp("local-portal") / "portal.log") as portal:
-        yield portal
 
 
 @pytest.fixture(scope="session")

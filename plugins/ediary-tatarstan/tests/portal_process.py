@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 HERE = Path(__file__).resolve().parent
 CLIENT_ID = "ediary-16"
@@ -80,3 +81,10 @@ def running_portal(log: Path) -> Iterator[LocalPortal]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def local_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPortal]:
+    """The local portal for the test session."""
+    with running_portal(tmp_path_factory.mktemp("local-portal") / "portal.log") as portal:
+        yield portal
