@@ -26,7 +26,7 @@ from ediary.domain.errors import InvalidFields, InvalidInput, NotFound, Problem
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.journal.base import term_of
 from ediary.domain.journal.history import Change, append
-from ediary.domain.journal.marks import COMMENT_LIMIT
+from ediary.domain.journal.marks import dated_too_far_ahead, mark_problems
 from ediary.domain.models import (
     Enrollment,
     Guardianship,
@@ -238,16 +238,10 @@ async def record_mark(scope: ImportScope, entry: ImportedMark) -> Mark:
     await scope.owned_user(entry.author_id, "authorId")
     policy = scope.policy_for(school_class.school.region.code)
     weight = entry.weight if entry.weight is not None else policy.weight_for(entry.kind)
-    problems = []
-    if not policy.scale.contains(entry.value):
-        scale = policy.scale
-        problems.append(Problem(("value",), f"A mark is from {scale.minimum} to {scale.maximum}."))
-    if not 1 <= weight <= policy.max_weight:
-        problems.append(Problem(("weight",), f"A weight is from 1 to {policy.max_weight}."))
-    if len(entry.comment) > COMMENT_LIMIT:
-        problems.append(Problem(("comment",), f"At most {COMMENT_LIMIT} characters."))
-    if entry.on > scope.today + timedelta(days=policy.mark_days_ahead):
-        problems.append(Problem(("date",), "A mark cannot be dated in the future."))
+    # The API's own checks, so an imported mark is one the API could have written.
+    problems = mark_problems(policy, (), entry.value, weight, entry.comment)
+    if ahead := dated_too_far_ahead(policy, entry.on, scope.today, ("date",)):
+        problems.append(ahead)
     term = await term_of(school_class.academic_year_id, entry.on)
     if term is None:
         problems.append(Problem(("date",), "This day is outside every term of the school year."))

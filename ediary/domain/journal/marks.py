@@ -137,7 +137,7 @@ async def _target(ctx: WriteContext, batch: MarkBatchInput) -> _Target:
     )
 
 
-def _mark_problems(
+def mark_problems(
     policy: RegionPolicy,
     path: tuple[str, ...],
     value: int | None,
@@ -157,6 +157,15 @@ def _mark_problems(
     return found
 
 
+def dated_too_far_ahead(
+    policy: RegionPolicy, day: date, today: date, path: tuple[str, ...]
+) -> Problem | None:
+    """A mark dated later than the region allows (`mark_days_ahead`, 0: today at the latest)."""
+    if day > today + timedelta(days=policy.mark_days_ahead):
+        return Problem(path, "A mark cannot be dated in the future.")
+    return None
+
+
 async def post_marks(ctx: WriteContext, batch: MarkBatchInput) -> Outcome[list[Mark]]:
     """Write a class's marks at once, or none of them and every reason why."""
     if not batch.entries:
@@ -170,10 +179,10 @@ async def post_marks(ctx: WriteContext, batch: MarkBatchInput) -> Outcome[list[M
     if not may_teach(ctx.viewer, target.class_id, target.subject_id, target.substitute_id):
         raise Forbidden("Only the teacher of this class and subject may give these marks.")
     policy = ctx.policy_for(target.region_code)
-    problems = list(_mark_problems(policy, (), None, batch.weight, batch.comment))
+    problems = list(mark_problems(policy, (), None, batch.weight, batch.comment))
     date_path = ("lessonId",) if target.lesson_id is not None else ("date",)
-    if target.day > ctx.today + timedelta(days=policy.mark_days_ahead):
-        problems.append(Problem(date_path, "A mark cannot be dated in the future."))
+    if ahead := dated_too_far_ahead(policy, target.day, ctx.today, date_path):
+        problems.append(ahead)
     term, closed = await open_term_problem(ctx, target.academic_year_id, target.day, date_path)
     if closed:
         problems.append(closed)
@@ -193,7 +202,7 @@ async def post_marks(ctx: WriteContext, batch: MarkBatchInput) -> Outcome[list[M
         elif entry.student_id in seen:
             problems.append(Problem((*path, "studentId"), "This student appears twice."))
         seen.add(entry.student_id)
-        problems += _mark_problems(policy, path, entry.value, entry.weight, entry.comment)
+        problems += mark_problems(policy, path, entry.value, entry.weight, entry.comment)
     if problems:
         raise InvalidFields(problems)
     assert term is not None
@@ -292,7 +301,7 @@ async def _amendable(ctx: WriteContext, mark_id: int, reason: str) -> tuple[Mark
 async def correct_mark(ctx: WriteContext, edit: MarkEdit) -> Outcome[Mark]:
     """Change a mark's value, weight, kind or comment, keeping the old ones in its history."""
     mark, policy = await _amendable(ctx, edit.mark_id, edit.reason)
-    problems = _mark_problems(policy, (), edit.value, edit.weight, edit.comment)
+    problems = mark_problems(policy, (), edit.value, edit.weight, edit.comment)
     if problems:
         raise InvalidFields(problems)
     before = state_of(mark)
