@@ -50,6 +50,28 @@ def pytest_report_header() -> str:
     return f"ediary database backend: {BACKEND}"
 
 
+# What starts a process or a real peer: the helpers of tests/servers.py and
+# tests/reference_clients.py (ediary serve, Node's clients, chromium), and these fixtures.
+SLOW_MODULES = ("tests.servers", "tests.reference_clients")
+SLOW_FIXTURES = frozenset({"browser", "oidc_provider", "served", "portal_app"})
+
+
+def _starts_processes(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    imported = {getattr(value, "__module__", None) for value in vars(module).values()}
+    if module is not None and imported & set(SLOW_MODULES):
+        return True
+    return bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `slow` the tests that start servers, browsers or virtual environments, so that
+    `pytest -m "not slow"` is the quick loop; `make test` runs everything."""
+    for item in items:
+        if item.get_closest_marker("install") or _starts_processes(item):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def plugin_apps() -> PluginApps:
     """The database apps of every installed plugin: the tests run with all of them."""
