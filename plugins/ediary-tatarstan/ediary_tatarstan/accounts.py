@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from ediary.adapters import LoginNotice
 from ediary.domain.enums import Role
 from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
+from ediary.domain.placements import enrolled_over
 from ediary_tatarstan.errors import PortalLoginFailed
 from ediary_tatarstan.portal import Child, Person
 
@@ -23,8 +23,7 @@ async def _enrolled(child: Child, region: str, today: date) -> tuple[User, int] 
     school."""
     enrollment = (
         await Enrollment.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-            starts_on__lte=today,
+            enrolled_over(today),
             student__snils=child.snils,
             student__is_active=True,
             school_class__school__region__code=region,
