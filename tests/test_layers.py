@@ -92,3 +92,17 @@ def test_the_domain_knows_nothing_of_graphql_or_http(path: Path) -> None:
         if module.split(".")[0] in WEB_LIBRARIES
     ]
     assert not found, found
+
+
+def test_no_test_module_imports_another() -> None:
+    # What two test modules share lives in a helper module beside them (tests/world.py,
+    # tests/plugins/moscow/journey.py, ...): importing a test module runs its tests twice
+    # under another name and ties one module's fixtures to another's.
+    tests = ROOT.parent / "tests"
+    found = [
+        f"{path.relative_to(ROOT.parent)}:{line} imports {module}"
+        for path in sorted(tests.rglob("*.py"))
+        for line, module in _imports(path)
+        if module.startswith("tests.") and module.rsplit(".", 1)[-1].startswith("test_")
+    ]
+    assert not found, found

@@ -33,7 +33,7 @@ from ediary.domain.grading import (
 )
 from ediary.domain.weeks import IsoWeek
 from tests import builders
-from tests.domain.test_grading import ref_average, ref_term_mark
+from tests.domain.reference_grading import ref_average, ref_term_mark
 
 TERMS = [(date(2026, 9, 1), date(2026, 10, 25)), (date(2026, 11, 3), date(2026, 12, 27))]
 SUBJECTS = ("Algebra", "Biology")

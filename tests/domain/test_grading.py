@@ -22,6 +22,7 @@ from ediary.domain.grading import (
     term_mark,
     weighted_average,
 )
+from tests.domain.reference_grading import ref_average, ref_term_mark
 
 STRICT = RegionPolicy(code="strict", round_up_from=Fraction(3, 5))
 
@@ -34,38 +35,6 @@ round_up_fractions = st.integers(min_value=1, max_value=10).map(lambda k: Fracti
 
 
 # --- plain references: Decimal with high precision and loops, no Fraction cleverness -------------
-
-
-def ref_average(marks: list[tuple[int, int]]) -> Decimal | None:
-    """Weighted average by two loops and one Decimal division at 60 digits."""
-    total = 0
-    weight_sum = 0
-    for value, weight in marks:
-        total += value * weight
-    for _, weight in marks:
-        weight_sum += weight
-    if weight_sum == 0:
-        return None
-    with localcontext() as ctx:
-        ctx.prec = 60
-        return Decimal(total) / Decimal(weight_sum)
-
-
-def ref_term_mark(average: Decimal | None, round_up_from: Fraction, scale: MarkScale) -> int | None:
-    """Whole part plus one if the fractional part reaches the rounding threshold, then clamp."""
-    if average is None:
-        return None
-    whole = int(average)  # averages here are positive, so truncation is the floor
-    with localcontext() as ctx:
-        ctx.prec = 60
-        threshold = Decimal(round_up_from.numerator) / Decimal(round_up_from.denominator)
-        if average - whole >= threshold:
-            whole += 1
-    if whole < scale.minimum:
-        whole = scale.minimum
-    if whole > scale.maximum:
-        whole = scale.maximum
-    return whole
 
 
 def ref_display(average: Decimal | None, places: int) -> Decimal | None:

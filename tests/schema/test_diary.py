@@ -5,32 +5,8 @@ from __future__ import annotations
 from strawberry.relay import to_base64
 
 from tests.conftest import GraphQLClient
+from tests.schema.diary_document import DIARY
 from tests.world import WEEK, World
-
-DIARY = """
-query Diary($student: ID!, $week: Week!) {
-  diary(studentId: $student, week: $week) {
-    week
-    student { fullName }
-    term { number }
-    days {
-      date
-      lessons {
-        lesson {
-          period subject { name } teacher { shortName } substituteTeacher { shortName }
-          room scheduledRoom topic status changeNote bell { startsAt endsAt }
-        }
-        homework { text dueOn }
-        marks { value weight kind comment }
-        attendance { kind minutesLate excused excuseKind }
-        remarks { kind text }
-      }
-      otherMarks { value }
-    }
-    termAverages { subject { name } average markCount forecast }
-  }
-}
-"""
 
 
 def student_id(world: World, name: str = "student") -> str:

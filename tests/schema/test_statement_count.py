@@ -18,7 +18,7 @@ from ediary.domain.enums import AttendanceKind, RemarkKind, WorkKind
 from ediary.domain.journal.history import record_imported
 from ediary.domain.weeks import IsoWeek
 from tests.conftest import GraphQLClient
-from tests.schema.test_diary import DIARY
+from tests.schema.diary_document import DIARY
 from tests.world import World
 
 SMALL_WEEK = IsoWeek(2026, 46)  # 5 lessons

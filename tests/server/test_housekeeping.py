@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from ediary.server.housekeeping import Housekeeper
-from tests.domain.test_housekeeping import remaining, seed
+from tests.domain.expired_rows import remaining, seed
 
 
 async def test_a_running_housekeeper_sweeps(database: str) -> None:

@@ -9,8 +9,7 @@ from strawberry import relay
 
 from ediary.domain.identity import snils_with_check_sum
 from tests.plugins.moscow.conftest import City, OidcProvider
-from tests.plugins.moscow.test_bad_input import _parent
-from tests.plugins.moscow.test_flow import FILE, application, as_admin
+from tests.plugins.moscow.journey import FILE, application, as_admin, portal_parent
 
 NODE = "query($id: ID!) { node(id: $id) { ... on DiaryApplication { id status } } }"
 
@@ -18,8 +17,12 @@ NODE = "query($id: ID!) { node(id: $id) { ... on DiaryApplication { id status } 
 async def test_an_application_is_its_parents_and_its_schools(
     portal_app: Starlette, oidc_provider: OidcProvider, city: City
 ) -> None:
-    filer = await _parent(portal_app, oidc_provider, "filer", snils_with_check_sum("565666777"))
-    other = await _parent(portal_app, oidc_provider, "nosy", snils_with_check_sum("666777888"))
+    filer = await portal_parent(
+        portal_app, oidc_provider, "filer", snils_with_check_sum("565666777")
+    )
+    other = await portal_parent(
+        portal_app, oidc_provider, "nosy", snils_with_check_sum("666777888")
+    )
     filed = await filer.gql(FILE, {"input": application(city, "second_child")})
     found = filed["fileDiaryApplication"]["application"]
     ask = {"id": found["id"]}

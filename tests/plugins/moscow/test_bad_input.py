@@ -34,15 +34,15 @@ from tests.plugins.moscow.conftest import (
     portal_login,
     portal_settings,
 )
-from tests.plugins.moscow.test_flow import (
+from tests.plugins.moscow.journey import (
     APPROVE,
     FILE,
     REFUSE,
     REVIEW,
-    Browser,
     application,
     as_admin,
     gid,
+    portal_parent,
 )
 
 ISSUER = "https://portal.example"
@@ -249,17 +249,10 @@ def test_id_token_for_someone_else_or_too_old(
 # --- applications ------------------------------------------------------------------------------
 
 
-async def _parent(portal_app: Starlette, provider: OidcProvider, sub: str, snils: str) -> Browser:
-    provider.set_user(sub, {"snils": snils, "family_name": "Parent"})
-    browser = Browser(portal_app)
-    assert (await portal_login(portal_app, provider, sub, client=browser.client)).status_code == 303
-    return browser
-
-
 async def test_application_for_a_child_not_enrolled(
     portal_app: Starlette, oidc_provider: OidcProvider, city: City
 ) -> None:
-    browser = await _parent(
+    browser = await portal_parent(
         portal_app, oidc_provider, "not-enrolled", snils_with_check_sum("333444555")
     )
     form = application(city, "third_child")
@@ -295,7 +288,9 @@ async def test_application_for_a_child_not_enrolled(
 async def test_overdue_applications_are_listed_and_pending_ones_not_duplicated(
     portal_app: Starlette, oidc_provider: OidcProvider, city: City
 ) -> None:
-    browser = await _parent(portal_app, oidc_provider, "late", snils_with_check_sum("444555666"))
+    browser = await portal_parent(
+        portal_app, oidc_provider, "late", snils_with_check_sum("444555666")
+    )
     filed = await browser.gql(FILE, {"input": application(city, "third_child")})
     assert filed["fileDiaryApplication"]["userErrors"] == []
     twice = await browser.gql(FILE, {"input": application(city, "third_child")})

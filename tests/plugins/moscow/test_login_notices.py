@@ -16,7 +16,7 @@ from ediary.app import create_app
 from ediary.domain import models
 from ediary.domain.identity import snils_with_check_sum as with_check_sum
 from tests.plugins.moscow.conftest import City, OidcProvider, portal_login
-from tests.plugins.moscow.test_flow import CHILDREN, Browser
+from tests.plugins.moscow.journey import CHILDREN, Browser
 
 UNKNOWN_CHILD = with_check_sum("987654321")
 FLOWS = '{ loginFlows(region: "77") { id } }'
