@@ -116,6 +116,20 @@ async def person(
     return user
 
 
+async def member(
+    world: World, login: str, role: Role, school: models.School | None = None, **extra: str
+) -> models.User:
+    """A test account of `world` with one role at a school (school A unless named), its user
+    and bearer token kept in the world under its login; `extra` sets more of its fields."""
+    user = await models.User.create(
+        login=login, last_name=login.title(), first_name="Test", **extra
+    )
+    await models.RoleGrant.create(user=user, role=role, school=school or world.objects["school_A"])
+    world.users[login] = user
+    world.tokens[login] = (await open_session(user, SessionKind.BEARER, timedelta(days=1))).token
+    return user
+
+
 async def student(
     world: World | None,
     built: School,

@@ -11,8 +11,8 @@ import pytest
 from strawberry.relay import to_base64
 
 from ediary.domain import models
-from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import Role
+from tests.builders import member
 from tests.world import World
 
 WEEK47_MONDAY = date(2026, 11, 16)
@@ -28,15 +28,6 @@ class Class8:
 
     def token(self, name: str) -> str:
         return self.world.tokens[name]
-
-
-async def _person(world: World, name: str, role: Role, **extra: str) -> models.User:
-    user = await models.User.create(login=name, last_name=name.title(), first_name="Test", **extra)
-    school = world.objects["school_A"]
-    await models.RoleGrant.create(user=user, role=role, school=school)
-    world.users[name] = user
-    world.tokens[name] = (await open_session(user, SessionKind.BEARER, timedelta(days=1))).token
-    return user
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +47,7 @@ async def class8(world: World) -> Class8:
     )
     found.ids.update(class8=school_class.id, physics=physics.id, math=math.id)
     for name in ("anna", "boris", "vera"):
-        student = await _person(world, f"s8_{name}", Role.STUDENT)
+        student = await member(world, f"s8_{name}", Role.STUDENT)
         await models.Enrollment.create(
             student=student, school_class=school_class, starts_on=date(2026, 9, 1)
         )
@@ -66,7 +57,7 @@ async def class8(world: World) -> Class8:
         "s8_boris": ("p8_boris", {"email": "boris.father@example.org"}),
     }
     for child, (name, contacts) in parents.items():
-        parent = await _person(world, name, Role.PARENT, **contacts)
+        parent = await member(world, name, Role.PARENT, **contacts)
         await models.Guardianship.create(parent=parent, student_id=found.ids[child])
         found.ids[name] = parent.id
     for day in range(5):

@@ -26,6 +26,7 @@ from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import Role, WorkKind
 from ediary.domain.journal.history import record_imported
 from ediary.server.response_cache import ResponseCache
+from tests.builders import member
 from tests.conftest import BACKEND, TODAY
 from tests.servers import Server
 from tests.world import World
@@ -71,10 +72,8 @@ class Class9:
 
 
 async def _person(world: World, found: Class9, name: str, role: Role) -> models.User:
-    user = await models.User.create(login=name, last_name=name.title(), first_name="Test")
-    await models.RoleGrant.create(user=user, role=role, school=world.objects["school_A"])
-    found.ids[name] = user.id
-    found.tokens[name] = (await open_session(user, SessionKind.BEARER, timedelta(days=1))).token
+    user = await member(world, name, role)
+    found.ids[name], found.tokens[name] = user.id, world.tokens[name]
     return user
 
 

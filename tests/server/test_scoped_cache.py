@@ -23,11 +23,11 @@ from ediary.app import create_app
 from ediary.config import Settings
 from ediary.db import count_statements
 from ediary.domain import models
-from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import Role, WorkKind
 from ediary.schema import build_schema
 from ediary.schema.reads import declared_reads_only
 from ediary.server.response_cache import ResponseCache
+from tests.builders import member
 from tests.conftest import BACKEND
 from tests.world import World
 
@@ -97,10 +97,8 @@ class Class9C:
 
 
 async def _person(found: Class9C, world: World, name: str, role: Role) -> models.User:
-    user = await models.User.create(login=name, last_name=name.title(), first_name="Test")
-    await models.RoleGrant.create(user=user, role=role, school=world.objects["school_A"])
-    found.ids[name] = user.id
-    found.tokens[name] = (await open_session(user, SessionKind.BEARER, timedelta(days=1))).token
+    user = await member(world, name, role)
+    found.ids[name], found.tokens[name] = user.id, world.tokens[name]
     return user
 
 

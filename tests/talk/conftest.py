@@ -5,7 +5,7 @@ taught mathematics by another teacher, three students and their parents."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from strawberry.relay import from_base64, to_base64
 
 from ediary.domain import models
-from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import Role
+from tests.builders import member
 from tests.conftest import GraphQLClient
 from tests.world import World
 
@@ -32,20 +32,12 @@ class Class9:
         return self.world.tokens[name]
 
 
-async def person(world: World, name: str, role: Role, **extra: str) -> models.User:
-    user = await models.User.create(login=name, last_name=name.title(), first_name="Test", **extra)
-    await models.RoleGrant.create(user=user, role=role, school=world.objects["school_A"])
-    world.users[name] = user
-    world.tokens[name] = (await open_session(user, SessionKind.BEARER, timedelta(days=1))).token
-    return user
-
-
 @pytest.fixture(scope="session")
 async def class9(world: World) -> Class9:
     found = Class9(world)
-    lead = await person(world, "t9_lead", Role.TEACHER)
-    math_teacher = await person(world, "t9_math", Role.TEACHER)
-    await person(world, "t9_other", Role.TEACHER)  # teaches nobody in 9T
+    lead = await member(world, "t9_lead", Role.TEACHER)
+    math_teacher = await member(world, "t9_math", Role.TEACHER)
+    await member(world, "t9_other", Role.TEACHER)  # teaches nobody in 9T
     school_class = await models.SchoolClass.create(
         school=world.objects["school_A"],
         academic_year=world.objects["year_A"],
@@ -59,7 +51,7 @@ async def class9(world: World) -> Class9:
     found.ids.update(class9=school_class.id, t9_lead=lead.id, t9_math=math_teacher.id)
     found.ids["t9_other"] = world.users["t9_other"].id
     for name in ("a", "b", "c"):
-        student = await person(world, f"s9_{name}", Role.STUDENT)
+        student = await member(world, f"s9_{name}", Role.STUDENT)
         await models.Enrollment.create(
             student=student, school_class=school_class, starts_on=date(2026, 9, 1)
         )
@@ -70,7 +62,7 @@ async def class9(world: World) -> Class9:
         "p9_c": ("s9_c", {}),
     }
     for name, (child, extra) in contacts.items():
-        parent = await person(world, name, Role.PARENT, **extra)
+        parent = await member(world, name, Role.PARENT, **extra)
         await models.Guardianship.create(parent=parent, student_id=found.ids[child])
         found.ids[name] = parent.id
     return found

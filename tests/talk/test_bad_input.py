@@ -17,8 +17,9 @@ from strawberry.relay import to_base64
 from ediary.domain import models
 from ediary.domain.enums import Role
 from ediary.domain.talk.conversations import MESSAGE_LIMIT, TEXT_LIMIT
+from tests.builders import member
 from tests.conftest import GraphQLClient
-from tests.talk.conftest import Class9, local, new_key, ok, person, refused, sign
+from tests.talk.conftest import Class9, local, new_key, ok, refused, sign
 from tests.talk.queries import (
     ACKNOWLEDGE,
     CHALLENGE,
@@ -200,13 +201,13 @@ async def test_a_flood_of_messages_is_stopped(gql: GraphQLClient, class9: Class9
         academic_year=world.objects["year_A"],
         grade=9,
         letter="F",
-        class_teacher=await person(world, "t9f_lead", Role.TEACHER),
+        class_teacher=await member(world, "t9f_lead", Role.TEACHER),
     )
-    child = await person(world, "s9f", Role.STUDENT)
+    child = await member(world, "s9f", Role.STUDENT)
     await models.Enrollment.create(
         student=child, school_class=school_class, starts_on=date(2026, 9, 1)
     )
-    await models.Guardianship.create(parent=await person(world, "p9f", Role.PARENT), student=child)
+    await models.Guardianship.create(parent=await member(world, "p9f", Role.PARENT), student=child)
     group = await gql(
         "query($id: ID!) { classConversation(classId: $id) { id } }",
         {"id": to_base64("SchoolClass", school_class.id)},

@@ -15,8 +15,9 @@ from ediary.db import count_statements
 from ediary.domain import models
 from ediary.domain.enums import ConversationKind, Role
 from ediary.domain.talk import signing
+from tests.builders import member
 from tests.conftest import GraphQLClient
-from tests.talk.conftest import Class9, person
+from tests.talk.conftest import Class9
 from tests.talk.queries import CONVERSATIONS, MESSAGES, STATUSES
 
 STUDENTS = 30
@@ -24,7 +25,7 @@ STUDENTS = 30
 
 async def _family_class(c: Class9) -> dict[str, Any]:
     world = c.world
-    lead = await person(world, "t9s_lead", Role.TEACHER)
+    lead = await member(world, "t9s_lead", Role.TEACHER)
     school_class = await models.SchoolClass.create(
         school=world.objects["school_A"],
         academic_year=world.objects["year_A"],

@@ -24,9 +24,9 @@ from strawberry.relay import to_base64
 
 from ediary.domain import models
 from ediary.domain.enums import Role
+from tests.builders import member
 from tests.conftest import TODAY
 from tests.servers import Server, free_port
-from tests.talk.conftest import person
 from tests.talk.queries import SEND, START
 from tests.world import World
 
@@ -110,7 +110,7 @@ def app_page() -> Iterator[str]:
 async def _family(world: World) -> dict[str, str]:
     """A class of its own (so the shared world is untouched): a class teacher, a student and
     a parent, with their bearer tokens."""
-    lead = await person(world, "cors_lead", Role.TEACHER)
+    lead = await member(world, "cors_lead", Role.TEACHER)
     school_class = await models.SchoolClass.create(
         school=world.objects["school_A"],
         academic_year=world.objects["year_A"],
@@ -118,11 +118,11 @@ async def _family(world: World) -> dict[str, str]:
         letter="Z",
         class_teacher=lead,
     )
-    student = await person(world, "cors_student", Role.STUDENT)
+    student = await member(world, "cors_student", Role.STUDENT)
     await models.Enrollment.create(
         student=student, school_class=school_class, starts_on=date(2026, 9, 1)
     )
-    parent = await person(world, "cors_parent", Role.PARENT)
+    parent = await member(world, "cors_parent", Role.PARENT)
     await models.Guardianship.create(parent=parent, student=student)
     return {
         "student": to_base64("Student", student.id),
