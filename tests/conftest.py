@@ -6,6 +6,7 @@ One backend per process: Tortoise binds model classes to the first backend's SQL
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
 from datetime import date
@@ -177,6 +178,38 @@ class GraphQLClient:
         assert response.status_code == 200, response.text
         result: dict[str, Any] = response.json()
         return result
+
+    async def upload(
+        self,
+        who: str,
+        query: str,
+        input: dict[str, Any],
+        files: list[tuple[str, bytes]],
+        key: str = "attachments",
+    ) -> dict[str, Any]:
+        """A mutation with files by the GraphQL multipart request spec (operations, map, then
+        the files, as `input.<key>`), as `who`; the answer's data, which must have no errors."""
+        input = {**input, key: [None] * len(files)}
+        mapping = {str(i): [f"variables.input.{key}.{i}"] for i in range(len(files))}
+        form = {
+            "operations": json.dumps({"query": query, "variables": {"input": input}}),
+            "map": json.dumps(mapping),
+        }
+        uploads = {
+            str(i): (name, data, "application/octet-stream") for i, (name, data) in enumerate(files)
+        }
+        async with self.http() as client:
+            response = await client.post(
+                "/graphql",
+                data=form,
+                files=uploads,
+                headers={"Authorization": f"Bearer {self.world.tokens[who]}"},
+            )
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        assert "errors" not in result, result
+        data: dict[str, Any] = result["data"]
+        return data
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
-from typing import Any
 
 from strawberry.relay import to_base64
 
@@ -41,43 +39,11 @@ def _docx() -> bytes:
     return buffer.getvalue()
 
 
-async def _multipart(
-    gql: GraphQLClient,
-    who: str,
-    query: str,
-    input: dict[str, Any],
-    files: list[tuple[str, bytes]],
-    key: str,
-) -> dict[str, Any]:
-    """A request by the GraphQL multipart request spec: operations, map, then the files."""
-    input = {**input, key: [None] * len(files)}
-    mapping = {str(i): [f"variables.input.{key}.{i}"] for i in range(len(files))}
-    form = {
-        "operations": json.dumps({"query": query, "variables": {"input": input}}),
-        "map": json.dumps(mapping),
-    }
-    uploads = {
-        str(i): (name, data, "application/octet-stream") for i, (name, data) in enumerate(files)
-    }
-    async with gql.http() as client:
-        response = await client.post(
-            "/graphql",
-            data=form,
-            files=uploads,
-            headers={"Authorization": f"Bearer {gql.world.tokens[who]}"},
-        )
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    assert "errors" not in result, result
-    return result["data"]
-
-
 async def test_homework_with_files_judged_by_their_bytes(
     gql: GraphQLClient, class8: Class8
 ) -> None:
     input = {"lessonId": class8.gid("Lesson", "math0"), "text": "No. 400", "dueOn": "2026-11-18"}
-    good = await _multipart(
-        gql,
+    good = await gql.upload(
         "math_teacher",
         SET_HOMEWORK,
         input,
@@ -102,8 +68,7 @@ async def test_homework_with_files_judged_by_their_bytes(
         assert (await client.get(url, headers=stranger)).status_code == 404
 
     before = await models.HomeworkAttachment.all().count()
-    bad = await _multipart(
-        gql,
+    bad = await gql.upload(
         "math_teacher",
         SET_HOMEWORK,
         input,
@@ -122,8 +87,7 @@ async def test_homework_with_files_judged_by_their_bytes(
     }
     assert await models.HomeworkAttachment.all().count() == before
 
-    edited = await _multipart(
-        gql,
+    edited = await gql.upload(
         "math_teacher",
         EDIT_HOMEWORK,
         {

@@ -4,10 +4,8 @@ students and their parents (one with an e-mail address)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 from strawberry.relay import to_base64
@@ -63,38 +61,6 @@ async def class9(world: World) -> Class9:
 
 def soon(hours: float = 24) -> str:
     return (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
-
-
-async def multipart(
-    gql: GraphQLClient,
-    who: str,
-    query: str,
-    input: dict[str, Any],
-    files: list[tuple[str, bytes]],
-    key: str = "attachments",
-) -> dict[str, Any]:
-    """A request by the GraphQL multipart request spec: operations, map, then the files."""
-    input = {**input, key: [None] * len(files)}
-    mapping = {str(i): [f"variables.input.{key}.{i}"] for i in range(len(files))}
-    form = {
-        "operations": json.dumps({"query": query, "variables": {"input": input}}),
-        "map": json.dumps(mapping),
-    }
-    uploads = {
-        str(i): (name, data, "application/octet-stream") for i, (name, data) in enumerate(files)
-    }
-    async with gql.http() as client:
-        response = await client.post(
-            "/graphql",
-            data=form,
-            files=uploads,
-            headers={"Authorization": f"Bearer {gql.world.tokens[who]}"},
-        )
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    assert "errors" not in result, result
-    data: dict[str, Any] = result["data"]
-    return data
 
 
 POST = """

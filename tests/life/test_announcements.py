@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from strawberry.relay import to_base64
 
 from tests.conftest import GraphQLClient
-from tests.life.conftest import BLOG, FEED, PDF, POST, feed_titles, multipart, soon
+from tests.life.conftest import BLOG, FEED, PDF, POST, feed_titles, soon
 from tests.world import World
 
 NODE = """query($id: ID!) { node(id: $id) { ... on Announcement { title text
@@ -22,8 +22,7 @@ def _gid(world: World, kind: str, name: str) -> str:
 async def test_class_news_with_a_file_reaches_the_class_only(
     gql: GraphQLClient, world: World
 ) -> None:
-    posted = await multipart(
-        gql,
+    posted = await gql.upload(
         "class_teacher",
         POST,
         {

@@ -17,7 +17,7 @@ from ediary.domain import models
 from ediary.domain.enums import Role
 from tests.builders import person
 from tests.conftest import GraphQLClient
-from tests.life.conftest import ANSWER, BLOG, PDF, POST, SCHEDULE, Class9, multipart, soon
+from tests.life.conftest import ANSWER, BLOG, PDF, POST, SCHEDULE, Class9, soon
 from tests.world import World
 
 
@@ -152,8 +152,7 @@ async def test_files_that_are_refused_leave_nothing_behind(
 ) -> None:
     before = await _snapshot(settings)
     input = {"classId": _class(world), **NEWS}
-    bad = await multipart(
-        gql,
+    bad = await gql.upload(
         "class_teacher",
         POST,
         input,
@@ -172,7 +171,7 @@ async def test_files_that_are_refused_leave_nothing_behind(
     ]
     # More files than the list takes: the whole document is refused before it runs.
     with pytest.raises(AssertionError, match="TOO_MANY_ITEMS"):
-        await multipart(gql, "class_teacher", POST, input, [(f"f{i}.pdf", PDF) for i in range(11)])
+        await gql.upload("class_teacher", POST, input, [(f"f{i}.pdf", PDF) for i in range(11)])
     assert await _snapshot(settings) == before
 
 
