@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated
 
@@ -23,7 +22,7 @@ from ediary.domain.weeks import IsoWeek
 from ediary.schema.analytics import AnalyticsQuery
 from ediary.schema.ids import ConcreteNodesOnly, local_id
 from ediary.schema.info import Info
-from ediary.schema.paging import page_info
+from ediary.schema.paging import Connection, Edge, page_info
 from ediary.schema.types.class_journal import ClassJournal
 from ediary.schema.types.diary import DiaryWeek, Timetable
 from ediary.schema.types.journal import FinalMark, Homework, Mark, SubjectAverage
@@ -31,23 +30,8 @@ from ediary.schema.types.life import LifeQuery
 from ediary.schema.types.people import Viewer
 from ediary.schema.types.school import BellPeriod
 
-
-@strawberry.type(description="An edge in a connection of marks.")
-class MarkEdge:
-    cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Mark | None = strawberry.field(
-        description="The mark at this position; null only when it could not be loaded (see "
-        "`errors`)."
-    )
-
-
-@strawberry.type(description="A page of marks, newest first.")
-class MarkConnection:
-    edges: Sequence[MarkEdge | None] | None = strawberry.field(
-        description="Marks with their cursors."
-    )
-    page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
-    total_count: int = strawberry.field(description="How many marks match, on all pages.")
+MarkEdge = Edge[Mark]
+MarkConnection = Connection[Mark]
 
 
 @strawberry.type(description="A field a login flow asks for.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Self
 
 import strawberry
@@ -14,7 +14,7 @@ from ediary.domain.life import announcements, meetings
 from ediary.domain.paging import Page
 from ediary.schema.ids import resolve_each
 from ediary.schema.info import Info
-from ediary.schema.paging import check_page_size, page_info
+from ediary.schema.paging import Connection, Edge, check_page_size, connection, page_info
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import School, SchoolClass
 
@@ -146,33 +146,13 @@ class Announcement(relay.Node):
         return await resolve_each(node_ids, required, visible, cls.from_model)
 
 
-@strawberry.type(description="An edge in a connection of announcements.")
-class AnnouncementEdge:
-    cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Announcement | None = strawberry.field(
-        description="The announcement at this position; null only when it could not be loaded."
-    )
+AnnouncementEdge = Edge[Announcement]
+AnnouncementConnection = Connection[Announcement]
 
 
-@strawberry.type(description="A page of announcements, latest publication first.")
-class AnnouncementConnection:
-    edges: Sequence[AnnouncementEdge | None] | None = strawberry.field(
-        description="Announcements with cursors."
-    )
-    page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
-    total_count: int = strawberry.field(description="How many match, on all pages.")
-
-    @classmethod
-    def from_page(cls, page: Page[models.Announcement], after: str | None) -> Self:
-        edges = [
-            AnnouncementEdge(cursor=c, node=Announcement.from_model(a))
-            for a, c in zip(page.items, page.cursors, strict=True)
-        ]
-        return cls(
-            edges=edges,
-            page_info=page_info(page.cursors, has_next=page.has_next, after=after),
-            total_count=page.total,
-        )
+def announcement_page(page: Page[models.Announcement], after: str | None) -> AnnouncementConnection:
+    nodes = [Announcement.from_model(item) for item in page.items]
+    return connection(nodes, page.cursors, has_next=page.has_next, after=after, total=page.total)
 
 
 @strawberry.type(description="A parent's answer to a meeting for one of their children.")
@@ -219,19 +199,8 @@ class MeetingInvitee:
         return user.full_name
 
 
-@strawberry.type(description="An edge in a connection of meeting invitees.")
-class MeetingInviteeEdge:
-    cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: MeetingInvitee | None = strawberry.field(description="The invitee and their answer.")
-
-
-@strawberry.type(description="A page of the parents a meeting concerns, by child.")
-class MeetingInviteeConnection:
-    edges: Sequence[MeetingInviteeEdge | None] | None = strawberry.field(
-        description="Invitees with cursors."
-    )
-    page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
-    total_count: int = strawberry.field(description="How many parent-child pairs, on all pages.")
+MeetingInviteeEdge = Edge[MeetingInvitee]
+MeetingInviteeConnection = Connection[MeetingInvitee]
 
 
 @strawberry.type(
@@ -347,33 +316,13 @@ class Meeting(relay.Node):
         return await resolve_each(node_ids, required, visible, cls.from_model)
 
 
-@strawberry.type(description="An edge in a connection of meetings.")
-class MeetingEdge:
-    cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Meeting | None = strawberry.field(
-        description="The meeting at this position; null only when it could not be loaded."
-    )
+MeetingEdge = Edge[Meeting]
+MeetingConnection = Connection[Meeting]
 
 
-@strawberry.type(description="A page of meetings, the latest start first.")
-class MeetingConnection:
-    edges: Sequence[MeetingEdge | None] | None = strawberry.field(
-        description="Meetings with cursors."
-    )
-    page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
-    total_count: int = strawberry.field(description="How many match, on all pages.")
-
-    @classmethod
-    def from_page(cls, page: Page[models.Meeting], after: str | None) -> Self:
-        edges = [
-            MeetingEdge(cursor=c, node=Meeting.from_model(m))
-            for m, c in zip(page.items, page.cursors, strict=True)
-        ]
-        return cls(
-            edges=edges,
-            page_info=page_info(page.cursors, has_next=page.has_next, after=after),
-            total_count=page.total,
-        )
+def meeting_page(page: Page[models.Meeting], after: str | None) -> MeetingConnection:
+    nodes = [Meeting.from_model(item) for item in page.items]
+    return connection(nodes, page.cursors, has_next=page.has_next, after=after, total=page.total)
 
 
 @strawberry.type
@@ -396,7 +345,7 @@ class LifeQuery:
         page = await announcements.announcements(
             viewer, info.context.now(), first=first, after=after, kind=kind
         )
-        return AnnouncementConnection.from_page(page, after)
+        return announcement_page(page, after)
 
     @strawberry.field(
         description="Class and school meetings the viewer is concerned by, the latest start first."
@@ -407,4 +356,4 @@ class LifeQuery:
         check_page_size(info, first)
         viewer = await info.context.require_viewer()
         page = await meetings.meetings(viewer, first=first, after=after)
-        return MeetingConnection.from_page(page, after)
+        return meeting_page(page, after)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from enum import Enum
 from typing import Self
 
@@ -15,7 +15,7 @@ from ediary.domain.errors import NotFound
 from ediary.domain.talk import acks, conversations
 from ediary.schema.ids import resolve_each
 from ediary.schema.info import Info
-from ediary.schema.paging import check_page_size, page_info
+from ediary.schema.paging import Connection, Edge, check_page_size, page_info
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import SchoolClass
 
@@ -160,21 +160,8 @@ class Message(relay.Node):
         return await resolve_each(node_ids, required, visible, lambda pair: cls.build(*pair))
 
 
-@strawberry.type(description="An edge in a connection of messages.")
-class MessageEdge:
-    cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Message | None = strawberry.field(
-        description="The message at this position; null only when it could not be loaded."
-    )
-
-
-@strawberry.type(description="A page of messages, newest first.")
-class MessageConnection:
-    edges: Sequence[MessageEdge | None] | None = strawberry.field(
-        description="Messages with their cursors."
-    )
-    page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
-    total_count: int = strawberry.field(description="How many messages the conversation has.")
+MessageEdge = Edge[Message]
+MessageConnection = Connection[Message]
 
 
 @strawberry.type(
@@ -274,21 +261,8 @@ class Conversation(relay.Node):
         return await resolve_each(node_ids, required, visible, cls.from_model)
 
 
-@strawberry.type(description="An edge in a connection of conversations.")
-class ConversationEdge:
-    cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: Conversation | None = strawberry.field(
-        description="The conversation at this position; null only when it could not be loaded."
-    )
-
-
-@strawberry.type(description="A page of conversations, latest activity first.")
-class ConversationConnection:
-    edges: Sequence[ConversationEdge | None] | None = strawberry.field(
-        description="Conversations with cursors."
-    )
-    page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
-    total_count: int = strawberry.field(description="How many conversations match.")
+ConversationEdge = Edge[Conversation]
+ConversationConnection = Connection[Conversation]
 
 
 # --- acknowledgements ------------------------------------------------------------------------
@@ -484,21 +458,8 @@ class AcknowledgementRequest(relay.Node):
         return await resolve_each(node_ids, required, visible, cls.from_model)
 
 
-@strawberry.type(description="An edge in a connection of acknowledgement requests.")
-class AcknowledgementRequestEdge:
-    cursor: str = strawberry.field(description="Opaque cursor to pass as `after`.")
-    node: AcknowledgementRequest | None = strawberry.field(
-        description="The request at this position; null only when it could not be loaded."
-    )
-
-
-@strawberry.type(description="A page of acknowledgement requests, newest first.")
-class AcknowledgementRequestConnection:
-    edges: Sequence[AcknowledgementRequestEdge | None] | None = strawberry.field(
-        description="One edge per acknowledgement request, in the order of the connection."
-    )
-    page_info: relay.PageInfo = strawberry.field(description="Whether more pages follow.")
-    total_count: int = strawberry.field(description="How many requests match.")
+AcknowledgementRequestEdge = Edge[AcknowledgementRequest]
+AcknowledgementRequestConnection = Connection[AcknowledgementRequest]
 
 
 @strawberry.type(description="What to sign for one acknowledgement, valid once and briefly.")
