@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Any, ParamSpec, TypeVar, cast, get_args
 
 import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.relay.types import GlobalIDValueError
+from strawberry.types.base import StrawberryList, StrawberryOptional
 
 from ediary.domain.errors import DomainError, InvalidFields, NotFound
 
 __all__ = [
     "UserError",
     "attempt",
+    "refusals",
     "user_errors",
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 log = logging.getLogger("ediary.errors")
 
@@ -71,6 +75,44 @@ async def attempt(action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
         return await action, []
     except DomainError as error:
         return None, user_errors(error)
+
+
+def refusals(mutation: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """Answer a mutation's refusal (a DomainError raised anywhere in it) with its payload:
+    `userErrors` as `user_errors` makes them, every other field empty (null, an empty list,
+    false). Put it under `@strawberry.mutation`; the payload is the return annotation's."""
+
+    @functools.wraps(mutation)
+    async def answering(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await mutation(*args, **kwargs)
+        except DomainError as error:
+            return cast(T, _empty_payload(mutation)(user_errors=user_errors(error)))
+
+    return answering
+
+
+@functools.cache
+def _empty_payload(mutation: Callable[..., Any]) -> Callable[..., object]:
+    """The payload class of a mutation, with every field but `user_errors` filled empty."""
+    annotation = mutation.__annotations__["return"]
+    if isinstance(annotation, str):
+        annotation = eval(annotation, mutation.__globals__)
+    payload = next(a for a in (get_args(annotation) or (annotation,)) if a is not type(None))
+    empty: dict[str, object] = {}
+    for field in payload.__strawberry_definition__.fields:
+        if field.python_name == "user_errors":
+            continue
+        kind = field.type
+        if isinstance(kind, StrawberryOptional):
+            empty[field.python_name] = None
+        elif isinstance(kind, StrawberryList):
+            empty[field.python_name] = []
+        elif kind is bool:
+            empty[field.python_name] = False
+        else:
+            raise TypeError(f"{payload.__name__}.{field.python_name} has no empty value")
+    return functools.partial(payload, **empty)
 
 
 # Seconds limiters asked the client to wait during the current HTTP request, for its

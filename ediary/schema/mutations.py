@@ -18,7 +18,7 @@ from ediary.domain.region_flows import RegionFlows
 from ediary.domain.session_end import EndReason, end_sessions
 from ediary.domain.session_refresh import refresh_bearer, slide_cookie
 from ediary.schema.calendar import CalendarMutation
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals, user_errors
 from ediary.schema.info import Info
 from ediary.schema.sessions import LoginPayload, open_login
 
@@ -142,11 +142,9 @@ class Mutation(CalendarMutation):
         )
 
     @strawberry.mutation(description="End the current session.")
+    @refusals
     async def logout(self, info: Info) -> LogoutPayload | None:
-        try:
-            await info.context.require_writer()
-        except DomainError as error:
-            return LogoutPayload(ok=False, user_errors=user_errors(error))
+        await info.context.require_writer()
         found = info.context.credentials()
         if found is not None:
             # Published so that every process closes this session's open WebSockets.

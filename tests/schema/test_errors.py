@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+import strawberry
+
 from ediary.domain.errors import Forbidden, InvalidFields, NotFound, Problem, TooManyAttempts
-from ediary.schema.errors import UserError, attempt, collecting_waits, user_errors
+from ediary.schema.errors import UserError, attempt, collecting_waits, refusals, user_errors
 
 
 def test_each_field_at_fault_keeps_its_path() -> None:
@@ -62,3 +65,48 @@ async def test_attempt_answers_the_value_or_the_errors() -> None:
     assert await attempt(works()) == (7, [])
     value, errors = await attempt(refuses())
     assert value is None and [e.field for e in errors] == [["input", "lessonId"]]
+
+
+@strawberry.type(description="A probe payload.")
+class ProbePayload:
+    items: list[int] = strawberry.field(description="Some numbers, empty when refused.")
+    thing: str | None = strawberry.field(description="A text, null when refused.")
+    ok: bool = strawberry.field(description="Whether it went through.")
+    user_errors: list[UserError] = strawberry.field(description="Why it did not.")
+
+
+class Probe:
+    @refusals
+    async def act(self, refuse: bool) -> ProbePayload | None:
+        if refuse:
+            raise InvalidFields([Problem(("thing",), "Not this.", "NOT_THIS")])
+        return ProbePayload(items=[1], thing="done", ok=True, user_errors=[])
+
+
+async def test_refusals_answer_the_payload_with_every_other_field_empty() -> None:
+    assert await Probe().act(False) == ProbePayload(
+        items=[1], thing="done", ok=True, user_errors=[]
+    )
+    refused = await Probe().act(True)
+    assert refused == ProbePayload(
+        items=[],
+        thing=None,
+        ok=False,
+        user_errors=[UserError(field=["input", "thing"], message="Not this.", code="NOT_THIS")],
+    )
+
+
+@strawberry.type(description="A payload with a field that cannot be empty.")
+class Rigid:
+    count: int = strawberry.field(description="Always a number.")
+    user_errors: list[UserError] = strawberry.field(description="Why not.")
+
+
+@refusals
+async def rigid() -> Rigid | None:
+    raise Forbidden()
+
+
+async def test_refusals_need_a_payload_whose_fields_can_be_empty() -> None:
+    with pytest.raises(TypeError, match="count has no empty value"):
+        await rigid()

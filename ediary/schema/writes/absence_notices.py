@@ -7,9 +7,8 @@ import datetime
 import strawberry
 from strawberry import relay
 
-from ediary.domain.errors import DomainError
 from ediary.domain.journal.absence_notices import announce_absence
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.info import Info
 from ediary.schema.types.journal import AbsenceNotice
 from ediary.schema.writes import input_id
@@ -42,20 +41,18 @@ class AbsenceNoticeMutations:
         "days. The notice is shown on the lessons of those days (`Lesson.absenceNotices`) to "
         "the class teacher and the child's teachers; it records and excuses nothing."
     )
+    @refusals
     async def announce_absence(
         self, info: Info, input: AnnounceAbsenceInput
     ) -> AnnounceAbsencePayload | None:
-        try:
-            ctx = await info.context.writer()
-            notice = await announce_absence(
-                ctx,
-                input_id(input.student_id, "Student", "studentId"),
-                input.from_,
-                input.to,
-                input.reason,
-            )
-        except DomainError as error:
-            return AnnounceAbsencePayload(absence_notice=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        notice = await announce_absence(
+            ctx,
+            input_id(input.student_id, "Student", "studentId"),
+            input.from_,
+            input.to,
+            input.reason,
+        )
         return AnnounceAbsencePayload(
             absence_notice=AbsenceNotice.from_model(notice), user_errors=[]
         )

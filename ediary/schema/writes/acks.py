@@ -8,11 +8,10 @@ import strawberry
 from strawberry import relay
 
 from ediary.adapters.limits import capped_list
-from ediary.domain.errors import DomainError
 from ediary.domain.journal.base import MAX_CLASS_BATCH
 from ediary.domain.models import AckRequest
 from ediary.domain.talk import acks
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.info import Info
 from ediary.schema.types.talk import (
     Acknowledgement,
@@ -120,70 +119,60 @@ class AcknowledgementMutations:
         description="Ask the parents of the class (or of some students) to acknowledge a "
         "message, such as a trip consent: the class teacher only."
     )
+    @refusals
     async def request_acknowledgement(
         self, info: Info, input: RequestAcknowledgementInput
     ) -> RequestAcknowledgementPayload | None:
-        try:
-            ctx = await info.context.writer()
-            request = await acks.request_acknowledgement(
-                ctx,
-                input_id(input.class_id, "SchoolClass", "classId"),
-                input.title,
-                input.text,
-                (
-                    [input_id(s, "Student", "studentIds") for s in input.student_ids]
-                    if input.student_ids is not None
-                    else None
-                ),
-            )
-        except DomainError as error:
-            return RequestAcknowledgementPayload(request=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        request = await acks.request_acknowledgement(
+            ctx,
+            input_id(input.class_id, "SchoolClass", "classId"),
+            input.title,
+            input.text,
+            (
+                [input_id(s, "Student", "studentIds") for s in input.student_ids]
+                if input.student_ids is not None
+                else None
+            ),
+        )
         await info.context.committed(())
         return RequestAcknowledgementPayload(
             request=AcknowledgementRequest.from_model(request), user_errors=[]
         )
 
     @strawberry.mutation(description="Register the viewer's Ed25519 public key (parents).")
+    @refusals
     async def register_signing_key(
         self, info: Info, input: RegisterSigningKeyInput
     ) -> RegisterSigningKeyPayload | None:
-        try:
-            viewer = await info.context.require_writer()
-            key = await acks.register_key(viewer, input.public_key)
-        except DomainError as error:
-            return RegisterSigningKeyPayload(signing_key=None, user_errors=user_errors(error))
+        viewer = await info.context.require_writer()
+        key = await acks.register_key(viewer, input.public_key)
         return RegisterSigningKeyPayload(signing_key=SigningKey.from_model(key), user_errors=[])
 
     @strawberry.mutation(description="Revoke one of the viewer's signing keys.")
+    @refusals
     async def revoke_signing_key(
         self, info: Info, input: RevokeSigningKeyInput
     ) -> RevokeSigningKeyPayload | None:
-        try:
-            viewer = await info.context.require_writer()
-            key = await acks.revoke_key(
-                viewer, input_id(input.key_id, "SigningKey", "keyId"), datetime.now(UTC)
-            )
-        except DomainError as error:
-            return RevokeSigningKeyPayload(signing_key=None, user_errors=user_errors(error))
+        viewer = await info.context.require_writer()
+        key = await acks.revoke_key(
+            viewer, input_id(input.key_id, "SigningKey", "keyId"), datetime.now(UTC)
+        )
         return RevokeSigningKeyPayload(signing_key=SigningKey.from_model(key), user_errors=[])
 
     @strawberry.mutation(
         description="A single-use challenge to sign for acknowledging a request for a child."
     )
+    @refusals
     async def create_acknowledgement_challenge(
         self, info: Info, input: CreateAcknowledgementChallengeInput
     ) -> CreateAcknowledgementChallengePayload | None:
-        try:
-            ctx = await info.context.writer()
-            found = await acks.challenge(
-                ctx,
-                input_id(input.request_id, "AcknowledgementRequest", "requestId"),
-                input_id(input.student_id, "Student", "studentId"),
-            )
-        except DomainError as error:
-            return CreateAcknowledgementChallengePayload(
-                challenge=None, user_errors=user_errors(error)
-            )
+        ctx = await info.context.writer()
+        found = await acks.challenge(
+            ctx,
+            input_id(input.request_id, "AcknowledgementRequest", "requestId"),
+            input_id(input.student_id, "Student", "studentId"),
+        )
         return CreateAcknowledgementChallengePayload(
             challenge=AcknowledgementChallenge(
                 nonce=found.nonce, payload=found.payload, expires_at=found.expires_at
@@ -194,19 +183,17 @@ class AcknowledgementMutations:
     @strawberry.mutation(
         description="Acknowledge a request for a child; a parent with a signing key signs."
     )
+    @refusals
     async def acknowledge(self, info: Info, input: AcknowledgeInput) -> AcknowledgePayload | None:
-        try:
-            ctx = await info.context.writer()
-            request_id = input_id(input.request_id, "AcknowledgementRequest", "requestId")
-            ack = await acks.acknowledge(
-                ctx,
-                request_id,
-                input_id(input.student_id, "Student", "studentId"),
-                input.nonce,
-                input.signature,
-            )
-        except DomainError as error:
-            return AcknowledgePayload(acknowledgement=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        request_id = input_id(input.request_id, "AcknowledgementRequest", "requestId")
+        ack = await acks.acknowledge(
+            ctx,
+            request_id,
+            input_id(input.student_id, "Student", "studentId"),
+            input.nonce,
+            input.signature,
+        )
         request = await AckRequest.get(id=request_id)
         return AcknowledgePayload(
             acknowledgement=Acknowledgement.build(ack, request), user_errors=[]

@@ -10,10 +10,9 @@ from strawberry import relay
 
 from ediary.adapters.limits import capped_list
 from ediary.domain import enums
-from ediary.domain.errors import DomainError
 from ediary.domain.journal import attendance as journal
 from ediary.domain.journal.base import MAX_CLASS_BATCH
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Attendance, ExcuseKind, Remark, RemarkKind
 from ediary.schema.writes import input_id
@@ -106,24 +105,22 @@ class AttendanceMutations:
     @strawberry.mutation(
         description="Record absences and lateness at a lesson: its teacher or the class teacher."
     )
+    @refusals
     async def record_attendance(
         self, info: Info, input: RecordAttendanceInput
     ) -> RecordAttendancePayload | None:
-        try:
-            ctx = await info.context.writer()
-            entries = [
-                journal.AttendanceEntry(
-                    student_id=input_id(e.student_id, "Student", "studentId"),
-                    kind=_PRESENCE[e.presence],
-                    minutes_late=e.minutes_late,
-                    reason=e.reason,
-                )
-                for e in input.entries
-            ]
-            lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
-            outcome = await journal.record_attendance(ctx, lesson_id, entries)
-        except DomainError as error:
-            return RecordAttendancePayload(attendance=[], user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        entries = [
+            journal.AttendanceEntry(
+                student_id=input_id(e.student_id, "Student", "studentId"),
+                kind=_PRESENCE[e.presence],
+                minutes_late=e.minutes_late,
+                reason=e.reason,
+            )
+            for e in input.entries
+        ]
+        lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
+        outcome = await journal.record_attendance(ctx, lesson_id, entries)
         await info.context.committed(outcome.changes)
         return RecordAttendancePayload(
             attendance=[Attendance.from_model(a) for a in outcome.value], user_errors=[]
@@ -135,21 +132,19 @@ class AttendanceMutations:
             "the class teacher or administration for the school."
         )
     )
+    @refusals
     async def excuse_absence(
         self, info: Info, input: ExcuseAbsenceInput
     ) -> ExcuseAbsencePayload | None:
-        try:
-            ctx = await info.context.writer()
-            outcome = await journal.excuse_absence(
-                ctx,
-                input_id(input.student_id, "Student", "studentId"),
-                input.from_,
-                input.to,
-                input.kind,
-                input.reason,
-            )
-        except DomainError as error:
-            return ExcuseAbsencePayload(attendance=[], user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        outcome = await journal.excuse_absence(
+            ctx,
+            input_id(input.student_id, "Student", "studentId"),
+            input.from_,
+            input.to,
+            input.kind,
+            input.reason,
+        )
         await info.context.committed(outcome.changes)
         return ExcuseAbsencePayload(
             attendance=[Attendance.from_model(a) for a in outcome.value], user_errors=[]
@@ -158,17 +153,15 @@ class AttendanceMutations:
     @strawberry.mutation(
         description="Remark on a student's behaviour or preparation: the lesson's teacher."
     )
+    @refusals
     async def add_remark(self, info: Info, input: AddRemarkInput) -> AddRemarkPayload | None:
-        try:
-            ctx = await info.context.writer()
-            outcome = await journal.add_remark(
-                ctx,
-                input_id(input.lesson_id, "Lesson", "lessonId"),
-                input_id(input.student_id, "Student", "studentId"),
-                input.kind,
-                input.text,
-            )
-        except DomainError as error:
-            return AddRemarkPayload(remark=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        outcome = await journal.add_remark(
+            ctx,
+            input_id(input.lesson_id, "Lesson", "lessonId"),
+            input_id(input.student_id, "Student", "studentId"),
+            input.kind,
+            input.text,
+        )
         await info.context.committed(outcome.changes)
         return AddRemarkPayload(remark=Remark.from_model(outcome.value), user_errors=[])

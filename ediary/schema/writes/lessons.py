@@ -6,10 +6,9 @@ import strawberry
 from strawberry import relay
 
 from ediary.domain import models
-from ediary.domain.errors import DomainError
 from ediary.domain.journal import lessons as journal
 from ediary.domain.journal.changes import Outcome
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Lesson
 from ediary.schema.writes import input_id
@@ -64,46 +63,38 @@ async def _payload(info: Info, outcome: Outcome[models.Lesson]) -> LessonPayload
 @strawberry.type
 class LessonMutations:
     @strawberry.mutation(description="Set the topic of a lesson: its teacher, in an open term.")
+    @refusals
     async def set_lesson_topic(
         self, info: Info, input: SetLessonTopicInput
     ) -> LessonPayload | None:
-        try:
-            ctx = await info.context.writer()
-            lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
-            outcome = await journal.set_topic(ctx, lesson_id, input.topic)
-        except DomainError as error:
-            return LessonPayload(lesson=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
+        outcome = await journal.set_topic(ctx, lesson_id, input.topic)
         return await _payload(info, outcome)
 
     @strawberry.mutation(description="Cancel a lesson: the school administration.")
+    @refusals
     async def cancel_lesson(self, info: Info, input: CancelLessonInput) -> LessonPayload | None:
-        try:
-            ctx = await info.context.writer()
-            lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
-            outcome = await journal.cancel_lesson(ctx, lesson_id, input.note)
-        except DomainError as error:
-            return LessonPayload(lesson=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
+        outcome = await journal.cancel_lesson(ctx, lesson_id, input.note)
         return await _payload(info, outcome)
 
     @strawberry.mutation(description="Give a lesson to a substitute: the school administration.")
+    @refusals
     async def substitute_teacher(
         self, info: Info, input: SubstituteTeacherInput
     ) -> LessonPayload | None:
-        try:
-            ctx = await info.context.writer()
-            lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
-            teacher_id = input_id(input.teacher_id, "Teacher", "teacherId")
-            outcome = await journal.substitute_teacher(ctx, lesson_id, teacher_id, input.note)
-        except DomainError as error:
-            return LessonPayload(lesson=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
+        teacher_id = input_id(input.teacher_id, "Teacher", "teacherId")
+        outcome = await journal.substitute_teacher(ctx, lesson_id, teacher_id, input.note)
         return await _payload(info, outcome)
 
     @strawberry.mutation(description="Move a lesson to another room: the school administration.")
+    @refusals
     async def change_room(self, info: Info, input: ChangeRoomInput) -> LessonPayload | None:
-        try:
-            ctx = await info.context.writer()
-            lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
-            outcome = await journal.change_room(ctx, lesson_id, input.room, input.note)
-        except DomainError as error:
-            return LessonPayload(lesson=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        lesson_id = input_id(input.lesson_id, "Lesson", "lessonId")
+        outcome = await journal.change_room(ctx, lesson_id, input.room, input.note)
         return await _payload(info, outcome)

@@ -15,7 +15,7 @@ from ediary.domain.enums import MeetingAnswer as DomainAnswer
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.life import announcements, meetings
 from ediary.domain.uploads import MAX_FILES
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.life import (
     Announcement,
@@ -274,73 +274,65 @@ class LifeMutations:
         description="Withdraw an announcement or blog entry: nobody sees it any more. The "
         "author may; so may the administration for school and class news."
     )
+    @refusals
     async def withdraw_announcement(
         self, info: Info, input: WithdrawAnnouncementInput
     ) -> AnnouncementPayload | None:
-        try:
-            ctx = await info.context.writer()
-            item = await announcements.withdraw(
-                ctx, input_id(input.announcement_id, "Announcement", "announcementId")
-            )
-        except DomainError as error:
-            return AnnouncementPayload(announcement=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        item = await announcements.withdraw(
+            ctx, input_id(input.announcement_id, "Announcement", "announcementId")
+        )
         await item.fetch_related("attachments")
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(description="Schedule a parent-teacher meeting or a school meeting.")
+    @refusals
     async def schedule_meeting(
         self, info: Info, input: ScheduleMeetingInput
     ) -> MeetingPayload | None:
-        try:
-            ctx = await info.context.writer()
-            audience, school, school_class = _target(input.school_id, input.class_id)
-            meeting = await meetings.schedule(
-                ctx,
-                audience,
-                meetings.Plan(
-                    title=input.title,
-                    starts_at=input.starts_at,
-                    ends_at=input.ends_at,
-                    agenda=input.agenda,
-                    place=input.place,
-                    online_url=input.online_url,
-                ),
-                school_id=school,
-                class_id=school_class,
-                notify=input.notify_families,
-                posts_per_hour=info.context.settings.posts_per_hour,
-            )
-        except DomainError as error:
-            return MeetingPayload(meeting=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        audience, school, school_class = _target(input.school_id, input.class_id)
+        meeting = await meetings.schedule(
+            ctx,
+            audience,
+            meetings.Plan(
+                title=input.title,
+                starts_at=input.starts_at,
+                ends_at=input.ends_at,
+                agenda=input.agenda,
+                place=input.place,
+                online_url=input.online_url,
+            ),
+            school_id=school,
+            class_id=school_class,
+            notify=input.notify_families,
+            posts_per_hour=info.context.settings.posts_per_hour,
+        )
         # The outbox may have new rows: wake the delivery worker.
         info.context.runtime.outbox_written()
         return MeetingPayload(meeting=Meeting.from_model(meeting), user_errors=[])
 
     @strawberry.mutation(description="A parent answers whether they will come, for one child.")
+    @refusals
     async def answer_meeting(
         self, info: Info, input: AnswerMeetingInput
     ) -> AnswerMeetingPayload | None:
-        try:
-            ctx = await info.context.writer()
-            reply = await meetings.reply(
-                ctx,
-                input_id(input.meeting_id, "Meeting", "meetingId"),
-                input_id(input.student_id, "Student", "studentId"),
-                DomainAnswer(input.answer),
-            )
-        except DomainError as error:
-            return AnswerMeetingPayload(reply=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        reply = await meetings.reply(
+            ctx,
+            input_id(input.meeting_id, "Meeting", "meetingId"),
+            input_id(input.student_id, "Student", "studentId"),
+            DomainAnswer(input.answer),
+        )
         return AnswerMeetingPayload(reply=MeetingReply.from_model(reply), user_errors=[])
 
     @strawberry.mutation(description="Add the minutes of a meeting once it has started.")
+    @refusals
     async def add_meeting_minutes(
         self, info: Info, input: AddMeetingMinutesInput
     ) -> MeetingPayload | None:
-        try:
-            ctx = await info.context.writer()
-            meeting = await meetings.add_minutes(
-                ctx, input_id(input.meeting_id, "Meeting", "meetingId"), input.minutes
-            )
-        except DomainError as error:
-            return MeetingPayload(meeting=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        meeting = await meetings.add_minutes(
+            ctx, input_id(input.meeting_id, "Meeting", "meetingId"), input.minutes
+        )
         return MeetingPayload(meeting=Meeting.from_model(meeting), user_errors=[])

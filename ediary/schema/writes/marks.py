@@ -12,7 +12,7 @@ from ediary.domain import enums, models
 from ediary.domain.errors import DomainError, DuplicateSubmission, InvalidFields, Problem
 from ediary.domain.journal import marks as journal
 from ediary.domain.journal.base import MAX_CLASS_BATCH
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals, user_errors
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Mark, WorkKind
 from ediary.schema.writes import input_id
@@ -234,20 +234,18 @@ class MarkMutations:
     @strawberry.mutation(
         description="Correct a mark: only its author in an open term, or the administration."
     )
+    @refusals
     async def correct_mark(self, info: Info, input: CorrectMarkInput) -> CorrectMarkPayload | None:
-        try:
-            ctx = await info.context.writer()
-            edit = journal.MarkEdit(
-                mark_id=input_id(input.mark_id, "Mark", "markId"),
-                reason=input.reason,
-                value=input.value,
-                weight=input.weight,
-                kind=input.kind,
-                comment=input.comment,
-            )
-            outcome = await journal.correct_mark(ctx, edit)
-        except DomainError as error:
-            return CorrectMarkPayload(mark=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        edit = journal.MarkEdit(
+            mark_id=input_id(input.mark_id, "Mark", "markId"),
+            reason=input.reason,
+            value=input.value,
+            weight=input.weight,
+            kind=input.kind,
+            comment=input.comment,
+        )
+        outcome = await journal.correct_mark(ctx, edit)
         await info.context.committed(outcome.changes)
         (mark,) = await _marks([outcome.value.id])
         return CorrectMarkPayload(mark=mark, user_errors=[])
@@ -258,13 +256,11 @@ class MarkMutations:
             "reason. Nothing is erased: the mark leaves the diary and keeps its history."
         )
     )
+    @refusals
     async def delete_mark(self, info: Info, input: DeleteMarkInput) -> DeleteMarkPayload | None:
-        try:
-            ctx = await info.context.writer()
-            mark_id = input_id(input.mark_id, "Mark", "markId")
-            outcome = await journal.delete_mark(ctx, mark_id, input.reason)
-        except DomainError as error:
-            return DeleteMarkPayload(deleted_mark_id=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        mark_id = input_id(input.mark_id, "Mark", "markId")
+        outcome = await journal.delete_mark(ctx, mark_id, input.reason)
         await info.context.committed(outcome.changes)
         return DeleteMarkPayload(
             deleted_mark_id=relay.GlobalID("Mark", str(outcome.value.id)), user_errors=[]

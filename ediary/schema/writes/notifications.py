@@ -8,8 +8,7 @@ import strawberry
 from strawberry import relay
 
 from ediary.domain import enums, notifications
-from ediary.domain.errors import DomainError
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.info import Info
 from ediary.schema.types.people import Student
 from ediary.schema.writes import input_id
@@ -86,21 +85,19 @@ class NotificationMutations:
     @strawberry.mutation(
         description="Choose how to hear about a child: e-mail and SMS at once, daily, or never."
     )
+    @refusals
     async def set_notification_preference(
         self, info: Info, input: SetNotificationPreferenceInput
     ) -> SetNotificationPreferencePayload | None:
-        try:
-            viewer = await info.context.require_writer()
-            pref = await notifications.set_preference(
-                viewer,
-                input_id(input.student_id, "Student", "studentId"),
-                input.mode,
-                input.digest_hour,
-                input.quiet_from,
-                input.quiet_to,
-            )
-        except DomainError as error:
-            return SetNotificationPreferencePayload(preference=None, user_errors=user_errors(error))
+        viewer = await info.context.require_writer()
+        pref = await notifications.set_preference(
+            viewer,
+            input_id(input.student_id, "Student", "studentId"),
+            input.mode,
+            input.digest_hour,
+            input.quiet_from,
+            input.quiet_to,
+        )
         return SetNotificationPreferencePayload(
             preference=NotificationPreference.from_domain(notifications.Preference.of(pref)),
             user_errors=[],

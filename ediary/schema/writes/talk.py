@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from ediary.domain.errors import DomainError
 from ediary.domain.models import Conversation as ConversationRow
 from ediary.domain.talk import conversations as talk
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.info import Info
 from ediary.schema.types.talk import Conversation, Message
 from ediary.schema.writes import input_id
@@ -95,26 +94,22 @@ class TalkMutations:
         description="Start a conversation between a parent and a teacher of their child, "
         "about the child, with its first message. Either side may start it."
     )
+    @refusals
     async def start_conversation(
         self, info: Info, input: StartConversationInput
     ) -> StartConversationPayload | None:
-        try:
-            ctx = await info.context.writer()
-            outcome = await talk.start_conversation(
-                ctx,
-                input_id(input.student_id, "Student", "studentId"),
-                input.text,
-                teacher_id=(
-                    input_id(input.teacher_id, "Teacher", "teacherId") if input.teacher_id else None
-                ),
-                parent_id=(
-                    input_id(input.parent_id, "Parent", "parentId") if input.parent_id else None
-                ),
-            )
-        except DomainError as error:
-            return StartConversationPayload(
-                conversation=None, message=None, user_errors=user_errors(error)
-            )
+        ctx = await info.context.writer()
+        outcome = await talk.start_conversation(
+            ctx,
+            input_id(input.student_id, "Student", "studentId"),
+            input.text,
+            teacher_id=(
+                input_id(input.teacher_id, "Teacher", "teacherId") if input.teacher_id else None
+            ),
+            parent_id=(
+                input_id(input.parent_id, "Parent", "parentId") if input.parent_id else None
+            ),
+        )
         await info.context.committed(outcome.changes)
         conversation, message = outcome.value
         return StartConversationPayload(
@@ -126,13 +121,11 @@ class TalkMutations:
     @strawberry.mutation(
         description="Send a message to a conversation the viewer takes part in, while it is open."
     )
+    @refusals
     async def send_message(self, info: Info, input: SendMessageInput) -> SendMessagePayload | None:
-        try:
-            ctx = await info.context.writer()
-            conversation_id = input_id(input.conversation_id, "Conversation", "conversationId")
-            outcome = await talk.send_message(ctx, conversation_id, input.text)
-        except DomainError as error:
-            return SendMessagePayload(message=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        conversation_id = input_id(input.conversation_id, "Conversation", "conversationId")
+        outcome = await talk.send_message(ctx, conversation_id, input.text)
         await info.context.committed(outcome.changes)
         conversation = await ConversationRow.get(id=conversation_id)
         return SendMessagePayload(
@@ -142,18 +135,16 @@ class TalkMutations:
     @strawberry.mutation(
         description="Mark a conversation read up to a message; receipts only move forward."
     )
+    @refusals
     async def mark_conversation_read(
         self, info: Info, input: MarkConversationReadInput
     ) -> MarkConversationReadPayload | None:
-        try:
-            ctx = await info.context.writer()
-            outcome = await talk.mark_read(
-                ctx,
-                input_id(input.conversation_id, "Conversation", "conversationId"),
-                input_id(input.message_id, "Message", "messageId") if input.message_id else None,
-            )
-        except DomainError as error:
-            return MarkConversationReadPayload(conversation=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        outcome = await talk.mark_read(
+            ctx,
+            input_id(input.conversation_id, "Conversation", "conversationId"),
+            input_id(input.message_id, "Message", "messageId") if input.message_id else None,
+        )
         await info.context.committed(outcome.changes)
         return MarkConversationReadPayload(
             conversation=Conversation.from_model(outcome.value), user_errors=[]
@@ -163,16 +154,14 @@ class TalkMutations:
         description="Close a conversation: the teacher of a parent-teacher conversation, the "
         "class teacher for a class's group. It stays readable and takes no new messages."
     )
+    @refusals
     async def close_conversation(
         self, info: Info, input: CloseConversationInput
     ) -> CloseConversationPayload | None:
-        try:
-            ctx = await info.context.writer()
-            outcome = await talk.close_conversation(
-                ctx, input_id(input.conversation_id, "Conversation", "conversationId")
-            )
-        except DomainError as error:
-            return CloseConversationPayload(conversation=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        outcome = await talk.close_conversation(
+            ctx, input_id(input.conversation_id, "Conversation", "conversationId")
+        )
         await info.context.committed(outcome.changes)
         return CloseConversationPayload(
             conversation=Conversation.from_model(outcome.value), user_errors=[]

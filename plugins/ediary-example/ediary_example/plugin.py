@@ -26,9 +26,9 @@ from ediary.adapters import (
 from ediary.config import Settings
 from ediary.domain.access import Viewer
 from ediary.domain.enums import Role
-from ediary.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ediary.domain.errors import Forbidden, InvalidInput, NotFound
 from ediary.domain.grading import MarkScale, RegionPolicy
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.info import Info
 from ediary_example.models import Greeting
 
@@ -149,36 +149,32 @@ class RemoveExampleGreetingPayload:
 @strawberry.type
 class ExampleMutation:
     @strawberry.mutation(description="Store a greeting (any logged-in user).")
+    @refusals
     async def add_example_greeting(
         self, info: Info, input: AddExampleGreetingInput
     ) -> AddExampleGreetingPayload | None:
-        try:
-            await info.context.require_writer()
-            text = input.text.strip()
-            if not 1 <= len(text) <= 200:
-                raise InvalidInput("A greeting has 1 to 200 characters.", field="text")
-            stored, _ = await Greeting.get_or_create(
-                text=text, defaults={"author_id": (await info.context.viewer()).user_id}
-            )
-        except DomainError as error:
-            return AddExampleGreetingPayload(greeting=None, user_errors=user_errors(error))
+        await info.context.require_writer()
+        text = input.text.strip()
+        if not 1 <= len(text) <= 200:
+            raise InvalidInput("A greeting has 1 to 200 characters.", field="text")
+        stored, _ = await Greeting.get_or_create(
+            text=text, defaults={"author_id": (await info.context.viewer()).user_id}
+        )
         return AddExampleGreetingPayload(greeting=ExampleGreeting(text=stored.text), user_errors=[])
 
     @strawberry.mutation(description="Remove a greeting: its author, or a regional official, may.")
+    @refusals
     async def remove_example_greeting(
         self, info: Info, input: RemoveExampleGreetingInput
     ) -> RemoveExampleGreetingPayload | None:
-        try:
-            await info.context.require_writer()
-            found = await Greeting.get_or_none(text=input.text.strip())
-            # A greeting the viewer may not read is answered as one that does not exist.
-            if found is None or not await info.context.allowed(READ_GREETING, found):
-                raise NotFound("No such greeting.", field="text")
-            if not await info.context.allowed(REMOVE_GREETING, found):
-                raise Forbidden("Only its author or a regional official may remove it.")
-            await found.delete()
-        except DomainError as error:
-            return RemoveExampleGreetingPayload(removed=False, user_errors=user_errors(error))
+        await info.context.require_writer()
+        found = await Greeting.get_or_none(text=input.text.strip())
+        # A greeting the viewer may not read is answered as one that does not exist.
+        if found is None or not await info.context.allowed(READ_GREETING, found):
+            raise NotFound("No such greeting.", field="text")
+        if not await info.context.allowed(REMOVE_GREETING, found):
+            raise Forbidden("Only its author or a regional official may remove it.")
+        await found.delete()
         return RemoveExampleGreetingPayload(removed=True, user_errors=[])
 
 

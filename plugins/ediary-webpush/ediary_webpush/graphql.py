@@ -15,8 +15,7 @@ import strawberry
 from strawberry import relay
 
 from ediary.adapters import GraphQLContribution, MaxItems
-from ediary.domain.errors import DomainError
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
 from ediary_webpush import subscriptions
@@ -153,44 +152,36 @@ class WebPushMutation:
             "viewer; beyond the most an account keeps, the oldest one is dropped."
         )
     )
+    @refusals
     async def register_web_push_subscription(
         self, info: Info, input: RegisterWebPushSubscriptionInput
     ) -> RegisterWebPushSubscriptionPayload | None:
-        try:
-            viewer = await info.context.require_writer()
-            stored = await subscriptions.register(
-                viewer,
-                config_for(info.context.settings),
-                subscriptions.NewSubscription(
-                    endpoint=input.endpoint, p256dh=input.keys.p256dh, auth=input.keys.auth
-                ),
-            )
-        except DomainError as error:
-            return RegisterWebPushSubscriptionPayload(
-                subscription=None, user_errors=user_errors(error)
-            )
+        viewer = await info.context.require_writer()
+        stored = await subscriptions.register(
+            viewer,
+            config_for(info.context.settings),
+            subscriptions.NewSubscription(
+                endpoint=input.endpoint, p256dh=input.keys.p256dh, auth=input.keys.auth
+            ),
+        )
         return RegisterWebPushSubscriptionPayload(
             subscription=WebPushSubscription.from_model(stored), user_errors=[]
         )
 
     @strawberry.mutation(description="Stop sending the viewer's notifications to a browser.")
+    @refusals
     async def remove_web_push_subscription(
         self, info: Info, input: RemoveWebPushSubscriptionInput
     ) -> RemoveWebPushSubscriptionPayload | None:
-        try:
-            viewer = await info.context.require_writer()
-            subscription_id = None
-            if input.subscription_id is not None:
-                subscription_id = local_id(
-                    input.subscription_id, "WebPushSubscription", field="subscriptionId"
-                )
-            removed = await subscriptions.remove(
-                viewer, subscription_id=subscription_id, endpoint=input.endpoint
+        viewer = await info.context.require_writer()
+        subscription_id = None
+        if input.subscription_id is not None:
+            subscription_id = local_id(
+                input.subscription_id, "WebPushSubscription", field="subscriptionId"
             )
-        except DomainError as error:
-            return RemoveWebPushSubscriptionPayload(
-                removed_subscription_id=None, user_errors=user_errors(error)
-            )
+        removed = await subscriptions.remove(
+            viewer, subscription_id=subscription_id, endpoint=input.endpoint
+        )
         return RemoveWebPushSubscriptionPayload(
             removed_subscription_id=relay.GlobalID("WebPushSubscription", str(removed)),
             user_errors=[],
