@@ -6,8 +6,7 @@ import strawberry
 from strawberry import relay
 
 from ediary.domain import feeds
-from ediary.domain.errors import DomainError
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.types.calendar import CalendarFeed
@@ -52,17 +51,13 @@ class CalendarMutation:
         description="Create a private calendar feed of a student the viewer follows. It shows "
         "what the viewer may see of the student, as of each time it is fetched."
     )
+    @refusals(missing="studentId")
     async def create_calendar_feed(
         self, info: Info, input: CreateCalendarFeedInput
     ) -> CreateCalendarFeedPayload | None:
-        try:
-            viewer = await info.context.require_writer()
-            student = local_id(input.student_id, "Student")
-            created = await feeds.create_feed(viewer, student)
-        except DomainError as error:
-            return CreateCalendarFeedPayload(
-                feed=None, url=None, user_errors=user_errors(error, missing="studentId")
-            )
+        viewer = await info.context.require_writer()
+        student = local_id(input.student_id, "Student")
+        created = await feeds.create_feed(viewer, student)
         return CreateCalendarFeedPayload(
             feed=CalendarFeed.from_model(created.feed),
             url=info.context.links.calendar_feed(created.secret),
@@ -70,14 +65,10 @@ class CalendarMutation:
         )
 
     @strawberry.mutation(description="Revoke a calendar feed: its address stops answering.")
+    @refusals(missing="feedId")
     async def revoke_calendar_feed(
         self, info: Info, input: RevokeCalendarFeedInput
     ) -> RevokeCalendarFeedPayload | None:
-        try:
-            viewer = await info.context.require_writer()
-            feed = await feeds.revoke_feed(viewer, local_id(input.feed_id, "CalendarFeed"))
-        except DomainError as error:
-            return RevokeCalendarFeedPayload(
-                feed=None, user_errors=user_errors(error, missing="feedId")
-            )
+        viewer = await info.context.require_writer()
+        feed = await feeds.revoke_feed(viewer, local_id(input.feed_id, "CalendarFeed"))
         return RevokeCalendarFeedPayload(feed=CalendarFeed.from_model(feed), user_errors=[])

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, ParamSpec, TypeVar, cast, get_args
+from typing import Any, ParamSpec, TypeVar, cast, get_args, get_type_hints, overload
 
 import strawberry
 from graphql.error import GraphQLError
@@ -77,27 +77,43 @@ async def attempt(action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
         return None, user_errors(error)
 
 
-def refusals(mutation: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+Mutation = Callable[P, Awaitable[T]]
+
+
+@overload
+def refusals(mutation: Mutation[P, T], /) -> Mutation[P, T]: ...
+
+
+@overload
+def refusals(*, missing: str) -> Callable[[Mutation[P, T]], Mutation[P, T]]: ...
+
+
+def refusals(
+    mutation: Mutation[P, T] | None = None, /, *, missing: str | None = None
+) -> Mutation[P, T] | Callable[[Mutation[P, T]], Mutation[P, T]]:
     """Answer a mutation's refusal (a DomainError raised anywhere in it) with its payload:
-    `userErrors` as `user_errors` makes them, every other field empty (null, an empty list,
-    false). Put it under `@strawberry.mutation`; the payload is the return annotation's."""
+    `userErrors` as `user_errors` makes them (`missing`: the input field a NotFound is about),
+    every other field empty (null, an empty list, false). Put it under `@strawberry.mutation`;
+    the payload is the return annotation's."""
 
-    @functools.wraps(mutation)
-    async def answering(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return await mutation(*args, **kwargs)
-        except DomainError as error:
-            return cast(T, _empty_payload(mutation)(user_errors=user_errors(error)))
+    def decorate(mutation: Mutation[P, T]) -> Mutation[P, T]:
+        @functools.wraps(mutation)
+        async def answering(*args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return await mutation(*args, **kwargs)
+            except DomainError as error:
+                errors = user_errors(error, missing=missing)
+                return cast(T, _empty_payload(mutation)(user_errors=errors))
 
-    return answering
+        return answering
+
+    return decorate if mutation is None else decorate(mutation)
 
 
 @functools.cache
 def _empty_payload(mutation: Callable[..., Any]) -> Callable[..., object]:
     """The payload class of a mutation, with every field but `user_errors` filled empty."""
-    annotation = mutation.__annotations__["return"]
-    if isinstance(annotation, str):
-        annotation = eval(annotation, mutation.__globals__)
+    annotation = get_type_hints(mutation)["return"]
     payload = next(a for a in (get_args(annotation) or (annotation,)) if a is not type(None))
     empty: dict[str, object] = {}
     for field in payload.__strawberry_definition__.fields:

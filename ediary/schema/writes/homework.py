@@ -9,10 +9,9 @@ from strawberry import relay
 from strawberry.file_uploads import Upload
 
 from ediary.adapters.limits import capped_list
-from ediary.domain.errors import DomainError
 from ediary.domain.journal import homework as journal
 from ediary.domain.uploads import MAX_FILES
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.info import Info
 from ediary.schema.types.journal import Homework
 from ediary.schema.writes import input_id
@@ -56,41 +55,37 @@ class HomeworkPayload:
 @strawberry.type
 class HomeworkMutations:
     @strawberry.mutation(description="Set homework at a lesson, with attached files.")
+    @refusals
     async def set_homework(self, info: Info, input: SetHomeworkInput) -> HomeworkPayload | None:
         rules = file_rules(info)
-        try:
-            ctx = await info.context.writer()
-            outcome = await journal.set_homework(
-                ctx,
-                input_id(input.lesson_id, "Lesson", "lessonId"),
-                input.text,
-                input.due_on,
-                await read_uploads(input.attachments, rules.max_bytes),
-                rules,
-            )
-        except DomainError as error:
-            return HomeworkPayload(homework=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        outcome = await journal.set_homework(
+            ctx,
+            input_id(input.lesson_id, "Lesson", "lessonId"),
+            input.text,
+            input.due_on,
+            await read_uploads(input.attachments, rules.max_bytes),
+            rules,
+        )
         await info.context.committed(outcome.changes)
         return HomeworkPayload(homework=Homework.from_model(outcome.value), user_errors=[])
 
     @strawberry.mutation(description="Change homework: text, due day, files added or removed.")
+    @refusals
     async def edit_homework(self, info: Info, input: EditHomeworkInput) -> HomeworkPayload | None:
         rules = file_rules(info)
-        try:
-            ctx = await info.context.writer()
-            remove = [
-                input_id(gid, "Attachment", "removeAttachments") for gid in input.remove_attachments
-            ]
-            outcome = await journal.edit_homework(
-                ctx,
-                input_id(input.homework_id, "Homework", "homeworkId"),
-                input.text,
-                input.due_on,
-                await read_uploads(input.add_attachments, rules.max_bytes),
-                remove,
-                rules,
-            )
-        except DomainError as error:
-            return HomeworkPayload(homework=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        remove = [
+            input_id(gid, "Attachment", "removeAttachments") for gid in input.remove_attachments
+        ]
+        outcome = await journal.edit_homework(
+            ctx,
+            input_id(input.homework_id, "Homework", "homeworkId"),
+            input.text,
+            input.due_on,
+            await read_uploads(input.add_attachments, rules.max_bytes),
+            remove,
+            rules,
+        )
         await info.context.committed(outcome.changes)
         return HomeworkPayload(homework=Homework.from_model(outcome.value), user_errors=[])

@@ -12,10 +12,10 @@ from ediary.adapters.limits import capped_list
 from ediary.domain.enums import AnnouncementKind as DomainKind
 from ediary.domain.enums import Audience as DomainAudience
 from ediary.domain.enums import MeetingAnswer as DomainAnswer
-from ediary.domain.errors import DomainError, InvalidInput
+from ediary.domain.errors import InvalidInput
 from ediary.domain.life import announcements, meetings
 from ediary.domain.uploads import MAX_FILES
-from ediary.schema.errors import UserError, refusals, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.info import Info
 from ediary.schema.types.life import (
     Announcement,
@@ -196,78 +196,72 @@ def _target(
 @strawberry.type
 class LifeMutations:
     @strawberry.mutation(description="Publish news to a school or a class, with files.")
+    @refusals
     async def post_announcement(
         self, info: Info, input: PostAnnouncementInput
     ) -> AnnouncementPayload | None:
         rules = file_rules(info)
-        try:
-            ctx = await info.context.writer()
-            audience, school, school_class = _target(input.school_id, input.class_id)
-            item = await announcements.post(
-                ctx,
-                audience,
-                announcements.Draft(
-                    input.kind, input.title, input.text, input.publish_at, input.expires_at
-                ),
-                await read_uploads(input.attachments, rules.max_bytes),
-                rules,
-                school_id=school,
-                class_id=school_class,
-                posts_per_hour=info.context.settings.posts_per_hour,
-            )
-        except DomainError as error:
-            return AnnouncementPayload(announcement=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        audience, school, school_class = _target(input.school_id, input.class_id)
+        item = await announcements.post(
+            ctx,
+            audience,
+            announcements.Draft(
+                input.kind, input.title, input.text, input.publish_at, input.expires_at
+            ),
+            await read_uploads(input.attachments, rules.max_bytes),
+            rules,
+            school_id=school,
+            class_id=school_class,
+            posts_per_hour=info.context.settings.posts_per_hour,
+        )
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(description="Publish an entry of the viewer's blog (teachers).")
+    @refusals
     async def post_blog_entry(
         self, info: Info, input: PostBlogEntryInput
     ) -> AnnouncementPayload | None:
         rules = file_rules(info)
-        try:
-            ctx = await info.context.writer()
-            item = await announcements.post(
-                ctx,
-                DomainAudience.BLOG,
-                announcements.Draft(
-                    input.kind, input.title, input.text, input.publish_at, input.expires_at
-                ),
-                await read_uploads(input.attachments, rules.max_bytes),
-                rules,
-                posts_per_hour=info.context.settings.posts_per_hour,
-            )
-        except DomainError as error:
-            return AnnouncementPayload(announcement=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        item = await announcements.post(
+            ctx,
+            DomainAudience.BLOG,
+            announcements.Draft(
+                input.kind, input.title, input.text, input.publish_at, input.expires_at
+            ),
+            await read_uploads(input.attachments, rules.max_bytes),
+            rules,
+            posts_per_hour=info.context.settings.posts_per_hour,
+        )
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(description="Change the viewer's announcement or blog entry.")
+    @refusals
     async def edit_announcement(
         self, info: Info, input: EditAnnouncementInput
     ) -> AnnouncementPayload | None:
         rules = file_rules(info)
-        try:
-            ctx = await info.context.writer()
-            remove = [
-                input_id(gid, "AnnouncementAttachment", "removeAttachments")
-                for gid in input.remove_attachments
-            ]
-            item = await announcements.edit(
-                ctx,
-                input_id(input.announcement_id, "Announcement", "announcementId"),
-                announcements.Draft(
-                    input.kind,
-                    input.title,
-                    input.text,
-                    input.publish_at,
-                    input.expires_at,
-                    input.clear_expiry,
-                ),
-                await read_uploads(input.add_attachments, rules.max_bytes),
-                remove,
-                rules,
-            )
-        except DomainError as error:
-            return AnnouncementPayload(announcement=None, user_errors=user_errors(error))
+        ctx = await info.context.writer()
+        remove = [
+            input_id(gid, "AnnouncementAttachment", "removeAttachments")
+            for gid in input.remove_attachments
+        ]
+        item = await announcements.edit(
+            ctx,
+            input_id(input.announcement_id, "Announcement", "announcementId"),
+            announcements.Draft(
+                input.kind,
+                input.title,
+                input.text,
+                input.publish_at,
+                input.expires_at,
+                input.clear_expiry,
+            ),
+            await read_uploads(input.add_attachments, rules.max_bytes),
+            remove,
+            rules,
+        )
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(

@@ -13,9 +13,9 @@ import strawberry
 from strawberry import relay
 
 from ediary.adapters import GraphQLContribution, ImportContext, import_context
-from ediary.domain.errors import DomainError, InvalidInput
+from ediary.domain.errors import InvalidInput
 from ediary.domain.reach import Reach
-from ediary.schema.errors import UserError, user_errors
+from ediary.schema.errors import UserError, refusals
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary_oneroster import jobs
@@ -150,25 +150,23 @@ class OneRosterMutation:
         description="Import a set from the server's import directory into a school, in the "
         "background. School administrators only."
     )
+    @refusals
     async def start_import(self, info: Info, input: StartImportInput) -> StartImportPayload | None:
         context = info.context
 
         def context_for(reach: Reach) -> ImportContext:
             return import_context(context.settings, context.plugins, reach, dry_run=input.dry_run)
 
-        try:
-            viewer = await info.context.require_writer()
-            job = await jobs.start_import(
-                viewer,
-                backend=input.backend,
-                path=_checked_path(input.path),
-                dry_run=input.dry_run,
-                school_id=local_id(input.school_id, "School") if input.school_id else None,
-                extra=info.context.settings.extra,
-                context_for=context_for,
-            )
-        except DomainError as error:
-            return StartImportPayload(job=None, user_errors=user_errors(error))
+        viewer = await info.context.require_writer()
+        job = await jobs.start_import(
+            viewer,
+            backend=input.backend,
+            path=_checked_path(input.path),
+            dry_run=input.dry_run,
+            school_id=local_id(input.school_id, "School") if input.school_id else None,
+            extra=info.context.settings.extra,
+            context_for=context_for,
+        )
         return StartImportPayload(job=ImportJob.from_model(job), user_errors=[])
 
 
