@@ -26,8 +26,11 @@ from ediary.adapters.notify import ChannelUnavailable, Message, NotificationChan
 from ediary.adapters.sessions import (
     ClientKind,
     LoginNotice,
+    bind_login_to_browser,
     check_login_origin,
+    notices_page,
     open_route_session,
+    started_in_this_browser,
 )
 from ediary.domain.errors import FlowNotOffered
 from ediary.domain.region_flows import RegionFlows
@@ -55,6 +58,7 @@ __all__ = [
     "RegionFlows",
     "Sensitive",
     "backends_by_name",
+    "bind_login_to_browser",
     "capped_list",
     "check_login_origin",
     "collect",
@@ -63,6 +67,8 @@ __all__ = [
     "import_context",
     "load_plugins",
     "model_apps",
+    "notices_page",
     "open_route_session",
     "run_import",
+    "started_in_this_browser",
 ]

@@ -11,11 +11,14 @@ builds on this module. Either way the session itself is the domain's
 
 from __future__ import annotations
 
+import hmac
+from datetime import timedelta
 from enum import Enum
+from html import escape
 
 import strawberry
 from starlette.requests import HTTPConnection
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from ediary.adapters.http import SESSION_COOKIE, app_settings, trusted_origin
 from ediary.config import Settings
@@ -103,3 +106,47 @@ async def open_route_session(
             path="/",
         )
     return opened
+
+
+def bind_login_to_browser(
+    response: Response,
+    cookie: str,
+    state: str,
+    *,
+    path: str,
+    lifetime: timedelta,
+    settings: Settings,
+) -> None:
+    """Tie a redirect login's `state` to the browser that starts it, with an HttpOnly cookie
+    on `path` (the callback's). Lax: the provider's redirect back is a top-level GET, which
+    carries it; a callback address forwarded to another browser (login CSRF, into the
+    sender's account) finds no match there (`started_in_this_browser`)."""
+    response.set_cookie(
+        cookie,
+        state,
+        max_age=int(lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path=path,
+    )
+
+
+def started_in_this_browser(request: HTTPConnection, cookie: str, state: str) -> bool:
+    """Whether the callback's `state` is the one this browser started with; check it before
+    spending the state, so a forwarded address costs its owner nothing."""
+    sent = request.cookies.get(cookie, "")
+    return bool(sent and state) and hmac.compare_digest(sent.encode(), state.encode())
+
+
+def notices_page(notices: list[LoginNotice], home: str) -> HTMLResponse:
+    """The page a route's login lands on when its flow has something to tell the person,
+    instead of the redirect home; each notice keeps its code in `data-code`."""
+    items = "".join(
+        f"<li data-code='{escape(notice.code)}'>{escape(notice.message)}</li>" for notice in notices
+    )
+    body = (
+        "<!doctype html><title>Logged in</title><h1>Logged in</h1>"
+        f"<ul>{items}</ul><p><a href='{escape(home)}'>Open the diary</a></p>"
+    )
+    return HTMLResponse(body, headers={"Cache-Control": "no-store"})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import sys
 import types
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +253,45 @@ def test_the_documented_example_runs_against_the_public_names() -> None:
         assert "logInWithCard(input: CardLoginInput!): LoginPayload" in schema.as_str()
     finally:
         del sys.modules[module.__name__]
+
+
+def _request_with(cookies: dict[str, str]) -> Request:
+    header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    scope = {"type": "http", "headers": [(b"cookie", header.encode())] if cookies else []}
+    return Request(scope)
+
+
+def test_a_redirect_login_is_bound_to_the_browser_that_started_it() -> None:
+    response = RedirectResponse("https://portal.example/authorize")
+    settings = Settings(public_url="https://diary.example", secure_cookies=True)
+    ediary.adapters.bind_login_to_browser(
+        response,
+        "probe_state",
+        "s1",
+        path="/probe/",
+        lifetime=timedelta(minutes=10),
+        settings=settings,
+    )
+    cookie = response.headers["set-cookie"]
+    for part in (
+        "probe_state=s1",
+        "HttpOnly",
+        "Path=/probe/",
+        "SameSite=lax",
+        "Secure",
+        "Max-Age=600",
+    ):
+        assert part in cookie
+    started = ediary.adapters.started_in_this_browser
+    assert started(_request_with({"probe_state": "s1"}), "probe_state", "s1")
+    assert not started(_request_with({"probe_state": "s1"}), "probe_state", "s2")
+    assert not started(_request_with({}), "probe_state", "s1")
+    assert not started(_request_with({"probe_state": ""}), "probe_state", "")
+
+
+def test_the_notices_page_says_each_notice_with_its_code() -> None:
+    notice = ediary.adapters.LoginNotice(code="PROBE_NOTICE", message="A <child> is missing.")
+    page = ediary.adapters.notices_page([notice], "https://diary.example/")
+    text = page.body.decode()
+    assert "data-code='PROBE_NOTICE'" in text and "A &lt;child&gt; is missing." in text
+    assert page.headers["cache-control"] == "no-store"

@@ -4,7 +4,6 @@ diary cannot find, the callback says so on a page of its own instead of redirect
 
 from __future__ import annotations
 
-import hmac
 from datetime import timedelta
 from html import escape
 
@@ -12,7 +11,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ediary.adapters import FlowNotOffered, LoginNotice, RegionFlows, open_route_session
+from ediary.adapters import (
+    FlowNotOffered,
+    LoginNotice,
+    RegionFlows,
+    bind_login_to_browser,
+    notices_page,
+    open_route_session,
+    started_in_this_browser,
+)
 from ediary.adapters.http import app_settings
 from ediary.adapters.lifecycle import Lifecycle
 from ediary.config import Settings
@@ -47,18 +54,6 @@ def _page(status: int, title: str, message: str, code: str = "") -> HTMLResponse
         f"<p>{escape(message)}</p><p><a href='/moscow/login'>Log in again</a></p>"
     )
     return HTMLResponse(body, status_code=status)
-
-
-def _notices_page(notices: list[LoginNotice], home: str) -> HTMLResponse:
-    """The page a login with something to tell lands on, instead of the redirect home."""
-    items = "".join(
-        f"<li data-code='{escape(notice.code)}'>{escape(notice.message)}</li>" for notice in notices
-    )
-    body = (
-        "<!doctype html><title>Logged in</title><h1>Logged in</h1>"
-        f"<ul>{items}</ul><p><a href='{escape(home)}'>Open the diary</a></p>"
-    )
-    return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
 
 def _offered(settings: Settings) -> FlowNotOffered | None:
@@ -113,22 +108,15 @@ async def start(request: Request) -> Response:
         payload={"nonce": auth_request.nonce, "verifier": auth_request.verifier},
     )
     response = RedirectResponse(url, status_code=302)
-    # Lax: the provider's redirect back is a top-level GET, which carries it.
-    response.set_cookie(
+    bind_login_to_browser(
+        response,
         STATE_COOKIE,
         auth_request.state,
-        max_age=int(LOGIN_LIFETIME.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=app_settings(request).secure_cookies,
         path=STATE_COOKIE_PATH,
+        lifetime=LOGIN_LIFETIME,
+        settings=settings,
     )
     return response
-
-
-def _started_here(request: Request, state: str) -> bool:
-    sent = request.cookies.get(STATE_COOKIE, "")
-    return bool(sent) and hmac.compare_digest(sent.encode(), state.encode())
 
 
 async def callback(request: Request) -> Response:
@@ -143,7 +131,7 @@ async def callback(request: Request) -> Response:
     refused = _offered(settings)
     if refused is not None:
         return _page(403, "Login unavailable", refused.message, refused.code)
-    if not _started_here(request, state):
+    if not started_in_this_browser(request, STATE_COOKIE, state):
         # Checked before the state is spent, so a forwarded address costs its owner nothing.
         return _page(
             400, "Login failed", "This login did not start in this browser. Start the login again."
@@ -178,7 +166,7 @@ async def callback(request: Request) -> Response:
     home = f"{settings.public_url.rstrip('/')}/"
     notices = await _notices(user, children or [])
     response: Response = (
-        _notices_page(notices, home) if notices else RedirectResponse(home, status_code=303)
+        notices_page(notices, home) if notices else RedirectResponse(home, status_code=303)
     )
     await open_route_session(request, response, user)
     response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)

@@ -5,7 +5,6 @@ browser that started it."""
 
 from __future__ import annotations
 
-import hmac
 from datetime import timedelta
 from html import escape
 
@@ -16,9 +15,11 @@ from starlette.routing import BaseRoute, Route
 from ediary.adapters import (
     FlowNotOffered,
     LoginFlow,
-    LoginNotice,
     RegionFlows,
+    bind_login_to_browser,
+    notices_page,
     open_route_session,
+    started_in_this_browser,
 )
 from ediary.adapters.http import app_settings
 from ediary.config import Settings
@@ -51,15 +52,6 @@ def _refused(error: DomainError, status: int = 400) -> HTMLResponse:
     return _page(status, "Login failed", error.message, error.code)
 
 
-def _notices_page(notices: list[LoginNotice], home: str) -> HTMLResponse:
-    items = "".join(f"<li data-code='{escape(n.code)}'>{escape(n.message)}</li>" for n in notices)
-    body = (
-        "<!doctype html><title>Logged in</title><h1>Logged in</h1>"
-        f"<ul>{items}</ul><p><a href='{escape(home)}'>Open the diary</a></p>"
-    )
-    return HTMLResponse(body, headers={"Cache-Control": "no-store"})
-
-
 def _portal(settings: Settings) -> tuple[TatarstanSettings, FlowNotOffered | None]:
     ours = TatarstanSettings.from_env(settings.extra)
     try:
@@ -81,15 +73,13 @@ async def start(request: Request) -> Response:
         PURPOSE, LOGIN_LIFETIME, secret=login.state, payload={"verifier": login.verifier}
     )
     response = RedirectResponse(Portal(ours).authorize_url(login), status_code=302)
-    # Lax: the portal's redirect back is a top-level GET, which carries it.
-    response.set_cookie(
+    bind_login_to_browser(
+        response,
         STATE_COOKIE,
         login.state,
-        max_age=int(LOGIN_LIFETIME.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
         path=CALLBACK,
+        lifetime=LOGIN_LIFETIME,
+        settings=settings,
     )
     return response
 
@@ -101,9 +91,7 @@ async def callback(request: Request) -> Response:
         return _refused(refused, 403)
     query = dict(request.query_params)
     state = query.get("state", "")
-    started = request.cookies.get(STATE_COOKIE, "")
-    # Checked before the state is spent: a forwarded address costs its owner nothing.
-    if not state or not hmac.compare_digest(started.encode(), state.encode()):
+    if not started_in_this_browser(request, STATE_COOKIE, state):
         return _page(
             400,
             "Login failed",
@@ -121,7 +109,7 @@ async def callback(request: Request) -> Response:
         return _refused(error)
     home = f"{settings.public_url.rstrip('/')}/"
     response: Response = (
-        _notices_page(notices, home) if notices else RedirectResponse(home, status_code=303)
+        notices_page(notices, home) if notices else RedirectResponse(home, status_code=303)
     )
     await open_route_session(request, response, user)
     response.delete_cookie(STATE_COOKIE, path=CALLBACK)
