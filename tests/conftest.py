@@ -7,7 +7,7 @@ One backend per process: Tortoise binds model classes to the first backend's SQL
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import date
 from pathlib import Path
@@ -27,7 +27,11 @@ from ediary.testing.database import (
     postgres_server,
     scratch_database_url,
 )
-from tests.mail import Mailbox, SmtpServer
+
+# The test kit's real SMTP server and its mailbox, as plugin authors get them.
+from ediary.testing.plugin import mailbox as mailbox
+from ediary.testing.plugin import smtp as smtp
+from tests.mail import SmtpServer
 from tests.world import World, build_world
 
 # Property tests check arithmetic, not speed: on a shared, loaded machine a time limit per
@@ -97,18 +101,6 @@ async def world(database: str) -> World:
 # Writes are checked against the current term: tests pretend it is a Wednesday of the
 # world's week, whatever the real date.
 TODAY = date(2026, 11, 25)
-
-
-@pytest.fixture(scope="session")
-def smtp() -> Iterator[SmtpServer]:
-    """A real SMTP server on a free loopback port; the e-mail channel delivers to it."""
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
-def mailbox(smtp: SmtpServer) -> Mailbox:
-    return smtp.mailbox
 
 
 @pytest.fixture(scope="session")
