@@ -137,10 +137,12 @@ def read_row(header: Header, cells: Sequence[Cell]) -> StudentRow | Rejected | S
         return Rejected(0, Problem("BAD_CLASS", problem.message))
     try:
         snils = as_snils(row.cell(Field.SNILS))
+    except BadValue as problem:
+        return Rejected(0, Problem("BAD_SNILS", str(problem)))
+    try:
         born = as_date(row.cell(Field.BIRTH_DATE))
     except BadValue as problem:
-        code = "BAD_SNILS" if "SNILS" in str(problem) else "BAD_BIRTH_DATE"
-        return Rejected(0, Problem(code, str(problem)))
+        return Rejected(0, Problem("BAD_BIRTH_DATE", str(problem)))
     if born is None and snils is None:
         return Rejected(
             0, Problem("NO_BIRTH_DATE", "neither a birth date nor a SNILS to know the student by")

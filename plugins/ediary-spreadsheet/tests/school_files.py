@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from ediary_spreadsheet.sheets import Cell
 from openpyxl import Workbook
 
 from ediary.domain.identity import snils_with_check_sum
@@ -19,7 +20,6 @@ BAD_SNILS = snils_with_check_sum("300400600")[:9] + "99"
 TITLE = "Список учащихся 5А класса"
 UPPER = ["№", "ФИО", "Класс", "Дата рождения", "СНИЛС", "Родитель", None, None, "Примечание"]
 LOWER = [None, None, None, None, None, "ФИО", "Телефон", "E-mail", None]
-Cell = str | int | date | None
 _numbers = itertools.count(300_400_500)
 
 
