@@ -7,8 +7,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck schema assets clean bench
 
-PLUGINS := plugins/ediary-dnevnik plugins/ediary-sms-gateway plugins/ediary-moscow plugins/ediary-oneroster plugins/ediary-webpush plugins/ediary-tatarstan \
-	plugins/ediary-spreadsheet
+PLUGINS := plugins/ediary-dnevnik plugins/ediary-sms-gateway plugins/ediary-moscow plugins/ediary-oneroster plugins/ediary-webpush plugins/ediary-tatarstan plugins/ediary-spreadsheet
 
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 	$(PYTHON) -m venv $(VENV)
