@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck schema assets clean bench
 
-PLUGINS := plugins/ediary-dnevnik plugins/ediary-sms-gateway plugins/ediary-moscow plugins/ediary-oneroster plugins/ediary-webpush plugins/ediary-tatarstan
+PLUGINS := plugins/ediary-dnevnik plugins/ediary-sms-gateway plugins/ediary-moscow plugins/ediary-oneroster plugins/ediary-webpush plugins/ediary-tatarstan plugins/ediary-spreadsheet
 
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ test: $(STAMP)
 	EDIARY_TEST_POSTGRES_URL= $(BIN)/pytest -q
 	$(BIN)/pytest -q plugins/ediary-example/tests
 	$(BIN)/pytest -q plugins/ediary-tatarstan/tests
+	$(BIN)/pytest -q plugins/ediary-spreadsheet/tests
 	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ]; then $(BIN)/pytest -q; \
 	else echo "EDIARY_TEST_POSTGRES_URL is not set: skipped the PostgreSQL run."; fi
 

@@ -37,7 +37,8 @@ def migrate_first(labels: list[str]) -> str:
 
 
 def summary(report: ImportReport, title: str) -> list[str]:
-    """What `ediary import` prints: how it ended, the counts, then every row to look at."""
+    """What `ediary import` prints: how it ended, the counts, the runner's notes on the file,
+    then every row to look at."""
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts.items()))
     outcome = report.outcome
     if outcome is ImportOutcome.ABORTED:
@@ -51,6 +52,7 @@ def summary(report: ImportReport, title: str) -> list[str]:
             f"{verb} with {title}: {done}"
             + ("" if outcome is ImportOutcome.IMPORTED else f" ({outcome})")
         ]
+    lines += [f"  note: {note}" for note in report.notes]
     lines += [f"  rejected: {problem}" for problem in report.problems]
     lines += [f"  warning: {warning}" for warning in report.warnings]
     return lines

@@ -53,6 +53,9 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
     # Rows imported with something to look at (a field left out, a value adjusted).
     warnings: list[str] = field(default_factory=list)
+    # What the runner says of the whole file before its rows, such as which column it read
+    # as which field; shown first, and no part of the outcome.
+    notes: list[str] = field(default_factory=list)
     # Why the whole set was refused; set, nothing is written.
     refusal: str | None = None
     # Set by the core when the runner raised: nothing is written.

@@ -33,7 +33,15 @@ REPOSITORY = Path(__file__).resolve().parent.parent.parent
 
 # The plugins shipped in this repository and installed by `make install` (Makefile PLUGINS),
 # by entry point name. The published schema is the one a server with exactly these serves.
-BUNDLED_PLUGINS = ("dnevnik", "moscow", "oneroster", "sms_gateway", "tatarstan", "webpush")
+BUNDLED_PLUGINS = (
+    "dnevnik",
+    "moscow",
+    "oneroster",
+    "sms_gateway",
+    "spreadsheet",
+    "tatarstan",
+    "webpush",
+)
 
 SERVED_FILE = REPOSITORY / "schema.graphql"
 CORE_FILE = REPOSITORY / "schema.core.graphql"

@@ -99,14 +99,22 @@ def test_the_summary_never_calls_an_aborted_or_refused_run_imported() -> None:
     refused = summary(ImportReport(dry_run=False, refusal="no orgs file"), "Probe")
     assert refused == ["Refused, nothing written: no orgs file"]
     mixed = ImportReport(
-        dry_run=False, counts={"students": 2}, problems=["row 2: bad"], warnings=["row 3: odd"]
+        dry_run=False,
+        counts={"students": 2},
+        problems=["row 2: bad"],
+        warnings=["row 3: odd"],
+        notes=["column A: name"],
     )
     assert summary(mixed, "Probe") == [
         "Imported with Probe: 2 students (imported with rejected rows)",
+        "  note: column A: name",
         "  rejected: row 2: bad",
         "  warning: row 3: odd",
     ]
     assert summary(ImportReport(dry_run=True), "Probe") == ["Would import with Probe: no changes"]
+    # Notes say how the file was read; they neither warn nor reject.
+    noted = ImportReport(dry_run=False, notes=["column A: name"])
+    assert (noted.outcome, noted.exit_code) == (ImportOutcome.IMPORTED, 0)
 
 
 def test_the_context_carries_settings_policy_today_actor_and_progress(settings: Settings) -> None:

@@ -29,13 +29,3 @@ class PortalBadAnswer(DomainError):
         "The portal edu.tatar.ru gave an answer we cannot read. Try again later; if it keeps "
         "happening, tell the school."
     )
-
-
-class OneSchoolOnly(DomainError):
-    """A class list is one school's: the import must reach exactly that school."""
-
-    code = "TATARSTAN_ONE_SCHOOL"
-    default_message = (
-        "A class list belongs to one school: import it as that school's administrator, or "
-        "name the school with --school."
-    )

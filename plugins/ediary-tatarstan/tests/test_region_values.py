@@ -1,10 +1,10 @@
-"""SNILS (checked by the core's identity helpers) and class names as the portal and the exports
-write them."""
+"""SNILS (checked by the core's identity helpers) as the portal and the exports write them; class
+names are the core's (tests/domain/test_class_lists.py)."""
 
 from __future__ import annotations
 
 import pytest
-from ediary_tatarstan.values import BadValue, class_name, snils
+from ediary_tatarstan.values import BadValue, snils
 
 
 @pytest.mark.parametrize(
@@ -31,17 +31,3 @@ def test_numbers_issued_before_the_check_are_taken_as_they_are() -> None:
 def test_a_snils_that_is_not_one(written: str, reason: str) -> None:
     with pytest.raises(BadValue, match=reason):
         snils(written)
-
-
-@pytest.mark.parametrize(
-    ("written", "grade", "letter"),
-    [("11Б", 11, "Б"), ("7 ё", 7, "Е"), ("3 / в", 3, "В"), ("4 'Г'", 4, "Г"), (" 9  ", 9, "")],
-)
-def test_class_names(written: str, grade: int, letter: str) -> None:
-    assert class_name(written) == (grade, letter)
-
-
-@pytest.mark.parametrize(("written", "reason"), [("12А", "between 1 and 11"), ("5Q", "Russian")])
-def test_class_names_that_are_not_classes(written: str, reason: str) -> None:
-    with pytest.raises(BadValue, match=reason):
-        class_name(written)
