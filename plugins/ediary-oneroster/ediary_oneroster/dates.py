@@ -35,8 +35,9 @@ class ReadDate:
     """How one value was read: the date (None when it could not be), and the style seen."""
 
     value: date | None
-    # "iso", "year first", "day.month.year", "day/month/year", "month/day/year", or
-    # "ambiguous" (both orders possible, no order known), "unknown" (not a date).
+    # "iso", "year first", "day.month.year", "day/month/year", "month/day/year", "either"
+    # (the same number twice, no order known), "ambiguous" (both orders possible, no order
+    # known; no value), "unknown" (not a date; no value).
     style: str
 
 
@@ -99,12 +100,12 @@ def read_date(value: str, order: DateOrder | None) -> ReadDate:
     if separator == ".":
         # Dotted dates are the European day.month.year in every export seen.
         return _make(year, second, first, "day.month.year")
-    proven = evidence(value)
-    if proven is None and first != second:
-        if order is None:
-            return ReadDate(None, "ambiguous")
-        proven = order
+    proven = evidence(value) or order
+    if proven is None:
+        if first == second:
+            # 6/6/2025 reads the same either way; which style it is needs the file's order.
+            return _make(year, first, first, "either")
+        return ReadDate(None, "ambiguous")
     if proven is DateOrder.MDY:
         return _make(year, first, second, "month/day/year")
-    # DMY, or the same number twice (1/1/2024), which reads the same either way.
     return _make(year, second, first, "day/month/year")

@@ -21,6 +21,10 @@ USER_IN_DEMOGRAPHICS = (
     "the file has ids of its own in sourcedId and names the user in userSourcedId: "
     "userSourcedId was read as the user's sourcedId"
 )
+AMBIGUOUS = (
+    "{} {!r} may be day/month or month/day, and no date of the set tells which: "
+    "import again with --date-order DMY or MDY"
+)
 # A file's day-month order and what says so (" (--date-order DMY)").
 OrderOf = Callable[[str], tuple[DateOrder, str] | None]
 
@@ -119,7 +123,8 @@ class Normaliser:
             column if column in known else by_key.get(_key(column)) or aliases.get(_key(column))
             for column in header
         ]
-        if name == "demographics" and "sourcedId" in header and mapped.count("sourcedId") > 1:
+        displaced = "sourcedId" in header and mapped.count("sourcedId") > 1
+        if name == "demographics" and displaced:
             # The file gives its records ids of their own and names the user in userSourcedId.
             mapped[header.index("sourcedId")] = None
             self.notes.add(name, "column.name", USER_IN_DEMOGRAPHICS, None)
@@ -132,6 +137,7 @@ class Normaliser:
             if standard is not None and (standard == column or standard not in taken):
                 if standard != column:
                     taken.add(standard)
+                if standard != column and not (displaced and standard == "sourcedId"):
                     message = f"the column {column!r} was read as {standard!r}"
                     self.notes.add(name, "column.name", message, None)
                 result.append(standard)
@@ -238,24 +244,20 @@ class Normaliser:
             value = row.get(column)
             if not value or is_iso(value):
                 continue
-            read, said = read_date(value, None), ""
-            if read.style == "ambiguous":
+            read = read_date(value, None)
+            if read.style in ("ambiguous", "either"):
                 found = self.order_of(row.file)
                 if found is not None:
-                    read, said = read_date(value, found[0]), found[1]
+                    if read.style == "ambiguous":
+                        message = f"dates that fit both orders were read as {found[0]}{found[1]}"
+                        self._note(row, "date.order", message)
+                    read = read_date(value, found[0])
             if read.value is not None:
                 row.cells[column] = read.value.isoformat()
-                self._note(
-                    row,
-                    "date.style",
-                    f"{column} written as {read.style}{said} was read as YYYY-MM-DD",
-                    value,
-                )
+                style = "day/month/year" if read.style == "either" else read.style
+                self._note(row, "date.style", f"{column} written as {style}", value)
             elif read.style == "ambiguous" and row.error is None:
-                row.error = RowError(
-                    "date.ambiguous",
-                    f"{column} {value!r} may be day/month or month/day, and no date of the set tells which: import again with --date-order DMY or MDY",
-                )
+                row.error = RowError("date.ambiguous", AMBIGUOUS.format(column, value))
 
     def _org_references(self, row: Row) -> None:
         for column in ORG_COLUMNS.get(row.file, ()):

@@ -72,6 +72,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 VERSIONS = ("1.1", "1.2")
+# What leaves an optional file out rather than refusing the set: its content, never its
+# size or the safety checks of the archive.
+DROPPABLE = ("csv.broken", "file.encoding", "file.empty", "header.missing", "sourcedId.duplicate")
 STATUSES = ("", "active", "tobedeleted")
 
 
@@ -149,7 +152,7 @@ class OneRosterSet:
         """Leave out an optional file that cannot be read (a tolerant read only): its problem
         is reported once and the rest of the set is imported. False for a file the set
         cannot do without, or a strict read: then the set is refused."""
-        if self.normaliser is None or name not in OPTIONAL:
+        if self.normaliser is None or name not in OPTIONAL or error.code not in DROPPABLE:
             return False
         self.modes[name] = "absent"
         self.notes.forget(name)
