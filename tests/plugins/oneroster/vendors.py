@@ -24,9 +24,7 @@ async def run(
 ) -> ImportReport:
     """Import a set with the backend's options (`strict=True`, `date_order="DMY"`)."""
     settings = dataclasses.replace(Settings.from_env(), extra=extra or {})
-    context = import_context(
-        settings, load_plugins(()), reach, dry_run=dry_run, options=options
-    )
+    context = import_context(settings, load_plugins(()), reach, dry_run=dry_run, options=options)
     return await run_import(BACKEND, path, context)
 
 
