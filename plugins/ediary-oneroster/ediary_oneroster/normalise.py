@@ -172,25 +172,28 @@ class Normaliser:
 
     def row(self, name: str, number: int, header: list[str], cells: list[str]) -> Row | None:
         """The row as the standard would have it; None for a row with nothing in it."""
-        if len(cells) > len(header) and not any(cell.strip() for cell in cells[len(header) :]):
-            cells = cells[: len(header)]
+        width = len(header)
+        if len(cells) == width:
+            pass
+        elif len(cells) > width and not "".join(cells[width:]).strip():
+            cells = cells[:width]
             self.notes.add(
                 name,
                 "row.trailing",
                 "empty cells past the last column (a trailing comma) were left out",
                 number,
             )
-        elif len(cells) < len(header):
-            cells = cells + [""] * (len(header) - len(cells))
+        elif len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
             self.notes.add(
                 name,
                 "row.short",
                 "rows with fewer cells than the header had the missing last cells read as empty",
                 number,
             )
-        elif len(cells) != len(header):
+        else:
             return Row(name, number, {"__width__": str(len(cells))})
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             self.notes.add(name, "row.blank", "rows with every cell empty were skipped", number)
             return None
         row = Row(name, number, dict(zip(header, cells, strict=True)))
@@ -210,7 +213,10 @@ class Normaliser:
         self.notes.add(row.file, code, message, row.number, example)
 
     def _status(self, row: Row) -> None:
-        value = _key(row.cells.get("status", ""))
+        value = row.cells.get("status", "")
+        if value in ("", "active", "tobedeleted"):
+            return
+        value = _key(value)
         if value in ("", "active", "tobedeleted"):
             row.cells["status"] = value
         elif value in ("inactive", "deleted"):
@@ -320,5 +326,5 @@ class Normaliser:
         if read is not None and read != value.lower():
             row.cells["enabledUser"] = read
             self._note(
-                row, "value.boolean", f"enabledUser written as {value.lower()!r} was read as {read}"
+                row, "boolean.style", f"enabledUser written as {value.lower()!r} was read as {read}"
             )
