@@ -378,7 +378,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.set_defaults(run=cmd_plugins_new)
 
-    importer = commands.add_parser("import", help="import school data through a plugin")
+    importer = commands.add_parser(
+        "import",
+        help="import school data through a plugin",
+        epilog="A backend may take options of its own after PATH, such as oneroster's "
+        "`--strict` and `--date-order DMY`; a wrong one is answered with the backend's list.",
+    )
     importer.add_argument("backend", help="name of the import backend")
     importer.add_argument("path", type=Path, help="file or directory to import")
     importer.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
@@ -443,7 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # `ediary import NAME PATH` takes the backend's own options, known once plugins load.
+    args, rest = parser.parse_known_args(argv)
+    args.backend_options = rest
+    if rest and args.run is not cmd_import:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     result: int = args.run(Settings.from_env(), args)
     return result
 

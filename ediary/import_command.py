@@ -94,7 +94,12 @@ async def _run(
                 bar.update(task, total=progress.total, completed=progress.done)
 
             context = import_context(
-                settings, plugins, reach, dry_run=args.dry_run, progress=ImportProgress(show)
+                settings,
+                plugins,
+                reach,
+                dry_run=args.dry_run,
+                progress=ImportProgress(show),
+                options=args.options,
             )
             report = await run_import(backend, args.path, context)
     finally:
@@ -104,6 +109,28 @@ async def _run(
     return report.exit_code
 
 
+def backend_options(backend: ImportBackend, given: list[str]) -> dict[str, str | bool]:
+    """The backend's own options from what followed PATH; a wrong one stops the command
+    (exit status 2) with the backend's list."""
+    parser = argparse.ArgumentParser(
+        prog=f"ediary import {backend.name} PATH", add_help=False, allow_abbrev=False
+    )
+    for option in backend.options:
+        if option.choices:
+            parser.add_argument(
+                option.flag, dest=option.key, choices=option.choices, help=option.help
+            )
+        else:
+            parser.add_argument(option.flag, dest=option.key, action="store_true", help=option.help)
+    known = ", ".join(option.flag for option in backend.options) or "none"
+    parsed, wrong = parser.parse_known_args(given)
+    if wrong:
+        parser.error(
+            f"unrecognized arguments: {' '.join(wrong)} (options of {backend.name}: {known})"
+        )
+    return {key: value for key, value in vars(parsed).items() if value not in (None, False)}
+
+
 def cmd_import(settings: Settings, plugins: PluginManager, args: argparse.Namespace) -> int:
     backends = backends_by_name(plugins)
     backend = backends.get(args.backend)
@@ -111,6 +138,7 @@ def cmd_import(settings: Settings, plugins: PluginManager, args: argparse.Namesp
         known = ", ".join(sorted(backends)) or "none installed"
         print(f"ediary: no import backend {args.backend!r} (known: {known})", file=sys.stderr)
         return 2
+    args.options = backend_options(backend, getattr(args, "backend_options", []))
     if not args.school and not args.region:
         # Never "as the system": the operator says which schools or regions the set is for.
         print("ediary: name what to import into: --school ID or --region CODE", file=sys.stderr)

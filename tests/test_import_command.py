@@ -56,3 +56,20 @@ def test_a_refused_set_is_reported_as_refused(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert done.stdout.startswith("Refused, nothing written: [manifest.missing]")
     assert "Imported" not in done.stdout and "Traceback" not in done.stderr
+
+
+def test_a_backends_own_options_come_after_the_path(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path / 'diary.sqlite3'}"
+    assert _ediary(url, "oneroster", "migrate").returncode == 0
+    empty = tmp_path / "empty-set"
+    empty.mkdir()
+    args = ("import", "oneroster", str(empty), "--region", "r")
+    done = _ediary(url, "oneroster", *args, "--strict", "--date-order", "DMY")
+    assert done.returncode == 2 and done.stdout.startswith("Refused, nothing written:")
+    wrong = _ediary(url, "oneroster", *args, "--date-order", "YMD")
+    assert wrong.returncode == 2 and "invalid choice: 'YMD'" in wrong.stderr
+    unknown = _ediary(url, "oneroster", *args, "--sheet", "1")
+    assert unknown.returncode == 2
+    assert "options of oneroster: --strict, --date-order" in unknown.stderr
+    other = _ediary(url, "oneroster", "migrate", "--strict")
+    assert other.returncode == 2 and "unrecognized arguments: --strict" in other.stderr

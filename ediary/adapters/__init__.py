@@ -6,6 +6,7 @@ from ediary.adapters.hookspecs import hookimpl
 from ediary.adapters.imports import (
     ImportBackend,
     ImportContext,
+    ImportOption,
     ImportOutcome,
     ImportProgress,
     ImportReport,
@@ -43,6 +44,7 @@ __all__ = [
     "GraphQLContribution",
     "ImportBackend",
     "ImportContext",
+    "ImportOption",
     "ImportOutcome",
     "ImportProgress",
     "ImportReport",

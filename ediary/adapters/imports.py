@@ -8,7 +8,7 @@ needs of the server (settings, region policy, today, the actor's reach, progress
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -121,6 +121,9 @@ class ImportContext:
     today: date
     progress: ImportProgress
     policy_for: Callable[[str], RegionPolicy]
+    # The backend's own options as given (`ImportBackend.options`), by `ImportOption.key`:
+    # a flag is True when given, an option with choices its value; left out when not given.
+    options: Mapping[str, str | bool] = field(default_factory=dict)
 
     @property
     def actor_id(self) -> int | None:
@@ -146,6 +149,7 @@ def import_context(
     *,
     dry_run: bool,
     progress: ImportProgress | None = None,
+    options: Mapping[str, str | bool] | None = None,
 ) -> ImportContext:
     """The context of one import run by these settings and plugins."""
 
@@ -162,6 +166,7 @@ def import_context(
         today=settings.school_today(),
         progress=progress or ImportProgress(),
         policy_for=policy_for,
+        options=dict(options or {}),
     )
 
 
@@ -171,13 +176,29 @@ ImportRunner = Callable[[Path, ImportContext], Awaitable[ImportReport]]
 
 
 @dataclass(frozen=True)
+class ImportOption:
+    """An option of one backend on `ediary import NAME PATH ... --FLAG [VALUE]`: a flag
+    without `choices`, else one of them (`--date-order DMY`)."""
+
+    flag: str
+    help: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Its name in `ImportContext.options`: `--date-order` is `date_order`."""
+        return self.flag.lstrip("-").replace("-", "_")
+
+
+@dataclass(frozen=True)
 class ImportBackend:
     """One importer: `ediary import NAME PATH (--school ID | --region CODE)... [--dry-run]`
-    runs it within the schools and regions named."""
+    runs it within the schools and regions named, with its own `options` after the path."""
 
     name: str
     title: str
     run: ImportRunner
+    options: tuple[ImportOption, ...] = ()
 
 
 class _Discard(Exception):

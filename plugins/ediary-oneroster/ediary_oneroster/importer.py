@@ -33,6 +33,7 @@ from ediary_oneroster.reader import (
     Limits,
     OneRosterSet,
     Problem,
+    ReadOptions,
     Row,
     RowError,
     SetError,
@@ -104,6 +105,8 @@ class Outcome:
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
+    # What reading mapped onto the standard, once per file and kind (`ReadOptions`).
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, kind: str, action: str) -> None:
         self.counts[f"{kind} {action}"] += 1
@@ -340,6 +343,8 @@ class Importer:
                     )
                     continue
                 try:
+                    if row.error is not None:
+                        raise row.error
                     await self._check_common(row)
                     await handler(row)
                 except RowError as error:
@@ -389,16 +394,15 @@ class Importer:
                         f"region {code!r} is not one this import was given (--region)",
                     )
                 found = self.link("district", row.sourced_id)
+                existing = None
                 if found is None:
                     existing = await models.Region.get_or_none(code=code)
                     if existing is not None:
                         await self.set_link("district", row.sourced_id, existing.id)
-                region_id, _ = await self.upsert(
-                    models.Region,
-                    "district",
-                    row.sourced_id,
-                    {"code": code[:32], "name": row.get("name")[:200]},
-                )
+                region = {"code": code[:32], "name": row.get("name")[:200]}
+                if row.supplied and (found or existing):
+                    del region["name"]  # the region the import was given keeps its name
+                region_id, _ = await self.upsert(models.Region, "district", row.sourced_id, region)
             self.region_codes[region_id] = code
             if row.retired:
                 self.out.count("regions", "kept (tobedeleted)")
@@ -1109,19 +1113,26 @@ def count_rows(data: OneRosterSet) -> tuple[int, list[Problem]]:
             continue
         seen: dict[str, int] = {}
         parents: dict[str, str] = {}
-        for row in data.rows(name):
-            total += 1
-            sid = row.sourced_id
-            if not sid:
-                continue
-            if sid in seen:
-                raise SetError(
-                    "sourcedId.duplicate",
-                    f"{name}.csv: sourcedId {sid!r} is on rows {seen[sid]} and {row.number}",
-                )
-            seen[sid] = row.number
-            if name == "orgs" and row.get("parentSourcedId"):
-                parents[sid] = row.get("parentSourcedId")
+        read = 0
+        try:
+            for row in data.rows(name):
+                read += 1
+                sid = row.sourced_id
+                if not sid:
+                    continue
+                if sid in seen:
+                    raise SetError(
+                        "sourcedId.duplicate",
+                        f"{name}.csv: sourcedId {sid!r} is on rows {seen[sid]} and {row.number}",
+                    )
+                seen[sid] = row.number
+                if name == "orgs" and row.get("parentSourcedId"):
+                    parents[sid] = row.get("parentSourcedId")
+        except SetError as error:
+            if not data.drop(name, error):  # an optional file is left out, not the set
+                raise
+            continue
+        total += read
         if name == "enrollments":
             total += len(seen)
         for start in parents:
@@ -1148,18 +1159,20 @@ async def import_set(
     on_total: Callable[[int], None] | None = None,
     limits: Limits | None = None,
     today: date | None = None,
+    options: ReadOptions | None = None,
 ) -> Outcome:
     """Import a set in one transaction, as the actor of `reach`: only what the reach owns is
     changed or linked to, and only roles it may grant are given. With `dry_run` the
     transaction is rolled back. `policy_for` and `today` come from the import's context
     (ediary.adapters.ImportContext); without them, the default policy and the schools' today
-    from the server's settings. Raises SetError (nothing written) for a set that cannot be
-    imported at all."""
+    from the server's settings; `options` how tolerantly the set is read. Raises SetError
+    (nothing written) for a set that cannot be imported at all."""
     today = today or Settings.from_env().school_today()
-    data = open_set(path, limits)
+    data = open_set(path, limits, options)
     outcome = Outcome(dry_run=dry_run, version=data.version)
     try:
         total, _ = count_rows(data)
+        outcome.problems.extend(data.dropped)
         if on_total is not None:
             on_total(total)
         try:
@@ -1176,4 +1189,5 @@ async def import_set(
             pass
     finally:
         data.close()
+    outcome.warnings = [str(note) for note in data.notes]
     return outcome

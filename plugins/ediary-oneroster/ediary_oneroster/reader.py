@@ -2,8 +2,10 @@
 
 Everything is streamed with the standard `csv` module: one row in memory at a time. What the
 standard allows is accepted (optional columns missing or extra, empty `status` and
-`dateLastModified`, `tobedeleted`, dates with or without a time, quoted lists); anything else
-is a `Problem` with a stable code, for a file and row, or a `SetError` that stops the import.
+`dateLastModified`, `tobedeleted`, dates with or without a time, quoted lists). By default
+what real vendors' exports do besides is mapped onto the standard with a warning
+(`ediary_oneroster.normalise`); with `ReadOptions(strict=True)` it is not. Anything else is a
+`Problem` with a stable code, for a file and row, or a `SetError` that stops the import.
 """
 
 from __future__ import annotations
@@ -11,12 +13,32 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path, PurePosixPath
-from typing import IO
+from pathlib import Path
+
+from ediary_oneroster.columns import DATE_COLUMNS, OPTIONAL
+from ediary_oneroster.dates import DateOrder, evidence
+from ediary_oneroster.normalise import Normaliser, Notes, ReadOptions
+from ediary_oneroster.records import Problem, Row, RowError, SetError
+from ediary_oneroster.source import Limits, Source
+
+__all__ = [
+    "FILES",
+    "Limits",
+    "OneRosterSet",
+    "Problem",
+    "ReadOptions",
+    "Row",
+    "RowError",
+    "SetError",
+    "open_set",
+    "parse_bool",
+    "parse_date",
+    "parse_datetime",
+    "parse_list",
+]
 
 # Files in the order they are imported; roles.csv exists from 1.2 on.
 FILES = (
@@ -50,77 +72,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 VERSIONS = ("1.1", "1.2")
+# What leaves an optional file out rather than refusing the set: its content, never its
+# size or the safety checks of the archive.
+DROPPABLE = ("csv.broken", "file.encoding", "file.empty", "header.missing", "sourcedId.duplicate")
 STATUSES = ("", "active", "tobedeleted")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What the reader refuses before reading: sizes are checked on the file system or the
-    zip directory, never by reading the data."""
-
-    max_file_bytes: int = 512 * 1024 * 1024
-    max_total_bytes: int = 2 * 1024 * 1024 * 1024 - 1
-    max_ratio: int = 100
-    max_members: int = 64
-    max_field_chars: int = 64 * 1024
-
-
-class SetError(Exception):
-    """A problem with the whole set: nothing is imported."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"[{code}] {message}")
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A row that was rejected, and why."""
-
-    code: str
-    file: str
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}.csv row {self.row}: [{self.code}] {self.message}"
-
-
-@dataclass
-class Row:
-    """One data row: its line in the file (the header is row 1) and its cells by column."""
-
-    file: str
-    number: int
-    cells: dict[str, str]
-
-    def get(self, column: str) -> str:
-        return self.cells.get(column, "").strip()
-
-    @property
-    def sourced_id(self) -> str:
-        return self.get("sourcedId")
-
-    @property
-    def status(self) -> str:
-        return self.get("status").lower()
-
-    @property
-    def retired(self) -> bool:
-        return self.status == "tobedeleted"
-
-    def problem(self, code: str, message: str) -> Problem:
-        return Problem(code, self.file, self.number, message)
-
-
-class RowError(Exception):
-    """Raised while mapping a row: the row is rejected with this code and message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def parse_list(value: str) -> list[str]:
@@ -171,126 +126,57 @@ def _looks_cp1251(data: bytes) -> bool:
     return letters >= max(1, sum(1 for b in data if b >= 0x80) // 2)
 
 
-class _Source:
-    """The files of a set: a folder or a zip archive, with the size checks done up front."""
-
-    def __init__(self, path: Path, limits: Limits) -> None:
-        self.path = path
-        self.limits = limits
-        self.zip: zipfile.ZipFile | None = None
-        self.members: dict[str, zipfile.ZipInfo] = {}
-        if path.is_dir():
-            return
-        if not path.is_file():
-            raise SetError("set.missing", f"{path} is neither a folder nor a file")
-        size = path.stat().st_size
-        if size > limits.max_total_bytes:
-            raise SetError(
-                "set.too_large",
-                f"{path.name} is {size} bytes; the limit is {limits.max_total_bytes}",
-            )
-        if not zipfile.is_zipfile(path):
-            raise SetError("set.not_zip", f"{path.name} is not a zip archive or a folder")
-        self.zip = zipfile.ZipFile(path)
-        self._check_archive()
-
-    def _check_archive(self) -> None:
-        assert self.zip is not None
-        infos = self.zip.infolist()
-        if len(infos) > self.limits.max_members:
-            raise SetError(
-                "zip.members",
-                f"the archive has {len(infos)} members; at most {self.limits.max_members}",
-            )
-        total = 0
-        for info in infos:
-            name = info.filename
-            pure = PurePosixPath(name.replace("\\", "/"))
-            if pure.is_absolute() or ".." in pure.parts or ":" in name:
-                raise SetError("zip.path", f"unsafe member name {name!r} in the archive")
-            if info.is_dir():
-                continue
-            total += info.file_size
-            if info.file_size > self.limits.max_file_bytes:
-                raise SetError(
-                    "file.too_large",
-                    f"{name} is {info.file_size} bytes; the limit is {self.limits.max_file_bytes}",
-                )
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > 1024 * 1024 and ratio > self.limits.max_ratio:
-                raise SetError(
-                    "zip.ratio",
-                    f"{name} expands {ratio:.0f} times; at most {self.limits.max_ratio} (zip bomb?)",
-                )
-            # Sets are flat, but an archive of a folder puts the files one level down.
-            self.members.setdefault(pure.name, info)
-        if total > self.limits.max_total_bytes:
-            raise SetError(
-                "zip.too_large",
-                f"the archive expands to {total} bytes; the limit is {self.limits.max_total_bytes}",
-            )
-
-    def exists(self, name: str) -> bool:
-        if self.zip is not None:
-            return name in self.members
-        return (self.path / name).is_file()
-
-    def open(self, name: str) -> io.BufferedReader:
-        if self.zip is not None:
-            info = self.members[name]
-            return io.BufferedReader(_Capped(self.zip.open(info), self.limits.max_file_bytes, name))
-        path = self.path / name
-        if path.is_symlink():
-            raise SetError("file.symlink", f"{name} is a symbolic link; copy the file instead")
-        size = path.stat().st_size
-        if size > self.limits.max_file_bytes:
-            raise SetError(
-                "file.too_large",
-                f"{name} is {size} bytes; the limit is {self.limits.max_file_bytes}",
-            )
-        return io.BufferedReader(_Capped(path.open("rb"), self.limits.max_file_bytes, name))
-
-    def close(self) -> None:
-        if self.zip is not None:
-            self.zip.close()
-
-
-class _Capped(io.RawIOBase):
-    """A byte stream that fails once more than `limit` bytes came out of it (a zip directory
-    may lie about sizes)."""
-
-    def __init__(self, inner: IO[bytes], limit: int, name: str) -> None:
-        self.inner, self.limit, self.name_, self.seen = inner, limit, name, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.inner.read(len(buffer))
-        self.seen += len(data)
-        if self.seen > self.limit:
-            raise SetError("file.too_large", f"{self.name_} is larger than {self.limit} bytes")
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self.inner.close()
-        super().close()
-
-
 @dataclass
 class OneRosterSet:
     """An opened set: its version, the mode of each file and row-by-row readers."""
 
-    source: _Source
+    source: Source
     version: str
     modes: dict[str, str] = field(default_factory=dict)
+    options: ReadOptions = field(default_factory=ReadOptions)
+    # Warnings: what was mapped onto the standard, once per file and kind.
+    notes: Notes = field(default_factory=Notes)
+    # Optional files left out because they could not be read, and why.
+    dropped: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.normaliser = (
+            None if self.options.strict else Normaliser(self.options, self.notes, self._order_of)
+        )
+        self._orders: dict[str, tuple[DateOrder, str] | None] = {}
 
     def present(self, name: str) -> bool:
         return self.modes.get(name, "absent") != "absent"
 
+    def drop(self, name: str, error: SetError) -> bool:
+        """Leave out an optional file that cannot be read (a tolerant read only): its problem
+        is reported once and the rest of the set is imported. False for a file the set
+        cannot do without, or a strict read: then the set is refused."""
+        if self.normaliser is None or name not in OPTIONAL or error.code not in DROPPABLE:
+            return False
+        self.modes[name] = "absent"
+        self.notes.forget(name)
+        self.dropped.append(Problem(error.code, name, 0, f"the file was left out: {error.message}"))
+        return True
+
     def rows(self, name: str) -> Iterator[Row]:
         """The data rows of a file; raises SetError for a file that cannot be read."""
+        self._check_encoding(name)
+        if self.normaliser is None:
+            for number, header, cells in self._records(name):
+                if len(cells) != len(header):
+                    yield Row(name, number, {"__width__": str(len(cells))})
+                    continue
+                yield Row(name, number, dict(zip(header, cells, strict=True)))
+            return
+        yield from self.normaliser.prelude(name)
+        for number, header, cells in self._records(name):
+            row = self.normaliser.row(name, number, header, cells)
+            if row is not None:
+                yield row
+        self.notes.finish(name)
+
+    def _check_encoding(self, name: str) -> None:
         filename = f"{name}.csv"
         stream = self.source.open(filename)
         try:
@@ -313,9 +199,10 @@ class OneRosterSet:
                     ) from None
         finally:
             stream.close()
-        yield from self._rows(name, filename)
 
-    def _rows(self, name: str, filename: str) -> Iterator[Row]:
+    def _records(self, name: str) -> Iterator[tuple[int, list[str], list[str]]]:
+        """(line, header, cells) of each non-empty line; the header in standard names."""
+        filename = f"{name}.csv"
         csv.field_size_limit(self.source.limits.max_field_chars)
         with io.TextIOWrapper(self.source.open(filename), encoding="utf-8-sig", newline="") as text:
             reader = csv.reader(text, strict=True)
@@ -324,20 +211,17 @@ class OneRosterSet:
                 if header is None:
                     raise SetError("file.empty", f"{filename} has no header row")
                 header = [column.strip() for column in header]
+                if self.normaliser is not None:
+                    header = self.normaliser.header(name, [c.lstrip("\ufeff") for c in header])
                 missing = [c for c in REQUIRED.get(name, ()) if c not in header]
                 if missing:
                     raise SetError(
                         "header.missing", f"{filename} lacks the column(s) {', '.join(missing)}"
                     )
-                number = 1
                 for cells in reader:
-                    number = reader.line_num
                     if not cells or cells == [""]:
                         continue
-                    if len(cells) != len(header):
-                        yield Row(name, number, {"__width__": str(len(cells))})
-                        continue
-                    yield Row(name, number, dict(zip(header, cells, strict=True)))
+                    yield reader.line_num, header, cells
             except csv.Error as error:
                 raise SetError(
                     "csv.broken", f"{filename} line {reader.line_num}: {error}"
@@ -347,19 +231,59 @@ class OneRosterSet:
                     "file.encoding", f"{filename} is not UTF-8 near line {reader.line_num + 1}"
                 ) from None
 
+    # -- the day-month order of dates written either way ------------------------------------
+
+    def _order_of(self, name: str) -> tuple[DateOrder, str] | None:
+        """The order of a file's ambiguous dates: the option's, else the file's own, else
+        the one every other file that shows an order agrees on."""
+        if self.options.date_order is not None:
+            return self.options.date_order, f" (--date-order {self.options.date_order})"
+        own = self._survey(name)
+        if own is not None:
+            return own[0], f" (the order of {own[1]!r} in this file)"
+        shown = {
+            found[0]: (other, found[1])
+            for other in DATE_COLUMNS
+            if other != name and self.present(other)
+            for found in [self._survey(other)]
+            if found is not None
+        }
+        if len(shown) != 1:
+            return None
+        ((order, (other, example)),) = shown.items()
+        return order, f" (the order of {example!r} in {other}.csv)"
+
+    def _survey(self, name: str) -> tuple[DateOrder, str] | None:
+        """The one order a file's dates prove (a day over 12), with an example; None when
+        none does or they disagree. Read only for files with ambiguous dates."""
+        if name not in self._orders:
+            columns = ("dateLastModified", *DATE_COLUMNS.get(name, ()))
+            proven: dict[DateOrder, str] = {}
+            for _, header, cells in self._records(name):
+                for index, column in enumerate(header):
+                    if column in columns and index < len(cells):
+                        order = evidence(cells[index])
+                        if order is not None:
+                            proven.setdefault(order, cells[index].strip())
+            self._orders[name] = next(iter(proven.items())) if len(proven) == 1 else None
+        return self._orders[name]
+
     def close(self) -> None:
         self.source.close()
 
 
-def open_set(path: Path, limits: Limits | None = None) -> OneRosterSet:
-    """Open a set and read its manifest; raises SetError for anything that stops the import."""
-    source = _Source(path, limits or Limits())
+def open_set(
+    path: Path, limits: Limits | None = None, options: ReadOptions | None = None
+) -> OneRosterSet:
+    """Open a set and read its manifest (and, read tolerantly, its org tree); raises
+    SetError for anything that stops the import."""
+    source = Source(path, limits or Limits())
     try:
         if not source.exists("manifest.csv"):
             raise SetError("manifest.missing", "the set has no manifest.csv")
         properties: dict[str, str] = {}
-        probe = OneRosterSet(source, "")
-        for row in probe._rows("manifest", "manifest.csv"):
+        probe = OneRosterSet(source, "", options=ReadOptions(strict=True))
+        for row in probe.rows("manifest"):
             if "propertyName" not in row.cells:
                 raise SetError("manifest.header", "manifest.csv needs propertyName,value columns")
             properties[row.get("propertyName")] = row.get("value")
@@ -377,7 +301,19 @@ def open_set(path: Path, limits: Limits | None = None) -> OneRosterSet:
                     f"the manifest lists {name}.csv as {mode}, but it is not in the set",
                 )
             modes[name] = mode
-        return OneRosterSet(source, version[:3], modes)
+        data = OneRosterSet(source, version[:3], modes, options or ReadOptions())
+        if data.normaliser is not None and data.present("orgs"):
+            data._check_encoding("orgs")
+            data.normaliser.learn_orgs(
+                (
+                    cells.get("sourcedId", ""),
+                    cells.get("type", ""),
+                    cells.get("parentSourcedId", ""),
+                )
+                for _, header, row in data._records("orgs")
+                for cells in [dict(zip(header, row, strict=False))]
+            )
+        return data
     except BaseException:
         source.close()
         raise

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ediary_oneroster.importer import import_set
-from ediary_oneroster.reader import Limits, SetError
+from ediary_oneroster.reader import Limits, ReadOptions, SetError
 from tests.plugins.oneroster.conftest import DATA, OPERATOR
 from tests.plugins.oneroster.snapshot import snapshot
 
@@ -20,10 +20,12 @@ def copy_set(tmp_path: Path, name: str = "v11") -> Path:
     return dest
 
 
-async def refused(path: Path, code: str, limits: Limits | None = None) -> SetError:
+async def refused(
+    path: Path, code: str, limits: Limits | None = None, options: ReadOptions | None = None
+) -> SetError:
     before = await snapshot()
     with pytest.raises(SetError) as caught:
-        await import_set(path, dry_run=False, reach=OPERATOR, limits=limits)
+        await import_set(path, dry_run=False, reach=OPERATOR, limits=limits, options=options)
     assert caught.value.code == code, caught.value
     assert await snapshot() == before
     return caught.value
@@ -33,7 +35,8 @@ async def test_broken_csv(fresh: str, tmp_path: Path) -> None:
     path = copy_set(tmp_path)
     with (path / "results.csv").open("a", encoding="utf-8") as f:
         f.write('r9,,,li1,st1,fully graded,"5,2025-09-12,unclosed\n')
-    await refused(path, "csv.broken")
+    # Read tolerantly, an optional file such as results.csv is left out instead.
+    await refused(path, "csv.broken", options=ReadOptions(strict=True))
 
 
 async def test_cp1251_is_named(fresh: str, tmp_path: Path) -> None:
