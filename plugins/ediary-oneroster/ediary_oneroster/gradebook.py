@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from ediary.domain import models
-from ediary.domain.enums import MarkAction, WorkKind
-from ediary.domain.journal.history import Change, state_of
+from ediary.domain.enums import WorkKind
+from ediary.domain.errors import DomainError, InvalidFields, NotFound
+from ediary.domain.imports import ImportedMark, record_marks, retire_marks
+from ediary.domain.reach import OutsideReach
 from ediary_oneroster.classes import ClassesMapper
 from ediary_oneroster.reader import (
     Row,
     RowError,
     parse_date,
 )
-from ediary_oneroster.state import HISTORY_REASON
+from ediary_oneroster.state import CHUNK, HISTORY_REASON
 
 KIND_WORDS: dict[str, WorkKind] = {kind.value: kind for kind in WorkKind}
 KIND_WORDS.update(
@@ -32,6 +35,13 @@ KIND_WORDS.update(
 
 class GradebookMapper(ClassesMapper):
     """Maps categories.csv, lineItems.csv and results.csv."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Results mapped and not yet written: marks to record, marks to retire.
+        self.marking: list[tuple[Row, ImportedMark]] = []
+        self.retiring: list[int] = []
+        self._teachers: dict[tuple[int, int], int | None] = {}
 
     # -- gradebook ---------------------------------------------------------------------------
 
@@ -122,6 +132,8 @@ class GradebookMapper(ClassesMapper):
         await self.set_link("lineItem", row.sourced_id, None, extra)
 
     async def _results(self, row: Row) -> None:
+        """Map a result to a mark (or a mark to retire); marks are written a chunk at a time
+        through the import API, which checks each as the journal would."""
         item_sid = row.get("lineItemSourcedId")
         item = self.link("lineItem", item_sid)
         if item is None:
@@ -135,14 +147,8 @@ class GradebookMapper(ClassesMapper):
         found = self.link("result", row.sourced_id)
         if row.retired:
             if found is not None and found[0] is not None:
-                now = datetime.now(UTC)
-                done = await models.Mark.filter(id=found[0], deleted_at=None).update(deleted_at=now)
-                if done:
-                    mark = await models.Mark.get(id=found[0])
-                    actor = self.actor_id or mark.author_id
-                    change = Change(mark, MarkAction.DELETE, actor, state_of(mark), HISTORY_REASON)
-                    await self._history([change])
-                self.out.count("marks", "retired" if done else "unchanged")
+                self.retiring.append(found[0])
+                await self._flush_results(CHUNK)
             return
         score = row.get("score")
         if not score:
@@ -156,9 +162,8 @@ class GradebookMapper(ClassesMapper):
         homeroom = await self._homeroom(student_id)
         if homeroom is None:
             raise RowError("result.no_homeroom", "the student is in no homeroom class")
-        school_class = await self.school_class(homeroom)
         if region is None:
-            region = school_class.school.region.code
+            region = (await self.school_class(homeroom)).school.region.code
         scale = self.policy_for(region).scale
         if not _whole(score) or not scale.contains(int(Decimal(score))):
             raise RowError(
@@ -170,43 +175,74 @@ class GradebookMapper(ClassesMapper):
         )
         if when is None:
             raise RowError("result.date", "neither scoreDate nor the line item's dueDate is given")
-        term_id = None
-        if extra["period"]:
-            term = self.link("session", extra["period"], school_sid)
-            term_id = term[0] if term else None
-        if term_id is None:
-            term_id = await self.term_on(school_class.academic_year_id, when)
-            if term_id is None:
-                raise RowError("result.term", f"{when} is in no term of the class's year")
-        author = cls[1].get("teacher")
+        author = cls[1].get("teacher") or await self._teacher_of(homeroom, cls[1]["subject"])
         if author is None:
-            assignment = await models.TeachingAssignment.filter(
-                school_class_id=homeroom, subject_id=cls[1]["subject"]
-            ).first()
-            if assignment is None:
-                raise RowError(
-                    "result.no_teacher", "the class has no teacher to be the author of the mark"
-                )
-            author = assignment.teacher_id
+            raise RowError(
+                "result.no_teacher", "the class has no teacher to be the author of the mark"
+            )
         kind = WorkKind(extra["kind"])
         weight = extra["weight"] or self.policy_for(region).weights[kind]
         if weight > self.policy_for(region).max_weight:
             raise RowError("result.weight", f"weight {weight} is above the region maximum")
-        values = {
-            "student_id": student_id,
-            "school_class_id": homeroom,
-            "subject_id": cls[1]["subject"],
-            "term_id": term_id,
-            "date": when,
-            "value": int(Decimal(score)),
-            "weight": weight,
-            "kind": kind,
-            "comment": row.get("comment")[:500],
-            "author_id": author,
-        }
-        if found is not None:
-            values.pop("author_id")
-        await self.upsert(models.Mark, "result", row.sourced_id, values)
+        mark = ImportedMark(
+            student_id=student_id,
+            class_id=homeroom,
+            subject_id=cls[1]["subject"],
+            on=when,
+            value=int(Decimal(score)),
+            author_id=author,
+            kind=kind,
+            weight=weight,
+            comment=row.get("comment")[:500],
+            mark_id=found[0] if found is not None else None,
+        )
+        self.marking.append((row, mark))
+        await self._flush_results(CHUNK)
+
+    async def _teacher_of(self, class_id: int, subject_id: int) -> int | None:
+        key = (class_id, subject_id)
+        if key not in self._teachers:
+            assignment = await models.TeachingAssignment.filter(
+                school_class_id=class_id, subject_id=subject_id
+            ).first()
+            self._teachers[key] = assignment.teacher_id if assignment else None
+        return self._teachers[key]
+
+    async def _flush_results(self, at_least: int = 1) -> None:
+        """Write the marks mapped so far, once there are `at_least` of them."""
+        if len(self.marking) + len(self.retiring) < at_least:
+            return
+        marking, self.marking = self.marking, []
+        retiring, self.retiring = self.retiring, []
+        done = await record_marks(self.scope, [mark for _, mark in marking], HISTORY_REASON)
+        for (row, _), result in zip(marking, done, strict=True):
+            if isinstance(result, DomainError):
+                self.reject("results", row, _code(result), result.message)
+                continue
+            self.out.count("marks", result.action)
+            if result.action == "created":
+                await self.set_link("result", row.sourced_id, result.mark.id)
+        if retiring:
+            retired = await retire_marks(self.scope, retiring, HISTORY_REASON)
+            self.out.counts["marks retired"] += len(retired)
+            self.out.counts["marks unchanged"] += len(set(retiring) - retired)
+
+    async def _after_results(self) -> None:
+        await self._flush_results()
+
+
+def _code(error: DomainError) -> str:
+    """The row problem code of a mark the import API refused."""
+    if isinstance(error, OutsideReach):
+        return "reach.outside"
+    if isinstance(error, NotFound):
+        return "reference.missing"
+    if isinstance(error, InvalidFields) and error.problems:
+        field = error.problems[0].path[-1] if error.problems[0].path else ""
+        if field == "date":
+            return "result.term" if "term" in error.message else "result.date"
+        return {"value": "result.scale", "weight": "result.weight"}.get(field, "result.invalid")
+    return "result.invalid"
 
 
 def _whole(value: str) -> bool:

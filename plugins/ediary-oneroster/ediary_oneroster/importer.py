@@ -78,7 +78,7 @@ class Importer(GradebookMapper, PeopleMapper):
             after = getattr(self, f"_after_{name}", None)
             if after is not None:
                 await after()
-        await self._record_new_marks()
+            await self.flush_links()
         # Open WebSockets of these accounts close at the next session check of each server
         # process (EDIARY_WS_SESSION_CHECK_SECONDS): an import may run in another program.
         await end_sessions(EndReason.DEACTIVATED, user_ids=self.deactivated)

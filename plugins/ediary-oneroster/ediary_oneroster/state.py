@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from ediary.domain import models
-from ediary.domain.enums import MarkAction, Role
+from ediary.domain.bulk import insert_models, reserve_ids
+from ediary.domain.enums import Role
 from ediary.domain.grading import RegionPolicy
-from ediary.domain.journal.history import Change, append, record_imported, state_of
+from ediary.domain.imports import ImportScope
 from ediary.domain.reach import OutsideReach, ReachGuard
 from ediary_oneroster.models import SourceLink
 from ediary_oneroster.reader import (
@@ -34,6 +35,8 @@ Progress = Callable[[int], None]
 
 # The reason written into the history of marks an import creates, changes or retires.
 HISTORY_REASON = "OneRoster import"
+# Rows of a file mapped and written together; links written together.
+CHUNK = 2000
 
 # The diary table each kind of source link points into, so the reach can say whose it is.
 LINKED_MODELS: dict[str, Any] = {
@@ -100,7 +103,6 @@ class ImportState:
         # Who the history of changed marks names; without one (the command line), the author.
         self.actor_id = guard.actor_id
         self.conn: BaseDBAsyncClient | None = None
-        self.new_marks: list[int] = []
         # Accounts the set disables or retires: their sessions end with the import's commit.
         self.deactivated: set[int] = set()
         self._pairs: list[tuple[Row, str, bool | None]] = []
@@ -108,7 +110,6 @@ class ImportState:
         self._policy_for = policy_for
         self._policies: dict[str, RegionPolicy] = {}
         self._class_cache: dict[int, models.SchoolClass] = {}
-        self._terms: dict[tuple[int, date], int | None] = {}
         self.progress = progress or (lambda n: None)
         self.school_id = guard.reach.school
         self.today = today
@@ -123,6 +124,10 @@ class ImportState:
         self.homeroom_of: dict[int, int | None] = {}
         self.rejected: set[tuple[str, str]] = set()
         self.touched: set[tuple[str, str, str]] = set()
+        # Links made since the last flush: written together, a chunk at a time.
+        self.new_links: dict[tuple[str, str, str], SourceLink] = {}
+        # The import API's scope: the same reach, today and policies.
+        self.scope = ImportScope(guard, today, self.policy_for)
 
     def policy_for(self, region_code: str) -> RegionPolicy:
         if region_code not in self._policies:
@@ -133,14 +138,6 @@ class ImportState:
         if class_id not in self._class_cache:
             self._class_cache[class_id] = await _class(class_id)
         return self._class_cache[class_id]
-
-    async def term_on(self, year_id: int, day: date) -> int | None:
-        if (year_id, day) not in self._terms:
-            term = await models.Term.filter(
-                academic_year_id=year_id, starts_on__lte=day, ends_on__gte=day
-            ).first()
-            self._terms[(year_id, day)] = term.id if term else None
-        return self._terms[(year_id, day)]
 
     # -- links -------------------------------------------------------------------------------
 
@@ -211,16 +208,34 @@ class ImportState:
         key = (kind, sid, scope)
         if key in self.foreign:
             raise outside()
-        if key in self.links:
+        if key in self.new_links:
+            self.new_links[key].core_id, self.new_links[key].extra = core_id, extra
+        elif key in self.links:
             if self.links[key] != (core_id, extra):
                 await SourceLink.filter(kind=kind, sourced_id=sid, scope=scope).update(
                     core_id=core_id, extra=extra
                 )
         else:
-            await SourceLink.create(
+            self.new_links[key] = SourceLink(
                 kind=kind, sourced_id=sid, scope=scope, core_id=core_id, extra=extra
             )
+            if len(self.new_links) >= CHUNK:
+                await self.flush_links()
         self.links[key] = (core_id, extra)
+
+    async def flush_links(self) -> None:
+        """Write the links made since the last flush, in a few multi-row statements."""
+        made = list(self.new_links.values())
+        self.new_links.clear()
+        for link, link_id in zip(made, await reserve_ids(SourceLink, len(made)), strict=True):
+            link.id = link_id
+        await insert_models(made)
+
+    def reject(self, name: str, row: Row, code: str, message: str) -> None:
+        """Count a row of file `name` as rejected, with its problem."""
+        self.rejected.add((name, row.sourced_id))
+        self.out.count(name, "rejected")
+        self.out.problems.append(row.problem(code, f"{row.sourced_id}: {message}"))
 
     def core(self, kind: str, sid: str, scope: str = "", what: str = "") -> int:
         found = self.link(kind, sid, scope)
@@ -248,41 +263,13 @@ class ImportState:
                 if changed:
                     await model.filter(id=obj.id).update(**changed)
                     self.out.count(label, "updated")
-                    if model is models.Mark:
-                        await self._mark_changed(obj, changed)
                 else:
                     self.out.count(label, "unchanged")
                 return int(obj.id), "updated" if changed else "unchanged"
         obj = await model.create(**values)
-        if model is models.Mark:
-            self.new_marks.append(obj.id)
         await self.set_link(kind, sid, obj.id, scope=scope)
         self.out.count(label, "created")
         return int(obj.id), "created"
-
-    # -- mark history ------------------------------------------------------------------------
-
-    async def _history(self, changes: list[Change]) -> None:
-        assert self.conn is not None
-        await append(self.conn, changes, datetime.now(UTC))
-
-    async def _mark_changed(self, mark: models.Mark, changed: dict[str, Any]) -> None:
-        """A correction event for a mark a newer set changed."""
-        before = state_of(mark)
-        for name, value in changed.items():
-            setattr(mark, name, value)
-        actor = self.actor_id or mark.author_id
-        await self._history([Change(mark, MarkAction.CORRECT, actor, before, HISTORY_REASON)])
-
-    async def _record_new_marks(self) -> None:
-        """Start the history of the marks this import created, a page at a time."""
-        assert self.conn is not None
-        page = 2000
-        for start in range(0, len(self.new_marks), page):
-            ids = self.new_marks[start : start + page]
-            marks = await models.Mark.filter(id__in=ids).order_by("id")
-            await record_imported(self.conn, marks, reason=HISTORY_REASON)
-        self.new_marks.clear()
 
 
 async def _class(class_id: int) -> models.SchoolClass:
