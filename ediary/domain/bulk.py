@@ -12,14 +12,16 @@ join the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from tortoise import connections
+from tortoise import fields as tortoise_fields
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
-__all__ = ["insert_models", "reserve_ids", "update_models"]
+__all__ = ["insert_models", "insert_rows", "reserve_ids", "update_models"]
 
 # Rows of one INSERT, and a bound on its parameters (SQLite allows 32766, PostgreSQL 32767).
 ROWS = 1000
@@ -59,41 +61,80 @@ async def reserve_ids(
     return list(range(top + 1, top + 1 + count))
 
 
-def _columns(model: type[Model]) -> list[tuple[str, str]]:
-    """(field name, column) of every column the model writes, its id included."""
-    return list(model._meta.fields_db_projection.items())
+# Field types whose Python values both drivers take as they are (dates through the adapter
+# Tortoise registers for SQLite); every other field converts through its `to_db_value`.
+_NATIVE = (
+    tortoise_fields.IntField,
+    tortoise_fields.SmallIntField,
+    tortoise_fields.BigIntField,
+    tortoise_fields.CharField,
+    tortoise_fields.TextField,
+    tortoise_fields.DateField,
+    tortoise_fields.BooleanField,
+)
 
 
-def _values(obj: Model, columns: list[tuple[str, str]]) -> list[Any]:
-    fields = obj._meta.fields_map
-    return [fields[name].to_db_value(getattr(obj, name), obj) for name, _ in columns]
+def _converters(model: type[Model], names: Sequence[str]) -> list[Callable[[Any], Any] | None]:
+    """For each field, how its value is converted for the database (None: as it is)."""
+    found: list[Callable[[Any], Any] | None] = []
+    for name in names:
+        field = model._meta.fields_map[name]
+        if type(field) in _NATIVE:
+            found.append(None)
+        else:
+            found.append(partial(field.to_db_value, instance=model))
+    return found
+
+
+async def insert_rows(
+    model: type[Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    conn: BaseDBAsyncClient | None = None,
+) -> None:
+    """Insert rows of the model given as values of these fields, in multi-row INSERTs. Leave
+    out `id` to let the database number them, or give ids from `reserve_ids`."""
+    if not rows:
+        return
+    conn = _client(conn)
+    projection = model._meta.fields_db_projection
+    columns = ", ".join(f'"{projection[name]}"' for name in names)
+    convert = _converters(model, names)
+    per_statement = max(1, min(ROWS, PARAMETERS // len(names)))
+    width = len(names)
+    for start in range(0, len(rows), per_statement):
+        page = rows[start : start + per_statement]
+        values: list[Any] = []
+        for row in page:
+            values.extend(
+                value if to_db is None else to_db(value)
+                for value, to_db in zip(row, convert, strict=True)
+            )
+        if _postgres(conn):
+            tuples = ", ".join(
+                "(" + ", ".join(f"${r * width + c + 1}" for c in range(width)) + ")"
+                for r in range(len(page))
+            )
+        else:
+            tuples = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(page))
+        await conn.execute_query(
+            f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES {tuples}', values
+        )
 
 
 async def insert_models(objs: Sequence[Model], conn: BaseDBAsyncClient | None = None) -> None:
     """Insert these new objects of one model, ids already set (see `reserve_ids`)."""
     if not objs:
         return
-    conn = _client(conn)
     model = type(objs[0])
-    columns = _columns(model)
-    names = ", ".join(f'"{column}"' for _, column in columns)
-    per_statement = max(1, min(ROWS, PARAMETERS // len(columns)))
-    postgres = _postgres(conn)
-    for start in range(0, len(objs), per_statement):
-        page = objs[start : start + per_statement]
-        values: list[Any] = []
-        tuples = []
-        for obj in page:
-            row = _values(obj, columns)
-            if postgres:
-                marks = (f"${len(values) + i + 1}" for i in range(len(row)))
-            else:
-                marks = ("?" for _ in row)
-            tuples.append(f"({', '.join(marks)})")
-            values.extend(row)
-        await conn.execute_query(
-            f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES {", ".join(tuples)}', values
-        )
+    names = list(model._meta.fields_db_projection)
+    fields_map = model._meta.fields_map
+    rows = [
+        # Through each field, so that defaults such as auto_now are filled in as in a save.
+        [fields_map[name].to_db_value(getattr(obj, name), obj) for name in names]
+        for obj in objs
+    ]
+    await insert_rows(model, names, rows, conn)
 
 
 async def update_models(
@@ -112,5 +153,11 @@ async def update_models(
     )
     key = f"${len(fields) + 1}" if postgres else "?"
     query = f'UPDATE "{model._meta.db_table}" SET {sets} WHERE "id" = {key}'
-    chosen = [(name, projection[name]) for name in fields]
-    await conn.execute_many(query, [[*_values(obj, chosen), obj.pk] for obj in objs])
+    fields_map = model._meta.fields_map
+    await conn.execute_many(
+        query,
+        [
+            [*(fields_map[name].to_db_value(getattr(obj, name), obj) for name in fields), obj.pk]
+            for obj in objs
+        ],
+    )

@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 
 from tortoise import connections
 
-from ediary.domain.bulk import insert_models, reserve_ids, update_models
+from ediary.domain.bulk import insert_rows, reserve_ids, update_models
 from ediary.domain.enums import MarkAction, WorkKind
 from ediary.domain.errors import InvalidFields, NotFound, Problem
 from ediary.domain.imports.scope import ImportScope, Refusal, single
-from ediary.domain.journal.history import Change, append, state_of
+from ediary.domain.journal.history import Change, append_many, state_of
 from ediary.domain.journal.marks import dated_too_far_ahead, mark_problems
 from ediary.domain.models import Mark, Subject, Term
 from ediary.domain.placements import placements
@@ -47,8 +47,46 @@ class ImportedMark:
 class RecordedMark:
     """A mark `record_marks` wrote or found as it was: "created", "updated" or "unchanged"."""
 
-    mark: Mark
+    mark_id: int
     action: str
+
+
+@dataclass(slots=True)
+class _NewMark:
+    """The columns of a mark about to be inserted (a `Mark` object costs more to build)."""
+
+    student_id: int
+    school_class_id: int
+    subject_id: int
+    author_id: int
+    value: int
+    weight: int
+    kind: WorkKind
+    comment: str
+    date: date
+    term_id: int
+    id: int = 0
+    lesson_id: int | None = None
+
+
+# The columns `record_marks` writes of a new mark.
+NEW_MARK_FIELDS = (
+    "id",
+    "student_id",
+    "lesson_id",
+    "school_class_id",
+    "subject_id",
+    "term_id",
+    "date",
+    "value",
+    "weight",
+    "kind",
+    "comment",
+    "author_id",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+)
 
 
 def _term_on(terms: list[Term], day: date) -> Term | None:
@@ -80,7 +118,7 @@ async def record_marks(
         terms[found.academic_year_id].append(found)
     days = [e.on for e in entries]
     placed = await placements({e.student_id for e in entries}, min(days), max(days))
-    new: list[tuple[int, Mark]] = []
+    new: list[tuple[int, _NewMark]] = []
     changed: list[tuple[int, Mark, tuple[int, int, str, str]]] = []
     for index, entry in enumerate(entries):
         school_class = classes.get(entry.class_id)
@@ -136,62 +174,88 @@ async def record_marks(
             "term_id": term.id,
         }
         if before is None:
-            mark = Mark(
-                student_id=entry.student_id,
-                lesson_id=None,
-                school_class_id=entry.class_id,
-                subject_id=entry.subject_id,
-                author_id=entry.author_id,
-                **values,
+            new.append(
+                (
+                    index,
+                    _NewMark(
+                        entry.student_id,
+                        entry.class_id,
+                        entry.subject_id,
+                        entry.author_id,
+                        entry.value,
+                        weight,
+                        entry.kind,
+                        entry.comment,
+                        entry.on,
+                        term.id,
+                    ),
+                )
             )
-            new.append((index, mark))
-            results[index] = RecordedMark(mark, "created")
         elif any(getattr(before, name) != value for name, value in values.items()):
             state = state_of(before)
             before.update_from_dict(values)
             changed.append((index, before, state))
-            results[index] = RecordedMark(before, "updated")
+            results[index] = RecordedMark(before.id, "updated")
         else:
-            results[index] = RecordedMark(before, "unchanged")
-    await _write(scope, new, changed, reason)
+            results[index] = RecordedMark(before.id, "unchanged")
+    await _write(scope, new, changed, reason, results)
     return results
 
 
 async def _write(
     scope: ImportScope,
-    new: list[tuple[int, Mark]],
+    new: list[tuple[int, _NewMark]],
     changed: list[tuple[int, Mark, tuple[int, int, str, str]]],
     reason: str,
+    results: list[RecordedMark | Refusal],
 ) -> None:
     conn = connections.get("default")
     now = datetime.now(UTC)
     marks = [mark for _, mark in new]
-    for mark, mark_id in zip(marks, await reserve_ids(Mark, len(marks), conn), strict=True):
+    for (index, mark), mark_id in zip(new, await reserve_ids(Mark, len(new), conn), strict=True):
         mark.id = mark_id
-        mark.created_at = mark.updated_at = now
-    await insert_models(marks, conn)
-    for _, mark in new:
-        mark._saved_in_db = True
-    for _, mark, _ in changed:
-        mark.updated_at = now
-    await update_models([mark for _, mark, _ in changed], [*CORRECTABLE, "updated_at"], conn)
+        results[index] = RecordedMark(mark_id, "created")
+    rows = [
+        [
+            m.id,
+            m.student_id,
+            None,
+            m.school_class_id,
+            m.subject_id,
+            m.term_id,
+            m.date,
+            m.value,
+            m.weight,
+            m.kind,
+            m.comment,
+            m.author_id,
+            now,
+            now,
+            None,
+        ]
+        for m in marks
+    ]
+    await insert_rows(Mark, NEW_MARK_FIELDS, rows, conn)
+    corrected = [mark for _, mark, _ in changed]
+    for fixed in corrected:
+        fixed.updated_at = now
+    await update_models(corrected, [*CORRECTABLE, "updated_at"], conn)
     # The history names who imported the mark; an operator at the command line is no
     # account, so then it names the author.
     actor = scope.actor_id
-    history = [
-        Change(mark, MarkAction.CREATE, actor or mark.author_id, None, reason) for mark in marks
-    ] + [
-        Change(mark, MarkAction.CORRECT, actor or mark.author_id, before, reason)
-        for _, mark, before in changed
+    history = [Change(m, MarkAction.CREATE, actor or m.author_id, None, reason) for m in marks] + [
+        Change(m, MarkAction.CORRECT, actor or m.author_id, before, reason)
+        for _, m, before in changed
     ]
-    await append(conn, history, now)
+    await append_many(conn, history, now)
 
 
 async def record_mark(scope: ImportScope, entry: ImportedMark) -> Mark:
     """Write the mark and the first entry of its history, after the checks the API makes:
     the region's scale and weights, a date inside a term and not ahead of the policy's
     limit, a student in the class on that day, a subject and an author of the school."""
-    return single(await record_marks(scope, [entry])).mark
+    recorded = single(await record_marks(scope, [entry]))
+    return await Mark.get(id=recorded.mark_id)
 
 
 async def retire_marks(
@@ -210,7 +274,7 @@ async def retire_marks(
     conn = connections.get("default")
     await update_models(marks, ["deleted_at", "updated_at"], conn)
     actor = scope.actor_id
-    await append(
+    await append_many(
         conn,
         [
             Change(mark, MarkAction.DELETE, actor or mark.author_id, state_of(mark), reason)

@@ -221,7 +221,7 @@ class GradebookMapper(ClassesMapper):
                 continue
             self.out.count("marks", result.action)
             if result.action == "created":
-                await self.set_link("result", row.sourced_id, result.mark.id)
+                await self.set_link("result", row.sourced_id, result.mark_id)
         if retiring:
             retired = await retire_marks(self.scope, retiring, HISTORY_REASON)
             self.out.counts["marks retired"] += len(retired)

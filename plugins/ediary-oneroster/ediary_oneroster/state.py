@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from ediary.domain import models
-from ediary.domain.bulk import insert_models, reserve_ids
+from ediary.domain.bulk import insert_rows
 from ediary.domain.enums import Role
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.imports import ImportScope
@@ -37,6 +37,7 @@ Progress = Callable[[int], None]
 HISTORY_REASON = "OneRoster import"
 # Rows of a file mapped and written together; links written together.
 CHUNK = 2000
+LINK_FIELDS = ("kind", "sourced_id", "scope", "core_id", "extra")
 
 # The diary table each kind of source link points into, so the reach can say whose it is.
 LINKED_MODELS: dict[str, Any] = {
@@ -125,7 +126,7 @@ class ImportState:
         self.rejected: set[tuple[str, str]] = set()
         self.touched: set[tuple[str, str, str]] = set()
         # Links made since the last flush: written together, a chunk at a time.
-        self.new_links: dict[tuple[str, str, str], SourceLink] = {}
+        self.new_links: dict[tuple[str, str, str], tuple[int | None, Any]] = {}
         # The import API's scope: the same reach, today and policies.
         self.scope = ImportScope(guard, today, self.policy_for)
 
@@ -209,27 +210,23 @@ class ImportState:
         if key in self.foreign:
             raise outside()
         if key in self.new_links:
-            self.new_links[key].core_id, self.new_links[key].extra = core_id, extra
+            self.new_links[key] = (core_id, extra)
         elif key in self.links:
             if self.links[key] != (core_id, extra):
                 await SourceLink.filter(kind=kind, sourced_id=sid, scope=scope).update(
                     core_id=core_id, extra=extra
                 )
         else:
-            self.new_links[key] = SourceLink(
-                kind=kind, sourced_id=sid, scope=scope, core_id=core_id, extra=extra
-            )
+            self.new_links[key] = (core_id, extra)
             if len(self.new_links) >= CHUNK:
                 await self.flush_links()
         self.links[key] = (core_id, extra)
 
     async def flush_links(self) -> None:
         """Write the links made since the last flush, in a few multi-row statements."""
-        made = list(self.new_links.values())
+        made = [[*key, *target] for key, target in self.new_links.items()]
         self.new_links.clear()
-        for link, link_id in zip(made, await reserve_ids(SourceLink, len(made)), strict=True):
-            link.id = link_id
-        await insert_models(made)
+        await insert_rows(SourceLink, LINK_FIELDS, made)
 
     def reject(self, name: str, row: Row, code: str, message: str) -> None:
         """Count a row of file `name` as rejected, with its problem."""
