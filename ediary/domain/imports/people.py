@@ -84,12 +84,22 @@ def _fields(data: AccountData) -> dict[str, Any]:
     return fields
 
 
+@dataclass(frozen=True)
+class SavedAccount:
+    """An account `save_accounts` wrote: whether it was created, or else changed."""
+
+    user: User
+    created: bool
+    changed: bool
+
+
 async def save_accounts(
     scope: ImportScope, items: Sequence[AccountData]
-) -> list[tuple[User, bool] | Refusal]:
+) -> list[SavedAccount | Refusal]:
     """`save_account` for many accounts at once; returns, in order, each account and whether
-    it was created, or why it was refused. Two items may not take the same login or SNILS."""
-    results: list[tuple[User, bool] | Refusal] = [NotFound()] * len(items)
+    it was created or changed, or why it was refused. Two items may not take the same login
+    or SNILS. An account whose fields are already as given is not written."""
+    results: list[SavedAccount | Refusal] = [NotFound()] * len(items)
     logins = await _holders("login", {d.login.strip() for d in items})
     emails = await _holders("email", {d.email for d in items if d.email})
     snilses = await _holders("snils", {d.snils for d in items if d.snils})
@@ -139,12 +149,15 @@ async def save_accounts(
     await insert_models(users, conn)
     for index, user in new:
         user._saved_in_db = True
-        results[index] = (user, True)
-    changed = await User.filter(id__in=sorted(updates))
-    for user in changed:
+        results[index] = SavedAccount(user, True, True)
+    changed = []
+    for user in await User.filter(id__in=sorted(updates)):
         index, fields = updates[user.id]
+        differs = any(getattr(user, name) != value for name, value in fields.items())
         user.update_from_dict(fields)
-        results[index] = (user, False)
+        results[index] = SavedAccount(user, False, differs)
+        if differs:
+            changed.append(user)
     names = sorted({name for _, fields in updates.values() for name in fields})
     await update_models(changed, names, conn)
     return results
@@ -154,7 +167,8 @@ async def save_account(scope: ImportScope, data: AccountData) -> tuple[User, boo
     """Create the account, or update the one `data.user_id` names; returns it and whether it
     was created. Its login, e-mail and SNILS may not be another account's, and an existing
     account must be the reach's own."""
-    return single(await save_accounts(scope, [data]))
+    saved = single(await save_accounts(scope, [data]))
+    return saved.user, saved.created
 
 
 async def _grant_all(
