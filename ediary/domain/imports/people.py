@@ -203,13 +203,22 @@ class EnrollmentData:
     ends_on: date | None = None
 
 
+@dataclass(frozen=True)
+class SavedEnrollment:
+    """An enrollment `enroll_many` wrote or kept: whether it was created, or else changed."""
+
+    enrollment: Enrollment
+    created: bool
+    changed: bool
+
+
 async def enroll_many(
     scope: ImportScope, items: Sequence[EnrollmentData]
-) -> list[tuple[Enrollment, bool] | Refusal]:
+) -> list[SavedEnrollment | Refusal]:
     """`enroll` for many students at once; returns, in order, each enrollment and whether it
     is new, or why it was refused. An enrollment of the student in the class that starts on
     the same day, or is open, is kept, its end set to `ends_on` when that is given."""
-    results: list[tuple[Enrollment, bool] | Refusal] = [NotFound()] * len(items)
+    results: list[SavedEnrollment | Refusal] = [NotFound()] * len(items)
     students = await scope.owned_users(i.student_id for i in items)
     classes = await scope.owned_classes(i.class_id for i in items)
     current: dict[tuple[int, int], list[Enrollment]] = defaultdict(list)
@@ -238,10 +247,11 @@ async def enroll_many(
         elif item.ends_on is not None and item.ends_on < item.starts_on:
             results[index] = InvalidInput("An enrollment ends after it starts.", field="endsOn")
         elif kept is not None:
-            if item.ends_on is not None and kept.ends_on != item.ends_on:
+            ends = item.ends_on is not None and kept.ends_on != item.ends_on
+            if ends:
                 kept.ends_on = item.ends_on
                 ended.append(kept)
-            results[index] = (kept, False)
+            results[index] = SavedEnrollment(kept, False, ends)
         elif item.starts_on > scope.today + timedelta(days=366):
             results[index] = InvalidInput(
                 "An enrollment cannot start more than a year ahead.", field="startsOn"
@@ -256,7 +266,7 @@ async def enroll_many(
             # A second item for the same student and class keeps this one.
             current[(item.student_id, item.class_id)].append(enrollment)
             planned.append((index, item))
-            results[index] = (enrollment, True)
+            results[index] = SavedEnrollment(enrollment, True, True)
     refused = await _grant_all(
         scope,
         {(i.student_id, Role.STUDENT, classes[i.class_id].school_id) for _, i in planned},
@@ -267,8 +277,8 @@ async def enroll_many(
             results[index] = OutsideReach()
             continue
         result = results[index]
-        assert isinstance(result, tuple)
-        new.append(result[0])
+        assert isinstance(result, SavedEnrollment)
+        new.append(result.enrollment)
     conn = connections.get("default")
     objs = new
     for obj, row_id in zip(objs, await reserve_ids(Enrollment, len(objs), conn), strict=True):
@@ -286,7 +296,8 @@ async def enroll(
     """Put the student in the class from `starts_on` (and give them the student role at its
     school); returns the enrollment and whether it is new. An open enrollment in the same
     class is kept as it is."""
-    return single(await enroll_many(scope, [EnrollmentData(student_id, class_id, starts_on)]))
+    saved = single(await enroll_many(scope, [EnrollmentData(student_id, class_id, starts_on)]))
+    return saved.enrollment, saved.created
 
 
 @dataclass(frozen=True)

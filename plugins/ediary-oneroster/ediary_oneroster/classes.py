@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from ediary.domain import models
+from ediary.domain.errors import DomainError
+from ediary.domain.imports import EnrollmentData, enroll_many
+from ediary.domain.reach import OutsideReach
 from ediary_oneroster.reader import (
     Row,
     RowError,
@@ -14,6 +18,7 @@ from ediary_oneroster.reader import (
     parse_list,
 )
 from ediary_oneroster.roster import RosterMapper
+from ediary_oneroster.state import CHUNK
 
 # A homeroom's title: its grade and letter, such as 7B or 10-А.
 CLASS_TITLE = re.compile(r"^\s*(\d{1,2})\s*[-\s]?\s*([^\W\d_]{0,8})\s*$")
@@ -21,6 +26,12 @@ CLASS_TITLE = re.compile(r"^\s*(\d{1,2})\s*[-\s]?\s*([^\W\d_]{0,8})\s*$")
 
 class ClassesMapper(RosterMapper):
     """Maps classes.csv and enrollments.csv (two passes: homerooms, then scheduled classes)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Homeroom enrollments mapped and not yet written.
+        self.enrolling: list[tuple[Row, EnrollmentData]] = []
+        self._year_starts: dict[int, date] = {}
 
     # -- classes -----------------------------------------------------------------------------
 
@@ -94,31 +105,16 @@ class ClassesMapper(RosterMapper):
             return  # a scheduled class: second pass
         class_id = found[0]
         if role == "student":
-            school_class = await models.SchoolClass.get(id=class_id).prefetch_related(
-                "academic_year"
-            )
-            starts = (
-                parse_date(row.get("beginDate"), "beginDate")
-                or school_class.academic_year.starts_on
+            starts = parse_date(row.get("beginDate"), "beginDate") or await self._year_start(
+                class_id
             )
             ends = parse_date(row.get("endDate"), "endDate")
             if row.retired and ends is None:
                 ends = self.today
-            before = self.link("enrollment", row.sourced_id)
-            _, action = await self.upsert(
-                models.Enrollment,
-                "enrollment",
-                row.sourced_id,
-                {
-                    "student_id": user_id,
-                    "school_class_id": class_id,
-                    "starts_on": starts,
-                    "ends_on": ends,
-                },
-            )
-            if row.retired and (before is None or action == "updated"):
-                self.out.count("enrollments", "retired")
+            self.enrolling.append((row, EnrollmentData(user_id, class_id, starts, ends)))
             self.homeroom_of[user_id] = class_id
+            if len(self.enrolling) >= CHUNK:
+                await self._flush_enrollments()
         elif role == "teacher":
             teacher = None if row.retired else user_id
             school_class = await models.SchoolClass.get(id=class_id)
@@ -131,6 +127,31 @@ class ClassesMapper(RosterMapper):
         else:
             self.out.count(f"enrollments as {role or '?'}", "skipped")
 
+    async def _year_start(self, class_id: int) -> date:
+        if class_id not in self._year_starts:
+            school_class = await models.SchoolClass.get(id=class_id).prefetch_related(
+                "academic_year"
+            )
+            self._year_starts[class_id] = school_class.academic_year.starts_on
+        return self._year_starts[class_id]
+
+    async def _flush_enrollments(self) -> None:
+        """Write the homeroom enrollments mapped so far through the import API."""
+        enrolling, self.enrolling = self.enrolling, []
+        saved = await enroll_many(self.scope, [item for _, item in enrolling])
+        for (row, item), result in zip(enrolling, saved, strict=True):
+            if isinstance(result, DomainError):
+                self.homeroom_of.pop(item.student_id, None)
+                code = "reach.outside" if isinstance(result, OutsideReach) else "enrollment.invalid"
+                self.reject("enrollments", row, code, result.message)
+                continue
+            action = "created" if result.created else ("updated" if result.changed else "unchanged")
+            self.out.count("enrollments", action)
+            if row.retired and action != "unchanged":
+                self.out.count("enrollments", "retired")
+            if self.peek("enrollment", row.sourced_id) != (result.enrollment.id, None):
+                await self.set_link("enrollment", row.sourced_id, result.enrollment.id)
+
     async def _homeroom(self, student_id: int) -> int | None:
         if student_id not in self.homeroom_of:
             enrollment = (
@@ -142,6 +163,7 @@ class ClassesMapper(RosterMapper):
         return self.homeroom_of[student_id]
 
     async def _after_enrollments(self) -> None:
+        await self._flush_enrollments()
         teachers: dict[str, list[tuple[Row, int]]] = defaultdict(list)
         homerooms: dict[str, set[int]] = defaultdict(set)
         for row in self.data.rows("enrollments"):
