@@ -3,11 +3,13 @@
 An import writes tens of thousands of rows; one INSERT per row costs a round trip each. Here
 new rows get their ids up front (`reserve_ids`: from the table's sequence in PostgreSQL, past
 the largest id in SQLite, whose single writer holds the transaction), so that the caller can
-link to them before they are written, and are then written by multi-row INSERTs of up to
-`ROWS` rows (`insert_models`); changed rows are written by one UPDATE run over every row's
-values (`update_models`). Values go through each field's own `to_db_value`, the conversion
-Tortoise applies to a single save, and statements go through Tortoise's connection, so they
-join the caller's transaction.
+link to them before they are written, and are then written set-based (`insert_rows`,
+`insert_models`): in PostgreSQL one INSERT ... SELECT FROM unnest(...) of one array per
+column for up to `ARRAY_ROWS` rows, in SQLite multi-row INSERTs of up to `ROWS` rows.
+Changed rows are written by one UPDATE run over every row's values (`update_models`).
+Values go through each field's own `to_db_value`, the conversion Tortoise applies to a
+single save, and statements go through Tortoise's connection, so they join the caller's
+transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from tortoise import connections
 from tortoise import fields as tortoise_fields
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.fields.data import CharEnumFieldInstance
 from tortoise.models import Model
 
 __all__ = ["insert_models", "insert_rows", "reserve_ids", "update_models"]
@@ -26,6 +29,8 @@ __all__ = ["insert_models", "insert_rows", "reserve_ids", "update_models"]
 # Rows of one INSERT, and a bound on its parameters (SQLite allows 32766, PostgreSQL 32767).
 ROWS = 1000
 PARAMETERS = 30000
+# Rows of one INSERT from arrays (PostgreSQL): a handful of parameters, however many rows.
+ARRAY_ROWS = 5000
 
 
 def _client(conn: BaseDBAsyncClient | None) -> BaseDBAsyncClient:
@@ -74,6 +79,10 @@ _NATIVE = (
 )
 
 
+def _enum_value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
 def _converters(model: type[Model], names: Sequence[str]) -> list[Callable[[Any], Any] | None]:
     """For each field, how its value is converted for the database (None: as it is)."""
     found: list[Callable[[Any], Any] | None] = []
@@ -81,9 +90,32 @@ def _converters(model: type[Model], names: Sequence[str]) -> list[Callable[[Any]
         field = model._meta.fields_map[name]
         if type(field) in _NATIVE:
             found.append(None)
+        elif isinstance(field, CharEnumFieldInstance):
+            # What its to_db_value gives after validating, without the cost per value.
+            found.append(_enum_value)
         else:
             found.append(partial(field.to_db_value, instance=model))
     return found
+
+
+# PostgreSQL's type of each field's column, for the arrays `unnest` spreads into rows.
+_PG_TYPES: dict[type[Any], str] = {
+    tortoise_fields.IntField: "int4",
+    tortoise_fields.SmallIntField: "int2",
+    tortoise_fields.BigIntField: "int8",
+    tortoise_fields.CharField: "text",
+    tortoise_fields.TextField: "text",
+    tortoise_fields.DateField: "date",
+    tortoise_fields.DatetimeField: "timestamptz",
+    tortoise_fields.BooleanField: "bool",
+    tortoise_fields.JSONField: "jsonb",
+}
+
+
+def _pg_type(field: Any) -> str | None:
+    if isinstance(field, CharEnumFieldInstance):
+        return "text"
+    return _PG_TYPES.get(type(field))
 
 
 async def insert_rows(
@@ -92,24 +124,54 @@ async def insert_rows(
     rows: Sequence[Sequence[Any]],
     conn: BaseDBAsyncClient | None = None,
 ) -> None:
-    """Insert rows of the model given as values of these fields, in multi-row INSERTs. Leave
-    out `id` to let the database number them, or give ids from `reserve_ids`."""
-    if not rows:
-        return
-    conn = _client(conn)
-    projection = model._meta.fields_db_projection
-    columns = ", ".join(f'"{projection[name]}"' for name in names)
+    """Insert rows of the model given as values of these fields, set-based. Leave out `id`
+    to let the database number them, or give ids from `reserve_ids`."""
     convert = _converters(model, names)
-    per_statement = max(1, min(ROWS, PARAMETERS // len(names)))
-    width = len(names)
-    for start in range(0, len(rows), per_statement):
-        page = rows[start : start + per_statement]
-        values: list[Any] = []
-        for row in page:
-            values.extend(
+    await _insert(
+        model,
+        names,
+        [
+            [
                 value if to_db is None else to_db(value)
                 for value, to_db in zip(row, convert, strict=True)
-            )
+            ]
+            for row in rows
+        ],
+        _client(conn),
+    )
+
+
+async def _insert(
+    model: type[Model], names: Sequence[str], rows: list[list[Any]], conn: BaseDBAsyncClient
+) -> None:
+    """Insert rows of values already converted for the database."""
+    if not rows:
+        return
+    projection, fields_map = model._meta.fields_db_projection, model._meta.fields_map
+    columns = ", ".join(f'"{projection[name]}"' for name in names)
+    table = model._meta.db_table
+    types = [_pg_type(fields_map[name]) for name in names]
+    if _postgres(conn) and None not in types:
+        # One array per column: the statement stays small however many rows it carries.
+        arrays = ", ".join(
+            f"${i}::{'text' if kind == 'jsonb' else kind}[]" for i, kind in enumerate(types, 1)
+        )
+        picked = ", ".join(
+            f"c{i}::jsonb" if kind == "jsonb" else f"c{i}" for i, kind in enumerate(types)
+        )
+        aliases = ", ".join(f"c{i}" for i in range(len(types)))
+        query = (
+            f'INSERT INTO "{table}" ({columns}) SELECT {picked} '
+            f"FROM unnest({arrays}) AS u({aliases})"
+        )
+        for start in range(0, len(rows), ARRAY_ROWS):
+            page = rows[start : start + ARRAY_ROWS]
+            await conn.execute_query(query, [list(column) for column in zip(*page, strict=True)])
+        return
+    width = len(names)
+    per_statement = max(1, min(ROWS, PARAMETERS // width))
+    for start in range(0, len(rows), per_statement):
+        page = rows[start : start + per_statement]
         if _postgres(conn):
             tuples = ", ".join(
                 "(" + ", ".join(f"${r * width + c + 1}" for c in range(width)) + ")"
@@ -117,9 +179,8 @@ async def insert_rows(
             )
         else:
             tuples = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(page))
-        await conn.execute_query(
-            f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES {tuples}', values
-        )
+        values = [value for row in page for value in row]
+        await conn.execute_query(f'INSERT INTO "{table}" ({columns}) VALUES {tuples}', values)
 
 
 async def insert_models(objs: Sequence[Model], conn: BaseDBAsyncClient | None = None) -> None:
@@ -134,7 +195,7 @@ async def insert_models(objs: Sequence[Model], conn: BaseDBAsyncClient | None = 
         [fields_map[name].to_db_value(getattr(obj, name), obj) for name in names]
         for obj in objs
     ]
-    await insert_rows(model, names, rows, conn)
+    await _insert(model, names, rows, _client(conn))
 
 
 async def update_models(

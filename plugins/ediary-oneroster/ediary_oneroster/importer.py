@@ -79,6 +79,7 @@ class Importer(GradebookMapper, PeopleMapper):
             if after is not None:
                 await after()
             await self.flush_links()
+            self.report_progress()
         # Open WebSockets of these accounts close at the next session check of each server
         # process (EDIARY_WS_SESSION_CHECK_SECONDS): an import may run in another program.
         await end_sessions(EndReason.DEACTIVATED, user_ids=self.deactivated)

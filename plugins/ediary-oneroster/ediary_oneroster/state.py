@@ -37,6 +37,8 @@ Progress = Callable[[int], None]
 HISTORY_REASON = "OneRoster import"
 # Rows of a file mapped and written together; links written together.
 CHUNK = 2000
+# Rows done between two reports of progress.
+PROGRESS_STEP = 500
 LINK_FIELDS = ("kind", "sourced_id", "scope", "core_id", "extra")
 
 # The diary table each kind of source link points into, so the reach can say whose it is.
@@ -111,7 +113,8 @@ class ImportState:
         self._policy_for = policy_for
         self._policies: dict[str, RegionPolicy] = {}
         self._class_cache: dict[int, models.SchoolClass] = {}
-        self.progress = progress or (lambda n: None)
+        self._report = progress or (lambda n: None)
+        self._unreported = 0
         self.school_id = guard.reach.school
         self.today = today
         self.links: dict[tuple[str, str, str], tuple[int | None, Any]] = {}
@@ -129,6 +132,18 @@ class ImportState:
         self.new_links: dict[tuple[str, str, str], tuple[int | None, Any]] = {}
         # The import API's scope: the same reach, today and policies.
         self.scope = ImportScope(guard, today, self.policy_for)
+
+    def progress(self, rows: int = 1) -> None:
+        """Count rows done; they are reported a few hundred at a time (a progress bar or a
+        job's row count need no more, and each report costs a redraw or a write)."""
+        self._unreported += rows
+        if self._unreported >= PROGRESS_STEP:
+            self.report_progress()
+
+    def report_progress(self) -> None:
+        if self._unreported:
+            self._report(self._unreported)
+            self._unreported = 0
 
     def policy_for(self, region_code: str) -> RegionPolicy:
         if region_code not in self._policies:
