@@ -1,10 +1,11 @@
 """Mapping a OneRoster set onto the diary, in one transaction, idempotent by sourcedId.
 
 See docs/import.md for the mapping; the mapping of each file lives in roster, people, classes
-and gradebook. Each row is checked, mapped and written on its own, so
-memory holds only sourcedId-to-id maps, never the rows; rows that cannot be mapped are
-rejected with a Problem and the rest is imported. Problems with the whole set (SetError)
-roll everything back.
+and gradebook. Rows are read as a stream and checked and mapped one by one; accounts,
+enrollments and marks are written a chunk at a time through the import API's batch forms
+(`ediary.domain.imports`), so memory holds only sourcedId-to-id maps and one chunk. Rows that
+cannot be mapped, or that the import API refuses, are rejected with a Problem and the rest is
+imported. Problems with the whole set (SetError) roll everything back.
 """
 
 from __future__ import annotations
@@ -159,12 +160,11 @@ async def import_set(
         if on_total is not None:
             on_total(total)
         try:
-            async with in_transaction() as conn:
+            async with in_transaction():
                 guard = await ReachGuard.open(reach)
                 importer = Importer(
                     data, outcome, policy_for or _default_policy, guard, progress, today=today
                 )
-                importer.conn = conn
                 await importer.run()
                 if dry_run:
                     raise _Rollback

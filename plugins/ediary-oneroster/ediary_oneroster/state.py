@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-
 from ediary.domain import models
 from ediary.domain.bulk import insert_rows
 from ediary.domain.enums import Role
@@ -103,9 +101,6 @@ class ImportState:
     ) -> None:
         self.data = data
         self.guard = guard
-        # Who the history of changed marks names; without one (the command line), the author.
-        self.actor_id = guard.actor_id
-        self.conn: BaseDBAsyncClient | None = None
         # Accounts the set disables or retires: their sessions end with the import's commit.
         self.deactivated: set[int] = set()
         self._pairs: list[tuple[Row, str, bool | None]] = []
