@@ -5,8 +5,9 @@ PostgreSQL's own COPY of the same rows (the limit), in one run.
 
 For each size it writes a deterministic OneRoster 1.1 set (ediary_oneroster.generate),
 creates and migrates a database `ediary_bench_w5`, runs `ediary import oneroster` in a child
-process (peak memory is the child's maximum resident set, from getrusage), then COPYs the
-same CSV files into text tables of a fresh database. Results go to bench/results/w5.md.
+process (peak memory is the child's maximum resident set, from getrusage), checks the marks'
+history with `ediary audit verify` (it must hold after an import), then COPYs the same CSV
+files into text tables of a fresh database. Results go to bench/results/w5.md.
 """
 
 from __future__ import annotations
@@ -67,6 +68,20 @@ def _import(url: str, path: Path) -> tuple[float, int, str]:
     return seconds, max(peak, before), done.stdout.strip().splitlines()[0][:160]
 
 
+def _verify(url: str) -> str:
+    """What `ediary audit verify` says of the imported database (its first line)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ediary.cli", "audit", "verify"],
+        env={**os.environ, "EDIARY_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    said = (done.stdout.strip() or done.stderr.strip()).splitlines()
+    verdict = said[0] if said else "no answer"
+    return verdict if done.returncode == 0 else f"FAILED: {verdict}"
+
+
 async def _copy(url: str, path: Path) -> float:
     conn = await asyncpg.connect(_pg(url))
     started = time.perf_counter()
@@ -98,8 +113,8 @@ async def main() -> None:
         f"({os.cpu_count()} cores), {time.strftime('%Y-%m-%d')}. One run; the machine is shared.",
         "",
         "| size | data rows | import s | import rows/s | peak RSS of the import "
-        "| COPY s | COPY rows/s | import / COPY |",
-        "|---|---|---|---|---|---|---|---|",
+        "| COPY s | COPY rows/s | import / COPY | history |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -108,15 +123,17 @@ async def main() -> None:
             url = await _recreate(args.server, DATABASE)
             await migrate(url, apps)
             seconds, peak_kib, summary = _import(url, path)
+            verdict = _verify(url)
             copy_url = await _recreate(args.server, DATABASE + "_copy")
             copy_seconds = await _copy(copy_url, path)
             print(
                 f"{size}: {rows} rows, import {seconds:.1f}s, COPY {copy_seconds:.2f}s; {summary}"
             )
+            print(f"{size}: history verify: {verdict}")
             lines.append(
                 f"| {size} | {rows} | {seconds:.1f} | {rows / seconds:.0f} "
                 f"| {peak_kib / 1024:.0f} MiB | {copy_seconds:.2f} | {rows / copy_seconds:.0f} "
-                f"| {seconds / copy_seconds:.0f}x |"
+                f"| {seconds / copy_seconds:.0f}x | {verdict} |"
             )
     RESULTS.write_text("\n".join(lines) + "\n")
     print(f"Wrote {RESULTS}")

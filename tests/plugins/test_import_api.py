@@ -3,11 +3,12 @@ as the API writes them, within the importer's reach, with the marks' history."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pytest
 
+from ediary.db import count_statements
 from ediary.domain import models
 from ediary.domain.enums import MarkAction, Role
 from ediary.domain.errors import InvalidFields, InvalidInput, NotFound
@@ -15,12 +16,22 @@ from ediary.domain.grading import DEFAULT_POLICY
 from ediary.domain.imports import (
     IMPORT_REASON,
     AccountData,
+    EnrollmentData,
+    GuardianLink,
     ImportedMark,
     ImportScope,
+    RecordedMark,
+    SavedAccount,
+    SavedEnrollment,
     enroll,
+    enroll_many,
     link_guardian,
+    link_guardians,
     record_mark,
+    record_marks,
+    retire_marks,
     save_account,
+    save_accounts,
 )
 from ediary.domain.journal.history import verify
 from ediary.domain.reach import OutsideReach, Reach
@@ -179,3 +190,121 @@ async def test_accounts_are_validated(two: Two) -> None:
     parent, _ = await save_account(two.scope, _account("parent.x"))
     with pytest.raises(InvalidInput):
         await link_guardian(two.scope, parent.id, student.id)
+
+
+async def test_a_batch_refuses_items_one_by_one_and_writes_the_rest(two: Two) -> None:
+    scope, school_class = two.scope, two.ours.classes["5A"]
+    theirs_class = two.theirs.classes["5B"]
+    await builders.student(None, two.theirs, theirs_class, "b.kid", "Kid", "B")
+    saved = await save_accounts(
+        scope,
+        [
+            _account("k.one"),
+            _account("k two"),
+            _account("k.one"),  # the first item of the batch holds it
+            _account("b.kid"),  # another school's account
+            _account("k.three"),
+        ],
+    )
+    first, bad, twice, outside, third = saved
+    assert isinstance(first, SavedAccount) and first.created
+    assert isinstance(bad, InvalidFields) and [p.path for p in bad.problems] == [("login",)]
+    assert isinstance(twice, InvalidInput) and twice.field == "login"
+    assert isinstance(outside, OutsideReach)
+    assert isinstance(third, SavedAccount)
+    assert await models.User.filter(login__startswith="k.").count() == 2
+    # Saving the same accounts again changes nothing.
+    again = await save_accounts(
+        scope,
+        [_account("k.one", user_id=first.user.id), _account("k.three", user_id=third.user.id)],
+    )
+    assert [(s.created, s.changed) for s in again if isinstance(s, SavedAccount)] == [
+        (False, False),
+        (False, False),
+    ]
+    enrolled = await enroll_many(
+        scope,
+        [
+            EnrollmentData(first.user.id, school_class.id, date(2026, 9, 1)),
+            EnrollmentData(third.user.id, theirs_class.id, date(2026, 9, 1)),
+        ],
+    )
+    assert isinstance(enrolled[0], SavedEnrollment) and enrolled[0].created
+    assert isinstance(enrolled[1], OutsideReach)
+    linked = await link_guardians(
+        scope,
+        [GuardianLink(third.user.id, first.user.id), GuardianLink(first.user.id, third.user.id)],
+    )
+    assert linked[0] is True and isinstance(linked[1], InvalidInput)  # third is not enrolled
+    assert two.ours.teacher is not None
+    subject, teacher = two.ours.subjects["Mathematics"], two.ours.teacher.id
+
+    def mark(value: int, **kw: object) -> ImportedMark:
+        fields = {"student_id": first.user.id, "class_id": school_class.id, **kw}
+        return ImportedMark(
+            on=date(2026, 10, 1), value=value, subject_id=subject.id, author_id=teacher, **fields
+        )  # type: ignore[arg-type]
+
+    recorded = await record_marks(scope, [mark(5), mark(9), mark(4, student_id=third.user.id)])
+    assert isinstance(recorded[0], RecordedMark) and recorded[0].action == "created"
+    assert isinstance(recorded[1], InvalidFields) and isinstance(recorded[2], InvalidFields)
+    assert await models.Mark.all().count() == 1
+    assert (await verify()).ok
+
+
+async def test_marks_are_corrected_and_retired_with_their_history(two: Two) -> None:
+    scope, school_class = two.scope, two.ours.classes["5A"]
+    student, _ = await save_account(scope, _account("c.kid"))
+    await enroll(scope, student.id, school_class.id, date(2026, 9, 1))
+    assert two.ours.teacher is not None
+    entry = ImportedMark(
+        student.id,
+        school_class.id,
+        two.ours.subjects["Mathematics"].id,
+        date(2026, 10, 1),
+        3,
+        two.ours.teacher.id,
+    )
+    (made,) = await record_marks(scope, [entry], reason="test import")
+    assert isinstance(made, RecordedMark)
+    corrected = replace(entry, value=5, comment="retake", mark_id=made.mark_id)
+    actions = []
+    for _ in range(2):
+        (result,) = await record_marks(scope, [corrected], reason="test import")
+        assert isinstance(result, RecordedMark)
+        actions.append(result.action)
+    assert actions == ["updated", "unchanged"]
+    mark = await models.Mark.get(id=made.mark_id)
+    assert (mark.value, mark.comment) == (5, "retake")
+    assert await retire_marks(scope, [made.mark_id]) == {made.mark_id}
+    assert await retire_marks(scope, [made.mark_id]) == set()
+    events = await models.MarkEvent.filter(mark_id=made.mark_id).order_by("seq")
+    assert [e.action for e in events][:2] == [MarkAction.CREATE, MarkAction.CORRECT]
+    assert events[-1].action == MarkAction.DELETE
+    verdict = await verify()
+    assert verdict.ok, verdict.finding
+
+
+async def test_a_batch_costs_the_same_statements_whatever_its_size(two: Two) -> None:
+    scope, school_class = two.scope, two.ours.classes["5A"]
+    assert two.ours.teacher is not None
+    subject, teacher = two.ours.subjects["Mathematics"], two.ours.teacher.id
+    counts = []
+    # The first round fills the scope's caches (the reach's accounts, the class).
+    for size in (1, 5, 300):
+        accounts = [_account(f"n{size}.{i}") for i in range(size)]
+        with count_statements() as saving:
+            saved = await save_accounts(scope, accounts)
+        ids = [s.user.id for s in saved if isinstance(s, SavedAccount)]
+        with count_statements() as enrolling:
+            await enroll_many(
+                scope, [EnrollmentData(i, school_class.id, date(2026, 9, 1)) for i in ids]
+            )
+        entries = [
+            ImportedMark(i, school_class.id, subject.id, date(2026, 10, 1), 4, teacher) for i in ids
+        ]
+        with count_statements() as marking:
+            await record_marks(scope, entries)
+        counts.append((saving.value, enrolling.value, marking.value))
+    assert counts[1] == counts[2], counts
+    assert await models.Mark.all().count() == 306 and (await verify()).ok

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from ediary.domain.bulk import insert_rows
 from ediary.domain.enums import MarkAction
 from ediary.domain.models import Mark, MarkEvent
 
 __all__ = [
     "Change",
+    "MarkState",
     "append",
+    "append_many",
     "record_imported",
     "state_of",
     "verify",
@@ -43,34 +46,86 @@ def _instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+# The columns of an event, in the order they are written.
+EVENT_FIELDS = (
+    "seq",
+    "mark_id",
+    "action",
+    "actor_id",
+    "at",
+    "student_id",
+    "subject_id",
+    "lesson_id",
+    "date",
+    "old_value",
+    "old_weight",
+    "old_kind",
+    "old_comment",
+    "new_value",
+    "new_weight",
+    "new_kind",
+    "new_comment",
+    "reason",
+    "prev_hash",
+    "hash",
+)
+
+
+def _content(event: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "seq": event["seq"],
+        "mark": event["mark_id"],
+        "action": str(event["action"]),
+        "actor": event["actor_id"],
+        "at": _instant(event["at"]),
+        "student": event["student_id"],
+        "subject": event["subject_id"],
+        "lesson": event["lesson_id"],
+        "date": event["date"].isoformat(),
+        "old": [event["old_value"], event["old_weight"], event["old_kind"], event["old_comment"]],
+        "new": [event["new_value"], event["new_weight"], event["new_kind"], event["new_comment"]],
+        "reason": event["reason"],
+        "prev": event["prev_hash"],
+    }
+
+
 def event_content(event: MarkEvent) -> dict[str, Any]:
     """Everything an event says, including the hash of the one before it."""
-    return {
-        "seq": event.seq,
-        "mark": event.mark_id,
-        "action": str(event.action),
-        "actor": event.actor_id,
-        "at": _instant(event.at),
-        "student": event.student_id,
-        "subject": event.subject_id,
-        "lesson": event.lesson_id,
-        "date": event.date.isoformat(),
-        "old": [event.old_value, event.old_weight, event.old_kind, event.old_comment],
-        "new": [event.new_value, event.new_weight, event.new_kind, event.new_comment],
-        "reason": event.reason,
-        "prev": event.prev_hash,
-    }
+    return _content({name: getattr(event, name) for name in EVENT_FIELDS})
 
 
 def event_hash(event: MarkEvent) -> str:
     return hashlib.sha256(canonical(event_content(event))).hexdigest()
 
 
+class MarkState(Protocol):
+    """What the history records of a mark: a `Mark`, or the values of one being written."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def student_id(self) -> int: ...
+    @property
+    def subject_id(self) -> int: ...
+    @property
+    def lesson_id(self) -> int | None: ...
+    @property
+    def date(self) -> date: ...
+    @property
+    def value(self) -> int: ...
+    @property
+    def weight(self) -> int: ...
+    @property
+    def kind(self) -> Any: ...
+    @property
+    def comment(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Change:
     """A change to record: the mark as it is now, and what it was before (None if new)."""
 
-    mark: Mark
+    mark: MarkState
     action: MarkAction
     actor_id: int
     before: tuple[int, int, str, str] | None = None
@@ -79,15 +134,15 @@ class Change:
     at: datetime | None = None
 
 
-def state_of(mark: Mark) -> tuple[int, int, str, str]:
+def state_of(mark: MarkState) -> tuple[int, int, str, str]:
     """The parts of a mark a correction may change."""
     return (mark.value, mark.weight, str(mark.kind), mark.comment)
 
 
-async def append(
+async def _chain(
     conn: BaseDBAsyncClient, changes: Sequence[Change], at: datetime
-) -> list[MarkEvent]:
-    """Append events for the changes, inside the caller's transaction."""
+) -> list[dict[str, Any]]:
+    """Write events for the changes at the head of the chain; returns their columns."""
     if not changes:
         return []
     if conn.capabilities.dialect == "postgres":
@@ -100,32 +155,46 @@ async def append(
     for change in changes:
         mark, old = change.mark, change.before
         seq += 1
-        event = MarkEvent(
-            seq=seq,
-            mark_id=mark.id,
-            action=change.action,
-            actor_id=change.actor_id,
-            at=change.at or at,
-            student_id=mark.student_id,
-            subject_id=mark.subject_id,
-            lesson_id=mark.lesson_id,
-            date=mark.date,
-            old_value=old[0] if old else None,
-            old_weight=old[1] if old else None,
-            old_kind=old[2] if old else None,
-            old_comment=old[3] if old else None,
-            new_value=mark.value,
-            new_weight=mark.weight,
-            new_kind=str(mark.kind),
-            new_comment=mark.comment,
-            reason=change.reason,
-            prev_hash=prev,
-        )
-        event.hash = event_hash(event)
-        prev = event.hash
+        event: dict[str, Any] = {
+            "seq": seq,
+            "mark_id": mark.id,
+            "action": change.action,
+            "actor_id": change.actor_id,
+            "at": change.at or at,
+            "student_id": mark.student_id,
+            "subject_id": mark.subject_id,
+            "lesson_id": mark.lesson_id,
+            "date": mark.date,
+            "old_value": old[0] if old else None,
+            "old_weight": old[1] if old else None,
+            "old_kind": old[2] if old else None,
+            "old_comment": old[3] if old else None,
+            "new_value": mark.value,
+            "new_weight": mark.weight,
+            "new_kind": str(mark.kind),
+            "new_comment": mark.comment,
+            "reason": change.reason,
+            "prev_hash": prev,
+        }
+        event["hash"] = prev = hashlib.sha256(canonical(_content(event))).hexdigest()
         events.append(event)
-    await MarkEvent.bulk_create(events, batch_size=500, using_db=conn)
+    await insert_rows(
+        MarkEvent, EVENT_FIELDS, [[e[name] for name in EVENT_FIELDS] for e in events], conn
+    )
     return events
+
+
+async def append(
+    conn: BaseDBAsyncClient, changes: Sequence[Change], at: datetime
+) -> list[MarkEvent]:
+    """Append events for the changes, inside the caller's transaction."""
+    return [MarkEvent(**event) for event in await _chain(conn, changes, at)]
+
+
+async def append_many(conn: BaseDBAsyncClient, changes: Sequence[Change], at: datetime) -> int:
+    """`append` for an import's thousands of changes: the same events, not read back as
+    objects; returns how many were written."""
+    return len(await _chain(conn, changes, at))
 
 
 async def record_imported(

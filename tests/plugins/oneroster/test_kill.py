@@ -34,7 +34,8 @@ def _start_and_kill(url: str, path: Path) -> int:
 
 async def test_killed_import_leaves_no_trace(fresh: str, tmp_path: Path) -> None:
     before = await snapshot()
-    await asyncio.to_thread(write_set, tmp_path / "set", "S")
+    # Size M: batched writes take a few seconds for it, S is over before the kill.
+    await asyncio.to_thread(write_set, tmp_path / "set", "M")
     returncode = await asyncio.to_thread(_start_and_kill, fresh, tmp_path / "set")
     assert returncode == -signal.SIGKILL
     assert await snapshot() == before

@@ -1,0 +1,224 @@
+"""Set-based writes of many rows of one model, in PostgreSQL and SQLite alike.
+
+An import writes tens of thousands of rows; one INSERT per row costs a round trip each. Here
+new rows get their ids up front (`reserve_ids`: from the table's sequence in PostgreSQL, past
+the largest id in SQLite, whose single writer holds the transaction), so that the caller can
+link to them before they are written, and are then written set-based (`insert_rows`,
+`insert_models`): in PostgreSQL one INSERT ... SELECT FROM unnest(...) of one array per
+column for up to `ARRAY_ROWS` rows, in SQLite multi-row INSERTs of up to `ROWS` rows.
+Changed rows are written by one UPDATE run over every row's values (`update_models`).
+Values go through each field's own `to_db_value`, the conversion Tortoise applies to a
+single save, and statements go through Tortoise's connection, so they join the caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
+
+from tortoise import connections
+from tortoise import fields as tortoise_fields
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.fields.data import CharEnumFieldInstance
+from tortoise.models import Model
+
+__all__ = ["insert_models", "insert_rows", "reserve_ids", "update_models"]
+
+# Rows of one INSERT, and a bound on its parameters (SQLite allows 32766, PostgreSQL 32767).
+ROWS = 1000
+PARAMETERS = 30000
+# Rows of one INSERT from arrays (PostgreSQL): a handful of parameters, however many rows.
+ARRAY_ROWS = 5000
+
+
+def _client(conn: BaseDBAsyncClient | None) -> BaseDBAsyncClient:
+    return conn if conn is not None else connections.get("default")
+
+
+def _postgres(conn: BaseDBAsyncClient) -> bool:
+    return conn.capabilities.dialect == "postgres"
+
+
+async def reserve_ids(
+    model: type[Model], count: int, conn: BaseDBAsyncClient | None = None
+) -> list[int]:
+    """`count` unused ids of the model's table, for rows the caller is about to insert."""
+    if count <= 0:
+        return []
+    conn = _client(conn)
+    table = model._meta.db_table
+    if _postgres(conn):
+        _, rows = await conn.execute_query(
+            "SELECT nextval(pg_get_serial_sequence($1, 'id')) AS id "
+            "FROM generate_series(1, $2::int)",
+            [f'"{table}"', count],
+        )
+        return [int(row["id"]) for row in rows]
+    # AUTOINCREMENT never gives an id twice, so start past the sequence as well as the rows.
+    _, rows = await conn.execute_query(
+        f'SELECT MAX(COALESCE((SELECT MAX(id) FROM "{table}"), 0), '
+        "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)) AS top",
+        [table],
+    )
+    top = int(rows[0]["top"])
+    return list(range(top + 1, top + 1 + count))
+
+
+# Field types whose Python values both drivers take as they are (dates through the adapter
+# Tortoise registers for SQLite); every other field converts through its `to_db_value`.
+_NATIVE = (
+    tortoise_fields.IntField,
+    tortoise_fields.SmallIntField,
+    tortoise_fields.BigIntField,
+    tortoise_fields.CharField,
+    tortoise_fields.TextField,
+    tortoise_fields.DateField,
+    tortoise_fields.BooleanField,
+)
+
+
+def _enum_value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def _converters(model: type[Model], names: Sequence[str]) -> list[Callable[[Any], Any] | None]:
+    """For each field, how its value is converted for the database (None: as it is)."""
+    found: list[Callable[[Any], Any] | None] = []
+    for name in names:
+        field = model._meta.fields_map[name]
+        if type(field) in _NATIVE:
+            found.append(None)
+        elif isinstance(field, CharEnumFieldInstance):
+            # What its to_db_value gives after validating, without the cost per value.
+            found.append(_enum_value)
+        else:
+            found.append(partial(field.to_db_value, instance=model))
+    return found
+
+
+# PostgreSQL's type of each field's column, for the arrays `unnest` spreads into rows.
+_PG_TYPES: dict[type[Any], str] = {
+    tortoise_fields.IntField: "int4",
+    tortoise_fields.SmallIntField: "int2",
+    tortoise_fields.BigIntField: "int8",
+    tortoise_fields.CharField: "text",
+    tortoise_fields.TextField: "text",
+    tortoise_fields.DateField: "date",
+    tortoise_fields.DatetimeField: "timestamptz",
+    tortoise_fields.BooleanField: "bool",
+    tortoise_fields.JSONField: "jsonb",
+}
+
+
+def _pg_type(field: Any) -> str | None:
+    if isinstance(field, CharEnumFieldInstance):
+        return "text"
+    return _PG_TYPES.get(type(field))
+
+
+async def insert_rows(
+    model: type[Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    conn: BaseDBAsyncClient | None = None,
+) -> None:
+    """Insert rows of the model given as values of these fields, set-based. Leave out `id`
+    to let the database number them, or give ids from `reserve_ids`."""
+    convert = _converters(model, names)
+    await _insert(
+        model,
+        names,
+        [
+            [
+                value if to_db is None else to_db(value)
+                for value, to_db in zip(row, convert, strict=True)
+            ]
+            for row in rows
+        ],
+        _client(conn),
+    )
+
+
+async def _insert(
+    model: type[Model], names: Sequence[str], rows: list[list[Any]], conn: BaseDBAsyncClient
+) -> None:
+    """Insert rows of values already converted for the database."""
+    if not rows:
+        return
+    projection, fields_map = model._meta.fields_db_projection, model._meta.fields_map
+    columns = ", ".join(f'"{projection[name]}"' for name in names)
+    table = model._meta.db_table
+    types = [_pg_type(fields_map[name]) for name in names]
+    if _postgres(conn) and None not in types:
+        # One array per column: the statement stays small however many rows it carries.
+        arrays = ", ".join(
+            f"${i}::{'text' if kind == 'jsonb' else kind}[]" for i, kind in enumerate(types, 1)
+        )
+        picked = ", ".join(
+            f"c{i}::jsonb" if kind == "jsonb" else f"c{i}" for i, kind in enumerate(types)
+        )
+        aliases = ", ".join(f"c{i}" for i in range(len(types)))
+        query = (
+            f'INSERT INTO "{table}" ({columns}) SELECT {picked} '
+            f"FROM unnest({arrays}) AS u({aliases})"
+        )
+        for start in range(0, len(rows), ARRAY_ROWS):
+            page = rows[start : start + ARRAY_ROWS]
+            await conn.execute_query(query, [list(column) for column in zip(*page, strict=True)])
+        return
+    width = len(names)
+    per_statement = max(1, min(ROWS, PARAMETERS // width))
+    for start in range(0, len(rows), per_statement):
+        page = rows[start : start + per_statement]
+        if _postgres(conn):
+            tuples = ", ".join(
+                "(" + ", ".join(f"${r * width + c + 1}" for c in range(width)) + ")"
+                for r in range(len(page))
+            )
+        else:
+            tuples = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(page))
+        values = [value for row in page for value in row]
+        await conn.execute_query(f'INSERT INTO "{table}" ({columns}) VALUES {tuples}', values)
+
+
+async def insert_models(objs: Sequence[Model], conn: BaseDBAsyncClient | None = None) -> None:
+    """Insert these new objects of one model, ids already set (see `reserve_ids`)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    names = list(model._meta.fields_db_projection)
+    fields_map = model._meta.fields_map
+    rows = [
+        # Through each field, so that defaults such as auto_now are filled in as in a save.
+        [fields_map[name].to_db_value(getattr(obj, name), obj) for name in names]
+        for obj in objs
+    ]
+    await _insert(model, names, rows, _client(conn))
+
+
+async def update_models(
+    objs: Sequence[Model], fields: Sequence[str], conn: BaseDBAsyncClient | None = None
+) -> None:
+    """Write these fields of existing objects of one model, in one statement run per row."""
+    if not objs or not fields:
+        return
+    conn = _client(conn)
+    model = type(objs[0])
+    projection = model._meta.fields_db_projection
+    postgres = _postgres(conn)
+    sets = ", ".join(
+        f'"{projection[name]}" = ' + (f"${i}" if postgres else "?")
+        for i, name in enumerate(fields, start=1)
+    )
+    key = f"${len(fields) + 1}" if postgres else "?"
+    query = f'UPDATE "{model._meta.db_table}" SET {sets} WHERE "id" = {key}'
+    fields_map = model._meta.fields_map
+    await conn.execute_many(
+        query,
+        [
+            [*(fields_map[name].to_db_value(getattr(obj, name), obj) for name in fields), obj.pk]
+            for obj in objs
+        ],
+    )
