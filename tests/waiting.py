@@ -28,11 +28,3 @@ async def eventually(
             raise AssertionError(f"timed out after {within}s waiting for {what or check}")
         await asyncio.sleep(POLL_SECONDS)
 
-
-def eventually_sync(check: Callable[[], bool], within: float = 15.0, what: str = "") -> None:
-    """`eventually` for a test that waits on a thread or a process, outside the event loop."""
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {within}s waiting for {what or check}")
-        time.sleep(POLL_SECONDS)

@@ -166,9 +166,13 @@ class _RowsWriter:
                 return
             self._changed.clear()
             progress = self.progress
-            await ImportJob.filter(id=self.job_id).update(
-                rows_done=progress.done, rows_total=progress.total or 0
-            )
+            try:
+                await ImportJob.filter(id=self.job_id).update(
+                    rows_done=progress.done, rows_total=progress.total or 0
+                )
+            except BaseORMException:
+                # Only the count shown while it runs: the import goes on, the end writes it.
+                log.exception("the rows of import job %d were not written", self.job_id)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), ROWS_EVERY_SECONDS)
 
