@@ -18,6 +18,12 @@ from ediary.domain.journal.history import Change, append, record_imported, state
 from tests.world import World
 
 
+def no_window(region_code: str | None) -> int | None:
+    """The parent window of a region policy that sets none (the default policy's), for the
+    viewers a test loads itself: a parent's viewer cannot be made without one."""
+    return None
+
+
 @dataclass
 class School:
     school: models.School

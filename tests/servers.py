@@ -201,11 +201,3 @@ async def nothing_more(ws: ClientConnection, wait: float = 1.0) -> bool:
     except TimeoutError:
         return True
     raise AssertionError(f"unexpected message: {message}")
-
-
-async def eventually(check: Any, within: float = 15.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        await asyncio.sleep(0.1)

@@ -24,6 +24,7 @@ from ediary.config import Settings
 from ediary.domain import lifecycle, models
 from tests.security.live import PASSWORD, UPDATES, connected, family_school, subscribe, token_for
 from tests.servers import free_port
+from tests.waiting import eventually
 from tests.world import World
 
 LOGIN = """mutation($login: String!, $password: String!) {
@@ -46,9 +47,8 @@ async def served(settings: Settings) -> AsyncIterator[Served]:
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "the server stopped while starting"
-        await asyncio.sleep(0.05)
+    await eventually(lambda: server.started or task.done(), what="the server to start")
+    assert not task.done(), "the server stopped while starting"
     try:
         yield Served(f"http://127.0.0.1:{port}", app)
     finally:

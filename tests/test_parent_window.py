@@ -1,12 +1,15 @@
 """The region policy's parent_lookback_days, applied once by the core access policy: a
-parent sees a child's dated records from today minus N days; the child and staff see all."""
+parent sees a child's dated records from today minus N days, through GraphQL (over HTTP and
+WebSocket alike, one Context.viewer) and the calendar feed; the child and staff see all."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import secrets
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
+from icalendar import Calendar
 from starlette.applications import Starlette
 from strawberry import relay
 
@@ -15,8 +18,11 @@ from ediary.app import create_app
 from ediary.config import Settings
 from ediary.domain.access import Placement, Viewer, student_grant
 from ediary.domain.enums import Role
+from ediary.domain.feeds import digest
 from ediary.domain.grading import RegionPolicy
-from tests.world import WEEK, World
+from ediary.domain.models import CalendarFeed
+from tests.conftest import TODAY
+from tests.world import MONDAY, WEEK, World
 
 
 def _lookback_probe(days: int) -> object:
@@ -92,3 +98,35 @@ async def test_region_window_applies_to_marks_and_diary(settings: Settings, worl
     # A window reaching back past the week shows them again.
     open_ = create_app(settings, manage_database=False, extra_plugins=[_lookback_probe(100_000)])
     assert (await _ask(open_, parent, MARKS, variables))["marks"]["totalCount"] == own
+
+
+async def test_region_window_applies_to_a_parents_calendar_feed(
+    settings: Settings, world: World
+) -> None:
+    """The feed's route builds its viewer (the feed's creator) with the region's window too."""
+    secret = secrets.token_urlsafe(16)
+    feed = await CalendarFeed.create(
+        student_id=world.id("student"),
+        created_by_id=world.users["parent"].id,
+        secret_hash=digest(secret),
+    )
+
+    async def event_days(app: Starlette) -> set[date]:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as client:
+            response = await client.get(f"/calendar/{secret}.ics")
+        assert response.status_code == 200, response.text
+        events = Calendar.from_ical(response.content).walk("VEVENT")
+        starts = [event.decoded("dtstart") for event in events]
+        return {start.date() if isinstance(start, datetime) else start for start in starts}
+
+    try:
+        # The world's week has lessons from Monday; today (settings.today) is its Wednesday.
+        whole = await event_days(create_app(settings, manage_database=False))
+        assert MONDAY in whole
+        windowed = create_app(settings, manage_database=False, extra_plugins=[_lookback_probe(1)])
+        shown = await event_days(windowed)
+        assert shown == {day for day in whole if day >= TODAY - timedelta(days=1)} != whole
+    finally:
+        await feed.delete()

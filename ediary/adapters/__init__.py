@@ -34,6 +34,7 @@ from ediary.adapters.sessions import (
     started_in_this_browser,
 )
 from ediary.domain.errors import FlowNotOffered
+from ediary.domain.import_lock import ImportAlreadyRunning, refuse_if_importing
 from ediary.domain.region_flows import RegionFlows
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "FlowField",
     "FlowNotOffered",
     "GraphQLContribution",
+    "ImportAlreadyRunning",
     "ImportBackend",
     "ImportContext",
     "ImportOption",
@@ -71,6 +73,7 @@ __all__ = [
     "model_apps",
     "notices_page",
     "open_route_session",
+    "refuse_if_importing",
     "run_import",
     "started_in_this_browser",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import pluggy
@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain import auth
-from ediary.domain.access import ANONYMOUS, Viewer, viewer_of
+from ediary.domain.access import ANONYMOUS, ParentLookback, Viewer, viewer_of
 from ediary.domain.errors import PasswordLoginClosed, SessionExpired, Unauthenticated
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import User
@@ -83,9 +83,7 @@ def session_viewer(
     return viewer_of(resolved.ties, parent_lookback(plugins, settings), settings.school_today())
 
 
-def parent_lookback(
-    plugins: pluggy.PluginManager, settings: Settings
-) -> Callable[[str | None], int | None]:
+def parent_lookback(plugins: pluggy.PluginManager, settings: Settings) -> ParentLookback:
     """How far back parents may look in a region, by the plugins' region policy."""
 
     def lookback(region_code: str | None) -> int | None:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pluggy
-from tortoise.transactions import in_transaction
 
 from ediary.domain.errors import DomainError
+from ediary.domain.import_lock import ImportAlreadyRunning, import_transaction
 
 if TYPE_CHECKING:
     from ediary.config import Settings
@@ -207,10 +207,12 @@ class _Discard(Exception):
 
 async def run_import(backend: ImportBackend, path: Path, context: ImportContext) -> ImportReport:
     """Run the backend in one transaction: kept when the set was imported (rows rejected at
-    most), rolled back for a dry run, a refused set, or an error, which the report says."""
+    most), rolled back for a dry run, a refused set, or an error, which the report says.
+    While another import into one of the reach's schools or regions runs, the set is refused
+    with IMPORT_ALREADY_RUNNING (ediary.domain.import_lock)."""
     report: ImportReport | None = None
     try:
-        async with in_transaction():
+        async with import_transaction(context.reach):
             try:
                 report = await backend.run(path, context)
             except DomainError as error:
@@ -219,6 +221,8 @@ async def run_import(backend: ImportBackend, path: Path, context: ImportContext)
                 raise _Discard
     except _Discard:
         pass
+    except ImportAlreadyRunning as error:
+        return ImportReport(dry_run=context.dry_run, refusal=f"[{error.code}] {error.message}")
     except Exception:
         log.exception("import %s of %s stopped on an error", backend.name, path)
         return ImportReport(dry_run=context.dry_run, aborted=True)

@@ -43,6 +43,10 @@ class Facet(StrEnum):
 
 ALL_FACETS = frozenset(Facet)
 
+# How many days back parents may look in a region, by its code: the region policy's
+# parent_lookback_days, None for no limit.
+ParentLookback = Callable[[str | None], int | None]
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -87,13 +91,20 @@ class Viewer:
     # not those they are tied to only as a student or a parent.
     staff_schools: frozenset[int] = frozenset()
     # How many days back a parent may look at a child's diary in a region (the region
-    # policy's parent_lookback_days); None, or a None answer, means no limit.
-    parent_lookback: Callable[[str | None], int | None] | None = field(
+    # policy's parent_lookback_days); a None answer means no limit. Required of a parent's
+    # viewer (see __post_init__); None only for viewers no window applies to.
+    parent_lookback: ParentLookback | None = field(
         default=None, compare=False, hash=False, repr=False
     )
     # The schools' today the viewer was built for (`viewer_of`): the day parent windows are
     # counted back from. None only for viewers made by hand, which then pass `today` along.
     today: date | None = field(default=None, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # A parent's viewer without the region's window would show a child's whole history
+        # where the region allows less: refuse to make one.
+        if Role.PARENT in self.roles and self.parent_lookback is None:
+            raise ValueError("a parent's viewer needs the region policy's parent_lookback")
 
     @property
     def is_authenticated(self) -> bool:
@@ -159,15 +170,12 @@ class StudentGrant:
         return self.subjects is None or subject_id is None or subject_id in self.subjects
 
 
-def viewer_of(
-    ties: Ties,
-    parent_lookback: Callable[[str | None], int | None] | None,
-    today: date,
-) -> Viewer:
+def viewer_of(ties: Ties, parent_lookback: ParentLookback, today: date) -> Viewer:
     """The viewer an account's ties make: its roles, and which of its ties count for them.
 
     `parent_lookback` answers, for a region code, how many days back parents may look (the
-    region policy); the server passes its plugins' policy, tools may pass None. `today` (the
+    region policy's parent_lookback_days; the server passes its plugins' policy,
+    `ediary.adapters.http.parent_lookback`), and is required. `today` (the
     schools' today, `Settings.school_today()`) decides which enrollments still tie a family
     to a class, and is where parent windows count back from.
     """
@@ -230,11 +238,7 @@ def viewer_of(
     )
 
 
-async def load_viewer(
-    user: User,
-    parent_lookback: Callable[[str | None], int | None] | None,
-    today: date,
-) -> Viewer:
+async def load_viewer(user: User, parent_lookback: ParentLookback, today: date) -> Viewer:
     """The viewer of an account already in hand, its ties read in one statement (see
     `viewer_of` for the arguments). A request's viewer comes with its session instead
     (`ediary.domain.auth.resolve_session`)."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ediary.domain.access import (
     Facet,
+    ParentLookback,
     StudentGrant,
     Viewer,
     load_viewer,
@@ -112,7 +112,7 @@ class FeedContent:
 
 
 async def feed_content(
-    secret: str, today: date, parent_lookback: Callable[[str | None], int | None]
+    secret: str, today: date, parent_lookback: ParentLookback
 ) -> FeedContent | None:
     """What the feed with this secret shows today; None for unknown, revoked or empty access.
     A parent's feed shows what the parent may see, so within the region's look-back window

@@ -25,7 +25,7 @@ from tests.world import World
 
 
 async def _journal(world: World, who: str, policy: RegionPolicy | None = None) -> ClassJournal:
-    viewer = await load_viewer(world.users[who], None, TODAY)
+    viewer = await load_viewer(world.users[who], builders.no_window, TODAY)
     return await load_class_journal(
         viewer,
         world.id("class_7a"),
@@ -203,7 +203,7 @@ async def _grid(
 ) -> ClassJournal:
     assert register.built.teacher is not None
     return await load_class_journal(
-        viewer or await load_viewer(register.built.teacher, None, TODAY),
+        viewer or await load_viewer(register.built.teacher, builders.no_window, TODAY),
         register.built.classes[school_class].id,
         register.built.subjects["Physics"].id,
         register.built.terms[1].id,
@@ -277,7 +277,7 @@ async def test_averages_count_the_terms_live_marks_of_the_subject_from_every_cla
 
 async def test_the_journal_is_two_statements_whatever_it_holds(register: Register) -> None:
     assert register.built.teacher is not None
-    viewer = await load_viewer(register.built.teacher, None, TODAY)
+    viewer = await load_viewer(register.built.teacher, builders.no_window, TODAY)
     with count_statements() as count:
         full = await _grid(register, viewer=viewer)
     assert count.value == 2

@@ -10,6 +10,7 @@ import pytest
 from ediary.domain.access import NewsReach, Posting, Viewer, may_read_announcement, news_reach
 from ediary.domain.enums import Audience, Role
 from ediary.domain.life.checks import moment, text_problem, url_problem
+from tests import builders
 
 
 @pytest.mark.parametrize(
@@ -57,7 +58,11 @@ def test_a_time_without_zone_is_the_schools_time() -> None:
 
 
 FAMILY = Viewer(
-    user_id=1, roles=frozenset({Role.PARENT}), member_classes=frozenset({7}), schools=frozenset({3})
+    user_id=1,
+    roles=frozenset({Role.PARENT}),
+    member_classes=frozenset({7}),
+    schools=frozenset({3}),
+    parent_lookback=builders.no_window,
 )
 ADMIN = Viewer(
     user_id=2,

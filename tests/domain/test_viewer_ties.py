@@ -5,7 +5,6 @@ refused, whichever way it fails."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -13,10 +12,18 @@ import pytest
 
 from ediary.db import count_statements
 from ediary.domain import auth, models
-from ediary.domain.access import FAMILY_ROLES, STAFF_ROLES, Viewer, load_viewer, viewer_of
+from ediary.domain.access import (
+    FAMILY_ROLES,
+    STAFF_ROLES,
+    ParentLookback,
+    Viewer,
+    load_viewer,
+    viewer_of,
+)
 from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import Role
 from ediary.domain.errors import SessionExpired
+from tests import builders
 
 TODAY = date(2026, 11, 25)
 FIRST_DAY = date(2026, 9, 1)
@@ -24,7 +31,7 @@ FIRST_DAY = date(2026, 9, 1)
 
 async def _viewer_row_by_row(
     user: models.User,
-    parent_lookback: Callable[[str | None], int | None] | None,
+    parent_lookback: ParentLookback,
     today: date,
 ) -> Viewer:
     """The access rules as they were written before the one statement: the models read one
@@ -253,7 +260,9 @@ async def test_what_each_kind_of_tie_grants(town: Town) -> None:
     ids = town.ids
 
     async def viewer(name: str) -> Viewer:
-        return viewer_of((await auth.resolve_session(town.tokens[name])).ties, None, TODAY)
+        return viewer_of(
+            (await auth.resolve_session(town.tokens[name])).ties, builders.no_window, TODAY
+        )
 
     parent = await viewer("parent")
     assert parent.full_name == "Orlova parent Ivanovna"
@@ -300,10 +309,10 @@ async def test_what_each_kind_of_tie_grants(town: Town) -> None:
 async def test_a_session_and_its_viewer_cost_one_statement(town: Town) -> None:
     with count_statements() as count:
         resolved, _ = await auth.resolve_session_at_version(town.tokens["parent"])
-        viewer_of(resolved.ties, None, TODAY)
+        viewer_of(resolved.ties, builders.no_window, TODAY)
     assert count.value == 1
     with count_statements() as count:
-        await load_viewer(town.users["teacher"], None, TODAY)
+        await load_viewer(town.users["teacher"], builders.no_window, TODAY)
     assert count.value == 1
 
 

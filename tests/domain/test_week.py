@@ -237,7 +237,7 @@ async def week(database: str) -> Week:
 
 
 async def _read(who: models.User, found: Week, policy: RegionPolicy = DEFAULT_POLICY) -> DiaryWeek:
-    viewer = await load_viewer(who, None, TODAY)
+    viewer = await load_viewer(who, builders.no_window, TODAY)
     return await load_week(viewer, found.student.id, WEEK, lambda region: policy)
 
 
@@ -433,14 +433,16 @@ async def test_a_parent_window_hides_the_days_before_it(week: Week) -> None:
 
 async def test_the_week_costs_two_statements_whatever_the_grant(week: Week) -> None:
     for who in (week.parent, week.homeroom_a, week.math_teacher, week.nurse):
-        viewer = await load_viewer(who, None, TODAY)
+        viewer = await load_viewer(who, builders.no_window, TODAY)
         with count_statements() as count:
             await load_week(viewer, week.student.id, WEEK)
         assert count.value == 2, who.login
 
 
 async def test_a_stranger_gets_not_found_after_one_statement(week: Week) -> None:
-    viewer = Viewer(user_id=week.parent.id, roles=frozenset({Role.PARENT}))
+    viewer = Viewer(
+        user_id=week.parent.id, roles=frozenset({Role.PARENT}), parent_lookback=builders.no_window
+    )
     with count_statements() as count, pytest.raises(NotFound):
         await load_week(viewer, week.student.id, WEEK)
     assert count.value == 1

@@ -18,13 +18,13 @@ from tests.journal.conftest import Class8
 from tests.servers import (
     EDIARY,
     Server,
-    eventually,
     next_payload,
     nothing_more,
     sms_gateway,
     smtp_server,
     subscription,
 )
+from tests.waiting import eventually
 
 UPDATES = """
 subscription($student: ID!) {

@@ -10,12 +10,13 @@ from ediary.domain.journal import marks
 from ediary.domain.journal.base import WriteContext
 from ediary.domain.journal.history import verify
 from ediary.domain.models import MarkEvent
+from tests import builders
 from tests.conftest import TODAY
 from tests.journal.conftest import Class8
 
 
 async def _writer(class8: Class8) -> WriteContext:
-    viewer = await load_viewer(class8.world.users["math_teacher"], None, TODAY)
+    viewer = await load_viewer(class8.world.users["math_teacher"], builders.no_window, TODAY)
     return WriteContext(viewer=viewer, now=datetime.now(UTC), today=TODAY)
 
 

@@ -20,6 +20,7 @@ from ediary.domain import models
 from ediary.domain.access import load_viewer
 from ediary.domain.enums import Audience
 from ediary.domain.feeds import create_feed
+from tests import builders
 from tests.conftest import TODAY, GraphQLClient, nothing_answered
 from tests.world import WEEK, World
 
@@ -451,7 +452,7 @@ async def test_announcement_files_follow_the_policy(
 async def parent_feed(world: World) -> None:
     """A calendar feed the parent created, for the node row of the matrix."""
     created = await create_feed(
-        await load_viewer(world.users["parent"], None, TODAY), world.id("student")
+        await load_viewer(world.users["parent"], builders.no_window, TODAY), world.id("student")
     )
     world.objects["parent_feed"] = created.feed
 
@@ -472,7 +473,7 @@ async def talk(world: World) -> None:
     from ediary.domain.talk import acks, conversations
 
     async def as_(name: str) -> WriteContext:
-        viewer = await load_viewer(world.users[name], None, TODAY)
+        viewer = await load_viewer(world.users[name], builders.no_window, TODAY)
         return WriteContext(viewer=viewer, now=datetime.now(UTC), today=TODAY)
 
     started = await conversations.start_conversation(

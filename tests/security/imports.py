@@ -4,12 +4,12 @@ database with the test world, so an attack that succeeds spoils no other test's 
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import GraphQLClient
+from tests.waiting import eventually
 from tests.world import World
 
 MANIFEST = """propertyName,value
@@ -75,10 +75,12 @@ async def import_as_other_admin(island: Island, name: str) -> dict[str, Any]:
     )
     payload = started["data"]["startImport"]
     assert payload["userErrors"] == [], payload
-    for _ in range(600):
+    job: dict[str, Any] = {}
+
+    async def finished() -> bool:
         result = await gql(JOB, {"id": payload["job"]["id"]}, as_user="other_admin")
-        job: dict[str, Any] = result["data"]["importJob"]
-        if job["status"] in ("SUCCEEDED", "FAILED"):
-            return job
-        await asyncio.sleep(0.05)
-    raise AssertionError("the import job did not finish")
+        job.update(result["data"]["importJob"])
+        return job["status"] in ("SUCCEEDED", "FAILED")
+
+    await eventually(finished, within=30, what="the import job to finish")
+    return job

@@ -162,6 +162,8 @@ async def test_a_workers_samples_file_caught_while_being_created_is_waited_for(
     being_made.touch()  # created, not yet sized: what a scrape can meet
 
     async def size_it() -> None:
+        # The delay is the case under test: the worker sizes its file a moment after the
+        # scrape met it empty, and the scrape waits for it rather than failing.
         await asyncio.sleep(0.05)
         MmapedDict(str(being_made)).close()
 

@@ -23,7 +23,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from ediary.domain import models
 from ediary.domain.auth import hash_password
-from tests.servers import Server, eventually
+from tests.servers import Server
+from tests.waiting import eventually
 
 LOGIN = """
 mutation($login: String!, $password: String!) {

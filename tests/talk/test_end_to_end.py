@@ -21,7 +21,6 @@ from tests.conftest import TODAY
 from tests.servers import (
     Mailbox,
     Server,
-    eventually,
     next_payload,
     nothing_more,
     smtp_server,
@@ -38,6 +37,7 @@ from tests.talk.queries import (
     SEND,
     START,
 )
+from tests.waiting import eventually
 
 UPDATES = """
 subscription($id: ID) {

@@ -17,8 +17,11 @@ from ediary.testing import PASSWORD, GraphQLClient, SmallWorld
 from ediary_example.models import Greeting
 from ediary_example.plugin import READ_GREETING, REMOVE_GREETING
 
-AUTHOR = Viewer(user_id=101, roles=frozenset({Role.PARENT}))
-OTHER_PARENT = Viewer(user_id=102, roles=frozenset({Role.PARENT}))
+# A parent's viewer carries the region's window (here none): the server's policy gives it.
+AUTHOR = Viewer(user_id=101, roles=frozenset({Role.PARENT}), parent_lookback=lambda region: None)
+OTHER_PARENT = Viewer(
+    user_id=102, roles=frozenset({Role.PARENT}), parent_lookback=lambda region: None
+)
 SCHOOL_ADMIN = Viewer(
     user_id=103, roles=frozenset({Role.SCHOOL_ADMIN}), admin_schools=frozenset({1})
 )

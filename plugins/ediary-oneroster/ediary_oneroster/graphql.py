@@ -75,10 +75,14 @@ class ImportReport:
 class ImportJob:
     id: relay.GlobalID = strawberry.field(description="Give it to importJob to poll.")
     status: ImportJobStatus = strawberry.field(  # type: ignore[valid-type]
-        description="QUEUED, RUNNING, then SUCCEEDED or FAILED."
+        description="QUEUED, RUNNING, then SUCCEEDED or FAILED (also when the server stopped "
+        "while it ran)."
     )
     dry_run: bool = strawberry.field(description="True for a check that writes nothing.")
-    rows: int = strawberry.field(description="Rows read, once the job has finished.")
+    rows: int = strawberry.field(
+        description="Rows read so far: updated about once a second while the job runs, all "
+        "of them once it has finished."
+    )
     created_at: datetime.datetime = strawberry.field(description="When it was started.")
     finished_at: datetime.datetime | None = strawberry.field(
         description="When it finished; null while it runs."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ediary.adapters import GraphQLContribution, ImportBackend, ModelsApp, hookimpl
+from ediary.config import Settings
 
 
 @hookimpl
@@ -30,3 +31,11 @@ def graphql_schema() -> GraphQLContribution:
     from ediary_oneroster.graphql import CONTRIBUTION
 
     return CONTRIBUTION
+
+
+@hookimpl
+async def startup(settings: Settings) -> None:
+    """Jobs a stopped server left queued or running are marked failed."""
+    from ediary_oneroster.jobs import fail_interrupted_jobs
+
+    await fail_interrupted_jobs()

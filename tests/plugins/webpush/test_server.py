@@ -12,7 +12,8 @@ from ediary_webpush import config as push_config
 from tests.conftest import TODAY
 from tests.plugins.webpush.conftest import SUBJECT, Family
 from tests.plugins.webpush.push_service import Browser, b64url, push_service
-from tests.servers import Server, eventually
+from tests.servers import Server
+from tests.waiting import eventually
 
 REGISTER = """
 mutation($input: RegisterWebPushSubscriptionInput!) {
