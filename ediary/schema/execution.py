@@ -44,9 +44,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-from ediary.schema.at_once import READ_AT_ONCE
 from ediary.schema.field_sets import UNREAD, FieldSet, compiled_field_set
-from ediary.schema.plain_trees import compiled_tree
 
 if TYPE_CHECKING:
     from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
@@ -59,9 +57,7 @@ class PlainField(NamedTuple):
     """How to answer one plain field without graphql-core's per-field machinery."""
 
     field: GraphQLField
-    # What strawberry's resolver of a field without one reads; for a field marked `at_once`,
-    # its reader, which may answer UNREAD (the resolver must run).
-    read: Callable[[Any], Any]
+    read: Callable[[Any], Any]  # what strawberry's resolver of a field without one reads
     leaf: GraphQLLeafType | None  # the scalar or enum a leaf serializes to
     non_null: bool
 
@@ -93,56 +89,21 @@ def _is_strawberry_basic(resolve: object) -> bool:
 def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField | None:
     """The plan for a field that may skip graphql-core's machinery, or None if it may not.
 
-    Such a field has strawberry's basic resolver, or a reader beside its resolver
-    (`ediary.schema.at_once`), and no arguments. `__typename` and introspection fields are
-    not fields of the parent type, so they never have a plan."""
+    Such a field has strawberry's basic resolver and no arguments. `__typename` and
+    introspection fields are not fields of the parent type, so they never have a plan."""
     field = parent_type.fields.get(field_name)
-    if field is None or field.args:
+    if field is None or field.args or not _is_strawberry_basic(field.resolve):
         return None
-    if _is_strawberry_basic(field.resolve) or _marked_only(field):
-        read = _reader(field)
-    else:
-        at_once = _read_at_once(field)
-        if at_once is None:
-            return None
-        read = at_once
     kind = field.type
     non_null = isinstance(kind, GraphQLNonNull)
     if non_null:
         kind = kind.of_type
-    return PlainField(field, read, kind if is_leaf_type(kind) else None, non_null)
-
-
-def _marked_only(field: GraphQLField) -> bool:
-    """Whether a field without a resolver carries only extensions that mark it for the query
-    limits (`MaxItems`, `Sensitive`) and take no part in resolving: strawberry still wraps
-    its resolver in the extensions' chain, which then just reads the attribute."""
-    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    return (
-        isinstance(definition, StrawberryField)
-        and definition.base_resolver is None
-        and definition.default_resolver is getattr
-        and not definition.permission_classes
-        and bool(definition.extensions)
-        and not any(extension.has_resolver for extension in definition.extensions)
-    )
-
-
-def _read_at_once(field: GraphQLField) -> Callable[[Any], Any] | None:
-    """The reader a field marked `at_once` keeps beside its resolver; None for any other, and
-    for a field whose permission classes or extensions the reader would bypass."""
-    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if not isinstance(definition, StrawberryField):
-        return None
-    read = definition.metadata.get(READ_AT_ONCE)
-    if read is None or definition.permission_classes or definition.extensions:
-        return None
-    return cast("Callable[[Any], Any]", read)
+    return PlainField(field, _reader(field), kind if is_leaf_type(kind) else None, non_null)
 
 
 def _reader(field: GraphQLField) -> Callable[[Any], Any]:
     resolve = field.resolve
-    assert resolve is not None  # strawberry gives every field one
+    assert resolve is not None  # checked by _is_strawberry_basic
     definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if (
         isinstance(definition, StrawberryField)
@@ -359,9 +320,6 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
         Plain means: present, not an error or an awaitable, of the field's own object type
         (no abstract type, no `is_type_of` but strawberry's, which ignores its info), a list
         of such items, and no directive on the field (so no @stream)."""
-        answered = self._tree_answer(return_type, field_details_list, value, position_context)
-        if answered is not _UNREAD:
-            return answered
         if isinstance(return_type, GraphQLNonNull):
             return_type = return_type.of_type
         if isinstance(return_type, GraphQLObjectType):
@@ -403,44 +361,6 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 leaves.append(coerced)
             return leaves
         return _UNREAD
-
-    def complete_value(
-        self,
-        return_type: GraphQLOutputType,
-        field_details_list: FieldDetailsList,
-        info: GraphQLResolveInfo[Any],
-        path: Path,
-        result: Any,
-        position_context: Any,
-    ) -> AwaitableOrValue[Any]:
-        """What a resolver returned: by its plain tree when the selection has one."""
-        if self._plans is not None:
-            answered = self._tree_answer(return_type, field_details_list, result, position_context)
-            if answered is not _UNREAD:
-                return answered
-        return super().complete_value(
-            return_type, field_details_list, info, path, result, position_context
-        )
-
-    def _tree_answer(
-        self,
-        return_type: GraphQLOutputType,
-        field_details_list: FieldDetailsList,
-        value: Any,
-        position_context: Any,
-    ) -> Any:
-        """The value's answer by the plain tree of its selection (`ediary.schema.plain_trees`),
-        or `_UNREAD` when there is none or it was not sure: the generic way then completes it
-        and reports whatever is wrong at its path."""
-        if position_context is not None or len(field_details_list) != 1:
-            return _UNREAD
-        tree = compiled_tree(self.schema, return_type, field_details_list[0].node, self._plan_of)
-        if tree is None:
-            return _UNREAD
-        try:
-            return tree(value)
-        except Exception:  # NotPlain, or a read that raised
-            return _UNREAD
 
     def _complete_object(
         self,

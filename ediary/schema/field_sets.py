@@ -48,16 +48,7 @@ if TYPE_CHECKING:
 
     from ediary.schema.execution import PlainField
 
-__all__ = [
-    "INT_MAX",
-    "INT_MIN",
-    "PASSES_THROUGH",
-    "FieldSet",
-    "compiled_field_set",
-    "enum_names",
-    "leaf_coercion",
-    "read_expression",
-]
+__all__ = ["FieldSet", "compiled_field_set"]
 
 # (context, source, path, grouped field set, position context) -> results or an awaitable.
 FieldSet = Callable[[Any, Any, Any, "GroupedFieldSet", Any], Any]
@@ -69,12 +60,12 @@ CAPACITY = 2048
 _COMPILED: WeakKeyDictionary[GraphQLSchema, LRUCache[tuple[Any, ...], FieldSet]]
 _COMPILED = WeakKeyDictionary()
 
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 # The built-in scalars whose serializer returns a value of these exact Python types as it is
 # (graphql-core's serialize_string, serialize_int within 32 bits, serialize_float for finite
 # floats, serialize_boolean, serialize_id for strings): the test each compiles to.
-PASSES_THROUGH: dict[Any, str] = {
+_PASSES_THROUGH: dict[Any, str] = {
     GraphQLString: "type(value) is str",
     GraphQLID: "type(value) is str",
     GraphQLInt: "type(value) is int and INT_MIN <= value <= INT_MAX",
@@ -112,8 +103,8 @@ def _compile(
     names: dict[str, Any] = {
         "UNREAD": _UNREAD,
         "Undefined": Undefined,
-        "INT_MIN": INT_MIN,
-        "INT_MAX": INT_MAX,
+        "INT_MIN": _INT_MIN,
+        "INT_MAX": _INT_MAX,
         "isfinite": math.isfinite,
         "PARENT": parent_type,
     }
@@ -137,7 +128,7 @@ def _compile(
         names[f"PLAN_{index}"] = plan
         lines += [
             "        try:",
-            f"            value = {read_expression(plan, index, names)}",
+            f"            value = {_read(plan, index, names)}",
             "        except Exception:",
             "            value = UNREAD",
         ]
@@ -146,14 +137,14 @@ def _compile(
         if not plan.non_null:
             cases.append(("value is None", "None"))
         leaf = plan.leaf
-        members = enum_names(leaf) if leaf is not None else None
-        if leaf is not None and leaf in PASSES_THROUGH:
-            cases.append((PASSES_THROUGH[leaf], "value"))
+        members = _enum_names(leaf) if leaf is not None else None
+        if leaf is not None and leaf in _PASSES_THROUGH:
+            cases.append((_PASSES_THROUGH[leaf], "value"))
         elif members is not None:
             names[f"ENUM_{index}"], names[f"ENUM_NAMES_{index}"] = members
             cases.append((f"type(value) is ENUM_{index}", f"ENUM_NAMES_{index}[value]"))
         elif leaf is not None:
-            names[f"LEAF_{index}"] = leaf_coercion(leaf)
+            names[f"LEAF_{index}"] = _leaf_coercion(leaf)
             lines.append(f"        coerced = LEAF_{index}(value)")
             cases.append(("coerced is not UNREAD", "coerced"))
         for number, (test, answer) in enumerate(cases):
@@ -188,7 +179,7 @@ def _compile(
     return field_set
 
 
-def enum_names(leaf: Any) -> tuple[type[enum.Enum], dict[enum.Enum, Any]] | None:
+def _enum_names(leaf: Any) -> tuple[type[enum.Enum], dict[enum.Enum, Any]] | None:
     """Strawberry's enum type and the name it serializes each member to, or None for an
     enum strawberry did not make (or a member it would not serialize plainly)."""
     wrapped = getattr(leaf, "wrapped_cls", None)
@@ -206,7 +197,7 @@ def enum_names(leaf: Any) -> tuple[type[enum.Enum], dict[enum.Enum, Any]] | None
     return wrapped, answers
 
 
-def leaf_coercion(leaf: Any) -> Callable[[Any], Any]:
+def _leaf_coercion(leaf: Any) -> Callable[[Any], Any]:
     """The leaf's serialized value, or UNREAD for anything the generic way must answer: a
     null, an error as a value, an awaitable, a value the scalar refuses."""
     coerce = leaf.coerce_output_value
@@ -235,7 +226,7 @@ def _keep(name: str) -> list[str]:
     ]
 
 
-def read_expression(plan: PlainField, index: int, names: dict[str, Any]) -> str:
+def _read(plan: PlainField, index: int, names: dict[str, Any]) -> str:
     """The expression reading the field from `source`: an attribute access where the plan
     reads one attribute by a plain name, else the plan's reader."""
     read = plan.read

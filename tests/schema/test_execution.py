@@ -11,7 +11,6 @@ import asyncio
 import datetime
 import enum
 from collections.abc import Callable, Iterator
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -217,12 +216,10 @@ async def test_plain_leaves_need_no_resolve_info(
     assert leaves <= set(reference)
     assert not leaves & set(built), "plain leaves were given a resolve info"
     assert len(built) < len(reference) / 2
-    # Plain objects and lists are completed without one too, and so are a field carrying only
-    # the limits' marks (the days, MaxItems) and a lesson's bell the week had at hand
-    # (`at_once`); the diary, a resolver of its own, still gets its info.
-    assert not {"lesson", "marks", "subject", "days", "bell"} & set(built)
-    assert {"days", "bell"} <= set(reference)
-    assert built == ["diary"]
+    # Plain objects and lists are completed without one too; fields with a resolver of their
+    # own (the diary, its days, a lesson's bell) still get theirs.
+    assert not {"lesson", "marks", "subject"} & set(built)
+    assert {"diary", "days", "bell"} <= set(built)
 
 
 def test_only_plain_fields_have_a_plan() -> None:
@@ -237,13 +234,8 @@ def test_only_plain_fields_have_a_plan() -> None:
         plan = plain_field(lesson, composite)
         assert plan is not None and plan.leaf is None, composite
     assert plain_field(lesson, "id") is None  # relay's resolver
-    assert plain_field(lesson, "startsAt") is None  # a resolver of our own
-    # A resolver with a reader beside it (at_once), and a field whose only extension is a
-    # mark for the limits (MaxItems), are read plainly.
-    bell = plain_field(lesson, "bell")
-    assert bell is not None and not isinstance(bell.read, attrgetter)
-    days = plain_field(week, "days")
-    assert days is not None and isinstance(days.read, attrgetter)
+    assert plain_field(lesson, "bell") is None  # a resolver of our own
+    assert plain_field(week, "days") is None  # a field extension (MaxItems)
     assert plain_field(lesson, "__typename") is None
 
 

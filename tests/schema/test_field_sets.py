@@ -48,13 +48,6 @@ def _schema() -> strawberry.Schema:
     return strawberry.Schema(query=Query, execution_context_class=DiaryExecutionContext)
 
 
-@pytest.fixture(autouse=True)
-def no_trees(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Field sets alone: a plain sub-selection would otherwise be one plain tree
-    (test_plain_trees.py), and its objects would never reach a field set."""
-    monkeypatch.setattr("ediary.schema.execution.compiled_tree", lambda *_: None)
-
-
 @pytest.fixture
 def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The selections compiled while the test runs."""
@@ -98,7 +91,7 @@ def test_enums_are_answered_as_strawberry_serializes_every_member() -> None:
     for graphql_type in schema.type_map.values():
         if not isinstance(graphql_type, GraphQLEnumType) or graphql_type.name.startswith("__"):
             continue
-        found = field_sets.enum_names(graphql_type)
+        found = field_sets._enum_names(graphql_type)
         assert found is not None, graphql_type.name
         wrapped, names = found
         assert set(names) == set(wrapped)

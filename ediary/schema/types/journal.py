@@ -15,7 +15,6 @@ from ediary.domain.errors import NotFound
 from ediary.domain.grading import display_average
 from ediary.domain.journal.absence_notices import LessonKey
 from ediary.domain.marks import visible_marks
-from ediary.schema.at_once import UNREAD, at_once
 from ediary.schema.ids import node_keys, resolve_each
 from ediary.schema.info import Info
 from ediary.schema.types.people import Student, Teacher
@@ -31,12 +30,6 @@ def _bell_period(bell: object) -> BellPeriod | None:
     if isinstance(bell, models.BellPeriod | rows.BellRow):
         return BellPeriod.from_model(bell)
     return None
-
-
-def _bell_at_hand(lesson: Lesson) -> BellPeriod | None:
-    """`Lesson.bell` when the caller passed the bell, without the resolver (`at_once`)."""
-    bell = lesson._bell
-    return UNREAD if bell is NOT_LOADED else _bell_period(bell)
 
 
 LessonStatus = strawberry.enum(
@@ -232,7 +225,6 @@ class Lesson(relay.Node):
     @strawberry.field(
         description="Start and end of the period, from the bell schedule.",
         graphql_type=BellPeriod | None,
-        metadata=at_once(_bell_at_hand),
     )
     def bell(self, info: Info) -> BellPeriod | Awaitable[BellPeriod | None] | None:
         if self._bell is NOT_LOADED:
