@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from tortoise.transactions import in_transaction
+
 from ediary.domain.auth import normalize_login
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.imports import AccountData, ImportScope, enroll, link_guardian, save_account
@@ -23,11 +25,13 @@ from ediary.domain.reach import Reach
 __all__ = [
     "InvalidClassName",
     "InvalidFullName",
+    "ListedLine",
     "ListedParent",
     "ListedStudent",
     "OneSchoolOnly",
     "PersonName",
     "current_classes",
+    "import_line",
     "import_parent",
     "import_student",
     "one_school",
@@ -229,3 +233,43 @@ async def import_parent(scope: ImportScope, parent: ListedParent, student_id: in
         ),
     )
     return await link_guardian(scope, saved.id, student_id)
+
+
+@dataclass(frozen=True)
+class ListedLine:
+    """What writing one line of a class list did."""
+
+    # The student's account, or None when it was refused (`refused` says why).
+    student: User | None
+    refused: DomainError | None = None
+    # Why the line's parent was left out, the student staying; None if written or none named.
+    parent_refused: DomainError | None = None
+    # Whether the parent's link to the student is new; None when no parent was written.
+    guardian_linked: bool | None = None
+
+
+async def import_line(
+    scope: ImportScope,
+    school_id: int,
+    class_id: int,
+    student: ListedStudent,
+    parent: ListedParent | DomainError | None,
+) -> ListedLine:
+    """One line of a class list: the student, then the parent it names (or why that parent
+    cannot be written). Each is written in a savepoint of its own, so a refused student leaves
+    nothing of the line behind, and a refused parent leaves the student."""
+    try:
+        async with in_transaction():
+            saved, _ = await import_student(scope, school_id, student, class_id)
+    except DomainError as error:
+        return ListedLine(None, refused=error)
+    if parent is None:
+        return ListedLine(saved)
+    if isinstance(parent, DomainError):
+        return ListedLine(saved, parent_refused=parent)
+    try:
+        async with in_transaction():
+            linked = await import_parent(scope, parent, saved.id)
+    except DomainError as error:
+        return ListedLine(saved, parent_refused=error)
+    return ListedLine(saved, guardian_linked=linked)

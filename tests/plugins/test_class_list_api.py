@@ -16,12 +16,13 @@ from ediary.domain.class_lists import (
     OneSchoolOnly,
     PersonName,
     current_classes,
+    import_line,
     import_parent,
     import_student,
     one_school,
     student_login,
 )
-from ediary.domain.errors import InvalidInput
+from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.grading import DEFAULT_POLICY
 from ediary.domain.identity import snils_with_check_sum
 from ediary.domain.imports import AccountData, ImportScope, enroll, save_account
@@ -119,3 +120,31 @@ async def test_a_parent_without_an_email_or_a_phone_is_refused(two: Two) -> None
 
     with pytest.raises(InvalidInput, match="e-mail or a phone"):
         await import_parent(two.scope, ListedParent(PersonName("Петров", "Игорь")), student.id)
+
+
+async def test_a_line_keeps_its_student_when_its_parent_is_refused(two: Two) -> None:
+    class_id = two.ours.classes["5A"].id
+    no_login = ListedParent(PersonName("Петров", "Игорь"))  # neither e-mail nor phone
+    line = await import_line(two.scope, two.ours.id, class_id, ListedStudent(ANNA, BORN), no_login)
+    assert line.student is not None and line.refused is None
+    assert isinstance(line.parent_refused, InvalidInput) and line.guardian_linked is None
+    assert not await models.Guardianship.filter(student_id=line.student.id).exists()
+
+    unnamed = DomainError("no name")  # a parent the backend could not read
+    again = await import_line(two.scope, two.ours.id, class_id, ListedStudent(ANNA, BORN), unnamed)
+    assert again.student is not None and again.student.id == line.student.id
+    assert again.parent_refused is unnamed
+
+    parent = ListedParent(PersonName("Петров", "Игорь"), phone="+79171234567")
+    linked = await import_line(two.scope, two.ours.id, class_id, ListedStudent(ANNA, BORN), parent)
+    assert (linked.parent_refused, linked.guardian_linked) == (None, True)
+
+
+async def test_a_refused_line_leaves_nothing(two: Two) -> None:
+    users = await models.User.all().count()
+    theirs = two.theirs.classes["5Б"].id  # a class outside the reach
+    parent = ListedParent(PersonName("Петров", "Игорь"), phone="+79171234567")
+    line = await import_line(two.scope, two.ours.id, theirs, ListedStudent(ANNA, BORN), parent)
+    assert line.student is None and line.refused is not None
+    assert line.guardian_linked is None
+    assert await models.User.all().count() == users

@@ -13,11 +13,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tortoise.transactions import in_transaction
-
 from ediary.adapters import ImportContext, ImportReport
-from ediary.domain.class_lists import current_classes, import_parent, import_student, one_school
-from ediary.domain.errors import DomainError
+from ediary.domain.class_lists import current_classes, import_line, one_school
 from ediary.domain.imports import ImportScope
 from ediary_spreadsheet.headers import Field, Header, find_header, mapping_notes, unknown_columns
 from ediary_spreadsheet.rows import Rejected, Skipped, StudentRow, read_rows
@@ -60,26 +57,20 @@ async def _write(
             f"row {row.row} [NO_CLASS]: the school has no class {row.class_name} this year"
         )
         return
-    try:
-        async with in_transaction():  # a rejected row leaves nothing behind
-            student, _ = await import_student(scope, school_id, row.student, class_id)
-    except DomainError as error:
-        report.problems.append(f"row {row.row} [{error.code}]: {error.message}")
+    line = await import_line(scope, school_id, class_id, row.student, row.parent)
+    if line.refused is not None:
+        report.problems.append(f"row {row.row} [{line.refused.code}]: {line.refused.message}")
         return
     _count(report, "students")
     report.warnings += [f"row {row.row} [{w.code}]: {w.message}" for w in row.warnings]
-    if row.parent is None:
-        return
-    try:
-        async with in_transaction():
-            linked = await import_parent(scope, row.parent, student.id)
-    except DomainError as error:
+    if line.parent_refused is not None:
         report.warnings.append(
-            f"row {row.row} [PARENT_SKIPPED]: the parent is not imported: {error.message}"
+            f"row {row.row} [PARENT_SKIPPED]: the parent is not imported: "
+            f"{line.parent_refused.message}"
         )
-        return
-    _count(report, "parents")
-    _count(report, "guardians", linked)
+    elif line.guardian_linked is not None:
+        _count(report, "parents")
+        _count(report, "guardians", line.guardian_linked)
 
 
 async def run(path: Path, context: ImportContext) -> ImportReport:

@@ -12,22 +12,18 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tortoise.transactions import in_transaction
-
 from ediary.adapters import ImportContext, ImportReport
 from ediary.domain.class_lists import (
     ListedParent,
     ListedStudent,
     PersonName,
     current_classes,
-    import_parent,
-    import_student,
+    import_line,
     one_school,
     split_full_name,
 )
 from ediary.domain.errors import DomainError
 from ediary.domain.imports import ImportScope
-from ediary.domain.models import User
 from ediary_tatarstan.export import Parent, Rejection, Row, read_class_list_file
 
 NAME = "tatarstan-class-list"
@@ -38,17 +34,20 @@ def _count(report: ImportReport, kind: str, done: bool = True) -> None:
         report.counts[kind] = report.counts.get(kind, 0) + 1
 
 
-async def _student(scope: ImportScope, school_id: int, row: Row, class_id: int) -> User:
+def _listed_student(row: Row) -> ListedStudent:
     name = PersonName(row.last_name, row.first_name, row.middle_name or "")
-    listed = ListedStudent(name, row.birth_date, row.snils)
-    student, _ = await import_student(scope, school_id, listed, class_id)
-    return student
+    return ListedStudent(name, row.birth_date, row.snils)
 
 
-async def _parent(scope: ImportScope, parent: Parent, student: User) -> bool:
-    """Whether the link to the student is new; a DomainError says why it cannot be written."""
-    listed = ListedParent(split_full_name(parent.full_name or ""), parent.phone, parent.email)
-    return await import_parent(scope, listed, student.id)
+def _listed_parent(parent: Parent | None) -> ListedParent | DomainError | None:
+    """The parent the row names, or why they cannot be written (a name that is not one)."""
+    if parent is None:
+        return None
+    try:
+        name = split_full_name(parent.full_name or "")
+    except DomainError as error:
+        return error
+    return ListedParent(name, parent.phone, parent.email)
 
 
 async def _import_row(
@@ -64,27 +63,23 @@ async def _import_row(
             f"line {row.line} [NO_CLASS]: the school has no class {row.class_name}"
         )
         return
-    try:
-        async with in_transaction():  # a rejected row leaves nothing behind
-            student = await _student(scope, school_id, row, class_id)
-    except DomainError as error:
-        report.problems.append(f"line {row.line} [{error.code}]: {error.message}")
+    line = await import_line(
+        scope, school_id, class_id, _listed_student(row), _listed_parent(row.parent)
+    )
+    if line.refused is not None:
+        report.problems.append(f"line {row.line} [{line.refused.code}]: {line.refused.message}")
         return
     _count(report, "students")
     for warning in row.warnings:
         report.warnings.append(f"line {row.line} [{warning.code}]: {warning.message}")
-    if row.parent is None:
-        return
-    try:
-        async with in_transaction():
-            linked = await _parent(scope, row.parent, student)
-    except DomainError as error:
+    if line.parent_refused is not None:
         report.warnings.append(
-            f"line {row.line} [PARENT_SKIPPED]: the parent is not imported: {error.message}"
+            f"line {row.line} [PARENT_SKIPPED]: the parent is not imported: "
+            f"{line.parent_refused.message}"
         )
-        return
-    _count(report, "parents")
-    _count(report, "guardians", linked)
+    elif line.guardian_linked is not None:
+        _count(report, "parents")
+        _count(report, "guardians", line.guardian_linked)
 
 
 async def run(path: Path, context: ImportContext) -> ImportReport:
