@@ -30,7 +30,13 @@ from ediary.server.body_limit import BodyLimit
 from ediary.server.cors import OriginPolicy
 from ediary.server.health import expected_migrations, healthz, readyz
 from ediary.server.housekeeping import Housekeeper
-from ediary.server.metrics import PrometheusObserver, metrics_endpoint, worker_stopped
+from ediary.server.metrics import (
+    PrometheusObserver,
+    count_delivery_round,
+    count_live_subscriptions,
+    metrics_endpoint,
+    worker_stopped,
+)
 from ediary.server.requests import RequestContext
 from ediary.server.response_cache import ResponseCache
 from ediary.web.attachments import attachment_routes
@@ -89,6 +95,7 @@ def create_app(
             first_delay=settings.delivery_retry_seconds,
         ),
         poll_seconds=settings.delivery_poll_seconds,
+        on_round=count_delivery_round,
     )
     runtime = Runtime(
         broker=make_broker(settings.database_url),
@@ -96,6 +103,7 @@ def create_app(
         channels=tuple(channels),
         outbox_written=worker.wake,
     )
+    runtime.broker.watch_subscribers(count_live_subscriptions)
     trusted = TrustedDocuments.load(
         settings.trusted_documents, only=settings.trusted_documents_only
     )

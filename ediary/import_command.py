@@ -87,11 +87,19 @@ async def _run(
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(backend.title, total=None)
 
+            logged = 0  # tenths of the rows said in a log, where the bar is not drawn
+
             def show(progress: ImportProgress) -> None:
+                nonlocal logged
                 if bar.tasks[0].total is None and progress.total is not None:
-                    # Also for logs, where the bar is not drawn.
                     console.print(f"{progress.total} rows to import; writing")
                 bar.update(task, total=progress.total, completed=progress.done)
+                if console.is_terminal or not progress.total:
+                    return
+                tenths = progress.done * 10 // progress.total
+                if tenths > logged:
+                    logged = tenths
+                    console.print(f"{progress.done} of {progress.total} rows done")
 
             context = import_context(
                 settings,

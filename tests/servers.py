@@ -20,7 +20,10 @@ from typing import Any
 
 import httpx
 from aiosmtpd.controller import Controller
+from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import ClientConnection, connect
+
+from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parent.parent
 EDIARY = str(Path(sys.executable).parent / "ediary")
@@ -160,11 +163,55 @@ def sms_gateway(fail_first: int = 0) -> Iterator[tuple[Gateway, str]]:
         server.server_close()
 
 
+async def metric(url: str, name: str) -> float:
+    """The value of an unlabelled metric of the server at `url` (0 before its first sample)."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(f"{url}/metrics")
+    response.raise_for_status()
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            if sample.name == name:
+                return sample.value
+    return 0.0
+
+
+async def live_subscriptions(url: str) -> int:
+    """How many subscriptions the server at `url` has listening."""
+    return int(await metric(url, "ediary_live_subscriptions"))
+
+
+async def delivery_rounds(url: str, rounds: int) -> None:
+    """Wait until the server's delivery worker has gone through the outbox `rounds` more times,
+    so that anything it would send again has been sent."""
+    name = "ediary_delivery_rounds_total"
+    start = await metric(url, name)
+
+    async def done() -> bool:
+        return await metric(url, name) >= start + rounds
+
+    await eventually(done, what=f"{rounds} delivery rounds at {url}")
+
+
+async def listening(url: str, at_least: int) -> None:
+    """Wait until the server at `url` has `at_least` subscriptions listening.
+
+    graphql-transport-ws does not confirm a subscription, so a test that makes a change right
+    after subscribing waits for this: a change committed once a subscription counts reaches it.
+    """
+
+    async def enough() -> bool:
+        return await live_subscriptions(url) >= at_least
+
+    await eventually(enough, what=f"{at_least} live subscriptions at {url}")
+
+
 @contextlib.asynccontextmanager
 async def subscription(
-    server: Server, token: str, query: str, variables: dict[str, Any]
+    server: Server, token: str, query: str, variables: dict[str, Any], refused: bool = False
 ) -> AsyncIterator[ClientConnection]:
-    """A graphql-transport-ws subscription, authenticated in connection_init."""
+    """A graphql-transport-ws subscription, authenticated in connection_init, yielded once the
+    server listens for it (or at once when the test expects it `refused`)."""
+    before = await live_subscriptions(server.url)
     ws_url = server.url.replace("http://", "ws://") + "/graphql"
     async with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
         await ws.send(
@@ -181,9 +228,8 @@ async def subscription(
                 }
             )
         )
-        # graphql-transport-ws does not confirm a subscription: give the server a moment to
-        # start listening before the test makes changes.
-        await asyncio.sleep(0.5)
+        if not refused:
+            await listening(server.url, at_least=before + 1)
         yield ws
 
 

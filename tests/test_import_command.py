@@ -73,3 +73,23 @@ def test_a_backends_own_options_come_after_the_path(tmp_path: Path) -> None:
     assert "options of oneroster: --strict, --date-order" in unknown.stderr
     other = _ediary(url, "oneroster", "migrate", "--strict")
     assert other.returncode == 2 and "unrecognized arguments: --strict" in other.stderr
+
+
+def test_a_log_gets_a_line_for_each_tenth_of_the_rows(tmp_path: Path) -> None:
+    from ediary_oneroster.generate import write_set
+
+    url = f"sqlite://{tmp_path / 'diary.sqlite3'}"
+    assert _ediary(url, "oneroster", "migrate").returncode == 0
+    write_set(tmp_path / "set", "S")
+    done = _ediary(
+        url, "oneroster", "import", "oneroster", str(tmp_path / "set"), "--region", "gen-region"
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    (total,) = [int(line.split()[0]) for line in lines if line.endswith("rows to import; writing")]
+    said = [line.split() for line in lines if line.endswith("rows done")]
+    # Captured stderr is not a terminal: no bar, one line per tenth, the last at the total.
+    assert len(said) == 10
+    assert all(words[2] == str(total) for words in said)
+    counts = [int(words[0]) for words in said]
+    assert counts == sorted(counts) and counts[-1] == total

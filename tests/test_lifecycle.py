@@ -23,7 +23,7 @@ from ediary.app import create_app
 from ediary.config import Settings
 from ediary.domain import lifecycle, models
 from tests.security.live import PASSWORD, UPDATES, connected, family_school, subscribe, token_for
-from tests.servers import free_port
+from tests.servers import free_port, listening
 from tests.waiting import eventually
 from tests.world import World
 
@@ -72,7 +72,7 @@ async def test_deactivation_ends_sessions_closes_sockets_and_refuses_login(
     socket_token, http_token = await token_for(family.parent), await token_for(family.parent)
     async with served(settings) as server, connected(server, socket_token) as ws:  # type: ignore[arg-type]
         await subscribe(ws, "1", UPDATES, family.updates)
-        await asyncio.sleep(0.3)
+        await listening(server.url, at_least=1)
         app = server.app
         ended = await Lifecycle(app.state.plugins, settings).deactivate_account(family.parent.id)
         assert ended and {i for fact in ended for i in fact.session_ids} == set(

@@ -63,8 +63,11 @@ class DeliveryWorker:
         batch: int = 50,
         concurrency: int = 8,
         clock: Callable[[], datetime] = _utcnow,
+        on_round: Callable[[int], None] | None = None,
     ) -> None:
         self.channels = dict(channels)
+        # Told how many messages each finished round sent (the server counts rounds in /metrics).
+        self.on_round = on_round
         self.retry = retry
         self.poll_seconds = poll_seconds
         self.batch = batch
@@ -90,7 +93,9 @@ class DeliveryWorker:
     async def _run(self) -> None:
         while True:
             try:
-                await self.run_once()
+                sent = await self.run_once()
+                if self.on_round is not None:
+                    self.on_round(sent)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -21,6 +21,8 @@ log = logging.getLogger("ediary.events")
 Change = DiaryChange | TalkChange | SessionsEnded
 # Called synchronously, in order, for every change before any subscriber's queue gets it.
 Listener = Callable[[Change], None]
+# Called with the number of this process's subscribers whenever it changes.
+SubscriberWatch = Callable[[int], None]
 
 
 def decode(text: str) -> Change:
@@ -57,6 +59,10 @@ class Broker(Protocol):
         sees it (so that a session's end takes effect before a later change is pushed)."""
         ...
 
+    def watch_subscribers(self, watch: SubscriberWatch) -> None:
+        """Call `watch` with the number of this process's subscribers each time it changes."""
+        ...
+
 
 class _Closed:
     pass
@@ -71,6 +77,7 @@ class Hub:
     def __init__(self) -> None:
         self._queues: set[asyncio.Queue[Change | _Closed]] = set()
         self.listeners: list[Listener] = []
+        self.watches: list[SubscriberWatch] = []
 
     @property
     def subscribers(self) -> int:
@@ -87,13 +94,29 @@ class Hub:
                 queue.put_nowait(change)
             except asyncio.QueueFull:
                 log.warning("a live subscriber fell behind and was disconnected")
-                self._queues.discard(queue)
+                self._leave(queue)
                 queue.get_nowait()
                 queue.put_nowait(CLOSED)
 
+    def _join(self, queue: asyncio.Queue[Change | _Closed]) -> None:
+        self._queues.add(queue)
+        self._counted()
+
+    def _leave(self, queue: asyncio.Queue[Change | _Closed]) -> None:
+        if queue in self._queues:
+            self._queues.discard(queue)
+            self._counted()
+
+    def _counted(self) -> None:
+        for watch in self.watches:
+            try:
+                watch(len(self._queues))
+            except Exception:
+                log.exception("a subscriber watch failed")
+
     def close_all(self) -> None:
         for queue in list(self._queues):
-            self._queues.discard(queue)
+            self._leave(queue)
             if queue.full():
                 queue.get_nowait()
             queue.put_nowait(CLOSED)
@@ -101,7 +124,7 @@ class Hub:
     @asynccontextmanager
     async def subscribe(self) -> AsyncIterator[AsyncIterator[Change]]:
         queue: asyncio.Queue[Change | _Closed] = asyncio.Queue(QUEUE_LIMIT)
-        self._queues.add(queue)
+        self._join(queue)
 
         async def changes() -> AsyncIterator[Change]:
             while True:
@@ -113,7 +136,7 @@ class Hub:
         try:
             yield changes()
         finally:
-            self._queues.discard(queue)
+            self._leave(queue)
 
 
 class LocalBroker:
@@ -137,6 +160,9 @@ class LocalBroker:
 
     def add_listener(self, listener: Listener) -> None:
         self.hub.listeners.append(listener)
+
+    def watch_subscribers(self, watch: SubscriberWatch) -> None:
+        self.hub.watches.append(watch)
 
 
 def make_broker(database_url: str) -> Broker:

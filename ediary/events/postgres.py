@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from ediary.events.broker import Change, Hub, Listener, decode
+from ediary.events.broker import Change, Hub, Listener, SubscriberWatch, decode
 
 log = logging.getLogger("ediary.events")
 
@@ -122,3 +122,6 @@ class PostgresBroker:
 
     def add_listener(self, listener: Listener) -> None:
         self.hub.listeners.append(listener)
+
+    def watch_subscribers(self, watch: SubscriberWatch) -> None:
+        self.hub.watches.append(watch)

@@ -1,5 +1,5 @@
 """Prometheus metrics: requests by route and GraphQL operation, errors by code, the pool,
-the response cache's hits and misses.
+the response cache's hits and misses, live subscriptions, the delivery worker's rounds.
 
 With several workers (`ediary serve --workers N`) each process writes its samples to files in
 PROMETHEUS_MULTIPROC_DIR and `/metrics` adds them up, whichever worker answers the scrape;
@@ -90,6 +90,35 @@ RESPONSE_CACHE_BYTES = Gauge(
     "Bytes the kept answers take, summed over the live workers.",
     multiprocess_mode="livesum",
 )
+
+# Set by the broker whenever a subscription starts or ends (`count_live_subscriptions`).
+LIVE_SUBSCRIPTIONS = Gauge(
+    "ediary_live_subscriptions",
+    "GraphQL subscriptions listening for changes, summed over the live workers.",
+    multiprocess_mode="livesum",
+)
+
+
+def count_live_subscriptions(count: int) -> None:
+    """Record how many subscriptions this process has listening."""
+    LIVE_SUBSCRIPTIONS.set(count)
+
+
+DELIVERY_ROUNDS = Counter(
+    "ediary_delivery_rounds_total",
+    "Rounds of the delivery worker through the outbox (each after a commit or a poll).",
+)
+NOTIFICATIONS_SENT = Counter(
+    "ediary_notifications_sent_total",
+    "Notifications the delivery worker handed to a channel (e-mail, SMS, push) and saw accepted.",
+)
+
+
+def count_delivery_round(sent: int) -> None:
+    """Record one finished round of the delivery worker and what it sent."""
+    DELIVERY_ROUNDS.inc()
+    NOTIFICATIONS_SENT.inc(sent)
+
 
 # Operation names are chosen by clients; a bounded set keeps the series count bounded.
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")

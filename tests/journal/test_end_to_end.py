@@ -18,6 +18,7 @@ from tests.journal.conftest import Class8
 from tests.servers import (
     EDIARY,
     Server,
+    delivery_rounds,
     next_payload,
     nothing_more,
     sms_gateway,
@@ -111,7 +112,7 @@ async def test_marks_reach_families_live_by_mail_and_sms_and_stay_tamper_evident
 
                 # Anna's mother has e-mail and a phone; Boris's father e-mail only; Vera no parent.
                 await eventually(lambda: len(mailbox.messages) >= 2 and len(gateway.received) >= 1)
-                await asyncio.sleep(1.5)  # several more delivery rounds: nothing is sent twice
+                await delivery_rounds(server.url, 5)  # then nothing is sent twice
                 assert sorted(m["To"] for m in mailbox.messages) == [
                     "anna.mother@example.org",
                     "boris.father@example.org",
@@ -160,7 +161,7 @@ async def test_marks_reach_families_live_by_mail_and_sms_and_stay_tamper_evident
                 }
                 await eventually(lambda: len(mailbox.messages) == 4)
 
-            await asyncio.sleep(1.0)
+            await delivery_rounds(server.url, 3)
             keys = [m["X-Ediary-Key"] for m in mailbox.messages]
             assert len(keys) == len(set(keys)) == 4
             assert len({s["key"] for s in gateway.received}) == len(gateway.received) == 3
@@ -197,7 +198,9 @@ async def test_a_subscription_needs_a_login_and_a_visible_student(
             with pytest.raises(Exception, match="4403"):
                 await asyncio.wait_for(ws.recv(), 10)
         boris = {"student": class8.gid("Student", "s8_boris")}
-        async with subscription(server, class8.token("p8_anna"), UPDATES, boris) as ws:
+        async with subscription(
+            server, class8.token("p8_anna"), UPDATES, boris, refused=True
+        ) as ws:
             message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 10))
             # Refused before it starts: one result with the error, then nothing.
             assert message["type"] == "next", message

@@ -12,7 +12,7 @@ from typing import Any
 from tests.conftest import TODAY
 from tests.journal.conftest import Class8
 from tests.reference_clients import node, run_node, start_node
-from tests.servers import Server
+from tests.servers import Server, listening
 
 UPDATES = """
 subscription($student: ID!) {
@@ -55,8 +55,7 @@ async def test_a_parent_receives_a_posted_mark_through_graphql_ws(
         assert client.stdout is not None and client.stderr is not None
         try:
             assert await _line(client.stdout) == {"event": "connected"}
-            # The protocol does not confirm a subscription: let the server start listening.
-            await asyncio.sleep(0.5)
+            await listening(server.url, at_least=1)
             posted = await server.gql(
                 POST,
                 {

@@ -11,7 +11,6 @@ one conversation the viewer no longer sees completes.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from tests.security.live import (
     subscribe,
     token_for,
 )
-from tests.servers import Server, next_payload
+from tests.servers import Server, listening, next_payload
 from tests.talk.queries import SEND, START
 from tests.world import World
 
@@ -67,7 +66,7 @@ async def test_a_parent_unlinked_from_the_child_gets_no_more_messages(
         # One subscription to the thread, one to every thread of the parent.
         await subscribe(ws, "one", UPDATES, {"id": conversation})
         await subscribe(ws, "all", UPDATES, {"id": None})
-        await asyncio.sleep(0.5)
+        await listening(server.url, at_least=2)
         sent = await post_graphql(server, SEND, _send(conversation, "Yes, he may."), teacher)
         assert sent["sendMessage"]["userErrors"] == []
         first = [await next_payload(ws), await next_payload(ws)]

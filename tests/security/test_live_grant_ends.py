@@ -10,7 +10,6 @@ grant is gone completes.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from ediary.domain import models
@@ -26,7 +25,7 @@ from tests.security.live import (
     subscribe,
     token_for,
 )
-from tests.servers import Server, next_payload
+from tests.servers import Server, listening, next_payload
 from tests.world import World
 
 
@@ -40,7 +39,7 @@ async def test_a_parent_unlinked_from_the_child_gets_no_more_updates(
         connected(server, parent) as ws,
     ):
         await subscribe(ws, "1", UPDATES, family.updates)
-        await asyncio.sleep(0.5)
+        await listening(server.url, at_least=1)
         posted = await post_graphql(server, POST, family.mark_input(4), teacher)
         assert posted["postMark"]["userErrors"] == []
         assert (await next_payload(ws))["diaryUpdates"]["mark"] == {"value": 4}

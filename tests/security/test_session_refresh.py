@@ -18,7 +18,7 @@ from ediary.adapters.http import SESSION_COOKIE
 from ediary.domain import auth, models
 from ediary.domain.auth import SessionKind
 from tests.security.live import connected, server_env, subscribe
-from tests.servers import Server
+from tests.servers import Server, listening
 from tests.world import World
 
 REFRESH = "mutation { refreshSession { accessToken csrfToken expiresAt userErrors { code } } }"
@@ -107,7 +107,7 @@ async def test_refreshing_closes_the_old_tokens_websockets(
         connected(server, old.token) as ws,
     ):
         await subscribe(ws, "1", "subscription { conversationUpdates { kind } }", {})
-        await asyncio.sleep(0.3)
+        await listening(server.url, at_least=1)
         async with httpx.AsyncClient(timeout=30) as client:
             response = await client.post(
                 f"{server.url}/graphql", json={"query": REFRESH}, headers=_bearer(old.token)

@@ -36,7 +36,7 @@ from tests.security.live import (
     subscribe,
     token_for,
 )
-from tests.servers import Server, next_payload
+from tests.servers import Server, listening, next_payload
 from tests.world import World
 
 LOGOUT = "mutation { logout { ok userErrors { code } } }"
@@ -75,7 +75,7 @@ async def test_logout_closes_the_connection_and_no_update_follows(
         connected(server, parent) as ws,
     ):
         await subscribe(ws, "1", UPDATES, family.updates)
-        await asyncio.sleep(0.5)
+        await listening(server.url, at_least=1)
         posted = await post_graphql(server, POST, family.mark_input(4), teacher)
         assert posted["postMark"]["userErrors"] == []
         assert (await next_payload(ws))["diaryUpdates"]["kind"] == "MARK_POSTED"
@@ -138,7 +138,7 @@ async def test_deactivation_closes_the_connection_with_4403(
         connected(server, parent) as ws,
     ):
         await subscribe(ws, "1", UPDATES, family.updates)
-        await asyncio.sleep(0.5)
+        await listening(server.url, at_least=1)
         # Written to the database directly, as `ediary import` in another program does:
         # no broker message announces it; the server's own re-check finds it.
         await models.User.filter(id=family.parent.id).update(is_active=False)
@@ -191,7 +191,7 @@ async def test_a_logout_through_one_process_closes_a_connection_held_by_another(
         connected(second, parent) as ws,
     ):
         await subscribe(ws, "1", UPDATES, family.updates)
-        await asyncio.sleep(0.5)
+        await listening(second.url, at_least=1)
         assert (await post_graphql(first, LOGOUT, {}, parent))["logout"]["ok"] is True
         started = time.monotonic()
         code, reason, _ = await _closed(ws, within=1.0)

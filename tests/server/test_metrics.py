@@ -216,3 +216,16 @@ async def test_response_cache_evictions_are_counted(settings: Settings, world: W
     assert _value(after, evicted) - _value(before, evicted) == 2
     assert _value(after, lookups, result="miss") - _value(before, lookups, result="miss") == 3
     assert _value(after, lookups, result="hit") == _value(before, lookups, result="hit")
+
+
+async def test_live_subscriptions_are_counted_while_they_listen(settings: Settings) -> None:
+    app = create_app(settings, manage_database=False)
+    broker = app.state.runtime.broker
+    name = "ediary_live_subscriptions"
+    assert _value(await _scrape(app), name) == 0
+    async with broker.subscribe(), broker.subscribe():
+        assert _value(await _scrape(app), name) == 2
+    assert _value(await _scrape(app), name) == 0
+    async with broker.subscribe():
+        await broker.stop()  # a stopping server ends its subscriptions
+        assert _value(await _scrape(app), name) == 0

@@ -297,7 +297,7 @@ async def test_a_served_only_registered_server_refuses_other_subscriptions(
     }
     async with Server(env, tmp_path / "serve.log") as server:
         async with subscription(
-            server, world.tokens["parent"], UPDATES, {"student": _student(world)}
+            server, world.tokens["parent"], UPDATES, {"student": _student(world)}, refused=True
         ) as ws:
             message = json.loads(await ws.recv())
         assert message["type"] == "error", message

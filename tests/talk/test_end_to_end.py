@@ -103,7 +103,7 @@ async def _scenario(server: Server, class9: Class9, mailbox: Mailbox) -> None:
     conversation = started["startConversation"]["conversation"]["id"]
     watch = {"id": conversation}
     # A participant of nothing cannot listen to the thread.
-    async with subscription(server, class9.token("p9_b"), UPDATES, watch) as stranger:
+    async with subscription(server, class9.token("p9_b"), UPDATES, watch, refused=True) as stranger:
         message = json.loads(await asyncio.wait_for(stranger.recv(), 10))
         assert message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     async with (

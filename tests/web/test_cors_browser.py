@@ -26,7 +26,7 @@ from ediary.domain import models
 from ediary.domain.enums import Role
 from tests.builders import member
 from tests.conftest import TODAY
-from tests.servers import Server, free_port
+from tests.servers import Server, free_port, listening
 from tests.talk.queries import SEND, START
 from tests.world import World
 
@@ -178,8 +178,7 @@ async def test_an_app_on_an_allowed_origin_fetches_and_subscribes(
                 browser, "r.fetch && r.socket.some((m) => m.type === 'connection_ack')"
             )
             assert ready["fetch"] == {"data": {"viewer": {"login": "cors_parent"}}}
-            # graphql-transport-ws does not confirm a subscription: give it a moment.
-            await asyncio.sleep(1)
+            await listening(server.url, at_least=1)
             sent = await server.gql(
                 SEND,
                 {"input": {"conversationId": conversation, "text": "Yes, bring a lunch."}},

@@ -20,12 +20,11 @@ def _start_and_kill(url: str, path: Path) -> int:
     command += ["--region", "gen-region"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stderr is not None
-    # Wait until every row was checked and writing began, then let it write for a while.
+    # Wait until a tenth of the rows are done: several chunks are written by then, uncommitted.
     deadline = time.monotonic() + 60
     for line in process.stderr:
-        if b"writing" in line or time.monotonic() > deadline:
+        if b"rows done" in line or time.monotonic() > deadline:
             break
-    time.sleep(1.5)
     assert process.poll() is None, "the import finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
