@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pluggy
 
@@ -21,7 +21,10 @@ from ediary.domain.errors import DomainError
 from ediary.domain.import_lock import ImportAlreadyRunning, import_transaction
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ediary.config import Settings
+    from ediary.domain.class_lists import ListedLine
     from ediary.domain.grading import RegionPolicy
     from ediary.domain.imports import ImportScope
     from ediary.domain.reach import Reach
@@ -40,6 +43,16 @@ class ImportOutcome(StrEnum):
     REFUSED = "refused"
     # Stopped on an error of ours: nothing was written.
     ABORTED = "aborted"
+
+
+class Said(Protocol):
+    """Something a reader says of a row: a stable code and a message for people."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
 
 
 @dataclass
@@ -84,6 +97,29 @@ class ImportReport:
         if not self.written:
             return 2
         return 1 if self.problems else 0
+
+    def count(self, kind: str, added: int = 1) -> None:
+        """Add to the number of objects of `kind` created or updated."""
+        self.counts[kind] = self.counts.get(kind, 0) + added
+
+    def record_line(self, place: str, line: ListedLine, warnings: Iterable[Said] = ()) -> None:
+        """Record what writing one line of a class list did (`import_line`), with what the
+        reader said of it, each under `place` ("row 7"): the student refused is a problem;
+        a parent left out, a warning."""
+        if line.refused is not None:
+            self.problems.append(f"{place} [{line.refused.code}]: {line.refused.message}")
+            return
+        self.count("students")
+        self.warnings += [f"{place} [{said.code}]: {said.message}" for said in warnings]
+        if line.parent_refused is not None:
+            self.warnings.append(
+                f"{place} [PARENT_SKIPPED]: the parent is not imported: "
+                f"{line.parent_refused.message}"
+            )
+        elif line.guardian_linked is not None:
+            self.count("parents")
+            if line.guardian_linked:
+                self.count("guardians")
 
 
 class ImportProgress:

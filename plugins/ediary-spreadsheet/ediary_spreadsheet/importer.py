@@ -23,11 +23,6 @@ from ediary_spreadsheet.sheets import Sheet, UnreadableFile, read_sheet
 NAME = "spreadsheet"
 
 
-def _count(report: ImportReport, kind: str, done: bool = True) -> None:
-    if done:
-        report.counts[kind] = report.counts.get(kind, 0) + 1
-
-
 def _header_refusal(sheet: Sheet, header: Header | None) -> str | None:
     if header is None:
         return (
@@ -58,19 +53,7 @@ async def _write(
         )
         return
     line = await import_line(scope, school_id, class_id, row.student, row.parent)
-    if line.refused is not None:
-        report.problems.append(f"row {row.row} [{line.refused.code}]: {line.refused.message}")
-        return
-    _count(report, "students")
-    report.warnings += [f"row {row.row} [{w.code}]: {w.message}" for w in row.warnings]
-    if line.parent_refused is not None:
-        report.warnings.append(
-            f"row {row.row} [PARENT_SKIPPED]: the parent is not imported: "
-            f"{line.parent_refused.message}"
-        )
-    elif line.guardian_linked is not None:
-        _count(report, "parents")
-        _count(report, "guardians", line.guardian_linked)
+    report.record_line(f"row {row.row}", line, row.warnings)
 
 
 async def run(path: Path, context: ImportContext) -> ImportReport:

@@ -29,11 +29,6 @@ from ediary_tatarstan.export import Parent, Rejection, Row, read_class_list_file
 NAME = "tatarstan-class-list"
 
 
-def _count(report: ImportReport, kind: str, done: bool = True) -> None:
-    if done:
-        report.counts[kind] = report.counts.get(kind, 0) + 1
-
-
 def _listed_student(row: Row) -> ListedStudent:
     name = PersonName(row.last_name, row.first_name, row.middle_name or "")
     return ListedStudent(name, row.birth_date, row.snils)
@@ -66,20 +61,7 @@ async def _import_row(
     line = await import_line(
         scope, school_id, class_id, _listed_student(row), _listed_parent(row.parent)
     )
-    if line.refused is not None:
-        report.problems.append(f"line {row.line} [{line.refused.code}]: {line.refused.message}")
-        return
-    _count(report, "students")
-    for warning in row.warnings:
-        report.warnings.append(f"line {row.line} [{warning.code}]: {warning.message}")
-    if line.parent_refused is not None:
-        report.warnings.append(
-            f"line {row.line} [PARENT_SKIPPED]: the parent is not imported: "
-            f"{line.parent_refused.message}"
-        )
-    elif line.guardian_linked is not None:
-        _count(report, "parents")
-        _count(report, "guardians", line.guardian_linked)
+    report.record_line(f"line {row.line}", line, row.warnings)
 
 
 async def run(path: Path, context: ImportContext) -> ImportReport:
