@@ -157,7 +157,7 @@ class _Counter(logging.Handler):
                 self.count.statements.append(sql)
 
 
-_VERBS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}
+_VERBS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "COPY"}
 
 
 @contextmanager

@@ -20,10 +20,11 @@ SQLite's version moves on every write, excluded tables included: coarser, never 
 Scoped tables (PostgreSQL): the tables of a teacher's everyday writes whose every row belongs
 to one student (`SCOPED`: marks, their history, attendance, remarks) also keep a version per
 student, so that an answer which declared the students it read can outlive a mark given to
-someone else. Their row-level trigger bumps the row `student:<id>` of `STUDENT_VERSION_TABLE`
-(for the old and the new row's student) and a stripe of the "scoped" counter; every other
-table bumps the "base" counter. Stripes `0 .. STRIPES - 1` are the base and `STRIPES ..
-2 * STRIPES - 1` the scoped ones, so the coarse version, the sum of all stripes, moves on
+someone else. A write to them bumps the row `student:<id>` of `STUDENT_VERSION_TABLE` of
+every student of its old and new rows, once per transaction, at the commit (see
+`_pg_scoped_trigger`), and a stripe of the "scoped" counter; every other table bumps the
+"base" counter. Stripes `0 .. STRIPES - 1` are the base and `STRIPES .. 2 * STRIPES - 1` the
+scoped ones, so the coarse version, the sum of all stripes, moves on
 every write exactly as before, and the fine version of an answer is the base plus the
 versions of its students (`fine_version`).
 """
@@ -37,12 +38,22 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 VERSION_TABLE = "ediary_data_version"
 STUDENT_VERSION_TABLE = "ediary_student_version"
+# The students a transaction's statements wrote, noted until its commit bumps their versions.
+PENDING_TABLE = "ediary_student_version_pending"
 TRIGGER = "ediary_data_version"
-# On scoped tables, beside TRIGGER (which there moves the scoped counter): the row-level
-# trigger that moves the students' versions, and one for TRUNCATE, which fires no row
-# trigger and so moves the base (every answer).
+# On scoped tables, beside TRIGGER (which there moves the scoped counter): a statement-level
+# trigger per kind of write that notes the students of the rows it wrote (a transition table
+# may serve one kind only), and one for TRUNCATE, which names no rows and so moves the base
+# (every answer).
 STUDENT_TRIGGER = "ediary_data_version_student"
+STUDENT_TRIGGERS = {
+    "INSERT": STUDENT_TRIGGER,
+    "UPDATE": "ediary_data_version_student_update",
+    "DELETE": "ediary_data_version_student_delete",
+}
 TRUNCATE_TRIGGER = "ediary_data_version_truncate"
+# On PENDING_TABLE: the deferred trigger that bumps the noted students at the commit.
+FLUSH_TRIGGER = "ediary_student_version_flush"
 STRIPES = 64
 
 # Tables whose rows each belong to one student (their `student_id`), written by teachers all
@@ -58,6 +69,7 @@ SCOPED: dict[str, str] = {
 EXCLUDED: dict[str, str] = {
     VERSION_TABLE: "the counter itself",
     STUDENT_VERSION_TABLE: "the counters per student, moved by the scoped tables' triggers",
+    PENDING_TABLE: "students noted by the scoped tables' triggers, emptied at every commit",
     "tortoise_migrations": "which migrations ran; `ediary migrate` reinstalls the triggers",
     # Logins and logouts are mutations (never kept); a session's validity is checked on every
     # request before any kept answer is used, and no query lists sessions.
@@ -190,23 +202,48 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE OR REPLACE FUNCTION ediary_bump_student_version() RETURNS trigger
+CREATE UNLOGGED TABLE IF NOT EXISTS {PENDING_TABLE} (students BIGINT[] NOT NULL);
+-- The students of the rows a statement wrote (old and new rows alike), noted for the commit.
+CREATE OR REPLACE FUNCTION ediary_note_students() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    touched BIGINT[];
 BEGIN
-    IF TG_OP <> 'INSERT' AND OLD.student_id IS NOT NULL THEN
-        INSERT INTO {STUDENT_VERSION_TABLE} AS v (key, version)
-            VALUES ('student:' || OLD.student_id, 1)
-            ON CONFLICT (key) DO UPDATE SET version = v.version + 1;
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(DISTINCT student_id) INTO touched
+            FROM new_rows WHERE student_id IS NOT NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(DISTINCT student_id) INTO touched
+            FROM old_rows WHERE student_id IS NOT NULL;
+    ELSE
+        SELECT array_agg(s) INTO touched FROM (
+            SELECT student_id FROM old_rows UNION SELECT student_id FROM new_rows
+        ) AS t(s) WHERE s IS NOT NULL;
     END IF;
-    IF TG_OP <> 'DELETE' AND NEW.student_id IS NOT NULL
-            AND (TG_OP = 'INSERT' OR NEW.student_id IS DISTINCT FROM OLD.student_id) THEN
-        INSERT INTO {STUDENT_VERSION_TABLE} AS v (key, version)
-            VALUES ('student:' || NEW.student_id, 1)
-            ON CONFLICT (key) DO UPDATE SET version = v.version + 1;
+    IF touched IS NOT NULL THEN
+        INSERT INTO {PENDING_TABLE} (students) VALUES (touched);
     END IF;
     RETURN NULL;
 END
 $$;
+-- At the commit: every student the transaction noted, bumped once, in one order for all
+-- transactions. Fired once per noted statement; the first takes every note (another
+-- transaction's notes are never visible: they are removed before it commits).
+CREATE OR REPLACE FUNCTION ediary_bump_student_versions() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    WITH taken AS (DELETE FROM {PENDING_TABLE} RETURNING students)
+    INSERT INTO {STUDENT_VERSION_TABLE} AS v (key, version)
+        SELECT 'student:' || s, 1 FROM (SELECT DISTINCT unnest(students) FROM taken) AS t(s)
+        ORDER BY s
+        ON CONFLICT (key) DO UPDATE SET version = v.version + 1;
+    RETURN NULL;
+END
+$$;
+DROP TRIGGER IF EXISTS {FLUSH_TRIGGER} ON {PENDING_TABLE};
+CREATE CONSTRAINT TRIGGER {FLUSH_TRIGGER} AFTER INSERT ON {PENDING_TABLE}
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ediary_bump_student_versions();
+DROP FUNCTION IF EXISTS ediary_bump_student_version() CASCADE;
 CREATE OR REPLACE FUNCTION ediary_bump_scoped_version() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -228,24 +265,33 @@ def _pg_trigger(table: str) -> str:
 
 def _pg_scoped_trigger(table: str) -> str:
     quoted = _quoted(table)
+    # Statement-level with transition tables: an import's statement of thousands of marks
+    # notes its students once, where a row-level trigger ran once per row. The bump itself
+    # waits for the commit (FLUSH_TRIGGER), so that the rows of `STUDENT_VERSION_TABLE` are
+    # locked only while the transaction commits: two teachers marking the same class in
+    # different orders would otherwise hold each other's students for their whole
+    # transactions (and could deadlock). Still inside the writing transaction, so the
+    # versions move exactly when the rows become visible.
+    students = {
+        "INSERT": "REFERENCING NEW TABLE AS new_rows",
+        "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "DELETE": "REFERENCING OLD TABLE AS old_rows",
+    }
     return (
         # The scoped counter, once a statement: a row-level update of one counter row would
         # cost a bulk insert time quadratic in its rows (every update of a row the
         # transaction already updated walks the chain of its earlier versions).
         f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {quoted}"
         " FOR EACH STATEMENT EXECUTE FUNCTION ediary_bump_scoped_version();"
-        # Row-level, to know each row's student; deferred to the commit, so that the rows
-        # of `STUDENT_VERSION_TABLE` are locked only while the transaction commits: two
-        # teachers marking the same class in different orders would otherwise hold each
-        # other's students for their whole transactions (and could deadlock). Still inside
-        # the writing transaction, so the versions move exactly when the rows become
-        # visible. A constraint trigger cannot be replaced in place: dropped and made again
-        # in the same script, so in the same transaction.
-        f" DROP TRIGGER IF EXISTS {STUDENT_TRIGGER} ON {quoted};"
-        f" CREATE CONSTRAINT TRIGGER {STUDENT_TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
-        f" ON {quoted} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
-        " EXECUTE FUNCTION ediary_bump_student_version();"
-        f" CREATE OR REPLACE TRIGGER {TRUNCATE_TRIGGER} AFTER TRUNCATE ON {quoted}"
+        # Databases migrated before had a row-level constraint trigger of that name, which
+        # cannot be replaced in place: dropped and made again in the same script.
+        + "".join(
+            f" DROP TRIGGER IF EXISTS {name} ON {quoted};"
+            f" CREATE TRIGGER {name} AFTER {event} ON {quoted} {students[event]}"
+            " FOR EACH STATEMENT EXECUTE FUNCTION ediary_note_students();"
+            for event, name in STUDENT_TRIGGERS.items()
+        )
+        + f" CREATE OR REPLACE TRIGGER {TRUNCATE_TRIGGER} AFTER TRUNCATE ON {quoted}"
         " FOR EACH STATEMENT EXECUTE FUNCTION ediary_bump_data_version();"
     )
 
@@ -253,10 +299,10 @@ def _pg_scoped_trigger(table: str) -> str:
 def _pg_base_trigger(table: str) -> str:
     # A table no longer scoped loses the scoped table's triggers.
     quoted = _quoted(table)
-    return (
-        f"DROP TRIGGER IF EXISTS {STUDENT_TRIGGER} ON {quoted};"
-        f" DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {quoted}; {_pg_trigger(table)}"
-    )
+    return "".join(
+        f"DROP TRIGGER IF EXISTS {name} ON {quoted}; "
+        for name in (*STUDENT_TRIGGERS.values(), TRUNCATE_TRIGGER)
+    ) + _pg_trigger(table)
 
 
 async def _scoped_tables(connection: BaseDBAsyncClient) -> set[str]:
@@ -281,9 +327,11 @@ async def install(connection: BaseDBAsyncClient) -> list[str]:
     await connection.execute_script(
         "\n".join(
             f"DO $$ BEGIN IF to_regclass('{table}') IS NOT NULL THEN"
-            f" DROP TRIGGER IF EXISTS {TRIGGER} ON {_quoted(table)};"
-            f" DROP TRIGGER IF EXISTS {STUDENT_TRIGGER} ON {_quoted(table)};"
-            f" DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {_quoted(table)}; END IF; END $$;"
+            + "".join(
+                f" DROP TRIGGER IF EXISTS {name} ON {_quoted(table)};"
+                for name in (TRIGGER, *STUDENT_TRIGGERS.values(), TRUNCATE_TRIGGER)
+            )
+            + " END IF; END $$;"
             for table in EXCLUDED
         )
     )
@@ -307,20 +355,23 @@ async def uncovered_tables(connection: BaseDBAsyncClient) -> list[str]:
     if not _is_postgres(connection):
         return []
     rows = await connection.execute_query_dict(
-        "SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AS present",
-        [VERSION_TABLE, STUDENT_VERSION_TABLE],
+        "SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL"
+        " AND EXISTS (SELECT 1 FROM pg_trigger t"
+        "   WHERE t.tgrelid = to_regclass($3) AND t.tgname = $4) AS present",
+        [VERSION_TABLE, STUDENT_VERSION_TABLE, PENDING_TABLE, FLUSH_TRIGGER],
     )
     if not rows[0]["present"]:
         return await _tables(connection)
+    own = [*STUDENT_TRIGGERS.values(), TRUNCATE_TRIGGER]
     rows = await connection.execute_query_dict(
         "SELECT c.relname AS name, EXISTS ("
         "   SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = $1) AS covered,"
         " (SELECT count(*) FROM pg_trigger t"
-        "   WHERE t.tgrelid = c.oid AND t.tgname IN ($2, $3)) = 2 AS scoped"
+        "   WHERE t.tgrelid = c.oid AND t.tgname = ANY($2::text[])) = $3 AS scoped"
         " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"
         " AND NOT c.relispartition",
-        [TRIGGER, STUDENT_TRIGGER, TRUNCATE_TRIGGER],
+        [TRIGGER, own, len(own)],
     )
     scoped = await _scoped_tables(connection)
     return sorted(

@@ -139,6 +139,37 @@ async def test_a_mark_moves_its_students_version_and_not_the_base(
 
 
 @postgres_only
+async def test_a_statement_of_many_marks_moves_each_student_once_at_the_commit(
+    database: str, world: World
+) -> None:
+    mark, student = await _a_mark(world)
+    other = world.users["parent"].id
+    _, _, before = await _versions(student, other)
+    writer = await _other(database)
+    try:
+        async with writer.transaction():
+            # Three rows in one statement, two of them the same student's (an import's chunk).
+            await writer.execute(
+                "INSERT INTO mark (date, value, weight, kind, comment, created_at, updated_at,"
+                " author_id, lesson_id, school_class_id, student_id, subject_id, term_id)"
+                " SELECT date, value, weight, kind, comment, created_at, updated_at, author_id,"
+                " lesson_id, school_class_id, s, subject_id, term_id"
+                " FROM mark, unnest($2::int[]) AS s WHERE id = $1",
+                mark,
+                [student, student, other],
+            )
+            await writer.execute("DELETE FROM mark WHERE id > $1 AND student_id = $2", mark, other)
+            assert (await _versions(student, other))[2] == before
+        _, _, after = await _versions(student, other)
+        # Each student once for the transaction, however many rows and statements.
+        assert after == {student: before[student] + 1, other: before[other] + 1}
+        pending = await writer.fetchval(f"SELECT count(*) FROM {dataversion.PENDING_TABLE}")
+        assert pending == 0
+    finally:
+        await writer.close()
+
+
+@postgres_only
 async def test_a_truncated_scoped_table_moves_the_base(database: str) -> None:
     writer = await _other(database)
     try:

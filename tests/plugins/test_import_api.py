@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from ediary.db import count_statements
 from ediary.domain import models
@@ -20,6 +21,7 @@ from ediary.domain.imports import (
     GuardianLink,
     ImportedMark,
     ImportScope,
+    MarkWriter,
     RecordedMark,
     SavedAccount,
     SavedEnrollment,
@@ -308,3 +310,35 @@ async def test_a_batch_costs_the_same_statements_whatever_its_size(two: Two) -> 
         counts.append((saving.value, enrolling.value, marking.value))
     assert counts[1] == counts[2], counts
     assert await models.Mark.all().count() == 306 and (await verify()).ok
+
+
+async def test_a_writer_stores_chunks_in_order_and_corrects_what_it_stored(two: Two) -> None:
+    scope, school_class = two.scope, two.ours.classes["5A"]
+    assert two.ours.teacher is not None
+    subject, teacher = two.ours.subjects["Mathematics"].id, two.ours.teacher.id
+    saved = await save_accounts(scope, [_account(f"w.kid{i}") for i in range(3)])
+    kids = [s.user.id for s in saved if isinstance(s, SavedAccount)]
+    await enroll_many(scope, [EnrollmentData(k, school_class.id, date(2026, 9, 1)) for k in kids])
+
+    def entry(kid: int, value: int, mark_id: int | None = None) -> ImportedMark:
+        return ImportedMark(
+            kid, school_class.id, subject, date(2026, 10, 1), value, teacher, mark_id=mark_id
+        )
+
+    async with in_transaction():
+        writer = MarkWriter(scope, "test import")
+        first = await writer.record([entry(kids[0], 3), entry(kids[1], 4)])
+        made = [r.mark_id for r in first if isinstance(r, RecordedMark)]
+        # The second chunk is checked while the first may still be stored: a new mark
+        # goes on, a correction of a mark of the first chunk waits for it.
+        second = await writer.record([entry(kids[2], 5), entry(kids[0], 2, made[0])])
+        await writer.finish()
+    assert [r.action for r in second if isinstance(r, RecordedMark)] == ["created", "updated"]
+    events = await models.MarkEvent.filter(mark_id=made[0]).order_by("seq")
+    assert [(e.action, e.old_value, e.new_value) for e in events] == [
+        (MarkAction.CREATE, None, 3),
+        (MarkAction.CORRECT, 3, 2),
+    ]
+    assert await models.Mark.all().count() == 3
+    verdict = await verify()
+    assert verdict.ok, verdict.finding

@@ -21,6 +21,7 @@ The caller runs them inside one transaction (the core's import runner opens it) 
 from ediary.domain.imports.marks import (
     IMPORT_REASON,
     ImportedMark,
+    MarkWriter,
     RecordedMark,
     record_mark,
     record_marks,
@@ -48,6 +49,7 @@ __all__ = [
     "GuardianLink",
     "ImportScope",
     "ImportedMark",
+    "MarkWriter",
     "RecordedMark",
     "Refusal",
     "SavedAccount",

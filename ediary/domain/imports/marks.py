@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 
-from ediary.domain.bulk import insert_rows, reserve_ids, update_models
+from ediary.domain.bulk import insert_prepared, prepare_rows, reserve_ids, update_models
 from ediary.domain.enums import MarkAction, WorkKind
 from ediary.domain.errors import InvalidFields, NotFound, Problem
 from ediary.domain.imports.scope import ImportScope, Refusal, single
-from ediary.domain.journal.history import Change, append_many, state_of
+from ediary.domain.journal.history import (
+    Change,
+    append_many,
+    chain_events,
+    chain_head,
+    event_rows,
+    state_of,
+    write_events,
+)
 from ediary.domain.journal.marks import dated_too_far_ahead, mark_problems
 from ediary.domain.models import Mark, Subject, Term
 from ediary.domain.placements import placements
@@ -99,9 +111,23 @@ async def record_marks(
     """`record_mark` for many marks at once: each is checked as the API checks one, and the
     ones that pass are written in a few set-based statements with their history (`reason`
     says where they came from). Returns, in order, each mark or why it was refused."""
+    writer = MarkWriter(scope, reason)
+    results = await writer.record(entries)
+    await writer.finish()
+    return results
+
+
+_Changed = list[tuple[int, Mark, tuple[int, int, str, str]]]
+
+
+async def _check(
+    scope: ImportScope, entries: Sequence[ImportedMark]
+) -> tuple[list[RecordedMark | Refusal], list[tuple[int, _NewMark]], _Changed]:
+    """Each entry checked: the marks to create, the marks to correct, and the results so far
+    (refusals, and marks found as they were)."""
     results: list[RecordedMark | Refusal] = [NotFound()] * len(entries)
     if not entries:
-        return results
+        return results, [], []
     classes = await scope.owned_classes(e.class_id for e in entries)
     subjects = {
         s.id: s.school_id
@@ -118,8 +144,10 @@ async def record_marks(
         terms[found.academic_year_id].append(found)
     days = [e.on for e in entries]
     placed = await placements({e.student_id for e in entries}, min(days), max(days))
+    # A chunk's marks fall on a few days of a few years: each day's term is looked up once.
+    term_on: dict[tuple[int, date], Term | None] = {}
     new: list[tuple[int, _NewMark]] = []
-    changed: list[tuple[int, Mark, tuple[int, int, str, str]]] = []
+    changed: _Changed = []
     for index, entry in enumerate(entries):
         school_class = classes.get(entry.class_id)
         if school_class is None:
@@ -140,7 +168,10 @@ async def record_marks(
         problems = mark_problems(policy, (), entry.value, weight, entry.comment)
         if ahead := dated_too_far_ahead(policy, entry.on, scope.today, ("date",)):
             problems.append(ahead)
-        term = _term_on(terms[school_class.academic_year_id], entry.on)
+        key = (school_class.academic_year_id, entry.on)
+        if key not in term_on:
+            term_on[key] = _term_on(terms[school_class.academic_year_id], entry.on)
+        term = term_on[key]
         if term is None:
             problems.append(
                 Problem(("date",), "This day is outside every term of the school year.")
@@ -198,56 +229,125 @@ async def record_marks(
             results[index] = RecordedMark(before.id, "updated")
         else:
             results[index] = RecordedMark(before.id, "unchanged")
-    await _write(scope, new, changed, reason, results)
-    return results
+    return results, new, changed
 
 
-async def _write(
-    scope: ImportScope,
-    new: list[tuple[int, _NewMark]],
-    changed: list[tuple[int, Mark, tuple[int, int, str, str]]],
-    reason: str,
-    results: list[RecordedMark | Refusal],
-) -> None:
-    conn = connections.get("default")
-    now = datetime.now(UTC)
-    marks = [mark for _, mark in new]
-    for (index, mark), mark_id in zip(new, await reserve_ids(Mark, len(new), conn), strict=True):
-        mark.id = mark_id
-        results[index] = RecordedMark(mark_id, "created")
-    rows = [
-        [
-            m.id,
-            m.student_id,
-            None,
-            m.school_class_id,
-            m.subject_id,
-            m.term_id,
-            m.date,
-            m.value,
-            m.weight,
-            m.kind,
-            m.comment,
-            m.author_id,
-            now,
-            now,
-            None,
+@dataclass
+class _Batch:
+    """A chunk's rows, converted for the database: new marks, corrected marks, history."""
+
+    marks: list[list[Any]]
+    corrected: list[Mark]
+    events: list[list[Any]]
+
+
+class MarkWriter:
+    """`record_marks` for an import's stream of chunks: each chunk is checked, and its rows
+    and history built and hashed, while the chunk before is being stored. The database
+    checks and stores a chunk on its own core while this process works on the next; the
+    statements still go one after another through the transaction's connection.
+
+    The writer keeps the head of the history between chunks: the chain's lock, taken with
+    the first chunk, is held until the transaction ends. `finish` waits for the last chunk;
+    until then a failed store is raised by the next `record` or `finish`. Write no other
+    marks or history in the transaction between `record` and `finish`."""
+
+    def __init__(self, scope: ImportScope, reason: str = IMPORT_REASON) -> None:
+        self.scope = scope
+        self.reason = reason
+        self._head: tuple[int, str] | None = None
+        self._storing: asyncio.Future[None] | None = None
+
+    async def record(self, entries: Sequence[ImportedMark]) -> list[RecordedMark | Refusal]:
+        """Check these marks and start writing the ones that pass; returns, in order, each
+        mark (with its id) or why it was refused."""
+        if any(e.mark_id is not None for e in entries):
+            # A correction is checked against the mark as stored: the chunk before first.
+            await self._stored()
+        results, new, changed = await _check(self.scope, entries)
+        if not new and not changed:
+            return results
+        conn = connections.get("default")
+        if self._head is None:
+            self._head = await chain_head(conn)
+        batch = await self._batch(conn, new, changed, results)
+        await self._stored()
+        self._storing = asyncio.ensure_future(_store(conn, batch))
+        return results
+
+    async def finish(self) -> None:
+        """Wait until every chunk is stored. Other writes of the history may follow (a
+        `retire_marks`): the next `record` reads the head again."""
+        await self._stored()
+        self._head = None
+
+    async def abandon(self) -> None:
+        """Let a store in progress end, its error dropped: for a transaction that is being
+        rolled back for another error (its connection must be idle first)."""
+        with contextlib.suppress(BaseException):
+            await self._stored()
+
+    async def _stored(self) -> None:
+        if self._storing is not None:
+            storing, self._storing = self._storing, None
+            await storing
+
+    async def _batch(
+        self,
+        conn: BaseDBAsyncClient,
+        new: list[tuple[int, _NewMark]],
+        changed: _Changed,
+        results: list[RecordedMark | Refusal],
+    ) -> _Batch:
+        assert self._head is not None
+        now = datetime.now(UTC)
+        marks = [mark for _, mark in new]
+        ids = await reserve_ids(Mark, len(new), conn)
+        for (index, mark), mark_id in zip(new, ids, strict=True):
+            mark.id = mark_id
+            results[index] = RecordedMark(mark_id, "created")
+        rows = [
+            [
+                m.id,
+                m.student_id,
+                None,
+                m.school_class_id,
+                m.subject_id,
+                m.term_id,
+                m.date,
+                m.value,
+                m.weight,
+                m.kind,
+                m.comment,
+                m.author_id,
+                now,
+                now,
+                None,
+            ]
+            for m in marks
         ]
-        for m in marks
-    ]
-    await insert_rows(Mark, NEW_MARK_FIELDS, rows, conn)
-    corrected = [mark for _, mark, _ in changed]
-    for fixed in corrected:
-        fixed.updated_at = now
-    await update_models(corrected, [*CORRECTABLE, "updated_at"], conn)
-    # The history names who imported the mark; an operator at the command line is no
-    # account, so then it names the author.
-    actor = scope.actor_id
-    history = [Change(m, MarkAction.CREATE, actor or m.author_id, None, reason) for m in marks] + [
-        Change(m, MarkAction.CORRECT, actor or m.author_id, before, reason)
-        for _, m, before in changed
-    ]
-    await append_many(conn, history, now)
+        corrected = [mark for _, mark, _ in changed]
+        for fixed in corrected:
+            fixed.updated_at = now
+        # The history names who imported the mark; an operator at the command line is no
+        # account, so then it names the author.
+        actor = self.scope.actor_id
+        history = [
+            Change(m, MarkAction.CREATE, actor or m.author_id, None, self.reason) for m in marks
+        ] + [
+            Change(m, MarkAction.CORRECT, actor or m.author_id, before, self.reason)
+            for _, m, before in changed
+        ]
+        events = chain_events(history, now, self._head)
+        if events:
+            self._head = (events[-1]["seq"], events[-1]["hash"])
+        return _Batch(prepare_rows(Mark, NEW_MARK_FIELDS, rows), corrected, event_rows(events))
+
+
+async def _store(conn: BaseDBAsyncClient, batch: _Batch) -> None:
+    await insert_prepared(Mark, NEW_MARK_FIELDS, batch.marks, conn)
+    await update_models(batch.corrected, [*CORRECTABLE, "updated_at"], conn)
+    await write_events(conn, batch.events)
 
 
 async def record_mark(scope: ImportScope, entry: ImportedMark) -> Mark:
@@ -288,6 +388,7 @@ async def retire_marks(
 __all__ = [
     "IMPORT_REASON",
     "ImportedMark",
+    "MarkWriter",
     "RecordedMark",
     "record_mark",
     "record_marks",

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from ediary.domain.bulk import insert_rows
+from ediary.domain.bulk import insert_prepared, prepare_rows
 from ediary.domain.enums import MarkAction
 from ediary.domain.models import Mark, MarkEvent
 
@@ -37,9 +37,13 @@ CHAIN_LOCK = 0x6564_6961_7279  # "ediary"
 PAGE = 2000
 
 
+# One encoder for every event: `json.dumps` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(content: dict[str, Any]) -> bytes:
     """Sorted keys, no spaces, UTF-8: the same content always gives the same bytes."""
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODER.encode(content).encode()
 
 
 def _instant(moment: datetime) -> str:
@@ -139,18 +143,22 @@ def state_of(mark: MarkState) -> tuple[int, int, str, str]:
     return (mark.value, mark.weight, str(mark.kind), mark.comment)
 
 
-async def _chain(
-    conn: BaseDBAsyncClient, changes: Sequence[Change], at: datetime
-) -> list[dict[str, Any]]:
-    """Write events for the changes at the head of the chain; returns their columns."""
-    if not changes:
-        return []
+async def chain_head(conn: BaseDBAsyncClient) -> tuple[int, str]:
+    """The last event's seq and hash, under the chain's lock (PostgreSQL), which is held
+    until the transaction ends: no other writer extends the chain until then."""
     if conn.capabilities.dialect == "postgres":
         # Held until the transaction ends, so the next writer reads this one's head.
         await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [CHAIN_LOCK])
     # SQLite has a single writer at a time; the unique seq and hash columns catch anything else.
     head = await MarkEvent.all().using_db(conn).order_by("-seq").first()
-    seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+    return (head.seq, head.hash) if head else (0, GENESIS)
+
+
+def chain_events(
+    changes: Sequence[Change], at: datetime, head: tuple[int, str]
+) -> list[dict[str, Any]]:
+    """The events of the changes after `head`, hashed, not yet written (`write_events`)."""
+    seq, prev = head
     events = []
     for change in changes:
         mark, old = change.mark, change.before
@@ -178,9 +186,26 @@ async def _chain(
         }
         event["hash"] = prev = hashlib.sha256(canonical(_content(event))).hexdigest()
         events.append(event)
-    await insert_rows(
-        MarkEvent, EVENT_FIELDS, [[e[name] for name in EVENT_FIELDS] for e in events], conn
-    )
+    return events
+
+
+def event_rows(events: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """The events as rows for the database (`write_events`)."""
+    return prepare_rows(MarkEvent, EVENT_FIELDS, [[e[n] for n in EVENT_FIELDS] for e in events])
+
+
+async def write_events(conn: BaseDBAsyncClient, rows: list[list[Any]]) -> None:
+    await insert_prepared(MarkEvent, EVENT_FIELDS, rows, conn)
+
+
+async def _chain(
+    conn: BaseDBAsyncClient, changes: Sequence[Change], at: datetime
+) -> list[dict[str, Any]]:
+    """Write events for the changes at the head of the chain; returns their columns."""
+    if not changes:
+        return []
+    events = chain_events(changes, at, await chain_head(conn))
+    await write_events(conn, event_rows(events))
     return events
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from ediary.domain import models
 from ediary.domain.enums import WorkKind
 from ediary.domain.errors import DomainError, InvalidFields, NotFound
-from ediary.domain.imports import ImportedMark, record_marks, retire_marks
+from ediary.domain.imports import ImportedMark, MarkWriter, retire_marks
 from ediary.domain.reach import OutsideReach
 from ediary_oneroster.classes import ClassesMapper
 from ediary_oneroster.reader import (
@@ -42,6 +42,8 @@ class GradebookMapper(ClassesMapper):
         self.marking: list[tuple[Row, ImportedMark]] = []
         self.retiring: list[int] = []
         self._teachers: dict[tuple[int, int], int | None] = {}
+        # Writes a chunk of marks while the next one is mapped.
+        self._marks: MarkWriter | None = None
 
     # -- gradebook ---------------------------------------------------------------------------
 
@@ -209,12 +211,15 @@ class GradebookMapper(ClassesMapper):
         return self._teachers[key]
 
     async def _flush_results(self, at_least: int = 1) -> None:
-        """Write the marks mapped so far, once there are `at_least` of them."""
+        """Write the marks mapped so far, once there are `at_least` of them (stored while
+        the next chunk is mapped: `MarkWriter`)."""
         if len(self.marking) + len(self.retiring) < at_least:
             return
         marking, self.marking = self.marking, []
         retiring, self.retiring = self.retiring, []
-        done = await record_marks(self.scope, [mark for _, mark in marking], HISTORY_REASON)
+        if self._marks is None:
+            self._marks = MarkWriter(self.scope, HISTORY_REASON)
+        done = await self._marks.record([mark for _, mark in marking])
         for (row, _), result in zip(marking, done, strict=True):
             if isinstance(result, DomainError):
                 self.reject("results", row, _code(result), result.message)
@@ -223,12 +228,21 @@ class GradebookMapper(ClassesMapper):
             if result.action == "created":
                 await self.set_link("result", row.sourced_id, result.mark_id)
         if retiring:
+            await self._marks.finish()
             retired = await retire_marks(self.scope, retiring, HISTORY_REASON)
             self.out.counts["marks retired"] += len(retired)
             self.out.counts["marks unchanged"] += len(set(retiring) - retired)
 
     async def _after_results(self) -> None:
         await self._flush_results()
+        if self._marks is not None:
+            await self._marks.finish()
+
+    async def _abandon_marks(self) -> None:
+        """Let a chunk's write in progress end when the run stops on an error: the
+        transaction's connection must be idle before it is rolled back."""
+        if self._marks is not None:
+            await self._marks.abandon()
 
 
 def _code(error: DomainError) -> str:

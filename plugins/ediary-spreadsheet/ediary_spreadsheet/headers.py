@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from openpyxl.utils import get_column_letter
-
 from ediary_spreadsheet.sheets import Cell
 
 # How far down the title block the header may sit.
@@ -126,6 +124,8 @@ class Column:
 
     @property
     def letter(self) -> str:
+        from openpyxl.utils import get_column_letter  # see sheets._workbook
+
         return get_column_letter(self.position + 1)
 
 

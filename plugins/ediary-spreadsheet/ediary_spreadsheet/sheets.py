@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from ediary.domain.errors import DomainError
 
 # A cell as the file has it: text, a number, an Excel date, or nothing.
@@ -82,6 +79,11 @@ def _cell(value: object) -> Cell:
 
 
 def _workbook(path: Path) -> Sheet:
+    # Imported here: openpyxl takes a tenth of a second to import, which every `ediary`
+    # command that loads the plugins would pay (an import of another format included).
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     # A file object, not a name: openpyxl refuses a name that does not end in .xlsx.
     with path.open("rb") as opened:
         try:
