@@ -148,17 +148,18 @@ async def test_a_statement_of_many_marks_moves_each_student_once_at_the_commit(
     writer = await _other(database)
     try:
         async with writer.transaction():
-            # Three rows in one statement, two of them the same student's (an import's chunk).
-            await writer.execute(
+            # Three rows in one statement, two of them the same student's (an import's chunk),
+            # then all three gone in another: the session's other tests see the world unchanged.
+            added = await writer.fetch(
                 "INSERT INTO mark (date, value, weight, kind, comment, created_at, updated_at,"
                 " author_id, lesson_id, school_class_id, student_id, subject_id, term_id)"
                 " SELECT date, value, weight, kind, comment, created_at, updated_at, author_id,"
                 " lesson_id, school_class_id, s, subject_id, term_id"
-                " FROM mark, unnest($2::int[]) AS s WHERE id = $1",
+                " FROM mark, unnest($2::int[]) AS s WHERE id = $1 RETURNING id",
                 mark,
                 [student, student, other],
             )
-            await writer.execute("DELETE FROM mark WHERE id > $1 AND student_id = $2", mark, other)
+            await writer.execute("DELETE FROM mark WHERE id = ANY($1)", [r["id"] for r in added])
             assert (await _versions(student, other))[2] == before
         _, _, after = await _versions(student, other)
         # Each student once for the transaction, however many rows and statements.
