@@ -35,6 +35,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    get_named_type,
     is_leaf_type,
 )
 from graphql.execution.executor import to_nodes
@@ -45,6 +46,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from ediary.schema.field_sets import UNREAD, FieldSet, compiled_field_set
+from ediary.schema.plain_trees import GIVE_UP, Shape, Tree, compiled_tree, tree_field
 
 if TYPE_CHECKING:
     from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
@@ -70,19 +72,35 @@ _PLANS = WeakKeyDictionary()
 # Where strawberry defines the is_type_of it gives object types that implement interfaces.
 _STRAWBERRY_CONVERTER = GraphQLCoreConverter.__module__
 
+# How trees read each field, by schema, then by (parent type, field name); see _PLANS.
+_TREE_FIELDS: WeakKeyDictionary[
+    GraphQLSchema, dict[tuple[GraphQLObjectType, str], Callable[[Any], Any] | str | None]
+]
+_TREE_FIELDS = WeakKeyDictionary()
+
 # Distinct from None, the mark of an ordinary field.
 _NOT_PLANNED: Any = object()
 # Distinct from every value a field can hold: reading it raised.
 _UNREAD: Any = UNREAD
 
 
-def _is_strawberry_basic(resolve: object) -> bool:
+def _is_strawberry_basic(field: GraphQLField) -> bool:
     # Strawberry gives a field without a resolver, permission classes or field extensions
-    # this resolver, which ignores its info and arguments and reads the attribute (through
-    # the config's default_resolver). Fields with a resolver get wrappers that need an info.
+    # a resolver that ignores its info and arguments and reads the attribute (through the
+    # config's default_resolver). A field whose extensions only mark it (the limits'
+    # MaxItems: no resolve hook, so strawberry leaves them out of the resolve chain) reads
+    # the same attribute through wrappers that build an info first. Fields with a resolver
+    # get wrappers that need an info.
+    if getattr(field.resolve, "_is_default", False) is not True:
+        return False
+    if getattr(field.resolve, "__name__", "") == "_get_basic_result":
+        return True
+    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     return (
-        getattr(resolve, "_is_default", False) is True
-        and getattr(resolve, "__name__", "") == "_get_basic_result"
+        isinstance(definition, StrawberryField)
+        and definition.base_resolver is None
+        and not definition.permission_classes
+        and not any(extension.has_resolver for extension in definition.extensions)
     )
 
 
@@ -92,7 +110,7 @@ def plain_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField |
     Such a field has strawberry's basic resolver and no arguments. `__typename` and
     introspection fields are not fields of the parent type, so they never have a plan."""
     field = parent_type.fields.get(field_name)
-    if field is None or field.args or not _is_strawberry_basic(field.resolve):
+    if field is None or field.args or not _is_strawberry_basic(field):
         return None
     kind = field.type
     non_null = isinstance(kind, GraphQLNonNull)
@@ -132,6 +150,9 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # None: a resolve hook wraps every field, so every field takes the ordinary path.
         self._plans = plans
         self._field_sets: dict[tuple[GraphQLObjectType, int], FieldSet] = {}
+        # By (type, id of a grouped field set graphql-core keeps for the request).
+        self._shapes: dict[tuple[GraphQLObjectType, int], Shape | None] = {}
+        self._trees: dict[tuple[GraphQLObjectType, int], Tree | None] = {}
 
     def execute_fields(
         self,
@@ -148,6 +169,12 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
+        if position_context is None:
+            tree = self._tree(parent_type, grouped_field_set)
+            if tree is not None:
+                answer = tree(source_value)
+                if answer is not GIVE_UP:
+                    return cast("dict[str, Any]", answer)
         # The objects of a list share their grouped field set (graphql-core memoizes it for
         # the request), so the compiled function is found once per list, not per object.
         field_set = self._field_set(parent_type, grouped_field_set)
@@ -165,6 +192,69 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 self.schema, parent_type, grouped_field_set, self._plan_of
             )
         return field_set
+
+    def _tree(
+        self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+    ) -> Tree | None:
+        """The plain tree answering the selection on objects of this type, if it is one."""
+        key = (parent_type, id(grouped_field_set))
+        if key in self._trees:
+            return self._trees[key]
+        shape = self._shape(parent_type, grouped_field_set)
+        tree = self._trees[key] = (
+            None if shape is None else compiled_tree(self.schema, shape, self._tree_field)
+        )
+        return tree
+
+    def _shape(
+        self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+    ) -> Shape | None:
+        """The selection's shape if every field in it, down to the leaves, is one a tree
+        reads (`plain_trees.tree_field`) of an object type, and nothing is deferred,
+        streamed or directed; None otherwise."""
+        key = (parent_type, id(grouped_field_set))
+        if key in self._shapes:
+            return self._shapes[key]
+        self._shapes[key] = None  # a type that contains itself is not a tree
+        selection: list[tuple[str, str, Shape | None]] = []
+        for response_name, details_list in grouped_field_set.items():
+            field_name = details_list[0].node.name.value
+            if field_name == "__typename":
+                selection.append((response_name, field_name, None))
+                continue
+            if self._tree_field(parent_type, field_name) is None or any(
+                details.node.directives or details.defer_usage is not None
+                for details in details_list
+            ):
+                return None
+            named = get_named_type(parent_type.fields[field_name].type)
+            if is_leaf_type(named):
+                selection.append((response_name, field_name, None))
+                continue
+            if not isinstance(named, GraphQLObjectType):
+                return None
+            collected = self.collect_subfields(named, details_list)
+            if collected.new_defer_usages or collected.forbidden_directive_instances:
+                return None
+            sub_shape = self._shape(named, collected.grouped_field_set)
+            if sub_shape is None:
+                return None
+            selection.append((response_name, field_name, sub_shape))
+        shape = self._shapes[key] = (parent_type, tuple(selection))
+        return shape
+
+    def _tree_field(
+        self, parent_type: GraphQLObjectType, field_name: str
+    ) -> Callable[[Any], Any] | str | None:
+        fields = _TREE_FIELDS.get(self.schema)
+        if fields is None:
+            fields = _TREE_FIELDS[self.schema] = {}
+        key = (parent_type, field_name)
+        if key not in fields:
+            fields[key] = tree_field(
+                parent_type, field_name, self._plan_of(parent_type, field_name)
+            )
+        return fields[key]
 
     def _plan_of(self, parent_type: GraphQLObjectType, field_name: str) -> PlainField | None:
         plans = self._plans
@@ -401,11 +491,15 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if self._plans is not None and not new_defer_usages and position_context is None
             else None
         )
+        tree = self._tree(object_type, grouped_field_set) if field_set is not None else None
         try:
             for index, item in enumerate(items):
                 item_path = path.add_key(index, None)
                 try:
-                    if field_set is not None:
+                    result = GIVE_UP if tree is None else tree(item)
+                    if result is not GIVE_UP:
+                        pass
+                    elif field_set is not None:
                         result = field_set(self, item, item_path, grouped_field_set, None)
                     else:
                         result = self._complete_object(

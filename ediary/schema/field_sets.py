@@ -22,11 +22,14 @@ never written into it. Compiled functions are kept per schema in a bounded LRU.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import inspect
 import keyword
 import math
 from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -48,7 +51,7 @@ if TYPE_CHECKING:
 
     from ediary.schema.execution import PlainField
 
-__all__ = ["FieldSet", "compiled_field_set"]
+__all__ = ["FieldSet", "compiled_field_set", "leaf_answer"]
 
 # (context, source, path, grouped field set, position context) -> results or an awaitable.
 FieldSet = Callable[[Any, Any, Any, "GroupedFieldSet", Any], Any]
@@ -103,9 +106,6 @@ def _compile(
     names: dict[str, Any] = {
         "UNREAD": _UNREAD,
         "Undefined": Undefined,
-        "INT_MIN": _INT_MIN,
-        "INT_MAX": _INT_MAX,
-        "isfinite": math.isfinite,
         "PARENT": parent_type,
     }
     lines = [
@@ -136,17 +136,8 @@ def _compile(
         cases: list[tuple[str, str]] = []
         if not plan.non_null:
             cases.append(("value is None", "None"))
-        leaf = plan.leaf
-        members = _enum_names(leaf) if leaf is not None else None
-        if leaf is not None and leaf in _PASSES_THROUGH:
-            cases.append((_PASSES_THROUGH[leaf], "value"))
-        elif members is not None:
-            names[f"ENUM_{index}"], names[f"ENUM_NAMES_{index}"] = members
-            cases.append((f"type(value) is ENUM_{index}", f"ENUM_NAMES_{index}[value]"))
-        elif leaf is not None:
-            names[f"LEAF_{index}"] = _leaf_coercion(leaf)
-            lines.append(f"        coerced = LEAF_{index}(value)")
-            cases.append(("coerced is not UNREAD", "coerced"))
+        if plan.leaf is not None:
+            cases.append(leaf_answer(plan.leaf, names, f"LEAF_{index}"))
         for number, (test, answer) in enumerate(cases):
             lines += [
                 f"        {'if' if number == 0 else 'elif'} {test}:",
@@ -179,6 +170,21 @@ def _compile(
     return field_set
 
 
+def leaf_answer(leaf: Any, names: dict[str, Any], name: str) -> tuple[str, str]:
+    """The test that `value` has an answer of this leaf type, and the expression of that
+    answer, for compiled code; what they refer to is added to `names`, under names starting
+    with `name`."""
+    if leaf in _PASSES_THROUGH:
+        names.update(INT_MIN=_INT_MIN, INT_MAX=_INT_MAX, isfinite=math.isfinite)
+        return _PASSES_THROUGH[leaf], "value"
+    members = _enum_names(leaf)
+    if members is not None:
+        names[f"{name}_ENUM"], names[f"{name}_NAMES"] = members
+        return f"type(value) is {name}_ENUM", f"{name}_NAMES[value]"
+    names[name] = _leaf_coercion(leaf)
+    return f"(coerced := {name}(value)) is not UNREAD", "coerced"
+
+
 def _enum_names(leaf: Any) -> tuple[type[enum.Enum], dict[enum.Enum, Any]] | None:
     """Strawberry's enum type and the name it serializes each member to, or None for an
     enum strawberry did not make (or a member it would not serialize plainly)."""
@@ -197,6 +203,13 @@ def _enum_names(leaf: Any) -> tuple[type[enum.Enum], dict[enum.Enum, Any]] | Non
     return wrapped, answers
 
 
+# What custom scalars mostly serialize, which is never an error or an awaitable: asking
+# `inspect.isawaitable` of every date of an answer costs more than serializing it.
+_NEVER_AWAITABLE = frozenset(
+    {str, int, float, bool, datetime.date, datetime.datetime, datetime.time, Decimal, Fraction}
+)
+
+
 def _leaf_coercion(leaf: Any) -> Callable[[Any], Any]:
     """The leaf's serialized value, or UNREAD for anything the generic way must answer: a
     null, an error as a value, an awaitable, a value the scalar refuses."""
@@ -205,7 +218,9 @@ def _leaf_coercion(leaf: Any) -> Callable[[Any], Any]:
     def coerced(value: Any) -> Any:
         if value is None or value is _UNREAD or value is Undefined:
             return _UNREAD
-        if isinstance(value, Exception) or inspect.isawaitable(value):
+        if type(value) not in _NEVER_AWAITABLE and (
+            isinstance(value, Exception) or inspect.isawaitable(value)
+        ):
             return _UNREAD
         try:
             answer = coerce(value)

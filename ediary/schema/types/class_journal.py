@@ -22,11 +22,17 @@ class ClassJournalCell:
     )
 
     @classmethod
-    def from_domain(cls, cell: class_journal.JournalCell) -> Self:
+    def from_domain(cls, cell: class_journal.JournalCell) -> ClassJournalCell:
+        if not cell.marks and cell.attendance is None:
+            # Most of a journal's cells; answers only read them, so they share one.
+            return _EMPTY_CELL
         return cls(
             marks=[Mark.from_model(m) for m in cell.marks],
             attendance=Attendance.from_model(cell.attendance) if cell.attendance else None,
         )
+
+
+_EMPTY_CELL = ClassJournalCell(marks=[], attendance=None)
 
 
 @strawberry.type(description="One student's line of the class journal.")

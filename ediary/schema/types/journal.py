@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Awaitable, Iterable, Sequence
-from typing import TYPE_CHECKING, Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Self, cast
 
 import strawberry
 from strawberry import relay
@@ -17,6 +17,7 @@ from ediary.domain.journal.absence_notices import LessonKey
 from ediary.domain.marks import visible_marks
 from ediary.schema.ids import node_keys, resolve_each
 from ediary.schema.info import Info
+from ediary.schema.plain_trees import GIVE_UP, answered_at_once
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import BellPeriod, SchoolClass, Subject, Term, school_zone
 
@@ -227,8 +228,13 @@ class Lesson(relay.Node):
         graphql_type=BellPeriod | None,
     )
     def bell(self, info: Info) -> BellPeriod | Awaitable[BellPeriod | None] | None:
+        found = self.bell_at_once()
+        return self._load_bell(info) if found is GIVE_UP else found
+
+    def bell_at_once(self) -> BellPeriod | None:
+        """The bell when the caller passed it, else GIVE_UP: how a plain tree reads `bell`."""
         if self._bell is NOT_LOADED:
-            return self._load_bell(info)
+            return cast("BellPeriod | None", GIVE_UP)
         return _bell_period(self._bell)
 
     async def _load_bell(self, info: Info) -> BellPeriod | None:
@@ -309,6 +315,10 @@ class Lesson(relay.Node):
         return await resolve_each(node_ids, required, visible, cls.from_model)
 
 
+# A tree over lessons the caller gave bells to (a diary week, a timetable) reads them at once.
+answered_at_once(Lesson, "bell")(Lesson.bell_at_once)
+
+
 def lesson_of(
     info: Info, lesson_id: int, lesson: models.Lesson | rows.LessonRow | None
 ) -> Lesson | Awaitable[Lesson]:
@@ -336,8 +346,17 @@ class Mark(relay.Node):
     )
     comment: str = strawberry.field(description="The comment of the teacher; may be empty.")
     date: datetime.date = strawberry.field(description="The day of the lesson or the work.")
-    subject: Subject = strawberry.field(description="The subject of the mark.")
-    author: Teacher = strawberry.field(description="The teacher who gave the mark.")
+
+    # Built when asked for: a journal's hundreds of marks rarely are asked their subject
+    # (the journal's own) or author. The mark was read with both, so a tree reads them too.
+    @strawberry.field(description="The subject of the mark.")
+    def subject(self) -> Subject:
+        return _mark_subject(self)
+
+    @strawberry.field(description="The teacher who gave the mark.")
+    def author(self) -> Teacher:
+        return _mark_author(self)
+
     created_at: datetime.datetime = strawberry.field(description="When the mark was entered.")
     updated_at: datetime.datetime = strawberry.field(description="When it last changed.")
     _model: strawberry.Private[models.Mark | rows.MarkRow]
@@ -351,8 +370,6 @@ class Mark(relay.Node):
             kind=mark.kind,
             comment=mark.comment,
             date=mark.date,
-            subject=Subject.from_model(mark.subject),
-            author=Teacher.from_model(mark.author),
             created_at=mark.created_at,
             updated_at=mark.updated_at,
             _model=mark,
@@ -396,6 +413,16 @@ class Mark(relay.Node):
             return marks[mark_id]
 
         return await resolve_each(node_ids, required, visible, cls.from_model)
+
+
+@answered_at_once(Mark, "subject")
+def _mark_subject(mark: Mark) -> Subject:
+    return Subject.from_model(mark._model.subject)
+
+
+@answered_at_once(Mark, "author")
+def _mark_author(mark: Mark) -> Teacher:
+    return Teacher.from_model(mark._model.author)
 
 
 @strawberry.type(description="An absence from or lateness to a lesson.")

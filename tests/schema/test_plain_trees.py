@@ -1,0 +1,233 @@
+"""Plain trees answer what graphql-core would, or give up before answering anything: compared
+with strawberry's own executor on strawberry objects holding odd values, since a tree reads
+only objects of exactly its types."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import enum
+from collections.abc import Generator, Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import GraphQLObjectType
+from strawberry.extensions import FieldExtension
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from ediary.schema.execution import DiaryExecutionContext
+from ediary.schema.plain_trees import GIVE_UP, answered_at_once, tree_field
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+class Shout(FieldExtension):
+    """An extension with a resolve hook: the field is not read plainly."""
+
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        return str(next_(source, info, **kwargs)).upper()
+
+
+@strawberry.type
+class Leaf:
+    name: str
+    nickname: str | None
+    count: int | None
+    colour: Colour
+    day: datetime.date
+    tags: list[str] | None
+    loud: str = strawberry.field(extensions=[Shout()])
+    _badge: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    def badge(self) -> str | None:
+        found = self.badge_at_once()
+        return "loaded" if found is GIVE_UP else found
+
+    def badge_at_once(self) -> str | None:
+        return GIVE_UP if self._badge is None else self._badge
+
+
+answered_at_once(Leaf, "badge")(Leaf.badge_at_once)
+
+
+@strawberry.type
+class Branch:
+    label: str
+    leaves: list[Leaf | None]
+    strict: list[Leaf]
+    spare: Leaf | None
+
+
+class _Later:
+    """An awaitable held as a value, counting how often it was awaited."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+        self.awaited = 0
+
+    def __await__(self) -> Generator[Any, None, str]:
+        self.awaited += 1
+        yield from asyncio.sleep(0).__await__()
+        return self.value
+
+
+def _leaf(name: Any = "plain", **odd: Any) -> Leaf:
+    values: dict[str, Any] = {
+        "name": name,
+        "nickname": None,
+        "count": 1,
+        "colour": Colour.RED,
+        "day": datetime.date(2026, 11, 23),
+        "tags": [name, "shared"],
+        "loud": "quiet",
+        "_badge": "given",
+    }
+    return Leaf(**{**values, **odd})
+
+
+def _odd_leaves() -> list[Any]:
+    return [
+        _leaf(),
+        _leaf(None),  # a null in the non-null `name`
+        _leaf("odd", count="many"),  # a value Int refuses
+        _leaf("big", count=2**40),  # an int outside GraphQL's Int
+        _leaf("paint", colour="purple"),  # not a member of the enum
+        _leaf("error", count=ValueError("an error as a value")),
+        _leaf("late", nickname=_Later("awaited")),  # an awaitable held as a value
+        _leaf("unloaded", _badge=None),  # a field its resolver must load
+        _leaf("day", day="2026-11-23"),  # a string where a date belongs
+        _leaf("tags", tags=("a", None)),  # a null in a list of non-null strings
+    ]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def tidy(self) -> Branch:
+        leaves = [_leaf("a"), _leaf("b", nickname="bee", tags=())]
+        return Branch(label="tidy", leaves=leaves, strict=leaves, spare=None)
+
+    @strawberry.field
+    def odd(self) -> list[Branch | None]:
+        return [
+            Branch(label=str(leaf.name), leaves=[leaf, None], strict=[leaf], spare=leaf)
+            for leaf in _odd_leaves()
+        ]
+
+    @strawberry.field
+    def given(self) -> Branch | None:
+        """The branch the test passes as the root value."""
+        return getattr(self, "given", None)
+
+    @strawberry.field
+    def not_a_leaf(self) -> Branch:
+        # An object of another class where a Leaf belongs: graphql-core accepts it.
+        return Branch(label="other", leaves=[], strict=[_Imitation()], spare=None)  # type: ignore[list-item]
+
+
+class _Imitation:
+    name = "imitation"
+
+
+def _schema(executor: Any) -> strawberry.Schema:
+    return strawberry.Schema(query=Query, execution_context_class=executor)
+
+
+DOCUMENTS = [
+    "{ tidy { label leaves { name nickname count colour day tags loud badge } } }",
+    "{ tidy { l: label strict { n: name, ...on Leaf { count } __typename } spare { name } } }",
+    "{ odd { label leaves { name count colour day tags badge nickname } } }",
+    "{ odd { label strict { name count } spare { colour day } } }",
+    "{ odd { spare { name tags loud } } }",
+    "{ notALeaf { strict { name } } }",
+    "{ tidy { leaves { ... @include(if: false) { name } } spare { name } } }",
+    "{ tidy { leaves @skip(if: false) { name } } }",
+]
+
+
+async def _compare(document: str) -> Any:
+    fast = await _schema(DiaryExecutionContext).execute(document)
+    reference = await _schema(StrawberryGraphQLCoreExecutionContext).execute(document)
+    assert fast.data == reference.data
+    assert [e.formatted for e in fast.errors or []] == [e.formatted for e in reference.errors or []]
+    return fast
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+async def test_trees_answer_as_graphql_core_does(document: str) -> None:
+    await _compare(document)
+
+
+@pytest.fixture
+def resolve_infos(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The fields graphql-core built a resolve info for: those it answered itself."""
+    built: list[str] = []
+    original = StrawberryGraphQLCoreExecutionContext.build_resolve_info
+
+    def counting(self: Any, field: Any, nodes: Any, parent: Any, path: Any) -> Any:
+        built.append(nodes[0].name.value)
+        return original(self, field, nodes, parent, path)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "build_resolve_info", counting)
+    yield built
+
+
+async def test_a_tidy_tree_is_answered_by_the_tree_alone(resolve_infos: list[str]) -> None:
+    result = await _compare("{ tidy { label leaves { name colour day tags badge } } }")
+    assert result.data["tidy"]["leaves"][1] == {
+        "name": "b",
+        "colour": "RED",
+        "day": "2026-11-23",
+        "tags": [],
+        "badge": "given",
+    }
+    resolve_infos.clear()
+    await _schema(DiaryExecutionContext).execute(
+        "{ tidy { label leaves { name colour day tags badge } } }"
+    )
+    assert resolve_infos == ["tidy"]
+
+
+async def test_a_field_with_a_resolve_hook_keeps_the_executor(resolve_infos: list[str]) -> None:
+    result = await _compare("{ tidy { leaves { loud } } }")
+    assert result.data == {"tidy": {"leaves": [{"loud": "QUIET"}, {"loud": "QUIET"}]}}
+    resolve_infos.clear()
+    await _schema(DiaryExecutionContext).execute("{ tidy { leaves { loud } } }")
+    assert resolve_infos == ["tidy", "loud", "loud"]
+
+
+async def test_an_unloaded_field_is_answered_by_its_resolver() -> None:
+    result = await _compare("{ odd { label spare { badge } } }")
+    badges = {row["label"]: row["spare"]["badge"] for row in result.data["odd"] if row}
+    assert badges["unloaded"] == "loaded" and badges["plain"] == "given"
+
+
+async def test_an_awaitable_held_is_awaited_once() -> None:
+    # The tree gives up on it without touching it; the executor awaits the very same one.
+    result = await _compare("{ odd { label spare { nickname } } }")
+    late = next(row for row in result.data["odd"] if row and row["label"] == "late")
+    assert late["spare"] == {"nickname": "awaited"}
+    held = _Later("held")
+    branch = Branch(label="", leaves=[], strict=[], spare=_leaf(nickname=held))
+    answer = await _schema(DiaryExecutionContext).execute(
+        "{ given { spare { nickname } } }", root_value=SimpleNamespace(given=branch)
+    )
+    assert answer.data == {"given": {"spare": {"nickname": "held"}}} and held.awaited == 1
+
+
+def test_what_a_tree_reads() -> None:
+    schema = _schema(DiaryExecutionContext)._schema
+    leaf = schema.get_type("Leaf")
+    assert isinstance(leaf, GraphQLObjectType)
+    context: Any = DiaryExecutionContext.__new__(DiaryExecutionContext)
+    context.schema, context._plans = schema, {}
+    assert tree_field(leaf, "name", context._plan_of(leaf, "name")) == "name"
+    assert tree_field(leaf, "loud", context._plan_of(leaf, "loud")) is None
+    assert tree_field(leaf, "badge", None) is Leaf.badge_at_once
