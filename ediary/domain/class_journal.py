@@ -35,7 +35,8 @@ from ediary.domain.rows import (
 
 @dataclass
 class JournalCell:
-    """What one student got at one lesson: marks in the order given, and any absence."""
+    """What one student got at one lesson: marks in the order given, and any absence. A
+    journal's empty cells of a lesson are one object: read them, never change them."""
 
     lesson: LessonRow
     marks: list[MarkRow] = field(default_factory=list)
@@ -191,14 +192,24 @@ async def load_class_journal(
         for row in sorted(sql.json_rows(found["lessons"]), key=itemgetter(0))
     ]
     position = {lesson.id: index for index, lesson in enumerate(lessons)}
-    grid = {s: [JournalCell(lesson) for lesson in lessons] for s in students}
+    # Most cells hold nothing: those are one empty cell per lesson, shared by the rows.
+    empty = [JournalCell(lesson) for lesson in lessons]
+    filled: dict[tuple[int, int], JournalCell] = {}
+
+    def cell(student_id: int, lesson_id: int) -> JournalCell:
+        key = (student_id, position[lesson_id])
+        found = filled.get(key)
+        if found is None:
+            found = filled[key] = JournalCell(lessons[key[1]])
+        return found
+
     for row in sorted(sql.json_rows(found["marks"]), key=itemgetter(0)):
         mark = _mark(row, term_id, subject, people)
         assert mark.lesson_id is not None  # only marks at the journal's lessons come
-        grid[mark.student_id][position[mark.lesson_id]].marks.append(mark)
+        cell(mark.student_id, mark.lesson_id).marks.append(mark)
     for row in sql.json_rows(found["attendance"]):
         record = _attendance(row)
-        grid[row[1]][position[record.lesson_id]].attendance = record
+        cell(row[1], record.lesson_id).attendance = record
     sums = {row[0]: row[1:] for row in sql.json_rows(found["averages"])}
 
     rows = []
@@ -208,7 +219,7 @@ async def load_class_journal(
         rows.append(
             JournalRow(
                 student=student,
-                cells=grid[student_id],
+                cells=[filled.get((student_id, i), e) for i, e in enumerate(empty)],
                 average=SubjectAverage(
                     subject=subject,
                     term=term,
