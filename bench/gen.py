@@ -19,7 +19,7 @@ from typing import Any
 
 import asyncpg
 
-from ediary.db import migrate
+from ediary.db import installed_plugin_apps, migrate
 from ediary.domain.enums import WorkKind
 from ediary.domain.grading import DEFAULT_WEIGHTS
 
@@ -341,7 +341,8 @@ async def ensure(server_url: str, name: str, size: str, seed: int = 1) -> tuple[
     finally:
         await connection.close()
     if found is not None:
-        await migrate(url)  # a reused database gets the migrations added since it was built
+        # A reused database gets the migrations added since it was built.
+        await migrate(url, installed_plugin_apps())
         return url, False
     return await build(server_url, name, size, seed), True
 
@@ -362,7 +363,9 @@ async def build(server_url: str, name: str, size: str, seed: int = 1) -> str:
         )
     finally:
         await connection.close()
-    await migrate(url)
+    # The plugins' tables too, as `ediary migrate` makes them: `ediary serve` refuses a
+    # database without the migrations of the plugins it loads.
+    await migrate(url, installed_plugin_apps())
     rng = random.Random(seed)
     ids = Ids()
     connection = await asyncpg.connect(_asyncpg(url))
