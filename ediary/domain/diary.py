@@ -59,10 +59,6 @@ class Once(Generic[T]):
         return await self._task
 
 
-async def _nothing() -> dict[int, list[Remark]]:
-    return {}
-
-
 @dataclass
 class DiaryLesson:
     """A lesson as one student sees it: with their marks, attendance and remarks."""
@@ -72,12 +68,15 @@ class DiaryLesson:
     homework: list[HomeworkRow] = field(default_factory=list)
     marks: list[MarkRow] = field(default_factory=list)
     attendance: AttendanceRow | None = None
-    # The week's remarks by lesson, read once for all its lessons when first asked for.
-    week_remarks: Once[dict[int, list[Remark]]] = field(default_factory=lambda: Once(_nothing))
+    # The week's remarks by lesson, read once for all its lessons when first asked for;
+    # None when the grant shows no remarks.
+    week_remarks: Once[dict[int, list[Remark]]] | None = None
 
     async def remarks(self) -> list[Remark]:
         """Remarks on the student at this lesson, oldest first (none unless the grant shows
         remarks)."""
+        if self.week_remarks is None:
+            return []
         return (await self.week_remarks.get()).get(self.lesson.id, [])
 
 

@@ -148,21 +148,19 @@ def weighted_average(marks: Iterable[tuple[int, int]]) -> Fraction | None:
     return Fraction(total, total_weight)
 
 
-def _round_half_up(value: Fraction) -> int:
-    """Round to the nearest integer, ties away from zero (school rounding, not banker's)."""
-    magnitude = math.floor(abs(value) + Fraction(1, 2))
-    return -magnitude if value < 0 else magnitude
-
-
 def display_average(average: Fraction | None, places: int = 2) -> Decimal | None:
-    """The average rounded half-up to `places` decimals, computed exactly without floats."""
+    """The average rounded half-up to `places` decimals (ties away from zero: school rounding,
+    not banker's), computed exactly without floats."""
     if average is None:
         return None
     if places < 0:
         raise ValueError(f"places must be >= 0, got {places}")
-    scaled = _round_half_up(average * 10**places)
-    digits = tuple(int(d) for d in str(abs(scaled)))
-    return Decimal((1 if scaled < 0 else 0, digits, -places))
+    # Half-up of |n/d| * 10**places is floor((2 |n| 10**places + d) / 2d): integers only,
+    # a journal shows one average per student.
+    numerator, denominator = average.numerator, average.denominator
+    magnitude = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    digits = tuple(int(d) for d in str(magnitude))
+    return Decimal((1 if numerator < 0 and magnitude else 0, digits, -places))
 
 
 def term_mark(average: Fraction | None, policy: RegionPolicy = DEFAULT_POLICY) -> int | None:
