@@ -215,7 +215,7 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
         key = (parent_type, id(grouped_field_set))
         if key in self._shapes:
             return self._shapes[key]
-        self._shapes[key] = None  # a type that contains itself is not a tree
+        self._shapes[key] = None  # stays None for a selection the walk below gives up on
         selection: list[tuple[str, str, Shape | None]] = []
         for response_name, details_list in grouped_field_set.items():
             field_name = details_list[0].node.name.value

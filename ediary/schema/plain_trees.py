@@ -16,7 +16,8 @@ anywhere: the executor then answers the same objects its own way, reporting the 
 its path. Giving up is safe because a tree reads only what is already there: the stored
 attributes of strawberry types (dataclass fields, never properties or resolvers), and the
 fields whose type says how to answer them at once (`answered_at_once`), which give up
-themselves when their value must be loaded.
+themselves when their value must be loaded, and relay's `id` of a node that finds its id
+and type name relay's own way.
 
 What is compiled depends only on the types and the shape of the selection (response
 names, field names, the sub-shapes), never on variables, values or the document's text:
@@ -28,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 from weakref import WeakKeyDictionary
 
 from cachetools import LRUCache
@@ -40,6 +41,8 @@ from graphql import (
     GraphQLSchema,
     is_leaf_type,
 )
+from strawberry import relay
+from strawberry.relay import to_base64
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
@@ -108,11 +111,36 @@ def tree_field(
     definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not isinstance(definition, StrawberryField):
         return None
+    stored = {f.name for f in dataclasses.fields(cls)}
     if plan is not None and isinstance(plan.read, attrgetter):
         name = definition.python_name
-        stored = {f.name for f in dataclasses.fields(cls)}
         return name if name in stored and name.isidentifier() else None
+    if field_name == "id" and _plain_node(cls, stored):
+        return _global_id(parent_type.name, cls.resolve_id_attr())
     return _AT_ONCE.get((cls, definition.python_name))
+
+
+def _plain_node(cls: type, stored: set[str]) -> TypeGuard[type[relay.Node]]:
+    """Whether `cls` is a relay node whose `id` is relay's own: its type's name and the
+    stored attribute its `NodeID` marks, neither way of finding them overridden."""
+    if not issubclass(cls, relay.Node):
+        return False
+    own = (
+        getattr(cls.resolve_id, "__func__", None) is relay.Node.resolve_id.__func__  # type: ignore[attr-defined]
+        and getattr(cls.resolve_typename, "__func__", None) is relay.Node.resolve_typename.__func__  # type: ignore[attr-defined]
+    )
+    return own and cls.resolve_id_attr() in stored
+
+
+def _global_id(type_name: str, attribute: str) -> Callable[[Any], Any]:
+    """What relay's `id` resolver answers, as the string the ID scalar serializes it to."""
+    read = attrgetter(attribute)
+
+    def answer(source: Any) -> Any:
+        node_id = read(source)
+        return GIVE_UP if node_id is None else to_base64(type_name, str(node_id))
+
+    return answer
 
 
 def compiled_tree(

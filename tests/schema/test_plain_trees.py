@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 import strawberry
 from graphql import GraphQLObjectType
+from strawberry import relay
 from strawberry.extensions import FieldExtension
+from strawberry.relay import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from ediary.schema.execution import DiaryExecutionContext
@@ -63,6 +65,25 @@ class Branch:
     leaves: list[Leaf | None]
     strict: list[Leaf]
     spare: Leaf | None
+
+
+@strawberry.type
+class Pin(relay.Node):
+    """A node whose id relay finds its own way: trees answer it."""
+
+    id: relay.NodeID[int]
+    name: str
+
+
+@strawberry.type
+class Tag(relay.Node):
+    """A node that finds its id its own way: trees leave it to the resolver."""
+
+    code: relay.NodeID[str]
+
+    @classmethod
+    def resolve_id(cls, root: Tag, *, info: Any) -> str:
+        return root.code.upper()
 
 
 class _Later:
@@ -122,6 +143,14 @@ class Query:
         ]
 
     @strawberry.field
+    def pins(self) -> list[Pin | None]:
+        return [Pin(id=1, name="one"), Pin(id=None, name="none"), Pin(id=3, name="three")]  # type: ignore[arg-type]
+
+    @strawberry.field
+    def tags(self) -> list[Tag]:
+        return [Tag(code="a"), Tag(code="b")]
+
+    @strawberry.field
     def given(self) -> Branch | None:
         """The branch the test passes as the root value."""
         return getattr(self, "given", None)
@@ -149,6 +178,7 @@ DOCUMENTS = [
     "{ notALeaf { strict { name } } }",
     "{ tidy { leaves { ... @include(if: false) { name } } spare { name } } }",
     "{ tidy { leaves @skip(if: false) { name } } }",
+    "{ pins { id name } tags { id } }",
 ]
 
 
@@ -231,3 +261,18 @@ def test_what_a_tree_reads() -> None:
     assert tree_field(leaf, "name", context._plan_of(leaf, "name")) == "name"
     assert tree_field(leaf, "loud", context._plan_of(leaf, "loud")) is None
     assert tree_field(leaf, "badge", None) is Leaf.badge_at_once
+    pin, tag = schema.get_type("Pin"), schema.get_type("Tag")
+    assert isinstance(pin, GraphQLObjectType) and isinstance(tag, GraphQLObjectType)
+    read_id = tree_field(pin, "id", None)
+    assert callable(read_id) and read_id(Pin(id=7, name="")) == to_base64("Pin", "7")
+    assert tree_field(tag, "id", None) is None  # its own resolve_id
+
+
+async def test_relay_ids_are_answered_by_the_tree(resolve_infos: list[str]) -> None:
+    result = await _compare("{ pins { id name } }")
+    assert result.data["pins"][0] == {"id": to_base64("Pin", "1"), "name": "one"}
+    assert result.data["pins"][1] is None  # a node without an id: relay's own error
+    # Each pin is a tree of its own: only the pin without an id went to relay's resolver.
+    resolve_infos.clear()
+    await _schema(DiaryExecutionContext).execute("{ pins { id name } }")
+    assert resolve_infos == ["pins", "id"]
