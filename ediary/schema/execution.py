@@ -497,13 +497,13 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 item_path = path.add_key(index, None)
                 try:
                     result = GIVE_UP if tree is None else tree(item)
-                    if result is not GIVE_UP:
-                        pass
-                    elif field_set is not None:
-                        result = field_set(self, item, item_path, grouped_field_set, None)
-                    else:
-                        result = self._complete_object(
-                            object_type, field_details_list, item_path, item, position_context
+                    if result is GIVE_UP:
+                        result = (
+                            self._complete_object(
+                                object_type, field_details_list, item_path, item, position_context
+                            )
+                            if field_set is None
+                            else field_set(self, item, item_path, grouped_field_set, None)
                         )
                 except Exception as raw_error:
                     self.handle_field_error(raw_error, item_type, field_details_list, item_path)

@@ -78,6 +78,13 @@ _COMPILED: WeakKeyDictionary[GraphQLSchema, LRUCache[Shape, Tree]] = WeakKeyDict
 # (strawberry class, Python name of the field).
 _AT_ONCE: dict[tuple[type, str], Callable[[Any], Any]] = {}
 
+# The function behind relay's `Node.id` resolver, which every node type inherits.
+_RELAY_ID = next(
+    field.base_resolver.wrapped_func.__func__
+    for field in relay.Node.__strawberry_definition__.fields  # type: ignore[attr-defined]
+    if field.python_name == "_id"
+)
+
 Answer = TypeVar("Answer", bound=Callable[[Any], Any])
 
 
@@ -115,9 +122,15 @@ def tree_field(
     if plan is not None and isinstance(plan.read, attrgetter):
         name = definition.python_name
         return name if name in stored and name.isidentifier() else None
-    if field_name == "id" and _plain_node(cls, stored):
+    if _is_relay_id(definition) and _plain_node(cls, stored):
         return _global_id(parent_type.name, cls.resolve_id_attr())
     return _AT_ONCE.get((cls, definition.python_name))
+
+
+def _is_relay_id(definition: StrawberryField) -> bool:
+    """Whether the field is relay's `Node.id`, not a field of the type's own."""
+    wrapped = getattr(definition.base_resolver, "wrapped_func", None)
+    return getattr(wrapped, "__func__", None) is _RELAY_ID
 
 
 def _plain_node(cls: type, stored: set[str]) -> TypeGuard[type[relay.Node]]:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 import strawberry
-from graphql import GraphQLField, GraphQLObjectType
+from graphql import GraphQLObjectType
 from strawberry.extensions import SchemaExtension
 from strawberry.relay import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -198,16 +198,9 @@ async def test_refusals_are_answered_the_same(views: dict[str, DiaryGraphQL], wo
 
 
 async def test_plain_leaves_need_no_resolve_info(
-    views: dict[str, DiaryGraphQL], world: World, monkeypatch: pytest.MonkeyPatch
+    views: dict[str, DiaryGraphQL], world: World, resolve_infos: list[str]
 ) -> None:
-    built: list[str] = []
-    original = StrawberryGraphQLCoreExecutionContext.build_resolve_info
-
-    def counting(self: Any, field: GraphQLField, nodes: Any, parent: Any, path: Any) -> Any:
-        built.append(nodes[0].name.value)
-        return original(self, field, nodes, parent, path)
-
-    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "build_resolve_info", counting)
+    built = resolve_infos
     token = world.tokens["parent"]
     await _post(views["reference"], W1, _week(world), token)
     reference, built[:] = list(built), []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import enum
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from types import SimpleNamespace
 from typing import Any
 
@@ -193,20 +193,6 @@ async def _compare(document: str) -> Any:
 @pytest.mark.parametrize("document", DOCUMENTS)
 async def test_trees_answer_as_graphql_core_does(document: str) -> None:
     await _compare(document)
-
-
-@pytest.fixture
-def resolve_infos(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The fields graphql-core built a resolve info for: those it answered itself."""
-    built: list[str] = []
-    original = StrawberryGraphQLCoreExecutionContext.build_resolve_info
-
-    def counting(self: Any, field: Any, nodes: Any, parent: Any, path: Any) -> Any:
-        built.append(nodes[0].name.value)
-        return original(self, field, nodes, parent, path)
-
-    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "build_resolve_info", counting)
-    yield built
 
 
 async def test_a_tidy_tree_is_answered_by_the_tree_alone(resolve_infos: list[str]) -> None:
