@@ -149,6 +149,8 @@ class Settings:
     delivery_poll_seconds: float = 5.0
     delivery_retry_seconds: float = 30.0
     delivery_max_attempts: int = 8
+    # Days before a lesson that families are reminded of the test or quiz announced for it.
+    work_reminder_days: int = 2
     # Announcements, blog entries and meetings one person may publish in an hour.
     posts_per_hour: int = 30
     # How often a server process deletes expired throttle counters and query budgets; 0: never.
@@ -241,6 +243,7 @@ class Settings:
             delivery_poll_seconds=float(env.get("EDIARY_DELIVERY_POLL_SECONDS") or 5),
             delivery_retry_seconds=float(env.get("EDIARY_DELIVERY_RETRY_SECONDS") or 30),
             delivery_max_attempts=int(env.get("EDIARY_DELIVERY_MAX_ATTEMPTS") or 8),
+            work_reminder_days=int(env.get("EDIARY_WORK_REMINDER_DAYS") or 2),
             posts_per_hour=int(env.get("EDIARY_POSTS_PER_HOUR") or 30),
             housekeeping_minutes=float(env.get("EDIARY_HOUSEKEEPING_MINUTES") or 60),
             ws_session_check_seconds=float(env.get("EDIARY_WS_SESSION_CHECK_SECONDS") or 0.5),
@@ -278,6 +281,10 @@ class Settings:
             )
         if self.max_body_bytes < 1:
             raise ValueError(f"EDIARY_MAX_BODY_BYTES must be >= 1, got {self.max_body_bytes}")
+        if self.work_reminder_days < 0:
+            raise ValueError(
+                f"EDIARY_WORK_REMINDER_DAYS must be >= 0, got {self.work_reminder_days}"
+            )
         if self.environment not in ENVIRONMENTS:
             raise ValueError(f"EDIARY_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.log_format not in LOG_FORMATS:

@@ -27,16 +27,19 @@ from ediary.domain.rows import (
     HOMEWORK_COLUMNS,
     LESSON_COLUMNS,
     MARK_COLUMNS,
+    PLANNED_WORK_COLUMNS,
     AttendanceRow,
     BellRow,
     HomeworkRow,
     LessonRow,
     MarkRow,
+    PlannedWorkRow,
     TermRow,
     attendance_from,
     homework_from,
     lesson_from,
     mark_from,
+    planned_work_from,
 )
 from ediary.domain.sql import Parameters
 from ediary.domain.terms import current_term_sql, term_from
@@ -61,13 +64,16 @@ class Once(Generic[T]):
 
 @dataclass
 class DiaryLesson:
-    """A lesson as one student sees it: with their marks, attendance and remarks."""
+    """A lesson as one student sees it: with their marks, attendance and remarks, and the
+    work announced for it."""
 
     lesson: LessonRow
     bell: BellRow | None
     homework: list[HomeworkRow] = field(default_factory=list)
     marks: list[MarkRow] = field(default_factory=list)
     attendance: AttendanceRow | None = None
+    # Tests, quizzes and other work announced for this lesson, in the order announced.
+    planned_work: list[PlannedWorkRow] = field(default_factory=list)
     # The week's remarks by lesson, read once for all its lessons when first asked for;
     # None when the grant shows no remarks.
     week_remarks: Once[dict[int, list[Remark]]] | None = None
@@ -165,8 +171,8 @@ def _week_sql(
     policy: RegionPolicy,
 ) -> tuple[str, list[Any]] | None:
     """The one statement for what the grant shows of the week: a JSON column for each part
-    (lessons, homework, attendance, marks, averages), a part the grant withholds not read
-    at all; None when it shows nothing dated.
+    (lessons, announced work, homework, attendance, marks, averages), a part the grant
+    withholds not read at all; None when it shows nothing dated.
 
     Lessons are those of the placed classes in the visible days (and subjects); whether a
     placement and the grant cover each one is decided by `load_week`, which drops the
@@ -195,6 +201,12 @@ def _week_sql(
   JOIN school_class c ON c.id = l.school_class_id
   LEFT JOIN bell_period b ON b.school_id = c.school_id AND b.number = l.period
 ), '[]') AS lessons""")
+        # Announced work is part of the lesson: whoever sees the lesson sees it.
+        columns.append(f"""COALESCE((
+  SELECT json_agg(json_build_array({PLANNED_WORK_COLUMNS}))
+  FROM planned_work w
+  WHERE w.lesson_id IN (SELECT id FROM week_lesson) AND w.cancelled_at IS NULL
+), '[]') AS planned_work""")
         if grant.allows(Facet.HOMEWORK):
             columns.append(f"""COALESCE((
   SELECT json_agg(json_build_array({HOMEWORK_COLUMNS}))
@@ -269,6 +281,11 @@ async def load_week(
                 lesson.date, lesson.school_class_id
             ):
                 entries[lesson.id] = DiaryLesson(lesson, bell)
+    if "planned_work" in columns:
+        announced = [planned_work_from(item) for item in sql.json_rows(found["planned_work"])]
+        for work in sorted(announced, key=lambda w: w.id):
+            if work.lesson_id in entries:
+                entries[work.lesson_id].planned_work.append(work)
     if "homework" in columns:
         for homework in homework_from(sql.json_rows(found["homework"])):
             if homework.lesson_id in entries:

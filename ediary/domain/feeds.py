@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from ediary.domain.access import (
@@ -23,12 +23,20 @@ from ediary.domain.access import (
 )
 from ediary.domain.diary import visible_student
 from ediary.domain.errors import NotFound, TooManyFeeds
-from ediary.domain.models import BellPeriod, CalendarFeed, Homework, Lesson, School, User
+from ediary.domain.models import (
+    BellPeriod,
+    CalendarFeed,
+    Homework,
+    Lesson,
+    PlannedWork,
+    School,
+    User,
+)
 from ediary.domain.placements import placements
 
 # Active feeds one person may hold for one student: enough for every device they own.
 MAX_ACTIVE_FEEDS = 10
-# The feed covers lessons and homework from four weeks back to twelve weeks ahead.
+# The feed covers lessons, announced work and homework from four weeks back to twelve weeks ahead.
 WINDOW_BEFORE = timedelta(weeks=4)
 WINDOW_AFTER = timedelta(weeks=12)
 # token_urlsafe(32) gives 43 characters; anything much longer is not one of ours.
@@ -109,6 +117,8 @@ class FeedContent:
     bells: dict[int, dict[int, BellPeriod]]
     # class -> school
     schools: dict[int, School]
+    # Live work announced for the lessons above, with its lesson.
+    planned_work: list[PlannedWork] = field(default_factory=list)
 
 
 async def feed_content(
@@ -159,6 +169,13 @@ async def feed_content(
             if by_class[h.lesson.school_class_id].covers(h.lesson.date)
             and grant.covers(h.lesson.date, h.lesson.school_class_id)
         ]
+    planned: list[PlannedWork] = []
+    if lessons:
+        # Work is shown with its lesson: only of the lessons the feed shows.
+        by_id = {x.id: x for x in lessons}
+        planned = await PlannedWork.filter(lesson_id__in=sorted(by_id), cancelled_at=None)
+        for work in planned:
+            work.lesson = by_id[work.lesson_id]
     school_ids = sorted({p.school_id for p in placed})
     schools = {s.id: s for s in await School.filter(id__in=school_ids)} if school_ids else {}
     bells: dict[int, dict[int, BellPeriod]] = {}
@@ -171,4 +188,5 @@ async def feed_content(
         homework=sorted(homework, key=lambda h: (h.due_on, h.id)),
         bells=bells,
         schools={class_id: schools[p.school_id] for class_id, p in by_class.items()},
+        planned_work=sorted(planned, key=lambda w: (w.lesson.date, w.lesson.period, w.id)),
     )

@@ -4,7 +4,9 @@ Lessons are timed events in the school's time zone (from the bell schedule; all-
 period has no bell). A cancelled lesson stays in the feed with STATUS:CANCELLED so that
 calendar apps strike it through instead of silently dropping it; a substitute teacher or a
 room change goes into the description and the location. Homework is an all-day event on its
-due date, marked free (TRANSP:TRANSPARENT) so it does not block the day.
+due date, marked free (TRANSP:TRANSPARENT) so it does not block the day. Announced work (a
+test, a quiz) is an event of its own at its lesson's time, with a UID of its own that stays
+when the work moves to another lesson; cancelled work is left out, so apps drop it.
 """
 
 from __future__ import annotations
@@ -16,16 +18,14 @@ from icalendar import Calendar, Event
 from ediary.domain import zones
 from ediary.domain.enums import LessonStatus
 from ediary.domain.feeds import FeedContent
-from ediary.domain.models import Homework, Lesson
+from ediary.domain.models import Homework, Lesson, PlannedWork
 
 PRODID = "-//ediary//School diary calendar//EN"
 UID_DOMAIN = "ediary"
 
 
-def _lesson_event(lesson: Lesson, content: FeedContent, stamp: datetime) -> Event:
-    event = Event()
-    event.add("uid", f"lesson-{lesson.id}@{UID_DOMAIN}")
-    event.add("dtstamp", stamp)
+def _add_times(event: Event, lesson: Lesson, content: FeedContent) -> None:
+    """The lesson's start and end by its school's bells, or its day when no bell rings."""
     school = content.schools[lesson.school_class_id]
     bell = content.bells.get(school.id, {}).get(lesson.period)
     if bell is not None:
@@ -34,6 +34,13 @@ def _lesson_event(lesson: Lesson, content: FeedContent, stamp: datetime) -> Even
         event.add("dtend", datetime.combine(lesson.date, _clock(bell.ends_at), zone))
     else:
         event.add("dtstart", lesson.date)
+
+
+def _lesson_event(lesson: Lesson, content: FeedContent, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"lesson-{lesson.id}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    _add_times(event, lesson, content)
     cancelled = lesson.status == LessonStatus.CANCELLED
     summary = lesson.subject.name + (" (cancelled)" if cancelled else "")
     event.add("summary", summary)
@@ -51,6 +58,27 @@ def _lesson_event(lesson: Lesson, content: FeedContent, stamp: datetime) -> Even
     if lesson.change_note:
         lines.append(f"Note: {lesson.change_note}")
     event.add("description", "\n".join(lines))
+    return event
+
+
+def _work_event(work: PlannedWork, content: FeedContent, stamp: datetime) -> Event:
+    lesson = work.lesson
+    event = Event()
+    # The work's own UID: a move to another lesson updates the same event in the apps.
+    event.add("uid", f"work-{work.id}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    _add_times(event, lesson, content)
+    kind = work.kind.value.capitalize() + (" (remote)" if work.remote else "")
+    event.add("summary", f"{kind}: {lesson.subject.name}")
+    lines = [f"Period {lesson.period}", f"Weight: {work.weight}"]
+    if work.topic:
+        lines.append(f"Topic: {work.topic}")
+    if work.description:
+        lines.append(work.description)
+    event.add("description", "\n".join(lines))
+    if lesson.room and not work.remote:
+        event.add("location", lesson.room)
+    event.add("categories", [work.kind.value.upper()])
     return event
 
 
@@ -83,6 +111,8 @@ def render(content: FeedContent, now: datetime | None = None) -> bytes:
     calendar.add("x-published-ttl", "PT3H")
     for lesson in content.lessons:
         calendar.add_component(_lesson_event(lesson, content, stamp))
+    for work in content.planned_work:
+        calendar.add_component(_work_event(work, content, stamp))
     for homework in content.homework:
         calendar.add_component(_homework_event(homework, stamp))
     # VTIMEZONE definitions for every zone used, as RFC 5545 requires for TZID parameters.

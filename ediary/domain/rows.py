@@ -164,6 +164,20 @@ class AttendanceRow:
     excuse_kind: ExcuseKind | None
 
 
+@dataclass(frozen=True)
+class PlannedWorkRow:
+    """Work announced ahead for a lesson, the attributes of `models.PlannedWork` the diary
+    shows."""
+
+    id: int
+    lesson_id: int
+    kind: WorkKind
+    remote: bool
+    topic: str
+    description: str
+    weight: int
+
+
 # The columns of the JSON arrays each `*_from` reads, for the statements to build them
 # with (`json_build_array(...)`): a subject `s`, a person named by its alias, a bell `b`.
 SUBJECT_COLUMNS = "s.id, s.name, s.short_name"
@@ -185,6 +199,7 @@ MARK_COLUMNS = (
     f" {SUBJECT_COLUMNS}, {person_columns('a')}"
 )
 HOMEWORK_COLUMNS = "h.id, h.lesson_id, h.text, h.due_on, f.id, f.filename, f.content_type, f.size"
+PLANNED_WORK_COLUMNS = "w.id, w.lesson_id, w.kind, w.remote, w.topic, w.description, w.weight"
 ATTENDANCE_COLUMNS = "a.lesson_id, a.kind, a.minutes_late, a.reason, a.excused, a.excuse_kind"
 
 
@@ -278,4 +293,12 @@ def attendance_from(found: list[Any]) -> AttendanceRow:
         reason,
         sql.as_bool(excused),
         None if excuse_kind is None else ExcuseKind(excuse_kind),
+    )
+
+
+def planned_work_from(found: list[Any]) -> PlannedWorkRow:
+    """Announced work from `PLANNED_WORK_COLUMNS`."""
+    work_id, lesson_id, kind, remote, topic, description, weight = found
+    return PlannedWorkRow(
+        work_id, lesson_id, WorkKind(kind), sql.as_bool(remote), topic, description, weight
     )

@@ -27,7 +27,7 @@ from ediary.schema.subscriptions import Subscription
 from ediary.schema.talk import TalkQuery
 from ediary.schema.trusted import TrustedDocuments, only_registered
 from ediary.schema.types.calendar import CalendarFeed
-from ediary.schema.types.journal import Attachment, Homework, Lesson, Mark
+from ediary.schema.types.journal import Attachment, Homework, Lesson, Mark, PlannedWork
 from ediary.schema.types.life import Announcement, AnnouncementAttachment, Meeting
 from ediary.schema.types.people import Student, Teacher
 from ediary.schema.types.school import School, SchoolClass, Subject, Term
@@ -56,6 +56,7 @@ NODE_TYPES: list[type[Node]] = [
     Meeting,
     Message,
     Parent,
+    PlannedWork,
     School,
     SchoolClass,
     Student,
@@ -81,6 +82,7 @@ def _core_mutations() -> tuple[type, ...]:
     from ediary.schema.writes.life import LifeMutations
     from ediary.schema.writes.marks import MarkMutations
     from ediary.schema.writes.notifications import NotificationMutations
+    from ediary.schema.writes.planned_work import PlannedWorkMutations
     from ediary.schema.writes.talk import TalkMutations
 
     return (
@@ -90,6 +92,7 @@ def _core_mutations() -> tuple[type, ...]:
         LessonMutations,
         AttendanceMutations,
         AbsenceNoticeMutations,
+        PlannedWorkMutations,
         NotificationMutations,
         LifeMutations,
         TalkMutations,

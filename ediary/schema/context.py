@@ -197,6 +197,7 @@ class Context:
             zone=self.zone(),
             policy_for=self.region_policy,
             channels=self.runtime.channels,
+            reminder_days=self.settings.work_reminder_days,
         )
 
     async def committed(self, changes: Sequence[Change]) -> None:

@@ -14,6 +14,7 @@ from ediary.domain.access import Viewer
 from ediary.domain.courses import Course, class_courses
 from ediary.domain.journal.absence_notices import LessonKey, notices_at
 from ediary.domain.journal.history import mark_history
+from ediary.domain.journal.planned_work import work_at
 from ediary.domain.placements import classes_on
 from ediary.domain.talk import conversations
 
@@ -125,6 +126,10 @@ class Loaders:
     )
     homework_by_lesson: DataLoader[int, list[models.Homework]] = field(
         default_factory=lambda: DataLoader(load_fn=_homework)
+    )
+    # lesson id -> the live work announced for it.
+    planned_work: DataLoader[int, list[models.PlannedWork]] = field(
+        default_factory=lambda: DataLoader(load_fn=work_at)
     )
     user: DataLoader[int, models.User | None] = field(
         default_factory=lambda: DataLoader(load_fn=_users)

@@ -5,11 +5,15 @@ counts per value and weight, which give the same average as the marks one by one
 plan is still reachable is decided by the lessons of the subject left for the class this
 term, counted in SQL from the timetable: a plan of n marks fits when at least n lessons are
 left, on the assumption that a student gets at most one mark per lesson.
+
+Work announced for the lessons left (a test of weight 2 is coming) is listed with the lowest
+mark on it that would bring the term mark to the target, and with the lowest mark that,
+got on all of it, would.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
@@ -22,7 +26,8 @@ from ediary.domain.bounds import final_marks_within, within
 from ediary.domain.enums import LessonStatus
 from ediary.domain.errors import InvalidInput, NotFound
 from ediary.domain.grading import RegionPolicy, marks_needed, term_mark, weighted_average
-from ediary.domain.models import FinalMark, Lesson, Subject, Term
+from ediary.domain.journal.planned_work import upcoming_work
+from ediary.domain.models import FinalMark, Lesson, PlannedWork, Subject, Term
 from ediary.domain.rows import TermRow
 
 
@@ -37,6 +42,16 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class UpcomingWork:
+    """Announced work of the term still to come, and the lowest mark on it alone with which
+    the term mark is at least the target (a low mark can lose a target reached so far);
+    None when not even the top mark would do, or once the term mark is given."""
+
+    work: PlannedWork
+    needed: int | None
+
+
+@dataclass(frozen=True)
 class Forecast:
     subject: Subject
     term: Term | TermRow
@@ -48,6 +63,10 @@ class Forecast:
     given: int | None
     remaining_lessons: int
     plans: list[Plan]
+    upcoming: list[UpcomingWork] = field(default_factory=list)
+    # The lowest mark that, got on every announced work to come, reaches the target; None
+    # without announced work, when no mark would, or once the term mark is given.
+    needed_on_upcoming: int | None = None
 
     @property
     def reached(self) -> bool:
@@ -73,6 +92,19 @@ def describe_plans(plans: list[Plan]) -> str:
         else:
             parts.append(f"{count} {plan.value}s of weight {plan.weight}")
     return ", or ".join(parts)
+
+
+def lowest_reaching(
+    marks: list[tuple[int, int]], weights: list[int], target: int, policy: RegionPolicy
+) -> int | None:
+    """The lowest mark that, got once with each of `weights` on top of `marks`, makes the
+    term mark at least `target`; None when not even the top of the scale does."""
+    scale = policy.scale
+    for value in range(scale.minimum, scale.maximum + 1):
+        mark = term_mark(weighted_average([*marks, *((value, w) for w in weights)]), policy)
+        if mark is not None and mark >= target:
+            return value
+    return None
 
 
 async def remaining_lessons(scope: StudentTerm, subject_id: int, today: date) -> int:
@@ -140,6 +172,14 @@ async def forecast(
             Plan(value=p.value, weight=p.weight, count=p.count, fits=p.count <= left)
             for p in marks_needed(marks, target, policy, value=value)
         ]
+    announced = await upcoming_work(scope.placement.class_id, subject_id, today, scope.last_day)
+    upcoming = [
+        UpcomingWork(w, None if given else lowest_reaching(marks, [w.weight], target, policy))
+        for w in announced
+    ]
+    on_all = None
+    if announced and given is None:
+        on_all = lowest_reaching(marks, [w.weight for w in announced], target, policy)
     return Forecast(
         subject=subject,
         term=scope.term,
@@ -150,4 +190,6 @@ async def forecast(
         given=given.value if given else None,
         remaining_lessons=left,
         plans=plans,
+        upcoming=upcoming,
+        needed_on_upcoming=on_all,
     )

@@ -30,6 +30,8 @@ class WriteContext:
     policy_for: Callable[[str | None], RegionPolicy] = lambda region: DEFAULT_POLICY
     # Names of the notification channels that are loaded, such as "email" and "sms".
     channels: tuple[str, ...] = ()
+    # Days before its lesson that families hear of announced work (EDIARY_WORK_REMINDER_DAYS).
+    reminder_days: int = 2
 
     @property
     def actor_id(self) -> int:

@@ -57,3 +57,23 @@ def meeting_scheduled(student: str, title: str, when: datetime) -> str:
         f"{student}: собрание «{title}» {when.strftime('%d.%m.%Y в %H:%M')}. "
         "Ответьте в дневнике, придёте ли вы."
     )
+
+
+def _work(kind: WorkKind, remote: bool) -> str:
+    name = WORK_KINDS[kind]
+    return f"{name} (дистанционно)" if remote else name
+
+
+def work_reminder(
+    student: str, subject: str, kind: WorkKind, remote: bool, day: date, topic: str
+) -> str:
+    about = f" Тема: {topic}." if topic else ""
+    return f"{student}: {_day(day)} по предмету «{subject}» — {_work(kind, remote)}.{about}"
+
+
+def work_cancelled(student: str, subject: str, kind: WorkKind, remote: bool, day: date) -> str:
+    # "отменено —" agrees with every kind of work, whatever its gender.
+    return (
+        f"{student}: отменено — {_work(kind, remote)} по предмету «{subject}» {_day(day)}; "
+        "готовиться не нужно."
+    )

@@ -12,6 +12,7 @@ from ediary.domain.models.journal import (
     HomeworkAttachment,
     Lesson,
     Mark,
+    PlannedWork,
     Remark,
 )
 from ediary.domain.models.life import (
@@ -77,6 +78,7 @@ __all__ = [
     "NotificationPreference",
     "OneTimeToken",
     "OutboxMessage",
+    "PlannedWork",
     "QueryBudget",
     "RateLimit",
     "Region",

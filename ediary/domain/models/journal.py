@@ -257,3 +257,36 @@ class AbsenceNotice(Model):
         table = "absence_notice"
         # Lessons find the notices of their students by day.
         indexes = (("student_id", "first_day"),)
+
+
+class PlannedWork(Model):
+    """A test, quiz or other work a teacher announces ahead for a lesson of the timetable."""
+
+    id = fields.IntField(primary_key=True)
+    lesson: fields.ForeignKeyRelation[Lesson] = fields.ForeignKeyField(
+        "diary.Lesson", related_name=False, on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(WorkKind, max_length=16)
+    # Written away from the classroom (a remote test): families need to know ahead.
+    remote = fields.BooleanField(default=False)
+    topic = fields.CharField(max_length=200, default="")
+    description = fields.CharField(max_length=1000, default="")
+    weight = fields.SmallIntField()
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, on_delete=fields.RESTRICT
+    )
+    # Grows with each move: reminders of an earlier date keep their keys, new ones get new
+    # keys, and the outbox's unique key never collides (see journal.planned_work).
+    revision = fields.SmallIntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    # Cancelled work stays for the reminders already sent, and is shown nowhere.
+    cancelled_at = fields.DatetimeField(null=True)
+
+    lesson_id: int
+    author_id: int
+
+    class Meta:
+        table = "planned_work"
+        # The diary, the timetables and the forecast find the work of their lessons.
+        indexes = (("lesson_id",),)

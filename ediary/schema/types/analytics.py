@@ -15,6 +15,7 @@ from ediary.domain.analytics.standing import TermStanding as DomainTermStanding
 from ediary.domain.analytics.standing import YearStanding
 from ediary.domain.grading import YearBasis, display_average
 from ediary.domain.weeks import IsoWeek
+from ediary.schema.types.journal import PlannedWork
 from ediary.schema.types.school import SchoolClass, Subject, Term
 
 YearBasisType = strawberry.enum(
@@ -103,6 +104,18 @@ class MarksPlan:
     )
 
 
+@strawberry.type(description="Announced work of the term still to come, as the forecast counts it.")
+class ForecastWork:
+    work: PlannedWork = strawberry.field(
+        description="The work, with its weight and the lesson it is announced for."
+    )
+    needed: int | None = strawberry.field(
+        description="The lowest mark on this work alone with which the term mark is at "
+        "least the target (a low mark can lose a target reached so far); null when not even "
+        "the top mark would do or when the term mark is given."
+    )
+
+
 @strawberry.type(
     description='The term-mark forecast of a subject and "what do I need" for a target.'
 )
@@ -137,6 +150,16 @@ class MarkForecast:
     summary: str = strawberry.field(
         description='The plans in words, such as "two 5s of weight 2, or three 5s of weight 1".'
     )
+    upcoming_work: list[ForecastWork] = strawberry.field(
+        description="Tests, quizzes and other work announced for the subject's lessons after "
+        "today until the term ends, soonest first, each with its weight and the mark on it "
+        "that would reach the target."
+    )
+    needed_on_upcoming_work: int | None = strawberry.field(
+        description="The lowest mark that, got on every work of `upcomingWork`, brings the "
+        "term mark to the target; null without announced work, when no mark would, or when "
+        "the term mark is given."
+    )
 
     @classmethod
     def from_domain(cls, item: Forecast) -> Self:
@@ -156,6 +179,11 @@ class MarkForecast:
                 for p in item.plans
             ],
             summary=describe_plans(item.plans),
+            upcoming_work=[
+                ForecastWork(work=PlannedWork.from_model(u.work), needed=u.needed)
+                for u in item.upcoming
+            ],
+            needed_on_upcoming_work=item.needed_on_upcoming,
         )
 
 

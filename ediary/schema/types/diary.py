@@ -15,6 +15,7 @@ from ediary.schema.types.journal import (
     Homework,
     Lesson,
     Mark,
+    PlannedWork,
     Remark,
     SubjectAverage,
 )
@@ -29,6 +30,10 @@ class DiaryLesson:
     marks: list[Mark] = strawberry.field(description="Marks the student got at this lesson.")
     attendance: Attendance | None = strawberry.field(
         description="Absence or lateness of the student; null when present."
+    )
+    planned_work: list[PlannedWork] = strawberry.field(
+        description="Tests, quizzes and other work announced for this lesson, in the order "
+        "they were announced; empty when none."
     )
     _entry: strawberry.Private[diary.DiaryLesson]
 
@@ -45,6 +50,7 @@ class DiaryLesson:
             attendance=(
                 Attendance.from_model(entry.attendance, entry.lesson) if entry.attendance else None
             ),
+            planned_work=[PlannedWork.from_model(w, entry.lesson) for w in entry.planned_work],
             _entry=entry,
         )
 

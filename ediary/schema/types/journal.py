@@ -139,6 +139,73 @@ class Homework(relay.Node):
 
 
 @strawberry.type(
+    description="A test, quiz or other work a teacher announced ahead for a lesson "
+    "(`announceWork`), shown to whoever sees the lesson."
+)
+class PlannedWork(relay.Node):
+    id: relay.NodeID[int]
+    kind: WorkKind = strawberry.field(  # type: ignore[valid-type]
+        description="The kind of work: a test, a quiz, a dictation..."
+    )
+    remote: bool = strawberry.field(
+        description="Whether it is written away from the classroom (a remote test)."
+    )
+    topic: str = strawberry.field(description="What it covers; may be empty.")
+    description: str = strawberry.field(
+        description="What to bring or revise, as the teacher wrote it; may be empty."
+    )
+    weight: int = strawberry.field(
+        description="How much its mark will count in the average: the region's weight for "
+        "the kind unless the teacher chose another."
+    )
+    _lesson_id: strawberry.Private[int]
+    # The lesson when the caller has it at hand (the diary), else None: loaded when asked.
+    _lesson: strawberry.Private[models.Lesson | rows.LessonRow | None] = None
+
+    @classmethod
+    def from_model(
+        cls,
+        work: models.PlannedWork | rows.PlannedWorkRow,
+        lesson: models.Lesson | rows.LessonRow | None = None,
+    ) -> Self:
+        return cls(
+            id=work.id,
+            kind=work.kind,
+            remote=work.remote,
+            topic=work.topic,
+            description=work.description,
+            weight=work.weight,
+            _lesson_id=work.lesson_id,
+            _lesson=lesson,
+        )
+
+    @strawberry.field(
+        description="The lesson the work is announced for: its subject, day and teacher."
+    )
+    async def lesson(self, info: Info) -> Lesson:
+        found = lesson_of(info, self._lesson_id, self._lesson)
+        return found if isinstance(found, Lesson) else await found
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        viewer = await info.context.require_viewer()
+
+        async def visible(work_id: int) -> models.PlannedWork:
+            # Cancelled work is gone for readers, as if it had never been announced.
+            work = await models.PlannedWork.get_or_none(
+                id=work_id, cancelled_at=None
+            ).select_related("lesson")
+            if work is None:
+                raise NotFound()
+            await timetable.visible_class(viewer, work.lesson.school_class_id)
+            return work
+
+        return await resolve_each(node_ids, required, visible, cls.from_model)
+
+
+@strawberry.type(
     description="A parent's notice that a child will be away on some days, given ahead "
     "(`announceAbsence`). It excuses nothing by itself and changes no register."
 )
@@ -280,6 +347,14 @@ class Lesson(relay.Node):
     async def _load_homework(self, info: Info) -> list[Homework]:
         found = await info.context.loaders.homework_by_lesson.load(self.id)
         return [Homework.from_model(h, self._model) for h in found]
+
+    @strawberry.field(
+        description="Tests, quizzes and other work announced for this lesson, in the order "
+        "they were announced; cancelled work is not listed. Empty when none."
+    )
+    async def planned_work(self, info: Info) -> list[PlannedWork]:
+        found = await info.context.loaders.planned_work.load(self.id)
+        return [PlannedWork.from_model(w, self._model) for w in found]
 
     @strawberry.field(
         description="Absences announced ahead by parents for this lesson's day, of the "
