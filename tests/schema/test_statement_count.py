@@ -28,10 +28,16 @@ TIMETABLE = """
 query($id: ID!, $week: Week!) {
   classTimetable(classId: $id, week: $week) {
     days { lessons { id topic bell { startsAt } subject { name } teacher { fullName }
-                     homework { text attachments { filename } } schoolClass { name } } }
+                     homework { text attachments { filename } } schoolClass { name }
+                     plannedWork { kind weight } } }
   }
 }
 """
+
+# Every field of the week, and the work announced for each lesson.
+DIARY_WORK = DIARY.replace(
+    "remarks { kind text }", "remarks { kind text }\n        plannedWork { kind weight topic }"
+)
 
 # The week a parent's app opens (bench/queries/w1_ediary.graphql): no remarks, no student.
 WEEK_VIEW = """
@@ -113,6 +119,9 @@ async def _fill(world: World, week: IsoWeek, count: int) -> None:
             text="No notebook",
             author=teacher,
         )
+        await models.PlannedWork.create(
+            lesson=lesson, kind=WorkKind.QUIZ, weight=2, topic=f"Quiz {index}", author=teacher
+        )
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +151,15 @@ async def test_week_diary_costs_the_same_for_5_and_40_lessons(
     small = await _cost(gql, DIARY, {"student": student, "week": str(SMALL_WEEK)})
     big = await _cost(gql, DIARY, {"student": student, "week": str(BIG_WEEK)})
     assert small == big
+    # The work announced for each lesson comes in the week's statement too.
+    announced = await _cost(gql, DIARY_WORK, {"student": student, "week": str(BIG_WEEK)})
+    assert announced == big
+    found = await gql(DIARY_WORK, {"student": student, "week": str(BIG_WEEK)}, as_user="parent")
+    lessons = [e for day in found["data"]["diary"]["days"] for e in day["lessons"]]
+    assert len(lessons) == 40
+    assert all(
+        [(w["kind"], w["weight"]) for w in e["plannedWork"]] == [("QUIZ", 2)] for e in lessons
+    )
     # 2 for the week (placements with the term, then everything else), 1 for its remarks,
     # 1 for the student, 1 for charging the hourly query budget, 1 for the session with its
     # account and the account's ties (read by the response cache's check with the data
