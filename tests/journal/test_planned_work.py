@@ -6,7 +6,7 @@ ones, and a refusal changes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -18,7 +18,7 @@ from ediary.config import Settings
 from ediary.delivery import DeliveryWorker
 from ediary.domain import models
 from ediary.domain.auth import SessionKind, open_session
-from ediary.domain.enums import OutboxStatus, Role
+from ediary.domain.enums import NotifyMode, OutboxStatus, Role
 from ediary.domain.weeks import IsoWeek
 from ediary.testing.mail import Mailbox
 from tests import builders
@@ -171,7 +171,9 @@ async def _state() -> list[tuple[Any, ...]]:
     return [*works, *reminders]
 
 
-async def _diary_work(gql: GraphQLClient, who: str, student: str) -> dict[int, list[Any]] | str:
+async def _diary_work(
+    gql: GraphQLClient, who: str | None, student: str
+) -> dict[int, list[Any]] | str:
     """The announced work of each lesson of the lessons' week in a student's diary, by
     lesson, or the code the diary was refused with."""
     week = str(IsoWeek.containing(FIRST))
@@ -232,8 +234,22 @@ async def test_announce_change_cancel_and_who_may(gql: GraphQLClient, world: Wor
     for who in (f"{key}-far-parent", f"{key}-far-teacher", f"{key}-colleague"):
         assert await _diary_work(gql, who, made["child"]) == "NOT_FOUND", who
     assert await _diary_work(gql, f"{key}-parent", made["far_child"]) == "NOT_FOUND"
-    anonymous = await _diary_work(gql, None, made["child"])  # type: ignore[arg-type]
+    anonymous = await _diary_work(gql, None, made["child"])
     assert anonymous == "UNAUTHENTICATED"
+
+    # By its ID: whoever sees the lesson's class; to others it is unknown.
+    node = "query($id: ID!) { node(id: $id) { ... on PlannedWork { kind lesson { id } } } }"
+    for who, sees in (
+        (f"{key}-parent", True),
+        (f"{key}-child", True),
+        (f"{key}-physics", True),
+        (f"{key}-colleague", False),
+        (f"{key}-far-teacher", False),
+        (f"{key}-far-parent", False),
+    ):
+        answer = (await gql(node, {"id": work["id"]}, as_user=who))["data"]["node"]
+        expected = {"kind": "TEST", "lesson": {"id": lessons["first"]}} if sees else None
+        assert answer == expected, who
 
     # Change and cancel: the same refusals, nothing changed by them.
     before = await _state()
@@ -332,7 +348,11 @@ async def test_bad_input_is_refused_with_its_code_and_changes_nothing(
         ({"lessonId": lessons["past"]}, [(("input", "lessonId"), "LESSON_IN_THE_PAST")]),
         ({"lessonId": lessons["far"]}, [(("input", "lessonId"), "NOT_FOUND")]),
         ({"weight": 9}, [(("input", "weight"), "BAD_USER_INPUT")]),
-        ({"workId": to_base64("PlannedWork", 10**9)}, [(("input", "workId"), "NOT_FOUND")]),
+        (
+            {"workId": to_base64("PlannedWork", 10**9), "weight": 2},
+            [(("input", "workId"), "NOT_FOUND")],
+        ),
+        ({}, [((), "BAD_USER_INPUT")]),  # nothing to change
     ):
         changed = await gql(CHANGE, {"input": {"workId": work_id, **given}}, as_user=teacher)
         assert _codes(changed["data"]["changeWork"]) == expected, given
@@ -400,6 +420,36 @@ async def test_reminders_go_out_days_before_and_follow_moves_and_cancellations(
     bodies = [m.body for m in mailbox.to(email)]
     assert len([b for b in bodies if "диктант" in b]) == 0
     assert len([b for b in bodies if "самостоятельная работа" in b]) == 1
+
+
+async def test_reminders_follow_each_parents_preferences(gql: GraphQLClient, world: World) -> None:
+    made = await _school(world)
+    key, lessons = made["key"], made["lessons"]
+    child, parent = made["child_id"], made["parent_id"]
+
+    async def reminder(**preference: Any) -> models.OutboxMessage | None:
+        await models.NotificationPreference.update_or_create(
+            defaults=preference, parent_id=parent, student_id=child
+        )
+        saved = await _announce(gql, f"{key}-math", lessonId=lessons["first"], kind="TEST")
+        work_id = _id(saved["plannedWork"]["id"])
+        return await models.OutboxMessage.get_or_none(key__startswith=f"work:{work_id}:")
+
+    # Off: no reminder. Quiet hours around 16:00 hold it until they end (18:00 in Moscow);
+    # a digest parent's reminder waits, held, for their hour on the reminder's day.
+    assert await reminder(mode=NotifyMode.OFF) is None
+    quiet = await reminder(mode=NotifyMode.INSTANT, quiet_from=time(15), quiet_to=time(18))
+    assert quiet is not None
+    assert (quiet.status, quiet.due_at) == (
+        OutboxStatus.PENDING,
+        datetime(2026, 11, 28, 15, 0, tzinfo=UTC),
+    )
+    held = await reminder(mode=NotifyMode.DIGEST, digest_hour=20, quiet_from=None, quiet_to=None)
+    assert held is not None
+    assert (held.status, held.due_at) == (
+        OutboxStatus.HELD,
+        datetime(2026, 11, 28, 17, 0, tzinfo=UTC),
+    )
 
 
 async def test_the_calendar_feed_and_the_forecast_show_the_work(

@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from ediary.domain import zones
 from ediary.domain.enums import LessonStatus, OutboxStatus, WorkKind
-from ediary.domain.errors import Forbidden, InvalidFields, NotFound, Problem
+from ediary.domain.errors import Forbidden, InvalidFields, InvalidInput, NotFound, Problem
 from ediary.domain.journal import texts
 from ediary.domain.journal.base import (
     LessonFacts,
@@ -98,6 +98,10 @@ async def change_work(ctx: WriteContext, work_id: int, edit: WorkEdit) -> Outcom
     topic or description. A new kind without a weight takes the region's weight for it.
     Reminders still waiting are taken back; a move reminds every family of the new date,
     any other change re-writes only the reminders that had not gone yet."""
+    if edit == WorkEdit():
+        raise InvalidInput(
+            "Nothing would change: give a lesson, kind, weight, topic or description."
+        )
     work, facts = await _own_work(ctx, work_id)
     problems = await _lesson_problems(ctx, facts, ("workId",))
     target = facts
