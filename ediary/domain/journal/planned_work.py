@@ -129,6 +129,11 @@ async def change_work(ctx: WriteContext, work_id: int, edit: WorkEdit) -> Outcom
     work.lesson_id = target.lesson.id
     work.revision += 1
     async with in_transaction():
+        # Claims the next revision: of two writers who read the same one, the second
+        # finds it gone and writes nothing (its reminders' keys would collide).
+        await _claim(
+            work.id, {"cancelled_at": None, "revision": work.revision - 1}, revision=work.revision
+        )
         await work.save()
         waiting = await _withdraw(work.id)
         await _remind(ctx, work, target, None if moved else waiting)
@@ -146,10 +151,21 @@ async def cancel_work(ctx: WriteContext, work_id: int) -> Outcome[PlannedWork]:
         raise InvalidFields(problems)
     work.cancelled_at = ctx.now
     async with in_transaction():
+        # A second, concurrent cancel finds the work cancelled and tells nobody twice.
+        await _claim(work.id, {"cancelled_at": None}, cancelled_at=ctx.now)
         await work.save(update_fields=["cancelled_at", "updated_at"])
         await _withdraw(work.id)
         await _tell_cancelled(ctx, work, facts)
     return Outcome(work, _changed(facts.lesson))
+
+
+async def _claim(work_id: int, expected: dict[str, object], **values: object) -> None:
+    """Update the work's row only if it is still as the writer read it; refused (and the
+    transaction rolled back) when another write came first."""
+    if not await PlannedWork.filter(id=work_id, **expected).update(**values):
+        raise NotFound(
+            "This work was cancelled or changed meanwhile; load it again.", field="workId"
+        )
 
 
 async def _plannable(ctx: WriteContext, lesson_id: int, path: tuple[str, ...]) -> LessonFacts:
