@@ -57,3 +57,27 @@ def meeting_scheduled(student: str, title: str, when: datetime) -> str:
         f"{student}: собрание «{title}» {when.strftime('%d.%m.%Y в %H:%M')}. "
         "Ответьте в дневнике, придёте ли вы."
     )
+
+
+def _moment(when: datetime) -> str:
+    return when.strftime("%d.%m.%Y в %H:%M")
+
+
+def meeting_changed(student: str, title: str, when: datetime, what: str) -> str:
+    return f"{student}: собрание «{title}» {_moment(when)} изменено: {what}."
+
+
+def meeting_moved(student: str, title: str, before: datetime, after: datetime) -> str:
+    # Answers are reset on a move (docs/api.md): the parent is asked again.
+    return (
+        f"{student}: собрание «{title}» перенесено с {_moment(before)} на {_moment(after)}. "
+        "Прежние ответы сброшены: ответьте в дневнике ещё раз, придёте ли вы."
+    )
+
+
+def meeting_cancelled(student: str, title: str, when: datetime, reason: str) -> str:
+    return f"{student}: собрание «{title}» {_moment(when)} отменено. Причина: {reason}"
+
+
+def news_posted(student: str, title: str, where: str) -> str:
+    return f"{student}: {where} — «{title}». Подробности в дневнике."
