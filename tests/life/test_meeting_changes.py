@@ -43,10 +43,10 @@ WITHDRAW = """mutation($input: WithdrawAnnouncementInput!) { withdrawAnnouncemen
 
 
 @dataclass
-class Class10:
-    """10A of school A, led by ct10: the families whose mailboxes these tests read. Parent A
+class Class11:
+    """11A of school A, led by ct11: the families whose mailboxes these tests read. Parent A
     hears of everything; parent B turned notifications off for their child; parent C's
-    child is in 10B; the far parent's child is in school B."""
+    child is in 11B; the far parent's child is in school B."""
 
     world: World
     ids: dict[str, int] = field(default_factory=dict)
@@ -56,37 +56,37 @@ class Class10:
 
 
 @pytest.fixture(scope="session")
-async def class10(world: World) -> Class10:
-    found = Class10(world)
+async def class11(world: World) -> Class11:
+    found = Class11(world)
     school, year = world.objects["school_A"], world.objects["year_A"]
-    teacher = await person(world, "ct10", "Belova", "Nina", (Role.TEACHER, school, None))
+    teacher = await person(world, "ct11", "Belova", "Nina", (Role.TEACHER, school, None))
     ten_a = await models.SchoolClass.create(
-        school=school, academic_year=year, grade=10, letter="A", class_teacher=teacher
+        school=school, academic_year=year, grade=11, letter="A", class_teacher=teacher
     )
-    ten_b = await models.SchoolClass.create(school=school, academic_year=year, grade=10, letter="B")
-    found.ids.update(ct10=teacher.id, class10=ten_a.id)
+    ten_b = await models.SchoolClass.create(school=school, academic_year=year, grade=11, letter="B")
+    found.ids.update(ct11=teacher.id, class11=ten_a.id)
     families = (
-        ("a", ten_a, school, "a10@example.org"),
-        ("b", ten_a, school, "b10@example.org"),
-        ("c", ten_b, school, "c10@example.org"),
-        ("far", world.objects["class_5a"], world.objects["school_B"], "far10@example.org"),
+        ("a", ten_a, school, "a11@example.org"),
+        ("b", ten_a, school, "b11@example.org"),
+        ("c", ten_b, school, "c11@example.org"),
+        ("far", world.objects["class_5a"], world.objects["school_B"], "far11@example.org"),
     )
     for name, school_class, where, email in families:
         student = await person(
-            world, f"ls10_{name}", "Tenth", name.upper(), (Role.STUDENT, where, None)
+            world, f"ls11_{name}", "Eleventh", name.upper(), (Role.STUDENT, where, None)
         )
         await models.Enrollment.create(
             student=student, school_class=school_class, starts_on=date(2026, 9, 1)
         )
         parent = await person(
-            world, f"lp10_{name}", "Parent10", name.upper(), (Role.PARENT, where, None)
+            world, f"lp11_{name}", "Parent11", name.upper(), (Role.PARENT, where, None)
         )
         parent.email = email
         await parent.save(update_fields=["email"])
         await models.Guardianship.create(parent=parent, student=student)
-        found.ids.update({f"ls10_{name}": student.id, f"lp10_{name}": parent.id})
+        found.ids.update({f"ls11_{name}": student.id, f"lp11_{name}": parent.id})
     await models.NotificationPreference.create(
-        parent_id=found.ids["lp10_b"], student_id=found.ids["ls10_b"], mode=NotifyMode.OFF
+        parent_id=found.ids["lp11_b"], student_id=found.ids["ls11_b"], mode=NotifyMode.OFF
     )
     return found
 
@@ -166,7 +166,7 @@ ROLES = [
     ("math_teacher", "FORBIDDEN"),  # teaches 7A, so sees the meeting, but does not run it
     ("other_school_teacher", "NOT_FOUND"),
     ("parent", "FORBIDDEN"),  # invited: a child in 7A
-    ("lp10_a", "NOT_FOUND"),  # a parent of the school, not invited
+    ("lp11_a", "NOT_FOUND"),  # a parent of the school, not invited
     ("student", "FORBIDDEN"),
     (None, "UNAUTHENTICATED"),
 ]
@@ -193,7 +193,7 @@ def _inputs(meeting_gid: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
 async def test_who_may_change_a_meeting(
     gql: GraphQLClient,
     world: World,
-    class10: Class10,
+    class11: Class11,
     mutation: str,
     who: str | None,
     refusal: str | None,
@@ -393,22 +393,22 @@ async def test_a_cancelled_meeting_takes_no_answers(gql: GraphQLClient, world: W
 
 
 async def test_a_meeting_is_edited_moved_and_cancelled_and_families_hear_of_it(
-    gql: GraphQLClient, class10: Class10, settings: Settings, mailbox: Mailbox
+    gql: GraphQLClient, class11: Class11, settings: Settings, mailbox: Mailbox
 ) -> None:
     await _deliver(settings)  # what earlier tests left due is not this test's
     scheduled = await gql(
         SCHEDULE,
         {
             "input": {
-                "classId": class10.gid("SchoolClass", "class10"),
-                "title": "10A: exams",
+                "classId": class11.gid("SchoolClass", "class11"),
+                "title": "11A: exams",
                 "startsAt": _at(24).isoformat(),
                 "endsAt": _at(25).isoformat(),
                 "place": "Room 10",
                 "agenda": "Exams.",
             }
         },
-        as_user="ct10",
+        as_user="ct11",
     )
     meeting = _payload(scheduled, "scheduleMeeting")["meeting"]
     answered = await gql(
@@ -416,23 +416,23 @@ async def test_a_meeting_is_edited_moved_and_cancelled_and_families_hear_of_it(
         {
             "input": {
                 "meetingId": meeting["id"],
-                "studentId": class10.gid("Student", "ls10_a"),
+                "studentId": class11.gid("Student", "ls11_a"),
                 "answer": "WILL_ATTEND",
             }
         },
-        as_user="lp10_a",
+        as_user="lp11_a",
     )
     assert _payload(answered, "answerMeeting")["userErrors"] == []
     await _deliver(settings)
-    assert "10A: exams" in (await mailbox.wait_for("a10@example.org")).body
+    assert "11A: exams" in (await mailbox.wait_for("a11@example.org")).body
 
     edited = _payload(
-        await gql(EDIT, {"input": {"meetingId": meeting["id"], "place": "Hall"}}, as_user="ct10"),
+        await gql(EDIT, {"input": {"meetingId": meeting["id"], "place": "Hall"}}, as_user="ct11"),
         "editMeeting",
     )
     assert edited["userErrors"] == [] and edited["meeting"]["place"] == "Hall"
     await _deliver(settings)
-    assert "место: Hall" in (await mailbox.wait_for("a10@example.org", 2)).body
+    assert "место: Hall" in (await mailbox.wait_for("a11@example.org", 2)).body
 
     old_start, new_start = _at(24), _at(72)
     moved = _payload(
@@ -445,7 +445,7 @@ async def test_a_meeting_is_edited_moved_and_cancelled_and_families_hear_of_it(
                     "endsAt": (new_start + timedelta(hours=1)).isoformat(),
                 }
             },
-            as_user="ct10",
+            as_user="ct11",
         ),
         "moveMeeting",
     )
@@ -453,10 +453,10 @@ async def test_a_meeting_is_edited_moved_and_cancelled_and_families_hear_of_it(
     assert datetime.fromisoformat(moved["meeting"]["movedFrom"]) == old_start
     assert datetime.fromisoformat(moved["meeting"]["startsAt"]) == new_start
     # Answers for the old time are reset: every parent is asked again.
-    rows = _payload(await gql(INVITEES, {"id": meeting["id"]}, as_user="ct10"), "node")
+    rows = _payload(await gql(INVITEES, {"id": meeting["id"]}, as_user="ct11"), "node")
     assert [e["node"]["answer"] for e in rows["invitees"]["edges"]] == [None, None]
     assert await _deliver(settings) >= 1
-    notice = await mailbox.wait_for("a10@example.org", 3)
+    notice = await mailbox.wait_for("a11@example.org", 3)
     assert "перенесено" in notice.subject
     assert _local(old_start, settings) in notice.body and _local(new_start, settings) in notice.body
     assert "ещё раз" in notice.body
@@ -465,30 +465,30 @@ async def test_a_meeting_is_edited_moved_and_cancelled_and_families_hear_of_it(
         await gql(
             CANCEL,
             {"input": {"meetingId": meeting["id"], "reason": "The teacher is ill."}},
-            as_user="ct10",
+            as_user="ct11",
         ),
         "cancelMeeting",
     )
     assert cancelled["userErrors"] == [] and cancelled["meeting"]["cancelledAt"]
     # Still listed for the family, as cancelled with the reason.
-    listed = _payload(await gql(MINE, as_user="lp10_a"), "meetings")
+    listed = _payload(await gql(MINE, as_user="lp11_a"), "meetings")
     (entry,) = [e["node"] for e in listed["edges"] if e["node"]["id"] == meeting["id"]]
     assert entry["cancelReason"] == "The teacher is ill." and entry["cancelledAt"]
     await _deliver(settings)
-    last = await mailbox.wait_for("a10@example.org", 4)
+    last = await mailbox.wait_for("a11@example.org", 4)
     assert "отменено" in last.body and "The teacher is ill." in last.body
     # Parent B chose no notifications for this child: not one message, at any step.
-    assert mailbox.to("b10@example.org") == []
-    assert not await models.OutboxMessage.filter(recipient_id=class10.ids["lp10_b"]).exists()
-    # 10B's parent was never invited.
-    assert mailbox.to("c10@example.org") == []
+    assert mailbox.to("b11@example.org") == []
+    assert not await models.OutboxMessage.filter(recipient_id=class11.ids["lp11_b"]).exists()
+    # 11B's parent was never invited.
+    assert mailbox.to("c11@example.org") == []
 
 
 async def test_news_reaches_the_families_of_its_reach(
-    gql: GraphQLClient, class10: Class10, settings: Settings, mailbox: Mailbox
+    gql: GraphQLClient, class11: Class11, settings: Settings, mailbox: Mailbox
 ) -> None:
     await _deliver(settings)
-    before = {a: len(mailbox.to(a)) for a in ("a10", "b10", "c10", "far10")}
+    before = {a: len(mailbox.to(a)) for a in ("a11", "b11", "c11", "far11")}
 
     def got(address: str) -> list[str]:
         return [m.body for m in mailbox.to(f"{address}@example.org")[before[address] :]]
@@ -497,19 +497,19 @@ async def test_news_reaches_the_families_of_its_reach(
         POST,
         {
             "input": {
-                "classId": class10.gid("SchoolClass", "class10"),
-                "title": "10A: the trip",
+                "classId": class11.gid("SchoolClass", "class11"),
+                "title": "11A: the trip",
                 "text": "On Friday.",
             }
         },
-        as_user="ct10",
+        as_user="ct11",
     )
     assert _payload(class_news, "postAnnouncement")["userErrors"] == []
     school_news = await gql(
         POST,
         {
             "input": {
-                "schoolId": to_base64("School", class10.world.id("school_A")),
+                "schoolId": to_base64("School", class11.world.id("school_A")),
                 "title": "School A: quarantine",
                 "text": "From Monday.",
                 "kind": "QUARANTINE",
@@ -519,16 +519,16 @@ async def test_news_reaches_the_families_of_its_reach(
     )
     assert _payload(school_news, "postAnnouncement")["userErrors"] == []
     await _deliver(settings)
-    assert any("10A: the trip" in b for b in got("a10"))
-    assert any("School A: quarantine" in b for b in got("a10"))
-    assert not any("10A: the trip" in b for b in got("c10"))
-    assert any("School A: quarantine" in b for b in got("c10"))
-    assert got("far10") == []  # school B
-    assert got("b10") == []  # notifications off
+    assert any("11A: the trip" in b for b in got("a11"))
+    assert any("School A: quarantine" in b for b in got("a11"))
+    assert not any("11A: the trip" in b for b in got("c11"))
+    assert any("School A: quarantine" in b for b in got("c11"))
+    assert got("far11") == []  # school B
+    assert got("b11") == []  # notifications off
 
     # A blog entry tells nobody unless its author asks for it.
     quiet = _payload(
-        await gql(BLOG, {"input": {"title": "Reading list", "text": "Books."}}, as_user="ct10"),
+        await gql(BLOG, {"input": {"title": "Reading list", "text": "Books."}}, as_user="ct11"),
         "postBlogEntry",
     )
     _, quiet_id = from_base64(quiet["announcement"]["id"])
@@ -537,7 +537,7 @@ async def test_news_reaches_the_families_of_its_reach(
         await gql(
             BLOG,
             {"input": {"title": "Olympiad", "text": "Sign up.", "notifyFamilies": True}},
-            as_user="ct10",
+            as_user="ct11",
         ),
         "postBlogEntry",
     )
@@ -545,11 +545,11 @@ async def test_news_reaches_the_families_of_its_reach(
     told_to = await models.OutboxMessage.filter(key__startswith=f"news:{told_id}:").values_list(
         "recipient_id", flat=True
     )
-    assert set(told_to) == {class10.ids["lp10_a"]}
+    assert set(told_to) == {class11.ids["lp11_a"]}
 
 
 async def test_scheduled_news_waits_for_publication_and_a_withdrawal_takes_it_back(
-    gql: GraphQLClient, class10: Class10, settings: Settings, mailbox: Mailbox
+    gql: GraphQLClient, class11: Class11, settings: Settings, mailbox: Mailbox
 ) -> None:
     await _deliver(settings)
     publish = _at(3)
@@ -558,26 +558,26 @@ async def test_scheduled_news_waits_for_publication_and_a_withdrawal_takes_it_ba
             POST,
             {
                 "input": {
-                    "classId": class10.gid("SchoolClass", "class10"),
-                    "title": "10A: later news",
+                    "classId": class11.gid("SchoolClass", "class11"),
+                    "title": "11A: later news",
                     "text": "Not yet.",
                     "publishAt": publish.isoformat(),
                 }
             },
-            as_user="ct10",
+            as_user="ct11",
         ),
         "postAnnouncement",
     )
     _, item_id = from_base64(posted["announcement"]["id"])
     waiting = await models.OutboxMessage.filter(key__startswith=f"news:{item_id}:")
-    assert [m.recipient_id for m in waiting] == [class10.ids["lp10_a"]]
+    assert [m.recipient_id for m in waiting] == [class11.ids["lp11_a"]]
     assert all(m.due_at >= publish and m.status is OutboxStatus.PENDING for m in waiting)
     await _deliver(settings)
-    assert not any("10A: later news" in m.body for m in mailbox.to("a10@example.org"))
+    assert not any("11A: later news" in m.body for m in mailbox.to("a11@example.org"))
 
     withdrawn = _payload(
         await gql(
-            WITHDRAW, {"input": {"announcementId": posted["announcement"]["id"]}}, as_user="ct10"
+            WITHDRAW, {"input": {"announcementId": posted["announcement"]["id"]}}, as_user="ct11"
         ),
         "withdrawAnnouncement",
     )
@@ -585,4 +585,4 @@ async def test_scheduled_news_waits_for_publication_and_a_withdrawal_takes_it_ba
     assert not await models.OutboxMessage.filter(key__startswith=f"news:{item_id}:").exists()
     # The worker, now and at any later round, has nothing of it left to send.
     await _deliver(settings)
-    assert not any("10A: later news" in m.body for m in mailbox.to("a10@example.org"))
+    assert not any("11A: later news" in m.body for m in mailbox.to("a11@example.org"))
