@@ -38,6 +38,8 @@ MINE = """query { meetings(first: 50) { edges { node { id title cancelledAt canc
     movedFrom } } } }"""
 BLOG = """mutation($input: PostBlogEntryInput!) { postBlogEntry(input: $input) {
     announcement { id } userErrors { code } } }"""
+EDIT_NEWS = """mutation($input: EditAnnouncementInput!) { editAnnouncement(input: $input) {
+    announcement { id } userErrors { code } } }"""
 WITHDRAW = """mutation($input: WithdrawAnnouncementInput!) { withdrawAnnouncement(input: $input) {
     announcement { id } userErrors { code } } }"""
 
@@ -275,7 +277,7 @@ BAD: list[tuple[str, str, dict[str, Any], str, list[tuple[list[str], str]]]] = [
     (
         "move to where it is",
         "move",
-        {"startsAt": 30, "endsAt": 31},
+        {"startsAt": "same", "endsAt": "same"},
         "upcoming",
         [(["input", "startsAt"], "BAD_USER_INPUT")],
     ),
@@ -356,9 +358,10 @@ async def test_refused_changes_change_nothing(
     gid = to_base64(
         "Meeting", meeting.id + 10_000_000 if given.pop("missing", False) else meeting.id
     )
-    for key in ("startsAt", "endsAt"):
+    for key, held in (("startsAt", meeting.starts_at), ("endsAt", meeting.ends_at)):
         if key in given:
-            given[key] = _at(given[key]).isoformat()
+            moment = held if given[key] == "same" else _at(given[key])
+            given[key] = moment.isoformat()
     query, name, _ = _inputs(gid)[mutation]
     before = await _state(meeting.id)
     result = await gql(query, {"input": {"meetingId": gid, **given}}, as_user="class_teacher")
@@ -396,14 +399,16 @@ async def test_a_meeting_is_edited_moved_and_cancelled_and_families_hear_of_it(
     gql: GraphQLClient, class11: Class11, settings: Settings, mailbox: Mailbox
 ) -> None:
     await _deliver(settings)  # what earlier tests left due is not this test's
+    # Computed once: a second boundary between two calls of _at must not shift the start.
+    old_start, new_start = _at(24), _at(72)
     scheduled = await gql(
         SCHEDULE,
         {
             "input": {
                 "classId": class11.gid("SchoolClass", "class11"),
                 "title": "11A: exams",
-                "startsAt": _at(24).isoformat(),
-                "endsAt": _at(25).isoformat(),
+                "startsAt": old_start.isoformat(),
+                "endsAt": (old_start + timedelta(hours=1)).isoformat(),
                 "place": "Room 10",
                 "agenda": "Exams.",
             }
@@ -434,7 +439,6 @@ async def test_a_meeting_is_edited_moved_and_cancelled_and_families_hear_of_it(
     await _deliver(settings)
     assert "место: Hall" in (await mailbox.wait_for("a11@example.org", 2)).body
 
-    old_start, new_start = _at(24), _at(72)
     moved = _payload(
         await gql(
             MOVE,
@@ -455,6 +459,11 @@ async def test_a_meeting_is_edited_moved_and_cancelled_and_families_hear_of_it(
     # Answers for the old time are reset: every parent is asked again.
     rows = _payload(await gql(INVITEES, {"id": meeting["id"]}, as_user="ct11"), "node")
     assert [e["node"]["answer"] for e in rows["invitees"]["edges"]] == [None, None]
+    # One notice per parent and child: parent A has one child here and one address.
+    moved_keys = await models.OutboxMessage.filter(
+        key__startswith=f"meeting:{from_base64(meeting['id'])[1]}:moved:"
+    ).values_list("recipient_id", flat=True)
+    assert list(moved_keys) == [class11.ids["lp11_a"]]
     assert await _deliver(settings) >= 1
     notice = await mailbox.wait_for("a11@example.org", 3)
     assert "перенесено" in notice.subject
@@ -574,6 +583,24 @@ async def test_scheduled_news_waits_for_publication_and_a_withdrawal_takes_it_ba
     assert all(m.due_at >= publish and m.status is OutboxStatus.PENDING for m in waiting)
     await _deliver(settings)
     assert not any("11A: later news" in m.body for m in mailbox.to("a11@example.org"))
+
+    # Before publication, an edit carries the waiting notices along: new title, new moment.
+    later = _at(5)
+    edited = await gql(
+        EDIT_NEWS,
+        {
+            "input": {
+                "announcementId": posted["announcement"]["id"],
+                "title": "11A: later news, renamed",
+                "publishAt": later.isoformat(),
+            }
+        },
+        as_user="ct11",
+    )
+    assert _payload(edited, "editAnnouncement")["userErrors"] == []
+    waiting = await models.OutboxMessage.filter(key__startswith=f"news:{item_id}:")
+    assert [m.recipient_id for m in waiting] == [class11.ids["lp11_a"]]
+    assert all(m.due_at >= later and "renamed" in m.text for m in waiting)
 
     withdrawn = _payload(
         await gql(
