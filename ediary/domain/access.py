@@ -666,6 +666,15 @@ def may_schedule_meeting(
     return may_post_school_news(viewer, school_id)
 
 
+def may_change_meeting(viewer: Viewer, meeting: Posting) -> bool:
+    """Edit, move or cancel a meeting: whoever may schedule such a meeting now (the class
+    teacher and the administration for a class meeting, the administration for a school
+    one). An organiser who no longer leads the class leaves it to those who do."""
+    return meeting.school_id is not None and may_schedule_meeting(
+        viewer, meeting.audience, meeting.school_id, meeting.class_id
+    )
+
+
 def may_run_meeting(viewer: Viewer, meeting: Posting) -> bool:
     """Follow who answered what, and write the minutes: the organiser, the class teacher of
     a class meeting, and the school's administration."""

@@ -77,3 +77,27 @@ def work_cancelled(student: str, subject: str, kind: WorkKind, remote: bool, day
         f"{student}: отменено — {_work(kind, remote)} по предмету «{subject}» {_day(day)}; "
         "готовиться не нужно."
     )
+
+
+def _moment(when: datetime) -> str:
+    return when.strftime("%d.%m.%Y в %H:%M")
+
+
+def meeting_changed(student: str, title: str, when: datetime, what: str) -> str:
+    return f"{student}: собрание «{title}» {_moment(when)} изменено: {what}."
+
+
+def meeting_moved(student: str, title: str, before: datetime, after: datetime) -> str:
+    # Answers are reset on a move (docs/api.md): the parent is asked again.
+    return (
+        f"{student}: собрание «{title}» перенесено с {_moment(before)} на {_moment(after)}. "
+        "Прежние ответы сброшены: ответьте в дневнике ещё раз, придёте ли вы."
+    )
+
+
+def meeting_cancelled(student: str, title: str, when: datetime, reason: str) -> str:
+    return f"{student}: собрание «{title}» {_moment(when)} отменено. Причина: {reason}"
+
+
+def news_posted(student: str, title: str, where: str) -> str:
+    return f"{student}: {where} — «{title}». Подробности в дневнике."

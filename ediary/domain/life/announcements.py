@@ -23,8 +23,10 @@ from ediary.domain.access import (
 )
 from ediary.domain.enums import AnnouncementKind, Audience
 from ediary.domain.errors import Forbidden, InvalidFields, NotFound, Problem
+from ediary.domain.journal import texts
 from ediary.domain.journal.base import WriteContext
 from ediary.domain.life import checks
+from ediary.domain.life.families import recall, tell
 from ediary.domain.models import (
     Announcement,
     AnnouncementAttachment,
@@ -226,9 +228,11 @@ async def post(
     *,
     school_id: int | None = None,
     class_id: int | None = None,
+    notify: bool,
     posts_per_hour: int,
 ) -> Announcement:
-    """Publish news to a school or class, or a blog entry; now, or at `publish_at`."""
+    """Publish news to a school or class, or a blog entry; now, or at `publish_at`. With
+    `notify`, the families it reaches hear of it when it goes live, not before."""
     school, school_class = await _target(ctx, audience, school_id, class_id)
     await checks.ensure_may_post(ctx.actor_id, posts_per_hour)
     published_at = checks.moment(draft.publish_at, ctx.zone) if draft.publish_at else ctx.now
@@ -260,12 +264,39 @@ async def post(
                 expires_at=expires_at,
             )
             keys = await _store(item, accepted, rules)
+            if notify:
+                await _tell(ctx, item)
     except BaseException:
         await forget(rules, keys)
         raise
     await checks.count_post(ctx.actor_id, posts_per_hour)
     await item.fetch_related("attachments")
     return item
+
+
+_WHERE = {
+    Audience.SCHOOL: "новости школы",
+    Audience.CLASS: "новости класса",
+    Audience.BLOG: "блог учителя",
+}
+
+
+def _notices_key(item: Announcement) -> str:
+    return f"news:{item.id}"
+
+
+async def _tell(ctx: WriteContext, item: Announcement) -> None:
+    """The families the item reaches, each parent once per child, by their preferences;
+    due when it is published, so a scheduled item is not announced before it can be read."""
+    where, title = _WHERE[item.audience], item.title
+    await tell(
+        ctx,
+        posting(item),
+        _notices_key(item),
+        where,
+        lambda student: texts.news_posted(student, title, where),
+        from_moment=item.published_at,
+    )
 
 
 async def _own(ctx: WriteContext, announcement_id: int) -> Announcement:
@@ -313,6 +344,9 @@ async def edit(
         item.title = draft.title
     if draft.text is not None:
         item.text = draft.text
+    # Notices of an item not yet published have not gone out (they are due at its
+    # publication): they follow the edit. Once it is out, an edit tells nobody again.
+    unpublished = item.published_at > ctx.now
     item.published_at, item.expires_at = published_at, expires_at
     keys: list[str] = []
     try:
@@ -320,6 +354,8 @@ async def edit(
             await item.save(
                 update_fields=["kind", "title", "text", "published_at", "expires_at", "updated_at"]
             )
+            if unpublished and await recall(_notices_key(item)):
+                await _tell(ctx, item)
             if remove:
                 await AnnouncementAttachment.filter(announcement_id=item.id, id__in=remove).delete()
             keys = await _store(item, accepted, rules)
@@ -332,10 +368,14 @@ async def edit(
 
 
 async def withdraw(ctx: WriteContext, announcement_id: int) -> Announcement:
-    """Take an item down: nobody sees it any more; the row stays for the record."""
+    """Take an item down: nobody sees it any more, and its notices that have not gone out
+    are taken back; the row stays for the record."""
     item = await _own(ctx, announcement_id)
     if not may_withdraw_announcement(ctx.viewer, posting(item)):
         raise Forbidden("Only the author or the school's administration may withdraw this.")
     item.withdrawn_at = ctx.now
-    await item.save(update_fields=["withdrawn_at", "updated_at"])
+    async with in_transaction():
+        await item.save(update_fields=["withdrawn_at", "updated_at"])
+        # Families are not told of what nobody may read any more.
+        await recall(_notices_key(item))
     return item

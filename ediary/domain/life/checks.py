@@ -13,6 +13,7 @@ TITLE_LIMIT = 200
 TEXT_LIMIT = 20_000
 PLACE_LIMIT = 300
 URL_LIMIT = 2000
+REASON_LIMIT = 500
 # One scope for everything a person publishes to families: news, blog entries, meetings.
 POST_SCOPE = "life.post"
 

@@ -7,13 +7,14 @@ from datetime import date, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from ediary.domain.access import (
     NewsReach,
     Posting,
     Viewer,
+    may_change_meeting,
     may_reply_to_meeting,
     may_run_meeting,
     may_schedule_meeting,
@@ -25,6 +26,7 @@ from ediary.domain.errors import DomainError, Forbidden, InvalidFields, NotFound
 from ediary.domain.journal import texts
 from ediary.domain.journal.base import WriteContext
 from ediary.domain.life import checks
+from ediary.domain.life.families import reached_students, tell
 from ediary.domain.models import (
     Enrollment,
     Guardianship,
@@ -32,9 +34,7 @@ from ediary.domain.models import (
     MeetingReply,
     School,
     SchoolClass,
-    User,
 )
-from ediary.domain.notifications import Notice, enqueue
 from ediary.domain.paging import Page, after_pair, before_cursor, id_pair_cursor, moment_cursor
 from ediary.domain.placements import enrolled_over
 
@@ -47,6 +47,11 @@ class MeetingStarted(DomainError):
 class MeetingNotStarted(DomainError):
     code = "MEETING_NOT_STARTED"
     default_message = "Minutes are added once the meeting has started."
+
+
+class MeetingCancelled(DomainError):
+    code = "MEETING_CANCELLED"
+    default_message = "The meeting has been cancelled."
 
 
 class NotInvited(DomainError):
@@ -91,16 +96,6 @@ async def visible_meeting(viewer: Viewer, meeting_id: int) -> Meeting:
     if meeting is None or not may_see_meeting(meeting_reach(viewer), posting(meeting)):
         raise NotFound()
     return meeting
-
-
-def _audience_students(meeting_like: Posting, today: date) -> Subquery:
-    """IDs of the students a meeting concerns: those enrolled today in its class or school."""
-    query = Enrollment.filter(enrolled_over(today))
-    if meeting_like.audience is Audience.CLASS:
-        query = query.filter(school_class_id=meeting_like.class_id)
-    else:
-        query = query.filter(school_class__school_id=meeting_like.school_id)
-    return Subquery(query.values("student_id"))
 
 
 @dataclass(frozen=True)
@@ -185,20 +180,14 @@ async def schedule(
 
 
 async def _notify(ctx: WriteContext, meeting: Meeting, target: Posting) -> None:
-    students = await User.filter(id__in=_audience_students(target, ctx.today)).only(
-        "id", "last_name", "first_name", "middle_name"
-    )
     when = meeting.starts_at.astimezone(ctx.zone)
-    notices = [
-        Notice(
-            student_id=student.id,
-            key=f"meeting:{meeting.id}:{student.id}",
-            subject=texts.subject_line(student.full_name, "собрание"),
-            text=texts.meeting_scheduled(student.full_name, meeting.title, when),
-        )
-        for student in students
-    ]
-    await enqueue(notices, ctx.channels, ctx.now, ctx.zone)
+    await tell(
+        ctx,
+        target,
+        f"meeting:{meeting.id}",
+        "собрание",
+        lambda student: texts.meeting_scheduled(student, meeting.title, when),
+    )
 
 
 async def _meeting_for_write(ctx: WriteContext, meeting_id: int) -> Meeting:
@@ -218,6 +207,8 @@ async def reply(
     invited = await _is_invited(meeting, student_id, ctx.today)
     if not invited:
         raise NotInvited(field="studentId")
+    if meeting.cancelled_at is not None:
+        raise MeetingCancelled(field="meetingId")
     if meeting.starts_at <= ctx.now:
         raise MeetingStarted(field="meetingId")
     where: dict[str, Any] = {
@@ -262,6 +253,152 @@ async def add_minutes(ctx: WriteContext, meeting_id: int, minutes: str) -> Meeti
 
 
 @dataclass(frozen=True)
+class Change:
+    """What the organiser changes of a meeting's description; None leaves it as it is."""
+
+    title: str | None = None
+    agenda: str | None = None
+    place: str | None = None
+    online_url: str | None = None
+
+
+async def _meeting_to_change(ctx: WriteContext, meeting_id: int) -> Meeting:
+    """A meeting the viewer may still edit, move or cancel: upcoming and not cancelled."""
+    meeting = await _meeting_for_write(ctx, meeting_id)
+    if not may_change_meeting(ctx.viewer, posting(meeting)):
+        raise Forbidden("The class teacher or the administration changes a meeting.")
+    if meeting.cancelled_at is not None:
+        raise MeetingCancelled(field="meetingId")
+    if meeting.starts_at <= ctx.now:
+        raise MeetingStarted(
+            "The meeting has started; it can no longer be changed.", field="meetingId"
+        )
+    return meeting
+
+
+def _what_changed(meeting: Meeting, change: Change) -> list[str]:
+    """The changes as the families' notice names them; empty when nothing differs."""
+    said = []
+    if change.title is not None and change.title != meeting.title:
+        said.append(f"новое название «{change.title}»")
+    if change.place is not None and change.place != meeting.place:
+        said.append(f"место: {change.place or 'онлайн'}")
+    if change.online_url is not None and change.online_url != meeting.online_url:
+        said.append(f"ссылка: {change.online_url or 'нет'}")
+    if change.agenda is not None and change.agenda != meeting.agenda:
+        said.append("повестка обновлена")
+    return said
+
+
+async def edit(ctx: WriteContext, meeting_id: int, change: Change, *, notify: bool) -> Meeting:
+    """Change the title, agenda, place or link of an upcoming meeting; families hear what
+    changed. Answers stand: the meeting is still when it was."""
+    meeting = await _meeting_to_change(ctx, meeting_id)
+    plan = Plan(
+        title=meeting.title if change.title is None else change.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        agenda=meeting.agenda if change.agenda is None else change.agenda,
+        place=meeting.place if change.place is None else change.place,
+        online_url=meeting.online_url if change.online_url is None else change.online_url,
+    )
+    problems = _plan_problems(ctx, plan)
+    if problems:
+        raise InvalidFields(problems)
+    said = _what_changed(meeting, change)
+    if not said:
+        return meeting
+    old_title = meeting.title
+    meeting.title, meeting.agenda = plan.title, plan.agenda
+    meeting.place, meeting.online_url = plan.place, plan.online_url
+    async with in_transaction():
+        await meeting.save(update_fields=["title", "agenda", "place", "online_url", "updated_at"])
+        if notify:
+            when = meeting.starts_at.astimezone(ctx.zone)
+            what = "; ".join(said)
+            await tell(
+                ctx,
+                posting(meeting),
+                f"meeting:{meeting.id}:changed:{_stamp(ctx.now)}",
+                "собрание изменено",
+                lambda student: texts.meeting_changed(student, old_title, when, what),
+            )
+    return meeting
+
+
+def _stamp(moment: datetime) -> int:
+    """A meeting may change many times: each change's notices get keys of their own."""
+    return int(moment.timestamp() * 1_000_000)
+
+
+async def move(
+    ctx: WriteContext, meeting_id: int, starts_at: datetime, ends_at: datetime, *, notify: bool
+) -> Meeting:
+    """Move an upcoming meeting to another time. Answers given for the old time are
+    dropped: "I'll come" on Tuesday says nothing of Thursday, so every parent is asked again
+    (the notice says so) and the organiser sees silences until they answer."""
+    meeting = await _meeting_to_change(ctx, meeting_id)
+    plan = Plan(
+        meeting.title, starts_at, ends_at, meeting.agenda, meeting.place, meeting.online_url
+    )
+    problems = _plan_problems(ctx, plan)
+    starts, ends = checks.moment(starts_at, ctx.zone), checks.moment(ends_at, ctx.zone)
+    if not problems and (starts, ends) == (meeting.starts_at, meeting.ends_at):
+        problems.append(Problem(("startsAt",), "The meeting is already at this time."))
+    if problems:
+        raise InvalidFields(problems)
+    before = meeting.starts_at
+    async with in_transaction():
+        # Only a meeting still not cancelled moves: a cancel that won the race stands.
+        moved = await Meeting.filter(id=meeting.id, cancelled_at__isnull=True).update(
+            starts_at=starts, ends_at=ends, moved_from=before, updated_at=ctx.now
+        )
+        if not moved:
+            raise MeetingCancelled(field="meetingId")
+        await MeetingReply.filter(meeting_id=meeting.id).delete()
+        if notify:
+            zone = ctx.zone
+            await tell(
+                ctx,
+                posting(meeting),
+                f"meeting:{meeting.id}:moved:{_stamp(ctx.now)}",
+                "собрание перенесено",
+                lambda student: texts.meeting_moved(
+                    student, meeting.title, before.astimezone(zone), starts.astimezone(zone)
+                ),
+            )
+    await meeting.refresh_from_db()
+    return meeting
+
+
+async def cancel(ctx: WriteContext, meeting_id: int, reason: str, *, notify: bool) -> Meeting:
+    """Cancel an upcoming meeting with a reason. It stays listed, as cancelled with the
+    reason; answers are kept for the record but can no longer be given."""
+    meeting = await _meeting_to_change(ctx, meeting_id)
+    problem = checks.text_problem(reason, ("reason",), checks.REASON_LIMIT)
+    if problem:
+        raise InvalidFields([problem])
+    async with in_transaction():
+        # The filter makes a second cancel lose even when both read the meeting as upcoming.
+        done = await Meeting.filter(id=meeting.id, cancelled_at__isnull=True).update(
+            cancelled_at=ctx.now, cancel_reason=reason, updated_at=ctx.now
+        )
+        if not done:
+            raise MeetingCancelled(field="meetingId")
+        if notify:
+            when = meeting.starts_at.astimezone(ctx.zone)
+            await tell(
+                ctx,
+                posting(meeting),
+                f"meeting:{meeting.id}:cancelled",
+                "собрание отменено",
+                lambda student: texts.meeting_cancelled(student, meeting.title, when, reason),
+            )
+    await meeting.refresh_from_db()
+    return meeting
+
+
+@dataclass(frozen=True)
 class Invitee:
     """A parent asked to answer for a child, and their answer if they gave one."""
 
@@ -277,7 +414,7 @@ async def invitees(
     for those who run the meeting; by student, then parent."""
     if not may_run_meeting(viewer, posting(meeting)):
         raise Forbidden("The organiser, the class teacher or the administration sees answers.")
-    query = Guardianship.filter(student_id__in=_audience_students(posting(meeting), today))
+    query = Guardianship.filter(student_id__in=reached_students(posting(meeting), today))
     total = await query.count()
     if after is not None:
         student, parent = after_pair(after)

@@ -92,6 +92,11 @@ class Meeting(Model):
     minutes_added_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # A cancelled meeting stays shown, with the reason, so families see why it is off.
+    cancelled_at = fields.DatetimeField(null=True)
+    cancel_reason = fields.CharField(max_length=500, default="")
+    # The start before the latest move, for "moved from ... to ..."; null if never moved.
+    moved_from = fields.DatetimeField(null=True)
 
     school_id: int
     school_class_id: int | None

@@ -230,6 +230,16 @@ class Meeting(relay.Node):
     minutes_added_at: datetime.datetime | None = strawberry.field(
         description="When the minutes were added."
     )
+    cancelled_at: datetime.datetime | None = strawberry.field(
+        description="When it was cancelled; null while it stands. A cancelled meeting stays "
+        "listed and takes no more answers."
+    )
+    cancel_reason: str | None = strawberry.field(
+        description="Why it was cancelled, as the organiser wrote it; null unless cancelled."
+    )
+    moved_from: datetime.datetime | None = strawberry.field(
+        description="The start it had before it was last moved; null if never moved."
+    )
     _model: strawberry.Private[models.Meeting]
 
     @classmethod
@@ -245,6 +255,9 @@ class Meeting(relay.Node):
             agenda=meeting.agenda,
             minutes=meeting.minutes or None,
             minutes_added_at=meeting.minutes_added_at,
+            cancelled_at=meeting.cancelled_at,
+            cancel_reason=meeting.cancel_reason if meeting.cancelled_at else None,
+            moved_from=meeting.moved_from,
             _model=meeting,
         )
 

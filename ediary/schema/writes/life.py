@@ -59,6 +59,11 @@ class PostAnnouncementInput:
         default=None, description="When families stop seeing it; it stays up when null."
     )
     attachments: list[Upload] = capped_list(MAX_FILES, FILES_DESCRIPTION, default_factory=list)
+    notify_families: bool = strawberry.field(
+        default=True,
+        description="Tell the families it reaches through their notification channels, once "
+        "it is published (at publishAt for a scheduled item).",
+    )
 
 
 @strawberry.input(description="An entry of the viewer's blog, for the families they teach.")
@@ -77,6 +82,12 @@ class PostBlogEntryInput:
         default=None, description="When families stop seeing it; it stays up when null."
     )
     attachments: list[Upload] = capped_list(MAX_FILES, FILES_DESCRIPTION, default_factory=list)
+    notify_families: bool = strawberry.field(
+        default=False,
+        description="Also tell the families of the classes the teacher teaches or leads "
+        "through their notification channels, once it is published. Off by default: a blog "
+        "is read at leisure.",
+    )
 
 
 @strawberry.input(description="A change of the viewer's announcement; null fields stay.")
@@ -147,7 +158,60 @@ class ScheduleMeetingInput:
     )
 
 
-@strawberry.type(description="The result of scheduling a meeting or adding its minutes.")
+@strawberry.input(description="A change of an upcoming meeting's description; null fields stay.")
+class EditMeetingInput:
+    meeting_id: relay.GlobalID = strawberry.field(
+        description="ID of the meeting; upcoming and not cancelled."
+    )
+    title: str | None = strawberry.field(
+        default=None, description="The new title, at most 200 characters."
+    )
+    agenda: str | None = strawberry.field(default=None, description="The new agenda.")
+    place: str | None = strawberry.field(
+        default=None, description="The new place; empty for an online meeting."
+    )
+    online_url: str | None = strawberry.field(
+        default=None, description="The new http(s) link; empty for none."
+    )
+    notify_families: bool = strawberry.field(
+        default=True, description="Tell the families it concerns what changed."
+    )
+
+
+@strawberry.input(description="Another time for an upcoming meeting.")
+class MoveMeetingInput:
+    meeting_id: relay.GlobalID = strawberry.field(
+        description="ID of the meeting; upcoming and not cancelled."
+    )
+    starts_at: datetime.datetime = strawberry.field(
+        description="The new start; in the future. A time without a zone is the schools' "
+        "local time."
+    )
+    ends_at: datetime.datetime = strawberry.field(description="The new end; after the start.")
+    notify_families: bool = strawberry.field(
+        default=True,
+        description="Tell the families it concerns: moved from the old time to the new one, "
+        "and that their answers were reset.",
+    )
+
+
+@strawberry.input(description="The cancellation of an upcoming meeting.")
+class CancelMeetingInput:
+    meeting_id: relay.GlobalID = strawberry.field(
+        description="ID of the meeting; upcoming and not cancelled."
+    )
+    reason: str = strawberry.field(
+        description="Why, shown with the meeting and told to families; at most 500 characters."
+    )
+    notify_families: bool = strawberry.field(
+        default=True, description="Tell the families it concerns, with the reason."
+    )
+
+
+@strawberry.type(
+    description="The result of scheduling, editing, moving or cancelling a meeting, or of "
+    "adding its minutes."
+)
 class MeetingPayload:
     meeting: Meeting | None = strawberry.field(description="The meeting as saved.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing was saved.")
@@ -213,8 +277,10 @@ class LifeMutations:
             rules,
             school_id=school,
             class_id=school_class,
+            notify=input.notify_families,
             posts_per_hour=info.context.settings.posts_per_hour,
         )
+        info.context.runtime.outbox_written()
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(description="Publish an entry of the viewer's blog (teachers).")
@@ -232,8 +298,10 @@ class LifeMutations:
             ),
             await read_uploads(input.attachments, rules.max_bytes),
             rules,
+            notify=input.notify_families,
             posts_per_hour=info.context.settings.posts_per_hour,
         )
+        info.context.runtime.outbox_written()
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(description="Change the viewer's announcement or blog entry.")
@@ -262,6 +330,8 @@ class LifeMutations:
             remove,
             rules,
         )
+        # Notices of an item not yet published follow its new moment: wake the worker.
+        info.context.runtime.outbox_written()
         return AnnouncementPayload(announcement=Announcement.from_model(item), user_errors=[])
 
     @strawberry.mutation(
@@ -329,4 +399,58 @@ class LifeMutations:
         meeting = await meetings.add_minutes(
             ctx, input_id(input.meeting_id, "Meeting", "meetingId"), input.minutes
         )
+        return MeetingPayload(meeting=Meeting.from_model(meeting), user_errors=[])
+
+    @strawberry.mutation(
+        description="Change the title, agenda, place or link of an upcoming meeting: the "
+        "class teacher or the administration, as for scheduleMeeting. Answers stand."
+    )
+    @refusals
+    async def edit_meeting(self, info: Info, input: EditMeetingInput) -> MeetingPayload | None:
+        ctx = await info.context.writer()
+        meeting = await meetings.edit(
+            ctx,
+            input_id(input.meeting_id, "Meeting", "meetingId"),
+            meetings.Change(
+                title=input.title,
+                agenda=input.agenda,
+                place=input.place,
+                online_url=input.online_url,
+            ),
+            notify=input.notify_families,
+        )
+        info.context.runtime.outbox_written()
+        return MeetingPayload(meeting=Meeting.from_model(meeting), user_errors=[])
+
+    @strawberry.mutation(
+        description="Move an upcoming meeting to another time; parents' answers are reset, "
+        "so each is asked again. Who may: as for scheduleMeeting."
+    )
+    @refusals
+    async def move_meeting(self, info: Info, input: MoveMeetingInput) -> MeetingPayload | None:
+        ctx = await info.context.writer()
+        meeting = await meetings.move(
+            ctx,
+            input_id(input.meeting_id, "Meeting", "meetingId"),
+            input.starts_at,
+            input.ends_at,
+            notify=input.notify_families,
+        )
+        info.context.runtime.outbox_written()
+        return MeetingPayload(meeting=Meeting.from_model(meeting), user_errors=[])
+
+    @strawberry.mutation(
+        description="Cancel an upcoming meeting with a reason; it stays listed as cancelled "
+        "and takes no more answers. Who may: as for scheduleMeeting."
+    )
+    @refusals
+    async def cancel_meeting(self, info: Info, input: CancelMeetingInput) -> MeetingPayload | None:
+        ctx = await info.context.writer()
+        meeting = await meetings.cancel(
+            ctx,
+            input_id(input.meeting_id, "Meeting", "meetingId"),
+            input.reason,
+            notify=input.notify_families,
+        )
+        info.context.runtime.outbox_written()
         return MeetingPayload(meeting=Meeting.from_model(meeting), user_errors=[])
