@@ -338,3 +338,31 @@ async def test_recovery_by_phone_refuses_unreadable_numbers(client: GraphQLClien
         q.RESET_BY_PHONE, {"phone": "call me", "code": "123456", "password": NEW_PASSWORD}
     )
     assert error_codes(reset, "resetPasswordByPhone") == ["PHONE_INVALID"]
+
+
+async def test_a_student_code_activated_by_sms_gives_the_student_account_its_login(
+    client: GraphQLClient, town: Town, gateway: Gateway
+) -> None:
+    codes = await issue(client, town, "class_3b", parents=0, students=True)
+    [student_code] = [c["code"] for c in codes if c["role"] == "STUDENT"]
+    form = {
+        "code": student_code,
+        "fullName": "Zueva Vera",
+        "login": "vera.by.sms@example.org",
+        "password": PASSWORD,
+        "phone": "+79120001110",
+    }
+    assert payload(await client(q.REDEEM_BY_PHONE, form), "redeemAccessCode")["userErrors"] == []
+    typed = await code_sent(client.app, gateway, "+79120001110")
+    done = await client(q.CONFIRM_BY_PHONE, {"phone": "+79120001110", "code": typed})
+    assert payload(done, "confirmAccountByPhone") == {
+        "login": "vera.by.sms@example.org",
+        "userErrors": [],
+    }
+    student = await models.User.get(id=town.ids["zueva_vera"])
+    assert (student.login, student.phone, student.email) == (
+        "vera.by.sms@example.org",
+        "+79120001110",
+        None,
+    )
+    assert (await login(client, "vera.by.sms@example.org"))["accessToken"]
