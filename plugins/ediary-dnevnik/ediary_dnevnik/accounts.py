@@ -57,7 +57,7 @@ from ediary_dnevnik.errors import (
     LoginUnavailable,
     PhoneUnavailable,
 )
-from ediary_dnevnik.flow import Env, Guard, Outbox, run
+from ediary_dnevnik.flow import Env, Guard, Outbox, read_phone, run
 from ediary_dnevnik.issuing import PURPOSE as CODE_PURPOSE
 from ediary_dnevnik.models import AccessCode, CodeRole
 from ediary_dnevnik.plugin import ACCESS_CODE_FLOW_ID
@@ -291,7 +291,7 @@ async def confirm_account(env: Env, secret: str) -> User:
 async def confirm_account_by_phone(env: Env, phone: str, code: str) -> User:
     """Type the code sent by SMS at sign-up: activate the account with this phone confirmed
     (its e-mail stays unconfirmed) and link the child."""
-    number = phones.normalize(phone, phones.region(env.settings))
+    number = read_phone("confirm account by phone", env, phone)
     guards = [Guard("dnevnik.link.client", env.client_key, limits.LINK_PER_CLIENT)]
     # Counted before and outside the transaction, so that a wrong code still counts.
     attempt = await one_time_codes.count_attempt(ACTIVATE_BY_PHONE, number)

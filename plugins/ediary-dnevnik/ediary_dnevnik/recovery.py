@@ -24,7 +24,7 @@ from ediary.domain.session_end import EndReason, end_sessions
 from ediary_dnevnik import limits, mail, phones
 from ediary_dnevnik.accounts import normalize_email
 from ediary_dnevnik.errors import LoginInvalid, PhoneInvalid
-from ediary_dnevnik.flow import Env, Guard, Outbox, run
+from ediary_dnevnik.flow import Env, Guard, Outbox, read_phone, run
 
 RESET_PASSWORD = "dnevnik.reset_password"
 # Short-lived: a reset link in a mailbox is a key to the account.
@@ -123,7 +123,7 @@ async def remind_login(env: Env, address: str) -> None:
 
 async def request_password_reset_by_phone(env: Env, phone: str) -> None:
     """Send a code by SMS to the confirmed phone, if an account has it."""
-    number = phones.normalize(phone, phones.region(env.settings))
+    number = read_phone("request password reset by phone", env, phone)
     guards = [
         Guard("dnevnik.recovery.client", env.client_key, limits.RECOVERY_PER_CLIENT, True),
         Guard(
@@ -156,7 +156,7 @@ async def request_password_reset_by_phone(env: Env, phone: str) -> None:
 
 async def reset_password_by_phone(env: Env, phone: str, code: str, new_password: str) -> User:
     """Set a new password with the code sent by SMS; every session of the account ends."""
-    number = phones.normalize(phone, phones.region(env.settings))
+    number = read_phone("reset password by phone", env, phone)
     guards = [Guard("dnevnik.link.client", env.client_key, limits.LINK_PER_CLIENT)]
     # Counted before and outside the transaction, so that a wrong code still counts.
     attempt = await one_time_codes.count_attempt(RESET_BY_PHONE, number)
