@@ -373,3 +373,28 @@ async def test_a_student_code_activated_by_sms_gives_the_student_account_its_log
         None,
     )
     assert (await login(client, "vera.by.sms@example.org"))["accessToken"]
+
+
+async def test_an_account_cannot_be_activated_with_another_persons_phone(
+    client: GraphQLClient, town: Town, mailbox: Mailbox, gateway: Gateway
+) -> None:
+    await with_phone(client, gateway, mailbox, town, "holds.number@example.org", "+79120001111")
+    code = (await issue(client, town, "class_3a", parents=1, students=False))[0]["code"]
+    form = {
+        "code": code,
+        "fullName": "Lebedev Oleg",
+        "login": "wants.number@example.org",
+        "password": PASSWORD,
+        "phone": "+79120001111",
+    }
+    # The sign-up answers as always: whether the number is taken is not said to the asker.
+    assert payload(await client(q.REDEEM_BY_PHONE, form), "redeemAccessCode") == {
+        "status": "CONFIRMATION_SENT",
+        "userErrors": [],
+    }
+    typed = await code_sent(client.app, gateway, "+79120001111")
+    taken = await client(q.CONFIRM_BY_PHONE, {"phone": "+79120001111", "code": typed})
+    assert error_codes(taken, "confirmAccountByPhone") == ["PHONE_UNAVAILABLE"]
+    newcomer = await models.User.get(login="wants.number@example.org")
+    assert not newcomer.is_active and newcomer.phone is None
+    assert (await models.User.get(login="holds.number@example.org")).phone == "+79120001111"
