@@ -79,10 +79,14 @@ async def issue(
 ) -> tuple[str, OneTimeCode]:
     """A new code for the subject; it replaces the subject's earlier codes of the purpose.
 
-    Earlier codes are deleted rather than marked used, so that only the newest is ever
-    checked and its attempts are not shared with a code the person no longer has."""
+    Only the newest code of a subject is ever checked, so its tries are not shared with a code
+    the person no longer has. Earlier ones expire now rather than vanish: a flow can still see
+    that what it sent was never used (an abandoned sign-up)."""
     subject_hash = _subject_hash(purpose, subject)
-    await OneTimeCode.filter(purpose=purpose, subject_hash=subject_hash).delete()
+    now = _now()
+    await OneTimeCode.filter(
+        purpose=purpose, subject_hash=subject_hash, used_at=None, expires_at__gt=now
+    ).update(expires_at=now)
     code = f"{secrets.randbelow(10**policy.digits):0{policy.digits}d}"
     row = await OneTimeCode.create(
         purpose=purpose,
@@ -91,7 +95,7 @@ async def issue(
         user_id=user_id,
         payload=payload or {},
         max_attempts=policy.max_attempts,
-        expires_at=_now() + policy.lifetime,
+        expires_at=now + policy.lifetime,
     )
     return code, row
 

@@ -74,11 +74,17 @@ async def test_an_old_code_expires_and_a_new_one_replaces_it(database: str) -> N
     with pytest.raises(TokenExpired):
         await _try("test.sms", "+79120000005", first)
     second, newer = await one_time_codes.issue("test.sms", "+79120000005", KEY, POLICY)
-    assert not await models.OneTimeCode.exists(id=row.id)
     if second != first:
         with pytest.raises(TokenInvalid):
             await _try("test.sms", "+79120000005", first)
     assert (await _try("test.sms", "+79120000005", second)).id == newer.id
+
+
+async def test_a_new_code_expires_the_live_one_it_replaces(database: str) -> None:
+    _, row = await one_time_codes.issue("test.sms", "+79120000007", KEY, POLICY)
+    await one_time_codes.issue("test.sms", "+79120000007", KEY, POLICY)
+    replaced = await models.OneTimeCode.get(id=row.id)
+    assert replaced.used_at is None and replaced.expires_at <= datetime.now(UTC)
 
 
 async def test_a_code_checked_under_another_secret_key_fails(database: str) -> None:

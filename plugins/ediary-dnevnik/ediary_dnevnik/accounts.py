@@ -248,9 +248,10 @@ async def redeem(env: Env, viewer: Viewer, form: RedeemForm) -> RedeemResult:
 
 async def _abandoned(user_id: int) -> bool:
     """An account made by a sign-up whose confirmation links and SMS codes all expired
-    unused."""
+    unused (a later sign-up with the same phone expires the earlier one's code at once)."""
     links = OneTimeToken.filter(purpose=CONFIRM_ACCOUNT, user_id=user_id)
     sms = OneTimeCode.filter(purpose=ACTIVATE_BY_PHONE, user_id=user_id)
+    # Without any, it is an account the school or an import made, perhaps deactivated.
     if not (await links.exists() or await sms.exists()):
         return False
     if (

@@ -398,3 +398,38 @@ async def test_an_account_cannot_be_activated_with_another_persons_phone(
     newcomer = await models.User.get(login="wants.number@example.org")
     assert not newcomer.is_active and newcomer.phone is None
     assert (await models.User.get(login="holds.number@example.org")).phone == "+79120001111"
+
+
+async def test_a_sign_up_whose_sms_code_was_replaced_does_not_hold_its_login(
+    client: GraphQLClient, town: Town, gateway: Gateway
+) -> None:
+    codes = await issue(client, town, "class_3a", parents=3, students=False)
+
+    def form(index: int, login: str) -> dict[str, str]:
+        return {
+            "code": codes[index]["code"],
+            "fullName": "Sokolova Anna",
+            "login": login,
+            "password": PASSWORD,
+            "phone": "+79120001112",
+        }
+
+    first = await client(q.REDEEM_BY_PHONE, form(0, "first.try@example.org"))
+    assert payload(first, "redeemAccessCode")["userErrors"] == []
+    # A second sign-up with the same phone replaces the first one's code: the first
+    # account can never be activated now.
+    second = await client(q.REDEEM_BY_PHONE, form(1, "second.try@example.org"))
+    assert payload(second, "redeemAccessCode")["userErrors"] == []
+    first_account = await models.User.get(login="first.try@example.org")
+    [replaced] = await models.OneTimeCode.filter(user_id=first_account.id)
+    assert replaced.expires_at <= datetime.now(UTC) and replaced.used_at is None
+    # So its login is free again for a new sign-up, which gets a code of its own.
+    again = await client(q.REDEEM_BY_PHONE, form(2, "first.try@example.org"))
+    assert payload(again, "redeemAccessCode")["userErrors"] == []
+    typed = await code_sent(client.app, gateway, "+79120001112")
+    done = await client(q.CONFIRM_BY_PHONE, {"phone": "+79120001112", "code": typed})
+    assert payload(done, "confirmAccountByPhone") == {
+        "login": "first.try@example.org",
+        "userErrors": [],
+    }
+    assert not await models.User.exists(id=first_account.id)
