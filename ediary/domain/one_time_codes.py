@@ -31,7 +31,6 @@ __all__ = [
     "Attempt",
     "Policy",
     "count_attempt",
-    "discard",
     "issue",
     "spend",
 ]
@@ -139,7 +138,3 @@ async def spend(attempt: Attempt, typed: str, secret_key: str) -> OneTimeCode:
     row.used_at = now
     return row
 
-
-async def discard(purpose: str, user_id: int) -> int:
-    """Delete a user's codes of a purpose, as when what they confirm is no longer wanted."""
-    return await OneTimeCode.filter(purpose=purpose, user_id=user_id).delete()
