@@ -137,4 +137,3 @@ async def spend(attempt: Attempt, typed: str, secret_key: str) -> OneTimeCode:
         raise TokenUsed()
     row.used_at = now
     return row
-
