@@ -15,6 +15,7 @@ __all__ = [
     "PasswordLoginClosed",
     "Problem",
     "SessionExpired",
+    "TokenExhausted",
     "TokenExpired",
     "TokenInvalid",
     "TokenUsed",
@@ -117,6 +118,13 @@ class TokenExpired(DomainError):
 class TokenUsed(DomainError):
     code = "TOKEN_USED"
     default_message = "This link or code has already been used."
+
+
+class TokenExhausted(DomainError):
+    """A typed code was guessed at too often: even the right one no longer works."""
+
+    code = "TOKEN_EXHAUSTED"
+    default_message = "Too many wrong tries: this code no longer works. Ask for a new one."
 
 
 class PasswordTooShort(DomainError):

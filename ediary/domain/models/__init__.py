@@ -39,7 +39,7 @@ from ediary.domain.models.school import (
     TeachingAssignment,
     Term,
 )
-from ediary.domain.models.security import OneTimeToken, QueryBudget, RateLimit
+from ediary.domain.models.security import OneTimeCode, OneTimeToken, QueryBudget, RateLimit
 from ediary.domain.models.talk import (
     Acknowledgement,
     AckRequest,
@@ -76,6 +76,7 @@ __all__ = [
     "Meeting",
     "MeetingReply",
     "NotificationPreference",
+    "OneTimeCode",
     "OneTimeToken",
     "OutboxMessage",
     "PlannedWork",

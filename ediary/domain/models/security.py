@@ -52,6 +52,35 @@ class OneTimeToken(Model):
         indexes = (("user_id", "purpose"),)
 
 
+class OneTimeCode(Model):
+    """A short code a person types, such as six digits sent by SMS: single-use, expiring, and
+    dead after a few wrong tries."""
+
+    id = fields.IntField(primary_key=True)
+    purpose = fields.CharField(max_length=64)
+    # A digest of what the code is for (a phone number, an account), looked up with the
+    # purpose: a short code is checked against its subject, never searched for by value.
+    subject_hash = fields.CharField(max_length=64)
+    # Keyed with the server secret: a plain digest of six digits is undone by trying them all.
+    code_hash = fields.CharField(max_length=64)
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    payload: Any = fields.JSONField(default=dict)
+    # Tries counted so far, right or wrong; past max_attempts the code is dead.
+    attempts = fields.IntField(default=0)
+    max_attempts = fields.IntField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    user_id: int | None
+
+    class Meta:
+        table = "one_time_code"
+        indexes = (("purpose", "subject_hash"), ("user_id", "purpose"))
+
+
 class QueryBudget(Model):
     """Query points a viewer or a client address spent in the current window."""
 

@@ -3,19 +3,24 @@ change the password and the security parameters (e-mail, phone), confirmed befor
 
 The account's `email` and `phone` hold confirmed values only. A new value waits in the
 confirmation token until its link is followed or its code is typed.
+
+A new account is activated either by a link e-mailed to its login or by a code sent by SMS to
+a phone given at sign-up; the second confirms the phone and leaves the e-mail unconfirmed.
+A phone is confirmed on one account at a time: confirming a number another account has is
+refused (PHONE_UNAVAILABLE), and only after the code has shown that the person holds the phone,
+so the refusal tells nothing to whoever does not hold it (see the README).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from ediary.adapters import ChannelUnavailable, RegionFlows
-from ediary.domain import auth, tokens
+from ediary.domain import auth, one_time_codes, tokens
 from ediary.domain.access import Viewer
 from ediary.domain.enums import Role
 from ediary.domain.errors import (
@@ -27,10 +32,17 @@ from ediary.domain.errors import (
     TokenUsed,
     Unauthenticated,
 )
-from ediary.domain.models import Guardianship, OneTimeToken, RoleGrant, SchoolClass, User
+from ediary.domain.models import (
+    Guardianship,
+    OneTimeCode,
+    OneTimeToken,
+    RoleGrant,
+    SchoolClass,
+    User,
+)
 from ediary.domain.passwords import check_new_password
 from ediary.domain.session_end import EndReason, end_sessions
-from ediary_dnevnik import codes, limits, mail
+from ediary_dnevnik import codes, limits, mail, phones
 from ediary_dnevnik.errors import (
     AccountFieldsMissing,
     AccountFieldsUnexpected,
@@ -43,9 +55,9 @@ from ediary_dnevnik.errors import (
     FullNameInvalid,
     LoginInvalid,
     LoginUnavailable,
-    PhoneInvalid,
+    PhoneUnavailable,
 )
-from ediary_dnevnik.flow import Env, Guard, Outbox, run
+from ediary_dnevnik.flow import Env, Guard, Outbox, read_phone, run
 from ediary_dnevnik.issuing import PURPOSE as CODE_PURPOSE
 from ediary_dnevnik.models import AccessCode, CodeRole
 from ediary_dnevnik.plugin import ACCESS_CODE_FLOW_ID
@@ -53,12 +65,11 @@ from ediary_dnevnik.plugin import ACCESS_CODE_FLOW_ID
 CONFIRM_ACCOUNT = "dnevnik.confirm_account"
 CONFIRM_EMAIL = "dnevnik.confirm_email"
 CONFIRM_PHONE = "dnevnik.confirm_phone"
+ACTIVATE_BY_PHONE = "dnevnik.activate_phone"
 CONFIRM_LIFETIME = timedelta(hours=48)
-PHONE_CODE_LIFETIME = timedelta(minutes=10)
 
 # Good enough to catch slips; the confirmation link is what proves an address.
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
-_PHONE_JUNK = re.compile(r"[\s()\-.]")
 
 
 class Redeemed(StrEnum):
@@ -78,6 +89,8 @@ class RedeemForm:
     login: str = ""
     password: str = ""
     school_id: int | None = None
+    # Given: the account is activated by a code sent here by SMS, not by an e-mailed link.
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,16 +104,6 @@ def normalize_email(value: str, field: str = "login") -> str:
     if len(email) > 254 or not _EMAIL.match(email):
         raise LoginInvalid(field=field)
     return email
-
-
-def normalize_phone(value: str) -> str:
-    phone = _PHONE_JUNK.sub("", value.strip())
-    if phone.startswith("8") and len(phone) == 11:
-        # The Russian trunk prefix: 8 912 ... is +7 912 ...
-        phone = "+7" + phone[1:]
-    if not re.fullmatch(r"\+[1-9]\d{9,14}", phone):
-        raise PhoneInvalid(field="phone")
-    return phone
 
 
 def _split_name(full_name: str) -> tuple[str, str, str]:
@@ -180,6 +183,11 @@ async def redeem(env: Env, viewer: Viewer, form: RedeemForm) -> RedeemResult:
         last, first, middle = _split_name(form.full_name)
         email = normalize_email(form.login)
         password = check_new_password(form.password, login=email)
+        number = None
+        if form.phone.strip():
+            number = phones.normalize(form.phone, phones.region(env.settings))
+            if not env.notifier.has("sms"):
+                raise ChannelUnavailable("No SMS gateway is set up here: confirm by e-mail.")
         found = await _spend_code(form.code, form.school_id, offered)
         # Hashed before looking the login up, so both answers take as long.
         password_hash = await asyncio.to_thread(auth.hash_password, password)
@@ -210,6 +218,17 @@ async def redeem(env: Env, viewer: Viewer, form: RedeemForm) -> RedeemResult:
             payload = {"access_code": found.id, "login": email, "password_hash": password_hash}
         found.redeemed_by_id = account_id
         await found.save(update_fields=["redeemed_by_id"])
+        if number is not None:
+            code, _ = await one_time_codes.issue(
+                ACTIVATE_BY_PHONE,
+                number,
+                env.settings.secret_key,
+                limits.PHONE_CODE,
+                user_id=account_id,
+                payload=payload,
+            )
+            outbox.add("sms", mail.activation_code(number, code))
+            return RedeemResult(Redeemed.CONFIRMATION_SENT)
         secret, token = await tokens.issue(
             CONFIRM_ACCOUNT, CONFIRM_LIFETIME, user_id=account_id, payload=payload
         )
@@ -228,11 +247,23 @@ async def redeem(env: Env, viewer: Viewer, form: RedeemForm) -> RedeemResult:
 
 
 async def _abandoned(user_id: int) -> bool:
-    """An account made by a sign-up whose confirmation links all expired unused."""
+    """An account made by a sign-up whose confirmation links and SMS codes all expired
+    unused (a later sign-up with the same phone expires the earlier one's code at once)."""
     links = OneTimeToken.filter(purpose=CONFIRM_ACCOUNT, user_id=user_id)
-    if not await links.exists() or await links.filter(used_at__isnull=False).exists():
+    sms = OneTimeCode.filter(purpose=ACTIVATE_BY_PHONE, user_id=user_id)
+    # Without any, it is an account the school or an import made, perhaps deactivated.
+    if not (await links.exists() or await sms.exists()):
         return False
-    return not await links.filter(expires_at__gt=datetime.now(UTC)).exists()
+    if (
+        await links.filter(used_at__isnull=False).exists()
+        or await sms.filter(used_at__isnull=False).exists()
+    ):
+        return False
+    now = datetime.now(UTC)
+    return not (
+        await links.filter(expires_at__gt=now).exists()
+        or await sms.filter(expires_at__gt=now).exists()
+    )
 
 
 class _LoginTaken(DomainError):
@@ -252,33 +283,66 @@ async def confirm_account(env: Env, secret: str) -> User:
 
     async def work(outbox: Outbox) -> User:
         token = await tokens.consume(CONFIRM_ACCOUNT, secret)
-        found = await AccessCode.get(id=token.payload["access_code"]).select_related(
-            "batch__school_class"
-        )
-        account = await User.get(id=token.user_id)
-        if found.role is CodeRole.PARENT:
-            account.is_active = True
-            account.email = account.login
-            await account.save(update_fields=["is_active", "email"])
-            if not await Guardianship.exists(parent_id=account.id, student_id=found.student_id):
-                await _link_parent(account.id, found)
-        else:
-            login = token.payload["login"]
-            if await User.exists(login=login):
-                raise LoginUnavailable()
-            account.login = login
-            account.email = login
-            account.password_hash = token.payload["password_hash"]
-            await account.save(update_fields=["login", "email", "password_hash"])
-            await RoleGrant.get_or_create(
-                user_id=account.id,
-                role=Role.STUDENT,
-                school_id=found.batch.school_class.school_id,
-                region_id=None,
-            )
-        return account
+        assert token.user_id is not None
+        return await _activate(token.user_id, token.payload, phone=None)
 
     return await run("confirm account", env, guards, work)
+
+
+async def confirm_account_by_phone(env: Env, phone: str, code: str) -> User:
+    """Type the code sent by SMS at sign-up: activate the account with this phone confirmed
+    (its e-mail stays unconfirmed) and link the child."""
+    number = read_phone("confirm account by phone", env, phone)
+    guards = [Guard("dnevnik.link.client", env.client_key, limits.LINK_PER_CLIENT)]
+    # Counted before and outside the transaction, so that a wrong code still counts.
+    attempt = await one_time_codes.count_attempt(ACTIVATE_BY_PHONE, number)
+
+    async def work(outbox: Outbox) -> User:
+        spent = await one_time_codes.spend(attempt, code, env.settings.secret_key)
+        assert spent.user_id is not None
+        return await _activate(spent.user_id, spent.payload, phone=number)
+
+    return await run("confirm account by phone", env, guards, work)
+
+
+async def _activate(account_id: int, payload: dict[str, object], *, phone: str | None) -> User:
+    """Open a signed-up account: by the e-mailed link (phone None), which confirms the login
+    as the e-mail, or by an SMS code, which confirms the phone instead."""
+    found = await AccessCode.get(id=payload["access_code"]).select_related("batch__school_class")
+    account = await User.get(id=account_id)
+    if phone is not None:
+        await _ensure_phone_free(phone, account.id)
+        account.phone = phone
+    if found.role is CodeRole.PARENT:
+        account.is_active = True
+        if phone is None:
+            account.email = account.login
+        await account.save(update_fields=["is_active", "email", "phone"])
+        if not await Guardianship.exists(parent_id=account.id, student_id=found.student_id):
+            await _link_parent(account.id, found)
+    else:
+        login = str(payload["login"])
+        if await User.exists(login=login):
+            raise LoginUnavailable()
+        account.login = login
+        if phone is None:
+            account.email = login
+        account.password_hash = str(payload["password_hash"])
+        await account.save(update_fields=["login", "email", "phone", "password_hash"])
+        await RoleGrant.get_or_create(
+            user_id=account.id,
+            role=Role.STUDENT,
+            school_id=found.batch.school_class.school_id,
+            region_id=None,
+        )
+    return account
+
+
+async def _ensure_phone_free(phone: str, account_id: int) -> None:
+    """Refuse a number confirmed on another account. Asked only after the SMS code proved
+    that the person holds the phone: they could learn as much from a login reminder."""
+    if await User.filter(phone=phone).exclude(id=account_id).exists():
+        raise PhoneUnavailable(field="phone")
 
 
 async def _writer(viewer: Viewer) -> User:
@@ -353,11 +417,6 @@ async def confirm_security_email(env: Env, secret: str) -> User:
     return await run("confirm security e-mail", env, guards, work)
 
 
-def _phone_secret(user_id: int, code: str) -> str:
-    # Six digits repeat across accounts: the account is part of the secret.
-    return f"{user_id}:{code}"
-
-
 async def change_security_phone(env: Env, viewer: Viewer, phone: str, password: str) -> None:
     """Send a six-digit code by SMS to a new phone; it is used once the code is typed."""
     guards = [Guard("dnevnik.password.account", str(viewer.user_id), limits.PASSWORD_PER_ACCOUNT)]
@@ -365,18 +424,18 @@ async def change_security_phone(env: Env, viewer: Viewer, phone: str, password: 
     async def work(outbox: Outbox) -> None:
         user = await _writer(viewer)
         await _check_password(user, password, "password")
-        number = normalize_phone(phone)
+        number = phones.normalize(phone, phones.region(env.settings))
         if not env.notifier.has("sms"):
             raise ChannelUnavailable("No SMS gateway is set up here: phones cannot be confirmed.")
-        # A new code replaces the old; deleting (not spending) old ones lets digits recur.
-        await OneTimeToken.filter(purpose=CONFIRM_PHONE, user_id=user.id).delete()
-        code = f"{secrets.randbelow(10**6):06d}"
-        await tokens.issue(
+        # Whether another account has the number is not said here: whoever asks need not
+        # hold the phone. The code is sent either way, and confirming it decides.
+        code, _ = await one_time_codes.issue(
             CONFIRM_PHONE,
-            PHONE_CODE_LIFETIME,
+            str(user.id),
+            env.settings.secret_key,
+            limits.PHONE_CODE,
             user_id=user.id,
             payload={"phone": number},
-            secret=_phone_secret(user.id, code),
         )
         outbox.add("sms", mail.phone_code(number, code))
 
@@ -386,11 +445,14 @@ async def change_security_phone(env: Env, viewer: Viewer, phone: str, password: 
 async def confirm_security_phone(env: Env, viewer: Viewer, code: str) -> User:
     """Type the code the phone received: the phone is now in use."""
     guards = [Guard("dnevnik.phone.account", str(viewer.user_id), limits.PHONE_CODE_PER_ACCOUNT)]
+    attempt = await one_time_codes.count_attempt(CONFIRM_PHONE, str(viewer.user_id))
 
     async def work(outbox: Outbox) -> User:
         user = await _writer(viewer)
-        token = await tokens.consume(CONFIRM_PHONE, _phone_secret(user.id, code.strip()))
-        user.phone = token.payload["phone"]
+        spent = await one_time_codes.spend(attempt, code, env.settings.secret_key)
+        number = str(spent.payload["phone"])
+        await _ensure_phone_free(number, user.id)
+        user.phone = number
         await user.save(update_fields=["phone"])
         return user
 
@@ -401,6 +463,14 @@ async def confirm_security_phone(env: Env, viewer: Viewer, code: str) -> User:
 class SecurityParameters:
     email: str | None
     phone: str | None
+
+    @property
+    def masked_email(self) -> str | None:
+        return phones.mask_email(self.email) if self.email else None
+
+    @property
+    def masked_phone(self) -> str | None:
+        return phones.mask(self.phone) if self.phone else None
 
 
 async def security_parameters(viewer: Viewer) -> SecurityParameters:

@@ -59,6 +59,16 @@ class PhoneInvalid(DomainError):
     default_message = "Give the phone number with the country code, such as +7 912 345-67-89."
 
 
+class PhoneUnavailable(DomainError):
+    """Said only to someone who typed the code sent to the phone, so they hold it."""
+
+    code = "PHONE_UNAVAILABLE"
+    default_message = (
+        "This number is already confirmed on another account. Remove it there first, or use "
+        '"I don\'t remember my login" to find that account.'
+    )
+
+
 class AccountFieldsUnexpected(DomainError):
     code = "BAD_USER_INPUT"
     default_message = "You are logged in: the code is added to your account, leave these empty."

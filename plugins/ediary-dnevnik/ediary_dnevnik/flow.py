@@ -20,6 +20,7 @@ from ediary.config import Settings
 from ediary.domain import ratelimit
 from ediary.domain.errors import DomainError, TooManyAttempts
 from ediary.domain.session_end import SessionsEnded
+from ediary_dnevnik import phones
 
 log = logging.getLogger("ediary.dnevnik")
 
@@ -73,6 +74,16 @@ class Outbox:
 
     def announce(self, facts: Sequence[SessionsEnded]) -> None:
         self.facts.extend(facts)
+
+
+def read_phone(event: str, env: Env, typed: str) -> str:
+    """The number in E.164 for a flow that needs it before its limits (they count per
+    number); a refusal is logged like any other."""
+    try:
+        return phones.normalize(typed, phones.region(env.settings))
+    except DomainError as error:
+        log.warning("%s: refused %s (client %s)", event, error.code, env.client)
+        raise
 
 
 async def run(

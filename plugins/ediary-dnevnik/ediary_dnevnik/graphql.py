@@ -128,6 +128,12 @@ class SecurityParameters:
     phone: str | None = strawberry.field(
         description="Confirmed mobile phone; null until the code sent to it is typed in."
     )
+    masked_email: str | None = strawberry.field(
+        description="The confirmed e-mail as a***@example.org, for screens others may see."
+    )
+    masked_phone: str | None = strawberry.field(
+        description="The confirmed phone as +7 *** ***-**-89, for screens others may see."
+    )
 
 
 @strawberry.input(description="Which codes to issue for a class.")
@@ -169,6 +175,13 @@ class RedeemAccessCodeInput:
         default=None,
         description="The school the family chose, if any: a code of another school is refused.",
     )
+    phone: str = strawberry.field(
+        default="",
+        description=(
+            "A mobile phone to activate the account with: a six-digit code goes there by SMS "
+            "instead of a link to the login, and the phone is confirmed with it."
+        ),
+    )
 
 
 @strawberry.type(description="The result of redeeming an access code.")
@@ -176,7 +189,8 @@ class RedeemAccessCodePayload:
     status: RedeemStatus | None = strawberry.field(  # type: ignore[valid-type]
         description=(
             "LINKED: the child is on the account now. CONFIRMATION_SENT: follow the link "
-            "e-mailed to the login to finish."
+            "e-mailed to the login to finish, or type the code sent by SMS when a phone was "
+            "given (confirmAccountByPhone)."
         )
     )
     child: Student | None = strawberry.field(description="The child linked, when LINKED.")
@@ -192,6 +206,18 @@ class ConfirmAccountInput:
 class ConfirmAccountPayload:
     login: str | None = strawberry.field(description="The login to log in with now.")
     user_errors: list[UserError] = strawberry.field(description="Why the link did not work.")
+
+
+@strawberry.input(description="The phone given at sign-up and the code it received by SMS.")
+class ConfirmAccountByPhoneInput:
+    phone: str = strawberry.field(description="The number given when redeeming the code.")
+    code: str = strawberry.field(description="The six digits from the SMS.")
+
+
+@strawberry.type(description="The result of activating a new account by an SMS code.")
+class ConfirmAccountByPhonePayload:
+    login: str | None = strawberry.field(description="The login to log in with now.")
+    user_errors: list[UserError] = strawberry.field(description="Why the code did not work.")
 
 
 @strawberry.input(description="The current password and a new one.")
@@ -288,6 +314,41 @@ class ResetPasswordPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was not set.")
 
 
+@strawberry.input(description="The confirmed phone of the account whose password is forgotten.")
+class RequestPasswordResetByPhoneInput:
+    phone: str = strawberry.field(
+        description="The number; the answer is the same whether an account has it or not."
+    )
+
+
+@strawberry.type(
+    description="The answer to a reset request by phone: the same whether or not an account "
+    "has the number."
+)
+class RequestPasswordResetByPhonePayload:
+    ok: bool = strawberry.field(
+        description="True when the request was taken: a code goes to the phone by SMS."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Only for too many requests, malformed input or no SMS gateway."
+    )
+
+
+@strawberry.input(description="The phone, the code it received by SMS and the new password.")
+class ResetPasswordByPhoneInput:
+    phone: str = strawberry.field(description="The number the code was sent to.")
+    code: str = strawberry.field(description="The six digits from the SMS.")
+    new_password: str = strawberry.field(
+        description="8 to 128 characters; common passwords are refused."
+    )
+
+
+@strawberry.type(description="The result of a password reset by phone; every session has ended.")
+class ResetPasswordByPhonePayload:
+    ok: bool = strawberry.field(description="True when the new password is set.")
+    user_errors: list[UserError] = strawberry.field(description="Why it was not set.")
+
+
 @strawberry.input(description="The confirmed e-mail or phone of the forgotten login.")
 class RemindLoginInput:
     address: str = strawberry.field(description="An e-mail address or a phone number.")
@@ -323,7 +384,12 @@ class DnevnikQuery:
     @strawberry.field(description="The confirmed e-mail and phone of the logged-in account.")
     async def security_parameters(self, info: Info) -> SecurityParameters | None:
         found = await accounts.security_parameters(await info.context.require_viewer())
-        return SecurityParameters(email=found.email, phone=found.phone)
+        return SecurityParameters(
+            email=found.email,
+            phone=found.phone,
+            masked_email=found.masked_email,
+            masked_phone=found.masked_phone,
+        )
 
 
 @strawberry.type
@@ -375,6 +441,7 @@ class DnevnikMutation:
                 login=input.login,
                 password=input.password,
                 school_id=school_id,
+                phone=input.phone,
             )
             return await accounts.redeem(_env(info), viewer, form)
 
@@ -396,6 +463,18 @@ class DnevnikMutation:
     ) -> ConfirmAccountPayload | None:
         user, errors = await attempt(accounts.confirm_account(_env(info), input.token))
         return ConfirmAccountPayload(login=user.login if user else None, user_errors=errors)
+
+    @strawberry.mutation(
+        description="Activate a new account with the code sent by SMS to its phone.",
+        extensions=[Sensitive()],
+    )
+    async def confirm_account_by_phone(
+        self, info: Info, input: ConfirmAccountByPhoneInput
+    ) -> ConfirmAccountByPhonePayload | None:
+        user, errors = await attempt(
+            accounts.confirm_account_by_phone(_env(info), input.phone, input.code)
+        )
+        return ConfirmAccountByPhonePayload(login=user.login if user else None, user_errors=errors)
 
     @strawberry.mutation(
         description="Change the password; other sessions of the account end.",
@@ -487,6 +566,29 @@ class DnevnikMutation:
             recovery.reset_password(_env(info), input.token, input.new_password)
         )
         return ResetPasswordPayload(ok=not errors, user_errors=errors)
+
+    @strawberry.mutation(
+        description="I don't remember my password: send a code by SMS to the confirmed phone.",
+        extensions=[Sensitive()],
+    )
+    async def request_password_reset_by_phone(
+        self, info: Info, input: RequestPasswordResetByPhoneInput
+    ) -> RequestPasswordResetByPhonePayload | None:
+        _, errors = await attempt(recovery.request_password_reset_by_phone(_env(info), input.phone))
+        return RequestPasswordResetByPhonePayload(ok=not errors, user_errors=errors)
+
+    @strawberry.mutation(
+        description="Set a new password with the code sent by SMS.", extensions=[Sensitive()]
+    )
+    async def reset_password_by_phone(
+        self, info: Info, input: ResetPasswordByPhoneInput
+    ) -> ResetPasswordByPhonePayload | None:
+        _, errors = await attempt(
+            recovery.reset_password_by_phone(
+                _env(info), input.phone, input.code, input.new_password
+            )
+        )
+        return ResetPasswordByPhonePayload(ok=not errors, user_errors=errors)
 
     @strawberry.mutation(
         description="I don't remember my login: send it to this address.", extensions=[Sensitive()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from ediary.domain.one_time_codes import Policy
 from ediary.domain.ratelimit import Limit
 
 MINUTE = timedelta(minutes=1)
@@ -33,3 +34,7 @@ RECOVERY_PER_ACCOUNT = Limit(attempts=10, window=HOUR, lock=HOUR)
 PASSWORD_PER_ACCOUNT = Limit(attempts=5, window=15 * MINUTE, lock=15 * MINUTE)
 # A six-digit phone code allows five tries, then a new code must be asked for.
 PHONE_CODE_PER_ACCOUNT = Limit(attempts=5, window=15 * MINUTE, lock=15 * MINUTE)
+# Every code sent by SMS (activation, a new phone, a password reset): six digits for ten
+# minutes, dead after five tries, right or wrong. Asking again is bounded by the recovery
+# limits, so guessing one phone's codes takes years.
+PHONE_CODE = Policy(digits=6, lifetime=10 * MINUTE, max_attempts=5)

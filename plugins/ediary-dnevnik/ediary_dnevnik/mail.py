@@ -65,6 +65,24 @@ def phone_code(to: str, code: str) -> Message:
     )
 
 
+def activation_code(to: str, code: str) -> Message:
+    return Message(
+        to=to,
+        subject="School diary",
+        body=f"School diary: {code} is the code to activate your account. Do not tell it to "
+        "anyone.",
+    )
+
+
+def password_reset_code(to: str, code: str) -> Message:
+    return Message(
+        to=to,
+        subject="School diary",
+        body=f"School diary: {code} is the code to set a new password. If you did not ask, "
+        "ignore this SMS.",
+    )
+
+
 def password_reset(to: str, login: str, link: str, expires_at: datetime) -> Message:
     return Message(
         to=to,

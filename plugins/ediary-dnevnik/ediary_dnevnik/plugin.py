@@ -26,11 +26,15 @@ def access_code_flow(settings: Settings) -> LoginFlow:
             FlowField("fullName", "Full name (last, first, patronymic)"),
             FlowField("login", "E-mail (your login)", kind="email"),
             FlowField("password", "Password (at least 8 characters)", kind="password"),
+            FlowField(
+                "phone", "Mobile phone, to activate by SMS instead", kind="phone", required=False
+            ),
         ),
         steps=(
             "Enter the code from the slip the class teacher gave you.",
             "Enter your full name, your e-mail as the login, and a password.",
             "Follow the link we e-mail you; then log in with the e-mail and password.",
+            "Gave a phone? Type the code we send it by SMS instead (confirmAccountByPhone).",
             "Already have an account? Log in and enter the code to add another child.",
         ),
         mutation="redeemAccessCode",

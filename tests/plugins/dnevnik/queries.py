@@ -78,3 +78,35 @@ mutation($address: String!) {{ remindLogin(input: {{address: $address}}) {{ ok {
 BATCHES = """
 query($classId: ID!) { accessCodeBatches(classId: $classId) { id codes { code used } } }
 """
+
+REDEEM_BY_PHONE = f"""
+mutation($code: String!, $fullName: String!, $login: String!, $password: String!,
+         $phone: String!) {{
+  redeemAccessCode(input: {{code: $code, fullName: $fullName, login: $login,
+                           password: $password, phone: $phone}}) {{
+    status {ERRORS}
+  }}
+}}
+"""
+
+CONFIRM_BY_PHONE = f"""
+mutation($phone: String!, $code: String!) {{
+  confirmAccountByPhone(input: {{phone: $phone, code: $code}}) {{ login {ERRORS} }}
+}}
+"""
+
+SECURITY_MASKED = "{ securityParameters { email phone maskedEmail maskedPhone } }"
+
+REQUEST_RESET_BY_PHONE = f"""
+mutation($phone: String!) {{
+  requestPasswordResetByPhone(input: {{phone: $phone}}) {{ ok {ERRORS} }}
+}}
+"""
+
+RESET_BY_PHONE = f"""
+mutation($phone: String!, $code: String!, $password: String!) {{
+  resetPasswordByPhone(input: {{phone: $phone, code: $code, newPassword: $password}}) {{
+    ok {ERRORS}
+  }}
+}}
+"""
