@@ -14,7 +14,7 @@ from strawberry.relay import to_base64
 from tortoise.transactions import in_transaction
 
 from ediary.db import count_statements
-from ediary.domain import models
+from ediary.domain import budget, models
 from ediary.domain.access import Viewer
 from ediary.domain.enums import AttendanceKind, RemarkKind, Role, WorkKind
 from ediary.domain.grading import DEFAULT_POLICY
@@ -384,3 +384,17 @@ async def test_the_class_report_cards_cost_the_same_statements_for_any_class_siz
     more, grown_students = await cost()
     assert grown_students == students + 5
     assert more == small and small <= 10, (small, more)
+
+
+async def test_a_class_copy_beyond_the_hourly_budget_is_refused_before_drawing(
+    gql: GraphQLClient, world: World, p: P
+) -> None:
+    spender = await builders.person(
+        world, "p-spender", "Тратов", "Пётр", (Role.SCHOOL_ADMIN, p.built.school, None)
+    )
+    path = f"/print/class/{p.ids['class']}/week.pdf"
+    # Spend all but 10 points of the hour: a class of several students costs 20 a page.
+    await budget.charge(budget.budget_key(spender.id, "127.0.0.1"), 4990, 5000)
+    answer = await _get(gql, world, path, "p-spender", week=WEEK)
+    assert (answer.status_code, answer.json()["code"]) == (429, "RATE_LIMITED"), answer.text
+    assert "points" in answer.json()["message"]
