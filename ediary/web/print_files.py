@@ -20,11 +20,11 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ediary.adapters.paper_pdf import LANGUAGES, Language, report_cards_pdf, weeks_pdf
 from ediary.domain import budget, paper
 from ediary.domain.access import Viewer
 from ediary.domain.errors import InvalidInput
 from ediary.domain.weeks import IsoWeek
+from ediary.printing.pdf import LANGUAGES, Language, report_cards_pdf, weeks_pdf
 from ediary.schema.context import Context
 from ediary.web.common import answers_errors, context, object_id, optional_id
 
