@@ -19,7 +19,8 @@ from ediary.domain.access import Viewer
 from ediary.domain.enums import AttendanceKind, RemarkKind, Role, WorkKind
 from ediary.domain.grading import DEFAULT_POLICY
 from ediary.domain.journal.history import record_imported
-from ediary.domain.paper import class_report_cards
+from ediary.domain.paper import class_report_cards, class_week_pages
+from ediary.domain.weeks import IsoWeek
 from tests import builders
 from tests.conftest import TODAY, GraphQLClient
 from tests.world import World
@@ -384,6 +385,22 @@ async def test_the_class_report_cards_cost_the_same_statements_for_any_class_siz
     more, grown_students = await cost()
     assert grown_students == students + 5
     assert more == small and small <= 10, (small, more)
+
+
+async def test_the_class_week_costs_a_bounded_number_of_statements_a_student(
+    world: World, p: P
+) -> None:
+    """Each page is `load_week` of its student (what the screen shows), so the week of a
+    class costs statements per student: at most three (placements with the term, the week,
+    the remarks), which the hourly budget pays for per page."""
+    cls = p.objects["class"]
+    viewer = Viewer(user_id=p.objects["homeroom"].id, homerooms=frozenset({cls.id}))
+    with count_statements() as count:
+        pages = await class_week_pages(
+            viewer, cls.id, IsoWeek.parse(WEEK), lambda region: DEFAULT_POLICY
+        )
+    assert len(pages) >= 2
+    assert count.value <= 3 + 3 * len(pages), (count.value, len(pages))
 
 
 async def test_a_class_copy_beyond_the_hourly_budget_is_refused_before_drawing(
