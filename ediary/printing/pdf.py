@@ -160,7 +160,9 @@ def _week(pdf: FPDF, page: WeekPage, text: dict[str, str]) -> None:
         if not day.lessons:
             pdf.cell(0, 5, text["no_lessons"], new_x="LMARGIN", new_y="NEXT")
         else:
-            with pdf.table(col_widths=widths, headings_style=header, line_height=4.5) as table:
+            with pdf.table(
+                col_widths=widths, headings_style=header, line_height=4.5, text_align="LEFT"
+            ) as table:
                 table.row(
                     [
                         text["period"],
@@ -223,7 +225,10 @@ def _card(pdf: FPDF, card: ReportCard, text: dict[str, str]) -> None:
     header = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
     forecast = False
     with pdf.table(
-        col_widths=(58, 24, 22, 28, 32, 22), headings_style=header, line_height=5.5
+        col_widths=(50, 24, 22, 28, 34, 28),
+        headings_style=header,
+        line_height=5.5,
+        text_align="LEFT",
     ) as table:
         table.row(
             [
