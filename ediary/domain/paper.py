@@ -203,8 +203,10 @@ async def _cards(
     term: Term | TermRow,
     students: list[User],
     policy: RegionPolicy,
+    shown: frozenset[int] | None = None,
 ) -> list[ReportCard]:
-    """The report cards of these students of the class, in a fixed number of statements."""
+    """The report cards of these students of the class, in a fixed number of statements;
+    only the `shown` subjects when given (a subject teacher's grant)."""
     ids = sorted(s.id for s in students)
     if not ids:
         return []
@@ -262,7 +264,11 @@ async def _cards(
     cards = []
     for student in students:
         mine = sorted(
-            (s for (who, s) in {*term_marks, *year_marks, *absences} if who == student.id),
+            (
+                s
+                for (who, s) in {*term_marks, *year_marks, *absences}
+                if who == student.id and (shown is None or s in shown)
+            ),
             key=lambda s: subjects[s],
         )
         lines = []
@@ -304,7 +310,8 @@ async def report_card(
     school_class = await SchoolClass.get(id=scope.placement.class_id).select_related("school")
     student = await User.get(id=student_id)
     policy = await _policy(school_class.school, policy_for)
-    return (await _cards(school_class, scope.term, [student], policy))[0]
+    cards = await _cards(school_class, scope.term, [student], policy, scope.grant.subjects)
+    return cards[0]
 
 
 async def class_report_cards(

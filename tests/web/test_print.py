@@ -243,6 +243,32 @@ async def test_a_parent_prints_the_report_card(gql: GraphQLClient, world: World,
     assert _inked(answer.content)[0] > 0.01
 
 
+async def test_a_subject_teacher_prints_only_their_subject_on_the_report_card(
+    gql: GraphQLClient, world: World, p: P
+) -> None:
+    maths_teacher = await builders.person(
+        world, "p-maths", "Белова", "Ольга", (Role.TEACHER, p.built.school, None)
+    )
+    await models.TeachingAssignment.create(
+        teacher=maths_teacher,
+        school_class=p.objects["class"],
+        subject=p.built.subjects["Математика"],
+    )
+    answer = await _get(
+        gql,
+        world,
+        "/print/report-card.pdf",
+        "p-maths",
+        student=p.ids["student"],
+        term=p.ids["term"],
+    )
+    assert answer.status_code == 200, answer.text
+    [page] = _text(answer.content)
+    assert "Математика" in page and "Русский язык" not in page
+    answer = await _get(gql, world, f"/print/class/{p.ids['class']}/report-card.pdf", "p-maths")
+    assert (answer.status_code, answer.json()["code"]) == (404, "NOT_FOUND")
+
+
 async def test_the_class_teacher_prints_the_class_a_student_a_page(
     gql: GraphQLClient, world: World, p: P
 ) -> None:
