@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent / "ediary"
 LAYERS = (
     "config",
     "domain",
+    # Paper copies: lays out what the domain computes; imports nothing above it.
+    "printing",
     "events",
     "adapters",
     "sqlite_backend",

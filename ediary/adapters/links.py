@@ -63,3 +63,22 @@ class Links:
 
     def announcement_file(self, attachment_id: int) -> str:
         return self.absolute(f"/attachments/announcements/{attachment_id}")
+
+    def printed_week(self, student_id: int, week: str) -> str:
+        query = urlencode({"student": to_base64("Student", student_id), "week": week})
+        return self.absolute(f"/print/week.pdf?{query}")
+
+    def printed_report_card(self, student_id: int, term_id: int) -> str:
+        query = urlencode(
+            {"student": to_base64("Student", student_id), "term": to_base64("Term", term_id)}
+        )
+        return self.absolute(f"/print/report-card.pdf?{query}")
+
+    def printed_class_week(self, class_id: int, week: str) -> str:
+        query = urlencode({"week": week})
+        return self.absolute(f"/print/class/{_gid('SchoolClass', class_id)}/week.pdf?{query}")
+
+    def printed_class_report_cards(self, class_id: int, term_id: int) -> str:
+        return self.absolute(
+            f"/print/class/{_gid('SchoolClass', class_id)}/report-card.pdf{_term(term_id)}"
+        )

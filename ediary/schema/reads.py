@@ -31,7 +31,11 @@ DECLARED_FIELDS = frozenset(
         # `diary.load_week` declares the week's student and reads marks, attendance, remarks
         # and averages of that student only.
         "Query.diary",
-        *(f"DiaryWeek.{f}" for f in ("week", "days", "term", "termAverages", "student")),
+        # `printUrl` is a link built from the week and student it is about: it reads nothing.
+        *(
+            f"DiaryWeek.{f}"
+            for f in ("week", "days", "term", "termAverages", "student", "printUrl")
+        ),
         *(f"DiaryDay.{f}" for f in ("date", "lessons", "otherMarks")),
         *(f"DiaryLesson.{f}" for f in ("lesson", "homework", "marks", "attendance", "remarks")),
         # Lesson's own columns, its bell and homework: no student's records. Not

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from strawberry.relay import GlobalID
 
 from ediary.adapters.http import error_response
+from ediary.domain.budget import RateLimited
 from ediary.domain.errors import (
     DomainError,
     Forbidden,
@@ -60,6 +61,7 @@ _STATUS: dict[type[DomainError], int] = {
     Unauthenticated: 401,
     SessionExpired: 401,
     Forbidden: 403,
+    RateLimited: 429,
 }
 
 

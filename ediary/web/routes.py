@@ -6,6 +6,12 @@ from starlette.routing import BaseRoute, Route
 
 from ediary.web.calendar import calendar_feed
 from ediary.web.charts import progress_chart
+from ediary.web.print_files import (
+    class_report_cards,
+    class_week,
+    student_report_card,
+    student_week,
+)
 from ediary.web.report_files import class_report_file, school_report_file
 
 
@@ -30,4 +36,12 @@ def routes() -> list[BaseRoute]:
             for extension in ("csv", "xlsx")
         ),
         Route("/calendar/{secret}.ics", calendar_feed, methods=["GET"]),
+        Route("/print/week.pdf", student_week, methods=["GET"]),
+        Route("/print/report-card.pdf", student_report_card, methods=["GET"]),
+        Route("/print/class/{school_class:path}/week.pdf", class_week, methods=["GET"]),
+        Route(
+            "/print/class/{school_class:path}/report-card.pdf",
+            class_report_cards,
+            methods=["GET"],
+        ),
     ]

@@ -10,6 +10,7 @@ import strawberry
 from ediary.adapters.limits import MaxItems
 from ediary.domain import diary, timetable
 from ediary.domain.weeks import IsoWeek
+from ediary.schema.info import Info
 from ediary.schema.types.journal import (
     Attendance,
     Homework,
@@ -89,6 +90,13 @@ class DiaryWeek:
     @strawberry.field(description="Whose diary this is.")
     async def student(self) -> Student | None:
         return Student.from_model(await self._found.student())
+
+    @strawberry.field(
+        description="Absolute address of this week as a PDF page to print, served with the "
+        "same login (cookie or bearer token)."
+    )
+    def print_url(self, info: Info) -> str:
+        return info.context.links.printed_week(self._found.student_id, str(self.week))
 
     @classmethod
     def from_domain(cls, week: diary.DiaryWeek) -> Self:

@@ -167,6 +167,10 @@ class ClassReport:
         description="Absolute address of this report as an Excel workbook, served with the "
         "same login."
     )
+    report_cards_pdf_url: str = strawberry.field(
+        description="Absolute address of the term report cards of every student of the class "
+        "as one PDF to print, a student a page, served with the same login."
+    )
 
     @classmethod
     def from_domain(cls, item: reports.ClassReport, links: Links) -> Self:
@@ -181,6 +185,7 @@ class ClassReport:
             at_risk=[StudentAtRisk.from_domain(s) for s in item.at_risk],
             csv_url=links.class_report(class_id, term_id, "csv"),
             xlsx_url=links.class_report(class_id, term_id, "xlsx"),
+            report_cards_pdf_url=links.printed_class_report_cards(class_id, term_id),
         )
 
 

@@ -1,0 +1,1 @@
+"""Printable copies of what the domain computes (presentation only; see `pdf`)."""
