@@ -7,7 +7,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('diary', '0011_absence_notices')]
+    dependencies = [('diary', '0013_meeting_changes')]
 
     initial = False
 
