@@ -145,3 +145,14 @@ class ConversationKind(StrEnum):
 
     DIRECT = "direct"
     CLASS_GROUP = "class_group"
+
+
+class AccountEventKind(StrEnum):
+    """Something that changed how an account is entered, kept in the account's history."""
+
+    LOGIN_ISSUED = "login_issued"
+    LOGIN_REISSUED = "login_reissued"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    LOGIN_METHOD_LINKED = "login_method_linked"
+    LOGIN_METHOD_UNLINKED = "login_method_unlinked"

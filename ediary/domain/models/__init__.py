@@ -23,6 +23,7 @@ from ediary.domain.models.life import (
 )
 from ediary.domain.models.notify import NotificationPreference, OutboxMessage
 from ediary.domain.models.people import (
+    AccountEvent,
     Enrollment,
     Guardianship,
     RoleGrant,
@@ -53,6 +54,7 @@ from ediary.domain.models.talk import (
 __all__ = [
     "AbsenceNotice",
     "AcademicYear",
+    "AccountEvent",
     "AckRequest",
     "AckTarget",
     "Acknowledgement",

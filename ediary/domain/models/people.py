@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from ediary.domain.enums import Role
+from ediary.domain.enums import AccountEventKind, Role
 
 if TYPE_CHECKING:
     from ediary.domain.models.school import Region, School, SchoolClass
@@ -128,3 +128,28 @@ class Session(Model):
 
     class Meta:
         table = "login_session"
+
+
+class AccountEvent(Model):
+    """A change to the ways into an account (a login issued or re-issued, a password changed,
+    a portal linked or unlinked), kept so that its owner can see who did what and when."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(AccountEventKind, max_length=32)
+    # The login flow concerned (a plugin's flow id such as "moscow"); empty for the password.
+    method = fields.CharField(max_length=64, default="")
+    # Who made the change: the owner, a class teacher, an administrator; null once deleted.
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    at = fields.DatetimeField(auto_now_add=True)
+
+    user_id: int
+    actor_id: int | None
+
+    class Meta:
+        table = "account_event"
+        indexes = (("user_id", "at"),)

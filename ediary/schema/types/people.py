@@ -10,12 +10,15 @@ from strawberry import relay
 
 from ediary.domain import models, rows, timetable
 from ediary.domain.access import Viewer as DomainViewer
+from ediary.domain.account_history import own_history
 from ediary.domain.courses import shown_courses
 from ediary.domain.diary import visible_student
 from ediary.domain.enums import Role
 from ediary.domain.errors import NotFound
 from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
+from ediary.schema.paging import check_page_size
+from ediary.schema.types.accounts import AccountEventConnection, account_event_page
 from ediary.schema.types.school import School, SchoolClass, Subject
 
 __all__ = [
@@ -245,6 +248,18 @@ class Viewer(relay.Node):
         child = local_id(student_id, "Student") if student_id is not None else None
         found = await preferences(self._viewer, child)
         return [NotificationPreference.from_domain(p) for p in found]
+
+    @strawberry.field(
+        description="Changes to the ways into this account, newest first: logins issued and "
+        "re-issued by the school, password changes, portals linked and unlinked, with who "
+        "made each. Only the owner reads it."
+    )
+    async def account_history(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> AccountEventConnection | None:
+        check_page_size(info, first)
+        page = await own_history(self._viewer, first=first, after=after)
+        return account_event_page(page, after)
 
     @strawberry.field(description="Schools the viewer works at or their children attend.")
     async def schools(self, info: Info) -> list[School] | None:
