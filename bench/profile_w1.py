@@ -2,7 +2,7 @@
 the class journal a teacher opens, with `--workload W2`).
 
     .venv/bin/python -m bench.profile_w1 [--reuse] [--requests 300] [--cached] [--profile]
-        [--workload W1|W2]
+        [--functions] [--workload W1|W2]
 
 Builds the S data set (bench/gen.py) into `ediary_profile_w1` on the PostgreSQL server given
 by --server, gives the first student a parent, and sends the W1 query as that parent through
@@ -38,6 +38,7 @@ from ediary.db import close_database, count_statements, open_database
 from ediary.domain import models
 from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import Role
+from ediary.server import collector
 
 NAME = "ediary_profile_w1"
 WEEK = "2026-W40"
@@ -143,6 +144,11 @@ async def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="use the database built before")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", action="store_true", help="print a pyinstrument profile")
+    parser.add_argument(
+        "--functions",
+        action="store_true",
+        help="print the functions that spend the most CPU themselves (cProfile), not a tree",
+    )
     parser.add_argument("--cached", action="store_true", help="also measure with the cache on")
     parser.add_argument("--workload", choices=("W1", "W2"), default="W1")
     args = parser.parse_args()
@@ -166,12 +172,24 @@ async def main() -> None:
             token, student = await _parent_token()
             body = {"query": W1, "variables": {"student": student, "week": WEEK}}
         uncached = create_app(_settings(url, cache=False), manage_database=False)
+        # What `ediary serve` does once a worker has started (no lifespan runs here).
+        collector.tune()
         if args.profile:
             from pyinstrument import Profiler
 
             with Profiler(async_mode="enabled") as profiler:
                 await _loop(uncached, token, body, args.requests)
             print(profiler.output_text(unicode=True, color=False, show_all=False))
+            return
+        if args.functions:
+            import cProfile
+            import pstats
+
+            # pyinstrument's tree shows wall time, awaits on the database included; this
+            # shows where the CPU itself goes, function by function.
+            with cProfile.Profile() as functions:
+                await _loop(uncached, token, body, args.requests)
+            pstats.Stats(functions).sort_stats("tottime").print_stats(40)
             return
         _report(args.workload, "uncached:", await _loop(uncached, token, body, args.requests))
         if args.cached:

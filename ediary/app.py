@@ -26,6 +26,7 @@ from ediary.schema import build_schema
 from ediary.schema.context import Runtime
 from ediary.schema.reads import declared_reads_only
 from ediary.schema.trusted import TrustedDocuments
+from ediary.server import collector
 from ediary.server.body_limit import BodyLimit
 from ediary.server.cors import OriginPolicy
 from ediary.server.health import expected_migrations, healthz, readyz
@@ -74,8 +75,11 @@ def create_app(
     *,
     manage_database: bool = True,
     extra_plugins: Iterable[object] = (),
+    tune_collector: bool = False,
 ) -> Starlette:
-    """Build the application; `manage_database=False` leaves connecting to the caller.
+    """Build the application; `manage_database=False` leaves connecting to the caller, and
+    `tune_collector=True` (what `ediary serve` runs) sets the garbage collector for a
+    server once the application has started (`ediary.server.collector`).
 
     Raises PluginError, naming the plugin, when a plugin cannot be loaded or set up,
     UnsafeSettings for production settings that must not be served, and ManifestError for
@@ -130,6 +134,8 @@ def create_app(
                         await started
                     except Exception as error:
                         raise PluginError(plugin, error) from error
+            if tune_collector:
+                collector.tune()
             yield
         finally:
             await notifier.drain()
@@ -186,3 +192,8 @@ def create_app(
         tortoise_config(settings.database_url, apps)["apps"]
     )
     return app
+
+
+def create_served_app() -> Starlette:
+    """The application as `ediary serve` runs it in each of its processes."""
+    return create_app(tune_collector=True)

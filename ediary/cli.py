@@ -230,7 +230,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     made = _multiprocess_metrics() if args.workers > 1 else None
     try:
         uvicorn.run(
-            "ediary.app:create_app",
+            "ediary.app:create_served_app",
             factory=True,
             host=args.host,
             port=args.port,
