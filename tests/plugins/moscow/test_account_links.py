@@ -52,7 +52,9 @@ async def school_parent(city: City, login: str, password: str, child: str) -> mo
 async def test_a_portal_login_links_the_school_account_and_then_opens_it(
     portal_app: Starlette, oidc_provider: OidcProvider, city: City
 ) -> None:
-    school_account = await school_parent(city, "m1.links.mother", "issued password 1", "first_child")
+    school_account = await school_parent(
+        city, "m1.links.mother", "issued password 1", "first_child"
+    )
     snils = snils_with_check_sum("555000101")
     browser = await portal_parent(portal_app, oidc_provider, "links-mother", snils)
     portal_account = await models.User.get(snils=snils)
