@@ -243,7 +243,12 @@ class LinkSchoolAccountPayload:
         description="For a cookie session: the new CSRF token (also in the ediary_csrf cookie)."
     )
     expires_at: datetime.datetime | None = strawberry.field(description="When the session ends.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was linked.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was linked: INVALID_CREDENTIALS as a failed login says it, "
+        "TOO_MANY_ATTEMPTS with the login's limits, PORTAL_NOT_LINKED when not signed in "
+        "through the portal, SAME_ACCOUNT, ALREADY_LINKED when that account has a portal "
+        "login, SNILS_MISMATCH, PORTAL_ACCOUNT_HAS_DATA."
+    )
 
 
 @strawberry.type(description="The result of starting a portal link.")
@@ -252,7 +257,10 @@ class StartPortalLinkPayload:
         description="Send the browser here; the portal sends it back to /moscow/callback, "
         "which adds the portal login to this account."
     )
-    user_errors: list[UserError] = strawberry.field(description="Why no link was started.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why no link was started: ALREADY_LINKED, BROWSER_SESSION_REQUIRED for a "
+        "bearer session, PROVIDER_UNAVAILABLE."
+    )
 
 
 @strawberry.type(description="The result of unlinking the portal login.")
@@ -260,7 +268,10 @@ class UnlinkPortalLoginPayload:
     login_methods: LoginMethods | None = strawberry.field(
         description="The ways into the account that remain."
     )
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was unlinked.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was unlinked: PORTAL_NOT_LINKED, LAST_WAY_IN when the "
+        "account has no password."
+    )
 
 
 @strawberry.type

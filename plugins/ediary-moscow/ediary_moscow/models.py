@@ -117,9 +117,9 @@ class PortalLink(Model):
 
 
 class PortalIdentity(Model):
-    """A portal login of an account: the subject the portal knows the person by, and the
-    SNILS it vouched for when the portal was linked. An account has at most one, and a
-    subject belongs to at most one account."""
+    """The portal login of an account: its subject, and the SNILS the portal vouched for."""
+
+    # An account has at most one, and a subject belongs to at most one account.
 
     id = fields.IntField(primary_key=True)
     user: fields.OneToOneRelation[User] = fields.OneToOneField(

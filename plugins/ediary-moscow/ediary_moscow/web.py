@@ -30,8 +30,9 @@ from ediary.domain.errors import DomainError, SessionExpired, TokenExpired, Toke
 from ediary.domain.models import User
 from ediary_moscow import accounts, links
 from ediary_moscow.errors import AlreadyLinked, LinkNotStarted, LoginFailed, SnilsMismatch
+from ediary_moscow.links import PORTAL_FLOW_ID
 from ediary_moscow.oidc import AuthRequest, Provider
-from ediary_moscow.plugin import PORTAL_FLOW_ID, portal_flow
+from ediary_moscow.plugin import portal_flow
 from ediary_moscow.settings import moscow_settings
 
 PURPOSE = "moscow-login"

@@ -11,6 +11,9 @@ import httpx
 from starlette.applications import Starlette
 from strawberry import relay
 
+from ediary.domain import models
+from ediary.domain.auth import hash_password
+from ediary.domain.enums import Role
 from tests.plugins.moscow.conftest import City, OidcProvider, portal_login
 
 MARKS = "query($id: ID!) { marks(studentId: $id, first: 50) { edges { node { date value } } } }"
@@ -131,3 +134,16 @@ async def through_provider(browser: Browser, url: str, sub: str) -> httpx.Respon
     callback = urlsplit(back.headers["location"])
     assert callback.path == "/moscow/callback"
     return await browser.client.get(f"{callback.path}?{callback.query}")
+
+
+async def school_parent(city: City, login: str, password: str, child: str) -> models.User:
+    """A parent account the school issued, with a child of class 5A and no SNILS recorded."""
+    parent = await models.User.create(
+        login=login,
+        last_name="Sokolova",
+        first_name="Maria",
+        password_hash=hash_password(password),
+    )
+    await models.RoleGrant.create(user=parent, role=Role.PARENT, school_id=city.ids["school"])
+    await models.Guardianship.create(parent=parent, student_id=city.ids[child])
+    return parent

@@ -14,8 +14,6 @@ from ediary_moscow.models import PortalIdentity
 from starlette.applications import Starlette
 
 from ediary.domain import models
-from ediary.domain.auth import hash_password
-from ediary.domain.enums import Role
 from ediary.domain.identity import snils_with_check_sum
 from tests.conftest import TODAY
 from tests.plugins.moscow.conftest import City, OidcProvider, portal_login
@@ -32,21 +30,9 @@ from tests.plugins.moscow.journey import (
     gid,
     password_browser,
     portal_parent,
+    school_parent,
     through_provider,
 )
-
-
-async def school_parent(city: City, login: str, password: str, child: str) -> models.User:
-    """A parent account the school issued, with a child of class 5A and no SNILS recorded."""
-    parent = await models.User.create(
-        login=login,
-        last_name="Sokolova",
-        first_name="Maria",
-        password_hash=hash_password(password),
-    )
-    await models.RoleGrant.create(user=parent, role=Role.PARENT, school_id=city.ids["school"])
-    await models.Guardianship.create(parent=parent, student_id=city.ids[child])
-    return parent
 
 
 async def test_a_portal_login_links_the_school_account_and_then_opens_it(

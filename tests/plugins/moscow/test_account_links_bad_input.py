@@ -23,9 +23,9 @@ from tests.plugins.moscow.journey import (
     application,
     password_browser,
     portal_parent,
+    school_parent,
     through_provider,
 )
-from tests.plugins.moscow.test_account_links import school_parent
 
 
 async def snapshot() -> dict[str, Any]:

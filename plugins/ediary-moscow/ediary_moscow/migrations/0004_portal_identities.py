@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('snils', fields.CharField(max_length=11)),
                 ('linked_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'moscow_portal_identity', 'app': 'moscow', 'pk_attr': 'id', 'table_description': 'A portal login of an account: the subject the portal knows the person by, and the SNILS it vouched for when the portal was linked. An account has at most one, and a subject belongs to at most one account.'},
+            options={'table': 'moscow_portal_identity', 'app': 'moscow', 'pk_attr': 'id', 'table_description': 'The portal login of an account: its subject, and the SNILS the portal vouched for.'},
             bases=['Model'],
         ),
     ]
