@@ -32,7 +32,7 @@ from ediary_moscow.errors import BrowserSessionRequired, ProviderUnavailable
 from ediary_moscow.models import ApplicationStatus, DocumentKind, RefusalReason
 from ediary_moscow.models import DiaryApplication as Model
 from ediary_moscow.settings import moscow_settings
-from ediary_moscow.web import LINK_SESSION, LINK_USER, authorization_url
+from ediary_moscow.web import LINK_SESSION, LINK_USER, authorization_url, offered
 
 DiaryApplicationStatus = strawberry.enum(
     ApplicationStatus, name="DiaryApplicationStatus", description="Where an application stands."
@@ -259,7 +259,7 @@ class StartPortalLinkPayload:
     )
     user_errors: list[UserError] = strawberry.field(
         description="Why no link was started: ALREADY_LINKED, BROWSER_SESSION_REQUIRED for a "
-        "bearer session, PROVIDER_UNAVAILABLE."
+        "bearer session, FLOW_NOT_OFFERED in regions without the portal, PROVIDER_UNAVAILABLE."
     )
 
 
@@ -443,6 +443,9 @@ class MoscowMutation:
             raise BrowserSessionRequired()
         if not moscow_settings(info.context.settings).configured:
             raise ProviderUnavailable("The portal login is not configured here.")
+        refused = offered(info.context.settings)
+        if refused is not None:
+            raise refused
         await links.ensure_can_start(viewer.user_id)
         link = {LINK_SESSION: session.id, LINK_USER: viewer.user_id}
         url = await authorization_url(info.context.request, response, link)

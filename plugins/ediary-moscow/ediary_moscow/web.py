@@ -63,7 +63,7 @@ def _page(status: int, title: str, message: str, code: str = "") -> HTMLResponse
     return HTMLResponse(body, status_code=status)
 
 
-def _offered(settings: Settings) -> FlowNotOffered | None:
+def offered(settings: Settings) -> FlowNotOffered | None:
     """The refusal when no region the portal serves offers it (EDIARY_REGION_FLOWS)."""
     try:
         RegionFlows.of(settings).ensure_in_regions(portal_flow(settings).regions, PORTAL_FLOW_ID)
@@ -128,7 +128,7 @@ async def start(request: Request) -> Response:
     config = moscow_settings(settings)
     if not config.configured:
         return _page(503, "Login unavailable", "The portal login is not configured here.")
-    refused = _offered(settings)
+    refused = offered(settings)
     if refused is not None:
         return _page(403, "Login unavailable", refused.message, refused.code)
     response = RedirectResponse("", status_code=302)
@@ -163,7 +163,7 @@ async def callback(request: Request) -> Response:
     state, code = params.get("state", ""), params.get("code", "")
     if not state or not code:
         return _page(400, "Login failed", "The portal's answer is incomplete. Start again.")
-    refused = _offered(settings)
+    refused = offered(settings)
     if refused is not None:
         return _page(403, "Login unavailable", refused.message, refused.code)
     if not started_in_this_browser(request, STATE_COOKIE, state):
