@@ -49,6 +49,11 @@ async def test_a_portal_login_links_the_school_account_and_then_opens_it(
     assert methods["hasPassword"] is False and methods["portal"]["flowId"] == "moscow-portal"
     assert (await browser.gql(CHILDREN))["viewer"]["children"] == []
 
+    # The same session, from a second device's point of view.
+    twin = Browser(portal_app)
+    twin.client.cookies.set("ediary_session", browser.client.cookies.get("ediary_session"))
+    assert (await twin.gql(METHODS))["myLoginMethods"]["login"] == f"snils-{snils}"
+
     # The "Account" entry: the login and password from the class teacher.
     linked = await browser.gql(
         LINK_SCHOOL, {"input": {"login": "m1.links.mother", "password": "issued password 1"}}
@@ -67,6 +72,11 @@ async def test_a_portal_login_links_the_school_account_and_then_opens_it(
     assert methods["login"] == "m1.links.mother" and methods["hasPassword"] is True
     assert methods["portal"]["maskedSnils"] == f"***-***-*{snils[7:9]} {snils[9:]}"
     assert not await models.User.exists(id=portal_account.id)
+    for leftover in (models.RoleGrant, models.Session, models.AccountEvent):
+        assert not await leftover.exists(user_id=portal_account.id)
+    # The retired account's session ended with it.
+    stale = await twin.client.post("/graphql", json={"query": "{ viewer { login } }"})
+    assert stale.json()["data"]["viewer"] is None, stale.json()
     assert (await models.User.get(id=school_account.id)).snils == snils
     identity = await PortalIdentity.get(subject="links-mother")
     assert identity.user_id == school_account.id and identity.snils == snils
