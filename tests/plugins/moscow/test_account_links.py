@@ -14,6 +14,7 @@ from ediary_moscow.models import PortalIdentity
 from starlette.applications import Starlette
 
 from ediary.domain import models
+from ediary.domain.enums import Role
 from ediary.domain.identity import snils_with_check_sum
 from tests.conftest import TODAY
 from tests.plugins.moscow.conftest import City, OidcProvider, portal_login
@@ -157,3 +158,27 @@ async def test_a_password_account_adds_the_portal_and_unlinks_it(
     await school_parent(city, "m1.links.stranger", "issued password 3", "second_child")
     stranger = await password_browser(portal_app, "m1.links.stranger", "issued password 3")
     assert (await stranger.gql(HISTORY))["viewer"]["accountHistory"]["totalCount"] == 0
+
+
+async def test_an_account_from_before_subjects_were_kept_gets_its_portal_login_recorded(
+    portal_app: Starlette, oidc_provider: OidcProvider, city: City
+) -> None:
+    # What the portal made before the table existed: an account with the SNILS, no subject.
+    snils = snils_with_check_sum("555000313")
+    earlier = await models.User.create(
+        login=f"snils-{snils}", last_name="Ivanova", first_name="Olga", snils=snils
+    )
+    await models.RoleGrant.create(user=earlier, role=Role.PARENT)
+    browser = await portal_parent(portal_app, oidc_provider, "links-earlier", snils)
+    methods = (await browser.gql(METHODS))["myLoginMethods"]
+    assert methods["login"] == earlier.login and methods["portal"]["flowId"] == "moscow-portal"
+    identity = await PortalIdentity.get(subject="links-earlier")
+    assert (identity.user_id, identity.snils) == (earlier.id, snils)
+    history = (await browser.gql(HISTORY))["viewer"]["accountHistory"]
+    assert [edge["node"]["kind"] for edge in history["edges"]] == ["LOGIN_METHOD_LINKED"]
+
+    # The next login finds it by the subject, and records nothing more.
+    again = await portal_parent(portal_app, oidc_provider, "links-earlier", snils)
+    assert (await again.gql(METHODS))["myLoginMethods"]["login"] == earlier.login
+    assert (await again.gql(HISTORY))["viewer"]["accountHistory"]["totalCount"] == 1
+    assert await models.User.filter(snils=snils).count() == 1
