@@ -69,9 +69,9 @@ class SnilsMismatch(DomainError):
 class PortalAccountHasData(DomainError):
     code = "PORTAL_ACCOUNT_HAS_DATA"
     default_message = (
-        "The account the portal made for you already holds data (children, applications, "
-        "messages or a password of its own), so it cannot be folded into the school's "
-        "account. Ask the school to move it."
+        "The account the portal made for you already holds data (applications, messages, "
+        "children linked by the school or a password of its own), so it cannot be folded "
+        "into the school's account. Ask the school to move it."
     )
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from ediary.domain import account_history, auth
 from ediary.domain.enums import AccountEventKind, Role
-from ediary.domain.models import AccountEvent, RoleGrant, Session, User
+from ediary.domain.models import AccountEvent, Guardianship, RoleGrant, Session, User
 from ediary.domain.session_end import EndReason, SessionsEnded, end_sessions
 from ediary_moscow.errors import (
     AlreadyLinked,
@@ -28,7 +29,7 @@ from ediary_moscow.errors import (
     SameAccount,
     SnilsMismatch,
 )
-from ediary_moscow.models import PortalIdentity
+from ediary_moscow.models import PortalIdentity, PortalLink
 
 # The portal's login flow id, as clients know it from `loginFlows`; the account history
 # names it as the method linked or unlinked.
@@ -91,16 +92,18 @@ async def record_at_login(user: User, person: PortalPerson) -> None:
 
 
 # What an account the portal made holds from the start, which retiring it may drop.
-_DISPOSABLE = (Session, AccountEvent, PortalIdentity)
+_DISPOSABLE = (Session, AccountEvent, PortalIdentity, PortalLink)
 
 
 async def holds_data(user_id: int) -> bool:
-    """Whether anything but the portal's own making refers to the account: children,
-    applications, messages, a role other than parent, a password. Every table of every app
-    is asked, so a plugin's new table counts without being listed here."""
+    """Whether anything but the portal's own making refers to the account: children linked
+    otherwise than from the portal's list, applications, messages, a role other than parent,
+    a password. Every table of every app is asked, so a plugin's new table counts without
+    being listed here."""
     user = await User.get(id=user_id)
     if user.password_hash:
         return True
+    listed = await _listed_children(user_id)
     for models in Tortoise.apps.values():
         for model in models.values():
             if model in _DISPOSABLE:
@@ -113,16 +116,42 @@ async def holds_data(user_id: int) -> bool:
                 query = model.filter(**{field.source_field: user_id})
                 if model is RoleGrant:
                     query = query.exclude(role=Role.PARENT)
+                if model is Guardianship and name == "parent" and listed:
+                    query = query.exclude(student_id__in=listed)
                 if await query.exists():
                     return True
     return False
+
+
+async def _listed_children(user_id: int) -> list[int]:
+    """Children linked to the account because the portal listed them."""
+    found: list[Any] = list(
+        await PortalLink.filter(parent_id=user_id).values_list("student_id", flat=True)
+    )
+    return [int(student_id) for student_id in found]
+
+
+async def _move_listed_children(from_id: int, to_id: int) -> None:
+    """Give the school's account the children the portal listed to the retired one, with
+    the parent's role at their schools. A child the school had linked already stays the
+    school's link; the others stay the portal's, so its list can end them later."""
+    for student_id in await _listed_children(from_id):
+        _, created = await Guardianship.get_or_create(parent_id=to_id, student_id=student_id)
+        if created:
+            await PortalLink.create(parent_id=to_id, student_id=student_id)
+    schools = await RoleGrant.filter(user_id=from_id, role=Role.PARENT).values_list(
+        "school_id", flat=True
+    )
+    for school_id in set(schools):
+        await RoleGrant.get_or_create(user_id=to_id, role=Role.PARENT, school_id=school_id)
 
 
 async def link_school_account(
     viewer_id: int, login: str, password: str, address: str, limits: auth.LoginLimits
 ) -> SchoolAccountLinked:
     """Move the viewer's portal login onto the account of `login` and `password`, and retire
-    the viewer's account, which the portal made and which holds nothing.
+    the viewer's account, which the portal made and which holds nothing of its own: the
+    children the portal listed move with the portal login.
 
     The password is checked first, with the login's own counters and its one error for
     every mismatch, so nothing else is told to someone without it; the attempt counts
@@ -147,6 +176,7 @@ async def link_school_account(
         if await holds_data(viewer_id):
             raise PortalAccountHasData()
         ended = await end_sessions(EndReason.DEACTIVATED, user_ids=[viewer_id])
+        await _move_listed_children(viewer_id, target.id)
         # The retired account goes first: its SNILS is unique, and the school's takes it.
         await PortalIdentity.filter(id=identity.id).update(
             user_id=target.id, linked_at=datetime.now(UTC)

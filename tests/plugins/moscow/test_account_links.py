@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ediary_moscow.models import PortalIdentity
+from ediary_moscow.models import PortalIdentity, PortalLink
 from starlette.applications import Starlette
 
 from ediary.domain import models
@@ -182,3 +182,44 @@ async def test_an_account_from_before_subjects_were_kept_gets_its_portal_login_r
     assert (await again.gql(METHODS))["myLoginMethods"]["login"] == earlier.login
     assert (await again.gql(HISTORY))["viewer"]["accountHistory"]["totalCount"] == 1
     assert await models.User.filter(snils=snils).count() == 1
+
+
+async def test_children_the_portal_listed_move_to_the_school_account(
+    portal_app: Starlette, oidc_provider: OidcProvider, city: City
+) -> None:
+    """The usual Moscow case: the portal lists the parent's children at the first login, so
+    the portal's account is not empty; its links follow the parent to the school's account."""
+    school_account = await school_parent(city, "m1.links.aunt", "issued password 4", "second_child")
+    snils = snils_with_check_sum("555000404")
+    listed = [{"snils": city.snils["second_child"]}, {"snils": city.snils["third_child"]}]
+    claims = {"snils": snils, "family_name": "Parent", "children": listed}
+    oidc_provider.set_user("links-aunt", claims)
+    browser = Browser(portal_app)
+    done = await portal_login(portal_app, oidc_provider, "links-aunt", client=browser.client)
+    assert done.status_code == 303, done.text
+    children = (await browser.gql(CHILDREN))["viewer"]["children"]
+    assert sorted(child["firstName"] for child in children) == ["second_child", "third_child"]
+
+    linked = await browser.gql(
+        LINK_SCHOOL, {"input": {"login": "m1.links.aunt", "password": "issued password 4"}}
+    )
+    assert linked["linkSchoolAccount"]["userErrors"] == [], linked
+    children = (await browser.gql(CHILDREN))["viewer"]["children"]
+    assert sorted(child["firstName"] for child in children) == ["second_child", "third_child"]
+    assert await models.User.filter(snils=snils).count() == 1
+    # The school's own link stays the school's; the one only the portal made stays the
+    # portal's, for its list to end when the child is no longer on it.
+    moved = await PortalLink.filter(parent_id=school_account.id).values_list(
+        "student_id", flat=True
+    )
+    assert list(moved) == [city.ids["third_child"]]
+    assert await models.RoleGrant.filter(
+        user_id=school_account.id, role=Role.PARENT, school_id=city.ids["school"]
+    ).exists()
+
+    oidc_provider.set_user("links-aunt", {**claims, "children": listed[:1]})
+    again = Browser(portal_app)
+    back = await portal_login(portal_app, oidc_provider, "links-aunt", client=again.client)
+    assert back.status_code == 303, back.text
+    children = (await again.gql(CHILDREN))["viewer"]["children"]
+    assert [child["firstName"] for child in children] == ["second_child"]
