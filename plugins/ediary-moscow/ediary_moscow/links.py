@@ -146,6 +146,22 @@ async def _move_listed_children(from_id: int, to_id: int) -> None:
         await RoleGrant.get_or_create(user_id=to_id, role=Role.PARENT, school_id=school_id)
 
 
+async def _check_snils(user: User, snils: str) -> None:
+    """The portal vouches for a person by their SNILS, and the account must be that
+    person's. A pupil's account takes a portal login only when the school recorded the
+    pupil's SNILS: a parent holding the child's login and password would otherwise give the
+    child's account the parent's SNILS, and their portal login with it."""
+    if user.snils is None:
+        if await RoleGrant.filter(user_id=user.id, role=Role.STUDENT).exists():
+            raise SnilsMismatch(
+                "The school has not recorded the SNILS of this pupil's account, so no portal "
+                "login can be linked to it. Ask the school to record it."
+            )
+        return
+    if user.snils != snils:
+        raise SnilsMismatch()
+
+
 async def link_school_account(
     viewer_id: int, login: str, password: str, address: str, limits: auth.LoginLimits
 ) -> SchoolAccountLinked:
@@ -171,8 +187,7 @@ async def link_school_account(
             raise AlreadyLinked(
                 "The account of this login already has a portal login. Unlink it there first."
             )
-        if target.snils is not None and target.snils != identity.snils:
-            raise SnilsMismatch()
+        await _check_snils(target, identity.snils)
         if await holds_data(viewer_id):
             raise PortalAccountHasData()
         ended = await end_sessions(EndReason.DEACTIVATED, user_ids=[viewer_id])
@@ -199,8 +214,7 @@ async def link_portal(user_id: int, person: PortalPerson) -> None:
         # An account with this SNILS is the one the portal logs into already.
         if taken or await User.filter(snils=person.snils).exclude(id=user_id).exists():
             raise AlreadyLinked()
-        if user.snils is not None and user.snils != person.snils:
-            raise SnilsMismatch()
+        await _check_snils(user, person.snils)
         await PortalIdentity.create(user_id=user_id, subject=person.subject, snils=person.snils)
         if user.snils is None:
             await User.filter(id=user_id).update(snils=person.snils)

@@ -10,6 +10,8 @@ from ediary_moscow.models import DiaryApplication, PortalIdentity
 from starlette.applications import Starlette
 
 from ediary.domain import models
+from ediary.domain.auth import hash_password
+from ediary.domain.enums import Role
 from ediary.domain.identity import snils_with_check_sum
 from tests.plugins.moscow.conftest import City, OidcProvider
 from tests.plugins.moscow.journey import (
@@ -274,3 +276,34 @@ async def test_the_portal_answer_for_a_link_is_good_once(
     assert await snapshot() == before
     again = (await browser.gql(START_LINK))["startPortalLink"]
     assert [e["code"] for e in again["userErrors"]] == ["ALREADY_LINKED"]
+
+
+async def test_a_pupils_account_without_a_recorded_snils_is_refused(
+    portal_app: Starlette, oidc_provider: OidcProvider, city: City
+) -> None:
+    """A parent typing the child's login: the child's account must not take the parent's
+    SNILS and portal login."""
+    pupil = await models.User.create(
+        login="m1.bad.pupil",
+        last_name="Sokolov",
+        first_name="Pupil",
+        password_hash=hash_password("pupil password 1"),
+    )
+    await models.RoleGrant.create(user=pupil, role=Role.STUDENT, school_id=city.ids["school"])
+    browser = await portal_parent(
+        portal_app, oidc_provider, "bad-pupil-link", snils_with_check_sum("555001212")
+    )
+    before = await snapshot()
+    error = await refused_link(browser, "m1.bad.pupil", "pupil password 1")
+    assert error["code"] == "SNILS_MISMATCH" and "pupil" in error["message"]
+    assert await snapshot() == before
+
+    # Nor from the pupil's own session through State Services.
+    by_password = await password_browser(portal_app, "m1.bad.pupil", "pupil password 1")
+    oidc_provider.set_user("bad-pupil-add", {"snils": snils_with_check_sum("555001313")})
+    started = (await by_password.gql(START_LINK))["startPortalLink"]
+    assert started["userErrors"] == [], started
+    before = await snapshot()
+    page = await through_provider(by_password, started["authorizationUrl"], "bad-pupil-add")
+    assert page.status_code == 400 and "data-code='SNILS_MISMATCH'" in page.text
+    assert await snapshot() == before
