@@ -73,16 +73,6 @@ def public_key_info(private: bytes) -> bytes:
     return bytes(info.dump())
 
 
-def public_key_info(private: bytes) -> bytes:
-    info = GostPublicKeyInfo(
-        {
-            "algorithm": {"algorithm": GOST_KEY, "parameters": _parameters()},
-            "public_key": core.OctetString(public_point(CURVE, private)).dump(),
-        }
-    )
-    return bytes(info.dump())
-
-
 def certificate_pem(private: bytes, common_name: str) -> bytes:
     """A self-signed certificate for the key, valid from a day ago for a year."""
     name = x509.Name.build({"common_name": common_name, "organization_name": "ediary tests"})

@@ -14,10 +14,10 @@ import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-from asn1crypto import cms, core, pem, x509
+from typing import Any, ClassVar
 
 import gostcrypto
+from asn1crypto import cms, core, pem, x509
 
 GOST_KEY = "1.2.643.7.1.1.1.1"  # id-tc26-gost3410-12-256
 STREEBOG_256 = "1.2.643.7.1.1.2.2"  # id-tc26-gost3411-12-256
@@ -39,20 +39,23 @@ class SigningKeyError(ValueError):
 class GostKeyParameters(core.Sequence):
     """GostR3410-2012-PublicKeyParameters: the curve and (for 256-bit keys) the digest."""
 
-    _fields = [
+    _fields: ClassVar[list[tuple[Any, ...]]] = [
         ("public_key_param_set", core.ObjectIdentifier),
         ("digest_param_set", core.ObjectIdentifier, {"optional": True}),
     ]
 
 
 class GostKeyAlgorithm(core.Sequence):
-    _fields = [("algorithm", core.ObjectIdentifier), ("parameters", GostKeyParameters)]
+    _fields: ClassVar[list[tuple[Any, ...]]] = [
+        ("algorithm", core.ObjectIdentifier),
+        ("parameters", GostKeyParameters),
+    ]
 
 
 class GostPrivateKeyInfo(core.Sequence):
     """PKCS#8 PrivateKeyInfo for a GOST key (asn1crypto's own knows no GOST algorithm)."""
 
-    _fields = [
+    _fields: ClassVar[list[tuple[Any, ...]]] = [
         ("version", core.Integer),
         ("private_key_algorithm", GostKeyAlgorithm),
         ("private_key", core.OctetString),
@@ -64,7 +67,10 @@ class GostPublicKeyInfo(core.Sequence):
     """SubjectPublicKeyInfo for a GOST key: the point x || y (little-endian) in an OCTET
     STRING, that in the BIT STRING."""
 
-    _fields = [("algorithm", GostKeyAlgorithm), ("public_key", core.OctetBitString)]
+    _fields: ClassVar[list[tuple[Any, ...]]] = [
+        ("algorithm", GostKeyAlgorithm),
+        ("public_key", core.OctetBitString),
+    ]
 
 
 def streebog256(data: bytes) -> bytes:

@@ -1,0 +1,197 @@
+"""The "esia" profile end to end against a provider that behaves like ESIA (State Services):
+PKCE required, the client_secret a GOST signature the provider checks, the person and their
+kids read from /rs/prns/{oid} and /rs/prns/{oid}/kids, the parent tied to their children by
+SNILS. A wrong PKCE verifier or a wrong signature is refused and leaves nothing behind."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from ediary_moscow import plugin
+from ediary_moscow.gost import SigningKeyError
+from ediary_moscow.web import CHILD_NOT_FOUND, PURPOSE
+from starlette.applications import Starlette
+
+from ediary.adapters import load_plugins
+from ediary.app import create_app
+from ediary.config import Settings
+from ediary.domain import models, tokens
+from ediary.domain.identity import snils_with_check_sum
+from tests.esia.keys import make_key_pair
+from tests.plugins.moscow.conftest import City
+from tests.plugins.moscow.esia_provider import (
+    EsiaProvider,
+    esia_login,
+    esia_settings,
+    esia_snils,
+)
+from tests.plugins.moscow.journey import CHILDREN, Browser
+
+pytestmark = pytest.mark.slow
+
+
+def person(snils: str, first_name: str) -> dict[str, Any]:
+    """A person as ESIA's /rs/prns/{oid} gives one."""
+    return {
+        "firstName": first_name,
+        "lastName": "Соколова",
+        "middleName": "Петровна",
+        "birthDate": "12.04.1985",
+        "gender": "F",
+        "trusted": True,
+        "citizenship": "RUS",
+        "snils": esia_snils(snils),
+        "updatedOn": 1764000000,
+        "status": "REGISTERED",
+        "verifying": False,
+        "rIdDoc": 1544521,
+        "containsUpCfmCode": False,
+    }
+
+
+def kid(oid: str, snils: str, first_name: str) -> dict[str, Any]:
+    """A child as ESIA's kids list gives one."""
+    return {
+        "id": oid,
+        "firstName": first_name,
+        "lastName": "Соколов",
+        "middleName": "Иванович",
+        "birthDate": "01.03.2015",
+        "gender": "M",
+        "snils": esia_snils(snils),
+        "type": "KID",
+    }
+
+
+async def _spoil_verifier(state: str) -> None:
+    """The PKCE verifier kept for this login becomes another one, well formed but wrong."""
+    stored = await models.OneTimeToken.get(token_hash=tokens.digest(PURPOSE, state))
+    stored.payload = {**stored.payload, "verifier": "x" * 64}
+    await stored.save(update_fields=["payload"])
+
+
+async def test_parent_logs_in_through_esia_and_gets_their_children(
+    esia_app: Starlette, esia_provider: EsiaProvider, city: City
+) -> None:
+    parent_snils = snils_with_check_sum("310000001")
+    stray_snils = snils_with_check_sum("310000002")  # a child in no school of the diary
+    esia_provider.set_person(
+        "1000310001",
+        person(parent_snils, "Анна"),
+        [
+            kid("1000310011", city.snils["second_child"], "second_child"),
+            kid("1000310012", stray_snils, "Стёпа"),
+        ],
+    )
+    before = len(esia_provider.checks())
+    browser = Browser(esia_app)
+    page = await esia_login(esia_app, esia_provider, "1000310001", client=browser.client)
+
+    # The provider checked the GOST signature of our client_secret, and accepted it.
+    assert esia_provider.checks()[before:] == [{"ok": True, "reason": ""}]
+    # Logged in; the child in no school is told about, not linked.
+    assert page.status_code == 200, page.text
+    assert f"data-code='{CHILD_NOT_FOUND}'" in page.text
+    assert browser.client.cookies.get("ediary_session")
+    parent = await models.User.get(snils=parent_snils)
+    assert (parent.last_name, parent.first_name, parent.middle_name) == (
+        "Соколова",
+        "Анна",
+        "Петровна",
+    )
+    children = (await browser.gql(CHILDREN))["viewer"]["children"]
+    assert [child["firstName"] for child in children] == ["second_child"]
+    assert not await models.User.filter(snils=stray_snils).exists()
+
+
+async def test_kids_given_as_references_are_read_one_by_one(
+    esia_app: Starlette, esia_provider: EsiaProvider, city: City
+) -> None:
+    parent_snils = snils_with_check_sum("310000003")
+    esia_provider.set_person(
+        "1000310002",
+        person(parent_snils, "Мария"),
+        [kid("1000310021", city.snils["third_child"], "third_child")],
+        kids_as_references=True,
+    )
+    browser = Browser(esia_app)
+    page = await esia_login(esia_app, esia_provider, "1000310002", client=browser.client)
+    assert page.status_code == 303, page.text
+    children = (await browser.gql(CHILDREN))["viewer"]["children"]
+    assert [child["firstName"] for child in children] == ["third_child"]
+
+
+async def test_a_wrong_pkce_verifier_is_refused(
+    esia_app: Starlette, esia_provider: EsiaProvider, city: City
+) -> None:
+    parent_snils = snils_with_check_sum("310000004")
+    esia_provider.set_person(
+        "1000310003",
+        person(parent_snils, "Ольга"),
+        [kid("1000310031", city.snils["first_child"], "first_child")],
+    )
+    sessions = await models.Session.all().count()
+    before = len(esia_provider.checks())
+    browser = Browser(esia_app)
+    page = await esia_login(
+        esia_app,
+        esia_provider,
+        "1000310003",
+        client=browser.client,
+        before_callback=_spoil_verifier,
+    )
+    # The signature was good: what the provider refused is the verifier.
+    assert esia_provider.checks()[before:] == [{"ok": True, "reason": ""}]
+    assert page.status_code == 400, page.text
+    assert "did not accept the login code" in page.text
+    assert not browser.client.cookies.get("ediary_session")
+    assert not await models.User.filter(snils=parent_snils).exists()
+    assert await models.Session.all().count() == sessions
+
+
+async def test_a_signature_by_another_key_is_refused(
+    settings: Settings, esia_provider: EsiaProvider, city: City
+) -> None:
+    parent_snils = snils_with_check_sum("310000005")
+    esia_provider.set_person("1000310004", person(parent_snils, "Ирина"))
+    # Our server signs with a key and certificate the provider never registered.
+    app = create_app(
+        esia_settings(settings, esia_provider, esia_provider.stranger), manage_database=False
+    )
+    sessions = await models.Session.all().count()
+    before = len(esia_provider.checks())
+    browser = Browser(app)
+    page = await esia_login(app, esia_provider, "1000310004", client=browser.client)
+    assert esia_provider.checks()[before:] == [
+        {"ok": False, "reason": "the registered certificate is not in the signature"}
+    ]
+    assert page.status_code == 400, page.text
+    assert not browser.client.cookies.get("ediary_session")
+    assert not await models.User.filter(snils=parent_snils).exists()
+    assert await models.Session.all().count() == sessions
+
+
+def test_startup_refuses_the_esia_profile_without_a_usable_key(
+    settings: Settings, esia_provider: EsiaProvider, tmp_path: Any
+) -> None:
+    manager = load_plugins((), extra=[plugin])
+
+    def start(**extra: str) -> None:
+        configured = esia_settings(settings, esia_provider, esia_provider.client)
+        configured = dataclasses.replace(configured, extra={**configured.extra, **extra})
+        manager.hook.startup(app=None, settings=configured)
+
+    start()  # the registered pair starts
+    with pytest.raises(SigningKeyError, match="EDIARY_MOSCOW_SIGNING_KEY is not set"):
+        start(EDIARY_MOSCOW_SIGNING_KEY="")
+    with pytest.raises(SigningKeyError, match=r"cannot read .*missing\.key"):
+        start(EDIARY_MOSCOW_SIGNING_KEY=str(tmp_path / "missing.key"))
+    other = make_key_pair(tmp_path, "other")
+    with pytest.raises(SigningKeyError, match="does not belong to the certificate"):
+        start(EDIARY_MOSCOW_SIGNING_KEY=str(other.key_path))
+    with pytest.raises(SigningKeyError, match=r"EDIARY_MOSCOW_SIGNING_CERT .*not an X\.509"):
+        start(EDIARY_MOSCOW_SIGNING_CERT=str(other.key_path))
+    # The mos.ru profile signs nothing and needs no key.
+    start(EDIARY_MOSCOW_PROFILE="mosru", EDIARY_MOSCOW_SIGNING_KEY="")
