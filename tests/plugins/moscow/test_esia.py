@@ -6,6 +6,7 @@ SNILS. A wrong PKCE verifier or a wrong signature is refused and leaves nothing 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from ediary_moscow.gost import SigningKeyError
 from ediary_moscow.web import CHILD_NOT_FOUND, PURPOSE
 from starlette.applications import Starlette
 
-from ediary.adapters import load_plugins
+from ediary.adapters import PluginError, load_plugins
 from ediary.app import create_app
 from ediary.config import Settings
 from ediary.domain import models, tokens
@@ -174,24 +175,40 @@ async def test_a_signature_by_another_key_is_refused(
 
 
 def test_startup_refuses_the_esia_profile_without_a_usable_key(
-    settings: Settings, esia_provider: EsiaProvider, tmp_path: Any
+    settings: Settings, tmp_path: Path
 ) -> None:
+    # Only settings here: no provider is called, so none is started.
+    pair, other = make_key_pair(tmp_path, "ours"), make_key_pair(tmp_path, "other")
+    configured = esia_settings(settings, EsiaProvider("http://127.0.0.1:9", pair, other), pair)
     manager = load_plugins((), extra=[plugin])
 
     def start(**extra: str) -> None:
-        configured = esia_settings(settings, esia_provider, esia_provider.client)
-        configured = dataclasses.replace(configured, extra={**configured.extra, **extra})
-        manager.hook.startup(app=None, settings=configured)
+        changed = dataclasses.replace(configured, extra={**configured.extra, **extra})
+        manager.hook.startup(app=None, settings=changed)
 
-    start()  # the registered pair starts
+    start()  # a key and its certificate start
     with pytest.raises(SigningKeyError, match="EDIARY_MOSCOW_SIGNING_KEY is not set"):
         start(EDIARY_MOSCOW_SIGNING_KEY="")
     with pytest.raises(SigningKeyError, match=r"cannot read .*missing\.key"):
         start(EDIARY_MOSCOW_SIGNING_KEY=str(tmp_path / "missing.key"))
-    other = make_key_pair(tmp_path, "other")
     with pytest.raises(SigningKeyError, match="does not belong to the certificate"):
         start(EDIARY_MOSCOW_SIGNING_KEY=str(other.key_path))
     with pytest.raises(SigningKeyError, match=r"EDIARY_MOSCOW_SIGNING_CERT .*not an X\.509"):
         start(EDIARY_MOSCOW_SIGNING_CERT=str(other.key_path))
     # The mos.ru profile signs nothing and needs no key.
     start(EDIARY_MOSCOW_PROFILE="mosru", EDIARY_MOSCOW_SIGNING_KEY="")
+
+
+# The core calls every plugin's startup before awaiting any: another plugin's coroutine is
+# left unawaited when this one refuses.
+@pytest.mark.filterwarnings("ignore:coroutine 'startup' was never awaited:RuntimeWarning")
+async def test_the_server_does_not_start_with_a_key_of_another_certificate(
+    settings: Settings, tmp_path: Path
+) -> None:
+    pair, other = make_key_pair(tmp_path, "ours"), make_key_pair(tmp_path, "other")
+    configured = esia_settings(settings, EsiaProvider("http://127.0.0.1:9", pair, other), pair)
+    mixed = {**configured.extra, "EDIARY_MOSCOW_SIGNING_KEY": str(other.key_path)}
+    app = create_app(dataclasses.replace(configured, extra=mixed), manage_database=False)
+    with pytest.raises(PluginError, match="plugin 'moscow' failed: SigningKeyError: the key"):
+        async with app.router.lifespan_context(app):
+            pass
