@@ -1,13 +1,14 @@
 // A local provider that behaves like ESIA (State Services) where the Moscow plugin meets it,
 // built on the OpenID Connect provider `oidc-provider`:
 // - PKCE with S256 is required, and a wrong code_verifier is refused (invalid_grant);
-// - the client authenticates with ESIA's client_secret: a detached GOST CMS signature of
-//   scope + timestamp + client_id + state, checked against the registered certificate by the
-//   Python verifier (`python -m tests.esia.verify CERTIFICATE`); a bad one is invalid_client;
+// - the client authenticates with ESIA's client_secret, at the authorization request and at
+//   the token request: a detached GOST CMS signature of scope + timestamp + client_id + state,
+//   checked against the registered certificate by the Python verifier
+//   (`python -m tests.esia.verify CERTIFICATE`); a bad one is invalid_client;
 // - /rs/prns/{oid} and /rs/prns/{oid}/kids answer with ESIA's JSON shapes, for the person's
 //   own access token only.
 // Test-only routes: PUT /test/persons/{oid} sets a person and their kids, GET /test/checks
-// lists the signature checks made.
+// lists the signature checks made, at the authorization and the token requests.
 //
 // node esia-provider.mjs PORT CLIENT_ID REDIRECT_URI CERTIFICATE PYTHON PYTHON_CWD
 
@@ -36,6 +37,18 @@ function verifySignature(message, signature) {
     child.on('close', (code) => resolve({ ok: code === 0, reason: reason.trim() }));
     child.stdin.end(JSON.stringify({ message, signature }));
   });
+}
+
+// The signature in a request's client_secret, over scope + timestamp + client_id + state
+// taken from the same request; recorded for the tests.
+async function checkClient(step, params) {
+  const message = ['scope', 'timestamp', 'client_id', 'state']
+    .map((name) => params.get(name) || '').join('');
+  const check = params.get('client_id') === clientId
+    ? await verifySignature(message, params.get('client_secret') || '')
+    : { ok: false, reason: 'unknown client' };
+  checks.push({ step, ...check });
+  return check;
 }
 
 async function readForm(req) {
@@ -165,13 +178,19 @@ provider.use(async (ctx, next) => {
     ctx.redirect(url);
     return;
   }
+  if (ctx.path === '/auth' && ctx.method === 'GET') {
+    // ESIA checks the client's signature before it shows its login page.
+    const check = await checkClient('authorization', new URLSearchParams(ctx.querystring));
+    if (!check.ok) {
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_client', error_description: check.reason };
+      return;
+    }
+  }
   if (ctx.path === '/token' && ctx.method === 'POST') {
     const form = await readForm(ctx.req);
-    const message = ['scope', 'timestamp', 'client_id', 'state']
-      .map((name) => form.get(name) || '').join('');
-    const check = await verifySignature(message, form.get('client_secret') || '');
-    checks.push(check);
-    if (!check.ok || form.get('client_id') !== clientId) {
+    const check = await checkClient('token', form);
+    if (!check.ok) {
       ctx.status = 401;
       ctx.body = { error: 'invalid_client', error_description: check.reason || 'unknown client' };
       return;

@@ -11,7 +11,7 @@ conversions are all in this module.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -227,8 +227,8 @@ class GostSigner:
     """
 
     curve_oid: str
-    private: bytes
-    certificate: x509.Certificate
+    private: bytes = field(repr=False)  # never in a log line or a traceback's locals
+    certificate: x509.Certificate = field(repr=False)
 
     @classmethod
     def from_files(cls, key_path: str, cert_path: str) -> GostSigner:

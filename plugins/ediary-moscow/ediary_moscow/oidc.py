@@ -7,6 +7,7 @@ Authlib's author); HTTP goes through httpx with a timeout on every call.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from dataclasses import dataclass
@@ -87,20 +88,25 @@ class Provider:
             "code_challenge": request.challenge,
             "code_challenge_method": "S256",
         }
+        if self.config.profile.signed_secret:
+            # ESIA checks the client at the authorization request too, with the same signature.
+            timestamp = esia_timestamp()
+            query |= {
+                "client_secret": await self._client_secret(request.state, timestamp),
+                "timestamp": timestamp,
+                "access_type": "online",
+            }
         return f"{endpoint}?{urlencode(query)}"
 
-    async def exchange(self, code: str, request: AuthRequest, redirect_uri: str) -> dict[str, Any]:
-        """The token response for an authorization code; LoginFailed when it is refused."""
-        metadata = await self.metadata()
-        # ESIA's format, yyyy.MM.dd HH:mm:ss Z; it is part of what the secret signs.
-        timestamp = time.strftime("%Y.%m.%d %H:%M:%S +0000", time.gmtime())
-        profile = self.config.profile
+    async def _client_secret(self, state: str, timestamp: str) -> str:
         try:
-            secret = self.config.signer().client_secret(
-                scope=profile.scope,
+            # GOST signing is pure Python (tens of milliseconds): off the event loop.
+            return await asyncio.to_thread(
+                self.config.signer().client_secret,
+                scope=self.config.profile.scope,
                 timestamp=timestamp,
                 client_id=self.config.client_id,
-                state=request.state,
+                state=state,
             )
         except SigningKeyError:
             # The startup check keeps a bad key from getting this far; a file changed since.
@@ -108,6 +114,13 @@ class Provider:
                 "The portal login cannot sign its requests here. Log in another way, and "
                 "tell the school."
             ) from None
+
+    async def exchange(self, code: str, request: AuthRequest, redirect_uri: str) -> dict[str, Any]:
+        """The token response for an authorization code; LoginFailed when it is refused."""
+        metadata = await self.metadata()
+        timestamp = esia_timestamp()
+        profile = self.config.profile
+        secret = await self._client_secret(request.state, timestamp)
         data = {
             "grant_type": "authorization_code",
             "code": code,
@@ -191,6 +204,11 @@ class Provider:
             raise LoginFailed("The portal did not give a child's data. Start the login again.")
         kid: dict[str, Any] = response.json()
         return kid
+
+
+def esia_timestamp() -> str:
+    """Now in ESIA's format, yyyy.MM.dd HH:mm:ss Z (UTC): part of what client_secret signs."""
+    return time.strftime("%Y.%m.%d %H:%M:%S +0000", time.gmtime())
 
 
 def validate_id_token(

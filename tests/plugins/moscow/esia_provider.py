@@ -53,7 +53,8 @@ class EsiaProvider:
         httpx.put(f"{self.url}/test/persons/{oid}", json=body, timeout=5).raise_for_status()
 
     def checks(self) -> list[dict[str, Any]]:
-        """The provider's signature checks so far: {"ok": bool, "reason": str}."""
+        """The provider's signature checks so far: {"step": "authorization" or "token",
+        "ok": bool, "reason": str}."""
         found: list[dict[str, Any]] = httpx.get(f"{self.url}/test/checks", timeout=5).json()
         return found
 
@@ -136,9 +137,12 @@ async def esia_login(
     *,
     client: httpx.AsyncClient | None = None,
     before_callback: Callable[[str], Awaitable[None]] | None = None,
+    finish_with: Starlette | None = None,
 ) -> httpx.Response:
     """Drive the browser: our start route, the provider's login form (the person's oid) and
-    its redirects, our callback. `before_callback` gets the login's state first."""
+    its redirects, our callback. `before_callback` gets the login's state first;
+    `finish_with` is another server (same database) the callback goes to, with the cookies
+    of the browser that started."""
     ours = client or httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"
     )
@@ -164,4 +168,10 @@ async def esia_login(
     assert callback.path == "/moscow/callback", location
     if before_callback is not None:
         await before_callback(query["state"][0])
+    if finish_with is not None:
+        ours = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=finish_with),
+            base_url="http://testserver",
+            cookies=ours.cookies,
+        )
     return await ours.get(f"{callback.path}?{callback.query}")

@@ -9,6 +9,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from ediary_moscow import plugin
 from ediary_moscow.gost import SigningKeyError
@@ -29,8 +30,6 @@ from tests.plugins.moscow.esia_provider import (
     esia_snils,
 )
 from tests.plugins.moscow.journey import CHILDREN, Browser
-
-pytestmark = pytest.mark.slow
 
 
 def person(snils: str, first_name: str) -> dict[str, Any]:
@@ -66,6 +65,15 @@ def kid(oid: str, snils: str, first_name: str) -> dict[str, Any]:
     }
 
 
+# What the provider's signature checks say for a login with the registered key, and for one
+# signed by a key it does not know.
+ACCEPTED = [
+    {"step": "authorization", "ok": True, "reason": ""},
+    {"step": "token", "ok": True, "reason": ""},
+]
+REFUSED = {"ok": False, "reason": "the registered certificate is not in the signature"}
+
+
 async def _spoil_verifier(state: str) -> None:
     """The PKCE verifier kept for this login becomes another one, well formed but wrong."""
     stored = await models.OneTimeToken.get(token_hash=tokens.digest(PURPOSE, state))
@@ -91,7 +99,7 @@ async def test_parent_logs_in_through_esia_and_gets_their_children(
     page = await esia_login(esia_app, esia_provider, "1000310001", client=browser.client)
 
     # The provider checked the GOST signature of our client_secret, and accepted it.
-    assert esia_provider.checks()[before:] == [{"ok": True, "reason": ""}]
+    assert esia_provider.checks()[before:] == ACCEPTED
     # Logged in; the child in no school is told about, not linked.
     assert page.status_code == 200, page.text
     assert f"data-code='{CHILD_NOT_FOUND}'" in page.text
@@ -144,7 +152,7 @@ async def test_a_wrong_pkce_verifier_is_refused(
         before_callback=_spoil_verifier,
     )
     # The signature was good: what the provider refused is the verifier.
-    assert esia_provider.checks()[before:] == [{"ok": True, "reason": ""}]
+    assert esia_provider.checks()[before:] == ACCEPTED
     assert page.status_code == 400, page.text
     assert "did not accept the login code" in page.text
     assert not browser.client.cookies.get("ediary_session")
@@ -152,24 +160,44 @@ async def test_a_wrong_pkce_verifier_is_refused(
     assert await models.Session.all().count() == sessions
 
 
-async def test_a_signature_by_another_key_is_refused(
-    settings: Settings, esia_provider: EsiaProvider, city: City
+async def test_a_signature_by_another_key_is_refused_at_authorization(
+    settings: Settings, esia_provider: EsiaProvider
 ) -> None:
-    parent_snils = snils_with_check_sum("310000005")
-    esia_provider.set_person("1000310004", person(parent_snils, "Ирина"))
     # Our server signs with a key and certificate the provider never registered.
     app = create_app(
         esia_settings(settings, esia_provider, esia_provider.stranger), manage_database=False
     )
+    before = len(esia_provider.checks())
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as ours:
+        start = await ours.get("/moscow/login")
+    assert start.status_code == 302, start.text
+    async with httpx.AsyncClient(timeout=5) as browser:
+        refused = await browser.get(start.headers["location"])
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_client"
+    assert esia_provider.checks()[before:] == [{"step": "authorization", **REFUSED}]
+
+
+async def test_a_signature_by_another_key_is_refused_at_the_token_request(
+    settings: Settings, esia_app: Starlette, esia_provider: EsiaProvider, city: City
+) -> None:
+    parent_snils = snils_with_check_sum("310000005")
+    esia_provider.set_person("1000310004", person(parent_snils, "Ирина"))
+    # The login starts on a server with the registered key and ends on one without it.
+    stranger = create_app(
+        esia_settings(settings, esia_provider, esia_provider.stranger), manage_database=False
+    )
     sessions = await models.Session.all().count()
     before = len(esia_provider.checks())
-    browser = Browser(app)
-    page = await esia_login(app, esia_provider, "1000310004", client=browser.client)
-    assert esia_provider.checks()[before:] == [
-        {"ok": False, "reason": "the registered certificate is not in the signature"}
-    ]
+    browser = Browser(esia_app)
+    page = await esia_login(
+        esia_app, esia_provider, "1000310004", client=browser.client, finish_with=stranger
+    )
+    assert esia_provider.checks()[before:] == [ACCEPTED[0], {"step": "token", **REFUSED}]
     assert page.status_code == 400, page.text
-    assert not browser.client.cookies.get("ediary_session")
+    assert "did not accept the login code" in page.text
     assert not await models.User.filter(snils=parent_snils).exists()
     assert await models.Session.all().count() == sessions
 
