@@ -7,7 +7,8 @@
 //   (`python -m tests.esia.verify CERTIFICATE`); a bad one is invalid_client;
 // - /rs/prns/{oid} and /rs/prns/{oid}/kids answer with ESIA's JSON shapes, for the person's
 //   own access token only.
-// Test-only routes: PUT /test/persons/{oid} sets a person and their kids, GET /test/checks
+// Test-only routes: PUT /test/persons/{oid} sets a person and their kids (given in full or
+// as references, under the provider's address or another one), GET /test/checks
 // lists the signature checks made, at the authorization and the token requests.
 //
 // node esia-provider.mjs PORT CLIENT_ID REDIRECT_URI CERTIFICATE PYTHON PYTHON_CWD
@@ -122,7 +123,7 @@ async function personRoutes(ctx, oid, rest) {
       size: known.kids.length,
       eTag: eTag(),
       elements: known.kids.map((kid) => (
-        embedded ? kidResource(kid) : `${issuer}/rs/prns/${oid}/kids/${kid.id}`)),
+        embedded ? kidResource(kid) : `${known.referenceBase}/rs/prns/${oid}/kids/${kid.id}`)),
     };
     return;
   }
@@ -146,7 +147,10 @@ provider.use(async (ctx, next) => {
     for await (const chunk of ctx.req) chunks.push(chunk);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     persons.set(decodeURIComponent(testPerson[1]), {
-      person: body.person, kids: body.kids || [], kidsAsReferences: !!body.kidsAsReferences,
+      person: body.person,
+      kids: body.kids || [],
+      kidsAsReferences: !!body.kidsAsReferences,
+      referenceBase: body.referenceBase || issuer,
     });
     ctx.status = 204;
     return;

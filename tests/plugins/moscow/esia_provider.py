@@ -48,8 +48,14 @@ class EsiaProvider:
         kids: list[dict[str, Any]] = (),  # type: ignore[assignment]
         *,
         kids_as_references: bool = False,
+        reference_base: str = "",
     ) -> None:
-        body = {"person": person, "kids": list(kids), "kidsAsReferences": kids_as_references}
+        body = {
+            "person": person,
+            "kids": list(kids),
+            "kidsAsReferences": kids_as_references,
+            "referenceBase": reference_base,
+        }
         httpx.put(f"{self.url}/test/persons/{oid}", json=body, timeout=5).raise_for_status()
 
     def checks(self) -> list[dict[str, Any]]:

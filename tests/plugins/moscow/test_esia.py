@@ -132,6 +132,26 @@ async def test_kids_given_as_references_are_read_one_by_one(
     assert [child["firstName"] for child in children] == ["third_child"]
 
 
+async def test_a_kid_reference_to_another_address_is_not_followed(
+    esia_app: Starlette, esia_provider: EsiaProvider, city: City
+) -> None:
+    parent_snils = snils_with_check_sum("310000006")
+    # The same provider under another name: were the reference followed (with the access
+    # token), the kid would be read and linked.
+    elsewhere = esia_provider.url.replace("127.0.0.1", "localhost")
+    esia_provider.set_person(
+        "1000310005",
+        person(parent_snils, "Елена"),
+        [kid("1000310051", city.snils["third_child"], "third_child")],
+        kids_as_references=True,
+        reference_base=elsewhere,
+    )
+    browser = Browser(esia_app)
+    page = await esia_login(esia_app, esia_provider, "1000310005", client=browser.client)
+    assert page.status_code == 303, page.text
+    assert (await browser.gql(CHILDREN))["viewer"]["children"] == []
+
+
 async def test_a_wrong_pkce_verifier_is_refused(
     esia_app: Starlette, esia_provider: EsiaProvider, city: City
 ) -> None:
