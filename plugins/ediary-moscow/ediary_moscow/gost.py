@@ -22,12 +22,19 @@ from asn1crypto import cms, core, pem, x509
 GOST_KEY = "1.2.643.7.1.1.1.1"  # id-tc26-gost3410-12-256
 STREEBOG_256 = "1.2.643.7.1.1.2.2"  # id-tc26-gost3411-12-256
 GOST_SIGNATURE = "1.2.643.7.1.1.3.2"  # id-tc26-signwithdigest-gost3410-12-256
-# The TC26 256-bit curves gostcrypto knows, by OID (R 1323565.1.024-2019).
+# The 256-bit curves, by OID, under gostcrypto's names (R 1323565.1.024-2019). TC26's B, C
+# and D are the CryptoPro A, B and C curves of RFC 4357, which most issued certificates
+# (and OpenSSL's `paramset:A`..`C`) still name by the older OIDs, the exchange ones too.
 CURVES = {
     "1.2.643.7.1.2.1.1.1": "id-tc26-gost-3410-2012-256-paramSetA",
     "1.2.643.7.1.2.1.1.2": "id-tc26-gost-3410-2012-256-paramSetB",
     "1.2.643.7.1.2.1.1.3": "id-tc26-gost-3410-2012-256-paramSetC",
     "1.2.643.7.1.2.1.1.4": "id-tc26-gost-3410-2012-256-paramSetD",
+    "1.2.643.2.2.35.1": "id-tc26-gost-3410-2012-256-paramSetB",  # CryptoPro-A
+    "1.2.643.2.2.35.2": "id-tc26-gost-3410-2012-256-paramSetC",  # CryptoPro-B
+    "1.2.643.2.2.35.3": "id-tc26-gost-3410-2012-256-paramSetD",  # CryptoPro-C
+    "1.2.643.2.2.36.0": "id-tc26-gost-3410-2012-256-paramSetB",  # CryptoPro-XchA
+    "1.2.643.2.2.36.1": "id-tc26-gost-3410-2012-256-paramSetD",  # CryptoPro-XchB
 }
 SIZE = 32
 
@@ -82,7 +89,7 @@ def _engine(curve_oid: str) -> gostcrypto.gostsignature.GOST34102012:
     try:
         name = CURVES[curve_oid]
     except KeyError:
-        raise SigningKeyError(f"the curve {curve_oid} is not a TC26 256-bit curve") from None
+        raise SigningKeyError(f"the curve {curve_oid} is not a GOST 256-bit curve") from None
     return gostcrypto.gostsignature.new(
         gostcrypto.gostsignature.MODE_256,
         gostcrypto.gostsignature.CURVES_R_1323565_1_024_2019[name],

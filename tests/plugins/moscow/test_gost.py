@@ -154,3 +154,63 @@ def test_openssl_reads_the_test_keys_and_certificates(pair: KeyPair) -> None:
     assert from_key.returncode == 0, from_key.stderr.decode()
     assert from_key.stdout.startswith(b"-----BEGIN PUBLIC KEY-----")
     assert from_key.stdout == from_cert.stdout
+
+
+@pytest.mark.parametrize(
+    ("paramset", "curve"),
+    [
+        ("A", "1.2.643.2.2.35.1"),
+        ("B", "1.2.643.2.2.35.2"),
+        ("C", "1.2.643.2.2.35.3"),
+        ("XA", "1.2.643.2.2.36.0"),
+        ("XB", "1.2.643.2.2.36.1"),
+        ("TCA", "1.2.643.7.1.2.1.1.1"),
+        ("TCB", "1.2.643.7.1.2.1.1.2"),
+        ("TCC", "1.2.643.7.1.2.1.1.3"),
+        ("TCD", "1.2.643.7.1.2.1.1.4"),
+    ],
+)
+def test_a_key_and_certificate_made_by_openssl_sign_what_openssl_verifies(
+    paramset: str, curve: str, tmp_path: Path
+) -> None:
+    """Key files as issued elsewhere: OpenSSL's PKCS#8 and certificates, on every 256-bit
+    curve, under the CryptoPro OIDs too."""
+    _gost_engine()
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    made = _openssl(
+        "genpkey",
+        "-algorithm",
+        "gost2012_256",
+        "-pkeyopt",
+        f"paramset:{paramset}",
+        "-out",
+        str(key),
+    )
+    assert made.returncode == 0, made.stderr.decode()
+    subject = ["-subj", "/CN=issued elsewhere", "-days", "30", "-md_gost12_256"]
+    made = _openssl("req", "-x509", "-new", "-key", str(key), *subject, "-out", str(cert))
+    assert made.returncode == 0, made.stderr.decode()
+
+    signer = GostSigner.from_files(str(key), str(cert))
+    assert signer.curve_oid == curve
+    signature, message = tmp_path / "secret.der", tmp_path / "message"
+    signature.write_bytes(_der(signer.client_secret(**REQUEST)))
+    message.write_bytes(MESSAGE.encode())
+    verified = _openssl(
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        str(signature),
+        "-content",
+        str(message),
+        "-CAfile",
+        str(cert),
+        "-purpose",
+        "any",
+        "-out",
+        "/dev/null",
+    )
+    assert verified.returncode == 0, verified.stderr.decode()
