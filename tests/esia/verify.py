@@ -27,6 +27,12 @@ CURVE_NAMES = {
     "1.2.643.7.1.2.1.1.2": "id-tc26-gost-3410-2012-256-paramSetB",
     "1.2.643.7.1.2.1.1.3": "id-tc26-gost-3410-2012-256-paramSetC",
     "1.2.643.7.1.2.1.1.4": "id-tc26-gost-3410-2012-256-paramSetD",
+    # The CryptoPro names of the same curves.
+    "1.2.643.2.2.35.1": "id-tc26-gost-3410-2012-256-paramSetB",
+    "1.2.643.2.2.35.2": "id-tc26-gost-3410-2012-256-paramSetC",
+    "1.2.643.2.2.35.3": "id-tc26-gost-3410-2012-256-paramSetD",
+    "1.2.643.2.2.36.0": "id-tc26-gost-3410-2012-256-paramSetB",
+    "1.2.643.2.2.36.1": "id-tc26-gost-3410-2012-256-paramSetD",
 }
 # How far the signing time may be from now: a captured secret is not good for long.
 CLOCK_WINDOW = timedelta(minutes=5)
