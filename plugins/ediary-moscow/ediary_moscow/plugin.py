@@ -13,10 +13,9 @@ from ediary.domain.enums import Role
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
 from ediary_moscow.applications import READ_APPLICATION
+from ediary_moscow.links import PORTAL_FLOW_ID
 from ediary_moscow.models import DiaryApplication, PortalLink
 from ediary_moscow.settings import moscow_settings
-
-PORTAL_FLOW_ID = "moscow-portal"
 
 
 def portal_flow(settings: Settings) -> LoginFlow:
