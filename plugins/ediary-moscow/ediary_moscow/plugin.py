@@ -88,6 +88,16 @@ def password_login_refusal(user: User, settings: Settings) -> Awaitable[str | No
 
 
 @hookimpl
+def startup(settings: Settings) -> None:
+    """The ESIA profile signs every token request with the organisation's GOST key: a
+    missing or unreadable key, or one that is not the certificate's, stops the server here
+    with the setting named (SigningKeyError), rather than failing each parent's login."""
+    config = moscow_settings(settings)
+    if config.configured:
+        config.signer()
+
+
+@hookimpl
 def access_allowed(viewer: Viewer, action: str, target: object) -> bool | None:
     """An application is the parent's who filed it and its school administration's."""
     if action != READ_APPLICATION or not isinstance(target, DiaryApplication):
