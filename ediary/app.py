@@ -7,6 +7,7 @@ import inspect
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -15,7 +16,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
-from ediary.adapters.manager import PluginError, PluginManager, collect, load_plugins, model_apps
+from ediary.adapters.manager import (
+    PluginError,
+    PluginManager,
+    close_unrun,
+    collect,
+    load_plugins,
+    model_apps,
+)
 from ediary.adapters.notify import NotificationChannel, Notifier
 from ediary.config import Settings
 from ediary.db import close_database, open_database, tortoise_config
@@ -68,6 +76,19 @@ def _plugin_routes(plugins: PluginManager, settings: Settings) -> list[BaseRoute
             raise PluginError(plugin, "http_routes must return Starlette routes")
         routes.extend(found)
     return routes
+
+
+async def _start_plugins(started: list[tuple[str, Any]]) -> None:
+    """Await the plugins' startup hooks in order. When one refuses, the coroutines of the
+    plugins after it are closed unrun, so the refusal is the only thing reported."""
+    for index, (plugin, result) in enumerate(started):
+        if not inspect.isawaitable(result):
+            continue
+        try:
+            await result
+        except Exception as error:
+            close_unrun(started[index + 1 :])
+            raise PluginError(plugin, error) from error
 
 
 def create_app(
@@ -128,12 +149,7 @@ def create_app(
         worker.start()
         housekeeper.start()
         try:
-            for plugin, started in collect(plugins, "startup", app=app, settings=settings):
-                if inspect.isawaitable(started):
-                    try:
-                        await started
-                    except Exception as error:
-                        raise PluginError(plugin, error) from error
+            await _start_plugins(collect(plugins, "startup", app=app, settings=settings))
             if tune_collector:
                 collector.tune()
             yield

@@ -7,6 +7,7 @@ own, so an error names the plugin that raised it and the server refuses to start
 from __future__ import annotations
 
 import importlib.metadata
+import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -137,10 +138,19 @@ def collect(manager: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tup
         try:
             result = impl.function(**arguments)
         except Exception as error:
+            close_unrun(results)
             raise PluginError(impl.plugin_name, error) from error
         if result is not None:
             results.append((impl.plugin_name, result))
     return results
+
+
+def close_unrun(results: list[tuple[str, Any]]) -> None:
+    """Close the coroutines among hook results that will not be awaited, because a plugin
+    refused before their turn: the refusal is then all that is reported."""
+    for _, result in results:
+        if inspect.iscoroutine(result):
+            result.close()
 
 
 def model_apps(manager: pluggy.PluginManager) -> dict[str, ModelsApp]:

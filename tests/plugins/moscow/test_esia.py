@@ -6,6 +6,8 @@ SNILS. A wrong PKCE verifier or a wrong signature is refused and leaves nothing 
 from __future__ import annotations
 
 import dataclasses
+import gc
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -247,9 +249,6 @@ def test_startup_refuses_the_esia_profile_without_a_usable_key(
     start(EDIARY_MOSCOW_PROFILE="mosru", EDIARY_MOSCOW_SIGNING_KEY="")
 
 
-# The core calls every plugin's startup before awaiting any: another plugin's coroutine is
-# left unawaited when this one refuses.
-@pytest.mark.filterwarnings("ignore:coroutine 'startup' was never awaited:RuntimeWarning")
 async def test_the_server_does_not_start_with_a_key_of_another_certificate(
     settings: Settings, tmp_path: Path
 ) -> None:
@@ -257,6 +256,12 @@ async def test_the_server_does_not_start_with_a_key_of_another_certificate(
     configured = esia_settings(settings, EsiaProvider("http://127.0.0.1:9", pair, other), pair)
     mixed = {**configured.extra, "EDIARY_MOSCOW_SIGNING_KEY": str(other.key_path)}
     app = create_app(dataclasses.replace(configured, extra=mixed), manage_database=False)
-    with pytest.raises(PluginError, match="plugin 'moscow' failed: SigningKeyError: the key"):
-        async with app.router.lifespan_context(app):
-            pass
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(PluginError, match="plugin 'moscow' failed: SigningKeyError: the key"):
+            async with app.router.lifespan_context(app):
+                pass
+        gc.collect()
+    # The startup hooks of the plugins after the one that refused are closed unrun, so the
+    # refusal is all that is reported: no coroutine is left never awaited.
+    assert [str(w.message) for w in caught if "never awaited" in str(w.message)] == []
