@@ -181,6 +181,13 @@ class Provider:
         if response.status_code != 200:
             raise LoginFailed("The portal did not give the person's data. Start the login again.")
         found: dict[str, Any] = response.json()
+        # ESIA vouches for a SNILS only on a confirmed account ("trusted"); a simplified
+        # account's data is what its holder typed, and children's diaries are opened by it.
+        if profile.person_path and found.get("trusted") is not True:
+            raise LoginFailed(
+                "Your State Services account is not confirmed. Confirm it (at a service "
+                "centre, by a bank or with an electronic signature), then log in again."
+            )
         if profile.kids_path:
             kids_url = urljoin(metadata["issuer"] + "/", profile.kids_path.format(oid=subject)[1:])
             kids = await self._get(kids_url, headers=headers)

@@ -117,6 +117,23 @@ async def test_parent_logs_in_through_esia_and_gets_their_children(
     assert not await models.User.filter(snils=stray_snils).exists()
 
 
+async def test_an_account_state_services_has_not_confirmed_does_not_log_in(
+    esia_app: Starlette, esia_provider: EsiaProvider, city: City
+) -> None:
+    parent_snils = snils_with_check_sum("310000009")
+    simplified = {**person(parent_snils, "Ольга"), "trusted": False}
+    esia_provider.set_person(
+        "1000310009", simplified, [kid("1000310091", city.snils["first_child"], "first_child")]
+    )
+    sessions = await models.Session.all().count()
+    browser = Browser(esia_app)
+    page = await esia_login(esia_app, esia_provider, "1000310009", client=browser.client)
+    assert page.status_code == 400 and "not confirmed" in page.text, page.text
+    assert not browser.client.cookies.get("ediary_session")
+    assert not await models.User.filter(snils=parent_snils).exists()
+    assert await models.Session.all().count() == sessions
+
+
 async def test_kids_given_as_references_are_read_one_by_one(
     esia_app: Starlette, esia_provider: EsiaProvider, city: City
 ) -> None:
