@@ -6,21 +6,38 @@ batch."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 from strawberry.relay import to_base64
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from ediary.domain import models
 from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import AccountEventKind, Role
 from tests import builders
 from tests.conftest import GraphQLClient
+from tests.security.live import (
+    SLOW_SWEEP,
+    UPDATES,
+    connected,
+    family_school,
+    post_graphql,
+    server_env,
+    subscribe,
+    token_for,
+)
+from tests.servers import Server, listening
 from tests.world import World
 
 TERMS = [(date(2026, 9, 1), date(2026, 10, 24)), (date(2026, 11, 3), date(2026, 12, 28))]
@@ -128,6 +145,23 @@ async def lg(world: World) -> L:
     }
     found.objects = {"class": cls}
     return found
+
+
+async def _closed(ws: ClientConnection, within: float) -> tuple[int, str, list[Any]]:
+    """Wait for the server to close: the close code, its reason, and what came before."""
+    received: list[Any] = []
+    deadline = time.monotonic() + within
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"still open after {within} s; received {received}")
+            received.append(json.loads(await asyncio.wait_for(ws.recv(), left)))
+    except TimeoutError:
+        raise AssertionError(f"still open after {within} s; received {received}") from None
+    except ConnectionClosed as closed:
+        assert closed.rcvd is not None, "closed without a close frame"
+        return closed.rcvd.code, closed.rcvd.reason, received
 
 
 def _text(body: bytes) -> list[str]:
@@ -396,3 +430,39 @@ async def test_sheets_are_only_for_the_issuer_and_only_for_a_while(
     assert await models.IssuedLogin.filter(batch_id=batch_id).values_list("nonce", flat=True) == [
         ""
     ]
+
+
+async def test_a_reissue_closes_open_websockets_and_a_temporary_session_cannot_subscribe(
+    world: World, database: str, tmp_path: Path
+) -> None:
+    """Real `ediary serve` and graphql-transport-ws clients: the parent's open subscription
+    closes when the class teacher re-issues her password, and a session opened with the
+    temporary password is refused a WebSocket (4403) until it changes it."""
+    family = await family_school(world)
+    await models.SchoolClass.filter(id=family.lesson.school_class_id).update(
+        class_teacher_id=family.teacher.id
+    )
+    parent, teacher = await token_for(family.parent), await token_for(family.teacher)
+    async with (
+        Server(server_env(database, **SLOW_SWEEP), tmp_path / "server.log") as server,
+        connected(server, parent) as ws,
+    ):
+        await subscribe(ws, "1", UPDATES, family.updates)
+        await listening(server.url, at_least=1)
+        answer = await post_graphql(
+            server, REISSUE, {"id": to_base64("Parent", family.parent.id)}, teacher
+        )
+        [issued] = answer["reissueLogin"]["batch"]["logins"]
+        code, reason, received = await _closed(ws, within=1.0)
+        assert (code, reason, received) == (4401, "Session ended: the password was reset.", [])
+
+        opened = await post_graphql(
+            server, LOGIN, {"login": issued["login"], "password": issued["temporaryPassword"]}
+        )
+        temporary = opened["login"]["accessToken"]
+        url = server.url.replace("http://", "ws://") + "/graphql"
+        async with connect(url, subprotocols=["graphql-transport-ws"]) as refused:  # type: ignore[list-item]
+            init = {"authorization": f"Bearer {temporary}"}
+            await refused.send(json.dumps({"type": "connection_init", "payload": init}))
+            code, reason, received = await _closed(refused, within=5.0)
+        assert code == 4403 and received == []
