@@ -57,7 +57,7 @@ mutation($input: IssueClassLoginsInput!) {
 REISSUE = """
 mutation($id: ID!) {
   reissueLogin(input: {userId: $id}) {
-    batch { id logins { fullName role login temporaryPassword } }
+    batch { id logins { fullName role login temporaryPassword student { fullName } } }
     userErrors { field code }
   }
 }
@@ -110,6 +110,8 @@ async def lg(world: World) -> L:
     pupil = await builders.student(None, built, cls, "import-0001", "Ёжикова", "Юлия")
     lone = await builders.student(None, built, cls, "import-0002", "Щукин", "Пётр")
     side_pupil = await builders.student(None, built, side, "import-0003", "Орлов", "Илья")
+    # A child the diary knows no parent of.
+    await builders.student(None, built, side, "import-0005", "Зайцев", "Глеб")
     await builders.student(None, built, far, "import-0004", "Новикова", "Дарья")
     mother = await builders.person(
         None, "import-p-0001", "Ёжикова", "Мария", (Role.PARENT, built.school, None)
@@ -312,7 +314,23 @@ async def test_a_reissued_password_kills_the_old_one_and_its_sessions(
         {"input": {"classId": lg.ids["side"], "roles": ["PARENT"], "reissueExisting": True}},
         as_user="lg-side-homeroom",
     )
-    [issued] = first["data"]["issueClassLogins"]["batch"]["logins"]
+    logins = first["data"]["issueClassLogins"]["batch"]["logins"]
+    issued, placeholder = (
+        next(p for p in logins if p["fullName"] == name)
+        for name in ("Орлова Вера", "Зайцев Родитель")
+    )
+    assert len(logins) == 2
+    # The child without a parent got a parent account named after the family, tied to it.
+    assert placeholder["login"] == "zaitsev.roditel"
+    assert placeholder["student"] == {"fullName": "Зайцев Глеб"}
+    made = await gql(
+        LOGIN, {"login": placeholder["login"], "password": placeholder["temporaryPassword"]}
+    )
+    made_token = made["data"]["login"]["accessToken"]
+    own = {"current": placeholder["temporaryPassword"], "new": "zaitsev family secret"}
+    assert (await gql(CHANGE, own, bearer=made_token))["data"]["changePassword"]["ok"] is True
+    made_viewer = (await gql(VIEWER, bearer=made_token))["data"]["viewer"]
+    assert made_viewer["children"] == [{"fullName": "Зайцев Глеб"}]
     # The parent already had a session: a new password issued for her ends it.
     assert (await gql(VIEWER, as_user="lg-side-parent"))["errors"][0]["extensions"][
         "code"

@@ -328,7 +328,10 @@ async def _activate(account_id: int, payload: dict[str, object], *, phone: str |
         if phone is None:
             account.email = login
         account.password_hash = str(payload["password_hash"])
-        await account.save(update_fields=["login", "email", "phone", "password_hash"])
+        account.temporary_password_at = None
+        await account.save(
+            update_fields=["login", "email", "phone", "password_hash", "temporary_password_at"]
+        )
         await RoleGrant.get_or_create(
             user_id=account.id,
             role=Role.STUDENT,
