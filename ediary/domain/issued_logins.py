@@ -117,6 +117,13 @@ async def _class_for_issuer(viewer: Viewer, class_id: int) -> SchoolClass:
     return found
 
 
+async def _holds_more_than_a_family_role(user_id: int) -> bool:
+    """Staff and officials: a class teacher must not get to choose their password (and so log
+    in with their reach) because they are also a parent in the class."""
+    others = RoleGrant.filter(user_id=user_id).exclude(role__in=sorted(ISSUED_ROLES))
+    return await others.exists() or await SchoolClass.exists(class_teacher_id=user_id)
+
+
 def _has_way_in(user: User) -> bool:
     """A password the owner knows, or a portal identity: such accounts keep theirs."""
     return bool(user.password_hash) or user.snils is not None
@@ -238,7 +245,11 @@ async def issue_class_logins(
         issuer = _Issuer(viewer, batch, secret_key)
         parents = await _parents([s.id for s in students]) if Role.PARENT in wanted else {}
         for student in students:
-            if Role.STUDENT in wanted and (reissue_existing or not _has_way_in(student)):
+            if (
+                Role.STUDENT in wanted
+                and (reissue_existing or not _has_way_in(student))
+                and not await _holds_more_than_a_family_role(student.id)
+            ):
                 await issuer.give(student, student, Role.STUDENT)
             if Role.PARENT not in wanted:
                 continue
@@ -247,6 +258,8 @@ async def issue_class_logins(
             ]
             for parent in family:
                 if not parent.is_active or (_has_way_in(parent) and not reissue_existing):
+                    continue
+                if await _holds_more_than_a_family_role(parent.id):
                     continue
                 # A parent of two children of the class gets one login, on the first sheet.
                 if any(p.user_id == parent.id for p in issuer.issued):
@@ -293,7 +306,8 @@ async def reissue_login(
 ) -> tuple[IssuedBatch, tuple[SessionsEnded, ...]]:
     """A new temporary password for one student or parent of a class the viewer may issue
     logins for: the old password and every session of the account end at once. Anyone else
-    is NOT_FOUND, as if there were no such account."""
+    is NOT_FOUND, as if there were no such account; a parent who is also a member of staff
+    is FORBIDDEN (see `_holds_more_than_a_family_role`)."""
     if not viewer.is_authenticated:
         raise Unauthenticated()
     async with in_transaction():
@@ -301,6 +315,12 @@ async def reissue_login(
         if user is None:
             raise NotFound()
         school_class, student, role = await _family_class(viewer, user, today)
+        if await _holds_more_than_a_family_role(user.id):
+            raise Forbidden(
+                "This account belongs to a member of staff: its password is not re-issued "
+                "through a class. The person resets it themselves or asks the administrator "
+                "of the diary."
+            )
         batch = await LoginBatch.create(
             school_class=school_class,
             issued_by_id=viewer.user_id,

@@ -117,6 +117,16 @@ async def lg(world: World) -> L:
         None, "import-p-0001", "Ёжикова", "Мария", (Role.PARENT, built.school, None)
     )
     await models.Guardianship.create(parent=mother, student=pupil)
+    # A teacher of the school who is also the pupil's parent: not the class teacher's to issue.
+    staff_parent = await builders.person(
+        world,
+        "lg-staff-parent",
+        "Ёжиков",
+        "Павел",
+        teacher,
+        (Role.PARENT, built.school, None),
+    )
+    await models.Guardianship.create(parent=staff_parent, student=pupil)
     side_parent = await builders.person(
         world, "lg-side-parent", "Орлова", "Вера", (Role.PARENT, built.school, None)
     )
@@ -137,6 +147,7 @@ async def lg(world: World) -> L:
         "lone": to_base64("Student", lone.id),
         "mother": to_base64("Parent", mother.id),
         "side_parent": to_base64("Parent", side_parent.id),
+        "staff_parent": to_base64("Parent", staff_parent.id),
     }
     found.users = {
         "pupil": pupil,
@@ -144,6 +155,7 @@ async def lg(world: World) -> L:
         "mother": mother,
         "side_parent": side_parent,
         "lg-class-parent": class_parent,
+        "staff_parent": staff_parent,
     }
     found.objects = {"class": cls}
     return found
@@ -424,6 +436,20 @@ async def test_reissuing_for_someone_outside_reach_looks_like_nobody(
         ], (who, target)
     assert await _counts() == before
     assert (await models.User.get(id=lg.users["side_parent"].id)).password_hash == hash_before
+
+
+async def test_a_member_of_staff_who_is_a_parent_is_not_reissued_through_the_class(
+    gql: GraphQLClient, world: World, lg: L
+) -> None:
+    before = await _counts()
+    answer = await gql(REISSUE, {"id": lg.ids["staff_parent"]}, as_user="lg-homeroom")
+    assert answer["data"]["reissueLogin"]["userErrors"] == [{"field": None, "code": "FORBIDDEN"}]
+    assert await _counts() == before
+    # Nor was he given a login with the class: his session lives on.
+    assert (await gql(VIEWER, as_user="lg-staff-parent"))["data"]["viewer"]["login"] == (
+        "lg-staff-parent"
+    )
+    assert not await models.IssuedLogin.exists(user_id=lg.users["staff_parent"].id)
 
 
 async def test_sheets_are_only_for_the_issuer_and_only_for_a_while(
