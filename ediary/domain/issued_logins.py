@@ -18,11 +18,12 @@ is written to the account's history with who made it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from ediary.domain import account_history, auth, login_names, temporary_passwords
@@ -65,6 +66,8 @@ SHEETS_LIFETIME = timedelta(hours=24)
 # and this, until the parent's own name is known.
 PARENT_PLACEHOLDER = "Родитель"
 ISSUED_ROLES = frozenset({Role.STUDENT, Role.PARENT})
+# Tries of an issue that met another one taking the same new login at the same moment.
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -216,7 +219,7 @@ async def _placeholder_parent(student: User, school_id: int) -> User:
     return parent
 
 
-async def issue_class_logins(
+async def _issue_class_logins_once(
     viewer: Viewer,
     class_id: int,
     *,
@@ -225,10 +228,7 @@ async def issue_class_logins(
     secret_key: str,
     today: date,
 ) -> tuple[IssuedBatch, tuple[SessionsEnded, ...]]:
-    """Logins and temporary passwords for the students enrolled in the class `today` and
-    their parents (by `roles`), in one transaction. People who already have a way in are
-    left alone unless `reissue_existing`. Returns the batch, with the passwords, and the
-    ended sessions to announce after the commit."""
+    """One try of `issue_class_logins`."""
     wanted = frozenset(roles)
     if not wanted or not wanted <= ISSUED_ROLES:
         raise InvalidInput("Issue logins for students, parents or both.", field="roles")
@@ -280,6 +280,44 @@ async def issue_class_logins(
     )
 
 
+async def issue_class_logins(
+    viewer: Viewer,
+    class_id: int,
+    *,
+    roles: Iterable[Role],
+    reissue_existing: bool,
+    secret_key: str,
+    today: date,
+) -> tuple[IssuedBatch, tuple[SessionsEnded, ...]]:
+    """Logins and temporary passwords for the students enrolled in the class `today` and
+    their parents (by `roles`), in one transaction. People who already have a way in are
+    left alone unless `reissue_existing`. Returns the batch, with the passwords, and the
+    ended sessions to announce after the commit."""
+    return await _retrying(
+        lambda: _issue_class_logins_once(
+            viewer,
+            class_id,
+            roles=roles,
+            reissue_existing=reissue_existing,
+            secret_key=secret_key,
+            today=today,
+        )
+    )
+
+
+async def _retrying(
+    work: Callable[[], Awaitable[tuple[IssuedBatch, tuple[SessionsEnded, ...]]]],
+) -> tuple[IssuedBatch, tuple[SessionsEnded, ...]]:
+    """Run `work` (one transaction) again when another issue took one of its new logins at
+    the same moment: the unique login refused it and rolled it back whole."""
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return await work()
+        except IntegrityError:
+            continue
+    return await work()
+
+
 async def _family_class(viewer: Viewer, user: User, today: date) -> tuple[SchoolClass, User, Role]:
     """The class through which the viewer may re-issue `user`'s login, the child of the
     sheet and the role; NotFound when there is none (or the viewer may not see it)."""
@@ -301,13 +339,10 @@ async def _family_class(viewer: Viewer, user: User, today: date) -> tuple[School
     raise NotFound()
 
 
-async def reissue_login(
+async def _reissue_login_once(
     viewer: Viewer, user_id: int, *, secret_key: str, today: date
 ) -> tuple[IssuedBatch, tuple[SessionsEnded, ...]]:
-    """A new temporary password for one student or parent of a class the viewer may issue
-    logins for: the old password and every session of the account end at once. Anyone else
-    is NOT_FOUND, as if there were no such account; a parent who is also a member of staff
-    is FORBIDDEN (see `_holds_more_than_a_family_role`)."""
+    """One try of `reissue_login`."""
     if not viewer.is_authenticated:
         raise Unauthenticated()
     async with in_transaction():
@@ -340,6 +375,18 @@ async def reissue_login(
             logins=tuple(issuer.issued),
         ),
         tuple(issuer.ended),
+    )
+
+
+async def reissue_login(
+    viewer: Viewer, user_id: int, *, secret_key: str, today: date
+) -> tuple[IssuedBatch, tuple[SessionsEnded, ...]]:
+    """A new temporary password for one student or parent of a class the viewer may issue
+    logins for: the old password and every session of the account end at once. Anyone else
+    is NOT_FOUND, as if there were no such account; a parent who is also a member of staff
+    is FORBIDDEN (see `_holds_more_than_a_family_role`)."""
+    return await _retrying(
+        lambda: _reissue_login_once(viewer, user_id, secret_key=secret_key, today=today)
     )
 
 
