@@ -368,6 +368,13 @@ async def test_a_reissued_password_kills_the_old_one_and_its_sessions(
     assert old["data"]["login"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
     new = await gql(LOGIN, {"login": issued["login"], "password": renewed["temporaryPassword"]})
     assert new["data"]["login"]["mustChangePassword"] is True
+    # A session bound to change its password may still log out.
+    bound = new["data"]["login"]["accessToken"]
+    out = await gql("mutation { logout { ok userErrors { code } } }", bearer=bound)
+    assert out["data"]["logout"] == {"ok": True, "userErrors": []}
+    assert (await gql(VIEWER, bearer=bound))["errors"][0]["extensions"]["code"] == (
+        "SESSION_EXPIRED"
+    )
     # The first batch's sheet no longer carries the replaced password.
     user_id = lg.users["side_parent"].id
     assert not await models.IssuedLogin.filter(
@@ -510,3 +517,29 @@ async def test_a_reissue_closes_open_websockets_and_a_temporary_session_cannot_s
             await refused.send(json.dumps({"type": "connection_init", "payload": init}))
             code, reason, received = await _closed(refused, within=5.0)
         assert code == 4403 and received == []
+
+
+async def test_two_classes_issued_at_once_never_share_a_login(
+    gql: GraphQLClient, world: World
+) -> None:
+    """Two children of the same name in two classes, issued at the same moment by their class
+    teachers: on PostgreSQL both transactions pick the same login, the unique login refuses
+    the later one, and it tries again with the next number."""
+    built = await builders.school("Twins", "lg-twins", TERMS)
+    ids, whose = [], []
+    for index, name in enumerate(("7А", "7Б")):
+        teacher = await builders.person(
+            world, f"lg-twins-{index}", "Учитель", name, (Role.TEACHER, built.school, None)
+        )
+        cls = await builders.school_class(built, name, class_teacher=teacher)
+        await builders.student(None, built, cls, f"lg-twins-import-{index}", "Смирнов", "Лев")
+        ids.append(to_base64("SchoolClass", cls.id))
+        whose.append(f"lg-twins-{index}")
+    answers = await asyncio.gather(
+        *(
+            gql(ISSUE, {"input": {"classId": i, "roles": ["STUDENT"]}}, as_user=who)
+            for i, who in zip(ids, whose, strict=True)
+        )
+    )
+    logins = sorted(a["data"]["issueClassLogins"]["batch"]["logins"][0]["login"] for a in answers)
+    assert logins == ["smirnov.lev", "smirnov.lev2"]
