@@ -127,6 +127,15 @@ async def _holds_more_than_a_family_role(user_id: int) -> bool:
     return await others.exists() or await SchoolClass.exists(class_teacher_id=user_id)
 
 
+async def _ensure_family_only(user_id: int) -> None:
+    if await _holds_more_than_a_family_role(user_id):
+        raise Forbidden(
+            "This account belongs to a member of staff: its password is not re-issued "
+            "through a class. The person resets it themselves or asks the administrator "
+            "of the diary."
+        )
+
+
 def _has_way_in(user: User) -> bool:
     """A password the owner knows, or a portal identity: such accounts keep theirs."""
     return bool(user.password_hash) or user.snils is not None
@@ -142,13 +151,40 @@ async def _logins_like(bases: Iterable[str]) -> set[str]:
     return taken
 
 
-class _Issuer:
-    """Gives people of one batch their logins and passwords, inside the caller's transaction."""
+@dataclass(frozen=True)
+class _Secret:
+    """A temporary password with what it is made from and its hash, ready to be given."""
 
-    def __init__(self, viewer: Viewer, batch: LoginBatch, secret_key: str) -> None:
+    nonce: str
+    password: str
+    password_hash: str
+
+
+def _new_secret(secret_key: str) -> _Secret:
+    nonce = temporary_passwords.new_nonce()
+    password = temporary_passwords.derive(secret_key, nonce)
+    return _Secret(nonce, password, auth.hash_password(password))
+
+
+async def _new_secrets(secret_key: str, count: int) -> list[_Secret]:
+    """`count` secrets, hashed in threads before the transaction that gives them: argon2 takes
+    a tenth of a second a password, and a class's worth must not hold the database's write
+    lock for seconds."""
+    made = await asyncio.gather(*(asyncio.to_thread(_new_secret, secret_key) for _ in range(count)))
+    return list(made)
+
+
+class _Issuer:
+    """Gives people of one batch their logins and passwords, inside the caller's transaction,
+    with the secrets made beforehand (more are made on the spot if the class changed since)."""
+
+    def __init__(
+        self, viewer: Viewer, batch: LoginBatch, secret_key: str, secrets: Sequence[_Secret]
+    ) -> None:
         self.viewer = viewer
         self.batch = batch
         self.secret_key = secret_key
+        self.secrets = list(secrets)
         self.issued: list[IssuedPerson] = []
         self.ended: list[SessionsEnded] = []
         self._taken: set[str] = set()
@@ -168,14 +204,17 @@ class _Issuer:
         now = _now()
         again = _has_way_in(user) or await IssuedLogin.exists(user_id=user.id)
         login = await self._readable_login(user)
-        nonce = temporary_passwords.new_nonce()
-        password = temporary_passwords.derive(self.secret_key, nonce)
+        if self.secrets:
+            secret = self.secrets.pop()
+        else:
+            secret = await asyncio.to_thread(_new_secret, self.secret_key)
+        nonce, password = secret.nonce, secret.password
         # What an earlier batch printed stops working, and is no longer printable.
         await IssuedLogin.filter(user_id=user.id, superseded_at=None).update(
             superseded_at=now, nonce=""
         )
         user.login = login
-        user.password_hash = await asyncio.to_thread(auth.hash_password, password)
+        user.password_hash = secret.password_hash
         user.temporary_password_at = now
         await user.save(update_fields=["login", "password_hash", "temporary_password_at"])
         # The old password is dead with the new hash; so is every session it opened.
@@ -219,52 +258,64 @@ async def _placeholder_parent(student: User, school_id: int) -> User:
     return parent
 
 
+async def _targets(
+    school_class: SchoolClass, wanted: frozenset[Role], reissue_existing: bool, today: date
+) -> list[tuple[User | None, User, Role]]:
+    """Whom to issue for in the class `today`: (the account, or None for a parent account to
+    make; the child of the sheet; the role), family by family, the child first."""
+    students = await _current_students(school_class.id, today)
+    if not students:
+        raise InvalidInput("Nobody is enrolled in this class today.", field="classId")
+    parents = await _parents([s.id for s in students]) if Role.PARENT in wanted else {}
+    chosen: list[tuple[User | None, User, Role]] = []
+    seen: set[int] = set()
+    for student in students:
+        if (
+            Role.STUDENT in wanted
+            and (reissue_existing or not _has_way_in(student))
+            and not await _holds_more_than_a_family_role(student.id)
+        ):
+            chosen.append((student, student, Role.STUDENT))
+        if Role.PARENT not in wanted:
+            continue
+        if not parents[student.id]:
+            chosen.append((None, student, Role.PARENT))
+        for parent in parents[student.id]:
+            if not parent.is_active or (_has_way_in(parent) and not reissue_existing):
+                continue
+            # A parent of two children of the class gets one login, on the first sheet.
+            if parent.id in seen or await _holds_more_than_a_family_role(parent.id):
+                continue
+            seen.add(parent.id)
+            chosen.append((parent, student, Role.PARENT))
+    return chosen
+
+
 async def _issue_class_logins_once(
     viewer: Viewer,
     class_id: int,
     *,
-    roles: Iterable[Role],
+    wanted: frozenset[Role],
     reissue_existing: bool,
     secret_key: str,
+    secrets: Sequence[_Secret],
     today: date,
 ) -> tuple[IssuedBatch, tuple[SessionsEnded, ...]]:
     """One try of `issue_class_logins`."""
-    wanted = frozenset(roles)
-    if not wanted or not wanted <= ISSUED_ROLES:
-        raise InvalidInput("Issue logins for students, parents or both.", field="roles")
     async with in_transaction():
+        # Asked again inside: the class, its members and the viewer's post may have changed.
         school_class = await _class_for_issuer(viewer, class_id)
-        students = await _current_students(school_class.id, today)
-        if not students:
-            raise InvalidInput("Nobody is enrolled in this class today.", field="classId")
+        targets = await _targets(school_class, wanted, reissue_existing, today)
         batch = await LoginBatch.create(
             school_class=school_class,
             issued_by_id=viewer.user_id,
             sheets_until=_now() + SHEETS_LIFETIME,
         )
-        issuer = _Issuer(viewer, batch, secret_key)
-        parents = await _parents([s.id for s in students]) if Role.PARENT in wanted else {}
-        for student in students:
-            if (
-                Role.STUDENT in wanted
-                and (reissue_existing or not _has_way_in(student))
-                and not await _holds_more_than_a_family_role(student.id)
-            ):
-                await issuer.give(student, student, Role.STUDENT)
-            if Role.PARENT not in wanted:
-                continue
-            family = parents[student.id] or [
-                await _placeholder_parent(student, school_class.school_id)
-            ]
-            for parent in family:
-                if not parent.is_active or (_has_way_in(parent) and not reissue_existing):
-                    continue
-                if await _holds_more_than_a_family_role(parent.id):
-                    continue
-                # A parent of two children of the class gets one login, on the first sheet.
-                if any(p.user_id == parent.id for p in issuer.issued):
-                    continue
-                await issuer.give(parent, student, Role.PARENT)
+        issuer = _Issuer(viewer, batch, secret_key, secrets)
+        for user, student, role in targets:
+            if user is None:
+                user = await _placeholder_parent(student, school_class.school_id)
+            await issuer.give(user, student, role)
         school = await School.get(id=school_class.school_id)
     return (
         IssuedBatch(
@@ -293,13 +344,21 @@ async def issue_class_logins(
     their parents (by `roles`), in one transaction. People who already have a way in are
     left alone unless `reissue_existing`. Returns the batch, with the passwords, and the
     ended sessions to announce after the commit."""
+    wanted = frozenset(roles)
+    if not wanted or not wanted <= ISSUED_ROLES:
+        raise InvalidInput("Issue logins for students, parents or both.", field="roles")
+    # Who is to be issued, read first, so that the passwords are hashed before the writes.
+    school_class = await _class_for_issuer(viewer, class_id)
+    count = len(await _targets(school_class, wanted, reissue_existing, today))
+    secrets = await _new_secrets(secret_key, count)
     return await _retrying(
         lambda: _issue_class_logins_once(
             viewer,
             class_id,
-            roles=roles,
+            wanted=wanted,
             reissue_existing=reissue_existing,
             secret_key=secret_key,
+            secrets=secrets,
             today=today,
         )
     )
@@ -340,7 +399,7 @@ async def _family_class(viewer: Viewer, user: User, today: date) -> tuple[School
 
 
 async def _reissue_login_once(
-    viewer: Viewer, user_id: int, *, secret_key: str, today: date
+    viewer: Viewer, user_id: int, *, secret_key: str, secret: _Secret, today: date
 ) -> tuple[IssuedBatch, tuple[SessionsEnded, ...]]:
     """One try of `reissue_login`."""
     if not viewer.is_authenticated:
@@ -350,18 +409,13 @@ async def _reissue_login_once(
         if user is None:
             raise NotFound()
         school_class, student, role = await _family_class(viewer, user, today)
-        if await _holds_more_than_a_family_role(user.id):
-            raise Forbidden(
-                "This account belongs to a member of staff: its password is not re-issued "
-                "through a class. The person resets it themselves or asks the administrator "
-                "of the diary."
-            )
+        await _ensure_family_only(user.id)
         batch = await LoginBatch.create(
             school_class=school_class,
             issued_by_id=viewer.user_id,
             sheets_until=_now() + SHEETS_LIFETIME,
         )
-        issuer = _Issuer(viewer, batch, secret_key)
+        issuer = _Issuer(viewer, batch, secret_key, [secret])
         await issuer.give(user, student, role)
         school = await School.get(id=school_class.school_id)
     return (
@@ -385,8 +439,19 @@ async def reissue_login(
     logins for: the old password and every session of the account end at once. Anyone else
     is NOT_FOUND, as if there were no such account; a parent who is also a member of staff
     is FORBIDDEN (see `_holds_more_than_a_family_role`)."""
+    if not viewer.is_authenticated:
+        raise Unauthenticated()
+    # Checked before the password is hashed, so that a refused request costs no hashing.
+    user = await User.get_or_none(id=user_id, is_active=True)
+    if user is None:
+        raise NotFound()
+    await _family_class(viewer, user, today)
+    await _ensure_family_only(user.id)
+    secret = await asyncio.to_thread(_new_secret, secret_key)
     return await _retrying(
-        lambda: _reissue_login_once(viewer, user_id, secret_key=secret_key, today=today)
+        lambda: _reissue_login_once(
+            viewer, user_id, secret_key=secret_key, secret=secret, today=today
+        )
     )
 
 
