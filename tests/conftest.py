@@ -58,7 +58,9 @@ def pytest_report_header() -> str:
 # What starts a process or a real peer: the helpers of tests/servers.py and
 # tests/reference_clients.py (ediary serve, Node's clients, chromium), and these fixtures.
 SLOW_MODULES = ("tests.servers", "tests.reference_clients")
-SLOW_FIXTURES = frozenset({"browser", "oidc_provider", "served", "portal_app"})
+SLOW_FIXTURES = frozenset(
+    {"browser", "oidc_provider", "served", "portal_app", "esia_provider", "esia_app"}
+)
 
 
 def _starts_processes(item: pytest.Item) -> bool:

@@ -38,14 +38,21 @@ async def test_the_owner_reads_their_history_newest_first_with_who_made_each_cha
     teacher = world.users["class_teacher"]
     await record(owner.id, AccountEventKind.LOGIN_ISSUED, actor_id=teacher.id)
     await record(owner.id, AccountEventKind.PASSWORD_CHANGED, actor_id=owner.id)
-    await record(owner.id, AccountEventKind.LOGIN_METHOD_LINKED, actor_id=owner.id, method="moscow")
+    await record(
+        owner.id, AccountEventKind.LOGIN_METHOD_LINKED, actor_id=owner.id, method="moscow-portal"
+    )
 
     first = await gql(HISTORY, {"first": 2}, bearer=token)
     assert "errors" not in first, first
     history = first["data"]["viewer"]["accountHistory"]
     assert history["totalCount"] == 3
     assert [edge["node"] for edge in history["edges"]] == [
-        {"kind": "LOGIN_METHOD_LINKED", "method": "moscow", "byOwner": True, "actorName": None},
+        {
+            "kind": "LOGIN_METHOD_LINKED",
+            "method": "moscow-portal",
+            "byOwner": True,
+            "actorName": None,
+        },
         {"kind": "PASSWORD_CHANGED", "method": None, "byOwner": True, "actorName": None},
     ]
     assert history["pageInfo"]["hasNextPage"] is True

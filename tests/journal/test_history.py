@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 
 from ediary.domain.access import load_viewer
 from ediary.domain.journal import marks
 from ediary.domain.journal.base import WriteContext
-from ediary.domain.journal.history import verify
+from ediary.domain.journal.history import canonical, verify
 from ediary.domain.models import MarkEvent
 from tests import builders
 from tests.conftest import TODAY
@@ -52,3 +53,22 @@ async def test_verify_names_an_altered_event(class8: Class8) -> None:
     finally:
         await MarkEvent.filter(id=event.id).update(new_value=4)
     assert (await verify()).ok
+
+
+def test_canonical_form_is_the_one_the_chain_began_with() -> None:
+    """Hashes already stored were made from `json` output; the encoder must not move a byte."""
+    reference = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # Every character of the Basic Multilingual Plane's first blocks (control characters,
+    # Latin, Cyrillic, punctuation, line separators) and some beyond it, in comments.
+    texts = [chr(code) for code in range(0x3000) if not 0xD800 <= code <= 0xDFFF]
+    texts += ["\u2028\u2029", "😀 отлично", "\U0010ffff", "", 'quote " and \\ slash']
+    for text in texts:
+        content = {
+            "seq": 2**62,
+            "mark": 7,
+            "old": [None, None, None, None],
+            "new": [5, 2, "test", text],
+            "reason": text,
+            "at": "2026-12-06T10:00:00.000000+00:00",
+        }
+        assert canonical(content) == reference.encode(content).encode(), repr(text)

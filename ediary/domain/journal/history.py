@@ -8,12 +8,12 @@ it; changing a mark row directly makes it disagree with its last event.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
+import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from ediary.domain.bulk import insert_prepared, prepare_rows
@@ -37,13 +37,15 @@ CHAIN_LOCK = 0x6564_6961_7279  # "ediary"
 PAGE = 2000
 
 
-# One encoder for every event: `json.dumps` with options builds a new one per call.
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def canonical(content: dict[str, Any]) -> bytes:
-    """Sorted keys, no spaces, UTF-8: the same content always gives the same bytes."""
-    return _ENCODER.encode(content).encode()
+    """Sorted keys, no spaces, UTF-8: the same content always gives the same bytes.
+
+    Events hold only strings, integers, nulls and lists of them; for those orjson writes
+    byte for byte what `json.dumps(sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)` wrote when the chain began (a test holds it to that), at a
+    fraction of the cost, which matters when an import hashes tens of thousands of events.
+    """
+    return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
 
 
 def _instant(moment: datetime) -> str:

@@ -144,7 +144,8 @@ class AccountEvent(Model):
         "diary.User", related_name=False, on_delete=fields.CASCADE
     )
     kind = fields.CharEnumField(AccountEventKind, max_length=32)
-    # The login flow concerned (a plugin's flow id such as "moscow"); empty for the password.
+    # The login flow concerned (a plugin's flow id such as "moscow-portal"); empty for the
+    # password.
     method = fields.CharField(max_length=64, default="")
     # Who made the change: the owner, a class teacher, an administrator; null once deleted.
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(

@@ -25,8 +25,8 @@ class AccountEvent:
         description="What changed: a login issued, a password changed, a portal linked."
     )
     method: str | None = strawberry.field(
-        description="The login flow concerned, as in `loginFlows` (such as `moscow`); null "
-        "for the diary's own login and password."
+        description="The login flow concerned, as in `loginFlows` (such as `moscow-portal`); "
+        "null for the diary's own login and password."
     )
     at: datetime.datetime = strawberry.field(description="When it happened.")
     by_owner: bool = strawberry.field(

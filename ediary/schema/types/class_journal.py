@@ -7,7 +7,7 @@ from typing import Self
 import strawberry
 
 from ediary.domain import class_journal
-from ediary.schema.types.journal import Attendance, Lesson, Mark, SubjectAverage
+from ediary.schema.types.journal import Attendance, Interned, Lesson, Mark, SubjectAverage
 from ediary.schema.types.people import Student
 from ediary.schema.types.school import SchoolClass, Subject, Term
 
@@ -76,10 +76,11 @@ class ClassJournal:
 
     @classmethod
     def from_domain(cls, journal: class_journal.ClassJournal) -> Self:
+        interned = Interned()
         return cls(
             school_class=SchoolClass.from_model(journal.school_class),
             subject=Subject.from_model(journal.subject),
             term=Term.from_model(journal.term),
-            lessons=[Lesson.from_model(lesson) for lesson in journal.lessons],
+            lessons=[Lesson.from_model(x, interned=interned) for x in journal.lessons],
             rows=[ClassJournalRow.from_domain(r) for r in journal.rows],
         )

@@ -14,6 +14,7 @@ from ediary.schema.info import Info
 from ediary.schema.types.journal import (
     Attendance,
     Homework,
+    Interned,
     Lesson,
     Mark,
     PlannedWork,
@@ -43,9 +44,9 @@ class DiaryLesson:
         return [Remark.from_model(r) for r in await self._entry.remarks()]
 
     @classmethod
-    def from_domain(cls, entry: diary.DiaryLesson) -> Self:
+    def from_domain(cls, entry: diary.DiaryLesson, interned: Interned) -> Self:
         return cls(
-            lesson=Lesson.from_model(entry.lesson, entry.bell, entry.homework),
+            lesson=Lesson.from_model(entry.lesson, entry.bell, entry.homework, interned),
             homework=[Homework.from_model(h, entry.lesson) for h in entry.homework],
             marks=[Mark.from_model(m) for m in entry.marks],
             attendance=(
@@ -67,10 +68,10 @@ class DiaryDay:
     )
 
     @classmethod
-    def from_domain(cls, day: diary.DiaryDay) -> Self:
+    def from_domain(cls, day: diary.DiaryDay, interned: Interned) -> Self:
         return cls(
             date=day.date,
-            lessons=[DiaryLesson.from_domain(e) for e in day.lessons],
+            lessons=[DiaryLesson.from_domain(e, interned) for e in day.lessons],
             other_marks=[Mark.from_model(m) for m in day.other_marks],
         )
 
@@ -100,10 +101,11 @@ class DiaryWeek:
 
     @classmethod
     def from_domain(cls, week: diary.DiaryWeek) -> Self:
+        interned = Interned()
         return cls(
             _found=week,
             week=week.week,
-            days=[DiaryDay.from_domain(d) for d in week.days],
+            days=[DiaryDay.from_domain(d, interned) for d in week.days],
             term=Term.from_model(week.term) if week.term else None,
             term_averages=[SubjectAverage.from_domain(a) for a in week.averages],
         )
@@ -126,12 +128,15 @@ class Timetable:
 
     @classmethod
     def from_domain(cls, found: timetable.Timetable) -> Self:
+        interned = Interned()
         return cls(
             week=found.week,
             days=[
                 TimetableDay(
                     date=day.date,
-                    lessons=[Lesson.from_model(x, found.bell(x)) for x in day.lessons],
+                    lessons=[
+                        Lesson.from_model(x, found.bell(x), interned=interned) for x in day.lessons
+                    ],
                 )
                 for day in found.days
             ],

@@ -27,6 +27,33 @@ if TYPE_CHECKING:
 NOT_LOADED = object()
 
 
+class Interned:
+    """The teachers and subjects of one view, each answered by one object.
+
+    A week or a timetable names the same dozen teachers and subjects in all its lessons;
+    building them once per view instead of once per lesson is a measurable part of a
+    computed week (`bench.profile_w1`). They are read-only answers, so sharing is safe.
+    """
+
+    __slots__ = ("_subjects", "_teachers")
+
+    def __init__(self) -> None:
+        self._teachers: dict[int, Teacher] = {}
+        self._subjects: dict[int, Subject] = {}
+
+    def teacher(self, person: models.User | rows.PersonRow) -> Teacher:
+        found = self._teachers.get(person.id)
+        if found is None:
+            found = self._teachers[person.id] = Teacher.from_model(person)
+        return found
+
+    def subject(self, subject: models.Subject | rows.SubjectRow) -> Subject:
+        found = self._subjects.get(subject.id)
+        if found is None:
+            found = self._subjects[subject.id] = Subject.from_model(subject)
+        return found
+
+
 def _bell_period(bell: object) -> BellPeriod | None:
     if isinstance(bell, models.BellPeriod | rows.BellRow):
         return BellPeriod.from_model(bell)
@@ -267,15 +294,17 @@ class Lesson(relay.Node):
         lesson: models.Lesson | rows.LessonRow,
         bell: models.BellPeriod | object | None = NOT_LOADED,
         homework: Sequence[models.Homework | rows.HomeworkRow] | None = None,
+        interned: Interned | None = None,
     ) -> Self:
+        shared = interned or Interned()
         return cls(
             id=lesson.id,
             date=lesson.date,
             period=lesson.period,
-            subject=Subject.from_model(lesson.subject),
-            teacher=Teacher.from_model(lesson.teacher),
+            subject=shared.subject(lesson.subject),
+            teacher=shared.teacher(lesson.teacher),
             substitute_teacher=(
-                Teacher.from_model(lesson.substitute_teacher) if lesson.substitute_teacher else None
+                shared.teacher(lesson.substitute_teacher) if lesson.substitute_teacher else None
             ),
             room=lesson.room,
             scheduled_room=lesson.scheduled_room,

@@ -15,8 +15,9 @@ from ediary.domain.enums import Role
 from ediary.domain.identity import InvalidSnils, is_valid_snils, normalize_snils
 from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
 from ediary.domain.placements import enrolled_over
+from ediary_moscow import links
 from ediary_moscow.errors import LoginFailed
-from ediary_moscow.models import PortalLink
+from ediary_moscow.models import PortalIdentity, PortalLink
 
 
 def person_snils(claims: dict[str, Any], claim: str) -> str:
@@ -100,17 +101,32 @@ async def unlink_dropped(parent_id: int, listed: list[str], lifecycle: Lifecycle
     await PortalLink.filter(parent_id=parent_id, student_id__in=dropped or [0]).delete()
 
 
+async def _account_of(person: links.PortalPerson) -> User | None:
+    """The account the portal login opens: the one its subject was linked to, else the one
+    with its SNILS (the portal made it before subjects were kept, or the school recorded
+    the SNILS), which then keeps the subject."""
+    identity = await PortalIdentity.get_or_none(subject=person.subject).select_related("user")
+    if identity is not None:
+        return identity.user
+    user = await User.get_or_none(snils=person.snils)
+    if user is not None and user.is_active:
+        await links.record_at_login(user, person)
+    return user
+
+
 async def sign_in(
     claims: dict[str, Any], snils: str, children: list[str] | None, lifecycle: Lifecycle
 ) -> User:
-    """The parent account for a SNILS, created on first login, with the children linked.
+    """The account of the portal login (its subject, else its SNILS), a parent account
+    created on first login, with the children linked.
 
     `children` are the SNILS the portal lists (None when it did not share the list: then
     nothing is unlinked); a child the portal linked before and lists no more is unlinked
     through `lifecycle`, so plugins' `guardianship_ended` hooks run."""
     found = await enrolled_students(children or [], lifecycle.settings.school_today())
     async with in_transaction():
-        user = await User.get_or_none(snils=snils)
+        person = links.PortalPerson(subject=str(claims["sub"]), snils=snils)
+        user = await _account_of(person)
         if user is None:
             user = await User.create(
                 login=f"snils-{snils}",
@@ -120,6 +136,7 @@ async def sign_in(
                 snils=snils,
             )
             await RoleGrant.create(user=user, role=Role.PARENT)
+            await links.record_at_login(user, person)
         elif not user.is_active:
             raise LoginFailed("This account is blocked. Ask the school.")
         for student, school_id in found.values():

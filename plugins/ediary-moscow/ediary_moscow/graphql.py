@@ -1,4 +1,5 @@
-"""GraphQL of the diary applications: a thin layer over `applications`.
+"""GraphQL of the diary applications and of the ways into an account: a thin layer over
+`applications` and `links`.
 
 Mutations follow the API's convention: `verbNoun(input: VerbNounInput!): VerbNounPayload!`,
 with refusals in `userErrors` and nothing changed when there are any.
@@ -11,18 +12,27 @@ from collections.abc import Iterable
 from typing import Self
 
 import strawberry
+from starlette.responses import Response
 from strawberry import relay
 
 from ediary.adapters import GraphQLContribution, Sensitive
+from ediary.adapters.http import parent_lookback
+from ediary.adapters.sessions import ClientKind, open_route_session
+from ediary.domain import auth
+from ediary.domain.access import load_viewer
 from ediary.domain.errors import NotFound
-from ediary.schema.errors import UserError, attempt
+from ediary.schema.errors import UserError, attempt, refusals
 from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
-from ediary_moscow import applications
+from ediary.schema.mutations import login_limits
+from ediary.schema.types.people import Viewer
+from ediary_moscow import applications, links
 from ediary_moscow.applications import READ_APPLICATION
+from ediary_moscow.errors import BrowserSessionRequired, ProviderUnavailable
 from ediary_moscow.models import ApplicationStatus, DocumentKind, RefusalReason
 from ediary_moscow.models import DiaryApplication as Model
 from ediary_moscow.settings import moscow_settings
+from ediary_moscow.web import LINK_SESSION, LINK_USER, authorization_url, offered
 
 DiaryApplicationStatus = strawberry.enum(
     ApplicationStatus, name="DiaryApplicationStatus", description="Where an application stands."
@@ -176,6 +186,94 @@ class RefuseDiaryApplicationPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was not refused.")
 
 
+@strawberry.type(description="The portal login of the viewer's account.")
+class PortalLoginMethod:
+    flow_id: str = strawberry.field(
+        description="The login flow, as in `loginFlows` (`moscow-portal`)."
+    )
+    linked_at: datetime.datetime = strawberry.field(description="When the portal was linked.")
+    masked_snils: str = strawberry.field(
+        description="The SNILS the portal vouched for, all but its last digits hidden."
+    )
+
+
+@strawberry.type(description="The ways into the viewer's account.")
+class LoginMethods:
+    login: str = strawberry.field(description="The account's login.")
+    has_password: bool = strawberry.field(
+        description="True when the login and a password open the account."
+    )
+    portal: PortalLoginMethod | None = strawberry.field(
+        description="The portal login; null when the portal is not linked."
+    )
+
+    @classmethod
+    def from_domain(cls, found: links.LoginMethods) -> Self:
+        portal = found.portal
+        return cls(
+            login=found.login,
+            has_password=found.has_password,
+            portal=PortalLoginMethod(
+                flow_id=links.METHOD,
+                linked_at=portal.linked_at,
+                masked_snils=links.mask_snils(portal.snils),
+            )
+            if portal is not None
+            else None,
+        )
+
+
+@strawberry.input(description="The login and password the school issued.")
+class LinkSchoolAccountInput:
+    login: str = strawberry.field(description="The login from the class teacher.")
+    password: str = strawberry.field(
+        description="Its password; failures count towards the login limits."
+    )
+
+
+@strawberry.type(description="The result of linking the school's account.")
+class LinkSchoolAccountPayload:
+    viewer: Viewer | None = strawberry.field(
+        description="The school's account, which the session now continues in."
+    )
+    access_token: str | None = strawberry.field(
+        description="For a bearer session: the new token; the old one no longer works."
+    )
+    csrf_token: str | None = strawberry.field(
+        description="For a cookie session: the new CSRF token (also in the ediary_csrf cookie)."
+    )
+    expires_at: datetime.datetime | None = strawberry.field(description="When the session ends.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was linked: INVALID_CREDENTIALS as a failed login says it, "
+        "TOO_MANY_ATTEMPTS with the login's limits, PORTAL_NOT_LINKED when not signed in "
+        "through the portal, SAME_ACCOUNT, ALREADY_LINKED when that account has a portal "
+        "login, SNILS_MISMATCH, PORTAL_ACCOUNT_HAS_DATA."
+    )
+
+
+@strawberry.type(description="The result of starting a portal link.")
+class StartPortalLinkPayload:
+    authorization_url: str | None = strawberry.field(
+        description="Send the browser here; the portal sends it back to /moscow/callback, "
+        "which adds the portal login to this account."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why no link was started: ALREADY_LINKED, BROWSER_SESSION_REQUIRED for a "
+        "bearer session, FLOW_NOT_OFFERED in regions without the portal, PROVIDER_UNAVAILABLE."
+    )
+
+
+@strawberry.type(description="The result of unlinking the portal login.")
+class UnlinkPortalLoginPayload:
+    login_methods: LoginMethods | None = strawberry.field(
+        description="The ways into the account that remain."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was unlinked: PORTAL_NOT_LINKED, LAST_WAY_IN when the "
+        "account has no password."
+    )
+
+
 @strawberry.type
 class MoscowQuery:
     @strawberry.field(description="The version of the consent text a new application accepts.")
@@ -189,6 +287,14 @@ class MoscowQuery:
             DiaryApplication.from_model(a, info.context.today())
             for a in await applications.my_applications(viewer)
         ]
+
+    @strawberry.field(
+        description="The ways into the viewer's account: the login and password, the portal."
+    )
+    async def my_login_methods(self, info: Info) -> LoginMethods | None:
+        viewer = await info.context.require_viewer()
+        assert viewer.user_id is not None
+        return LoginMethods.from_domain(await links.login_methods(viewer.user_id))
 
     @strawberry.field(description="Applications to a school, oldest first, for its administration.")
     async def diary_applications_to_review(
@@ -280,6 +386,82 @@ class MoscowMutation:
         found, errors = await attempt(run())
         item = DiaryApplication.from_model(found, info.context.today()) if found else None
         return RefuseDiaryApplicationPayload(application=item, user_errors=errors)
+
+    @strawberry.mutation(
+        description="Signed in through the portal, enter the login and password the school "
+        "issued: the portal login moves to that account, the empty account the portal made "
+        "is retired, and the session continues in the school's account.",
+        extensions=[Sensitive()],
+    )
+    async def link_school_account(
+        self, info: Info, input: LinkSchoolAccountInput
+    ) -> LinkSchoolAccountPayload | None:
+        viewer = await info.context.require_writer()
+        session = info.context.session
+        assert viewer.user_id is not None and session is not None
+        settings = info.context.settings
+        linked, errors = await attempt(
+            links.link_school_account(
+                viewer.user_id,
+                input.login,
+                input.password,
+                info.context.client_address,
+                login_limits(settings),
+            )
+        )
+        if linked is None:
+            return LinkSchoolAccountPayload(
+                viewer=None, access_token=None, csrf_token=None, expires_at=None, user_errors=errors
+            )
+        await info.context.committed(linked.ended)
+        # The old session ended with the retired account; one like it opens in the school's.
+        client = ClientKind.APP if session.kind == auth.SessionKind.BEARER else ClientKind.BROWSER
+        response = info.context.response if isinstance(info.context.response, Response) else None
+        opened = await open_route_session(info.context.request, response, linked.user, client)
+        found = await load_viewer(
+            linked.user, parent_lookback(info.context.plugins, settings), info.context.today()
+        )
+        return LinkSchoolAccountPayload(
+            viewer=Viewer.from_domain(found, opened.csrf_token or None),
+            access_token=opened.token if client is ClientKind.APP else None,
+            csrf_token=opened.csrf_token or None,
+            expires_at=opened.expires_at,
+            user_errors=[],
+        )
+
+    @strawberry.mutation(
+        description="Add the portal login to the viewer's account: answers the portal's "
+        "address; the portal sends the browser back to the callback, which links it."
+    )
+    @refusals
+    async def start_portal_link(self, info: Info) -> StartPortalLinkPayload | None:
+        viewer = await info.context.require_writer()
+        session = info.context.session
+        response = info.context.response
+        assert viewer.user_id is not None and session is not None
+        if session.kind != auth.SessionKind.COOKIE or not isinstance(response, Response):
+            raise BrowserSessionRequired()
+        if not moscow_settings(info.context.settings).configured:
+            raise ProviderUnavailable("The portal login is not configured here.")
+        refused = offered(info.context.settings)
+        if refused is not None:
+            raise refused
+        await links.ensure_can_start(viewer.user_id)
+        link = {LINK_SESSION: session.id, LINK_USER: viewer.user_id}
+        url = await authorization_url(info.context.request, response, link)
+        return StartPortalLinkPayload(authorization_url=url, user_errors=[])
+
+    @strawberry.mutation(
+        description="Remove the portal login from the viewer's account; refused when it is "
+        "the only way in."
+    )
+    @refusals
+    async def unlink_portal_login(self, info: Info) -> UnlinkPortalLoginPayload | None:
+        viewer = await info.context.require_writer()
+        assert viewer.user_id is not None
+        await links.unlink_portal(viewer.user_id)
+        methods = LoginMethods.from_domain(await links.login_methods(viewer.user_id))
+        return UnlinkPortalLoginPayload(login_methods=methods, user_errors=[])
 
 
 CONTRIBUTION = GraphQLContribution(

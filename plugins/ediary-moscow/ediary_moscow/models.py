@@ -1,6 +1,7 @@
 # Model docstrings become table comments, and the SQLite schema editor neither escapes quotes
 # nor guards semicolons in them: keep both out of model docstrings.
-"""The plugin's own Tortoise app, label "moscow": applications for the student diary service."""
+"""The plugin's own Tortoise app, label "moscow": applications for the student diary service,
+the links the portal made, and the portal logins of accounts."""
 
 from __future__ import annotations
 
@@ -113,3 +114,24 @@ class PortalLink(Model):
         app = APP_LABEL
         table = "moscow_portal_link"
         unique_together = (("parent", "student"),)
+
+
+class PortalIdentity(Model):
+    """The portal login of an account: its subject, and the SNILS the portal vouched for."""
+
+    # An account has at most one, and a subject belongs to at most one account.
+
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "diary.User", related_name=False, on_delete=fields.CASCADE
+    )
+    # The ID token's `sub` (ESIA's oid): stable for a person, unlike a name or an e-mail.
+    subject = fields.CharField(max_length=255, unique=True)
+    snils = fields.CharField(max_length=11)
+    linked_at = fields.DatetimeField(auto_now_add=True)
+
+    user_id: int
+
+    class Meta:
+        app = APP_LABEL
+        table = "moscow_portal_identity"

@@ -7,6 +7,7 @@ Authlib's author); HTTP goes through httpx with a timeout on every call.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from ediary_moscow.errors import LoginFailed, ProviderUnavailable
+from ediary_moscow.gost import SigningKeyError
 from ediary_moscow.settings import MoscowSettings
 
 ALGORITHMS = ["RS256", "ES256", "PS256"]
@@ -86,30 +88,56 @@ class Provider:
             "code_challenge": request.challenge,
             "code_challenge_method": "S256",
         }
+        if self.config.profile.signed_secret:
+            # ESIA checks the client at the authorization request too, with the same signature.
+            timestamp = esia_timestamp()
+            query |= {
+                "client_secret": await self._client_secret(request.state, timestamp),
+                "timestamp": timestamp,
+                "access_type": "online",
+            }
         return f"{endpoint}?{urlencode(query)}"
+
+    async def _client_secret(self, state: str, timestamp: str) -> str:
+        try:
+            # GOST signing is pure Python (tens of milliseconds): off the event loop.
+            return await asyncio.to_thread(
+                self.config.signer().client_secret,
+                scope=self.config.profile.scope,
+                timestamp=timestamp,
+                client_id=self.config.client_id,
+                state=state,
+            )
+        except SigningKeyError:
+            # The startup check keeps a bad key from getting this far; a file changed since.
+            raise ProviderUnavailable(
+                "The portal login cannot sign its requests here. Log in another way, and "
+                "tell the school."
+            ) from None
 
     async def exchange(self, code: str, request: AuthRequest, redirect_uri: str) -> dict[str, Any]:
         """The token response for an authorization code; LoginFailed when it is refused."""
         metadata = await self.metadata()
-        timestamp = time.strftime("%Y.%m.%d %H:%M:%S +0000", time.gmtime())
-        secret = self.config.signer.client_secret(
-            scope=self.config.profile.scope,
-            timestamp=timestamp,
-            client_id=self.config.client_id,
-            state=request.state,
-        )
-        response = await self._send(
-            "POST",
-            metadata["token_endpoint"],
-            data={
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": redirect_uri,
-                "code_verifier": request.verifier,
-                "client_id": self.config.client_id,
-                "client_secret": secret,
-            },
-        )
+        timestamp = esia_timestamp()
+        profile = self.config.profile
+        secret = await self._client_secret(request.state, timestamp)
+        data = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": request.verifier,
+            "client_id": self.config.client_id,
+            "client_secret": secret,
+        }
+        if profile.signed_secret:
+            # ESIA rebuilds the signed message from these to check client_secret.
+            data |= {
+                "scope": profile.scope,
+                "timestamp": timestamp,
+                "state": request.state,
+                "token_type": "Bearer",
+            }
+        response = await self._send("POST", metadata["token_endpoint"], data=data)
         if response.status_code >= 500:
             raise ProviderUnavailable()
         if response.status_code != 200:
@@ -157,8 +185,30 @@ class Provider:
             kids_url = urljoin(metadata["issuer"] + "/", profile.kids_path.format(oid=subject)[1:])
             kids = await self._get(kids_url, headers=headers)
             if kids.status_code == 200:
-                found[profile.children_claim] = kids.json().get("elements", [])
+                elements = kids.json().get("elements", [])
+                found[profile.children_claim] = [
+                    await self._kid(element, metadata["issuer"], headers) for element in elements
+                ]
         return found
+
+    async def _kid(self, element: Any, issuer: str, headers: dict[str, str]) -> Any:
+        """A child of ESIA's kids list: given in full (embed=(elements)), or as a reference
+        to its own address, read with the same token. A reference outside the provider's
+        address is not followed: the token is not sent anywhere else."""
+        if not isinstance(element, str):
+            return element
+        if not element.startswith(issuer.rstrip("/") + "/"):
+            return {}
+        response = await self._get(element, headers=headers)
+        if response.status_code != 200:
+            raise LoginFailed("The portal did not give a child's data. Start the login again.")
+        kid: dict[str, Any] = response.json()
+        return kid
+
+
+def esia_timestamp() -> str:
+    """Now in ESIA's format, yyyy.MM.dd HH:mm:ss Z (UTC): part of what client_secret signs."""
+    return time.strftime("%Y.%m.%d %H:%M:%S +0000", time.gmtime())
 
 
 def validate_id_token(

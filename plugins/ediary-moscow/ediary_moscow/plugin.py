@@ -13,10 +13,9 @@ from ediary.domain.enums import Role
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.models import Enrollment, Guardianship, RoleGrant, User
 from ediary_moscow.applications import READ_APPLICATION
+from ediary_moscow.links import PORTAL_FLOW_ID
 from ediary_moscow.models import DiaryApplication, PortalLink
 from ediary_moscow.settings import moscow_settings
-
-PORTAL_FLOW_ID = "moscow-portal"
 
 
 def portal_flow(settings: Settings) -> LoginFlow:
@@ -86,6 +85,16 @@ def password_login_refusal(user: User, settings: Settings) -> Awaitable[str | No
         return None
 
     return decide()
+
+
+@hookimpl
+def startup(settings: Settings) -> None:
+    """The ESIA profile signs every token request with the organisation's GOST key: a
+    missing or unreadable key, or one that is not the certificate's, stops the server here
+    with the setting named (SigningKeyError), rather than failing each parent's login."""
+    config = moscow_settings(settings)
+    if config.configured:
+        config.signer()
 
 
 @hookimpl

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from base64 import urlsafe_b64encode
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
 from ediary.config import Settings
@@ -17,9 +15,8 @@ PREFIX = "EDIARY_MOSCOW_"
 class ClientSecretSigner(Protocol):
     """Produces the `client_secret` sent to the token endpoint.
 
-    mos.ru takes the registered secret as is. ESIA wants a detached signature (GOST, made by
-    a certified crypto provider) of scope, timestamp, client id and state; production plugs
-    its signer in here, tests use `HmacSigner`.
+    mos.ru takes the registered secret as is (`PlainSecret`). ESIA wants a detached GOST
+    signature of scope, timestamp, client id and state (`ediary_moscow.gost.GostSigner`).
     """
 
     def client_secret(self, *, scope: str, timestamp: str, client_id: str, state: str) -> str: ...
@@ -36,19 +33,6 @@ class PlainSecret:
 
 
 @dataclass(frozen=True)
-class HmacSigner:
-    """ESIA-shaped signing with an HMAC instead of a certified signature: the same message,
-    so the flow is exercised end to end without a crypto provider. Not for production."""
-
-    key: str
-
-    def client_secret(self, *, scope: str, timestamp: str, client_id: str, state: str) -> str:
-        message = f"{scope}{timestamp}{client_id}{state}".encode()
-        mac = hmac.new(self.key.encode(), message, hashlib.sha256).digest()
-        return urlsafe_b64encode(mac).decode().rstrip("=")
-
-
-@dataclass(frozen=True)
 class Profile:
     """What differs between providers: scopes, where SNILS, names and children are."""
 
@@ -59,6 +43,9 @@ class Profile:
     # ESIA-style person endpoints, relative to the provider's base URL; {oid} is the subject.
     person_path: str | None = None
     kids_path: str | None = None
+    # ESIA: client_secret is a GOST signature, and the token request repeats what it signs
+    # (scope, timestamp, state) so that ESIA can check it.
+    signed_secret: bool = False
 
 
 PROFILES = {
@@ -72,6 +59,7 @@ PROFILES = {
         "elements",
         person_path="/rs/prns/{oid}",
         kids_path="/rs/prns/{oid}/kids?embed=(elements)",
+        signed_secret=True,
     ),
 }
 
@@ -80,7 +68,7 @@ PROFILES = {
 class MoscowSettings:
     discovery_url: str
     client_id: str
-    signer: ClientSecretSigner
+    client_secret: str
     profile: Profile
     region: str = "77"
     lookback_days: int = 30
@@ -90,10 +78,27 @@ class MoscowSettings:
     review_days: int = 3
     consent_version: str = "2025-09"
     extra_scope: str = field(default="")
+    signing_key: str = ""
+    signing_cert: str = ""
 
     @property
     def configured(self) -> bool:
         return bool(self.discovery_url and self.client_id)
+
+    def signer(self) -> ClientSecretSigner:
+        """What makes `client_secret`; for ESIA the GOST signer, which raises
+        `SigningKeyError` when the key or certificate cannot sign (checked at startup)."""
+        if not self.profile.signed_secret:
+            return PlainSecret(self.client_secret)
+        return _gost_signer(self.signing_key, self.signing_cert)
+
+
+@lru_cache(maxsize=4)
+def _gost_signer(key_path: str, cert_path: str) -> ClientSecretSigner:
+    # Read once per process: the files are checked when the server starts.
+    from ediary_moscow.gost import GostSigner
+
+    return GostSigner.from_files(key_path, cert_path)
 
 
 def _codes(text: str) -> frozenset[str]:
@@ -103,16 +108,10 @@ def _codes(text: str) -> frozenset[str]:
 def moscow_settings(settings: Settings) -> MoscowSettings:
     extra = settings.extra
     profile = PROFILES[extra.get(PREFIX + "PROFILE", "mosru")]
-    secret = extra.get(PREFIX + "CLIENT_SECRET", "")
-    signer: ClientSecretSigner = (
-        HmacSigner(extra.get(PREFIX + "TEST_SIGNING_KEY", secret))
-        if extra.get(PREFIX + "SIGNER", "plain") == "test"
-        else PlainSecret(secret)
-    )
     return MoscowSettings(
         discovery_url=extra.get(PREFIX + "DISCOVERY_URL", ""),
         client_id=extra.get(PREFIX + "CLIENT_ID", ""),
-        signer=signer,
+        client_secret=extra.get(PREFIX + "CLIENT_SECRET", ""),
         profile=profile,
         region=extra.get(PREFIX + "REGION", "77"),
         lookback_days=int(extra.get(PREFIX + "LOOKBACK_DAYS", "30")),
@@ -122,4 +121,6 @@ def moscow_settings(settings: Settings) -> MoscowSettings:
         ),
         timeout=float(extra.get(PREFIX + "TIMEOUT", "10")),
         consent_version=extra.get(PREFIX + "CONSENT_VERSION", "2025-09"),
+        signing_key=extra.get(PREFIX + "SIGNING_KEY", ""),
+        signing_cert=extra.get(PREFIX + "SIGNING_CERT", ""),
     )

@@ -1,13 +1,15 @@
 """The login routes: /moscow/login sends the browser to the provider, /moscow/callback
 finishes the login and opens an ediary session (cookie). When the portal lists a child the
-diary cannot find, the callback says so on a page of its own instead of redirecting."""
+diary cannot find, the callback says so on a page of its own instead of redirecting. A login
+started by `startPortalLink` comes back to the same callback, which then adds the portal to
+the account of the session that started it instead of logging in."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from html import escape
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
@@ -20,16 +22,17 @@ from ediary.adapters import (
     open_route_session,
     started_in_this_browser,
 )
-from ediary.adapters.http import app_settings
+from ediary.adapters.http import SESSION_COOKIE, app_settings
 from ediary.adapters.lifecycle import Lifecycle
 from ediary.config import Settings
-from ediary.domain import tokens
-from ediary.domain.errors import DomainError, TokenExpired, TokenUsed
+from ediary.domain import auth, tokens
+from ediary.domain.errors import DomainError, SessionExpired, TokenExpired, TokenUsed
 from ediary.domain.models import User
-from ediary_moscow import accounts
-from ediary_moscow.errors import LoginFailed
+from ediary_moscow import accounts, links
+from ediary_moscow.errors import AlreadyLinked, LinkNotStarted, LoginFailed, SnilsMismatch
+from ediary_moscow.links import PORTAL_FLOW_ID
 from ediary_moscow.oidc import AuthRequest, Provider
-from ediary_moscow.plugin import PORTAL_FLOW_ID, portal_flow
+from ediary_moscow.plugin import portal_flow
 from ediary_moscow.settings import moscow_settings
 
 PURPOSE = "moscow-login"
@@ -40,9 +43,13 @@ CHILD_NOT_FOUND = "MOSCOW_CHILD_NOT_FOUND"
 # browser (login CSRF, into the sender's account) finds no matching cookie there.
 STATE_COOKIE = "ediary_moscow_state"
 STATE_COOKIE_PATH = "/moscow/"
+# In the stored login of a link: the session that started it and its account.
+LINK_SESSION = "link_session"
+LINK_USER = "link_user"
+LINK_REFUSALS = (AlreadyLinked, SnilsMismatch)
 
 
-def _redirect_uri(request: Request) -> str:
+def _redirect_uri(request: HTTPConnection) -> str:
     return f"{app_settings(request).public_url.rstrip('/')}/moscow/callback"
 
 
@@ -56,7 +63,7 @@ def _page(status: int, title: str, message: str, code: str = "") -> HTMLResponse
     return HTMLResponse(body, status_code=status)
 
 
-def _offered(settings: Settings) -> FlowNotOffered | None:
+def offered(settings: Settings) -> FlowNotOffered | None:
     """The refusal when no region the portal serves offers it (EDIARY_REGION_FLOWS)."""
     try:
         RegionFlows.of(settings).ensure_in_regions(portal_flow(settings).regions, PORTAL_FLOW_ID)
@@ -87,27 +94,24 @@ async def _notices(user: User, children: list[str]) -> list[LoginNotice]:
     ]
 
 
-async def start(request: Request) -> Response:
+async def authorization_url(
+    request: HTTPConnection, response: Response, link: dict[str, int] | None = None
+) -> str:
+    """The provider's authorization address for a new login, its state, nonce and PKCE
+    verifier kept on the server (single use, any process) and the state bound to the
+    browser by a cookie set on `response`. `link` names the session and account a link
+    of the portal was started from: the callback then adds the portal to that account."""
     settings = app_settings(request)
-    config = moscow_settings(settings)
-    if not config.configured:
-        return _page(503, "Login unavailable", "The portal login is not configured here.")
-    refused = _offered(settings)
-    if refused is not None:
-        return _page(403, "Login unavailable", refused.message, refused.code)
     auth_request = AuthRequest.new()
-    try:
-        url = await Provider(config).authorize_url(auth_request, _redirect_uri(request))
-    except DomainError as error:
-        return _page(503, "Login unavailable", error.message)
-    # State, nonce and the PKCE verifier stay on the server (single use, any process).
+    url = await Provider(moscow_settings(settings)).authorize_url(
+        auth_request, _redirect_uri(request)
+    )
     await tokens.issue(
         PURPOSE,
         LOGIN_LIFETIME,
         secret=auth_request.state,
-        payload={"nonce": auth_request.nonce, "verifier": auth_request.verifier},
+        payload={"nonce": auth_request.nonce, "verifier": auth_request.verifier, **(link or {})},
     )
-    response = RedirectResponse(url, status_code=302)
     bind_login_to_browser(
         response,
         STATE_COOKIE,
@@ -116,7 +120,38 @@ async def start(request: Request) -> Response:
         lifetime=LOGIN_LIFETIME,
         settings=settings,
     )
+    return url
+
+
+async def start(request: Request) -> Response:
+    settings = app_settings(request)
+    config = moscow_settings(settings)
+    if not config.configured:
+        return _page(503, "Login unavailable", "The portal login is not configured here.")
+    refused = offered(settings)
+    if refused is not None:
+        return _page(403, "Login unavailable", refused.message, refused.code)
+    response = RedirectResponse("", status_code=302)
+    try:
+        response.headers["location"] = await authorization_url(request, response)
+    except DomainError as error:
+        return _page(503, "Login unavailable", error.message)
     return response
+
+
+async def _linking_session(request: Request, stored: dict[str, object]) -> int:
+    """The account a link is for: the session that started it must be the one this browser
+    still holds; LinkNotStarted otherwise (logged out, or another account since)."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    try:
+        resolved = await auth.resolve_session(token) if token else None
+    except SessionExpired:
+        resolved = None
+    if resolved is None or resolved.session.id != stored.get(LINK_SESSION):
+        raise LinkNotStarted()
+    if resolved.session.user_id != stored.get(LINK_USER):
+        raise LinkNotStarted()
+    return resolved.session.user_id
 
 
 async def callback(request: Request) -> Response:
@@ -128,7 +163,7 @@ async def callback(request: Request) -> Response:
     state, code = params.get("state", ""), params.get("code", "")
     if not state or not code:
         return _page(400, "Login failed", "The portal's answer is incomplete. Start again.")
-    refused = _offered(settings)
+    refused = offered(settings)
     if refused is not None:
         return _page(403, "Login unavailable", refused.message, refused.code)
     if not started_in_this_browser(request, STATE_COOKIE, state):
@@ -148,6 +183,13 @@ async def callback(request: Request) -> Response:
     except DomainError:
         return _page(400, "Login failed", "This login did not start here. Start the login again.")
     auth_request = AuthRequest(state, stored.payload["nonce"], stored.payload["verifier"])
+    linking: int | None = None
+    if LINK_SESSION in stored.payload:
+        try:
+            # Before the provider is asked anything: an answer for no link costs nothing.
+            linking = await _linking_session(request, stored.payload)
+        except LinkNotStarted as error:
+            return _page(400, "Portal not linked", error.message, error.code)
     provider = Provider(config)
     try:
         answer = await provider.exchange(code, auth_request, _redirect_uri(request))
@@ -157,8 +199,13 @@ async def callback(request: Request) -> Response:
         snils = accounts.person_snils(merged, config.profile.snils_claim)
         claim = config.profile.children_claim
         children = accounts.children_snils(merged[claim] or []) if claim in merged else None
+        if linking is not None:
+            await links.link_portal(linking, links.PortalPerson(str(claims["sub"]), snils))
+            return _linked(settings)
         lifecycle = Lifecycle(request.app.state.plugins, settings)
         user = await accounts.sign_in(merged, snils, children, lifecycle)
+    except LINK_REFUSALS as error:
+        return _page(400, "Portal not linked", error.message, error.code)
     except LoginFailed as error:
         return _page(400, "Login failed", error.message)
     except DomainError as error:
@@ -169,6 +216,13 @@ async def callback(request: Request) -> Response:
         notices_page(notices, home) if notices else RedirectResponse(home, status_code=303)
     )
     await open_route_session(request, response, user)
+    response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
+    return response
+
+
+def _linked(settings: Settings) -> Response:
+    """Back to the site, still in the account the link was started from."""
+    response = RedirectResponse(f"{settings.public_url.rstrip('/')}/", status_code=303)
     response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
     return response
 

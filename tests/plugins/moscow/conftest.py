@@ -185,3 +185,6 @@ async def portal_login(
 
 
 os.environ.setdefault("EDIARY_MOSCOW_REGION", "77")
+
+# The provider that behaves like ESIA (State Services), for the "esia" profile's tests.
+from tests.plugins.moscow.esia_provider import esia_app, esia_provider  # noqa: E402, F401

@@ -5,11 +5,15 @@ the application form, and the GraphQL documents they send."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from starlette.applications import Starlette
 from strawberry import relay
 
+from ediary.domain import models
+from ediary.domain.auth import hash_password
+from ediary.domain.enums import Role
 from tests.plugins.moscow.conftest import City, OidcProvider, portal_login
 
 MARKS = "query($id: ID!) { marks(studentId: $id, first: 50) { edges { node { date value } } } }"
@@ -94,3 +98,52 @@ async def portal_parent(
     browser = Browser(portal_app)
     assert (await portal_login(portal_app, provider, sub, client=browser.client)).status_code == 303
     return browser
+
+
+# Linking the ways into one account.
+METHODS = "{ myLoginMethods { login hasPassword portal { flowId linkedAt maskedSnils } } }"
+LINK_SCHOOL = """mutation($input: LinkSchoolAccountInput!) { linkSchoolAccount(input: $input) {
+    viewer { login } csrfToken accessToken userErrors { code message field } } }"""
+START_LINK = "mutation { startPortalLink { authorizationUrl userErrors { code message } } }"
+UNLINK = """mutation { unlinkPortalLogin {
+    loginMethods { hasPassword portal { flowId } } userErrors { code message } } }"""
+HISTORY = """{ viewer { login accountHistory(first: 20) {
+    totalCount edges { node { kind method byOwner } } } } }"""
+LOGOUT = "mutation { logout { ok userErrors { code } } }"
+PASSWORD_LOGIN = """mutation($login: String!, $password: String!) {
+    login(input: {login: $login, password: $password}) {
+    viewer { login } csrfToken userErrors { code message } } }"""
+
+
+async def password_browser(app: Starlette, login: str, password: str) -> Browser:
+    """A browser logged in with a login and password; the CSRF token the login answers with
+    is kept where `Browser.gql` reads it."""
+    browser = Browser(app)
+    answer = await browser.gql(PASSWORD_LOGIN, {"login": login, "password": password})
+    assert answer["login"]["userErrors"] == [], answer
+    browser.client.cookies.set("ediary_csrf", answer["login"]["csrfToken"])
+    return browser
+
+
+async def through_provider(browser: Browser, url: str, sub: str) -> httpx.Response:
+    """Log in at the provider as `sub` from an authorization address, and follow it back
+    to our callback in `browser`."""
+    async with httpx.AsyncClient(timeout=5) as at_provider:
+        back = await at_provider.post(url, data={"sub": sub})
+        assert back.status_code == 302, back.text
+    callback = urlsplit(back.headers["location"])
+    assert callback.path == "/moscow/callback"
+    return await browser.client.get(f"{callback.path}?{callback.query}")
+
+
+async def school_parent(city: City, login: str, password: str, child: str) -> models.User:
+    """A parent account the school issued, with a child of class 5A and no SNILS recorded."""
+    parent = await models.User.create(
+        login=login,
+        last_name="Sokolova",
+        first_name="Maria",
+        password_hash=hash_password(password),
+    )
+    await models.RoleGrant.create(user=parent, role=Role.PARENT, school_id=city.ids["school"])
+    await models.Guardianship.create(parent=parent, student_id=city.ids[child])
+    return parent
