@@ -79,7 +79,11 @@ def session_viewer(
     resolved: auth.ResolvedSession, plugins: pluggy.PluginManager, settings: Settings
 ) -> Viewer:
     """The viewer a resolved session makes, with the plugins' region policy and the schools'
-    today."""
+    today. A session opened with a temporary password reaches nothing: its viewer is the
+    account alone, without roles or ties, until the password is changed."""
+    if resolved.session.must_change_password:
+        ties = resolved.ties
+        return Viewer(user_id=ties.user_id, login=ties.login, full_name=ties.full_name)
     return viewer_of(resolved.ties, parent_lookback(plugins, settings), settings.school_today())
 
 

@@ -385,6 +385,12 @@ def may_issue_access_codes(viewer: Viewer, class_id: int, school_id: int) -> boo
     )
 
 
+def may_issue_logins(viewer: Viewer, class_id: int, school_id: int) -> bool:
+    """Logins and temporary passwords for the families of a class, and their sheets: like
+    access codes, its class teacher and the school's administration (its IT staff included)."""
+    return may_issue_access_codes(viewer, class_id, school_id)
+
+
 # --- statistics: reports, ratings and the regional view ------------------------------------------
 
 

@@ -76,15 +76,16 @@ class OpenedSession:
     token: str
     csrf_token: str
     expires_at: datetime
+    must_change_password: bool = False
 
 
-def _nfkc(password: str) -> str:
+def nfkc(password: str) -> str:
     # The same password typed on two devices may differ in Unicode form (NIST 800-63B).
     return unicodedata.normalize("NFKC", password)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(_nfkc(password))
+    return _hasher.hash(nfkc(password))
 
 
 @cache
@@ -96,7 +97,7 @@ def _unknown_user_hash() -> str:
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _unknown_user_hash(), _nfkc(password))
+        return _hasher.verify(password_hash or _unknown_user_hash(), nfkc(password))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -165,14 +166,28 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def open_session(user: User, kind: str, lifetime: timedelta) -> OpenedSession:
+async def open_session(
+    user: User, kind: str, lifetime: timedelta, *, must_change_password: bool = False
+) -> OpenedSession:
+    """A new session of `user`. `must_change_password` for a login with a temporary password:
+    such a session is served nothing but the password change (see `ediary.schema.context`)."""
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24) if kind == SessionKind.COOKIE else ""
     expires_at = _now() + lifetime
     await Session.create(
-        token_hash=token_digest(token), user=user, kind=kind, csrf_token=csrf, expires_at=expires_at
+        token_hash=token_digest(token),
+        user=user,
+        kind=kind,
+        csrf_token=csrf,
+        expires_at=expires_at,
+        must_change_password=must_change_password,
     )
-    return OpenedSession(token=token, csrf_token=csrf, expires_at=expires_at)
+    return OpenedSession(
+        token=token,
+        csrf_token=csrf,
+        expires_at=expires_at,
+        must_change_password=must_change_password,
+    )
 
 
 @dataclass(frozen=True)
@@ -184,6 +199,8 @@ class LiveSession:
     kind: str
     csrf_token: str
     expires_at: datetime
+    # Opened with a temporary password, not changed since.
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,7 +215,7 @@ class ResolvedSession:
 # The session, its account and the account's ties in one statement; `{version}` is either
 # nothing or the data version as one more column.
 _RESOLVE = """
-SELECT s.id, s.kind, s.csrf_token, s.expires_at, s.revoked_at,
+SELECT s.id, s.kind, s.csrf_token, s.expires_at, s.revoked_at, s.must_change_password,
        u.id AS user_id, u.login, u.last_name, u.first_name, u.middle_name, u.is_active,
        {ties}{version}
 FROM login_session s JOIN account u ON u.id = s.user_id
@@ -241,6 +258,7 @@ async def _resolve(
         kind=row["kind"],
         csrf_token=row["csrf_token"],
         expires_at=expires_at,
+        must_change_password=sql.as_bool(row["must_change_password"]),
     )
     name = full_name(row["last_name"], row["first_name"], row["middle_name"])
     found = ties.from_row(row, session.user_id, row["login"], name)

@@ -142,6 +142,26 @@ class PasswordTooCommon(DomainError):
     default_message = "This password is too easy to guess. Choose another one."
 
 
+class PasswordChangeRequired(DomainError):
+    """A session opened with a temporary password asked for something else than changing it."""
+
+    code = "PASSWORD_CHANGE_REQUIRED"
+    default_message = (
+        "This password was given by the school and works only once: choose your own with "
+        "changePassword first."
+    )
+
+
+class LoginSheetsExpired(DomainError):
+    """The sheets of a login batch were asked for after they stopped being printable."""
+
+    code = "LOGIN_SHEETS_EXPIRED"
+    default_message = (
+        "The sheets of these logins can no longer be printed: the temporary passwords are "
+        "not kept. Re-issue the logins of whoever did not get theirs."
+    )
+
+
 class NotEnrolled(DomainError):
     """The student is visible but was in no class during the term asked about."""
 

@@ -1,11 +1,13 @@
 """Bookkeeping rows that can no longer change an answer, deleted so the tables stay small:
-throttle counters whose window and lock are over, and query budgets whose hour is over."""
+throttle counters whose window and lock are over, and query budgets whose hour is over. And
+secrets kept for a while only: what the temporary passwords of login sheets that can no
+longer be printed were derived from."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ediary.domain import budget, ratelimit
+from ediary.domain import budget, issued_logins, ratelimit
 
 
 async def sweep(now: datetime | None = None) -> dict[str, int]:
@@ -14,4 +16,6 @@ async def sweep(now: datetime | None = None) -> dict[str, int]:
     return {
         "rate_limit": await ratelimit.prune(moment),
         "query_budget": await budget.prune(moment),
+        # Wiped, not deleted: the issued login stays on record, its password unrecoverable.
+        "issued_login": await issued_logins.wipe_expired_sheets(moment),
     }

@@ -29,7 +29,8 @@ Language = Literal["ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("ru", "en")
 
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-_FAMILY = "DejaVuSans"
+# The embedded font family, for every document of `ediary.printing`.
+FAMILY = "DejaVuSans"
 
 _LABELS: dict[Language, dict[str, str]] = {
     "ru": {
@@ -95,12 +96,12 @@ _LABELS: dict[Language, dict[str, str]] = {
 }
 
 
-def _document() -> FPDF:
+def document() -> FPDF:
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.set_margins(12, 12, 12)
-    pdf.add_font(_FAMILY, "", str(_FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(_FAMILY, "B", str(_FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.add_font(FAMILY, "", str(_FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FAMILY, "B", str(_FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_creator("ediary")
     return pdf
 
@@ -110,9 +111,9 @@ def _day(day: date) -> str:
 
 
 def _heading(pdf: FPDF, title: str, lines: Iterable[str]) -> None:
-    pdf.set_font(_FAMILY, "B", 16)
+    pdf.set_font(FAMILY, "B", 16)
     pdf.cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(_FAMILY, "", 10)
+    pdf.set_font(FAMILY, "", 10)
     for line in lines:
         if line:
             pdf.cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
@@ -152,11 +153,11 @@ def _week(pdf: FPDF, page: WeekPage, text: dict[str, str]) -> None:
     for day in diary.days:
         if not day.lessons and not day.other_marks and day.date.weekday() >= 5:
             continue  # an empty weekend takes no room
-        pdf.set_font(_FAMILY, "B", 11)
+        pdf.set_font(FAMILY, "B", 11)
         pdf.cell(
             0, 7, f"{names[day.date.weekday()]}, {_day(day.date)}", new_x="LMARGIN", new_y="NEXT"
         )
-        pdf.set_font(_FAMILY, "", 9)
+        pdf.set_font(FAMILY, "", 9)
         if not day.lessons:
             pdf.cell(0, 5, text["no_lessons"], new_x="LMARGIN", new_y="NEXT")
         else:
@@ -195,9 +196,9 @@ def _week(pdf: FPDF, page: WeekPage, text: dict[str, str]) -> None:
     averages = [a for a in diary.averages if a.average is not None]
     if averages:
         pdf.ln(1)
-        pdf.set_font(_FAMILY, "B", 10)
+        pdf.set_font(FAMILY, "B", 10)
         pdf.cell(0, 6, text["averages"], new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(_FAMILY, "", 9)
+        pdf.set_font(FAMILY, "", 9)
         listed = "; ".join(
             f"{a.subject.name}: {float(a.average):.2f}" for a in averages if a.average is not None
         )
@@ -218,7 +219,7 @@ def _card(pdf: FPDF, card: ReportCard, text: dict[str, str]) -> None:
             f"{text['term']} {term.number}: {_day(term.starts_on)} – {_day(term.ends_on)}",
         ],
     )
-    pdf.set_font(_FAMILY, "", 10)
+    pdf.set_font(FAMILY, "", 10)
     if not card.lines:
         pdf.cell(0, 6, text["nothing"], new_x="LMARGIN", new_y="NEXT")
         return
@@ -260,17 +261,17 @@ def _card(pdf: FPDF, card: ReportCard, text: dict[str, str]) -> None:
             style=FontFace(emphasis="BOLD"),
         )
     if forecast:
-        pdf.set_font(_FAMILY, "", 8)
+        pdf.set_font(FAMILY, "", 8)
         pdf.ln(1)
         pdf.cell(0, 5, text["forecast"], new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(_FAMILY, "", 10)
+    pdf.set_font(FAMILY, "", 10)
     pdf.ln(6)
     pdf.cell(0, 6, f"{text['signature']}: ____________________", new_x="LMARGIN", new_y="NEXT")
 
 
 def weeks_pdf(pages: Sequence[WeekPage], language: Language = "ru") -> bytes:
     """The diary weeks, each starting on a new page."""
-    pdf = _document()
+    pdf = document()
     text = _LABELS[language]
     pdf.set_title(text["diary"])
     for page in pages:
@@ -282,7 +283,7 @@ def weeks_pdf(pages: Sequence[WeekPage], language: Language = "ru") -> bytes:
 
 def report_cards_pdf(cards: Sequence[ReportCard], language: Language = "ru") -> bytes:
     """The report cards, one a page."""
-    pdf = _document()
+    pdf = document()
     text = _LABELS[language]
     pdf.set_title(text["report_card"])
     for card in cards:

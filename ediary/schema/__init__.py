@@ -80,6 +80,7 @@ def _core_mutations() -> tuple[type, ...]:
     from ediary.schema.writes.homework import HomeworkMutations
     from ediary.schema.writes.lessons import LessonMutations
     from ediary.schema.writes.life import LifeMutations
+    from ediary.schema.writes.logins import LoginMutations
     from ediary.schema.writes.marks import MarkMutations
     from ediary.schema.writes.notifications import NotificationMutations
     from ediary.schema.writes.planned_work import PlannedWorkMutations
@@ -97,6 +98,7 @@ def _core_mutations() -> tuple[type, ...]:
         LifeMutations,
         TalkMutations,
         AcknowledgementMutations,
+        LoginMutations,
     )
 
 

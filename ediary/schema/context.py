@@ -24,7 +24,12 @@ from ediary.config import Settings
 from ediary.domain import access, auth
 from ediary.domain.access import ANONYMOUS, Facet, StudentGrant, Viewer
 from ediary.domain.budget import Charge
-from ediary.domain.errors import Forbidden, SessionExpired, Unauthenticated
+from ediary.domain.errors import (
+    Forbidden,
+    PasswordChangeRequired,
+    SessionExpired,
+    Unauthenticated,
+)
 from ediary.domain.grading import RegionPolicy
 from ediary.domain.journal.base import WriteContext
 from ediary.domain.storage import AttachmentStorage, DiskStorage
@@ -133,15 +138,27 @@ class Context:
                 self._viewer = http.session_viewer(resolved, self.plugins, self.settings)
         return self._viewer
 
-    async def require_viewer(self) -> Viewer:
+    @property
+    def password_change_required(self) -> bool:
+        """Whether the session was opened with a temporary password not changed since, once
+        `viewer()` has run."""
+        return self._session is not None and self._session.must_change_password
+
+    async def require_viewer(self, *, before_password_change: bool = False) -> Viewer:
+        """The logged-in viewer; Unauthenticated without one. A session opened with a
+        temporary password is refused here (PASSWORD_CHANGE_REQUIRED), the one place every
+        read and write passes, unless `before_password_change` (the viewer itself, the
+        password change, the logout)."""
         viewer = await self.viewer()
         if not viewer.is_authenticated:
             raise Unauthenticated()
+        if self.password_change_required and not before_password_change:
+            raise PasswordChangeRequired()
         return viewer
 
-    async def require_writer(self) -> Viewer:
+    async def require_writer(self, *, before_password_change: bool = False) -> Viewer:
         """The viewer for a mutation; cookie sessions must echo their CSRF token in a header."""
-        viewer = await self.require_viewer()
+        viewer = await self.require_viewer(before_password_change=before_password_change)
         session = self._session
         if session is not None and session.kind == auth.SessionKind.COOKIE:
             sent = self.request.headers.get(CSRF_HEADER, "")

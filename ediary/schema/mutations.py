@@ -95,7 +95,13 @@ class Mutation(CalendarMutation):
             await http.ensure_password_login_allowed(info.context.plugins, user, settings)
         except DomainError as error:
             return LoginPayload.refused(error)
-        return await open_login(info, user, input.client)
+        # A password the school issued opens a session that must change it first.
+        return await open_login(
+            info,
+            user,
+            input.client,
+            must_change_password=user.temporary_password_at is not None,
+        )
 
     @strawberry.mutation(
         description="Keep the session going without the password, while it is still live. "
@@ -144,7 +150,7 @@ class Mutation(CalendarMutation):
     @strawberry.mutation(description="End the current session.")
     @refusals
     async def logout(self, info: Info) -> LogoutPayload | None:
-        await info.context.require_writer()
+        await info.context.require_writer(before_password_change=True)
         found = info.context.credentials()
         if found is not None:
             # Published so that every process closes this session's open WebSockets.

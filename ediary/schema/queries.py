@@ -117,7 +117,11 @@ class Query(AnalyticsQuery, LifeQuery):
     @strawberry.field(description="The person who is logged in; null when nobody is.")
     async def viewer(self, info: Info) -> Viewer | None:
         viewer = await info.context.viewer()
-        return Viewer.from_domain(viewer) if viewer.is_authenticated else None
+        if not viewer.is_authenticated:
+            return None
+        return Viewer.from_domain(
+            viewer, must_change_password=info.context.password_change_required
+        )
 
     @strawberry.field(
         description="The diary of a student for one week: the current week (in the "

@@ -29,6 +29,7 @@ from ediary.adapters.sessions import (
     set_session_cookie,
 )
 from ediary.domain import auth
+from ediary.domain.access import Viewer as DomainViewer
 from ediary.domain.access import load_viewer
 from ediary.domain.errors import DomainError
 from ediary.domain.models import User
@@ -49,6 +50,11 @@ class LoginPayload:
         description="For BROWSER clients: send it as X-CSRF-Token with every mutation."
     )
     expires_at: datetime.datetime | None = strawberry.field(description="When the session ends.")
+    must_change_password: bool = strawberry.field(
+        default=False,
+        description="True when the password typed was a temporary one the school issued: "
+        "the session may do nothing but changePassword (and viewer, logout) until then.",
+    )
     notices: list[LoginNotice] = strawberry.field(
         default_factory=list,
         description="What the login flow has to tell the person, such as a child the "
@@ -75,6 +81,8 @@ async def open_login(
     user: User,
     client: ClientKind = ClientKind.BROWSER,
     notices: Sequence[LoginNotice] = (),
+    *,
+    must_change_password: bool = False,
 ) -> LoginPayload:
     """Open a session for `user` from a GraphQL login mutation and answer with its payload:
     a browser gets the cookie (on the mutation's response) and a CSRF token, an app a bearer
@@ -86,22 +94,30 @@ async def open_login(
     except DomainError as error:
         return LoginPayload.refused(error)
     kind = session_kind(client)
-    opened = await auth.open_session(user, kind, settings.session_lifetime)
+    opened = await auth.open_session(
+        user, kind, settings.session_lifetime, must_change_password=must_change_password
+    )
+    # A session bound to change its password reaches nothing yet: its viewer has no ties.
+    domain_viewer = (
+        DomainViewer(user_id=user.id, login=user.login, full_name=user.full_name)
+        if must_change_password
+        else await load_viewer(
+            user,
+            parent_lookback(info.context.plugins, info.context.settings),
+            info.context.today(),
+        )
+    )
     response = info.context.response
     if kind == auth.SessionKind.COOKIE and isinstance(response, Response):
         set_session_cookie(response, opened.token, settings)
     return LoginPayload(
         viewer=Viewer.from_domain(
-            await load_viewer(
-                user,
-                parent_lookback(info.context.plugins, info.context.settings),
-                info.context.today(),
-            ),
-            opened.csrf_token or None,
+            domain_viewer, opened.csrf_token or None, must_change_password=must_change_password
         ),
         access_token=opened.token if kind == auth.SessionKind.BEARER else None,
         csrf_token=opened.csrf_token or None,
         expires_at=opened.expires_at,
+        must_change_password=must_change_password,
         notices=list(notices),
         user_errors=[],
     )

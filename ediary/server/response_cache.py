@@ -216,8 +216,14 @@ class ResponseCache:
             resolved, seen = await auth.resolve_session_at_version(token)
         except SessionExpired:
             resolved = None
-        if resolved is None or resolved.session.kind != kind:
-            # The view answers the refusal; nothing is read or served from memory.
+        if (
+            resolved is None
+            or resolved.session.kind != kind
+            or resolved.session.must_change_password
+        ):
+            # The view answers the refusal; nothing is read or served from memory. A session
+            # bound to change its password is refused nearly everything, never served the
+            # answers kept for the account's other sessions.
             await self.app(scope, receive, send)
             return
         # The view makes its viewer from these ties: a miss reads the session only once.

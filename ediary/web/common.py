@@ -16,9 +16,11 @@ from ediary.domain.budget import RateLimited
 from ediary.domain.errors import (
     DomainError,
     Forbidden,
+    LoginSheetsExpired,
     NoCurrentTerm,
     NotEnrolled,
     NotFound,
+    PasswordChangeRequired,
     SessionExpired,
     Unauthenticated,
 )
@@ -61,6 +63,8 @@ _STATUS: dict[type[DomainError], int] = {
     Unauthenticated: 401,
     SessionExpired: 401,
     Forbidden: 403,
+    PasswordChangeRequired: 403,
+    LoginSheetsExpired: 410,
     RateLimited: 429,
 }
 

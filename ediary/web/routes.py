@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute, Route
 
 from ediary.web.calendar import calendar_feed
 from ediary.web.charts import progress_chart
+from ediary.web.login_sheet_files import login_sheets
 from ediary.web.print_files import (
     class_report_cards,
     class_week,
@@ -37,6 +38,7 @@ def routes() -> list[BaseRoute]:
         ),
         Route("/calendar/{secret}.ics", calendar_feed, methods=["GET"]),
         Route("/print/week.pdf", student_week, methods=["GET"]),
+        Route("/print/logins/{batch:path}.pdf", login_sheets, methods=["GET"]),
         Route("/print/report-card.pdf", student_report_card, methods=["GET"]),
         Route("/print/class/{school_class:path}/week.pdf", class_week, methods=["GET"]),
         Route(

@@ -21,6 +21,7 @@ from ediary.domain.models.life import (
     Meeting,
     MeetingReply,
 )
+from ediary.domain.models.logins import IssuedLogin, LoginBatch
 from ediary.domain.models.notify import NotificationPreference, OutboxMessage
 from ediary.domain.models.people import (
     AccountEvent,
@@ -71,7 +72,9 @@ __all__ = [
     "Guardianship",
     "Homework",
     "HomeworkAttachment",
+    "IssuedLogin",
     "Lesson",
+    "LoginBatch",
     "Mark",
     "MarkBatch",
     "MarkEvent",

@@ -28,6 +28,9 @@ class User(Model):
     snils = fields.CharField(max_length=11, null=True, unique=True)
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # When the school set a temporary password (`issued_logins`); null once the owner chose
+    # their own. A password login while it is set opens a session that must change it.
+    temporary_password_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "account"
@@ -123,6 +126,8 @@ class Session(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
+    # Opened with a temporary password: nothing but the password change is served to it.
+    must_change_password = fields.BooleanField(default=False)
 
     user_id: int
 

@@ -168,19 +168,32 @@ class Viewer(relay.Node):
     roles: list[RoleType] = strawberry.field(  # type: ignore[valid-type]
         description="Roles of the account; CLASS_TEACHER when it leads a class."
     )
+    must_change_password: bool = strawberry.field(
+        default=False,
+        description="True for a session opened with a temporary password the school issued: "
+        "until changePassword, everything but viewer, changePassword and logout is refused "
+        "with PASSWORD_CHANGE_REQUIRED, and roles and children are empty.",
+    )
     _viewer: strawberry.Private[DomainViewer]
     # The token of a session opened by this very request (a login), which the request's own
     # credentials do not carry yet.
     _opened_csrf_token: strawberry.Private[str | None] = None
 
     @classmethod
-    def from_domain(cls, viewer: DomainViewer, opened_csrf_token: str | None = None) -> Self:
+    def from_domain(
+        cls,
+        viewer: DomainViewer,
+        opened_csrf_token: str | None = None,
+        *,
+        must_change_password: bool = False,
+    ) -> Self:
         assert viewer.user_id is not None  # only a logged-in viewer is shown
         return cls(
             id=viewer.user_id,
             login=viewer.login,
             full_name=viewer.full_name,
             roles=sorted(viewer.roles),
+            must_change_password=must_change_password,
             _viewer=viewer,
             _opened_csrf_token=opened_csrf_token,
         )

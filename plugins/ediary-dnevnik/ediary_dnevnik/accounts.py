@@ -1,5 +1,6 @@
 """Accounts through access codes: redeem a code, confirm the e-mail, link the child; then
-change the password and the security parameters (e-mail, phone), confirmed before use.
+change the security parameters (e-mail, phone), confirmed before use. The password change is
+core's (`ediary.domain.password_change`, `changePassword`): it works in every region.
 
 The account's `email` and `phone` hold confirmed values only. A new value waits in the
 confirmation token until its link is followed or its code is typed.
@@ -41,7 +42,6 @@ from ediary.domain.models import (
     User,
 )
 from ediary.domain.passwords import check_new_password
-from ediary.domain.session_end import EndReason, end_sessions
 from ediary_dnevnik import codes, limits, mail, phones
 from ediary_dnevnik.errors import (
     AccountFieldsMissing,
@@ -328,7 +328,10 @@ async def _activate(account_id: int, payload: dict[str, object], *, phone: str |
         if phone is None:
             account.email = login
         account.password_hash = str(payload["password_hash"])
-        await account.save(update_fields=["login", "email", "phone", "password_hash"])
+        account.temporary_password_at = None
+        await account.save(
+            update_fields=["login", "email", "phone", "password_hash", "temporary_password_at"]
+        )
         await RoleGrant.get_or_create(
             user_id=account.id,
             role=Role.STUDENT,
@@ -357,30 +360,6 @@ async def _writer(viewer: Viewer) -> User:
 async def _check_password(user: User, password: str, field: str) -> None:
     if not await auth.verify_password(user, password):
         raise InvalidCredentials("The current password is wrong.", field=field)
-
-
-async def change_password(
-    env: Env, viewer: Viewer, current: str, new: str, *, session_token: str | None
-) -> None:
-    """Change the password after checking the current one; other sessions end."""
-    guards = [Guard("dnevnik.password.account", str(viewer.user_id), limits.PASSWORD_PER_ACCOUNT)]
-
-    async def work(outbox: Outbox) -> None:
-        user = await _writer(viewer)
-        await _check_password(user, current, "currentPassword")
-        password = check_new_password(new, login=user.login, field="newPassword")
-        user.password_hash = await asyncio.to_thread(auth.hash_password, password)
-        await user.save(update_fields=["password_hash"])
-        # Whoever else knew the old password is logged out; this session goes on.
-        outbox.announce(
-            await end_sessions(
-                EndReason.PASSWORD_CHANGED, user_ids=[user.id], keep_token=session_token
-            )
-        )
-        if user.email:
-            outbox.add("email", mail.password_changed(user.email, user.login))
-
-    await run("change password", env, guards, work)
 
 
 async def change_security_email(env: Env, viewer: Viewer, email: str, password: str) -> None:

@@ -220,20 +220,6 @@ class ConfirmAccountByPhonePayload:
     user_errors: list[UserError] = strawberry.field(description="Why the code did not work.")
 
 
-@strawberry.input(description="The current password and a new one.")
-class ChangePasswordInput:
-    current_password: str = strawberry.field(description="The password used now.")
-    new_password: str = strawberry.field(
-        description="8 to 128 characters; common passwords are refused."
-    )
-
-
-@strawberry.type(description="The result of a password change.")
-class ChangePasswordPayload:
-    ok: bool = strawberry.field(description="True when the password was changed.")
-    user_errors: list[UserError] = strawberry.field(description="Why it was not changed.")
-
-
 @strawberry.input(description="A new recovery e-mail address, with the password.")
 class ChangeSecurityEmailInput:
     email: str = strawberry.field(description="The new address; a confirmation link goes there.")
@@ -475,27 +461,6 @@ class DnevnikMutation:
             accounts.confirm_account_by_phone(_env(info), input.phone, input.code)
         )
         return ConfirmAccountByPhonePayload(login=user.login if user else None, user_errors=errors)
-
-    @strawberry.mutation(
-        description="Change the password; other sessions of the account end.",
-        extensions=[Sensitive()],
-    )
-    async def change_password(
-        self, info: Info, input: ChangePasswordInput
-    ) -> ChangePasswordPayload | None:
-        async def change() -> None:
-            viewer = await info.context.require_writer()
-            found = info.context.credentials()
-            await accounts.change_password(
-                _env(info),
-                viewer,
-                input.current_password,
-                input.new_password,
-                session_token=found[0] if found else None,
-            )
-
-        _, errors = await attempt(change())
-        return ChangePasswordPayload(ok=not errors, user_errors=errors)
 
     @strawberry.mutation(
         description="Set a new recovery e-mail; it is used once confirmed.",

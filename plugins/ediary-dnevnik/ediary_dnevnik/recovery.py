@@ -72,7 +72,9 @@ async def reset_password(env: Env, secret: str, new_password: str) -> User:
         user = await User.get(id=token.user_id)
         password = check_new_password(new_password, login=user.login, field="newPassword")
         user.password_hash = await asyncio.to_thread(auth.hash_password, password)
-        await user.save(update_fields=["password_hash"])
+        # A password the owner chose: no longer the temporary one a school may have issued.
+        user.temporary_password_at = None
+        await user.save(update_fields=["password_hash", "temporary_password_at"])
         outbox.announce(await end_sessions(EndReason.PASSWORD_RESET, user_ids=[user.id]))
         if user.email:
             outbox.add("email", mail.password_changed(user.email, user.login))
@@ -171,7 +173,9 @@ async def reset_password_by_phone(env: Env, phone: str, code: str, new_password:
             raise TokenInvalid()
         password = check_new_password(new_password, login=user.login, field="newPassword")
         user.password_hash = await asyncio.to_thread(auth.hash_password, password)
-        await user.save(update_fields=["password_hash"])
+        # A password the owner chose: no longer the temporary one a school may have issued.
+        user.temporary_password_at = None
+        await user.save(update_fields=["password_hash", "temporary_password_at"])
         # Only the newest way in works: reset links sent earlier die with the old password.
         await tokens.revoke(RESET_PASSWORD, user.id)
         outbox.announce(await end_sessions(EndReason.PASSWORD_RESET, user_ids=[user.id]))
