@@ -200,6 +200,10 @@ async def link_school_account(
         if target.snils is None:
             await User.filter(id=target.id).update(snils=identity.snils)
             target.snils = identity.snils
+        if target.temporary_password_at is not None:
+            # The password from the school's sheet has done its one job: left working, the
+            # paper would open the account for whoever finds it. The portal is the way in.
+            await User.filter(id=target.id).update(password_hash="", temporary_password_at=None)
         await _record(target.id, AccountEventKind.LOGIN_METHOD_LINKED)
     return SchoolAccountLinked(target, ended)
 

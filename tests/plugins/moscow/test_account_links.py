@@ -25,9 +25,11 @@ from tests.plugins.moscow.journey import (
     LOGOUT,
     MARKS,
     METHODS,
+    PASSWORD_LOGIN,
     START_LINK,
     UNLINK,
     Browser,
+    as_admin,
     gid,
     password_browser,
     portal_parent,
@@ -223,3 +225,42 @@ async def test_children_the_portal_listed_move_to_the_school_account(
     assert back.status_code == 303, back.text
     children = (await again.gql(CHILDREN))["viewer"]["children"]
     assert [child["firstName"] for child in children] == ["second_child"]
+
+
+REISSUE = """mutation($input: ReissueLoginInput!) { reissueLogin(input: $input) {
+    batch { logins { login temporaryPassword } } userErrors { code } } }"""
+
+
+async def test_linking_spends_the_temporary_password_from_the_schools_sheet(
+    portal_app: Starlette, oidc_provider: OidcProvider, city: City
+) -> None:
+    """The sheet's password links the portal once; after that the paper opens nothing."""
+    mother = await school_parent(city, "m1.links.sheet", "lost password 5", "third_child")
+    target = {"input": {"userId": gid("Parent", mother.id)}}
+    issued = await as_admin(portal_app, city, REISSUE, target)
+    assert issued["reissueLogin"]["userErrors"] == [], issued
+    (sheet,) = issued["reissueLogin"]["batch"]["logins"]
+    browser = await portal_parent(
+        portal_app, oidc_provider, "links-sheet", snils_with_check_sum("555000505")
+    )
+    linked = await browser.gql(
+        LINK_SCHOOL, {"input": {"login": sheet["login"], "password": sheet["temporaryPassword"]}}
+    )
+    assert linked["linkSchoolAccount"]["userErrors"] == [], linked
+    methods = (await browser.gql(METHODS))["myLoginMethods"]
+    assert methods["hasPassword"] is False and methods["portal"] is not None
+    # The session opened by the portal is not one that must change a password.
+    children = (await browser.gql(CHILDREN))["viewer"]["children"]
+    assert [child["firstName"] for child in children] == ["third_child"]
+
+    stranger = Browser(portal_app)
+    again = await stranger.gql(
+        PASSWORD_LOGIN, {"login": sheet["login"], "password": sheet["temporaryPassword"]}
+    )
+    assert again["login"]["viewer"] is None
+    assert again["login"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
+    history = (await browser.gql(HISTORY))["viewer"]["accountHistory"]
+    assert [edge["node"]["kind"] for edge in history["edges"]] == [
+        "LOGIN_METHOD_LINKED",
+        "LOGIN_REISSUED",
+    ]
