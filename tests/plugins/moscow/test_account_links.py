@@ -192,7 +192,7 @@ async def test_children_the_portal_listed_move_to_the_school_account(
     """The usual Moscow case: the portal lists the parent's children at the first login, so
     the portal's account is not empty; its links follow the parent to the school's account."""
     school_account = await school_parent(city, "m1.links.aunt", "issued password 4", "second_child")
-    snils = snils_with_check_sum("555000404")
+    snils = snils_with_check_sum("555001414")
     listed = [{"snils": city.snils["second_child"]}, {"snils": city.snils["third_child"]}]
     claims = {"snils": snils, "family_name": "Parent", "children": listed}
     oidc_provider.set_user("links-aunt", claims)
@@ -241,7 +241,7 @@ async def test_linking_spends_the_temporary_password_from_the_schools_sheet(
     assert issued["reissueLogin"]["userErrors"] == [], issued
     (sheet,) = issued["reissueLogin"]["batch"]["logins"]
     browser = await portal_parent(
-        portal_app, oidc_provider, "links-sheet", snils_with_check_sum("555000505")
+        portal_app, oidc_provider, "links-sheet", snils_with_check_sum("555001515")
     )
     linked = await browser.gql(
         LINK_SCHOOL, {"input": {"login": sheet["login"], "password": sheet["temporaryPassword"]}}
