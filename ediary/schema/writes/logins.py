@@ -12,6 +12,7 @@ import strawberry
 from strawberry import relay
 
 from ediary.adapters import Message, Sensitive
+from ediary.adapters.limits import capped_list
 from ediary.domain import issued_logins, password_change
 from ediary.domain.enums import Role
 from ediary.schema.errors import UserError, attempt
@@ -39,10 +40,11 @@ class IssueClassLoginsInput:
     class_id: relay.GlobalID = strawberry.field(
         description="The class; its students enrolled today and their parents are issued."
     )
-    roles: list[LoginRecipientType] = strawberry.field(  # type: ignore[valid-type]
+    roles: list[LoginRecipientType] = capped_list(  # type: ignore[valid-type]
+        2,
+        "STUDENT, PARENT or both (the default). A child the diary knows no parent of gets a "
+        "parent account named after the family.",
         default_factory=lambda: [LoginRecipient.STUDENT, LoginRecipient.PARENT],
-        description="STUDENT, PARENT or both (the default). A child the diary knows no "
-        "parent of gets a parent account named after the family.",
     )
     reissue_existing: bool = strawberry.field(
         default=False,
