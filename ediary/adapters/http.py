@@ -26,6 +26,7 @@ __all__ = [
     "app_settings",
     "client_address",
     "error_response",
+    "request_session",
     "request_viewer",
     "trusted_origin",
 ]
@@ -65,6 +66,18 @@ async def require_session(request: HTTPConnection) -> auth.ResolvedSession:
         raise SessionExpired()
     request.scope[RESOLVED_SESSION] = (token, resolved)
     return resolved
+
+
+async def request_session(request: HTTPConnection) -> auth.LiveSession | None:
+    """The live session a request carries (session cookie or bearer token), or None: without
+    one, or with one that has ended. For a route that must know which session, not only which
+    viewer, such as a callback finishing what a session started."""
+    if credentials(request) is None:
+        return None
+    try:
+        return (await require_session(request)).session
+    except SessionExpired:
+        return None
 
 
 async def request_viewer(request: HTTPConnection) -> Viewer:

@@ -73,6 +73,22 @@ def set_session_cookie(response: Response, token: str, settings: Settings) -> No
     )
 
 
+def set_browser_cookies(response: Response, opened: auth.OpenedSession, settings: Settings) -> None:
+    """The session cookie and the CSRF cookie of a browser session. The CSRF cookie is
+    readable by our pages, which echo it as X-CSRF-Token; it is set at every browser login,
+    so that a login over an older session never leaves that session's token behind."""
+    set_session_cookie(response, opened.token, settings)
+    response.set_cookie(
+        CSRF_COOKIE,
+        opened.csrf_token,
+        max_age=int(settings.session_lifetime.total_seconds()),
+        httponly=False,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+
+
 def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
@@ -95,16 +111,7 @@ async def open_route_session(
     settings = app_settings(request)
     opened = await auth.open_session(user, session_kind(client), settings.session_lifetime)
     if response is not None and client is ClientKind.BROWSER:
-        set_session_cookie(response, opened.token, settings)
-        response.set_cookie(
-            CSRF_COOKIE,
-            opened.csrf_token,
-            max_age=int(settings.session_lifetime.total_seconds()),
-            httponly=False,
-            samesite="lax",
-            secure=settings.secure_cookies,
-            path="/",
-        )
+        set_browser_cookies(response, opened, settings)
     return opened
 
 

@@ -13,6 +13,8 @@ from ediary.domain.errors import Unauthenticated
 from ediary.domain.models import AccountEvent
 from ediary.domain.paging import Page, before_cursor, moment_cursor
 
+__all__ = ["own_history", "record"]
+
 
 async def record(
     user_id: int, kind: AccountEventKind, *, actor_id: int | None = None, method: str = ""

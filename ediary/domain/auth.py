@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,9 +21,14 @@ from ediary.domain.models import Session, User
 from ediary.domain.models.people import full_name
 from ediary.domain.ties import Ties
 
+if TYPE_CHECKING:
+    from ediary.config import Settings
+
 __all__ = [
+    "LoginLimits",
     "OpenedSession",
     "SessionKind",
+    "authenticate",
     "forget_failures",
     "hash_password",
     "normalize_login",
@@ -61,6 +67,25 @@ class LoginLimits:
     per_account_address: ratelimit.Limit
     per_address: ratelimit.Limit
     per_account: ratelimit.Limit
+
+    @classmethod
+    def of(cls, settings: Settings) -> LoginLimits:
+        """The limits as the settings give them (`EDIARY_LOGIN_*`)."""
+        return cls(
+            per_account_address=ratelimit.Limit(
+                settings.login_failures_before_lock, settings.login_window, settings.login_lock
+            ),
+            per_address=ratelimit.Limit(
+                settings.login_address_failures,
+                settings.login_window,
+                settings.login_address_lock,
+            ),
+            per_account=ratelimit.Limit(
+                settings.login_account_failures,
+                settings.login_account_window,
+                settings.login_account_lock,
+            ),
+        )
 
 
 # The defaults of the settings (EDIARY_LOGIN_*), for callers without settings such as tests.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "AccountEventKind",
     "AnnouncementKind",
     "AttendanceKind",
     "Audience",

@@ -11,8 +11,7 @@ from ediary.adapters import http, sessions
 from ediary.adapters.builtin.password import PASSWORD_FLOW
 from ediary.adapters.limits import Sensitive
 from ediary.adapters.sessions import ClientKind
-from ediary.config import Settings
-from ediary.domain import auth, ratelimit
+from ediary.domain import auth
 from ediary.domain.errors import DomainError, InvalidInput
 from ediary.domain.region_flows import RegionFlows
 from ediary.domain.session_end import EndReason, end_sessions
@@ -61,23 +60,6 @@ class LogoutPayload:
     user_errors: list[UserError] = strawberry.field(description="Why the logout failed.")
 
 
-def login_limits(settings: Settings) -> auth.LoginLimits:
-    """The three limits on failed password logins, as the settings give them."""
-    return auth.LoginLimits(
-        per_account_address=ratelimit.Limit(
-            settings.login_failures_before_lock, settings.login_window, settings.login_lock
-        ),
-        per_address=ratelimit.Limit(
-            settings.login_address_failures, settings.login_window, settings.login_address_lock
-        ),
-        per_account=ratelimit.Limit(
-            settings.login_account_failures,
-            settings.login_account_window,
-            settings.login_account_lock,
-        ),
-    )
-
-
 @strawberry.type
 class Mutation(CalendarMutation):
     @strawberry.mutation(description="Log in with a login and password.", extensions=[Sensitive()])
@@ -86,7 +68,10 @@ class Mutation(CalendarMutation):
         try:
             sessions.check_login_origin(info.context.request, settings, input.client)
             user = await auth.authenticate(
-                input.login, input.password, info.context.client_address, login_limits(settings)
+                input.login,
+                input.password,
+                info.context.client_address,
+                auth.LoginLimits.of(settings),
             )
             # Checked after the password, like the plugins' refusals below, so that neither
             # answer tells anything to someone without it.

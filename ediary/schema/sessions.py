@@ -26,7 +26,7 @@ from ediary.adapters.sessions import (
     LoginNotice,
     check_login_origin,
     session_kind,
-    set_session_cookie,
+    set_browser_cookies,
 )
 from ediary.domain import auth
 from ediary.domain.access import Viewer as DomainViewer
@@ -109,7 +109,7 @@ async def open_login(
     )
     response = info.context.response
     if kind == auth.SessionKind.COOKIE and isinstance(response, Response):
-        set_session_cookie(response, opened.token, settings)
+        set_browser_cookies(response, opened, settings)
     return LoginPayload(
         viewer=Viewer.from_domain(
             domain_viewer, opened.csrf_token or None, must_change_password=must_change_password

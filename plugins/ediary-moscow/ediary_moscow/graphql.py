@@ -15,17 +15,13 @@ import strawberry
 from starlette.responses import Response
 from strawberry import relay
 
-from ediary.adapters import GraphQLContribution, Sensitive
-from ediary.adapters.http import parent_lookback
-from ediary.adapters.sessions import ClientKind, open_route_session
+from ediary.adapters import ClientKind, GraphQLContribution, Sensitive
 from ediary.domain import auth
-from ediary.domain.access import load_viewer
 from ediary.domain.errors import NotFound
 from ediary.schema.errors import UserError, attempt, refusals
 from ediary.schema.ids import local_id, resolve_each
 from ediary.schema.info import Info
-from ediary.schema.mutations import login_limits
-from ediary.schema.types.people import Viewer
+from ediary.schema.sessions import LoginPayload, open_login
 from ediary_moscow import applications, links
 from ediary_moscow.applications import READ_APPLICATION
 from ediary_moscow.errors import BrowserSessionRequired, ProviderUnavailable
@@ -231,26 +227,6 @@ class LinkSchoolAccountInput:
     )
 
 
-@strawberry.type(description="The result of linking the school's account.")
-class LinkSchoolAccountPayload:
-    viewer: Viewer | None = strawberry.field(
-        description="The school's account, which the session now continues in."
-    )
-    access_token: str | None = strawberry.field(
-        description="For a bearer session: the new token; the old one no longer works."
-    )
-    csrf_token: str | None = strawberry.field(
-        description="For a cookie session: the new CSRF token (also in the ediary_csrf cookie)."
-    )
-    expires_at: datetime.datetime | None = strawberry.field(description="When the session ends.")
-    user_errors: list[UserError] = strawberry.field(
-        description="Why nothing was linked: INVALID_CREDENTIALS as a failed login says it, "
-        "TOO_MANY_ATTEMPTS with the login's limits, PORTAL_NOT_LINKED when not signed in "
-        "through the portal, SAME_ACCOUNT, ALREADY_LINKED when that account has a portal "
-        "login, SNILS_MISMATCH, PORTAL_ACCOUNT_HAS_DATA."
-    )
-
-
 @strawberry.type(description="The result of starting a portal link.")
 class StartPortalLinkPayload:
     authorization_url: str | None = strawberry.field(
@@ -390,44 +366,37 @@ class MoscowMutation:
     @strawberry.mutation(
         description="Signed in through the portal, enter the login and password the school "
         "issued: the portal login moves to that account, the empty account the portal made "
-        "is retired, and the session continues in the school's account.",
+        "is retired, and the session continues in the school's account, as after a login "
+        "(a new cookie and CSRF token, or a new access token). Refused, with nothing changed: "
+        "INVALID_CREDENTIALS as a failed login says it, TOO_MANY_ATTEMPTS with the login's "
+        "limits, PORTAL_NOT_LINKED when not signed in through the portal, SAME_ACCOUNT, "
+        "ALREADY_LINKED when that account has a portal login, SNILS_MISMATCH, "
+        "PORTAL_ACCOUNT_HAS_DATA.",
         extensions=[Sensitive()],
     )
     async def link_school_account(
         self, info: Info, input: LinkSchoolAccountInput
-    ) -> LinkSchoolAccountPayload | None:
+    ) -> LoginPayload | None:
         viewer = await info.context.require_writer()
         session = info.context.session
         assert viewer.user_id is not None and session is not None
-        settings = info.context.settings
         linked, errors = await attempt(
             links.link_school_account(
                 viewer.user_id,
                 input.login,
                 input.password,
                 info.context.client_address,
-                login_limits(settings),
+                auth.LoginLimits.of(info.context.settings),
             )
         )
         if linked is None:
-            return LinkSchoolAccountPayload(
+            return LoginPayload(
                 viewer=None, access_token=None, csrf_token=None, expires_at=None, user_errors=errors
             )
         await info.context.committed(linked.ended)
         # The old session ended with the retired account; one like it opens in the school's.
         client = ClientKind.APP if session.kind == auth.SessionKind.BEARER else ClientKind.BROWSER
-        response = info.context.response if isinstance(info.context.response, Response) else None
-        opened = await open_route_session(info.context.request, response, linked.user, client)
-        found = await load_viewer(
-            linked.user, parent_lookback(info.context.plugins, settings), info.context.today()
-        )
-        return LinkSchoolAccountPayload(
-            viewer=Viewer.from_domain(found, opened.csrf_token or None),
-            access_token=opened.token if client is ClientKind.APP else None,
-            csrf_token=opened.csrf_token or None,
-            expires_at=opened.expires_at,
-            user_errors=[],
-        )
+        return await open_login(info, linked.user, client)
 
     @strawberry.mutation(
         description="Add the portal login to the viewer's account: answers the portal's "

@@ -22,11 +22,11 @@ from ediary.adapters import (
     open_route_session,
     started_in_this_browser,
 )
-from ediary.adapters.http import SESSION_COOKIE, app_settings
+from ediary.adapters.http import app_settings, request_session
 from ediary.adapters.lifecycle import Lifecycle
 from ediary.config import Settings
-from ediary.domain import auth, tokens
-from ediary.domain.errors import DomainError, SessionExpired, TokenExpired, TokenUsed
+from ediary.domain import tokens
+from ediary.domain.errors import DomainError, TokenExpired, TokenUsed
 from ediary.domain.models import User
 from ediary_moscow import accounts, links
 from ediary_moscow.errors import AlreadyLinked, LinkNotStarted, LoginFailed, SnilsMismatch
@@ -142,16 +142,12 @@ async def start(request: Request) -> Response:
 async def _linking_session(request: Request, stored: dict[str, object]) -> int:
     """The account a link is for: the session that started it must be the one this browser
     still holds; LinkNotStarted otherwise (logged out, or another account since)."""
-    token = request.cookies.get(SESSION_COOKIE, "")
-    try:
-        resolved = await auth.resolve_session(token) if token else None
-    except SessionExpired:
-        resolved = None
-    if resolved is None or resolved.session.id != stored.get(LINK_SESSION):
+    session = await request_session(request)
+    if session is None or session.id != stored.get(LINK_SESSION):
         raise LinkNotStarted()
-    if resolved.session.user_id != stored.get(LINK_USER):
+    if session.user_id != stored.get(LINK_USER):
         raise LinkNotStarted()
-    return resolved.session.user_id
+    return session.user_id
 
 
 async def callback(request: Request) -> Response:

@@ -116,12 +116,12 @@ PASSWORD_LOGIN = """mutation($login: String!, $password: String!) {
 
 
 async def password_browser(app: Starlette, login: str, password: str) -> Browser:
-    """A browser logged in with a login and password; the CSRF token the login answers with
-    is kept where `Browser.gql` reads it."""
+    """A browser logged in with a login and password; the login sets the CSRF cookie that
+    `Browser.gql` echoes, with the token the login answers with."""
     browser = Browser(app)
     answer = await browser.gql(PASSWORD_LOGIN, {"login": login, "password": password})
     assert answer["login"]["userErrors"] == [], answer
-    browser.client.cookies.set("ediary_csrf", answer["login"]["csrfToken"])
+    assert browser.client.cookies.get("ediary_csrf") == answer["login"]["csrfToken"]
     return browser
 
 
