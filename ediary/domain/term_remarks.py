@@ -34,9 +34,7 @@ def may_read_term_remark(grant: StudentGrant) -> bool:
 
 def _may_write(viewer: Viewer, scope: StudentTerm) -> bool:
     placement = scope.placement
-    return (
-        placement.class_id in viewer.homerooms or placement.school_id in viewer.admin_schools
-    )
+    return placement.class_id in viewer.homerooms or placement.school_id in viewer.admin_schools
 
 
 async def set_term_remark(
