@@ -311,6 +311,18 @@ async def _set_remark(
     return payload
 
 
+async def _maths_teacher(world: World, p: P) -> None:
+    """A teacher of mathematics in the class, who sees that subject of the card only."""
+    if "p-remark-maths" in world.tokens:
+        return
+    teacher = await builders.person(
+        world, "p-remark-maths", "Зайцева", "Вера", (Role.TEACHER, p.built.school, None)
+    )
+    await models.TeachingAssignment.create(
+        teacher=teacher, school_class=p.objects["class"], subject=p.built.subjects["Математика"]
+    )
+
+
 async def _remark_texts() -> list[tuple[int, str]]:
     found = await models.TermRemark.all().order_by("student_id").values_list("student_id", "text")
     return [(student, text) for student, text in found]
@@ -380,12 +392,7 @@ async def test_a_subject_teacher_and_another_family_do_not_read_the_remark(
     gql: GraphQLClient, world: World, p: P
 ) -> None:
     await _set_remark(gql, p, "p-homeroom", "student", PUPIL_REMARK)
-    teacher = await builders.person(
-        world, "p-remark-maths", "Зайцева", "Вера", (Role.TEACHER, p.built.school, None)
-    )
-    await models.TeachingAssignment.create(
-        teacher=teacher, school_class=p.objects["class"], subject=p.built.subjects["Математика"]
-    )
+    await _maths_teacher(world, p)
     answer = await _get(
         gql,
         world,
@@ -449,13 +456,7 @@ async def test_a_refused_remark_changes_nothing(
         await models.SchoolClass.filter(id=p.built.classes["7В"].id).update(
             class_teacher=side_homeroom
         )
-    if "p-remark-maths" not in world.tokens:
-        teacher = await builders.person(
-            world, "p-remark-maths", "Зайцева", "Вера", (Role.TEACHER, p.built.school, None)
-        )
-        await models.TeachingAssignment.create(
-            teacher=teacher, school_class=p.objects["class"], subject=p.built.subjects["Математика"]
-        )
+    await _maths_teacher(world, p)
     if "far" not in p.ids:
         far = await models.User.get(login="p-far")
         p.ids["far"] = to_base64("Student", far.id)
