@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from ediary.domain.enums import AttendanceKind, RemarkKind, Role, WorkKind
 from ediary.domain.grading import DEFAULT_POLICY
 from ediary.domain.journal.history import record_imported
 from ediary.domain.paper import class_report_cards, class_week_pages
+from ediary.domain.term_remarks import set_term_remark
 from ediary.domain.weeks import IsoWeek
 from tests import builders
 from tests.conftest import TODAY, GraphQLClient
@@ -469,6 +471,27 @@ async def test_a_refused_remark_changes_nothing(
     assert (error["code"], error["field"]) == (code, field), refused
     assert error["message"]
     assert await _remark_texts() == before
+
+
+async def test_two_remarks_written_at_once_leave_one(world: World, p: P) -> None:
+    cls, term = p.objects["class"], p.objects["term"]
+    viewer = Viewer(
+        user_id=p.objects["homeroom"].id,
+        homerooms=frozenset({cls.id}),
+        schools=frozenset({cls.school_id}),
+    )
+    mate = await models.User.get(login="p-mate")
+    await models.TermRemark.filter(student_id=mate.id).delete()
+    texts = ("Первый отзыв", "Второй отзыв")
+    saved = await asyncio.gather(
+        *(set_term_remark(viewer, mate.id, term.id, text, TODAY) for text in texts)
+    )
+    assert all(remark is not None for remark in saved)
+    [(student, text)] = await models.TermRemark.filter(student_id=mate.id).values_list(
+        "student_id", "text"
+    )
+    assert student == mate.id and text in texts
+    await models.TermRemark.filter(student_id=mate.id).delete()
 
 
 # (route, query) for each route, a student of the class and the class itself.
