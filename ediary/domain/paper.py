@@ -3,10 +3,12 @@
 The week is `diary.load_week`, the very function behind GraphQL's `diary` query, so the paper
 says what the screen says. The report card reads, for any number of students of one class, a
 fixed number of statements: the class list, mark sums per student and subject, the given term
-and year marks, absences per student and subject, and the subjects' names.
+and year marks, absences per student and subject, the subjects' names, and the class
+teacher's remarks for the term (`TermRemark`, see `term_remarks`).
 
-The report card has no per-term remark of the class teacher: the diary keeps remarks per
-lesson only (`Remark`), and those are printed on the week pages where they were written.
+The card prints the class teacher's term remark for those who read the whole card (the
+family, the class teacher, the administration; not a subject teacher). Remarks written at
+lessons (`Remark`) are printed on the week pages where they were written.
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ from ediary.domain.models import (
     SchoolClass,
     Subject,
     Term,
+    TermRemark,
     User,
 )
 from ediary.domain.models.people import full_name
 from ediary.domain.placements import enrolled_over, placements
 from ediary.domain.rows import TermRow
+from ediary.domain.term_remarks import may_read_term_remark
 from ediary.domain.terms import current_term
 from ediary.domain.weeks import IsoWeek
 
@@ -79,6 +83,8 @@ class ReportCard:
     school: str
     term: Term | TermRow
     lines: list[SubjectLine] = field(default_factory=list)
+    # The class teacher's remark for the term; None when there is none or it is not shown.
+    remark: str | None = None
 
     @property
     def missed(self) -> int:
@@ -204,9 +210,11 @@ async def _cards(
     students: list[User],
     policy: RegionPolicy,
     shown: frozenset[int] | None = None,
+    remarks: bool = True,
 ) -> list[ReportCard]:
     """The report cards of these students of the class, in a fixed number of statements;
-    only the `shown` subjects when given (a subject teacher's grant)."""
+    only the `shown` subjects when given (a subject teacher's grant), and the class
+    teacher's remarks only when `remarks`."""
     ids = sorted(s.id for s in students)
     if not ids:
         return []
@@ -261,6 +269,12 @@ async def _cards(
         if subject_ids
         else {}
     )
+    texts: dict[int, str] = {}
+    if remarks:
+        found = await TermRemark.filter(
+            term_id=term.id, school_class_id=school_class.id, student_id__in=ids
+        ).values_list("student_id", "text")
+        texts = {student_id: text for student_id, text in found}
     cards = []
     for student in students:
         mine = sorted(
@@ -289,6 +303,7 @@ async def _cards(
                 school_class.school.name,
                 term,
                 lines,
+                texts.get(student.id),
             )
         )
     return cards
@@ -310,7 +325,14 @@ async def report_card(
     school_class = await SchoolClass.get(id=scope.placement.class_id).select_related("school")
     student = await User.get(id=student_id)
     policy = await _policy(school_class.school, policy_for)
-    cards = await _cards(school_class, scope.term, [student], policy, scope.grant.subjects)
+    cards = await _cards(
+        school_class,
+        scope.term,
+        [student],
+        policy,
+        scope.grant.subjects,
+        remarks=may_read_term_remark(scope.grant),
+    )
     return cards[0]
 
 

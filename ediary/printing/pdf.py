@@ -61,6 +61,7 @@ _LABELS: dict[Language, dict[str, str]] = {
         "forecast": "в скобках: прогноз по среднему баллу, оценка ещё не выставлена",
         "nothing": "Оценок и пропусков за четверть нет",
         "signature": "Подпись родителя",
+        "term_remark": "Отзыв классного руководителя",
         "days": "Понедельник Вторник Среда Четверг Пятница Суббота Воскресенье",
     },
     "en": {
@@ -91,6 +92,7 @@ _LABELS: dict[Language, dict[str, str]] = {
         "forecast": "in brackets: forecast from the average, no mark given yet",
         "nothing": "No marks or absences this term",
         "signature": "Parent's signature",
+        "term_remark": "The class teacher's remark",
         "days": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
     },
 }
@@ -207,6 +209,18 @@ def _week(pdf: FPDF, page: WeekPage, text: dict[str, str]) -> None:
     pdf.cell(0, 6, f"{text['signature']}: ____________________", new_x="LMARGIN", new_y="NEXT")
 
 
+def _remark(pdf: FPDF, card: ReportCard, text: dict[str, str]) -> None:
+    # A card without a remark prints nothing in its place: an empty heading on a printed
+    # card would read as "nothing to say", which is not what a missing remark means.
+    if not card.remark:
+        return
+    pdf.ln(4)
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.cell(0, 6, text["term_remark"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 10)
+    pdf.multi_cell(0, 5, card.remark, new_x="LMARGIN", new_y="NEXT")
+
+
 def _card(pdf: FPDF, card: ReportCard, text: dict[str, str]) -> None:
     term = card.term
     pdf.add_page()
@@ -222,6 +236,7 @@ def _card(pdf: FPDF, card: ReportCard, text: dict[str, str]) -> None:
     pdf.set_font(FAMILY, "", 10)
     if not card.lines:
         pdf.cell(0, 6, text["nothing"], new_x="LMARGIN", new_y="NEXT")
+        _remark(pdf, card, text)
         return
     header = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
     forecast = False
@@ -264,6 +279,7 @@ def _card(pdf: FPDF, card: ReportCard, text: dict[str, str]) -> None:
         pdf.set_font(FAMILY, "", 8)
         pdf.ln(1)
         pdf.cell(0, 5, text["forecast"], new_x="LMARGIN", new_y="NEXT")
+    _remark(pdf, card, text)
     pdf.set_font(FAMILY, "", 10)
     pdf.ln(6)
     pdf.cell(0, 6, f"{text['signature']}: ____________________", new_x="LMARGIN", new_y="NEXT")

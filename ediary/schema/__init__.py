@@ -85,6 +85,7 @@ def _core_mutations() -> tuple[type, ...]:
     from ediary.schema.writes.notifications import NotificationMutations
     from ediary.schema.writes.planned_work import PlannedWorkMutations
     from ediary.schema.writes.talk import TalkMutations
+    from ediary.schema.writes.term_remarks import TermRemarkMutations
 
     return (
         Mutation,
@@ -99,6 +100,7 @@ def _core_mutations() -> tuple[type, ...]:
         TalkMutations,
         AcknowledgementMutations,
         LoginMutations,
+        TermRemarkMutations,
     )
 
 

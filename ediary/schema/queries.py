@@ -11,7 +11,16 @@ from strawberry import relay
 from strawberry.types.cast import cast as strawberry_cast
 
 from ediary.adapters.flows import LoginFlow as DomainLoginFlow
-from ediary.domain import class_journal, diary, marks, models, rows, terms, timetable
+from ediary.domain import (
+    class_journal,
+    diary,
+    marks,
+    models,
+    rows,
+    term_remarks,
+    terms,
+    timetable,
+)
 from ediary.domain.access import StudentGrant
 from ediary.domain.averages import term_averages
 from ediary.domain.errors import InvalidInput
@@ -25,7 +34,7 @@ from ediary.schema.info import Info
 from ediary.schema.paging import Connection, Edge, page_info
 from ediary.schema.types.class_journal import ClassJournal
 from ediary.schema.types.diary import DiaryWeek, Timetable
-from ediary.schema.types.journal import FinalMark, Homework, Mark, SubjectAverage
+from ediary.schema.types.journal import FinalMark, Homework, Mark, SubjectAverage, TermRemark
 from ediary.schema.types.life import LifeQuery
 from ediary.schema.types.people import Viewer
 from ediary.schema.types.school import BellPeriod
@@ -264,6 +273,24 @@ class Query(AnalyticsQuery, LifeQuery):
         grant = await _grant(info, student_id, term.starts_on, term.ends_on)
         found = await term_averages(grant, term, info.context.region_policy(grant.region_code))
         return [SubjectAverage.from_domain(a) for a in found]
+
+    @strawberry.field(
+        description="The class teacher's remark on a student's report card for a term (the "
+        "current term when no ID); null when none is written. For those who see the whole "
+        "card: the student, their parents, the class teacher and the school's administration; "
+        "NOT_FOUND for anyone else, as for a student they cannot see."
+    )
+    async def term_remark(
+        self, info: Info, student_id: relay.GlobalID, term_id: relay.GlobalID | None = None
+    ) -> TermRemark | None:
+        viewer = await info.context.require_viewer()
+        found = await term_remarks.term_remark(
+            viewer,
+            local_id(student_id, "Student"),
+            local_id(term_id, "Term") if term_id is not None else None,
+            info.context.today(),
+        )
+        return TermRemark.from_model(found) if found is not None else None
 
     @strawberry.field(description="Term marks and year marks of a student, by subject.")
     async def final_marks(self, info: Info, student_id: relay.GlobalID) -> list[FinalMark] | None:

@@ -144,6 +144,13 @@ TARGETS = [
         empty=frozenset({"nurse"}),
         is_empty=lambda data: data["finalMarks"] == [],
     ),
+    # The class teacher's term remark: for those who read the whole report card, not a
+    # subject teacher or a health worker; null here, since none is written on the student.
+    student_query(
+        "term remark",
+        "termRemark(studentId: $student) { text }",
+        {"student", "parent", "class_teacher", "admin"},
+    ),
     node("Student", "student", "fullName", FOLLOW_STUDENT),
     node(
         "Mark",
@@ -856,6 +863,17 @@ WRITES = [
         },
         frozenset({"class_teacher"}),
         frozenset(SEE_CLASS_7A),
+    ),
+    WriteAction(
+        "term remark",
+        "setTermRemark",
+        lambda world, viewer: {
+            "studentId": _classmate(world),
+            "termId": term2(world),
+            "text": f"Written by {viewer}",
+        },
+        frozenset({"class_teacher", "admin"}),
+        frozenset(FOLLOW_CLASSMATE),
     ),
     WriteAction(
         "room change",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from ediary.domain.enums import AttendanceKind, RemarkKind, Role, WorkKind
 from ediary.domain.grading import DEFAULT_POLICY
 from ediary.domain.journal.history import record_imported
 from ediary.domain.paper import class_report_cards, class_week_pages
+from ediary.domain.term_remarks import set_term_remark
 from ediary.domain.weeks import IsoWeek
 from tests import builders
 from tests.conftest import TODAY, GraphQLClient
@@ -288,6 +290,210 @@ async def test_the_class_teacher_prints_the_class_a_student_a_page(
     assert "Попова Мария" in pages[1] and "(3)" in pages[1]
 
 
+SET_REMARK = """mutation($s: ID!, $t: ID!, $text: String!) {
+  setTermRemark(input: {studentId: $s, termId: $t, text: $text}) {
+    remark { text createdAt updatedAt author { shortName } term { number } }
+    userErrors { code field message } } }"""
+READ_REMARK = """query($s: ID!, $t: ID) { termRemark(studentId: $s, termId: $t) {
+  text author { shortName } term { number } } }"""
+PUPIL_REMARK = "Старателен, много читает; стоит чаще отвечать у доски."
+MATE_REMARK = "Аккуратна и внимательна."
+
+
+async def _set_remark(
+    gql: GraphQLClient, p: P, who: str, student: str, text: str, term: str = "term"
+) -> dict[str, Any]:
+    result = await gql(
+        SET_REMARK,
+        {"s": p.ids.get(student, student), "t": p.ids.get(term, term), "text": text},
+        as_user=who,
+    )
+    assert "errors" not in result, result
+    payload: dict[str, Any] = result["data"]["setTermRemark"]
+    return payload
+
+
+async def _maths_teacher(world: World, p: P) -> None:
+    """A teacher of mathematics in the class, who sees that subject of the card only."""
+    if "p-remark-maths" in world.tokens:
+        return
+    teacher = await builders.person(
+        world, "p-remark-maths", "Зайцева", "Вера", (Role.TEACHER, p.built.school, None)
+    )
+    await models.TeachingAssignment.create(
+        teacher=teacher, school_class=p.objects["class"], subject=p.built.subjects["Математика"]
+    )
+
+
+async def _remark_texts() -> list[tuple[int, str]]:
+    found = await models.TermRemark.all().order_by("student_id").values_list("student_id", "text")
+    return [(student, text) for student, text in found]
+
+
+async def test_the_class_teacher_writes_the_term_remark_and_the_parent_prints_it(
+    gql: GraphQLClient, world: World, p: P
+) -> None:
+    # Spaces around are trimmed; the class teacher is the author.
+    set_ = await _set_remark(gql, p, "p-homeroom", "student", f"  {PUPIL_REMARK}\n")
+    assert set_["userErrors"] == [], set_
+    remark = set_["remark"]
+    assert remark["text"] == PUPIL_REMARK and remark["term"] == {"number": 2}
+    assert remark["author"] == {"shortName": "Сидоров П."}
+    read = await gql(READ_REMARK, {"s": p.ids["student"], "t": p.ids["term"]}, as_user="p-parent")
+    assert read["data"]["termRemark"]["text"] == PUPIL_REMARK, read
+    # Without a term, the current one.
+    read = await gql(READ_REMARK, {"s": p.ids["student"]}, as_user="p-student")
+    assert read["data"]["termRemark"]["text"] == PUPIL_REMARK, read
+
+    answer = await _get(
+        gql,
+        world,
+        "/print/report-card.pdf",
+        "p-parent",
+        student=p.ids["student"],
+        term=p.ids["term"],
+    )
+    assert answer.status_code == 200, answer.text
+    [page] = _text(answer.content)
+    assert f"Отзыв классного руководителя {PUPIL_REMARK}" in page, page
+    # Still Cyrillic through the embedded DejaVu Sans only.
+    assert all("+DejaVuSans" in name for name in _embedded_fonts(answer.content))
+
+    # Written over by the next one: still one remark, now the administration's.
+    again = await _set_remark(gql, p, "p-admin", "student", PUPIL_REMARK)
+    assert again["userErrors"] == [] and again["remark"]["author"] == {"shortName": "Смирнова Е."}
+    assert again["remark"]["createdAt"] == remark["createdAt"]
+    pupil = await models.User.get(login="p-student")
+    assert await _remark_texts() == [(pupil.id, PUPIL_REMARK)]
+
+
+async def test_the_class_file_prints_each_students_remark_on_their_card(
+    gql: GraphQLClient, world: World, p: P
+) -> None:
+    await _set_remark(gql, p, "p-homeroom", "student", PUPIL_REMARK)
+    assert (await _set_remark(gql, p, "p-homeroom", "mate", MATE_REMARK))["userErrors"] == []
+    path = f"/print/class/{p.ids['class']}/report-card.pdf"
+    cards = await _get(gql, world, path, "p-homeroom", term=p.ids["term"])
+    assert cards.status_code == 200, cards.text
+    first, second = _text(cards.content)
+    assert "Кузнецов Иван" in first and PUPIL_REMARK in first and MATE_REMARK not in first
+    assert "Попова Мария" in second and MATE_REMARK in second and PUPIL_REMARK not in second
+
+    # An empty text removes the remark: the card prints no heading for it.
+    removed = await _set_remark(gql, p, "p-homeroom", "mate", "   ")
+    assert removed == {"remark": None, "userErrors": []}
+    cards = await _get(gql, world, path, "p-homeroom", term=p.ids["term"])
+    first, second = _text(cards.content)
+    assert "Отзыв классного руководителя" in first
+    assert "Отзыв классного руководителя" not in second and MATE_REMARK not in second
+    read = await gql(READ_REMARK, {"s": p.ids["mate"], "t": p.ids["term"]}, as_user="p-homeroom")
+    assert read == {"data": {"termRemark": None}}, read
+
+
+async def test_a_subject_teacher_and_another_family_do_not_read_the_remark(
+    gql: GraphQLClient, world: World, p: P
+) -> None:
+    await _set_remark(gql, p, "p-homeroom", "student", PUPIL_REMARK)
+    await _maths_teacher(world, p)
+    answer = await _get(
+        gql,
+        world,
+        "/print/report-card.pdf",
+        "p-remark-maths",
+        student=p.ids["student"],
+        term=p.ids["term"],
+    )
+    assert answer.status_code == 200, answer.text
+    [page] = _text(answer.content)
+    assert "Математика" in page and PUPIL_REMARK not in page
+    for who in ("p-remark-maths", "p-mate-parent", "p-other-admin"):
+        read = await gql(READ_REMARK, {"s": p.ids["student"], "t": p.ids["term"]}, as_user=who)
+        assert read["data"] == {"termRemark": None}, (who, read)
+        assert [e["extensions"]["code"] for e in read["errors"]] == ["NOT_FOUND"], (who, read)
+    answer = await _get(
+        gql,
+        world,
+        "/print/report-card.pdf",
+        "p-mate-parent",
+        student=p.ids["student"],
+        term=p.ids["term"],
+    )
+    assert (answer.status_code, answer.json()["code"]) == (404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    ("who", "student", "term", "text", "code", "field"),
+    [
+        # Seen, but not theirs to write: the family and a teacher of the class.
+        ("p-parent", "student", "term", "Хорошо", "FORBIDDEN", None),
+        ("p-student", "student", "term", "Хорошо", "FORBIDDEN", None),
+        ("p-remark-maths", "student", "term", "Хорошо", "FORBIDDEN", None),
+        # Not seen at all: another class's teacher, another school's student and staff.
+        ("p-side-homeroom", "student", "term", "Хорошо", "NOT_FOUND", None),
+        ("p-homeroom", "far", "term", "Хорошо", "NOT_FOUND", None),
+        ("p-other-admin", "student", "term", "Хорошо", "NOT_FOUND", None),
+        ("p-mate-parent", "student", "term", "Хорошо", "NOT_FOUND", None),
+        # A term the student did not spend in the class, or no term at all.
+        ("p-homeroom", "student", "other_term", "Хорошо", "NOT_FOUND", None),
+        ("p-homeroom", "student", "unknown_term", "Хорошо", "NOT_FOUND", None),
+        ("p-homeroom", "student", "class", "Хорошо", "NOT_FOUND", ["input", "termId"]),
+        ("p-homeroom", "student", "term", "ж" * 1001, "BAD_USER_INPUT", ["input", "text"]),
+    ],
+)
+async def test_a_refused_remark_changes_nothing(
+    gql: GraphQLClient,
+    world: World,
+    p: P,
+    who: str,
+    student: str,
+    term: str,
+    text: str,
+    code: str,
+    field: list[str] | None,
+) -> None:
+    if "p-side-homeroom" not in world.tokens:
+        side_homeroom = await builders.person(
+            world, "p-side-homeroom", "Фёдоров", "Глеб", (Role.TEACHER, p.built.school, None)
+        )
+        await models.SchoolClass.filter(id=p.built.classes["7В"].id).update(
+            class_teacher=side_homeroom
+        )
+    await _maths_teacher(world, p)
+    if "far" not in p.ids:
+        far = await models.User.get(login="p-far")
+        p.ids["far"] = to_base64("Student", far.id)
+        p.ids["unknown_term"] = to_base64("Term", 10**8)
+    await _set_remark(gql, p, "p-homeroom", "student", PUPIL_REMARK)
+    before = await _remark_texts()
+    refused = await _set_remark(gql, p, who, student, text, term)
+    assert refused["remark"] is None
+    [error] = refused["userErrors"]
+    assert (error["code"], error["field"]) == (code, field), refused
+    assert error["message"]
+    assert await _remark_texts() == before
+
+
+async def test_two_remarks_written_at_once_leave_one(world: World, p: P) -> None:
+    cls, term = p.objects["class"], p.objects["term"]
+    viewer = Viewer(
+        user_id=p.objects["homeroom"].id,
+        homerooms=frozenset({cls.id}),
+        schools=frozenset({cls.school_id}),
+    )
+    mate = await models.User.get(login="p-mate")
+    await models.TermRemark.filter(student_id=mate.id).delete()
+    texts = ("Первый отзыв", "Второй отзыв")
+    saved = await asyncio.gather(
+        *(set_term_remark(viewer, mate.id, term.id, text, TODAY) for text in texts)
+    )
+    assert all(remark is not None for remark in saved)
+    [(student, text)] = await models.TermRemark.filter(student_id=mate.id).values_list(
+        "student_id", "text"
+    )
+    assert student == mate.id and text in texts
+    await models.TermRemark.filter(student_id=mate.id).delete()
+
+
 # (route, query) for each route, a student of the class and the class itself.
 def _routes(p: P) -> dict[str, tuple[str, dict[str, str]]]:
     path = f"/print/class/{p.ids['class']}"
@@ -400,6 +606,7 @@ async def test_the_class_report_cards_cost_the_same_statements_for_any_class_siz
         return count.value, len(cards)
 
     small, students = await cost()
+    viewer_user = p.objects["homeroom"]
     grown = p.built
     for n in range(5):
         who = await builders.student(None, grown, cls, f"p-grow-{n}", "Рост", str(n))
@@ -407,6 +614,9 @@ async def test_the_class_report_cards_cost_the_same_statements_for_any_class_siz
         await _mark(grown, who, lesson, 3)
         await models.Attendance.create(
             lesson=lesson, student=who, kind=AttendanceKind.LATE, recorded_by=grown.teacher
+        )
+        await models.TermRemark.create(
+            student=who, term=term, school_class=cls, text=f"Отзыв {n}", author=viewer_user
         )
     more, grown_students = await cost()
     assert grown_students == students + 5

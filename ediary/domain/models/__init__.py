@@ -14,6 +14,7 @@ from ediary.domain.models.journal import (
     Mark,
     PlannedWork,
     Remark,
+    TermRemark,
 )
 from ediary.domain.models.life import (
     Announcement,
@@ -97,5 +98,6 @@ __all__ = [
     "Subject",
     "TeachingAssignment",
     "Term",
+    "TermRemark",
     "User",
 ]

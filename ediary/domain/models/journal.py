@@ -234,6 +234,39 @@ class Remark(Model):
         indexes = (("student_id", "lesson_id"),)
 
 
+class TermRemark(Model):
+    """The remark of the class teacher on a student for a term, printed on the report card."""
+
+    id = fields.IntField(primary_key=True)
+    student: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, on_delete=fields.RESTRICT
+    )
+    term: fields.ForeignKeyRelation[Term] = fields.ForeignKeyField(
+        "diary.Term", related_name=False, on_delete=fields.RESTRICT
+    )
+    # The class whose card carries it: the one the student was in (last) during the term.
+    school_class: fields.ForeignKeyRelation[SchoolClass] = fields.ForeignKeyField(
+        "diary.SchoolClass", related_name=False, on_delete=fields.CASCADE
+    )
+    text = fields.CharField(max_length=1000)
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "diary.User", related_name=False, on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    student_id: int
+    term_id: int
+    school_class_id: int
+    author_id: int
+
+    class Meta:
+        table = "term_remark"
+        unique_together = (("student", "term"),)
+        # The class file reads a class's remarks for a term at once.
+        indexes = (("school_class_id", "term_id"),)
+
+
 class AbsenceNotice(Model):
     """A parent tells the school ahead that a child will be away on these days (a note
     given before the absence, not an excuse of one already recorded)."""

@@ -583,6 +583,30 @@ class Remark:
         )
 
 
+@strawberry.type(
+    description="The class teacher's remark on a student for a term, printed on the term "
+    "report card under its marks."
+)
+class TermRemark:
+    text: str = strawberry.field(description="The remark as written, at most 1000 characters.")
+    term: Term = strawberry.field(description="The term the remark is about.")
+    author: Teacher = strawberry.field(
+        description="Who wrote it last: the class teacher or the school's administration."
+    )
+    created_at: datetime.datetime = strawberry.field(description="When it was first written.")
+    updated_at: datetime.datetime = strawberry.field(description="When it was last changed.")
+
+    @classmethod
+    def from_model(cls, remark: models.TermRemark) -> Self:
+        return cls(
+            text=remark.text,
+            term=Term.from_model(remark.term),
+            author=Teacher.from_model(remark.author),
+            created_at=remark.created_at,
+            updated_at=remark.updated_at,
+        )
+
+
 @strawberry.type(description="A term mark (with a term) or a year mark (without one).")
 class FinalMark:
     subject: Subject = strawberry.field(description="The subject the mark is given in.")
