@@ -226,6 +226,22 @@ class _Issuer:
         await account_history.record(user.id, kind, actor_id=self.viewer.user_id)
         self.issued.append(IssuedPerson(user.id, student.id, user.full_name, role, login, password))
 
+    async def finished(
+        self, school_class: SchoolClass
+    ) -> tuple[IssuedBatch, tuple[SessionsEnded, ...]]:
+        """The batch as issued, with its passwords, and the sessions it ended."""
+        school = await School.get(id=school_class.school_id)
+        batch = IssuedBatch(
+            id=self.batch.id,
+            class_id=school_class.id,
+            class_name=school_class.name,
+            school_name=school.name,
+            created_at=self.batch.created_at,
+            sheets_until=self.batch.sheets_until,
+            logins=tuple(self.issued),
+        )
+        return batch, tuple(self.ended)
+
 
 async def _current_students(class_id: int, today: date) -> list[User]:
     rows = await Enrollment.filter(enrolled_over(today), school_class_id=class_id).select_related(
@@ -291,6 +307,18 @@ async def _targets(
     return chosen
 
 
+async def _open_batch(
+    viewer: Viewer, school_class: SchoolClass, secret_key: str, secrets: Sequence[_Secret]
+) -> _Issuer:
+    """A new batch of the class, issued by the viewer, its sheets printable for a while."""
+    batch = await LoginBatch.create(
+        school_class=school_class,
+        issued_by_id=viewer.user_id,
+        sheets_until=_now() + SHEETS_LIFETIME,
+    )
+    return _Issuer(viewer, batch, secret_key, secrets)
+
+
 async def _issue_class_logins_once(
     viewer: Viewer,
     class_id: int,
@@ -306,29 +334,12 @@ async def _issue_class_logins_once(
         # Asked again inside: the class, its members and the viewer's post may have changed.
         school_class = await _class_for_issuer(viewer, class_id)
         targets = await _targets(school_class, wanted, reissue_existing, today)
-        batch = await LoginBatch.create(
-            school_class=school_class,
-            issued_by_id=viewer.user_id,
-            sheets_until=_now() + SHEETS_LIFETIME,
-        )
-        issuer = _Issuer(viewer, batch, secret_key, secrets)
+        issuer = await _open_batch(viewer, school_class, secret_key, secrets)
         for user, student, role in targets:
             if user is None:
                 user = await _placeholder_parent(student, school_class.school_id)
             await issuer.give(user, student, role)
-        school = await School.get(id=school_class.school_id)
-    return (
-        IssuedBatch(
-            id=batch.id,
-            class_id=school_class.id,
-            class_name=school_class.name,
-            school_name=school.name,
-            created_at=batch.created_at,
-            sheets_until=batch.sheets_until,
-            logins=tuple(issuer.issued),
-        ),
-        tuple(issuer.ended),
-    )
+        return await issuer.finished(school_class)
 
 
 async def issue_class_logins(
@@ -410,26 +421,9 @@ async def _reissue_login_once(
             raise NotFound()
         school_class, student, role = await _family_class(viewer, user, today)
         await _ensure_family_only(user.id)
-        batch = await LoginBatch.create(
-            school_class=school_class,
-            issued_by_id=viewer.user_id,
-            sheets_until=_now() + SHEETS_LIFETIME,
-        )
-        issuer = _Issuer(viewer, batch, secret_key, [secret])
+        issuer = await _open_batch(viewer, school_class, secret_key, [secret])
         await issuer.give(user, student, role)
-        school = await School.get(id=school_class.school_id)
-    return (
-        IssuedBatch(
-            id=batch.id,
-            class_id=school_class.id,
-            class_name=school_class.name,
-            school_name=school.name,
-            created_at=batch.created_at,
-            sheets_until=batch.sheets_until,
-            logins=tuple(issuer.issued),
-        ),
-        tuple(issuer.ended),
-    )
+        return await issuer.finished(school_class)
 
 
 async def reissue_login(
