@@ -36,6 +36,19 @@ def free_port() -> int:
         return port
 
 
+def wait_for_provider(url: str, what: str) -> None:
+    """Until the OpenID Connect provider process at `url` serves its discovery document;
+    RuntimeError naming `what` if it does not within ten seconds."""
+    for _ in range(100):
+        try:
+            if httpx.get(f"{url}/.well-known/openid-configuration", timeout=1).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start")
+
+
 class Server:
     """An `ediary serve` process on a free port, stopped when the block ends."""
 

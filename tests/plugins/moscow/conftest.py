@@ -10,7 +10,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,6 +28,7 @@ from ediary.domain.auth import SessionKind, hash_password, open_session
 from ediary.domain.enums import Role, WorkKind
 from ediary.domain.identity import snils_with_check_sum
 from tests.conftest import TODAY
+from tests.servers import wait_for_provider
 from tests.world import World
 
 CLIENT_ID = "ediary-test"
@@ -61,15 +61,7 @@ def oidc_provider() -> Iterator[OidcProvider]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{url}/.well-known/openid-configuration", timeout=1).is_success:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("the OpenID Connect provider did not start")
+        wait_for_provider(url, "the OpenID Connect provider")
         yield OidcProvider(url)
     finally:
         process.terminate()

@@ -10,7 +10,6 @@ import dataclasses
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,7 @@ from ediary.app import create_app
 from ediary.config import Settings
 from tests.esia.keys import KeyPair, make_key_pair
 from tests.reference_clients import COMPAT, require
-from tests.servers import ROOT
+from tests.servers import ROOT, wait_for_provider
 
 ESIA_CLIENT_ID = "ediary-esia-test"
 
@@ -101,15 +100,7 @@ def esia_provider(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{url}/.well-known/openid-configuration", timeout=1).is_success:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("the ESIA provider did not start")
+        wait_for_provider(url, "the ESIA provider")
         yield EsiaProvider(url, client, stranger)
     finally:
         process.terminate()
