@@ -325,8 +325,14 @@ async def _maths_teacher(world: World, p: P) -> None:
     )
 
 
-async def _remark_texts() -> list[tuple[int, str]]:
-    found = await models.TermRemark.all().order_by("student_id").values_list("student_id", "text")
+async def _remark_texts(p: P) -> list[tuple[int, str]]:
+    """The remarks of this module's school: other tests share the database and write their
+    own elsewhere."""
+    found = (
+        await models.TermRemark.filter(school_class__school_id=p.built.school.id)
+        .order_by("student_id")
+        .values_list("student_id", "text")
+    )
     return [(student, text) for student, text in found]
 
 
@@ -364,7 +370,7 @@ async def test_the_class_teacher_writes_the_term_remark_and_the_parent_prints_it
     assert again["userErrors"] == [] and again["remark"]["author"] == {"shortName": "Смирнова Е."}
     assert again["remark"]["createdAt"] == remark["createdAt"]
     pupil = await models.User.get(login="p-student")
-    assert await _remark_texts() == [(pupil.id, PUPIL_REMARK)]
+    assert await _remark_texts(p) == [(pupil.id, PUPIL_REMARK)]
 
 
 async def test_the_class_file_prints_each_students_remark_on_their_card(
@@ -464,13 +470,13 @@ async def test_a_refused_remark_changes_nothing(
         p.ids["far"] = to_base64("Student", far.id)
         p.ids["unknown_term"] = to_base64("Term", 10**8)
     await _set_remark(gql, p, "p-homeroom", "student", PUPIL_REMARK)
-    before = await _remark_texts()
+    before = await _remark_texts(p)
     refused = await _set_remark(gql, p, who, student, text, term)
     assert refused["remark"] is None
     [error] = refused["userErrors"]
     assert (error["code"], error["field"]) == (code, field), refused
     assert error["message"]
-    assert await _remark_texts() == before
+    assert await _remark_texts(p) == before
 
 
 async def test_two_remarks_written_at_once_leave_one(world: World, p: P) -> None:
