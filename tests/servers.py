@@ -22,6 +22,7 @@ import httpx
 from aiosmtpd.controller import Controller
 from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from tests.waiting import eventually
 
@@ -244,6 +245,23 @@ async def subscription(
         if not refused:
             await listening(server.url, at_least=before + 1)
         yield ws
+
+
+async def closed_by_server(ws: ClientConnection, within: float) -> tuple[int, str, list[Any]]:
+    """Wait for the server to close: the close code, its reason, and what came before."""
+    received: list[Any] = []
+    deadline = time.monotonic() + within
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"still open after {within} s; received {received}")
+            received.append(json.loads(await asyncio.wait_for(ws.recv(), left)))
+    except TimeoutError:
+        raise AssertionError(f"still open after {within} s; received {received}") from None
+    except ConnectionClosed as closed:
+        assert closed.rcvd is not None, "closed without a close frame"
+        return closed.rcvd.code, closed.rcvd.reason, received
 
 
 async def next_payload(ws: ClientConnection, within: float = 10) -> dict[str, Any]:

@@ -8,16 +8,13 @@ kept). Never cached anywhere: the sheets carry passwords.
 
 from __future__ import annotations
 
-import asyncio
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ediary.domain import issued_logins
 from ediary.printing.login_sheets import login_sheets_pdf
 from ediary.web.common import answers_errors, context, object_id, optional_id
-
-PDF = "application/pdf"
+from ediary.web.print_files import draw_pdf
 
 
 @answers_errors
@@ -29,13 +26,4 @@ async def login_sheets(request: Request) -> Response:
     families = await issued_logins.login_sheets(
         viewer, batch_id, secret_key=ctx.settings.secret_key, student_id=student_id
     )
-    # Laying out pages takes CPU time per page: keep it off the event loop.
-    body = await asyncio.to_thread(login_sheets_pdf, families)
-    return Response(
-        body,
-        media_type=PDF,
-        headers={
-            "Content-Disposition": f'attachment; filename="logins-{batch_id}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return await draw_pdf(lambda: login_sheets_pdf(families), f"logins-{batch_id}")

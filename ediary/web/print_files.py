@@ -70,8 +70,9 @@ async def _charge(ctx: Context, viewer: Viewer, pages: int) -> None:
         raise budget.RateLimited(spent)
 
 
-async def _draw(draw: Callable[[], bytes], name: str) -> Response:
-    # Laying out pages takes CPU time per page: keep it off the event loop.
+async def draw_pdf(draw: Callable[[], bytes], name: str) -> Response:
+    """The file `draw` lays out, as a private download never cached (`name`.pdf). Laying out
+    pages takes CPU time per page: it runs off the event loop."""
     return _pdf(await asyncio.to_thread(draw), name)
 
 
@@ -82,7 +83,7 @@ async def student_week(request: Request) -> Response:
     student_id = object_id(request.query_params.get("student"), "Student")
     week, language = _week(request, ctx), _language(request)
     page = await paper.week_page(viewer, student_id, week, ctx.region_policy)
-    return await _draw(lambda: weeks_pdf([page], language), f"diary-{week}")
+    return await draw_pdf(lambda: weeks_pdf([page], language), f"diary-{week}")
 
 
 @answers_errors
@@ -93,7 +94,7 @@ async def student_report_card(request: Request) -> Response:
     term_id = optional_id(request.query_params.get("term"), "Term")
     language = _language(request)
     card = await paper.report_card(viewer, student_id, term_id, ctx.region_policy, ctx.today())
-    return await _draw(
+    return await draw_pdf(
         lambda: report_cards_pdf([card], language), f"report-card-term{card.term.number}"
     )
 
@@ -107,7 +108,7 @@ async def class_week(request: Request) -> Response:
     await _charge(ctx, viewer, await paper.class_size(viewer, class_id, week.monday, week.sunday))
     pages = await paper.class_week_pages(viewer, class_id, week, ctx.region_policy)
     name = f"diary-{pages[0].school_class}-{week}" if pages else f"diary-{week}"
-    return await _draw(lambda: weeks_pdf(pages, language), _ascii(name))
+    return await draw_pdf(lambda: weeks_pdf(pages, language), _ascii(name))
 
 
 @answers_errors
@@ -123,7 +124,7 @@ async def class_report_cards(request: Request) -> Response:
     # The cards cost a fixed number of statements; the budget pays for the drawing.
     await _charge(ctx, viewer, len(cards))
     name = f"report-cards-{cards[0].school_class}" if cards else "report-cards"
-    return await _draw(lambda: report_cards_pdf(cards, language), _ascii(name))
+    return await draw_pdf(lambda: report_cards_pdf(cards, language), _ascii(name))
 
 
 def _ascii(name: str) -> str:

@@ -7,26 +7,23 @@ batch."""
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 from strawberry.relay import to_base64
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.client import connect
 
 from ediary.domain import models
 from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import AccountEventKind, Role
 from tests import builders
 from tests.conftest import GraphQLClient
+from tests.pdf import page_texts
 from tests.security.live import (
     SLOW_SWEEP,
     UPDATES,
@@ -37,7 +34,7 @@ from tests.security.live import (
     subscribe,
     token_for,
 )
-from tests.servers import Server, listening
+from tests.servers import Server, closed_by_server, listening
 from tests.world import World
 
 TERMS = [(date(2026, 9, 1), date(2026, 10, 24)), (date(2026, 11, 3), date(2026, 12, 28))]
@@ -161,27 +158,6 @@ async def lg(world: World) -> L:
     return found
 
 
-async def _closed(ws: ClientConnection, within: float) -> tuple[int, str, list[Any]]:
-    """Wait for the server to close: the close code, its reason, and what came before."""
-    received: list[Any] = []
-    deadline = time.monotonic() + within
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"still open after {within} s; received {received}")
-            received.append(json.loads(await asyncio.wait_for(ws.recv(), left)))
-    except TimeoutError:
-        raise AssertionError(f"still open after {within} s; received {received}") from None
-    except ConnectionClosed as closed:
-        assert closed.rcvd is not None, "closed without a close frame"
-        return closed.rcvd.code, closed.rcvd.reason, received
-
-
-def _text(body: bytes) -> list[str]:
-    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(body)).pages]
-
-
 async def _get(gql: GraphQLClient, path: str, token: str | None) -> Any:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with gql.http() as client:
@@ -245,7 +221,7 @@ async def test_a_class_teacher_issues_logins_and_a_parent_changes_the_password_f
     assert sheet.status_code == 200, sheet.text
     assert sheet.headers["content-type"] == "application/pdf"
     assert sheet.headers["cache-control"] == "private, no-store"
-    pages = _text(sheet.content)
+    pages = page_texts(sheet.content)
     assert len(pages) == 2
     ezhikovs = next(page for page in pages if "Ёжикова Юлия" in page)
     for expected in ("5А", "School Лицей", "смените пароль при первом входе"):
@@ -259,7 +235,7 @@ async def test_a_class_teacher_issues_logins_and_a_parent_changes_the_password_f
         batch["printUrl"].removeprefix("http://testserver") + f"?student={lg.ids['lone']}",
         world.tokens["lg-homeroom"],
     )
-    assert len(_text(one.content)) == 1 and "Щукин Пётр" in _text(one.content)[0]
+    assert len(page_texts(one.content)) == 1 and "Щукин Пётр" in page_texts(one.content)[0]
 
     # The parent logs in with the temporary password: the session must change it first.
     opened = (await gql(LOGIN, {"login": "ezhikova.mariia", "password": password}))["data"]
@@ -504,7 +480,7 @@ async def test_a_reissue_closes_open_websockets_and_a_temporary_session_cannot_s
             server, REISSUE, {"id": to_base64("Parent", family.parent.id)}, teacher
         )
         [issued] = answer["reissueLogin"]["batch"]["logins"]
-        code, reason, received = await _closed(ws, within=1.0)
+        code, reason, received = await closed_by_server(ws, within=1.0)
         assert (code, reason, received) == (4401, "Session ended: the password was reset.", [])
 
         opened = await post_graphql(
@@ -515,7 +491,7 @@ async def test_a_reissue_closes_open_websockets_and_a_temporary_session_cannot_s
         async with connect(url, subprotocols=["graphql-transport-ws"]) as refused:  # type: ignore[list-item]
             init = {"authorization": f"Bearer {temporary}"}
             await refused.send(json.dumps({"type": "connection_init", "payload": init}))
-            code, reason, received = await _closed(refused, within=5.0)
+            code, reason, received = await closed_by_server(refused, within=5.0)
         assert code == 4403 and received == []
 
 

@@ -9,17 +9,13 @@ closes a connection held by another."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
 
 from ediary.domain import models, tokens
 from ediary_dnevnik.recovery import RESET_LIFETIME, RESET_PASSWORD
@@ -36,7 +32,7 @@ from tests.security.live import (
     subscribe,
     token_for,
 )
-from tests.servers import Server, listening, next_payload
+from tests.servers import Server, closed_by_server, listening, next_payload
 from tests.world import World
 
 LOGOUT = "mutation { logout { ok userErrors { code } } }"
@@ -46,23 +42,6 @@ mutation($input: ChangePasswordInput!) { changePassword(input: $input) { ok user
 RESET = """
 mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { ok userErrors { code } } }
 """
-
-
-async def _closed(ws: ClientConnection, within: float) -> tuple[int, str, list[Any]]:
-    """Wait for the server to close: the close code, its reason, and what came before."""
-    received: list[Any] = []
-    deadline = time.monotonic() + within
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"still open after {within} s; received {received}")
-            received.append(json.loads(await asyncio.wait_for(ws.recv(), left)))
-    except TimeoutError:
-        raise AssertionError(f"still open after {within} s; received {received}") from None
-    except ConnectionClosed as closed:
-        assert closed.rcvd is not None, "closed without a close frame"
-        return closed.rcvd.code, closed.rcvd.reason, received
 
 
 async def test_logout_closes_the_connection_and_no_update_follows(
@@ -83,7 +62,7 @@ async def test_logout_closes_the_connection_and_no_update_follows(
         assert (await post_graphql(server, LOGOUT, {}, parent))["logout"]["ok"] is True
         started = time.monotonic()
         await post_graphql(server, POST, family.mark_input(5), teacher)
-        code, reason, received = await _closed(ws, within=1.0)
+        code, reason, received = await closed_by_server(ws, within=1.0)
         assert time.monotonic() - started < 1.0
         assert (code, reason) == (4401, "Session ended: logged out.")
         # The mark posted after the logout never reached the logged-out parent.
@@ -104,7 +83,7 @@ async def test_password_change_closes_the_other_sessions_connections(
         change = {"input": {"currentPassword": PASSWORD, "newPassword": "a brand new passphrase"}}
         changed = await post_graphql(server, CHANGE, change, kept)
         assert changed["changePassword"] == {"ok": True, "userErrors": []}
-        code, reason, received = await _closed(ws, within=1.0)
+        code, reason, received = await closed_by_server(ws, within=1.0)
         assert (code, reason, received) == (4401, "Session ended: the password was changed.", [])
         # The session that changed the password goes on, over its WebSocket too.
         await subscribe(still, "q", "query { viewer { fullName } }", {})
@@ -124,7 +103,7 @@ async def test_password_reset_closes_every_connection_of_the_account(
         await subscribe(ws, "1", UPDATES, family.updates)
         reset = {"input": {"token": secret, "newPassword": "a brand new passphrase"}}
         assert (await post_graphql(server, RESET, reset))["resetPassword"]["ok"] is True
-        code, reason, received = await _closed(ws, within=1.0)
+        code, reason, received = await closed_by_server(ws, within=1.0)
         assert (code, reason, received) == (4401, "Session ended: the password was reset.", [])
 
 
@@ -144,7 +123,7 @@ async def test_deactivation_closes_the_connection_with_4403(
         await models.User.filter(id=family.parent.id).update(is_active=False)
         started = time.monotonic()
         await post_graphql(server, POST, family.mark_input(3), teacher)
-        code, reason, received = await _closed(ws, within=1.5)
+        code, reason, received = await closed_by_server(ws, within=1.5)
         assert time.monotonic() - started < 1.0
         assert (code, reason) == (4403, "Account deactivated.")
         assert [m for m in received if m.get("type") == "next"] == []
@@ -173,7 +152,7 @@ async def test_an_operation_after_an_unannounced_ending_does_not_run(
         digest = hashlib.sha256(teacher.encode()).hexdigest()
         await models.Session.filter(token_hash=digest).update(revoked_at=datetime.now(UTC))
         await subscribe(ws, "1", operation, variables_of(family))
-        code, reason, received = await _closed(ws, within=5.0)
+        code, reason, received = await closed_by_server(ws, within=5.0)
         assert (code, reason, received) == (4401, "Session ended.", [])
         assert await family.marks() == before
 
@@ -194,6 +173,6 @@ async def test_a_logout_through_one_process_closes_a_connection_held_by_another(
         await listening(second.url, at_least=1)
         assert (await post_graphql(first, LOGOUT, {}, parent))["logout"]["ok"] is True
         started = time.monotonic()
-        code, reason, _ = await _closed(ws, within=1.0)
+        code, reason, _ = await closed_by_server(ws, within=1.0)
         assert time.monotonic() - started < 1.0
         assert (code, reason) == (4401, "Session ended: logged out.")

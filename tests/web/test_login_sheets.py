@@ -3,12 +3,10 @@ the route's refusals; and the housekeeping sweep that makes old sheets unprintab
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 from strawberry.relay import to_base64
 
 from ediary.domain import models
@@ -18,6 +16,7 @@ from ediary.domain.issued_logins import Family, IssuedPerson
 from ediary.printing.login_sheets import login_sheets_pdf
 from tests import builders
 from tests.conftest import GraphQLClient
+from tests.pdf import embedded_fonts, page_texts
 from tests.world import World
 
 TERMS = [(date(2026, 9, 1), date(2026, 10, 24)), (date(2026, 11, 3), date(2026, 12, 28))]
@@ -30,21 +29,6 @@ mutation($input: IssueClassLoginsInput!) {
   }
 }
 """
-
-
-def _text(body: bytes) -> list[str]:
-    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(body)).pages]
-
-
-def _embedded_fonts(body: bytes) -> set[str]:
-    found = set()
-    for page in PdfReader(io.BytesIO(body)).pages:
-        for ref in page["/Resources"]["/Font"].values():
-            for descendant in ref.get_object().get("/DescendantFonts", []):
-                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
-                if "/FontFile2" in descriptor:
-                    found.add(str(descriptor["/FontName"]))
-    return found
 
 
 def test_each_family_gets_a_page_with_its_logins_and_the_instructions() -> None:
@@ -68,7 +52,7 @@ def test_each_family_gets_a_page_with_its_logins_and_the_instructions() -> None:
         ),
     ]
     body = login_sheets_pdf(families)
-    first, second = _text(body)
+    first, second = page_texts(body)
     for expected in (
         "Вход в электронный дневник",
         "Ученик: Иванов Пётр",
@@ -85,7 +69,7 @@ def test_each_family_gets_a_page_with_its_logins_and_the_instructions() -> None:
     assert "iusupov.rinat" in second and "2345-6789-abcd" in second
     assert "ivanov.petr" not in second
     # The font travels with the file: Cyrillic prints the same on any machine.
-    assert any("DejaVuSans" in name for name in _embedded_fonts(body))
+    assert any("DejaVuSans" in name for name in embedded_fonts(body))
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +112,7 @@ async def test_the_school_administration_prints_a_class_teachers_batch(
     answer = await _get(gql, world, _path(issued), "ls-admin")
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-disposition"].startswith('attachment; filename="logins-')
-    pages = _text(answer.content)
+    pages = page_texts(answer.content)
     assert [page.split("Ученик: ")[1].split(" Класс")[0] for page in pages] == [
         "Лисицына Ева",
         "Медведев Фёдор",
@@ -144,7 +128,7 @@ async def test_one_family_and_the_routes_refusals(
     eva = next(p for p in issued["logins"] if p["fullName"] == "Лисицына Ева")
     one = await _get(gql, world, _path(issued, f"?student={eva['student']['id']}"), "ls-homeroom")
     assert one.status_code == 200
-    [page] = _text(one.content)
+    [page] = page_texts(one.content)
     assert eva["temporaryPassword"] in page and "Медведев" not in page
 
     outsider = to_base64("Student", world.users["student"].id)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import pypdfium2
 import pytest
-from pypdf import PdfReader
 from strawberry.relay import to_base64
 from tortoise.transactions import in_transaction
 
@@ -25,6 +23,7 @@ from ediary.domain.term_remarks import set_term_remark
 from ediary.domain.weeks import IsoWeek
 from tests import builders
 from tests.conftest import TODAY, GraphQLClient
+from tests.pdf import embedded_fonts, page_lines, page_texts
 from tests.world import World
 
 TERMS = [(date(2026, 9, 1), date(2026, 10, 24)), (date(2026, 11, 3), date(2026, 12, 28))]
@@ -137,29 +136,6 @@ async def p(world: World) -> P:
     return found
 
 
-def _text(body: bytes) -> list[str]:
-    """Each page's text, spaces collapsed: a table cell may wrap a phrase over lines."""
-    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(body)).pages]
-
-
-def _lines(body: bytes) -> list[list[str]]:
-    return [page.extract_text().splitlines() for page in PdfReader(io.BytesIO(body)).pages]
-
-
-def _embedded_fonts(body: bytes) -> set[str]:
-    """Names of the fonts whose TrueType program the file carries."""
-    found = set()
-    for page in PdfReader(io.BytesIO(body)).pages:
-        fonts = page["/Resources"]["/Font"]
-        for ref in fonts.values():
-            font = ref.get_object()
-            for descendant in font.get("/DescendantFonts", []):
-                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
-                if "/FontFile2" in descriptor:
-                    found.add(str(descriptor["/FontName"]))
-    return found
-
-
 def _inked(body: bytes) -> list[float]:
     """The share of non-white pixels of each page, drawn at 50 dpi."""
     document = pypdfium2.PdfDocument(body)
@@ -187,8 +163,8 @@ async def test_a_parent_prints_the_week_as_the_diary_shows_it(
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "application/pdf"
     assert answer.headers["cache-control"] == "private, no-store"
-    [page] = _text(answer.content)
-    [lines] = _lines(answer.content)
+    [page] = page_texts(answer.content)
+    [lines] = page_lines(answer.content)
     for expected in (
         "Дневник",
         "Кузнецов Иван",
@@ -207,7 +183,7 @@ async def test_a_parent_prints_the_week_as_the_diary_shows_it(
     assert "2 Русский язык 4 н (уваж.)" in rows and "1 Математика н" in rows, rows
     assert "Математика: 5.00; Русский язык: 4.00" in rows, rows
     assert "Попова" not in page
-    fonts = _embedded_fonts(answer.content)
+    fonts = embedded_fonts(answer.content)
     # Subsets of the regular and the bold DejaVu Sans ("ABCDEF+DejaVuSans..."), both embedded.
     assert len(fonts) == 2 and all("+DejaVuSans" in name for name in fonts), fonts
     assert any("Bold" in name for name in fonts), fonts
@@ -220,7 +196,7 @@ async def test_english_labels_on_request(gql: GraphQLClient, world: World, p: P)
         gql, world, "/print/week.pdf", "p-student", student=p.ids["student"], week=WEEK, lang="en"
     )
     assert answer.status_code == 200, answer.text
-    [page] = _text(answer.content)
+    [page] = page_texts(answer.content)
     assert "Diary" in page and "Homework" in page and "Кузнецов Иван" in page
 
 
@@ -234,9 +210,9 @@ async def test_a_parent_prints_the_report_card(gql: GraphQLClient, world: World,
         term=p.ids["term"],
     )
     assert answer.status_code == 200, answer.text
-    [page] = _text(answer.content)
+    [page] = page_texts(answer.content)
     assert "Табель успеваемости" in page and "Кузнецов Иван" in page
-    [lines] = _lines(answer.content)
+    [lines] = page_lines(answer.content)
     # Mathematics: given term mark 5, year mark 5, one lesson missed, not excused.
     assert any(line.split() == ["Математика", "5", "5", "1", "0", "0"] for line in lines), lines
     # Russian: no mark given, the forecast from the average (4) in brackets; one excused.
@@ -265,7 +241,7 @@ async def test_a_subject_teacher_prints_only_their_subject_on_the_report_card(
         term=p.ids["term"],
     )
     assert answer.status_code == 200, answer.text
-    [page] = _text(answer.content)
+    [page] = page_texts(answer.content)
     assert "Математика" in page and "Русский язык" not in page
     answer = await _get(gql, world, f"/print/class/{p.ids['class']}/report-card.pdf", "p-maths")
     assert (answer.status_code, answer.json()["code"]) == (404, "NOT_FOUND")
@@ -277,14 +253,14 @@ async def test_the_class_teacher_prints_the_class_a_student_a_page(
     path = f"/print/class/{p.ids['class']}"
     weeks = await _get(gql, world, f"{path}/week.pdf", "p-homeroom", week=WEEK)
     assert weeks.status_code == 200, weeks.text
-    pages = _text(weeks.content)
+    pages = page_texts(weeks.content)
     assert len(pages) == 2
     assert "Кузнецов Иван" in pages[0] and "Отвечал у доски" in pages[0]
     assert "Попова Мария" in pages[1] and "Кузнецов" not in pages[1]
     assert all(ink > 0.01 for ink in _inked(weeks.content))
     cards = await _get(gql, world, f"{path}/report-card.pdf", "p-homeroom", term=p.ids["term"])
     assert cards.status_code == 200, cards.text
-    pages = _text(cards.content)
+    pages = page_texts(cards.content)
     assert len(pages) == 2 and len(_inked(cards.content)) == 2
     assert "Табель успеваемости" in pages[0] and "Кузнецов Иван" in pages[0]
     assert "Попова Мария" in pages[1] and "(3)" in pages[1]
@@ -360,10 +336,10 @@ async def test_the_class_teacher_writes_the_term_remark_and_the_parent_prints_it
         term=p.ids["term"],
     )
     assert answer.status_code == 200, answer.text
-    [page] = _text(answer.content)
+    [page] = page_texts(answer.content)
     assert f"Отзыв классного руководителя {PUPIL_REMARK}" in page, page
     # Still Cyrillic through the embedded DejaVu Sans only.
-    assert all("+DejaVuSans" in name for name in _embedded_fonts(answer.content))
+    assert all("+DejaVuSans" in name for name in embedded_fonts(answer.content))
 
     # Written over by the next one: still one remark, now the administration's.
     again = await _set_remark(gql, p, "p-admin", "student", PUPIL_REMARK)
@@ -381,7 +357,7 @@ async def test_the_class_file_prints_each_students_remark_on_their_card(
     path = f"/print/class/{p.ids['class']}/report-card.pdf"
     cards = await _get(gql, world, path, "p-homeroom", term=p.ids["term"])
     assert cards.status_code == 200, cards.text
-    first, second = _text(cards.content)
+    first, second = page_texts(cards.content)
     assert "Кузнецов Иван" in first and PUPIL_REMARK in first and MATE_REMARK not in first
     assert "Попова Мария" in second and MATE_REMARK in second and PUPIL_REMARK not in second
 
@@ -389,7 +365,7 @@ async def test_the_class_file_prints_each_students_remark_on_their_card(
     removed = await _set_remark(gql, p, "p-homeroom", "mate", "   ")
     assert removed == {"remark": None, "userErrors": []}
     cards = await _get(gql, world, path, "p-homeroom", term=p.ids["term"])
-    first, second = _text(cards.content)
+    first, second = page_texts(cards.content)
     assert "Отзыв классного руководителя" in first
     assert "Отзыв классного руководителя" not in second and MATE_REMARK not in second
     read = await gql(READ_REMARK, {"s": p.ids["mate"], "t": p.ids["term"]}, as_user="p-homeroom")
@@ -410,7 +386,7 @@ async def test_a_subject_teacher_and_another_family_do_not_read_the_remark(
         term=p.ids["term"],
     )
     assert answer.status_code == 200, answer.text
-    [page] = _text(answer.content)
+    [page] = page_texts(answer.content)
     assert "Математика" in page and PUPIL_REMARK not in page
     for who in ("p-remark-maths", "p-mate-parent", "p-other-admin"):
         read = await gql(READ_REMARK, {"s": p.ids["student"], "t": p.ids["term"]}, as_user=who)

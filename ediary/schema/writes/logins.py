@@ -162,6 +162,16 @@ def password_changed_notice(to: str, login: str) -> Message:
     )
 
 
+def _issued(
+    info: Info, batch: issued_logins.IssuedBatch | None, errors: list[UserError]
+) -> IssueLoginsPayload:
+    """The payload of an issue or a re-issue: the batch with its passwords, or the refusal."""
+    url = info.context.settings.public_url
+    return IssueLoginsPayload(
+        batch=LoginBatch.from_domain(batch, url) if batch else None, user_errors=errors
+    )
+
+
 @strawberry.type
 class LoginMutations:
     @strawberry.mutation(
@@ -187,11 +197,7 @@ class LoginMutations:
             await info.context.committed(ended)
             return batch
 
-        batch, errors = await attempt(issue())
-        url = info.context.settings.public_url
-        return IssueLoginsPayload(
-            batch=LoginBatch.from_domain(batch, url) if batch else None, user_errors=errors
-        )
+        return _issued(info, *await attempt(issue()))
 
     @strawberry.mutation(
         description="Give one student or parent a new temporary password (a lost one): the "
@@ -213,11 +219,7 @@ class LoginMutations:
             await info.context.committed(ended)
             return batch
 
-        batch, errors = await attempt(reissue())
-        url = info.context.settings.public_url
-        return IssueLoginsPayload(
-            batch=LoginBatch.from_domain(batch, url) if batch else None, user_errors=errors
-        )
+        return _issued(info, *await attempt(reissue()))
 
     @strawberry.mutation(
         description="Change the password; other sessions of the account end. A session "
