@@ -29,8 +29,10 @@ import asyncpg
 import httpx
 from starlette.applications import Starlette
 from strawberry.relay import to_base64
+from tortoise import connections
 
 from bench.gen import build
+from bench.side_by_side import cpu_seconds
 from ediary.adapters.manager import load_plugins, model_apps
 from ediary.app import create_app
 from ediary.config import Settings
@@ -105,6 +107,9 @@ class Figures:
     rate: float  # requests per second, wall clock
     cpu_ms: float  # this process's CPU time per request: steadier on a shared machine
     statements: int
+    # CPU of the PostgreSQL backends serving this database per request, when the server runs
+    # on this machine (read from /proc); None otherwise.
+    database_cpu_ms: float | None = None
 
 
 async def _loop(app: Starlette, token: str, body: dict[str, Any], requests: int) -> Figures:
@@ -117,11 +122,31 @@ async def _loop(app: Starlette, token: str, body: dict[str, Any], requests: int)
         # Counted apart: the counter turns Tortoise's statement logging on, which costs.
         with count_statements() as count:
             await client.post("/graphql", json=body, headers=headers)
+        backends = await _backends()
+        database = _cpu_seconds(backends)
         started, cpu = time.perf_counter(), time.process_time()
         for _ in range(requests):
             await client.post("/graphql", json=body, headers=headers)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return Figures(requests / elapsed, cpu * 1000 / requests, count.value)
+        database = _cpu_seconds(backends) - database
+    database_ms = database * 1000 / requests if backends else None
+    return Figures(requests / elapsed, cpu * 1000 / requests, count.value, database_ms)
+
+
+async def _backends() -> list[int]:
+    """Process ids of the PostgreSQL backends connected to this database, if they run here."""
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+    )
+    return _here([r["pid"] for r in rows])
+
+
+def _here(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if Path(f"/proc/{pid}/stat").exists()]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
 
 
 def _settings(url: str, cache: bool) -> Settings:
@@ -132,9 +157,15 @@ def _settings(url: str, cache: bool) -> Settings:
 
 
 def _report(workload: str, label: str, figures: Figures) -> None:
+    database = (
+        f", {figures.database_cpu_ms:5.2f} ms of PostgreSQL's"
+        if figures.database_cpu_ms is not None
+        else ""
+    )
     print(
         f"{workload} {label:9} {figures.rate:7.1f} requests/s,"
-        f" {figures.cpu_ms:6.2f} ms CPU a request, {figures.statements} SQL statements a request"
+        f" {figures.cpu_ms:6.2f} ms CPU a request{database},"
+        f" {figures.statements} SQL statements a request"
     )
 
 

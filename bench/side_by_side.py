@@ -95,9 +95,15 @@ class Round:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
+    # CPU time per request of the server's processes, and of the PostgreSQL backends
+    # connected to the benchmark's database (both read from /proc, so PostgreSQL must run on
+    # this machine; None otherwise).
+    server_cpu_ms: float | None = None
+    database_cpu_ms: float | None = None
 
 
-@dataclass
+@dataclass(kw_only=True)
 class WriteRound(Round):
     """A round of W6: W1's figures, the marks written beside them and, for ediary, the
     response cache's lookups during the round (None for servers without one)."""
@@ -520,6 +526,49 @@ end
     return path
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process so far (0 once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def cpu_usage(server: Server, url: str) -> tuple[dict[int, float], dict[int, float]]:
+    """CPU seconds so far of each of the server's processes and of each PostgreSQL backend
+    connected to the benchmark's database."""
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return (
+        {pid: cpu_seconds(pid) for pid in _tree(server.process.pid)},
+        {row["pid"]: cpu_seconds(row["pid"]) for row in rows},
+    )
+
+
+async def with_cpu(
+    found: Round, server: Server, url: str, before: tuple[dict[int, float], dict[int, float]]
+) -> Round:
+    """The round with its CPU time per request: the difference since `before`, counting
+    processes started meanwhile (new workers or backends) from zero."""
+    if not found.requests:
+        return found
+    after = await cpu_usage(server, url)
+    spent = [
+        sum(now - then.get(pid, 0.0) for pid, now in current.items())
+        for current, then in zip(after, before, strict=True)
+    ]
+    found.server_cpu_ms = 1000 * spent[0] / found.requests
+    found.database_cpu_ms = 1000 * spent[1] / found.requests if after[1] else None
+    return found
+
+
 def run_wrk(script: Path, port: int, seconds: int, connections: int, threads: int) -> Round:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     command += ["-s", str(script), f"http://127.0.0.1:{port}/graphql"]
@@ -528,7 +577,7 @@ def run_wrk(script: Path, port: int, seconds: int, connections: int, threads: in
     if found is None:
         raise SystemExit(f"wrk printed no summary:\n{output}")
     requests, duration_us, p50, p99, errors = (int(x) for x in found.groups())
-    return Round(requests / (duration_us / 1e6), p50 / 1000, p99 / 1000, errors)
+    return Round(requests / (duration_us / 1e6), p50 / 1000, p99 / 1000, errors, requests)
 
 
 # --- in-process figures: SQL statements per request and a profile of W1 -------------------------
@@ -726,6 +775,13 @@ async def w6_round(
     )
 
 
+def _cpu_note(found: Round) -> str:
+    if found.server_cpu_ms is None:
+        return ""
+    database = f"{found.database_cpu_ms:.2f}" if found.database_cpu_ms is not None else "?"
+    return f"; CPU a request: server {found.server_cpu_ms:.2f} ms, PostgreSQL {database} ms"
+
+
 def rate_label(rate: float) -> str:
     return f"{rate:g}"
 
@@ -762,6 +818,8 @@ async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeR
                 turn = number % len(SERVERS)
                 order = SERVERS[turn:] + SERVERS[:turn]
                 for server in order:
+                    running = next(s for s in servers if s.name == server)
+                    before = await cpu_usage(running, url)
                     found = run_wrk(
                         scripts[workload, server],
                         PORTS[server],
@@ -769,11 +827,13 @@ async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeR
                         args.connections,
                         args.threads,
                     )
+                    found = await with_cpu(found, running, url, before)
                     result.runs.setdefault(workload, {}).setdefault(server, []).append(found)
                     print(
                         f"{size} round {number + 1} {workload} {server}: "
                         f"{found.requests_per_second:.0f} req/s, p50 {found.p50_ms:.1f} ms, "
-                        f"p99 {found.p99_ms:.1f} ms, errors {found.errors}",
+                        f"p99 {found.p99_ms:.1f} ms, errors {found.errors}"
+                        f"{_cpu_note(found)}",
                         flush=True,
                     )
         if W6 in args.workloads:
@@ -895,6 +955,12 @@ def _median(rounds: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in rounds)
 
 
+def _cpu(rounds: list[dict[str, Any]], key: str) -> str:
+    """The median CPU milliseconds per request over the rounds, where it was measured."""
+    values = [r[key] for r in rounds if r.get(key) is not None]
+    return f"{statistics.median(values):.2f}" if values else "-"
+
+
 def _ratio(mine: list[dict[str, float]], theirs: list[dict[str, float]]) -> str:
     """One server's requests per second over another's, taken within each round (both ran
     minutes apart on the same machine) and then the median over the rounds."""
@@ -991,9 +1057,13 @@ def render(data: dict[str, Any]) -> str:
         ]
         if found["workloads"]:
             lines += [
+                "Server CPU and PostgreSQL CPU are milliseconds of CPU time per request: all "
+                "of the server's processes, and the PostgreSQL backends connected to the "
+                "benchmark's database, over the measurement (from /proc).",
+                "",
                 "| workload | server | requests/s | p50 ms | p99 ms | errors | this/limit | "
-                "this/PostGraphile |",
-                "|---|---|---|---|---|---|---|---|",
+                "this/PostGraphile | server CPU | PostgreSQL CPU |",
+                "|---|---|---|---|---|---|---|---|---|---|",
             ]
         for workload in found["workloads"]:
             runs = {server: found["workloads"][workload][server]["rounds"] for server in SERVERS}
@@ -1003,7 +1073,8 @@ def render(data: dict[str, Any]) -> str:
                     f"| {workload} | {server} | {_median(rounds, 'requests_per_second'):.0f} "
                     f"| {_median(rounds, 'p50_ms'):.1f} | {_median(rounds, 'p99_ms'):.1f} "
                     f"| {sum(r['errors'] for r in rounds)} | {_ratio(rounds, runs['limit'])} "
-                    f"| {_ratio(rounds, runs['postgraphile'])} |"
+                    f"| {_ratio(rounds, runs['postgraphile'])} "
+                    f"| {_cpu(rounds, 'server_cpu_ms')} | {_cpu(rounds, 'database_cpu_ms')} |"
                 )
         if found["workloads"]:
             lines.append("")

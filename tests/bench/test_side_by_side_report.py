@@ -69,3 +69,58 @@ def test_w6_gives_ratios_written_rate_and_hit_rate_per_rate_and_server() -> None
     assert rows["limit"].endswith("| 1.000 | 3.000 | 9.90 | 12 | - |")
     assert "| workload | server |" not in text  # only W6 was measured
     assert "20% of them for a student whose week a parent of the picks reads" in text
+
+
+def test_reads_table_gives_cpu_per_request_where_it_was_measured() -> None:
+    def read(requests: float, server_ms: float | None) -> dict[str, Any]:
+        return {
+            "requests_per_second": requests,
+            "p50_ms": 10.0,
+            "p99_ms": 30.0,
+            "errors": 0,
+            "requests": int(requests * 10),
+            "server_cpu_ms": server_ms,
+            "database_cpu_ms": None if server_ms is None else server_ms / 2,
+        }
+
+    cpu = {"ediary": [4.0, 2.0, 3.0], "limit": [0.5, 0.5, 0.5], "postgraphile": [None] * 3}
+    w1 = {
+        server: {"rounds": [read(100.0, ms) for ms in cpu.get(server, [1.0, 1.0, 1.0])]}
+        for server in SERVERS
+    }
+    data = {
+        "command": "python -m bench.side_by_side --workloads W1",
+        "machine": {"cpu": "test"},
+        "settings": {
+            "rounds": 3,
+            "duration": 10,
+            "connections": 16,
+            "threads": 1,
+            "workers": 2,
+            "picks": 200,
+        },
+        "sizes": {
+            "S": {
+                "counts": {
+                    "school": 1,
+                    "enrollment": 1000,
+                    "lesson": 12320,
+                    "mark": 67470,
+                    "attendance": 15336,
+                },
+                "build_seconds": None,
+                "statements_per_request": {"W1": 4, "W2": 4},
+                "peak_rss_mb": {server: 100.0 for server in SERVERS},
+                "workloads": {"W1": w1},
+            }
+        },
+    }
+    rows = {
+        line.split(" | ")[1]: line
+        for line in render(data).splitlines()
+        if line.startswith("| W1 |")
+    }
+    # The median over the rounds; a run of an older version without the figures shows none.
+    assert rows["ediary"].endswith("| 1.000 | 1.000 | 3.00 | 1.50 |")
+    assert rows["limit"].endswith("| 0.50 | 0.25 |")
+    assert rows["postgraphile"].endswith("| - | - |")
