@@ -21,12 +21,15 @@ none of these shortcuts, so such hooks still see every field.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Awaitable, Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from weakref import WeakKeyDictionary
 
 from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
     GraphQLField,
     GraphQLLeafType,
     GraphQLList,
@@ -35,6 +38,8 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
     get_named_type,
     is_leaf_type,
 )
@@ -77,6 +82,23 @@ _TREE_FIELDS: WeakKeyDictionary[
     GraphQLSchema, dict[tuple[GraphQLObjectType, str], Callable[[Any], Any] | str | None]
 ]
 _TREE_FIELDS = WeakKeyDictionary()
+
+# Plain trees (or None: not a tree) by operation, while its document lives; then by schema,
+# parent type and the ids of the field nodes a selection starts from (nodes of the same
+# document, so their ids are theirs as long as the entry is there). See
+# DiaryExecutionContext._tree.
+_KnownTrees = dict[tuple[GraphQLSchema, GraphQLObjectType, tuple[int, ...]], "Tree | None"]
+_KNOWN_TREES: dict[int, _KnownTrees] = {}
+
+
+def _known_trees(operation: OperationDefinitionNode) -> _KnownTrees:
+    known = _KNOWN_TREES.get(id(operation))
+    if known is None:
+        known = _KNOWN_TREES[id(operation)] = {}
+        # A document only this request holds (an anonymous client's) takes its trees along.
+        weakref.finalize(operation, _KNOWN_TREES.pop, id(operation), None)
+    return known
+
 
 # Distinct from None, the mark of an ordinary field.
 _NOT_PLANNED: Any = object()
@@ -200,11 +222,49 @@ class DiaryExecutionContext(StrawberryGraphQLCoreExecutionContext):
         key = (parent_type, id(grouped_field_set))
         if key in self._trees:
             return self._trees[key]
+        # Across requests, by the document's own field nodes: a kept document (most are)
+        # gives the same nodes each time, and walking its selection for the shape cost more
+        # than answering a week from the tree.
+        nodes = tuple(details.node for found in grouped_field_set.values() for details in found)
+        known = _known_trees(self.operation)
+        known_key = (self.schema, parent_type, tuple(map(id, nodes)))
+        if known_key in known:
+            tree = self._trees[key] = known[known_key]
+            return tree
         shape = self._shape(parent_type, grouped_field_set)
         tree = self._trees[key] = (
             None if shape is None else compiled_tree(self.schema, shape, self._tree_field)
         )
+        if self._fixed(nodes):
+            known[known_key] = tree
         return tree
+
+    def _fixed(self, nodes: tuple[FieldNode, ...]) -> bool:
+        """Whether what is collected below these fields is the same whatever the variables:
+        no directive anywhere under them (`@skip`, `@include`, `@defer` decide per request),
+        no fragment taking arguments."""
+        stack = [node.selection_set for node in nodes if node.selection_set is not None]
+        seen: set[str] = set()
+        while stack:
+            for selection in stack.pop().selections:
+                if selection.directives:
+                    return False
+                if isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    fragment = self.fragments.get(name)
+                    if fragment is None or fragment.variable_signatures:
+                        return False
+                    if name not in seen:
+                        seen.add(name)
+                        if fragment.definition.directives:
+                            return False
+                        stack.append(fragment.definition.selection_set)
+                elif (
+                    isinstance(selection, FieldNode | InlineFragmentNode)
+                    and selection.selection_set is not None
+                ):
+                    stack.append(selection.selection_set)
+        return True
 
     def _shape(
         self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet

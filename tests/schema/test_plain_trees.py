@@ -7,19 +7,21 @@ from __future__ import annotations
 import asyncio
 import datetime
 import enum
+import gc
 from collections.abc import Generator
+from inspect import isawaitable
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import strawberry
-from graphql import GraphQLObjectType
+from graphql import DocumentNode, GraphQLObjectType, execute, parse, print_ast
 from strawberry import relay
 from strawberry.extensions import FieldExtension
 from strawberry.relay import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from ediary.schema.execution import DiaryExecutionContext
+from ediary.schema.execution import _KNOWN_TREES, DiaryExecutionContext
 from ediary.schema.plain_trees import GIVE_UP, answered_at_once, tree_field
 
 
@@ -262,3 +264,59 @@ async def test_relay_ids_are_answered_by_the_tree(resolve_infos: list[str]) -> N
     resolve_infos.clear()
     await _schema(DiaryExecutionContext).execute("{ pins { id name } }")
     assert resolve_infos == ["pins", "id"]
+
+
+async def _run(schema: strawberry.Schema, document: DocumentNode, **variables: Any) -> Any:
+    """graphql-core's execution of an already parsed document, as a kept document runs."""
+    result = execute(
+        schema._schema,
+        document,
+        variable_values=variables,
+        executor_class=DiaryExecutionContext,
+    )
+    return (await result if isawaitable(result) else result).data
+
+
+async def test_a_kept_document_finds_its_trees_without_walking_its_selection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    schema = _schema(DiaryExecutionContext)
+    document = parse("{ tidy { label leaves { name colour } spare { name } } }")
+    walks: list[str] = []
+    shape = DiaryExecutionContext._shape
+
+    def counted(self: DiaryExecutionContext, parent_type: Any, grouped: Any) -> Any:
+        walks.append(parent_type.name)
+        return shape(self, parent_type, grouped)
+
+    monkeypatch.setattr(DiaryExecutionContext, "_shape", counted)
+    first = await _run(schema, document)
+    assert walks and first["tidy"]["leaves"][1] == {"name": "b", "colour": "RED"}
+    walks.clear()
+    assert await _run(schema, document) == first
+    assert walks == []
+
+
+async def test_a_selection_that_depends_on_the_variables_is_walked_each_time() -> None:
+    schema = _schema(DiaryExecutionContext)
+    document = parse(
+        "query ($name: Boolean!) { tidy { leaves { colour ... @include(if: $name) { name } } } }"
+    )
+    reference = _schema(StrawberryGraphQLCoreExecutionContext)
+    for name in (True, False, True):
+        expected = await reference.execute(print_ast(document), variable_values={"name": name})
+        assert await _run(schema, document, name=name) == expected.data
+        assert ("name" in (await _run(schema, document, name=name))["tidy"]["leaves"][0]) is name
+
+
+async def test_the_trees_of_a_document_go_with_it() -> None:
+    """A document nobody keeps (an anonymous client's) leaves nothing behind."""
+    schema = _schema(DiaryExecutionContext)
+    document = parse("{ tidy { label leaves { name } } }")
+    operation = document.definitions[0]
+    await _run(schema, document)
+    assert id(operation) in _KNOWN_TREES
+    kept = id(operation)
+    del document, operation
+    gc.collect()
+    assert kept not in _KNOWN_TREES
