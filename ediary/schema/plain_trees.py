@@ -245,7 +245,25 @@ class _Writer:
                 f"{indent}else:",
             ]
             indent += "    "
-        if isinstance(inner, GraphQLList):
+        if isinstance(inner, GraphQLList) and sub_shape is not None:
+            # Objects: an item that is the very object before it (the empty cells a class
+            # journal's row shares) gets the answer already made; answers are only read.
+            items, last = self.fresh("items"), self.fresh("last")
+            lines += [
+                f"{indent}if type(value) is not list and type(value) is not tuple:",
+                f"{indent}    return GIVE_UP",
+                f"{indent}{items} = []",
+                f"{indent}{last} = UNREAD",
+                f"{indent}for value in value:",
+                f"{indent}    if value is {last}:",
+                f"{indent}        {items}.append(item_{items})",
+                f"{indent}        continue",
+                f"{indent}    {last} = value",
+                *self.value(inner.of_type, sub_shape, f"item_{items}", indent + "    "),
+                f"{indent}    {items}.append(item_{items})",
+                f"{indent}{target} = {items}",
+            ]
+        elif isinstance(inner, GraphQLList):
             items = self.fresh("items")
             lines += [
                 f"{indent}if type(value) is not list and type(value) is not tuple:",

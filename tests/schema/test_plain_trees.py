@@ -145,6 +145,13 @@ class Query:
         ]
 
     @strawberry.field
+    def repeated(self) -> Branch:
+        # The same object again and again in one list, as a class journal's empty cells are.
+        shared, odd = _leaf("shared"), _leaf(None)
+        leaves = [shared, shared, _leaf("own"), shared, None, None, shared]
+        return Branch(label="repeated", leaves=leaves, strict=[odd, odd], spare=shared)
+
+    @strawberry.field
     def pins(self) -> list[Pin | None]:
         return [Pin(id=1, name="one"), Pin(id=None, name="none"), Pin(id=3, name="three")]  # type: ignore[arg-type]
 
@@ -181,6 +188,8 @@ DOCUMENTS = [
     "{ tidy { leaves { ... @include(if: false) { name } } spare { name } } }",
     "{ tidy { leaves @skip(if: false) { name } } }",
     "{ pins { id name } tags { id } }",
+    "{ repeated { leaves { name tags } spare { name } } }",
+    "{ repeated { strict { name } } }",
 ]
 
 

@@ -50,9 +50,12 @@ class ClassJournalRow:
 
     @classmethod
     def from_domain(cls, row: class_journal.JournalRow) -> Self:
+        convert, empty = ClassJournalCell.from_domain, _EMPTY_CELL
         return cls(
             student=Student.from_model(row.student),
-            cells=[ClassJournalCell.from_domain(c) for c in row.cells],
+            # Tested here rather than in from_domain: most cells are empty, and a call each
+            # cost more than the rest of the journal's conversion.
+            cells=[convert(c) if c.marks or c.attendance is not None else empty for c in row.cells],
             average=SubjectAverage.from_domain(row.average),
         )
 
