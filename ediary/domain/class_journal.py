@@ -22,6 +22,7 @@ from ediary.domain.enums import AttendanceKind, ExcuseKind, LessonStatus, WorkKi
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy, term_mark
 from ediary.domain.rows import (
+    WORK_KINDS,
     AttendanceRow,
     LessonRow,
     MarkRow,
@@ -192,15 +193,19 @@ async def load_class_journal(
         for row in sorted(sql.json_rows(found["lessons"]), key=itemgetter(0))
     ]
     position = {lesson.id: index for index, lesson in enumerate(lessons)}
-    # Most cells hold nothing: those are one empty cell per lesson, shared by the rows.
+    # Most cells hold nothing: those are one empty cell per lesson, shared by the rows. A
+    # row starts as a copy of them, and only its filled cells are put in.
     empty = [JournalCell(lesson) for lesson in lessons]
-    filled: dict[tuple[int, int], JournalCell] = {}
+    filled: dict[int, dict[int, JournalCell]] = {}
 
     def cell(student_id: int, lesson_id: int) -> JournalCell:
-        key = (student_id, position[lesson_id])
-        found = filled.get(key)
+        cells = filled.get(student_id)
+        if cells is None:
+            cells = filled[student_id] = {}
+        index = position[lesson_id]
+        found = cells.get(index)
         if found is None:
-            found = filled[key] = JournalCell(lessons[key[1]])
+            found = cells[index] = JournalCell(lessons[index])
         return found
 
     for row in sorted(sql.json_rows(found["marks"]), key=itemgetter(0)):
@@ -216,10 +221,13 @@ async def load_class_journal(
     for student_id, student in students.items():
         weighted, weights, counted = sums.get(student_id, (0, 0, 0))
         average = Fraction(int(weighted), int(weights)) if weights else None
+        cells = empty.copy()
+        for index, one in filled.get(student_id, {}).items():
+            cells[index] = one
         rows.append(
             JournalRow(
                 student=student,
-                cells=[filled.get((student_id, i), e) for i, e in enumerate(empty)],
+                cells=cells,
                 average=SubjectAverage(
                     subject=subject,
                     term=term,
@@ -294,7 +302,7 @@ def _mark(
         date=sql.as_date(day),
         value=value,
         weight=weight,
-        kind=WorkKind(kind),
+        kind=WORK_KINDS[kind],
         comment=comment,
         created_at=sql.as_datetime(created_at),
         updated_at=sql.as_datetime(updated_at),

@@ -180,6 +180,10 @@ class PlannedWorkRow:
 
 # The columns of the JSON arrays each `*_from` reads, for the statements to build them
 # with (`json_build_array(...)`): a subject `s`, a person named by its alias, a bell `b`.
+# The members by value: a dictionary look-up, where calling the enum for each of a journal's
+# marks took more than the rest of building the mark.
+WORK_KINDS: dict[str, WorkKind] = {kind.value: kind for kind in WorkKind}
+
 SUBJECT_COLUMNS = "s.id, s.name, s.short_name"
 
 
@@ -257,7 +261,7 @@ def mark_from(found: list[Any]) -> MarkRow:
         date=sql.as_date(found[5]),
         value=found[6],
         weight=found[7],
-        kind=WorkKind(found[8]),
+        kind=WORK_KINDS[found[8]],
         comment=found[9],
         created_at=sql.as_datetime(found[10]),
         updated_at=sql.as_datetime(found[11]),

@@ -109,6 +109,8 @@ def as_datetime(found: Any) -> datetime:
     """A timestamp as a column or a JSON value gives it, in UTC as Tortoise answers: PostgreSQL
     writes JSON timestamps in the session's time zone, SQLite keeps the text Tortoise wrote."""
     moment = found if isinstance(found, datetime) else datetime.fromisoformat(found)
+    if moment.tzinfo is UTC:  # a server in UTC, as most are: nothing to convert
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
