@@ -43,6 +43,7 @@ VIEWER = """
 viewer AS (
   SELECT s.user_id FROM login_session s JOIN account a ON a.id = s.user_id
   WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND a.is_active
+    AND NOT s.must_change_password
 )"""
 
 FULL_NAME = (

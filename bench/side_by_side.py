@@ -141,7 +141,7 @@ async def _sessions(connection: asyncpg.Connection, users: list[int]) -> dict[in
     expires = datetime.now(UTC) + timedelta(hours=6)
     await connection.executemany(
         "INSERT INTO login_session (token_hash, user_id, kind, csrf_token, created_at,"
-        " expires_at) VALUES ($1, $2, 'bearer', '', now(), $3)",
+        " expires_at, must_change_password) VALUES ($1, $2, 'bearer', '', now(), $3, false)",
         [(_digest(token), user, expires) for user, token in tokens.items()],
     )
     return tokens
