@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import httpx
@@ -114,6 +114,9 @@ class WriteRound(Round):
     mark_p50_ms: float
     cache_hits: int | None
     cache_misses: int | None
+
+
+AnyRound = TypeVar("AnyRound", bound=Round)
 
 
 @dataclass
@@ -553,10 +556,11 @@ async def cpu_usage(server: Server, url: str) -> tuple[dict[int, float], dict[in
 
 
 async def with_cpu(
-    found: Round, server: Server, url: str, before: tuple[dict[int, float], dict[int, float]]
-) -> Round:
+    found: AnyRound, server: Server, url: str, before: tuple[dict[int, float], dict[int, float]]
+) -> AnyRound:
     """The round with its CPU time per request: the difference since `before`, counting
-    processes started meanwhile (new workers or backends) from zero."""
+    processes started meanwhile (new workers or backends) from zero. In W6 the server's CPU
+    includes the marks it wrote, and PostgreSQL's the writes of every server."""
     if not found.requests:
         return found
     after = await cpu_usage(server, url)
@@ -849,9 +853,12 @@ async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeR
                     for rate in args.rates:
                         turn = number % len(SERVERS)
                         for server in SERVERS[turn:] + SERVERS[:turn]:
+                            running = next(s for s in servers if s.name == server)
+                            before = await cpu_usage(running, url)
                             done = await w6_round(
                                 args, url, server, scripts["W1", server], rate, marks, tokens
                             )
+                            done = await with_cpu(done, running, url, before)
                             label = rate_label(rate)
                             result.w6.setdefault(label, {}).setdefault(server, []).append(done)
                             lookups = (done.cache_hits or 0) + (done.cache_misses or 0)
@@ -993,8 +1000,9 @@ def render_w6(settings: dict[str, Any], found: dict[str, Any]) -> list[str]:
         "each round.",
         "",
         "| marks/s asked | server | requests/s | p50 ms | p99 ms | errors | this/limit | "
-        "this/PostGraphile | marks/s written | mark p50 ms | cache hit rate |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "this/PostGraphile | marks/s written | mark p50 ms | cache hit rate | server CPU "
+        "| PostgreSQL CPU |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for rate, servers in found["w6"].items():
         runs = {server: servers[server]["rounds"] for server in SERVERS}
@@ -1006,7 +1014,8 @@ def render_w6(settings: dict[str, Any], found: dict[str, Any]) -> list[str]:
                 f"| {sum(r['errors'] for r in rounds)} | {_ratio(rounds, runs['limit'])} "
                 f"| {_ratio(rounds, runs['postgraphile'])} "
                 f"| {_median(rounds, 'marks_per_second'):.2f} "
-                f"| {_median(rounds, 'mark_p50_ms'):.0f} | {_hit_rate(rounds)} |"
+                f"| {_median(rounds, 'mark_p50_ms'):.0f} | {_hit_rate(rounds)} "
+                f"| {_cpu(rounds, 'server_cpu_ms')} | {_cpu(rounds, 'database_cpu_ms')} |"
             )
     lines.append("")
     return lines

@@ -62,11 +62,11 @@ def test_w6_gives_ratios_written_rate_and_hit_rate_per_rate_and_server() -> None
     text = render(data)
     rows = {line.split(" | ")[1]: line for line in text.splitlines() if line.startswith("| 10 |")}
     assert rows["ediary"] == (
-        "| 10 | ediary | 300 | 10.0 | 30.0 | 0 | 0.500 | 1.500 | 9.90 | 12 | 30.0% of 200 |"
+        "| 10 | ediary | 300 | 10.0 | 30.0 | 0 | 0.500 | 1.500 | 9.90 | 12 | 30.0% of 200 | - | - |"
     )
     # No lookups (the cache off), or no cache at all: no hit rate.
-    assert rows["ediary-uncached"].endswith("| 0.167 | 0.500 | 9.90 | 12 | - |")
-    assert rows["limit"].endswith("| 1.000 | 3.000 | 9.90 | 12 | - |")
+    assert rows["ediary-uncached"].endswith("| 0.167 | 0.500 | 9.90 | 12 | - | - | - |")
+    assert rows["limit"].endswith("| 1.000 | 3.000 | 9.90 | 12 | - | - | - |")
     assert "| workload | server |" not in text  # only W6 was measured
     assert "20% of them for a student whose week a parent of the picks reads" in text
 
