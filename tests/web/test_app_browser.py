@@ -273,9 +273,10 @@ async def test_a_parent_on_a_phone_signs_in_picks_a_child_and_reads_her_week_and
                 (
                     item.find_element(By.CSS_SELECTOR, "h3").text,
                     [v.text for v in item.find_elements(By.CSS_SELECTOR, ".mark .value")],
+                    # What a screen reader says of each mark.
                     [
-                        v.get_attribute("aria-label")
-                        for v in item.find_elements(By.CSS_SELECTOR, ".mark .value")
+                        v.get_attribute("textContent")
+                        for v in item.find_elements(By.CSS_SELECTOR, ".mark .visually-hidden")
                     ],
                 )
                 for item in browser.find_elements(By.CSS_SELECTOR, ".lesson")
@@ -367,7 +368,9 @@ async def test_a_parent_on_a_phone_signs_in_picks_a_child_and_reads_her_week_and
     # Each mark the API gives for the week is on the screen, under its lesson's subject.
     for subject, value, weight in marked:
         assert any(
-            name == subject and str(value) in values and any(f"вес {weight}" in a for a in labels)
+            name == subject
+            and str(value) in values
+            and any(a.startswith(f"Оценка {value}, вес {weight}, ") for a in labels)
             for name, values, labels in seen["lessons"]
         ), (subject, value, seen["lessons"])
     # Changes of the timetable stand out, with the school's note.

@@ -121,6 +121,12 @@ async function render() {
   main.querySelector('h1')?.focus();
 }
 
+// The skip link moves the focus without changing the address, which names the screen.
+document.querySelector('.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
+
 window.addEventListener('hashchange', () => {
   // `#main` is the skip link's target, not a screen.
   if (location.hash === '' || location.hash.startsWith('#/')) void render();

@@ -77,7 +77,7 @@ export async function showMarks(main, child, severalChildren) {
             ),
           ),
           own.length > 0
-            ? h('ul', { class: 'marks' }, own.map((mark) => markItem(mark)))
+            ? h('ul', { class: 'marks' }, own.map((mark) => markItem(mark, { compact: true })))
             : h('p', { class: 'empty' }, t('noMarks')),
         );
       }),

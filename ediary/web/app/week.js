@@ -16,18 +16,25 @@ import { day, monday, shift } from './weeks.js';
 
 /**
  * One mark: the value large, its weight and kind beside, the teacher's comment under it.
+ * `compact` (a subject's row of marks) keeps the value and its weight only.
  * @param {Mark} mark
- * @param {string} [subject] for marks outside lessons
+ * @param {{ subject?: string, compact?: boolean }} [options] `subject` for marks outside lessons
  */
-export function markItem(mark, subject) {
+export function markItem(mark, { subject, compact = false } = {}) {
+  // Screen readers read the whole mark in words; the figures beside are for the eyes.
+  const spoken = h('span', { class: 'visually-hidden' }, t('markLabel', mark.value, mark.weight, kindName(mark.kind)));
+  const value = h(
+    'span',
+    { class: `value v${mark.value}`, 'aria-hidden': 'true' },
+    mark.value,
+    compact && mark.weight !== 1 && h('sub', {}, `×${mark.weight}`),
+  );
+  if (compact) return h('li', { class: 'mark compact' }, spoken, value);
   return h(
     'li',
     { class: 'mark' },
-    h(
-      'span',
-      { class: `value v${mark.value}`, 'aria-label': t('markLabel', mark.value, mark.weight, kindName(mark.kind)) },
-      mark.value,
-    ),
+    spoken,
+    value,
     h(
       'span',
       { class: 'about', 'aria-hidden': 'true' },
@@ -78,7 +85,8 @@ function lessonItem({ lesson, homework, marks, attendance, plannedWork }) {
     h(
       'div',
       { class: 'when' },
-      h('span', { class: 'period', 'aria-label': t('lesson', lesson.period) }, lesson.period),
+      h('span', { class: 'visually-hidden' }, t('lesson', lesson.period)),
+      h('span', { class: 'period', 'aria-hidden': 'true' }, lesson.period),
       time && h('span', { class: 'time' }, time),
     ),
     h(
@@ -155,7 +163,7 @@ export async function showWeek(main, child, severalChildren, week) {
                   'div',
                   { class: 'other-marks' },
                   h('h3', {}, t('otherMarks')),
-                  h('ul', { class: 'marks' }, d.otherMarks.map((mark) => markItem(mark, mark.subject.name))),
+                  h('ul', { class: 'marks' }, d.otherMarks.map((mark) => markItem(mark, { subject: mark.subject.name }))),
                 ),
             ),
           ),
