@@ -3,6 +3,7 @@
 
 import { ApiError, keepCsrfToken, run } from './api.js';
 import { showChildren } from './children.js';
+import { focusJournal, showJournal, showJournals } from './journal.js';
 import { h } from './dom.js';
 import { language, otherLanguage, setLanguage, t } from './i18n.js';
 import { showLogin } from './login.js';
@@ -72,6 +73,29 @@ function drawHeader() {
   tools.replaceChildren(switcher, out ?? '');
 }
 
+/**
+ * A family's screens: the children to choose from, a child's week or marks.
+ * @param {HTMLElement} main
+ * @param {Viewer} who
+ * @param {string} screen
+ * @param {string} id
+ * @param {string} week
+ */
+async function showFamily(main, who, screen, id, week) {
+  const students = studentsOf(who);
+  const child = students.find((student) => student.id === id);
+  const several = students.length > 1;
+  if ((screen === 'week' || screen === 'marks') && child) {
+    if (screen === 'week') await showWeek(main, child, several, week || null);
+    else await showMarks(main, child, several);
+  } else if (students.length === 1 && students[0]) {
+    location.replace(`#/week/${encodeURIComponent(students[0].id)}`);
+    return;
+  } else {
+    showChildren(main, students);
+  }
+}
+
 /** The screen the address names, drawn into <main>. */
 async function render() {
   const [screen = '', rawId = '', week = ''] = location.hash.replace(/^#\/?/, '').split('/');
@@ -91,17 +115,17 @@ async function render() {
       main.replaceChildren(h('h1', { tabindex: '-1' }, t('signIn')), h('p', { role: 'alert' }, t('mustChangePassword')));
       return;
     }
-    const students = studentsOf(who);
-    const child = students.find((student) => student.id === id);
-    const several = students.length > 1;
-    if ((screen === 'week' || screen === 'marks') && child) {
-      if (screen === 'week') await showWeek(main, child, several, week || null);
-      else await showMarks(main, child, several);
-    } else if (students.length === 1 && students[0]) {
-      location.replace(`#/week/${encodeURIComponent(students[0].id)}`);
-      return;
+    if (who.teacher && (screen === 'journal' || studentsOf(who).length === 0)) {
+      if (screen === 'journal' && id && week) {
+        // Here the third part of the address is the subject.
+        await showJournal(main, id, decodeURIComponent(week));
+        main.removeAttribute('aria-busy');
+        focusJournal();
+        return;
+      }
+      await showJournals(main);
     } else {
-      showChildren(main, students);
+      await showFamily(main, who, screen, id, week);
     }
   } catch (error) {
     if (error instanceof ApiError && (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED')) {

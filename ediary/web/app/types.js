@@ -7,7 +7,8 @@
  * @typedef {{ id: string, fullName: string, schoolClass: Named | null }} Child
  * @typedef {{
  *   id: string, fullName: string, roles: string[], csrfToken: string | null,
- *   mustChangePassword: boolean, children: Child[] | null, student: Child | null
+ *   mustChangePassword: boolean, children: Child[] | null, student: Child | null,
+ *   teacher: { id: string } | null
  * }} Viewer
  * @typedef {{ code: string, message: string, retryAfter: number | null }} UserError
  * @typedef {{ id: string, value: number, weight: number, kind: string, comment: string }} Mark
@@ -33,6 +34,18 @@
  * }} SubjectAverage
  * @typedef {{ id: string, value: number, weight: number, kind: string, comment: string,
  *   date: string, subject: { id: string } }} TermMark
+ * @typedef {{ id: string, name: string }} Entity
+ * @typedef {{ days: { lessons: { schoolClass: Entity | null, subject: Entity }[] }[] }} TeacherWeek
+ * @typedef {{ id: string, value: number, weight: number }} JournalMark
+ * @typedef {{ marks: JournalMark[], attendance: { kind: 'ABSENT' | 'LATE' } | null }} JournalCell
+ * @typedef {{
+ *   student: { id: string, fullName: string }, cells: JournalCell[],
+ *   average: { average: number | null, forecast: number | null }
+ * }} JournalRow
+ * @typedef {{
+ *   schoolClass: Entity, subject: Entity, term: { id: string, number: number },
+ *   lessons: { id: string, date: string, period: number, status: string }[], rows: JournalRow[]
+ * }} ClassJournal
  */
 
 export {};
