@@ -1,4 +1,4 @@
-"""The reference web app for families at `/app/`: ES modules served as they are written.
+"""The web app for families and teachers at `/app/`: ES modules served as they are written.
 
 There is no build step, so `make run` on a fresh machine serves the app with Python alone.
 The app talks only to the public API (`/graphql`, cookie session and CSRF header) and sends
