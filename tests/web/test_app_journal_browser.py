@@ -86,6 +86,9 @@ async def test_a_teacher_gives_a_mark_in_the_class_journal_from_the_keyboard(
             and not student["cells"][c]["marks"]
         )
 
+        # A lesson still to come, where no mark can be given yet.
+        future = next(c for c, lesson in enumerate(before["lessons"]) if lesson["date"] > TODAY)
+
         def walk() -> dict[str, Any]:
             seen: dict[str, Any] = {"axe": {}}
             browser.get(f"{server.url}/app/")
@@ -139,6 +142,17 @@ async def test_a_teacher_gives_a_mark_in_the_class_journal_from_the_keyboard(
             )
             seen["axe"]["journal-given"] = audit(browser, "journal after a mark")
             photograph(browser, shots, "9-journal-given")
+            # A mark for a lesson to come is refused, and the teacher is told why.
+            browser.switch_to.active_element.send_keys(
+                Keys.ARROW_RIGHT * (future - column) + "4" + Keys.ENTER
+            )
+            WebDriverWait(browser, 30).until(
+                lambda b: text_of(b, ".journal-status").startswith("Оценка не поставлена")
+            )
+            seen["refused"] = browser.execute_script(
+                "const s = document.querySelector('.journal-status');"
+                "return [s.getAttribute('role'), s.textContent];"
+            )
             seen["console"] = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
             return seen
 
@@ -157,6 +171,9 @@ async def test_a_teacher_gives_a_mark_in_the_class_journal_from_the_keyboard(
     marks = after["rows"][0]["cells"][column]["marks"]
     assert [m["value"] for m in marks] == [5], marks
     assert seen["cell"].split()[0] == "5"
+    role, refused = seen["refused"]
+    assert role == "alert" and len(refused) > len("Оценка не поставлена: "), refused
+    assert after["rows"][1]["cells"][future]["marks"] == []
     for screen, violations in seen["axe"].items():
         assert violations == [], (screen, violations)
     assert seen["console"] == [], seen["console"]

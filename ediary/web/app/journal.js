@@ -115,20 +115,37 @@ export async function showJournal(main, classId, subjectId) {
     cell.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
 
+  /** @param {string} message */
+  function refuse(message) {
+    status.setAttribute('role', 'alert');
+    status.textContent = t('markRefused', message);
+  }
+
+  // One mark at a time: a second Enter while the first is on its way gives nothing more.
+  let giving = false;
+
   async function give() {
     const cell = grid[row]?.[column];
     const target = journal.rows[row];
     const lesson = journal.lessons[column];
-    if (!cell || !target || !lesson || !pending) return;
+    if (!cell || !target || !lesson || !pending || giving) return;
     const value = Number(pending);
     const at = [row, column];
+    giving = true;
     /** @type {{ postMark: { mark: JournalMark | null, userErrors: UserError[] } | null }} */
-    const answer = await run('AppPostMark', { student: target.student.id, lesson: lesson.id, value }, { mutation: true });
+    let answer;
+    try {
+      answer = await run('AppPostMark', { student: target.student.id, lesson: lesson.id, value }, { mutation: true });
+    } catch {
+      refuse(t('failed'));
+      return;
+    } finally {
+      giving = false;
+    }
     const [error] = answer.postMark?.userErrors ?? [];
     const mark = answer.postMark?.mark;
     if (error || !mark) {
-      status.textContent = t('markRefused', error?.message ?? '');
-      status.setAttribute('role', 'alert');
+      refuse(error?.message ?? '');
       return;
     }
     const written = target.cells[column];
