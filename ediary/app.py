@@ -1,5 +1,5 @@
 """The Starlette application: GraphQL over HTTP and WebSocket (`ediary.web.graphql_view`)
-behind the response cache, health, metrics, GraphiQL, plugins."""
+behind the response cache, health, metrics, GraphiQL, the reference web app, plugins."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ from ediary.web.graphiql import graphiql_routes
 from ediary.web.graphql_view import DiaryGraphQL
 from ediary.web.persisted import PersistedDocuments
 from ediary.web.routes import routes as file_routes
+from ediary.web.webapp import app_manifest, app_routes
 
 __all__ = [
     "create_app",
@@ -129,8 +130,11 @@ def create_app(
         outbox_written=worker.wake,
     )
     runtime.broker.watch_subscribers(count_live_subscriptions)
+    # The reference app's operations come first: a deployment's manifest may not give one
+    # of its ids another text.
+    manifests = (app_manifest(),) if settings.app else ()
     trusted = TrustedDocuments.load(
-        settings.trusted_documents, only=settings.trusted_documents_only
+        (*manifests, *settings.trusted_documents), only=settings.trusted_documents_only
     )
     schema = build_schema(plugins, introspection=settings.introspection, trusted=trusted)
     graphql = DiaryGraphQL(schema, settings, plugins, notifier, runtime)
@@ -178,6 +182,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             *attachment_routes(runtime.storage),
             *(graphiql_routes() if settings.graphiql else ()),
+            *(app_routes() if settings.app else ()),
             *extra_routes,
             *file_routes(),
         ],

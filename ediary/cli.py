@@ -226,6 +226,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         log.warning(warning)
     if settings.graphiql:
         log.info("GraphiQL: http://%s:%s/graphql", args.host, args.port)
+    if settings.app:
+        log.info("Web app: http://%s:%s/app/", args.host, args.port)
     # Set in this process's environment, which the worker processes inherit.
     made = _multiprocess_metrics() if args.workers > 1 else None
     try:

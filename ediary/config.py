@@ -165,6 +165,8 @@ class Settings:
     # The schema's introspection and the GraphiQL page; off by default in production.
     introspection: bool = True
     graphiql: bool = True
+    # The reference web app at /app/; a school with its own frontend may turn it off.
+    app: bool = True
     # SQLite in production is refused unless allowed: one machine, live updates per process.
     allow_sqlite: bool = False
     # `/metrics`: off entirely, or only with this bearer token (production needs one).
@@ -253,6 +255,7 @@ class Settings:
             environment=environment,
             introspection=_flag(env.get("EDIARY_INTROSPECTION"), not production),
             graphiql=_flag(env.get("EDIARY_GRAPHIQL"), not production),
+            app=_flag(env.get("EDIARY_APP"), True),
             allow_sqlite=_flag(env.get("EDIARY_ALLOW_SQLITE"), False),
             metrics=_flag(env.get("EDIARY_METRICS"), True),
             metrics_token=env.get("EDIARY_METRICS_TOKEN") or "",
@@ -291,9 +294,11 @@ class Settings:
             raise ValueError(f"EDIARY_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
         if self.log_level not in LOG_LEVELS:
             raise ValueError(f"EDIARY_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
-        if self.trusted_documents_only and not self.trusted_documents:
+        if self.trusted_documents_only and not (self.trusted_documents or self.app):
             # Nothing at all would run, not even a login.
-            raise ValueError("EDIARY_TRUSTED_DOCUMENTS_ONLY needs EDIARY_TRUSTED_DOCUMENTS")
+            raise ValueError(
+                "EDIARY_TRUSTED_DOCUMENTS_ONLY needs EDIARY_TRUSTED_DOCUMENTS or the web app"
+            )
 
     def school_today(self) -> date:
         """The schools' today: `today` when set (demos, tests), else today in `timezone`."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from operator import itemgetter
 from typing import Any
@@ -21,6 +22,7 @@ from ediary.domain.averages import SubjectAverage
 from ediary.domain.enums import AttendanceKind, ExcuseKind, LessonStatus, WorkKind
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy, term_mark
+from ediary.domain.models import SchoolClass
 from ediary.domain.rows import (
     WORK_KINDS,
     AttendanceRow,
@@ -32,6 +34,7 @@ from ediary.domain.rows import (
     SubjectRow,
     TermRow,
 )
+from ediary.domain.terms import current_term
 
 
 @dataclass
@@ -134,6 +137,17 @@ SELECT
     WHERE p.id IN (SELECT teacher_id FROM lessons UNION SELECT substitute_teacher_id
                    FROM lessons UNION SELECT author_id FROM cells)), '[]') AS people
 """
+
+
+async def current_term_of_class(class_id: int, day: date) -> int:
+    """The term of the class's school year that `day` falls in (during holidays, the term just
+    ended); 0, which no term has, for an unknown class or a year without terms begun, so that
+    `load_class_journal` answers NotFound as for any other term that does not fit."""
+    school_class = await SchoolClass.get_or_none(id=class_id)
+    if school_class is None:
+        return 0
+    found = await current_term({school_class.academic_year_id}, day)
+    return found.id if found else 0
 
 
 async def load_class_journal(

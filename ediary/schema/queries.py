@@ -152,21 +152,28 @@ class Query(AnalyticsQuery, LifeQuery):
     @strawberry.field(
         description="The journal of a class for one subject and term: every student's marks "
         "and absences by lesson, and their term averages. For the teacher of that class and "
-        "subject, the class teacher and the school administration."
+        "subject, the class teacher and the school administration. Without `termId`, the "
+        "class's current term (during holidays, the term just ended); `term` tells which."
     )
     async def class_journal(
         self,
         info: Info,
         class_id: relay.GlobalID,
         subject_id: relay.GlobalID,
-        term_id: relay.GlobalID,
+        term_id: relay.GlobalID | None = None,
     ) -> ClassJournal | None:
         viewer = await info.context.require_viewer()
+        school_class = local_id(class_id, "SchoolClass")
+        term = (
+            local_id(term_id, "Term")
+            if term_id is not None
+            else await class_journal.current_term_of_class(school_class, info.context.today())
+        )
         found = await class_journal.load_class_journal(
             viewer,
-            local_id(class_id, "SchoolClass"),
+            school_class,
             local_id(subject_id, "Subject"),
-            local_id(term_id, "Term"),
+            term,
             info.context.region_policy,
         )
         return ClassJournal.from_domain(found)
@@ -184,15 +191,18 @@ class Query(AnalyticsQuery, LifeQuery):
         return Timetable.from_domain(found)
 
     @strawberry.field(
-        description="The timetable of a teacher for one week; the viewer's own when no ID."
+        description="The timetable of a teacher for one week (the current week, in the "
+        "school's time zone, when `week` is left out); the viewer's own when no ID."
     )
     async def teacher_timetable(
-        self, info: Info, week: IsoWeek, teacher_id: relay.GlobalID | None = None
+        self, info: Info, week: IsoWeek | None = None, teacher_id: relay.GlobalID | None = None
     ) -> Timetable | None:
         viewer = await info.context.require_viewer()
         teacher = local_id(teacher_id, "Teacher") if teacher_id else viewer.user_id
         assert teacher is not None
-        found = await timetable.teacher_timetable(viewer, teacher, week)
+        found = await timetable.teacher_timetable(
+            viewer, teacher, week or IsoWeek.containing(info.context.today())
+        )
         return Timetable.from_domain(found)
 
     @strawberry.field(description="The bell schedule of a school, first period first.")

@@ -61,6 +61,31 @@ async def test_the_grid_of_7a_in_mathematics(gql: GraphQLClient, world: World) -
     assert pupil["cells"][first + 1] == {"marks": [], "attendance": None}
 
 
+async def test_without_a_term_the_grid_is_of_the_classs_current_term(
+    gql: GraphQLClient, world: World
+) -> None:
+    """Today (25 November) is in the second quarter: the same grid as asking for it."""
+    variables = ids(world, "class_7a", "math", "term2_A")
+    asked = await gql(JOURNAL, variables, as_user="math_teacher")
+    current = await gql(
+        JOURNAL.replace(", $term: ID!", "").replace(", termId: $term", ""),
+        {"class": variables["class"], "subject": variables["subject"]},
+        as_user="math_teacher",
+    )
+    assert "errors" not in current, current
+    assert current["data"]["classJournal"]["term"] == {"number": 2}
+    assert current == asked
+    # An unknown class has no current term: answered as any class one may not see.
+    unknown = await gql(
+        "query($class: ID!, $subject: ID!) { classJournal(classId: $class, subjectId: $subject)"
+        " { term { number } } }",
+        {"class": to_base64("SchoolClass", 10**9), "subject": variables["subject"]},
+        as_user="math_teacher",
+    )
+    assert unknown["data"] == {"classJournal": None}
+    assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
 async def test_averages_and_attendance(gql: GraphQLClient, world: World) -> None:
     """Russian in 7A: the pupil was late (excused) and has one dictation."""
     result = await gql(

@@ -151,6 +151,20 @@ async def test_teacher_timetable_includes_substitutions(gql: GraphQLClient, worl
     assert lessons == [{"subject": {"name": "Russian"}, "schoolClass": {"name": "7A"}}]
 
 
+async def test_teacher_timetable_without_a_week_is_this_weeks(
+    gql: GraphQLClient, world: World
+) -> None:
+    query = """
+    query($week: Week) {
+      teacherTimetable(week: $week) { week days { lessons { subject { name } } } }
+    }
+    """
+    this_week = await gql(query, {"week": None}, as_user="class_teacher")
+    asked = await gql(query, {"week": str(WEEK)}, as_user="class_teacher")
+    assert this_week["data"]["teacherTimetable"]["week"] == str(WEEK)  # today is in it
+    assert this_week == asked
+
+
 async def test_bell_schedule(gql: GraphQLClient, world: World) -> None:
     query = "query($id: ID!) { bellSchedule(schoolId: $id) { number startsAt endsAt } }"
     result = await gql(query, {"id": to_base64("School", world.id("school_A"))}, as_user="parent")

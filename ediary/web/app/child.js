@@ -1,0 +1,34 @@
+// What every screen of one child starts with: whose diary it is, and the way to its sections.
+
+import { h } from './dom.js';
+import { t } from './i18n.js';
+
+/** @typedef {import('./types.js').Child} Child */
+
+/**
+ * The child's name (the screen's heading), their class, and the sections' links.
+ * @param {Child} child
+ * @param {'week' | 'marks'} section the one shown
+ * @param {boolean} severalChildren whether to offer the others
+ * @returns {HTMLElement[]}
+ */
+export function childHeader(child, section, severalChildren) {
+  const id = encodeURIComponent(child.id);
+  /** @param {'week' | 'marks'} name */
+  const link = (name) =>
+    h(
+      'a',
+      { href: `#/${name}/${id}`, 'aria-current': section === name ? 'page' : null },
+      t(name),
+    );
+  return [
+    h(
+      'div',
+      { class: 'child-head' },
+      h('h1', { tabindex: '-1' }, child.fullName),
+      child.schoolClass && h('span', { class: 'class' }, child.schoolClass.name),
+      severalChildren && h('a', { href: '#/children', class: 'other' }, t('otherChild')),
+    ),
+    h('nav', { class: 'sections', 'aria-label': t('sections') }, link('week'), link('marks')),
+  ];
+}

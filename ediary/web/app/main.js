@@ -1,0 +1,158 @@
+// The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
+// `#/marks/<child>`, `#/children`), the header with the language switch and sign-out.
+
+import { ApiError, keepCsrfToken, run } from './api.js';
+import { showChildren } from './children.js';
+import { focusJournal, showJournal, showJournals } from './journal.js';
+import { h } from './dom.js';
+import { language, otherLanguage, setLanguage, t } from './i18n.js';
+import { showLogin } from './login.js';
+import { showMarks } from './marks.js';
+import { showWeek } from './week.js';
+
+/**
+ * @typedef {import('./types.js').Viewer} Viewer
+ * @typedef {import('./types.js').Child} Child
+ * @typedef {import('./types.js').UserError} UserError
+ */
+
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+const tools = /** @type {HTMLElement} */ (document.getElementById('tools'));
+const title = /** @type {HTMLElement} */ (document.getElementById('title'));
+
+/** @type {Viewer | null | undefined} undefined until asked */
+let viewer;
+
+/** @returns {Promise<Viewer | null>} */
+async function currentViewer() {
+  if (viewer === undefined) {
+    /** @type {{ viewer: Viewer | null }} */
+    const data = await run('AppViewer');
+    viewer = data.viewer;
+    if (viewer?.csrfToken) keepCsrfToken(viewer.csrfToken);
+  }
+  return viewer;
+}
+
+/** The students whose diary the viewer reads: a parent's children, or a student themself. */
+function studentsOf(/** @type {Viewer} */ who) {
+  return [...(who.children ?? []), ...(who.student ? [who.student] : [])];
+}
+
+async function signOut() {
+  /** @returns {Promise<UserError[]>} */
+  const attempt = async () =>
+    /** @type {{ logout: { userErrors: UserError[] } }} */ (
+      await run('AppLogout', {}, { mutation: true })
+    ).logout.userErrors;
+  let errors = await attempt();
+  if (errors.some((error) => error.code === 'CSRF_TOKEN_REQUIRED')) {
+    // Another tab signed in again meanwhile: ask this session's token, as docs/api.md says.
+    keepCsrfToken(null);
+    viewer = undefined;
+    await currentViewer();
+    errors = await attempt();
+  }
+  keepCsrfToken(null);
+  viewer = null;
+  location.hash = '#/';
+  await render();
+}
+
+function drawHeader() {
+  document.documentElement.lang = language();
+  document.title = t('appName');
+  title.textContent = t('appName');
+  const next = otherLanguage();
+  const switcher = h(
+    'button',
+    { type: 'button', lang: next, onclick: () => { setLanguage(next); void render(); } },
+    t('otherLanguage'),
+  );
+  const out = viewer && h('button', { type: 'button', onclick: () => void signOut() }, t('signOut'));
+  tools.replaceChildren(switcher, out ?? '');
+}
+
+/**
+ * A family's screens: the children to choose from, a child's week or marks.
+ * @param {HTMLElement} main
+ * @param {Viewer} who
+ * @param {string} screen
+ * @param {string} id
+ * @param {string} week
+ */
+async function showFamily(main, who, screen, id, week) {
+  const students = studentsOf(who);
+  const child = students.find((student) => student.id === id);
+  const several = students.length > 1;
+  if ((screen === 'week' || screen === 'marks') && child) {
+    if (screen === 'week') await showWeek(main, child, several, week || null);
+    else await showMarks(main, child, several);
+  } else if (students.length === 1 && students[0]) {
+    location.replace(`#/week/${encodeURIComponent(students[0].id)}`);
+    return;
+  } else {
+    showChildren(main, students);
+  }
+}
+
+/** The screen the address names, drawn into <main>. */
+async function render() {
+  const [screen = '', rawId = '', week = ''] = location.hash.replace(/^#\/?/, '').split('/');
+  const id = decodeURIComponent(rawId);
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const who = await currentViewer();
+    drawHeader();
+    if (!who) {
+      showLogin(main, () => {
+        viewer = undefined;
+        void render();
+      });
+      return;
+    }
+    if (who.mustChangePassword) {
+      main.replaceChildren(h('h1', { tabindex: '-1' }, t('signIn')), h('p', { role: 'alert' }, t('mustChangePassword')));
+      return;
+    }
+    if (who.teacher && (screen === 'journal' || studentsOf(who).length === 0)) {
+      if (screen === 'journal' && id && week) {
+        // Here the third part of the address is the subject.
+        await showJournal(main, id, decodeURIComponent(week));
+        main.removeAttribute('aria-busy');
+        focusJournal();
+        return;
+      }
+      await showJournals(main);
+    } else {
+      await showFamily(main, who, screen, id, week);
+    }
+  } catch (error) {
+    if (error instanceof ApiError && (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED')) {
+      viewer = null;
+      await render();
+      return;
+    }
+    console.warn(error);
+    main.replaceChildren(
+      h('p', { class: 'alert', role: 'alert' }, t('failed')),
+      h('button', { type: 'button', onclick: () => void render() }, t('retry')),
+    );
+  } finally {
+    main.removeAttribute('aria-busy');
+  }
+  // A new screen: screen readers and keyboards start at its heading.
+  main.querySelector('h1')?.focus();
+}
+
+// The skip link moves the focus without changing the address, which names the screen.
+document.querySelector('.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
+
+window.addEventListener('hashchange', () => {
+  // `#main` is the skip link's target, not a screen.
+  if (location.hash === '' || location.hash.startsWith('#/')) void render();
+});
+void render();

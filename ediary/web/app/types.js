@@ -1,0 +1,51 @@
+// The shapes of the API's answers to the app's documents (documents.json), for tsc --checkJs.
+// Written by hand: a handful of operations does not need a generator, and the app has no
+// build step.
+
+/**
+ * @typedef {{ name: string }} Named
+ * @typedef {{ id: string, fullName: string, schoolClass: Named | null }} Child
+ * @typedef {{
+ *   id: string, fullName: string, roles: string[], csrfToken: string | null,
+ *   mustChangePassword: boolean, children: Child[] | null, student: Child | null,
+ *   teacher: { id: string } | null
+ * }} Viewer
+ * @typedef {{ code: string, message: string, retryAfter: number | null }} UserError
+ * @typedef {{ id: string, value: number, weight: number, kind: string, comment: string }} Mark
+ * @typedef {Mark & { subject: Named }} OtherMark
+ * @typedef {{
+ *   id: string, period: number, subject: Named, teacher: { shortName: string },
+ *   substituteTeacher: { shortName: string } | null, room: string,
+ *   scheduledRoom: string | null, topic: string, status: 'HELD' | 'CANCELLED' | 'SUBSTITUTED',
+ *   changeNote: string, bell: { startsAt: string, endsAt: string } | null
+ * }} Lesson
+ * @typedef {{ id: string, text: string, attachments: { filename: string, url: string }[] }} Homework
+ * @typedef {{ kind: 'ABSENT' | 'LATE', minutesLate: number | null, excused: boolean }} Attendance
+ * @typedef {{
+ *   lesson: Lesson, homework: Homework[], marks: Mark[], attendance: Attendance | null,
+ *   plannedWork: { id: string, kind: string, topic: string }[]
+ * }} DiaryLesson
+ * @typedef {{ date: string, lessons: DiaryLesson[], otherMarks: OtherMark[] }} DiaryDay
+ * @typedef {{ week: string, student: Child | null, days: DiaryDay[] }} DiaryWeek
+ * @typedef {{ id: string, number: number, startsOn: string, endsOn: string }} Term
+ * @typedef {{
+ *   subject: { id: string, name: string }, term: Term, average: number | null,
+ *   markCount: number, forecast: number | null
+ * }} SubjectAverage
+ * @typedef {{ id: string, value: number, weight: number, kind: string, comment: string,
+ *   date: string, subject: { id: string } }} TermMark
+ * @typedef {{ id: string, name: string }} Entity
+ * @typedef {{ days: { lessons: { schoolClass: Entity | null, subject: Entity }[] }[] }} TeacherWeek
+ * @typedef {{ id: string, value: number, weight: number }} JournalMark
+ * @typedef {{ marks: JournalMark[], attendance: { kind: 'ABSENT' | 'LATE' } | null }} JournalCell
+ * @typedef {{
+ *   student: { id: string, fullName: string }, cells: JournalCell[],
+ *   average: { average: number | null, forecast: number | null }
+ * }} JournalRow
+ * @typedef {{
+ *   schoolClass: Entity, subject: Entity, term: { id: string, number: number },
+ *   lessons: { id: string, date: string, period: number, status: string }[], rows: JournalRow[]
+ * }} ClassJournal
+ */
+
+export {};

@@ -1,0 +1,135 @@
+"""The web app's files as the server serves them (in the process): the page with its policy,
+its modules from this server only, its trusted documents registered (and each one the modules
+send is in the manifest and fits even the core schema), and nothing of it with EDIARY_APP off."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import graphql
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from ediary.app import create_app
+from ediary.config import Settings
+from ediary.schema.trusted import TrustedDocuments
+from ediary.web.webapp import APP, MANIFEST
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFIX = "ediary-app/"
+
+
+def _client(app: Starlette) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+@pytest.fixture
+async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with _client(app) as client:
+        yield client
+
+
+def _manifest() -> dict[str, str]:
+    documents: dict[str, str] = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    return documents
+
+
+def _sent_by_the_modules() -> set[str]:
+    """The operations the modules run: `run('Name', ...)` in any of them."""
+    return {
+        name
+        for module in APP.glob("*.js")
+        for name in re.findall(r"\brun\(\s*'(\w+)'", module.read_text(encoding="utf-8"))
+    }
+
+
+async def test_the_page_and_every_file_it_loads_come_from_this_server(
+    http: httpx.AsyncClient,
+) -> None:
+    page = await http.get("/app/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "connect-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy
+    linked = re.findall(r'(?:src|href)="([^"#]+)"', page.text)
+    assert "/app/main.js" in linked and "/app/theme.css" in linked
+    # The modules import each other by relative paths: each is served, as JavaScript.
+    imported = {
+        f"/app/{name}"
+        for module in APP.glob("*.js")
+        for name in re.findall(r"from '\./([\w.]+)'", module.read_text(encoding="utf-8"))
+    }
+    for path in {*linked, *imported}:
+        assert path.startswith("/app/"), path  # this server only
+        served = await http.get(path)
+        assert served.status_code == 200, path
+        assert served.headers["cache-control"] == "no-cache", path
+        if path.endswith(".js"):
+            assert served.headers["content-type"].startswith("text/javascript"), path
+    moved = await http.get("/app", follow_redirects=False)
+    assert moved.status_code in (307, 308) and moved.headers["location"].endswith("/app/")
+    missing = await http.get("/app/nothing.js")
+    assert (missing.status_code, missing.json()["code"]) == (404, "NOT_FOUND")
+
+
+def test_the_modules_send_exactly_the_documents_of_the_manifest() -> None:
+    documents = _manifest()
+    sent = _sent_by_the_modules()
+    assert sent, "no run('...') found in the modules"
+    assert {PREFIX + name for name in sent} == set(documents)
+    for document_id, text in documents.items():
+        # Each id names its operation, which is what the app sends as operationName.
+        (operation,) = graphql.parse(text).definitions
+        assert isinstance(operation, graphql.OperationDefinitionNode)
+        assert operation.name is not None
+        assert document_id == PREFIX + operation.name.value
+
+
+def test_the_documents_fit_the_core_schema_without_plugins() -> None:
+    core = graphql.build_schema((ROOT / "schema.core.graphql").read_text(encoding="utf-8"))
+    prepared = TrustedDocuments.load([MANIFEST]).prepare(core, introspection=False)
+    assert len(prepared) == len(_manifest())
+
+
+async def test_the_apps_documents_are_registered_and_run_by_id(http: httpx.AsyncClient) -> None:
+    answer = await http.post("/graphql", json={"documentId": f"{PREFIX}AppViewer"})
+    assert answer.json() == {"data": {"viewer": None}}
+
+
+async def test_a_server_that_runs_only_registered_documents_runs_the_apps(
+    settings: Settings, world: object
+) -> None:
+    only = replace(settings, trusted_documents_only=True)
+    async with _client(create_app(only, manage_database=False)) as http:
+        text = await http.post("/graphql", json={"query": "{ viewer { fullName } }"})
+        assert text.json()["errors"][0]["extensions"]["code"] == "TRUSTED_DOCUMENTS_ONLY"
+        by_id = await http.post("/graphql", json={"documentId": f"{PREFIX}AppViewer"})
+        assert by_id.json() == {"data": {"viewer": None}}
+
+
+async def test_no_app_and_none_of_its_documents_when_it_is_turned_off(
+    settings: Settings, world: object
+) -> None:
+    app = create_app(replace(settings, app=False), manage_database=False)
+    async with _client(app) as http:
+        page = await http.get("/app/")
+        assert (page.status_code, page.json()["code"]) == (404, "NOT_FOUND")
+        assert (await http.get("/app/main.js")).status_code == 404
+        by_id = await http.post("/graphql", json={"documentId": f"{PREFIX}AppViewer"})
+        assert by_id.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+def test_app_setting() -> None:
+    assert Settings.from_env({}).app is True
+    assert Settings.from_env({"EDIARY_ENV": "production"}).app is True
+    assert Settings.from_env({"EDIARY_APP": "false"}).app is False
+    # Only registered documents, and none registered but the app's: the app's still run.
+    assert Settings.from_env({"EDIARY_TRUSTED_DOCUMENTS_ONLY": "true"}).trusted_documents_only
+    with pytest.raises(ValueError, match="EDIARY_TRUSTED_DOCUMENTS_ONLY needs"):
+        Settings.from_env({"EDIARY_TRUSTED_DOCUMENTS_ONLY": "true", "EDIARY_APP": "false"})
