@@ -28,6 +28,7 @@ from ediary.adapters.notify import NotificationChannel, Notifier
 from ediary.config import Settings
 from ediary.db import close_database, open_database, tortoise_config
 from ediary.delivery import DeliveryWorker, RetryPolicy
+from ediary.domain import replicas
 from ediary.domain.storage import DiskStorage
 from ediary.events import make_broker
 from ediary.schema import build_schema
@@ -124,7 +125,7 @@ def create_app(
         on_round=count_delivery_round,
     )
     runtime = Runtime(
-        broker=make_broker(settings.database_url),
+        broker=make_broker(settings.listen_database_url or settings.database_url),
         storage=DiskStorage(Path(settings.attachments_dir)),
         channels=tuple(channels),
         outbox_written=worker.wake,
@@ -143,11 +144,21 @@ def create_app(
         graphql, settings, declared_reads=declared_reads_only(schema._schema)
     )
     housekeeper = Housekeeper(settings.housekeeping_minutes * 60)
+    replica_set = (
+        replicas.ReplicaSet(
+            settings.database_replica_urls, max_lag=settings.replica_max_lag_seconds
+        )
+        if settings.database_replica_urls
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_database:
             await open_database(settings.database_url, apps)
+        if replica_set is not None:
+            replicas.activate(replica_set)
+            replica_set.start()
         await runtime.broker.start()
         graphql.sessions.start()
         worker.start()
@@ -163,6 +174,9 @@ def create_app(
             await worker.stop()
             await graphql.sessions.stop()
             await runtime.broker.stop()
+            if replica_set is not None:
+                await replica_set.stop()
+                replicas.activate(None)
             if manage_database:
                 await close_database()
             worker_stopped()

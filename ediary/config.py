@@ -88,6 +88,13 @@ class Settings:
     """Everything the server can be told from outside; the defaults suit a demo on a laptop."""
 
     database_url: str = DEFAULT_DATABASE_URL
+    # Streaming replicas of the PostgreSQL primary that serve reads outside write transactions
+    # (docs/operations.md, "Read replicas"), and how far behind one may fall and still serve.
+    database_replica_urls: tuple[str, ...] = ()
+    replica_max_lag_seconds: float = 5.0
+    # LISTEN/NOTIFY needs a session of its own on the primary: a direct address when
+    # EDIARY_DATABASE_URL goes through a pooler in transaction mode; empty means that one.
+    listen_database_url: str = ""
     secret_key: str = DEMO_SECRET
     debug: bool = False
     # Cookies marked Secure are not sent over plain HTTP, which the local demo uses.
@@ -188,6 +195,13 @@ class Settings:
         production = environment == "production"
         return cls(
             database_url=env.get("EDIARY_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_replica_urls=tuple(
+                url.strip()
+                for url in (env.get("EDIARY_DATABASE_REPLICA_URLS") or "").split(",")
+                if url.strip()
+            ),
+            replica_max_lag_seconds=float(env.get("EDIARY_REPLICA_MAX_LAG_SECONDS") or 5),
+            listen_database_url=env.get("EDIARY_LISTEN_DATABASE_URL") or "",
             secret_key=env.get("EDIARY_SECRET_KEY") or DEMO_SECRET,
             debug=_flag(env.get("EDIARY_DEBUG"), False),
             secure_cookies=_flag(env.get("EDIARY_SECURE_COOKIES"), production),
@@ -282,6 +296,12 @@ class Settings:
             raise ValueError(
                 f"EDIARY_WS_SESSION_CHECK_SECONDS must be > 0, got {self.ws_session_check_seconds}"
             )
+        if self.replica_max_lag_seconds <= 0:
+            raise ValueError(
+                f"EDIARY_REPLICA_MAX_LAG_SECONDS must be > 0, got {self.replica_max_lag_seconds}"
+            )
+        if self.database_replica_urls and not self.database_url.startswith(("postgres", "asyncpg")):
+            raise ValueError("EDIARY_DATABASE_REPLICA_URLS needs a PostgreSQL EDIARY_DATABASE_URL")
         if self.max_body_bytes < 1:
             raise ValueError(f"EDIARY_MAX_BODY_BYTES must be >= 1, got {self.max_body_bytes}")
         if self.work_reminder_days < 0:

@@ -226,6 +226,8 @@ class LiveSession:
     expires_at: datetime
     # Opened with a temporary password, not changed since.
     must_change_password: bool = False
+    # Where the primary's WAL was after the session's last write (ediary.domain.replicas).
+    write_lsn: int | None = None
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,7 @@ class ResolvedSession:
 # nothing or the data version as one more column.
 _RESOLVE = """
 SELECT s.id, s.kind, s.csrf_token, s.expires_at, s.revoked_at, s.must_change_password,
+       s.write_lsn,
        u.id AS user_id, u.login, u.last_name, u.first_name, u.middle_name, u.is_active,
        {ties}{version}
 FROM login_session s JOIN account u ON u.id = s.user_id
@@ -284,6 +287,7 @@ async def _resolve(
         csrf_token=row["csrf_token"],
         expires_at=expires_at,
         must_change_password=sql.as_bool(row["must_change_password"]),
+        write_lsn=row["write_lsn"],
     )
     name = full_name(row["last_name"], row["first_name"], row["middle_name"])
     found = ties.from_row(row, session.user_id, row["login"], name)

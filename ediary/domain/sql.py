@@ -30,8 +30,9 @@ from functools import cache
 from typing import Any
 
 import orjson
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+
+from ediary.domain import replicas
 
 _ANY = re.compile(r"=\s*ANY\(\$(\d+)\)")
 _PARAMETER = re.compile(r"\$(\d+)")
@@ -74,7 +75,20 @@ async def fetch(
 ) -> list[Any]:
     """The rows of one statement, as the driver gives them (asyncpg records or SQLite rows,
     both indexable by position and by column name)."""
-    client = client or connections.get("default")
+    if client is not None:
+        return await _fetch(text, values, client)
+    chosen = replicas.read_client()
+    try:
+        return await _fetch(text, values, chosen)
+    except Exception:
+        # A replica that went down since the last poll: the read is answered by the primary,
+        # and the request's later reads stay there.
+        if not replicas.fall_back(chosen):
+            raise
+        return await _fetch(text, values, replicas.read_client())
+
+
+async def _fetch(text: str, values: Sequence[Any], client: BaseDBAsyncClient) -> list[Any]:
     postgres = is_postgres(client)
     sent = [list(v) if postgres and isinstance(v, set | frozenset | tuple) else v for v in values]
     if not postgres:

@@ -21,7 +21,7 @@ from ediary.adapters.http import SESSION_COOKIE
 from ediary.adapters.links import Links
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
-from ediary.domain import access, auth
+from ediary.domain import access, auth, replicas
 from ediary.domain.access import ANONYMOUS, Facet, StudentGrant, Viewer
 from ediary.domain.budget import Charge
 from ediary.domain.errors import (
@@ -136,6 +136,9 @@ class Context:
                     raise SessionExpired()
                 self._session = resolved.session
                 self._viewer = http.session_viewer(resolved, self.plugins, self.settings)
+                target = replicas.current()
+                if target is not None:
+                    target.for_session(resolved.session.write_lsn)
         return self._viewer
 
     @property

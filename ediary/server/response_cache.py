@@ -48,7 +48,7 @@ from tortoise import connections
 
 from ediary.adapters.http import RESOLVED_SESSION, UNCOUNTED_WRITES, credentials
 from ediary.config import Settings
-from ediary.domain import auth, dataversion, reads
+from ediary.domain import auth, dataversion, reads, replicas
 from ediary.domain.errors import SessionExpired
 from ediary.server.metrics import (
     RESPONSE_CACHE_BYTES,
@@ -362,7 +362,7 @@ class ResponseCache:
             await send(message)
 
         await self.app(scope, receive, capture)
-        if keep and start is not None:
+        if keep and start is not None and not scope.get(replicas.READ_ON_REPLICA):
             # SQLite's version also counts the rows this request wrote to the query budget:
             # keep the answer under the version that follows them. If anything else was
             # written meanwhile (here or by another process) the version is past that one

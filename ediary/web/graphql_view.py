@@ -31,9 +31,11 @@ from ediary.adapters.http import require_session, trusted_origin
 from ediary.adapters.manager import PluginManager
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
+from ediary.domain import replicas
 from ediary.domain.errors import DomainError
 from ediary.schema.context import Context, Runtime
 from ediary.schema.errors import collecting_waits
+from ediary.web import read_routing
 from ediary.web.graphiql import graphiql_page
 from ediary.web.graphql_http import JSON, accepts_html, negotiate, status_for
 from ediary.web.live_sessions import SessionCheckedHandler, SessionWatch
@@ -206,7 +208,13 @@ class DiaryGraphQL(GraphQL[Context, None]):
         if request_adapter.method == "GET":
             allowed -= {OperationType.MUTATION}
         try:
-            with collecting_waits() as waits:
+            with collecting_waits() as waits, replicas.reading() as target:
+                if replicas.active() is None or not read_routing.is_query(
+                    request_data.query or "",
+                    request_data.operation_name,
+                    self.settings.max_query_tokens,
+                ):
+                    target.writes()
                 result = await self.schema.execute(
                     request_data.query,
                     root_value=root_value,
@@ -216,6 +224,11 @@ class DiaryGraphQL(GraphQL[Context, None]):
                     allowed_operation_types=allowed,
                     operation_extensions=request_data.extensions,
                 )
+            if target.read_on_replica:
+                request.scope[replicas.READ_ON_REPLICA] = True
+            session = context.session
+            if replicas.active() is not None and target.wrote and session is not None:
+                await replicas.record_write(session.id)
         except InvalidOperationTypeError as error:
             if error.operation_type is OperationType.SUBSCRIPTION:
                 raise Refused(

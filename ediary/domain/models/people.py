@@ -128,6 +128,9 @@ class Session(Model):
     revoked_at = fields.DatetimeField(null=True)
     # Opened with a temporary password: nothing but the password change is served to it.
     must_change_password = fields.BooleanField(default=False)
+    # The primary's WAL position after the session's last write (PostgreSQL with replicas):
+    # its reads go to a replica only once that replica has replayed this far.
+    write_lsn = fields.BigIntField(null=True)
 
     user_id: int
 

@@ -1,0 +1,208 @@
+"""Reads on a streaming replica, with read-your-writes, against a real primary and replica:
+the parent's week is read on the replica (seen by its lag while replay is paused), the
+teacher who posted a mark reads it at once, a replica stopped or lagging past the bound is
+left out with no error, and one started again serves again."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from strawberry.relay import to_base64
+
+from tests.replicas.cluster import Cluster
+from tests.replicas.conftest import TODAY
+from tests.servers import Server
+from tests.waiting import eventually
+
+# Small enough to see a replica left out for lag within a test, large enough that a paused
+# replica still serves for the few requests that prove it does.
+MAX_LAG = 4.0
+
+WEEK = """query($s: ID!) {
+  diary(studentId: $s, week: "2026-W48") { days { lessons { marks { comment } } } }
+}"""
+POST_MARK = """
+mutation($input: PostMarkInput!) {
+  postMark(input: $input) { mark { id } userErrors { code message } }
+}
+"""
+LOGIN = """
+mutation($login: String!) { login(input: {login: $login, password: "demo", client: APP}) {
+  accessToken userErrors { message } } }
+"""
+
+
+@dataclass
+class Diary:
+    server: Server
+    cluster: Cluster
+    tokens: dict[str, str]
+    student: str
+    lesson: str
+
+    async def ask(self, who: str, query: str, variables: dict[str, object]) -> dict[str, object]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(
+                f"{self.server.url}/graphql",
+                json={"query": query, "variables": variables},
+                headers={"Authorization": f"Bearer {self.tokens[who]}"},
+            )
+        assert response.status_code == 200, response.text
+        answer: dict[str, object] = response.json()
+        assert "errors" not in answer, answer
+        return answer
+
+    async def comments(self, who: str) -> set[str]:
+        """The comments of the marks `who` sees in the student's week."""
+        answer = await self.ask(who, WEEK, {"s": self.student})
+        days = answer["data"]["diary"]["days"]  # type: ignore[index]
+        return {m["comment"] for d in days for x in d["lessons"] for m in x["marks"]}
+
+    async def post_mark(self) -> str:
+        comment = f"mark {uuid.uuid4().hex[:8]}"
+        variables = {
+            "input": {
+                "lessonId": self.lesson,
+                "studentId": self.student,
+                "value": 5,
+                "comment": comment,
+            }
+        }
+        answer = await self.ask("teacher", POST_MARK, variables)
+        assert answer["data"]["postMark"]["userErrors"] == [], answer  # type: ignore[index]
+        return comment
+
+    async def pause_replay(self) -> None:
+        await self.cluster.sql(self.cluster.replica_port, "SELECT pg_wal_replay_pause()")
+
+    async def resume_replay(self) -> None:
+        await self.cluster.sql(self.cluster.replica_port, "SELECT pg_wal_replay_resume()")
+        await eventually(self.cluster.caught_up, what="the replica to catch up")
+
+
+async def _login(url: str, login: str) -> str:
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.post(
+            f"{url}/graphql", json={"query": LOGIN, "variables": {"login": login}}
+        )
+    found = response.json()["data"]["login"]
+    assert found["userErrors"] == [], found
+    token: str = found["accessToken"]
+    return token
+
+
+@pytest.fixture(scope="module")
+async def diary(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Diary]:
+    await eventually(cluster.replica_streams, within=60, what="the replica to stream")
+    (row,) = await cluster.sql(
+        cluster.primary_port,
+        """SELECT l.id AS lesson, e.student_id AS student
+           FROM account p JOIN guardianship g ON g.parent_id = p.id
+           JOIN enrollment e ON e.student_id = g.student_id
+           JOIN lesson l ON l.school_class_id = e.school_class_id
+           JOIN account t ON t.id = l.teacher_id
+           WHERE p.login = 'parent' AND t.login = 'teacher'
+             AND l.date BETWEEN '2026-11-23' AND $1::date
+           ORDER BY l.date, l.period LIMIT 1""",
+        date.fromisoformat(TODAY),
+    )
+    env = {
+        "EDIARY_DATABASE_URL": cluster.primary_url,
+        "EDIARY_DATABASE_REPLICA_URLS": cluster.replica_url,
+        "EDIARY_REPLICA_MAX_LAG_SECONDS": str(MAX_LAG),
+        "EDIARY_TODAY": TODAY,
+    }
+    folder: Path = tmp_path_factory.mktemp("replicas")
+    async with Server(env, folder / "server.log") as server:
+        tokens = {who: await _login(server.url, who) for who in ("parent", "teacher")}
+        found = Diary(
+            server,
+            cluster,
+            tokens,
+            to_base64("Student", row["student"]),
+            to_base64("Lesson", row["lesson"]),
+        )
+        await eventually(cluster.caught_up, what="the replica to catch up")
+        yield found
+
+
+async def _reads_on_replica(diary: Diary) -> None:
+    """With replay paused, a mark the teacher posts is missing from the parent's week (read
+    on the replica) and present in the teacher's (who wrote it: read on the primary)."""
+    await diary.pause_replay()
+    try:
+        comment = await diary.post_mark()
+        assert comment in await diary.comments("teacher")
+        assert comment not in await diary.comments("parent")
+    finally:
+        await diary.resume_replay()
+    # Replayed: the replica has it too, and serves the parent again.
+    await eventually(
+        lambda: _sees(diary, "parent", comment), what="the parent to see the mark on the replica"
+    )
+
+
+async def _sees(diary: Diary, who: str, comment: str) -> bool:
+    return comment in await diary.comments(who)
+
+
+async def test_reads_on_the_replica_and_the_writer_reads_its_own_write(diary: Diary) -> None:
+    await _reads_on_replica(diary)
+
+
+async def test_the_writer_reads_on_the_replica_once_it_has_replayed_the_write(
+    diary: Diary,
+) -> None:
+    comment = await diary.post_mark()
+    await eventually(diary.cluster.caught_up, what="the replica to catch up")
+    await asyncio.sleep(0.5)  # a poll or two of the server
+    await diary.pause_replay()
+    try:
+        # Changed behind the API's back, on the primary only while replay is paused: the
+        # teacher, whose own write the replica has, reads the replica's older comment.
+        changed = f"{comment} changed"
+        await diary.cluster.sql(
+            diary.cluster.primary_port,
+            "UPDATE mark SET comment = $1 WHERE comment = $2",
+            changed,
+            comment,
+        )
+        seen = await diary.comments("teacher")
+        assert comment in seen and changed not in seen
+    finally:
+        await diary.resume_replay()
+    await eventually(lambda: _sees(diary, "teacher", changed), what="the change replayed")
+
+
+async def test_a_replica_lagging_past_the_bound_is_left_out(diary: Diary) -> None:
+    await diary.pause_replay()
+    try:
+        comment = await diary.post_mark()
+        assert comment not in await diary.comments("parent")
+        await asyncio.sleep(MAX_LAG + 1)
+        # Past the bound: the parent's reads are on the primary, with no error.
+        assert comment in await diary.comments("parent")
+    finally:
+        await diary.resume_replay()
+
+
+async def test_a_stopped_replica_is_left_out_and_used_again_once_started(diary: Diary) -> None:
+    diary.cluster.stop_replica()
+    try:
+        # Every read answers, from the moment it stops: on the primary, which has every mark.
+        for _ in range(10):
+            comment = await diary.post_mark()
+            assert comment in await diary.comments("parent")
+    finally:
+        diary.cluster.start_replica()
+    await eventually(diary.cluster.replica_streams, within=60, what="the replica to stream")
+    await eventually(diary.cluster.caught_up, what="the replica to catch up")
+    await asyncio.sleep(1)  # the server's polls see it again
+    await _reads_on_replica(diary)
