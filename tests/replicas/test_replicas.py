@@ -6,18 +6,14 @@ left out with no error, and one started again serves again."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-import httpx
 import pytest
-from strawberry.relay import to_base64
 
 from tests.replicas.cluster import Cluster
 from tests.replicas.conftest import TODAY
+from tests.replicas.diary import Diary, demo_pupil, login
 from tests.servers import Server
 from tests.waiting import eventually
 
@@ -25,94 +21,11 @@ from tests.waiting import eventually
 # replica still serves for the few requests that prove it does.
 MAX_LAG = 4.0
 
-WEEK = """query($s: ID!) {
-  diary(studentId: $s, week: "2026-W48") { days { lessons { marks { comment } } } }
-}"""
-POST_MARK = """
-mutation($input: PostMarkInput!) {
-  postMark(input: $input) { mark { id } userErrors { code message } }
-}
-"""
-LOGIN = """
-mutation($login: String!) { login(input: {login: $login, password: "demo", client: APP}) {
-  accessToken userErrors { message } } }
-"""
-
-
-@dataclass
-class Diary:
-    server: Server
-    cluster: Cluster
-    tokens: dict[str, str]
-    student: str
-    lesson: str
-
-    async def ask(self, who: str, query: str, variables: dict[str, object]) -> dict[str, object]:
-        async with httpx.AsyncClient(timeout=30) as client:
-            response = await client.post(
-                f"{self.server.url}/graphql",
-                json={"query": query, "variables": variables},
-                headers={"Authorization": f"Bearer {self.tokens[who]}"},
-            )
-        assert response.status_code == 200, response.text
-        answer: dict[str, object] = response.json()
-        assert "errors" not in answer, answer
-        return answer
-
-    async def comments(self, who: str) -> set[str]:
-        """The comments of the marks `who` sees in the student's week."""
-        answer = await self.ask(who, WEEK, {"s": self.student})
-        days = answer["data"]["diary"]["days"]  # type: ignore[index]
-        return {m["comment"] for d in days for x in d["lessons"] for m in x["marks"]}
-
-    async def post_mark(self) -> str:
-        comment = f"mark {uuid.uuid4().hex[:8]}"
-        variables = {
-            "input": {
-                "lessonId": self.lesson,
-                "studentId": self.student,
-                "value": 5,
-                "comment": comment,
-            }
-        }
-        answer = await self.ask("teacher", POST_MARK, variables)
-        assert answer["data"]["postMark"]["userErrors"] == [], answer  # type: ignore[index]
-        return comment
-
-    async def pause_replay(self) -> None:
-        await self.cluster.sql(self.cluster.replica_port, "SELECT pg_wal_replay_pause()")
-
-    async def resume_replay(self) -> None:
-        await self.cluster.sql(self.cluster.replica_port, "SELECT pg_wal_replay_resume()")
-        await eventually(self.cluster.caught_up, what="the replica to catch up")
-
-
-async def _login(url: str, login: str) -> str:
-    async with httpx.AsyncClient(timeout=30) as client:
-        response = await client.post(
-            f"{url}/graphql", json={"query": LOGIN, "variables": {"login": login}}
-        )
-    found = response.json()["data"]["login"]
-    assert found["userErrors"] == [], found
-    token: str = found["accessToken"]
-    return token
-
 
 @pytest.fixture(scope="module")
 async def diary(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Diary]:
     await eventually(cluster.replica_streams, within=60, what="the replica to stream")
-    (row,) = await cluster.sql(
-        cluster.primary_port,
-        """SELECT l.id AS lesson, e.student_id AS student
-           FROM account p JOIN guardianship g ON g.parent_id = p.id
-           JOIN enrollment e ON e.student_id = g.student_id
-           JOIN lesson l ON l.school_class_id = e.school_class_id
-           JOIN account t ON t.id = l.teacher_id
-           WHERE p.login = 'parent' AND t.login = 'teacher'
-             AND l.date BETWEEN '2026-11-23' AND $1::date
-           ORDER BY l.date, l.period LIMIT 1""",
-        date.fromisoformat(TODAY),
-    )
+    student, lesson = await demo_pupil(cluster)
     env = {
         "EDIARY_DATABASE_URL": cluster.primary_url,
         "EDIARY_DATABASE_REPLICA_URLS": cluster.replica_url,
@@ -121,13 +34,13 @@ async def diary(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> A
     }
     folder: Path = tmp_path_factory.mktemp("replicas")
     async with Server(env, folder / "server.log") as server:
-        tokens = {who: await _login(server.url, who) for who in ("parent", "teacher")}
+        tokens = {who: await login(server.url, who) for who in ("parent", "teacher")}
         found = Diary(
             server,
             cluster,
             tokens,
-            to_base64("Student", row["student"]),
-            to_base64("Lesson", row["lesson"]),
+            student,
+            lesson,
         )
         await eventually(cluster.caught_up, what="the replica to catch up")
         yield found

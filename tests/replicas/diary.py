@@ -1,0 +1,105 @@
+"""The demo school's parent and teacher on a served cluster: a mark posted, a week read."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import httpx
+from strawberry.relay import to_base64
+
+from tests.replicas.cluster import Cluster
+from tests.replicas.conftest import TODAY
+from tests.servers import Server
+from tests.waiting import eventually
+
+WEEK = """query($s: ID!) {
+  diary(studentId: $s, week: "2026-W48") { days { lessons { marks { comment } } } }
+}"""
+POST_MARK = """
+mutation($input: PostMarkInput!) {
+  postMark(input: $input) { mark { id } userErrors { code message } }
+}
+"""
+LOGIN = """
+mutation($login: String!) { login(input: {login: $login, password: "demo", client: APP}) {
+  accessToken userErrors { message } } }
+"""
+
+
+@dataclass
+class Diary:
+    server: Server
+    cluster: Cluster
+    tokens: dict[str, str]
+    student: str
+    lesson: str
+
+    async def ask(self, who: str, query: str, variables: dict[str, object]) -> dict[str, object]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(
+                f"{self.server.url}/graphql",
+                json={"query": query, "variables": variables},
+                headers={"Authorization": f"Bearer {self.tokens[who]}"},
+            )
+        assert response.status_code == 200, response.text
+        answer: dict[str, object] = response.json()
+        assert "errors" not in answer, answer
+        return answer
+
+    async def comments(self, who: str) -> set[str]:
+        """The comments of the marks `who` sees in the student's week."""
+        answer = await self.ask(who, WEEK, {"s": self.student})
+        days = answer["data"]["diary"]["days"]  # type: ignore[index]
+        return {m["comment"] for d in days for x in d["lessons"] for m in x["marks"]}
+
+    async def post_mark(self) -> str:
+        comment = f"mark {uuid.uuid4().hex[:8]}"
+        variables = {
+            "input": {
+                "lessonId": self.lesson,
+                "studentId": self.student,
+                "value": 5,
+                "comment": comment,
+            }
+        }
+        answer = await self.ask("teacher", POST_MARK, variables)
+        assert answer["data"]["postMark"]["userErrors"] == [], answer  # type: ignore[index]
+        return comment
+
+    async def pause_replay(self) -> None:
+        await self.cluster.sql(self.cluster.replica_port, "SELECT pg_wal_replay_pause()")
+
+    async def resume_replay(self) -> None:
+        await self.cluster.sql(self.cluster.replica_port, "SELECT pg_wal_replay_resume()")
+        await eventually(self.cluster.caught_up, what="the replica to catch up")
+
+
+async def login(url: str, login: str) -> str:
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.post(
+            f"{url}/graphql", json={"query": LOGIN, "variables": {"login": login}}
+        )
+    found = response.json()["data"]["login"]
+    assert found["userErrors"] == [], found
+    token: str = found["accessToken"]
+    return token
+
+
+async def demo_pupil(cluster: Cluster) -> tuple[str, str]:
+    """The IDs of the demo parent's child and of a lesson of this week the demo teacher
+    gives the child's class, on or before the servers' today."""
+    (row,) = await cluster.sql(
+        cluster.primary_port,
+        """SELECT l.id AS lesson, e.student_id AS student
+           FROM account p JOIN guardianship g ON g.parent_id = p.id
+           JOIN enrollment e ON e.student_id = g.student_id
+           JOIN lesson l ON l.school_class_id = e.school_class_id
+           JOIN account t ON t.id = l.teacher_id
+           WHERE p.login = 'parent' AND t.login = 'teacher'
+             AND l.date BETWEEN '2026-11-23' AND $1::date
+           ORDER BY l.date, l.period LIMIT 1""",
+        date.fromisoformat(TODAY),
+    )
+    return to_base64("Student", row["student"]), to_base64("Lesson", row["lesson"])
