@@ -4,8 +4,8 @@ A request that may read on a replica opens a `ReadTarget` (`reading()`); the han
 reads of `ediary.domain.sql` ask `read_client()` for their connection. It answers the
 primary inside a transaction, for a request that writes, and whenever no replica is known
 to be fit: up, within the lag bound, and past the write position of the session's last
-write. What replicas have replayed is polled in the background (`ReplicaSet.run`), never
-asked per request. See docs/operations.md, "Read replicas".
+write. What replicas have replayed is polled in the background (`ReplicaSet.start`),
+never asked per request. See docs/operations.md, "Read replicas".
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.backends.base.config_generator import expand_db_url
 
+from ediary.domain import dataversion
+
 __all__ = [
     "READ_ON_REPLICA",
     "ReadTarget",
@@ -34,6 +36,7 @@ __all__ = [
     "read_client",
     "reading",
     "record_write",
+    "version_reached",
 ]
 
 log = logging.getLogger("ediary.replicas")
@@ -50,9 +53,9 @@ _RECORD_WRITE = (
 )
 
 
-# An ASGI scope key, set when a request's answer was read on a replica: the response cache
-# does not keep such an answer, since the data version it would be kept under was read on
-# the primary and the replica may not have reached it.
+# An ASGI scope key, set to the data version the replica had before a request read on it.
+# The response cache keeps such an answer only if that version is not older than the one
+# it read on the primary at the start (the replica may be behind it).
 READ_ON_REPLICA = "ediary.read_on_replica"
 
 
@@ -189,7 +192,12 @@ class ReadTarget:
     replica: Replica | None = None
     # Set once the request writes: from then on everything it reads is on the primary.
     wrote: bool = False
-    read_on_replica: bool = False
+    # The replica's coarse data version, read before its first read for the request.
+    replica_version: int | None = None
+
+    @property
+    def read_on_replica(self) -> bool:
+        return self.replica_version is not None
 
     def for_session(self, write_lsn: int | None) -> None:
         """Choose a replica the session's own last write has reached, if any."""
@@ -218,15 +226,35 @@ def current() -> ReadTarget | None:
     return _target.get()
 
 
-def read_client() -> BaseDBAsyncClient:
+async def read_client() -> BaseDBAsyncClient:
     """The connection for a read: the request's replica when it has one and no transaction
     is open, else the primary (or the transaction's connection)."""
     primary: BaseDBAsyncClient = connections.get("default")
     target = _target.get()
     if target is None or target.replica is None or isinstance(primary, TransactionalDBClient):
         return primary
-    target.read_on_replica = True
-    return target.replica.client
+    replica = target.replica
+    try:
+        # Before the first read, so that every read of the request sees at least this
+        # version; two reads starting at once keep the older one.
+        version = int(await dataversion.current(replica.client))
+    except Exception as error:  # a replica that does not answer: the primary reads instead
+        log.warning("%s does not answer (%s); reading on the primary", replica.name, error)
+        target.replica = None
+        return primary
+    if target.replica_version is None or version < target.replica_version:
+        target.replica_version = version
+    return replica.client
+
+
+def version_reached(kept_under: str, replica_version: object) -> bool:
+    """Whether an answer read on a replica that had `replica_version` may be kept under
+    `kept_under`, the coarse version read on the primary before the request ran."""
+    return replica_version is None or (
+        isinstance(replica_version, int)
+        and kept_under.isdigit()
+        and replica_version >= int(kept_under)
+    )
 
 
 def fall_back(client: BaseDBAsyncClient) -> bool:
@@ -243,4 +271,7 @@ def fall_back(client: BaseDBAsyncClient) -> bool:
 async def record_write(session_id: int) -> None:
     """Keep with the session the primary's WAL position after its writes, so that its later
     reads, on whichever server, wait for a replica that has replayed them."""
-    await connections.get("default").execute_query(_RECORD_WRITE, [session_id])
+    try:
+        await connections.get("default").execute_query(_RECORD_WRITE, [session_id])
+    except Exception as error:  # the mutation itself is committed: answer it all the same
+        log.warning("could not keep the session's write position (%s)", error)

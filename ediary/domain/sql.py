@@ -77,7 +77,7 @@ async def fetch(
     both indexable by position and by column name)."""
     if client is not None:
         return await _fetch(text, values, client)
-    chosen = replicas.read_client()
+    chosen = await replicas.read_client()
     try:
         return await _fetch(text, values, chosen)
     except Exception:
@@ -85,7 +85,7 @@ async def fetch(
         # and the request's later reads stay there.
         if not replicas.fall_back(chosen):
             raise
-        return await _fetch(text, values, replicas.read_client())
+        return await _fetch(text, values, await replicas.read_client())
 
 
 async def _fetch(text: str, values: Sequence[Any], client: BaseDBAsyncClient) -> list[Any]:

@@ -362,7 +362,9 @@ class ResponseCache:
             await send(message)
 
         await self.app(scope, receive, capture)
-        if keep and start is not None and not scope.get(replicas.READ_ON_REPLICA):
+        if keep and start is not None:
+            if not replicas.version_reached(version, scope.get(replicas.READ_ON_REPLICA)):
+                return None
             # SQLite's version also counts the rows this request wrote to the query budget:
             # keep the answer under the version that follows them. If anything else was
             # written meanwhile (here or by another process) the version is past that one

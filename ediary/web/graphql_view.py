@@ -225,7 +225,7 @@ class DiaryGraphQL(GraphQL[Context, None]):
                     operation_extensions=request_data.extensions,
                 )
             if target.read_on_replica:
-                request.scope[replicas.READ_ON_REPLICA] = True
+                request.scope[replicas.READ_ON_REPLICA] = target.replica_version
             session = context.session
             if replicas.active() is not None and target.wrote and session is not None:
                 await replicas.record_write(session.id)

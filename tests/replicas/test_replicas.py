@@ -14,7 +14,7 @@ import pytest
 from tests.replicas.cluster import Cluster
 from tests.replicas.conftest import TODAY
 from tests.replicas.diary import Diary, demo_pupil, login
-from tests.servers import Server
+from tests.servers import Server, metric
 from tests.waiting import eventually
 
 # Small enough to see a replica left out for lag within a test, large enough that a paused
@@ -68,6 +68,23 @@ async def _sees(diary: Diary, who: str, comment: str) -> bool:
 
 async def test_reads_on_the_replica_and_the_writer_reads_its_own_write(diary: Diary) -> None:
     await _reads_on_replica(diary)
+
+
+async def test_an_answer_read_on_a_replica_that_has_the_version_is_kept(diary: Diary) -> None:
+    await eventually(diary.cluster.caught_up, what="the replica to catch up")
+    await asyncio.sleep(0.5)  # a poll or two of the server
+    comment = await diary.post_mark()
+    await eventually(diary.cluster.caught_up, what="the replica to catch up")
+    stored = await metric(diary.server.url, "ediary_response_cache_stores_total")
+    await diary.pause_replay()
+    try:
+        # Read on the replica (the parent has written nothing), which has every version:
+        # kept, and served again as it was.
+        assert comment in await diary.comments("parent")
+        assert await metric(diary.server.url, "ediary_response_cache_stores_total") > stored
+        assert comment in await diary.comments("parent")
+    finally:
+        await diary.resume_replay()
 
 
 async def test_the_writer_reads_on_the_replica_once_it_has_replayed_the_write(
