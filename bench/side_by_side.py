@@ -51,7 +51,7 @@ import httpx
 from strawberry.relay import to_base64
 
 from bench import write_mix
-from bench.gen import SIZES, TERM_1, ensure
+from bench.gen import SIZES, TERM_1, database_url, ensure
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
@@ -393,11 +393,15 @@ def ensure_tools() -> None:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=POSTGRAPHILE, check=True)
 
 
-def start(name: str, url: str, workers: int, logs: Path) -> Server:
+def start(
+    name: str, url: str, workers: int, logs: Path, replica_urls: tuple[str, ...] = ()
+) -> Server:
     port = str(PORTS[name])
     env = dict(os.environ)
     if name.startswith("ediary"):
         env["EDIARY_DATABASE_URL"] = url
+        if replica_urls:
+            env["EDIARY_DATABASE_REPLICA_URLS"] = ",".join(replica_urls)
         # The hourly query budget protects a real server; here it would only refuse the load.
         env["EDIARY_RATE_POINTS_PER_HOUR"] = str(10**9)
         env["EDIARY_RESPONSE_CACHE_MB"] = "0" if name == "ediary-uncached" else "64"
@@ -801,7 +805,11 @@ async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeR
     profile = RESULTS / f"w1-profile-{size.lower()}.txt" if args.profile else None
     statements = await count_and_profile(url, workloads, profile)
     result = SizeResult(size, await table_counts(url), build_seconds, statements)
-    servers = [start(name, url, args.workers, logs) for name in SERVERS]
+    replica_urls = tuple(database_url(replica, name) for replica in args.replicas)
+    if replica_urls:
+        await replicas_caught_up(url, replica_urls)
+        print(f"{size}: {len(replica_urls)} replica(s) have replayed the database", flush=True)
+    servers = [start(name, url, args.workers, logs, replica_urls) for name in SERVERS]
     try:
         await wait_ready(servers, workloads["W1"][0])
         reads = [w for w in WORKLOADS if w in args.workloads]
@@ -884,6 +892,28 @@ async def measure_size(args: argparse.Namespace, size: str, logs: Path) -> SizeR
     return result
 
 
+async def replicas_caught_up(url: str, replica_urls: tuple[str, ...]) -> None:
+    """Wait until every replica has replayed what the primary has written (the database may
+    just have been built), so that ediary's reads go to them from the first round."""
+    primary = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        target = await primary.fetchval("SELECT pg_current_wal_lsn()")
+    finally:
+        await primary.close()
+    deadline = time.monotonic() + 600
+    for replica_url in replica_urls:
+        replica = await asyncpg.connect(replica_url.replace("postgres://", "postgresql://", 1))
+        try:
+            if not await replica.fetchval("SELECT pg_is_in_recovery()"):
+                raise SystemExit(f"{replica_url} is not a replica (not in recovery)")
+            while await replica.fetchval("SELECT pg_last_wal_replay_lsn()") < target:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{replica_url} did not catch up within 10 minutes")
+                await asyncio.sleep(0.5)
+        finally:
+            await replica.close()
+
+
 def machine() -> dict[str, str]:
     def out(*command: str) -> str:
         try:
@@ -931,7 +961,9 @@ def collect(args: argparse.Namespace, results: list[SizeResult], command: str) -
     return {
         "command": command,
         "machine": machine(),
-        "settings": {name: getattr(args, name) for name in settings},
+        # How many streaming replicas ediary read on; the URLs stay out of the results.
+        "settings": {name: getattr(args, name) for name in settings}
+        | {"replicas": len(args.replicas)},
         "sizes": {
             r.size: {
                 "counts": r.counts,
@@ -1029,6 +1061,16 @@ def render(data: dict[str, Any]) -> str:
         "",
         f"Command: `{data['command']}`",
         "",
+        *(
+            [
+                f"ediary (both servers) read on {settings['replicas']} streaming replica(s) of "
+                "the primary (`EDIARY_DATABASE_REPLICA_URLS`); the limit and PostGraphile read "
+                "on the primary. Compare with `side-by-side.md`, the run without replicas.",
+                "",
+            ]
+            if settings.get("replicas")
+            else []
+        ),
         f"One run, {settings['rounds']} rounds that interleave servers and workloads, "
         f"{settings['duration']} s per measurement, wrk with {settings['connections']} "
         f"connections and {settings['threads']} thread(s), {settings['workers']} server "
@@ -1111,11 +1153,17 @@ def render(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def results_name(replicas: int) -> str:
+    """Runs with replicas keep their own files, beside the run without them."""
+    return "side-by-side-replicas" if replicas else "side-by-side"
+
+
 def write(data: dict[str, Any]) -> None:
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "side-by-side.json").write_text(json.dumps(data, indent=2) + "\n")
+    name = results_name(data["settings"].get("replicas", 0))
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
     text = render(data)
-    (RESULTS / "side-by-side.md").write_text(text)
+    (RESULTS / f"{name}.md").write_text(text)
     print(text)
 
 
@@ -1147,11 +1195,19 @@ def main() -> None:
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument(
+        "--replicas",
+        default="",
+        help="comma-separated URLs of streaming replicas of --server, written like it: both "
+        "ediary servers read on them; results go to side-by-side-replicas.{json,md}",
+    )
+    parser.add_argument(
         "--render", action="store_true", help="only rewrite side-by-side.md from the JSON"
     )
     args = parser.parse_args()
+    args.replicas = [r.strip() for r in args.replicas.split(",") if r.strip()]
     if args.render:
-        write(json.loads((RESULTS / "side-by-side.json").read_text()))
+        name = results_name(len(args.replicas))
+        write(json.loads((RESULTS / f"{name}.json").read_text()))
         return
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     for size in sizes:
