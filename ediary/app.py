@@ -45,6 +45,7 @@ from ediary.server.metrics import (
     count_delivery_round,
     count_live_subscriptions,
     metrics_endpoint,
+    sample_replicas,
     worker_stopped,
 )
 from ediary.server.requests import RequestContext
@@ -146,7 +147,9 @@ def create_app(
     housekeeper = Housekeeper(settings.housekeeping_minutes * 60)
     replica_set = (
         replicas.ReplicaSet(
-            settings.database_replica_urls, max_lag=settings.replica_max_lag_seconds
+            settings.database_replica_urls,
+            max_lag=settings.replica_max_lag_seconds,
+            on_poll=sample_replicas,
         )
         if settings.database_replica_urls
         else None

@@ -17,7 +17,7 @@ import itertools
 import logging
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -97,6 +97,8 @@ class ReplicaSet:
     _history: deque[tuple[float, int]] = field(init=False, default_factory=deque)
     _turn: Iterator[int] = field(init=False, default_factory=itertools.count)
     _task: asyncio.Task[None] | None = field(init=False, default=None)
+    # Told after each poll how many replicas are fit and how many left out (for metrics).
+    on_poll: Callable[[int, int], None] | None = None
 
     def __post_init__(self) -> None:
         # Connections are opened on first use, so a replica down at start delays nothing.
@@ -148,9 +150,16 @@ class ReplicaSet:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="ediary-replicas")
 
+    def fit(self) -> int:
+        now = time.monotonic()
+        return sum(r.replayed is not None and r.lag(now) <= self.max_lag for r in self.replicas)
+
     async def _run(self) -> None:
         while True:
             await self.poll()
+            if self.on_poll is not None:
+                fit = self.fit()
+                self.on_poll(fit, len(self.replicas) - fit)
             await asyncio.sleep(self.poll_seconds)
 
     async def stop(self) -> None:
@@ -199,10 +208,14 @@ class ReadTarget:
     def read_on_replica(self) -> bool:
         return self.replica_version is not None
 
+    # Whether a replica was wanted and none was fit, or the chosen one failed.
+    on_primary: bool = False
+
     def for_session(self, write_lsn: int | None) -> None:
         """Choose a replica the session's own last write has reached, if any."""
         if _replicas is not None and not self.wrote and self.replica is None:
             self.replica = _replicas.choose(write_lsn)
+            self.on_primary = self.replica is None
 
     def writes(self) -> None:
         self.wrote, self.replica = True, None
@@ -240,7 +253,7 @@ async def read_client() -> BaseDBAsyncClient:
         version = int(await dataversion.current(replica.client))
     except Exception as error:  # a replica that does not answer: the primary reads instead
         log.warning("%s does not answer (%s); reading on the primary", replica.name, error)
-        target.replica = None
+        target.replica, target.on_primary = None, True
         return primary
     if target.replica_version is None or version < target.replica_version:
         target.replica_version = version
@@ -264,7 +277,7 @@ def fall_back(client: BaseDBAsyncClient) -> bool:
     if target is None or target.replica is None or client is not target.replica.client:
         return False
     log.warning("a read on %s failed; reading on the primary", target.replica.name)
-    target.replica = None
+    target.replica, target.on_primary = None, True
     return True
 
 

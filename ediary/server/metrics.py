@@ -104,6 +104,32 @@ def count_live_subscriptions(count: int) -> None:
     LIVE_SUBSCRIPTIONS.set(count)
 
 
+# With read replicas (ediary.domain.replicas). The largest over the live workers: each polls
+# the same replicas, so a sum would count each replica once per worker.
+REPLICAS = Gauge(
+    "ediary_db_replicas",
+    "Read replicas this server may read on (fit) and those left out (down or lagging).",
+    ["state"],
+    multiprocess_mode="livemax",
+)
+REPLICA_QUERIES = Counter(
+    "ediary_replica_queries_total",
+    "GraphQL queries of sessions read on a replica, or on the primary because none was fit "
+    "(down, lagging, behind the session's own writes).",
+    ["read_on"],
+)
+
+
+def sample_replicas(fit: int, left_out: int) -> None:
+    """Record, after a poll, how many replicas this process may read on."""
+    REPLICAS.labels(state="fit").set(fit)
+    REPLICAS.labels(state="left_out").set(left_out)
+
+
+def count_replica_query(read_on: str) -> None:
+    REPLICA_QUERIES.labels(read_on=read_on).inc()
+
+
 DELIVERY_ROUNDS = Counter(
     "ediary_delivery_rounds_total",
     "Rounds of the delivery worker through the outbox (each after a commit or a poll).",

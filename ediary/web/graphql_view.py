@@ -35,6 +35,7 @@ from ediary.domain import replicas
 from ediary.domain.errors import DomainError
 from ediary.schema.context import Context, Runtime
 from ediary.schema.errors import collecting_waits
+from ediary.server.metrics import count_replica_query
 from ediary.web import read_routing
 from ediary.web.graphiql import graphiql_page
 from ediary.web.graphql_http import JSON, accepts_html, negotiate, status_for
@@ -226,6 +227,9 @@ class DiaryGraphQL(GraphQL[Context, None]):
                 )
             if target.read_on_replica:
                 request.scope[replicas.READ_ON_REPLICA] = target.replica_version
+                count_replica_query("replica")
+            elif target.on_primary:
+                count_replica_query("primary")
             session = context.session
             if replicas.active() is not None and target.wrote and session is not None:
                 await replicas.record_write(session.id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from strawberry.relay import to_base64
 
 from tests.replicas.cluster import Cluster
@@ -74,6 +75,18 @@ class Diary:
     async def resume_replay(self) -> None:
         await self.cluster.sql(self.cluster.replica_port, "SELECT pg_wal_replay_resume()")
         await eventually(self.cluster.caught_up, what="the replica to catch up")
+
+
+async def labelled(url: str, name: str, **labels: str) -> float:
+    """The value of one labelled sample of the server's metrics (0 before its first)."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(f"{url}/metrics")
+    response.raise_for_status()
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return 0.0
 
 
 async def login(url: str, login: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from tests.replicas.cluster import Cluster
 from tests.replicas.conftest import TODAY
-from tests.replicas.diary import Diary, demo_pupil, login
+from tests.replicas.diary import Diary, demo_pupil, labelled, login
 from tests.servers import Server, metric
 from tests.waiting import eventually
 
@@ -49,11 +49,16 @@ async def diary(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> A
 async def _reads_on_replica(diary: Diary) -> None:
     """With replay paused, a mark the teacher posts is missing from the parent's week (read
     on the replica) and present in the teacher's (who wrote it: read on the primary)."""
+    url = diary.server.url
     await diary.pause_replay()
     try:
         comment = await diary.post_mark()
+        on_primary = await labelled(url, "ediary_replica_queries_total", read_on="primary")
         assert comment in await diary.comments("teacher")
+        assert await labelled(url, "ediary_replica_queries_total", read_on="primary") > on_primary
+        on_replica = await labelled(url, "ediary_replica_queries_total", read_on="replica")
         assert comment not in await diary.comments("parent")
+        assert await labelled(url, "ediary_replica_queries_total", read_on="replica") > on_replica
     finally:
         await diary.resume_replay()
     # Replayed: the replica has it too, and serves the parent again.
@@ -130,9 +135,14 @@ async def test_a_stopped_replica_is_left_out_and_used_again_once_started(diary: 
         for _ in range(10):
             comment = await diary.post_mark()
             assert comment in await diary.comments("parent")
+        await eventually(lambda: _replicas(diary, "left_out", 1), what="the replica left out")
     finally:
         diary.cluster.start_replica()
     await eventually(diary.cluster.replica_streams, within=60, what="the replica to stream")
     await eventually(diary.cluster.caught_up, what="the replica to catch up")
-    await asyncio.sleep(1)  # the server's polls see it again
+    await eventually(lambda: _replicas(diary, "fit", 1), what="the server to see the replica")
     await _reads_on_replica(diary)
+
+
+async def _replicas(diary: Diary, state: str, count: int) -> bool:
+    return await labelled(diary.server.url, "ediary_db_replicas", state=state) == count
