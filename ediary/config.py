@@ -300,8 +300,15 @@ class Settings:
             raise ValueError(
                 f"EDIARY_REPLICA_MAX_LAG_SECONDS must be > 0, got {self.replica_max_lag_seconds}"
             )
-        if self.database_replica_urls and not self.database_url.startswith(("postgres", "asyncpg")):
-            raise ValueError("EDIARY_DATABASE_REPLICA_URLS needs a PostgreSQL EDIARY_DATABASE_URL")
+        postgres = ("postgres://", "postgresql://", "asyncpg://")
+        if self.database_replica_urls and not (
+            self.database_url.startswith(postgres)
+            and all(url.startswith(postgres) for url in self.database_replica_urls)
+        ):
+            raise ValueError(
+                "EDIARY_DATABASE_REPLICA_URLS: replicas are of a PostgreSQL primary; both "
+                "it and they need postgres:// URLs"
+            )
         if self.max_body_bytes < 1:
             raise ValueError(f"EDIARY_MAX_BODY_BYTES must be >= 1, got {self.max_body_bytes}")
         if self.work_reminder_days < 0:

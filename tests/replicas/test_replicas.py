@@ -6,6 +6,7 @@ left out with no error, and one started again serves again."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,18 +23,21 @@ from tests.waiting import eventually
 MAX_LAG = 4.0
 
 
-@pytest.fixture(scope="module")
-async def diary(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Diary]:
-    await eventually(cluster.replica_streams, within=60, what="the replica to stream")
-    student, lesson = await demo_pupil(cluster)
-    env = {
+def _env(cluster: Cluster) -> dict[str, str]:
+    return {
         "EDIARY_DATABASE_URL": cluster.primary_url,
         "EDIARY_DATABASE_REPLICA_URLS": cluster.replica_url,
         "EDIARY_REPLICA_MAX_LAG_SECONDS": str(MAX_LAG),
         "EDIARY_TODAY": TODAY,
     }
+
+
+@pytest.fixture(scope="module")
+async def diary(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Diary]:
+    await eventually(cluster.replica_streams, within=60, what="the replica to stream")
+    student, lesson = await demo_pupil(cluster)
     folder: Path = tmp_path_factory.mktemp("replicas")
-    async with Server(env, folder / "server.log") as server:
+    async with Server(_env(cluster), folder / "server.log") as server:
         tokens = {who: await login(server.url, who) for who in ("parent", "teacher")}
         found = Diary(
             server,
@@ -73,6 +77,25 @@ async def _sees(diary: Diary, who: str, comment: str) -> bool:
 
 async def test_reads_on_the_replica_and_the_writer_reads_its_own_write(diary: Diary) -> None:
     await _reads_on_replica(diary)
+
+
+async def test_read_your_writes_holds_on_another_server(
+    diary: Diary, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The session's write position is kept on its row, not in the server that took the
+    write: a second server, sharing only the database, reads the teacher's mark on the
+    primary while the replica lacks it, and the parent's week on the replica."""
+    folder: Path = tmp_path_factory.mktemp("replicas-other")
+    async with Server(_env(diary.cluster), folder / "server.log") as server:
+        other = dataclasses.replace(diary, server=server)
+        await eventually(lambda: _replicas(other, "fit", 1), what="the server to see the replica")
+        await diary.pause_replay()
+        try:
+            comment = await diary.post_mark()  # through the first server
+            assert comment in await other.comments("teacher")
+            assert comment not in await other.comments("parent")
+        finally:
+            await diary.resume_replay()
 
 
 async def test_an_answer_read_on_a_replica_that_has_the_version_is_kept(diary: Diary) -> None:
