@@ -26,7 +26,7 @@ from ediary.adapters.manager import (
 )
 from ediary.adapters.notify import NotificationChannel, Notifier
 from ediary.config import Settings
-from ediary.db import close_database, open_database, tortoise_config
+from ediary.db import close_database, open_database, replica_connection, tortoise_config
 from ediary.delivery import DeliveryWorker, RetryPolicy
 from ediary.domain import replicas
 from ediary.domain.storage import DiskStorage
@@ -147,7 +147,7 @@ def create_app(
     housekeeper = Housekeeper(settings.housekeeping_minutes * 60)
     replica_set = (
         replicas.ReplicaSet(
-            settings.database_replica_urls,
+            [replica_connection(url) for url in settings.database_replica_urls],
             max_lag=settings.replica_max_lag_seconds,
             on_poll=sample_replicas,
         )

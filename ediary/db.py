@@ -82,6 +82,13 @@ def _connection(url: str) -> str | dict[str, Any]:
     return expanded
 
 
+def replica_connection(url: str) -> dict[str, Any]:
+    """A read replica's connection settings, made as the primary's are (see `_connection`);
+    its client lives outside Tortoise's connections (see ediary.domain.replicas)."""
+    found = _connection(url)
+    return expand_db_url(found) if isinstance(found, str) else found
+
+
 async def _release_as_is(connection: object) -> None:
     """asyncpg's pool, by default, sends `SELECT pg_advisory_unlock_all(); CLOSE ALL;
     UNLISTEN *; RESET ALL` on every release: a second round trip, and four statements for the

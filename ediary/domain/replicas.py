@@ -17,13 +17,13 @@ import itertools
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
-from tortoise.backends.base.config_generator import expand_db_url
 
 from ediary.domain import dataversion
 
@@ -59,15 +59,15 @@ _RECORD_WRITE = (
 READ_ON_REPLICA = "ediary.read_on_replica"
 
 
-def _client(url: str, name: str) -> BaseDBAsyncClient:
+def _client(info: Mapping[str, Any], name: str) -> BaseDBAsyncClient:
     """A Tortoise client of its own for a replica, outside Tortoise's connections: with a
-    second connection there, every `in_transaction()` would have to name its own."""
-    info = expand_db_url(url)
+    second connection there, every `in_transaction()` would have to name its own. `info` is
+    a connection's settings as Tortoise expands a URL (`ediary.db.replica_connection`)."""
     # No connection kept open while idle: asyncpg would otherwise try, and log, every second
     # to reopen one to a replica that is down.
-    info["credentials"].setdefault("minsize", 0)
+    credentials = {"minsize": 0, **info["credentials"], "connection_name": name}
     client_class = importlib.import_module(info["engine"]).client_class
-    client: BaseDBAsyncClient = client_class(**info["credentials"], connection_name=name)
+    client: BaseDBAsyncClient = client_class(**credentials)
     return client
 
 
@@ -88,7 +88,8 @@ class Replica:
 class ReplicaSet:
     """The replicas of this process, with what each has replayed as of the last poll."""
 
-    urls: Sequence[str]
+    # Each replica's connection settings, as Tortoise expands a URL.
+    connection_settings: Sequence[Mapping[str, Any]]
     max_lag: float = 5.0
     poll_seconds: float = 0.15
     replicas: list[Replica] = field(init=False)
@@ -103,8 +104,8 @@ class ReplicaSet:
     def __post_init__(self) -> None:
         # Connections are opened on first use, so a replica down at start delays nothing.
         self.replicas = [
-            Replica(f"replica {index}", _client(url, f"replica_{index}"))
-            for index, url in enumerate(self.urls)
+            Replica(f"replica {index}", _client(info, f"replica_{index}"))
+            for index, info in enumerate(self.connection_settings)
         ]
 
     async def poll(self) -> None:

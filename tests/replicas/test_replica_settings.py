@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ediary.config import Settings
+from ediary.db import replica_connection, tortoise_config
 
 PRIMARY = "postgres://diary@db:5432/diary"
 
@@ -44,3 +45,14 @@ def test_no_replicas_and_listen_on_the_database_by_default() -> None:
 def test_replica_settings_that_cannot_work_are_refused(env: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Settings.from_env(env)
+
+
+def test_a_replica_pool_is_set_as_the_primary_s() -> None:
+    """Replicas' clients live outside Tortoise's connections, with the same pool settings
+    (a release without asyncpg's reset round trip) and the URL's own parameters."""
+    primary = tortoise_config(PRIMARY)["connections"]["default"]["credentials"]
+    replica = replica_connection("postgres://diary@r1:6432/diary?statement_cache_size=0")
+    assert replica["engine"] == "tortoise.backends.asyncpg"
+    assert replica["credentials"]["reset"] is primary["reset"]
+    assert replica["credentials"]["port"] == 6432
+    assert replica["credentials"]["statement_cache_size"] == 0
