@@ -774,6 +774,7 @@ async def w6_round(
         found.p50_ms,
         found.p99_ms,
         found.errors,
+        found.requests,
         marks_planned_per_second=rate,
         marks_per_second=writes.per_second,
         marks_written=writes.written,

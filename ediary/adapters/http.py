@@ -39,6 +39,10 @@ RESOLVED_SESSION = "ediary.resolved_session"
 # ASGI scope key: how many rows of tables the data version leaves out (the query budget) the
 # request wrote, so that the response cache can tell them from other writes on SQLite.
 UNCOUNTED_WRITES = "ediary.uncounted_writes"
+# ASGI scope key: the data version a replica had before the request read on it. The response
+# cache keeps such an answer only if that version is not older than the one it read on the
+# primary at the start (the replica may be behind it).
+READ_ON_REPLICA = "ediary.read_on_replica"
 
 
 def credentials(request: HTTPConnection) -> tuple[str, str] | None:

@@ -28,7 +28,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 from ediary.domain import dataversion
 
 __all__ = [
-    "READ_ON_REPLICA",
     "ReadTarget",
     "ReplicaSet",
     "active",
@@ -51,12 +50,6 @@ _RECORD_WRITE = (
     "UPDATE login_session SET write_lsn = (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint "
     "WHERE id = $1"
 )
-
-
-# An ASGI scope key, set to the data version the replica had before a request read on it.
-# The response cache keeps such an answer only if that version is not older than the one
-# it read on the primary at the start (the replica may be behind it).
-READ_ON_REPLICA = "ediary.read_on_replica"
 
 
 def _client(info: Mapping[str, Any], name: str) -> BaseDBAsyncClient:

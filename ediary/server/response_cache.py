@@ -46,7 +46,12 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise import connections
 
-from ediary.adapters.http import RESOLVED_SESSION, UNCOUNTED_WRITES, credentials
+from ediary.adapters.http import (
+    READ_ON_REPLICA,
+    RESOLVED_SESSION,
+    UNCOUNTED_WRITES,
+    credentials,
+)
 from ediary.config import Settings
 from ediary.domain import auth, dataversion, reads, replicas
 from ediary.domain.errors import SessionExpired
@@ -363,7 +368,7 @@ class ResponseCache:
 
         await self.app(scope, receive, capture)
         if keep and start is not None:
-            if not replicas.version_reached(version, scope.get(replicas.READ_ON_REPLICA)):
+            if not replicas.version_reached(version, scope.get(READ_ON_REPLICA)):
                 return None
             # SQLite's version also counts the rows this request wrote to the query budget:
             # keep the answer under the version that follows them. If anything else was

@@ -27,7 +27,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UnsetType
 
-from ediary.adapters.http import require_session, trusted_origin
+from ediary.adapters.http import READ_ON_REPLICA, require_session, trusted_origin
 from ediary.adapters.manager import PluginManager
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
@@ -226,7 +226,7 @@ class DiaryGraphQL(GraphQL[Context, None]):
                     operation_extensions=request_data.extensions,
                 )
             if target.read_on_replica:
-                request.scope[replicas.READ_ON_REPLICA] = target.replica_version
+                request.scope[READ_ON_REPLICA] = target.replica_version
                 count_replica_query("replica")
             elif target.on_primary:
                 count_replica_query("primary")
