@@ -305,21 +305,22 @@ def _mark(
         created_at,
         updated_at,
     ) = row
+    # By position: a journal builds hundreds of these, and keywords cost a third more.
     return MarkRow(
-        id=mark_id,
-        student_id=student_id,
-        lesson_id=lesson_id,
-        school_class_id=class_id,
-        term_id=term_id,
-        subject=subject,
-        author=people[author_id],
-        date=sql.as_date(day),
-        value=value,
-        weight=weight,
-        kind=WORK_KINDS[kind],
-        comment=comment,
-        created_at=sql.as_datetime(created_at),
-        updated_at=sql.as_datetime(updated_at),
+        mark_id,
+        student_id,
+        lesson_id,
+        class_id,
+        term_id,
+        subject,
+        people[author_id],
+        sql.as_date(day),
+        value,
+        weight,
+        WORK_KINDS[kind],
+        comment,
+        sql.as_datetime(created_at),
+        sql.as_datetime(updated_at),
     )
 
 

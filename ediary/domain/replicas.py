@@ -214,6 +214,12 @@ class ReadTarget:
     def writes(self) -> None:
         self.wrote, self.replica = True, None
 
+    def seen(self, version: int) -> None:
+        """Keep the replica's version its first read saw; of two first reads that started at
+        once, the older."""
+        if self.replica_version is None or version < self.replica_version:
+            self.replica_version = version
+
 
 _target: ContextVar[ReadTarget | None] = ContextVar("ediary_read_target", default=None)
 
@@ -241,16 +247,17 @@ async def read_client() -> BaseDBAsyncClient:
     if target is None or target.replica is None or isinstance(primary, TransactionalDBClient):
         return primary
     replica = target.replica
+    if target.replica_version is not None:
+        return replica.client
     try:
-        # Before the first read, so that every read of the request sees at least this
-        # version; two reads starting at once keep the older one.
+        # Once, before the request's first read, so that every read of the request sees at
+        # least this version; two first reads starting at once keep the older one.
         version = int(await dataversion.current(replica.client))
     except Exception as error:  # a replica that does not answer: the primary reads instead
         log.warning("%s does not answer (%s); reading on the primary", replica.name, error)
         target.replica, target.on_primary = None, True
         return primary
-    if target.replica_version is None or version < target.replica_version:
-        target.replica_version = version
+    target.seen(version)
     return replica.client
 
 
