@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
@@ -119,51 +119,66 @@ async def _unread(keys: Sequence[tuple[int, int]]) -> list[int]:
     return [counts.get(key, 0) for key in keys]
 
 
-@dataclass
 class Loaders:
-    lesson: DataLoader[int, models.Lesson | None] = field(
-        default_factory=lambda: DataLoader(load_fn=_lessons)
-    )
-    homework_by_lesson: DataLoader[int, list[models.Homework]] = field(
-        default_factory=lambda: DataLoader(load_fn=_homework)
-    )
-    # lesson id -> the live work announced for it.
-    planned_work: DataLoader[int, list[models.PlannedWork]] = field(
-        default_factory=lambda: DataLoader(load_fn=work_at)
-    )
-    user: DataLoader[int, models.User | None] = field(
-        default_factory=lambda: DataLoader(load_fn=_users)
-    )
-    school: DataLoader[int, models.School | None] = field(
-        default_factory=lambda: DataLoader(load_fn=_schools)
-    )
-    school_class: DataLoader[int, models.SchoolClass | None] = field(
-        default_factory=lambda: DataLoader(load_fn=_classes)
-    )
-    current_class: DataLoader[tuple[int, date], models.SchoolClass | None] = field(
-        default_factory=lambda: DataLoader(load_fn=_current_classes)
-    )
-    # (viewer, lesson) -> the absences announced for the lesson's day that the viewer sees.
-    absence_notices: DataLoader[tuple[Viewer, LessonKey], list[models.AbsenceNotice]] = field(
-        default_factory=lambda: DataLoader(load_fn=_absence_notices)
-    )
-    # class id -> its subjects with their teachers.
-    courses: DataLoader[int, list[Course]] = field(
-        default_factory=lambda: DataLoader(load_fn=_courses)
-    )
-    bells: DataLoader[int, dict[int, models.BellPeriod]] = field(
-        default_factory=lambda: DataLoader(load_fn=_bells)
-    )
-    mark_events: DataLoader[int, list[models.MarkEvent]] = field(
-        default_factory=lambda: DataLoader(load_fn=_mark_events)
-    )
-    # (meeting id, parent id) -> that parent's replies to the meeting, one per child.
-    meeting_replies: DataLoader[tuple[int, int], list[models.MeetingReply]] = field(
-        default_factory=lambda: DataLoader(load_fn=_meeting_replies)
-    )
-    conversation_reads: DataLoader[int, list[models.ConversationRead]] = field(
-        default_factory=lambda: DataLoader(load_fn=_conversation_reads)
-    )
-    unread: DataLoader[tuple[int, int], int] = field(
-        default_factory=lambda: DataLoader(load_fn=_unread)
-    )
+    """The request's data loaders, each made when a resolver first asks for it: most
+    requests use one or two of them, and making all of them was a cost on every request."""
+
+    @cached_property
+    def lesson(self) -> DataLoader[int, models.Lesson | None]:
+        return DataLoader(load_fn=_lessons)
+
+    @cached_property
+    def homework_by_lesson(self) -> DataLoader[int, list[models.Homework]]:
+        return DataLoader(load_fn=_homework)
+
+    @cached_property
+    def planned_work(self) -> DataLoader[int, list[models.PlannedWork]]:
+        # lesson id -> the live work announced for it.
+        return DataLoader(load_fn=work_at)
+
+    @cached_property
+    def user(self) -> DataLoader[int, models.User | None]:
+        return DataLoader(load_fn=_users)
+
+    @cached_property
+    def school(self) -> DataLoader[int, models.School | None]:
+        return DataLoader(load_fn=_schools)
+
+    @cached_property
+    def school_class(self) -> DataLoader[int, models.SchoolClass | None]:
+        return DataLoader(load_fn=_classes)
+
+    @cached_property
+    def current_class(self) -> DataLoader[tuple[int, date], models.SchoolClass | None]:
+        return DataLoader(load_fn=_current_classes)
+
+    @cached_property
+    def absence_notices(self) -> DataLoader[tuple[Viewer, LessonKey], list[models.AbsenceNotice]]:
+        # (viewer, lesson) -> the absences announced for the lesson's day that the viewer sees.
+        return DataLoader(load_fn=_absence_notices)
+
+    @cached_property
+    def courses(self) -> DataLoader[int, list[Course]]:
+        # class id -> its subjects with their teachers.
+        return DataLoader(load_fn=_courses)
+
+    @cached_property
+    def bells(self) -> DataLoader[int, dict[int, models.BellPeriod]]:
+        return DataLoader(load_fn=_bells)
+
+    @cached_property
+    def mark_events(self) -> DataLoader[int, list[models.MarkEvent]]:
+        return DataLoader(load_fn=_mark_events)
+
+    @cached_property
+    def meeting_replies(self) -> DataLoader[tuple[int, int], list[models.MeetingReply]]:
+        # (meeting id, parent id) -> that parent's replies to the meeting, one per child.
+        return DataLoader(load_fn=_meeting_replies)
+
+    @cached_property
+    def conversation_reads(self) -> DataLoader[int, list[models.ConversationRead]]:
+        return DataLoader(load_fn=_conversation_reads)
+
+    @cached_property
+    def unread(self) -> DataLoader[tuple[int, int], int]:
+        return DataLoader(load_fn=_unread)
