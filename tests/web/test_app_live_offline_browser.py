@@ -3,7 +3,8 @@ her child's week open when the demo school's mathematics teacher gives the child
 through the API, and the mark appears within seconds, without a reload, said politely to
 screen readers; then the server goes away and the reloaded page still shows the week, read-only
 and marked as offline, from the copy the browser kept. That copy is the signed-in user's only:
-it is gone once nobody is signed in, the next user's replaces it, and sign-out drops it.
+when her session is logged out elsewhere the page shows the sign-in and the copy is gone, the
+next user's week replaces it, and sign-out drops it.
 
 Like the other browser tests, the server runs only registered documents, each state is audited
 with axe-core and photographed into the folder the test names."""
@@ -202,12 +203,33 @@ async def test_a_parent_sees_the_teachers_mark_live_and_reads_the_week_offline(
         student = await asyncio.to_thread(bearer, again, "student")
         pupil = (await asyncio.to_thread(app_document, again, "AppViewer", {}, student))["viewer"]
 
+        def back_online() -> None:
+            # The offline screen's own way back: try again.
+            click(browser, "button.retry")
+            wait_for(browser, "main:not([aria-busy]) .live")
+            seen["back_online"] = browser.find_elements(By.CSS_SELECTOR, ".offline")
+
+        await asyncio.to_thread(back_online)
+        await listening(again.url, at_least=1)
+
+        def log_out_elsewhere() -> Any:
+            # The same session logged out from elsewhere (its cookie and token, as another tab).
+            cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
+            return httpx.post(
+                f"{again.url}/graphql",
+                json={"documentId": "ediary-app/AppLogout"},
+                cookies=cookies,
+                headers={"X-CSRF-Token": cookies["ediary_csrf"], "Origin": again.url},
+                timeout=30,
+            ).json()
+
+        logged_out = await asyncio.to_thread(log_out_elsewhere)
+        assert logged_out["data"]["logout"]["userErrors"] == [], logged_out
+
         def next_user() -> None:
-            # Back online, but the session is gone: nobody is signed in, so the copy goes.
-            browser.delete_all_cookies()
-            browser.execute_script("sessionStorage.clear()")
-            browser.get(f"{again.url}/app/")
-            wait_for(browser, "main:not([aria-busy]) #login")
+            # The server closed the week's connection: the app asks who is signed in (nobody),
+            # shows the sign-in and drops the copy.
+            wait_for(browser, "main:not([aria-busy]) #login", within=10)
             seen["kept_signed_out"] = _kept(browser)
             # Another user on this browser keeps their own week, and sign-out drops it.
             _sign_in(browser, "student")
@@ -242,7 +264,9 @@ async def test_a_parent_sees_the_teachers_mark_live_and_reads_the_week_offline(
     assert seen["offline_heading"] == child["fullName"]
     assert seen["offline_marks"] == seen["marks_after"]
     assert seen["offline_links"] == 0
-    # Nobody signed in: no copy; the next user's own copy; none after sign-out.
+    # Back online, the week is the API's again. The session ended elsewhere: no copy; the next
+    # user's own copy; none after sign-out.
+    assert seen["back_online"] == []
     assert seen["kept_signed_out"] is None
     assert seen["kept_student"] == pupil["id"]
     assert seen["kept_after_sign_out"] is None

@@ -10,7 +10,7 @@ import { language, otherLanguage, setLanguage, t } from './i18n.js';
 import { showLogin } from './login.js';
 import { showMarks } from './marks.js';
 import { forgetWeek, keptWeek } from './offline.js';
-import { leaveWeek, showKeptWeek, showWeek } from './week.js';
+import { SESSION_ENDED, leaveWeek, showKeptWeek, showWeek } from './week.js';
 
 /**
  * @typedef {import('./types.js').Viewer} Viewer
@@ -42,6 +42,10 @@ function studentsOf(/** @type {Viewer} */ who) {
 }
 
 async function signOut() {
+  // What this user read stays with them: nothing of it is left in the browser, even when the
+  // server cannot be told. The week stops following first: logging out closes its connection.
+  leaveWeek();
+  await forgetWeek();
   /** @returns {Promise<UserError[]>} */
   const attempt = async () =>
     /** @type {{ logout: { userErrors: UserError[] } }} */ (
@@ -57,8 +61,6 @@ async function signOut() {
   }
   keepCsrfToken(null);
   viewer = null;
-  // What this user read stays with them: nothing of it is left in the browser.
-  await forgetWeek();
   location.hash = '#/';
   await render();
 }
@@ -85,6 +87,9 @@ async function showOffline() {
   const kept = await keptWeek();
   if (kept) showKeptWeek(main, kept);
   else main.replaceChildren(h('h1', { tabindex: '-1' }, t('appName')), h('p', { class: 'alert', role: 'alert' }, t('offlineNothing')));
+  // The device may say it is online all along (the server, not the network, was away).
+  const retry = h('button', { type: 'button', class: 'retry', onclick: () => void render() }, t('retry'));
+  main.querySelector('.offline, .alert')?.after(retry);
   window.addEventListener('online', () => void render(), { once: true });
 }
 
@@ -174,6 +179,13 @@ async function render() {
 document.querySelector('.skip')?.addEventListener('click', (event) => {
   event.preventDefault();
   main.focus();
+});
+
+// The session ended elsewhere (logged out in another tab, the password changed) while a week
+// was followed live: ask who is signed in, which drops the kept week and shows the sign-in.
+window.addEventListener(SESSION_ENDED, () => {
+  viewer = undefined;
+  void render();
 });
 
 window.addEventListener('hashchange', () => {

@@ -211,6 +211,9 @@ function drawWeek(main, child, severalChildren, diary, savedAt) {
   );
 }
 
+/** The event week.js sends on `window` when the server ended the session it followed with. */
+export const SESSION_ENDED = 'ediary:session-ended';
+
 /** Stops following the week on the screen, if any. */
 let stopFollowing = () => {};
 
@@ -274,6 +277,9 @@ function follow(main, child, severalChildren, shown, user) {
         if (!update.date || weekOf(day(update.date)) === current.week) refresh(update);
       },
       resumed: () => refresh(null),
+      ended: (code) => {
+        if (code) window.dispatchEvent(new Event(SESSION_ENDED));
+      },
     },
   );
   stopFollowing = () => {
