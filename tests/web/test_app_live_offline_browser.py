@@ -6,8 +6,9 @@ and marked as offline, from the copy the browser kept. That copy is the signed-i
 when her session is logged out elsewhere the page shows the sign-in and the copy is gone, the
 next user's week replaces it, and sign-out drops it.
 
-Like the other browser tests, the server runs only registered documents, each state is audited
-with axe-core and photographed into the folder the test names."""
+The browser's own installability check finds nothing missing for installing the app. Like the
+other browser tests, the server runs only registered documents, each state is audited with
+axe-core and photographed into the folder the test names."""
 
 from __future__ import annotations
 
@@ -130,6 +131,9 @@ async def test_a_parent_sees_the_teachers_mark_live_and_reads_the_week_offline(
                 "const done = arguments[arguments.length - 1];"
                 "navigator.serviceWorker.ready.then((r) => done(r.scope), (e) => done(String(e)));"
             )
+            # Installable, by the browser's own checks of the manifest and the worker.
+            seen["installable"] = browser.execute_cdp_cmd("Page.getInstallabilityErrors", {})
+            seen["app_manifest"] = browser.execute_cdp_cmd("Page.getAppManifest", {})
             seen["axe"]["week"] = audit(browser, "week, followed live")
             photograph(browser, shots, "10-live-before")
 
@@ -245,6 +249,10 @@ async def test_a_parent_sees_the_teachers_mark_live_and_reads_the_week_offline(
     print(f"screenshots: {shots}")
     print(f"the mark was on the parent's screen {seen['after_seconds']:.2f} s after the request")
     assert seen["worker"].endswith("/app/"), seen["worker"]
+    print(f"installability: {seen['installable']}, manifest: {seen['app_manifest']['errors']}")
+    assert seen["installable"]["installabilityErrors"] == [], seen["installable"]
+    assert seen["app_manifest"]["errors"] == [], seen["app_manifest"]
+    assert seen["app_manifest"]["url"].endswith("/app/manifest.webmanifest")
     # The copy is the mother's, of the week she opened, and holds nothing of her session.
     kept = seen["kept"]
     assert kept["user"] == mother["id"] and kept["child"]["id"] == child["id"]
