@@ -22,7 +22,8 @@ APP = HERE / "app"
 APP_PATH = "/app"
 MANIFEST = APP / "documents.json"
 
-# Nothing inline and nothing from elsewhere: the app's own modules, styles and API only.
+# Nothing inline and nothing from elsewhere: the app's own modules, styles and API only; its
+# one worker is the service worker that keeps its files for opening offline (app/sw.js).
 POLICY = "; ".join(
     (
         "default-src 'none'",
@@ -31,6 +32,7 @@ POLICY = "; ".join(
         "img-src 'self' data:",
         "connect-src 'self'",
         "manifest-src 'self'",
+        "worker-src 'self'",
         "base-uri 'none'",
         "form-action 'none'",
         "frame-ancestors 'none'",
@@ -75,6 +77,9 @@ class _AppFiles(StaticFiles):
         response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = "no-cache"
         response.headers["X-Content-Type-Options"] = "nosniff"
+        if Path(full_path).name == "sw.js":
+            # The service worker's scope is the app's, said outright (it is also its folder).
+            response.headers["Service-Worker-Allowed"] = f"{APP_PATH}/"
         return response
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from selenium import webdriver
@@ -154,9 +155,18 @@ def click(browser: webdriver.Chrome, css: str) -> None:
 
 def first_load(browser: webdriver.Chrome, url: str) -> dict[str, Any]:
     """Opens `url` with an empty cache (the session cookie kept) and, once the week is drawn,
-    what the page transferred: the document, its modules and styles, and the API's answers."""
+    what the page transferred: the document, its modules and styles, and the API's answers.
+    Cold as a first visit: without the service worker and the files it kept either."""
+    parts = urlsplit(url)
     browser.get("about:blank")
     browser.execute_cdp_cmd("Network.clearBrowserCache", {})
+    browser.execute_cdp_cmd(
+        "Storage.clearDataForOrigin",
+        {
+            "origin": f"{parts.scheme}://{parts.netloc}",
+            "storageTypes": "service_workers,cache_storage",
+        },
+    )
     browser.get(url)
     WebDriverWait(browser, 30).until(
         lambda b: b.execute_script(

@@ -40,11 +40,14 @@ def _manifest() -> dict[str, str]:
 
 
 def _sent_by_the_modules() -> set[str]:
-    """The operations the modules run: `run('Name', ...)` in any of them."""
+    """The operations the modules send: `run('Name', ...)` over HTTP and
+    `subscribe('Name', ...)` over the WebSocket, in any of them."""
     return {
         name
         for module in APP.glob("*.js")
-        for name in re.findall(r"\brun\(\s*'(\w+)'", module.read_text(encoding="utf-8"))
+        for name in re.findall(
+            r"\b(?:run|subscribe)\(\s*'(\w+)'", module.read_text(encoding="utf-8")
+        )
     }
 
 
@@ -56,6 +59,8 @@ async def test_the_page_and_every_file_it_loads_come_from_this_server(
     assert page.headers["content-type"].startswith("text/html")
     policy = page.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "connect-src 'self'" in policy
+    # The service worker, from this server only.
+    assert "worker-src 'self'" in policy
     assert "'unsafe-inline'" not in policy
     linked = re.findall(r'(?:src|href)="([^"#]+)"', page.text)
     assert "/app/main.js" in linked and "/app/theme.css" in linked
@@ -133,3 +138,47 @@ def test_app_setting() -> None:
     assert Settings.from_env({"EDIARY_TRUSTED_DOCUMENTS_ONLY": "true"}).trusted_documents_only
     with pytest.raises(ValueError, match="EDIARY_TRUSTED_DOCUMENTS_ONLY needs"):
         Settings.from_env({"EDIARY_TRUSTED_DOCUMENTS_ONLY": "true", "EDIARY_APP": "false"})
+
+
+async def test_the_service_worker_keeps_every_file_of_the_app(http: httpx.AsyncClient) -> None:
+    worker = await http.get("/app/sw.js")
+    assert worker.status_code == 200
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert worker.headers["service-worker-allowed"] == "/app/"
+    kept = set(re.findall(r"^  '(/app/[^']*)',$", worker.text, re.MULTILINE))
+    # The page (at /app/), and every module, style, icon and document of the app but the
+    # worker itself.
+    files = {
+        f"/app/{path.name}" for path in APP.iterdir() if path.name not in ("sw.js", "index.html")
+    }
+    assert kept == files | {"/app/"}, kept ^ (files | {"/app/"})
+    for path in kept:
+        assert (await http.get(path)).status_code == 200, path
+    page = await http.get("/app/")
+    assert '<link rel="manifest" href="/app/manifest.webmanifest">' in page.text
+
+
+async def test_the_web_app_manifest_makes_it_installable(http: httpx.AsyncClient) -> None:
+    served = await http.get("/app/manifest.webmanifest")
+    assert served.status_code == 200
+    assert served.headers["content-type"].startswith("application/manifest+json")
+    manifest = served.json()
+    assert manifest["start_url"] == manifest["scope"] == manifest["id"] == "/app/"
+    assert manifest["display"] == "standalone"
+    # Russian first, with English.
+    assert manifest["lang"] == "ru"
+    assert manifest["name"] == "Электронный дневник / School diary"
+    assert manifest["short_name"]
+    assert re.fullmatch(r"#[0-9a-f]{6}", manifest["theme_color"])
+    icons = {icon["sizes"]: icon for icon in manifest["icons"]}
+    # What browsers ask of an installable app: a 192 and a 512 px icon.
+    assert {"192x192", "512x512"} <= set(icons)
+    for size, icon in icons.items():
+        image = await http.get(icon["src"])
+        assert image.status_code == 200, icon
+        assert image.headers["content-type"] == icon["type"], icon
+        if icon["type"] == "image/png":
+            # The PNG's own width and height (IHDR) are the ones the manifest names.
+            width = int.from_bytes(image.content[16:20], "big")
+            height = int.from_bytes(image.content[20:24], "big")
+            assert f"{width}x{height}" == size, icon

@@ -58,6 +58,11 @@ const STRINGS = {
     markPending: 'Оценка {0}: Enter, чтобы поставить',
     markGiven: 'Поставлена {0}: {1}',
     markRefused: 'Оценка не поставлена: {0}',
+    liveMark: 'Новая оценка {0}: {1}',
+    liveMarkCorrected: 'Оценка исправлена на {0}: {1}',
+    liveChange: 'Неделя обновлена: {0}',
+    offlineAsOf: 'Нет связи. Неделя показана по состоянию на {0}, только для чтения.',
+    offlineNothing: 'Нет связи, и сохранённой недели в этом браузере нет. Откройте неделю, когда связь появится.',
     absentShort: 'н',
     lateShort: 'оп',
     kind: {
@@ -128,6 +133,11 @@ const STRINGS = {
     markPending: 'Mark {0}: Enter to give it',
     markGiven: 'Given {0}: {1}',
     markRefused: 'Mark not given: {0}',
+    liveMark: 'New mark {0}: {1}',
+    liveMarkCorrected: 'Mark corrected to {0}: {1}',
+    liveChange: 'Week updated: {0}',
+    offlineAsOf: 'Offline. The week as of {0}, read-only.',
+    offlineNothing: 'Offline, and no week is saved in this browser. Open a week once the connection is back.',
     absentShort: 'abs',
     lateShort: 'late',
     kind: {
@@ -206,6 +216,15 @@ export function dayName(date) {
     month: 'long',
     timeZone: 'UTC',
   });
+}
+
+/**
+ * A moment in this device's time: "26 ноября, 21:40".
+ * @param {Date} date
+ * @returns {string}
+ */
+export function dateTime(date) {
+  return date.toLocaleString(current, { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
 }
 
 /**

@@ -1,5 +1,6 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
-// `#/marks/<child>`, `#/children`), the header with the language switch and sign-out.
+// `#/marks/<child>`, `#/children`), the header with the language switch and sign-out, the
+// kept week when there is no connection, and the service worker that lets the app open then.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
 import { showChildren } from './children.js';
@@ -8,7 +9,8 @@ import { h } from './dom.js';
 import { language, otherLanguage, setLanguage, t } from './i18n.js';
 import { showLogin } from './login.js';
 import { showMarks } from './marks.js';
-import { showWeek } from './week.js';
+import { forgetWeek, keptWeek } from './offline.js';
+import { SESSION_ENDED, leaveWeek, showKeptWeek, showWeek } from './week.js';
 
 /**
  * @typedef {import('./types.js').Viewer} Viewer
@@ -40,6 +42,10 @@ function studentsOf(/** @type {Viewer} */ who) {
 }
 
 async function signOut() {
+  // What this user read stays with them: nothing of it is left in the browser, even when the
+  // server cannot be told. The week stops following first: logging out closes its connection.
+  leaveWeek();
+  await forgetWeek();
   /** @returns {Promise<UserError[]>} */
   const attempt = async () =>
     /** @type {{ logout: { userErrors: UserError[] } }} */ (
@@ -74,6 +80,20 @@ function drawHeader() {
 }
 
 /**
+ * Without a connection: the week kept in this browser, read-only, or a word that there is none.
+ * Back online, the screen is drawn again from the API.
+ */
+async function showOffline() {
+  const kept = await keptWeek();
+  if (kept) showKeptWeek(main, kept);
+  else main.replaceChildren(h('h1', { tabindex: '-1' }, t('appName')), h('p', { class: 'alert', role: 'alert' }, t('offlineNothing')));
+  // The device may say it is online all along (the server, not the network, was away).
+  const retry = h('button', { type: 'button', class: 'retry', onclick: () => void render() }, t('retry'));
+  main.querySelector('.offline, .alert')?.after(retry);
+  window.addEventListener('online', () => void render(), { once: true });
+}
+
+/**
  * A family's screens: the children to choose from, a child's week or marks.
  * @param {HTMLElement} main
  * @param {Viewer} who
@@ -86,7 +106,7 @@ async function showFamily(main, who, screen, id, week) {
   const child = students.find((student) => student.id === id);
   const several = students.length > 1;
   if ((screen === 'week' || screen === 'marks') && child) {
-    if (screen === 'week') await showWeek(main, child, several, week || null);
+    if (screen === 'week') await showWeek(main, child, several, week || null, who.id);
     else await showMarks(main, child, several);
   } else if (students.length === 1 && students[0]) {
     location.replace(`#/week/${encodeURIComponent(students[0].id)}`);
@@ -100,10 +120,13 @@ async function showFamily(main, who, screen, id, week) {
 async function render() {
   const [screen = '', rawId = '', week = ''] = location.hash.replace(/^#\/?/, '').split('/');
   const id = decodeURIComponent(rawId);
+  leaveWeek();
   main.setAttribute('aria-busy', 'true');
   try {
     const who = await currentViewer();
     drawHeader();
+    // Nobody signed in (any more), or someone else than the kept week's reader: drop it.
+    await forgetWeek(who?.id);
     if (!who) {
       showLogin(main, () => {
         viewer = undefined;
@@ -133,6 +156,13 @@ async function render() {
       await render();
       return;
     }
+    if (error instanceof ApiError && error.code === 'NETWORK') {
+      // Asked again once the connection is back.
+      viewer = undefined;
+      drawHeader();
+      await showOffline();
+      return;
+    }
     console.warn(error);
     main.replaceChildren(
       h('p', { class: 'alert', role: 'alert' }, t('failed')),
@@ -151,8 +181,20 @@ document.querySelector('.skip')?.addEventListener('click', (event) => {
   main.focus();
 });
 
+// The session ended elsewhere (logged out in another tab, the password changed) while a week
+// was followed live: ask who is signed in, which drops the kept week and shows the sign-in.
+window.addEventListener(SESSION_ENDED, () => {
+  viewer = undefined;
+  void render();
+});
+
 window.addEventListener('hashchange', () => {
   // `#main` is the skip link's target, not a screen.
   if (location.hash === '' || location.hash.startsWith('#/')) void render();
 });
 void render();
+
+// The app's files, kept by the service worker so the page opens without a connection.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch((error) => console.warn(error));
+}

@@ -27,6 +27,10 @@
  * }} DiaryLesson
  * @typedef {{ date: string, lessons: DiaryLesson[], otherMarks: OtherMark[] }} DiaryDay
  * @typedef {{ week: string, student: Child | null, days: DiaryDay[] }} DiaryWeek
+ * @typedef {{
+ *   kind: string, date: string | null, subject: Named | null,
+ *   mark: { id: string, value: number, weight: number, kind: string } | null
+ * }} DiaryUpdate
  * @typedef {{ id: string, number: number, startsOn: string, endsOn: string }} Term
  * @typedef {{
  *   subject: { id: string, name: string }, term: Term, average: number | null,
