@@ -131,6 +131,13 @@ def wait_for(browser: webdriver.Chrome, css: str, within: float = 30) -> WebElem
     return browser.find_element(By.CSS_SELECTOR, css)
 
 
+def sign_in(browser: webdriver.Chrome, login: str, password: str = "demo") -> None:
+    """Fill the app's sign-in form, once it is there, and send it."""
+    wait_for(browser, "#login").send_keys(login)
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+
 def text_of(browser: webdriver.Chrome, css: str) -> str:
     """The text of the first element matching `css` now ('' when none): read in the page, so
     a screen drawn again meanwhile leaves no stale element behind."""

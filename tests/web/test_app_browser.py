@@ -39,6 +39,7 @@ from tests.web.app_browser import (
     requested,
     screenshots,
     served_demo,
+    sign_in,
     text_of,
     wait_for,
 )
@@ -95,9 +96,7 @@ async def test_a_parent_on_a_phone_signs_in_picks_a_child_and_reads_her_week_and
             wait_for(browser, "#login")
             seen["axe"]["login"] = audit(browser, "login")
             seen["shots"]["login"] = photograph(browser, shots, "1-sign-in")
-            browser.find_element(By.ID, "login").send_keys("parent")
-            browser.find_element(By.ID, "password").send_keys("demo")
-            browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            sign_in(browser, "parent")
 
             # Pick a child.
             wait_for(browser, "ul.children a")
@@ -188,9 +187,7 @@ async def test_a_parent_on_a_phone_signs_in_picks_a_child_and_reads_her_week_and
             seen["bodies"] = graphql_bodies(browser)
 
             # A student signs in to their own week: nobody to choose.
-            browser.find_element(By.ID, "login").send_keys("student")
-            browser.find_element(By.ID, "password").send_keys("demo")
-            browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            sign_in(browser, "student")
             wait_for(browser, "main:not([aria-busy]) nav.weeks")
             seen["student"] = (
                 text_of(browser, "main h1"),

@@ -28,6 +28,7 @@ from tests.web.app_browser import (
     photograph,
     screenshots,
     served_demo,
+    sign_in,
     text_of,
     wait_for,
 )
@@ -92,9 +93,7 @@ async def test_a_teacher_gives_a_mark_in_the_class_journal_from_the_keyboard(
         def walk() -> dict[str, Any]:
             seen: dict[str, Any] = {"axe": {}}
             browser.get(f"{server.url}/app/")
-            wait_for(browser, "#login").send_keys("teacher")
-            browser.find_element(By.ID, "password").send_keys("demo")
-            browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            sign_in(browser, "teacher")
 
             # This week's classes; a teacher has no child to choose.
             wait_for(browser, "main:not([aria-busy]) ul.children a")

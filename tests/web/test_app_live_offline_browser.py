@@ -39,6 +39,7 @@ from tests.web.app_browser import (
     photograph,
     screenshots,
     served_demo,
+    sign_in,
     text_of,
     wait_for,
 )
@@ -88,12 +89,6 @@ def _lesson_to_mark(server: Server, teacher: str, children: list[dict[str, Any]]
     raise AssertionError("the demo teacher teaches none of the mother's children this week")
 
 
-def _sign_in(browser: webdriver.Chrome, login: str) -> None:
-    wait_for(browser, "#login").send_keys(login)
-    browser.find_element(By.ID, "password").send_keys("demo")
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-
-
 def _kept(browser: webdriver.Chrome) -> Any:
     return browser.execute_async_script(KEPT)
 
@@ -117,7 +112,7 @@ async def test_a_parent_sees_the_teachers_mark_live_and_reads_the_week_offline(
 
         def open_week() -> None:
             browser.get(f"{server.url}/app/")
-            _sign_in(browser, "parent")
+            sign_in(browser, "parent")
             wait_for(browser, "main:not([aria-busy]) ul.children a")
             browser.execute_script("location.hash = arguments[0]", f"#/week/{child['id']}")
             wait_for(browser, "main:not([aria-busy]) .lesson")
@@ -236,7 +231,7 @@ async def test_a_parent_sees_the_teachers_mark_live_and_reads_the_week_offline(
             wait_for(browser, "main:not([aria-busy]) #login", within=10)
             seen["kept_signed_out"] = _kept(browser)
             # Another user on this browser keeps their own week, and sign-out drops it.
-            _sign_in(browser, "student")
+            sign_in(browser, "student")
             wait_for(browser, "main:not([aria-busy]) .lesson")
             WebDriverWait(browser, 10).until(lambda b: isinstance(_kept(b), dict))
             seen["kept_student"] = _kept(browser)["user"]
