@@ -1,8 +1,8 @@
-"""Three `ediary serve` nodes sharing nothing but the database (a primary with a streaming
-replica): a login through one is a session on all, a mark posted through a second reaches a
-parent subscribed on the third, the writer reads its own mark on any node while the replica
-lags, the hourly budget is one across nodes, and a logout through one ends the session on
-the others, its WebSocket included."""
+"""Three `ediary serve` nodes sharing nothing but the database (a primary through PgBouncer,
+a streaming replica): a login through one is a session on all, a mark posted through a second
+reaches a parent subscribed on the third, the writer reads its own mark on any node while the
+replica lags, the hourly budget is one across nodes, and a logout through one ends the
+session on the others, its WebSocket included."""
 
 from __future__ import annotations
 
@@ -47,7 +47,10 @@ async def nodes(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> A
     await eventually(cluster.replica_streams, within=60, what="the replica to stream")
     student, lesson = await demo_pupil(cluster)
     env = {
-        "EDIARY_DATABASE_URL": cluster.primary_url,
+        # The production layout: the primary through PgBouncer in transaction mode, LISTEN on
+        # the primary directly (it holds a session), the replica directly.
+        "EDIARY_DATABASE_URL": cluster.bouncer_url,
+        "EDIARY_LISTEN_DATABASE_URL": cluster.primary_url,
         "EDIARY_DATABASE_REPLICA_URLS": cluster.replica_url,
         # Long enough that the paused replica stays in use for the whole of a check.
         "EDIARY_REPLICA_MAX_LAG_SECONDS": "30",
