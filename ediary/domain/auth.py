@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise import connections
 
-from ediary.domain import dataversion, ratelimit, sql, ties
+from ediary.domain import dataversion, ratelimit, replicas, sql, ties
 from ediary.domain.errors import InvalidCredentials, SessionExpired
 from ediary.domain.models import Session, User
 from ediary.domain.models.people import full_name
@@ -199,14 +199,18 @@ async def open_session(
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24) if kind == SessionKind.COOKIE else ""
     expires_at = _now() + lifetime
-    await Session.create(
+    session = await Session.create(
         token_hash=token_digest(token),
         user=user,
         kind=kind,
         csrf_token=csrf,
         expires_at=expires_at,
         must_change_password=must_change_password,
+        # Reads on the primary until the login's writes are known to be committed
+        # (ediary.domain.replicas): whatever the login wrote is there from its first read.
+        write_lsn=replicas.UNRECORDED,
     )
+    replicas.session_opened(session.id)
     return OpenedSession(
         token=token,
         csrf_token=csrf,

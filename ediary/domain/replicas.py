@@ -28,6 +28,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 from ediary.domain import dataversion
 
 __all__ = [
+    "UNRECORDED",
     "ReadTarget",
     "ReplicaSet",
     "active",
@@ -35,6 +36,7 @@ __all__ = [
     "read_client",
     "reading",
     "record_write",
+    "session_opened",
     "version_reached",
 ]
 
@@ -48,8 +50,14 @@ _REPLAYED_LSN = "SELECT (pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint AS ls
 # whatever synchronous_commit says; the write position may not be.
 _RECORD_WRITE = (
     "UPDATE login_session SET write_lsn = (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint "
-    "WHERE id = $1"
+    "WHERE id = ANY($1::bigint[])"
 )
+# The write position of a session just opened, until one is recorded for it: past any
+# replica's, so its reads are on the primary. The flow that opened it may have written more
+# in the same transaction (a portal login links children) or after it, and its commit is
+# not known where the row is inserted; the request that opened it, or else the session's
+# first request, records the real position once everything is committed.
+UNRECORDED = 2**63 - 1
 
 
 def _client(info: Mapping[str, Any], name: str) -> BaseDBAsyncClient:
@@ -197,6 +205,8 @@ class ReadTarget:
     wrote: bool = False
     # The replica's coarse data version, read before its first read for the request.
     replica_version: int | None = None
+    # Sessions the request opened (a login), whose write position it records once done.
+    opened: list[int] = field(default_factory=list)
 
     @property
     def read_on_replica(self) -> bool:
@@ -282,10 +292,21 @@ def fall_back(client: BaseDBAsyncClient) -> bool:
     return True
 
 
-async def record_write(session_id: int) -> None:
-    """Keep with the session the primary's WAL position after its writes, so that its later
-    reads, on whichever server, wait for a replica that has replayed them."""
+def session_opened(session_id: int) -> None:
+    """Note that the request opened this session (its row says `UNRECORDED`), so that the
+    request records its write position once the login's writes are committed."""
+    target = _target.get()
+    if target is not None:
+        target.opened.append(session_id)
+
+
+async def record_write(*session_ids: int) -> None:
+    """Keep with the sessions the primary's WAL position after their writes, so that their
+    later reads, on whichever server, wait for a replica that has replayed them. Call it
+    outside any transaction: the position must be past the writes' commit."""
+    if not session_ids:
+        return
     try:
-        await connections.get("default").execute_query(_RECORD_WRITE, [session_id])
+        await connections.get("default").execute_query(_RECORD_WRITE, [list(session_ids)])
     except Exception as error:  # the mutation itself is committed: answer it all the same
         log.warning("could not keep the session's write position (%s)", error)

@@ -32,6 +32,7 @@ from ediary.adapters.manager import PluginManager
 from ediary.adapters.notify import Notifier
 from ediary.config import Settings
 from ediary.domain import replicas
+from ediary.domain.auth import LiveSession
 from ediary.domain.errors import DomainError
 from ediary.schema.context import Context, Runtime
 from ediary.schema.errors import collecting_waits
@@ -230,9 +231,8 @@ class DiaryGraphQL(GraphQL[Context, None]):
                 count_replica_query("replica")
             elif target.on_primary:
                 count_replica_query("primary")
-            session = context.session
-            if replicas.active() is not None and target.wrote and session is not None:
-                await replicas.record_write(session.id)
+            if replicas.active() is not None:
+                await replicas.record_write(*_written_sessions(context.session, target))
         except InvalidOperationTypeError as error:
             if error.operation_type is OperationType.SUBSCRIPTION:
                 raise Refused(
@@ -356,3 +356,13 @@ def _cross_site_form(request: Request) -> Refused | None:
         "A multipart request must carry an X-CSRF-Token, Authorization or "
         "Apollo-Require-Preflight header, which a form on another site cannot send.",
     )
+
+
+def _written_sessions(session: LiveSession | None, target: replicas.ReadTarget) -> list[int]:
+    """The sessions whose write position the request records, once its writes are committed:
+    those it opened (a login), and its own if it wrote or if it is the first request of a
+    session opened elsewhere (an HTTP route's login, a plugin's), which recorded none."""
+    written = list(target.opened)
+    if session is not None and (target.wrote or session.write_lsn == replicas.UNRECORDED):
+        written.append(session.id)
+    return written

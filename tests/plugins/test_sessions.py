@@ -33,10 +33,12 @@ from ediary.adapters.http import SESSION_COOKIE
 from ediary.adapters.sessions import CSRF_COOKIE
 from ediary.app import create_app
 from ediary.config import Settings
-from ediary.domain import auth, models
+from ediary.db import replica_connection
+from ediary.domain import auth, models, replicas
 from ediary.domain.errors import DomainError, NotFound
 from ediary.schema.info import Info
 from ediary.schema.sessions import LoginPayload, open_login
+from tests.conftest import BACKEND
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWER = "{ viewer { login csrfToken } }"
@@ -295,3 +297,30 @@ def test_the_notices_page_says_each_notice_with_its_code() -> None:
     text = page.body.decode()
     assert "data-code='PROBE_NOTICE'" in text and "A &lt;child&gt; is missing." in text
     assert page.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="write positions are PostgreSQL's WAL")
+async def test_with_replicas_a_plugin_s_login_and_route_record_write_positions(
+    probe_app: Starlette, database: str
+) -> None:
+    """With replicas configured, a plugin's GraphQL login records the position past its
+    commit; a route's session reads on the primary (UNRECORDED) until its first request
+    records one. The replica here is never polled: only the recording is looked at."""
+    replica_set = replicas.ReplicaSet([replica_connection(database)])
+    replicas.activate(replica_set)
+    try:
+        async with _client(probe_app) as client:
+            variables = {"input": {"passport": "1006", "client": "APP"}}
+            login = (await _post(client, PROBE_LOGIN, variables))["probeLogin"]
+            by_login = await models.Session.get(token_hash=auth.token_digest(login["accessToken"]))
+            assert by_login.write_lsn is not None and by_login.write_lsn < replicas.UNRECORDED
+
+            token = (await client.get("/probe/callback?passport=1007&client=app")).json()["token"]
+            by_route = await models.Session.get(token_hash=auth.token_digest(token))
+            assert by_route.write_lsn == replicas.UNRECORDED
+            await _post(client, VIEWER, Authorization=f"Bearer {token}")
+            await by_route.refresh_from_db()
+            assert by_route.write_lsn is not None and by_route.write_lsn < replicas.UNRECORDED
+    finally:
+        replicas.activate(None)
+        await replica_set.stop()

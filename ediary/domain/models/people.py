@@ -129,7 +129,8 @@ class Session(Model):
     # Opened with a temporary password: nothing but the password change is served to it.
     must_change_password = fields.BooleanField(default=False)
     # The primary's WAL position after the session's last write (PostgreSQL with replicas):
-    # its reads go to a replica only once that replica has replayed this far.
+    # its reads go to a replica only once that replica has replayed this far. A new session
+    # starts at ediary.domain.replicas.UNRECORDED (the primary) until its login is recorded.
     write_lsn = fields.BigIntField(null=True)
 
     user_id: int
