@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
@@ -37,22 +38,14 @@ class Diary:
     student: str
     lesson: str
 
-    async def ask(self, who: str, query: str, variables: dict[str, object]) -> dict[str, object]:
-        async with httpx.AsyncClient(timeout=30) as client:
-            response = await client.post(
-                f"{self.server.url}/graphql",
-                json={"query": query, "variables": variables},
-                headers={"Authorization": f"Bearer {self.tokens[who]}"},
-            )
-        assert response.status_code == 200, response.text
-        answer: dict[str, object] = response.json()
-        assert "errors" not in answer, answer
-        return answer
+    async def ask(self, who: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """The data of a query or mutation sent as `who`, refused if it has errors."""
+        return await self.server.gql(query, variables, self.tokens[who])
 
     async def comments(self, who: str) -> set[str]:
         """The comments of the marks `who` sees in the student's week."""
         answer = await self.ask(who, WEEK, {"s": self.student})
-        days = answer["data"]["diary"]["days"]  # type: ignore[index]
+        days = answer["diary"]["days"]
         return {m["comment"] for d in days for x in d["lessons"] for m in x["marks"]}
 
     async def post_mark(self) -> str:
@@ -66,7 +59,7 @@ class Diary:
             }
         }
         answer = await self.ask("teacher", POST_MARK, variables)
-        assert answer["data"]["postMark"]["userErrors"] == [], answer  # type: ignore[index]
+        assert answer["postMark"]["userErrors"] == [], answer
         return comment
 
     async def pause_replay(self) -> None:
