@@ -122,7 +122,7 @@ function notificationsSection(child, preference) {
           return;
         }
         saved = answer.preference;
-        status.done(t('savedNotifications', modeName(saved.mode)));
+        status.done(savedSaying(saved));
       } catch (error) {
         status.refused(t('notSaved', error instanceof Error && error.message ? error.message : t('failed')));
       }
@@ -148,6 +148,16 @@ function notificationsSection(child, preference) {
     quietBlock,
     status.line,
   );
+}
+
+/**
+ * What was saved, in a sentence: the confirmation a parent reads (or hears) after a change.
+ * @param {NotificationPreference} pref
+ */
+function savedSaying(pref) {
+  if (pref.mode === 'DIGEST') return t('savedDigest', `${String(pref.digestHour).padStart(2, '0')}:00`);
+  if (pref.mode === 'OFF') return t('savedOff');
+  return pref.quietFrom && pref.quietTo ? t('savedInstantQuiet', hhmm(pref.quietFrom), hhmm(pref.quietTo)) : t('savedInstant');
 }
 
 /** @param {string} mode */
