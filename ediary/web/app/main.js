@@ -1,5 +1,5 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
-// `#/marks/<child>`, `#/children`), the header with the language switch and sign-out, the
+// `#/marks/<child>`, `#/settings/<child>`, `#/children`), the header with the language switch and sign-out, the
 // kept week when there is no connection, and the service worker that lets the app open then.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
@@ -94,7 +94,7 @@ async function showOffline() {
 }
 
 /**
- * A family's screens: the children to choose from, a child's week or marks.
+ * A family's screens: the children to choose from, a child's week, marks or settings.
  * @param {HTMLElement} main
  * @param {Viewer} who
  * @param {string} screen
@@ -105,7 +105,11 @@ async function showFamily(main, who, screen, id, week) {
   const students = studentsOf(who);
   const child = students.find((student) => student.id === id);
   const several = students.length > 1;
-  if ((screen === 'week' || screen === 'marks') && child) {
+  if (screen === 'settings' && child) {
+    // Settings are opened seldom: their module is not part of the week's first load.
+    const { showSettings } = await import('./settings.js');
+    await showSettings(main, child, several);
+  } else if ((screen === 'week' || screen === 'marks') && child) {
     if (screen === 'week') await showWeek(main, child, several, week || null, who.id);
     else await showMarks(main, child, several);
   } else if (students.length === 1 && students[0]) {

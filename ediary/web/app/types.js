@@ -50,6 +50,14 @@
  *   schoolClass: Entity, subject: Entity, term: { id: string, number: number },
  *   lessons: { id: string, date: string, period: number, status: string }[], rows: JournalRow[]
  * }} ClassJournal
+ *
+ * A child's settings (settings.js):
+ * @typedef {{ field: string[] | null, code: string, message: string }} FieldError
+ * @typedef {{
+ *   student: { id: string }, mode: 'INSTANT' | 'DIGEST' | 'OFF', digestHour: number,
+ *   quietFrom: string | null, quietTo: string | null, saved: boolean
+ * }} NotificationPreference
+ * @typedef {{ id: string, createdAt: string, createdByViewer: boolean }} CalendarFeed
  */
 
 export {};

@@ -5,7 +5,7 @@
 import { run } from './api.js';
 import { childHeader } from './child.js';
 import { h } from './dom.js';
-import { dateTime, dayName, kindName, shortDay, t } from './i18n.js';
+import { dateTime, dayName, kindName, language, shortDay, t } from './i18n.js';
 import { subscribe } from './live.js';
 import { keepWeek } from './offline.js';
 import { day, monday, shift, weekOf } from './weeks.js';
@@ -204,6 +204,14 @@ function drawWeek(main, child, severalChildren, diary, savedAt) {
           h('a', { href: `#/week/${id}/${shift(diary.week, -1)}`, rel: 'prev' }, t('previousWeek')),
           range,
           h('a', { href: `#/week/${id}/${shift(diary.week, 1)}`, rel: 'next' }, t('nextWeek')),
+        ),
+    // The paper copy of this very week (docs/api.md, paper copies), in the app's language.
+    savedAt
+      ? ''
+      : h(
+          'p',
+          { class: 'print-week' },
+          h('a', { href: `/print/week.pdf?student=${id}&week=${diary.week}&lang=${language()}`, type: 'application/pdf' }, t('printWeek')),
         ),
     // What arrives live is said here, politely: screen readers finish what they are reading.
     savedAt ? '' : h('p', { class: 'live', role: 'status', 'aria-live': 'polite' }),
