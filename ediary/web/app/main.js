@@ -1,5 +1,5 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
-// `#/marks/<child>`, `#/children`), the header with the language switch and sign-out, the
+// `#/marks/<child>`, `#/children`, a class teacher's `#/class/<class>/<section>`), the header with the language switch and sign-out, the
 // kept week when there is no connection, and the service worker that lets the app open then.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
@@ -138,7 +138,12 @@ async function render() {
       main.replaceChildren(h('h1', { tabindex: '-1' }, t('signIn')), h('p', { role: 'alert' }, t('mustChangePassword')));
       return;
     }
-    if (who.teacher && (screen === 'journal' || studentsOf(who).length === 0)) {
+    if (who.teacher && screen === 'class') {
+      // The class teacher's screens (`#/class/<class>/<section>`), loaded only when opened,
+      // so that a family's first load never carries them.
+      const { showMyClass } = await import('./myclass.js');
+      await showMyClass(main, id, decodeURIComponent(week));
+    } else if (who.teacher && (screen === 'journal' || studentsOf(who).length === 0)) {
       if (screen === 'journal' && id && week) {
         // Here the third part of the address is the subject.
         await showJournal(main, id, decodeURIComponent(week));
@@ -147,6 +152,9 @@ async function render() {
         return;
       }
       await showJournals(main);
+      if (who.roles.includes('CLASS_TEACHER')) {
+        main.querySelector('h1')?.after(h('p', {}, h('a', { href: '#/class', class: 'my-class' }, t('myClass'))));
+      }
     } else {
       await showFamily(main, who, screen, id, week);
     }
