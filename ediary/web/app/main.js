@@ -1,5 +1,5 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
-// `#/marks/<child>`, `#/children`, a class teacher's `#/class/<class>/<section>`), the header with the language switch and sign-out, the
+// `#/marks/<child>`, `#/children`), the header with the language switch and sign-out, the
 // kept week when there is no connection, and the service worker that lets the app open then.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
