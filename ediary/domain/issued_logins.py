@@ -21,6 +21,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -51,9 +52,12 @@ from ediary.domain.session_end import EndReason, SessionsEnded, end_sessions
 
 __all__ = [
     "SHEETS_LIFETIME",
+    "ClassAccount",
     "Family",
     "IssuedBatch",
     "IssuedPerson",
+    "LoginState",
+    "class_accounts",
     "issue_class_logins",
     "login_sheets",
     "reissue_login",
@@ -305,6 +309,57 @@ async def _targets(
             seen.add(parent.id)
             chosen.append((parent, student, Role.PARENT))
     return chosen
+
+
+class LoginState(StrEnum):
+    """Whether a student or parent of a class can sign in yet."""
+
+    NONE = "none"  # no way in: a login is still to be issued
+    ISSUED = "issued"  # a temporary password issued, not yet changed for one of their own
+    ACTIVE = "active"  # a password of their own, or a portal identity
+
+
+@dataclass(frozen=True)
+class ClassAccount:
+    """A student of a class or one of their parents, as the issuer of its logins sees them;
+    `login` only once there is a way in, since before that it is nothing anyone types."""
+
+    user: User
+    role: Role
+    student_id: int
+    state: LoginState
+    login: str | None
+
+
+async def class_accounts(viewer: Viewer, class_id: int, today: date) -> list[ClassAccount]:
+    """The students enrolled in the class `today` and their parents, family by family, the
+    child first, with whether each can sign in: what the issuer of the class's logins needs
+    to know whose login to issue or re-issue. NOT_FOUND for a class the viewer cannot see,
+    FORBIDDEN for one they may not issue logins for."""
+    school_class = await _class_for_issuer(viewer, class_id)
+    students = await _current_students(school_class.id, today)
+    parents = await _parents([s.id for s in students])
+
+    def account(user: User, role: Role, student: User) -> ClassAccount:
+        # A temporary password is a way in too, until it is changed for one of their own.
+        if user.temporary_password_at is not None:
+            state = LoginState.ISSUED
+        elif _has_way_in(user):
+            state = LoginState.ACTIVE
+        else:
+            state = LoginState.NONE
+        login = None if state is LoginState.NONE else user.login
+        return ClassAccount(user, role, student.id, state, login)
+
+    found: list[ClassAccount] = []
+    for student in students:
+        found.append(account(student, Role.STUDENT, student))
+        found += [
+            account(parent, Role.PARENT, student)
+            for parent in parents[student.id]
+            if parent.is_active
+        ]
+    return found
 
 
 async def _open_batch(

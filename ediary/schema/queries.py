@@ -38,6 +38,7 @@ from ediary.schema.types.journal import FinalMark, Homework, Mark, SubjectAverag
 from ediary.schema.types.life import LifeQuery
 from ediary.schema.types.people import Viewer
 from ediary.schema.types.school import BellPeriod
+from ediary.schema.writes.logins import LoginQuery
 
 MarkEdge = Edge[Mark]
 MarkConnection = Connection[Mark]
@@ -122,7 +123,7 @@ def node_query() -> type:
 
 
 @strawberry.type
-class Query(AnalyticsQuery, LifeQuery):
+class Query(AnalyticsQuery, LifeQuery, LoginQuery):
     @strawberry.field(description="The person who is logged in; null when nobody is.")
     async def viewer(self, info: Info) -> Viewer | None:
         viewer = await info.context.viewer()

@@ -182,6 +182,49 @@ async def _counts() -> tuple[int, int, int, int]:
     )
 
 
+ACCOUNTS = """
+query($classId: ID!) {
+  classAccounts(classId: $classId) { fullName role state login student { fullName } parent { id } }
+}
+"""
+LED = "query { viewer { ledClasses { name } } }"
+
+
+async def test_the_class_teacher_sees_who_in_the_class_can_sign_in_before_anything_is_issued(
+    gql: GraphQLClient, lg: L
+) -> None:
+    # First in this module: nothing has been issued for the class yet.
+    answer = await gql(ACCOUNTS, {"classId": lg.ids["class"]}, as_user="lg-homeroom")
+    assert "errors" not in answer, answer
+    rows = [
+        (a["fullName"], a["role"], a["state"], a["login"], a["student"]["fullName"])
+        for a in answer["data"]["classAccounts"]
+    ]
+    # Family by family, the child first; nobody has a way in yet, so no login to show.
+    assert rows == [
+        ("Ёжикова Юлия", "STUDENT", "NONE", None, "Ёжикова Юлия"),
+        ("Ёжиков Павел", "PARENT", "NONE", None, "Ёжикова Юлия"),
+        ("Ёжикова Мария", "PARENT", "NONE", None, "Ёжикова Юлия"),
+        ("Щукин Пётр", "STUDENT", "NONE", None, "Щукин Пётр"),
+        ("Щукина Ольга", "PARENT", "NONE", None, "Щукин Пётр"),
+    ]
+    # The ID reissueLogin takes: the parent's for a parent, else the student's.
+    parents = [a["parent"] for a in answer["data"]["classAccounts"]]
+    assert parents[2] == {"id": lg.ids["mother"]} and parents[0] is None
+    led = await gql(LED, as_user="lg-homeroom")
+    assert led["data"]["viewer"]["ledClasses"] == [{"name": "5А"}]
+    assert (await gql(LED, as_user="lg-class-parent"))["data"]["viewer"]["ledClasses"] == []
+    # As the mutations: a class out of sight is missing, one in sight but not theirs refused.
+    for who, cls, code in (
+        ("lg-side-homeroom", "class", "NOT_FOUND"),
+        ("lg-other-admin", "class", "NOT_FOUND"),
+        ("lg-class-parent", "class", "FORBIDDEN"),
+    ):
+        refused = await gql(ACCOUNTS, {"classId": lg.ids[cls]}, as_user=who)
+        assert refused["data"]["classAccounts"] is None
+        assert refused["errors"][0]["extensions"]["code"] == code, (who, refused)
+
+
 async def test_a_class_teacher_issues_logins_and_a_parent_changes_the_password_first(
     gql: GraphQLClient, world: World, lg: L
 ) -> None:
@@ -291,6 +334,22 @@ async def test_a_class_teacher_issues_logins_and_a_parent_changes_the_password_f
     assert second["data"]["issueClassLogins"]["userErrors"] == []
     assert "Ёжикова Мария" not in {
         p["fullName"] for p in second["data"]["issueClassLogins"]["batch"]["logins"]
+    }
+
+
+async def test_after_the_issue_the_class_teacher_sees_who_still_has_to_change_the_password(
+    gql: GraphQLClient, lg: L
+) -> None:
+    # After the test above: the class issued, the mother's password changed for her own.
+    answer = await gql(ACCOUNTS, {"classId": lg.ids["class"]}, as_user="lg-homeroom")
+    states = {a["fullName"]: (a["state"], a["login"]) for a in answer["data"]["classAccounts"]}
+    assert states == {
+        "Ёжикова Юлия": ("ISSUED", "ezhikova.iuliia2"),
+        # A member of staff is never issued through the class.
+        "Ёжиков Павел": ("NONE", None),
+        "Ёжикова Мария": ("ACTIVE", "ezhikova.mariia"),
+        "Щукин Пётр": ("ISSUED", "shchukin.petr"),
+        "Щукина Ольга": ("ISSUED", "shchukina.olga"),
     }
 
 

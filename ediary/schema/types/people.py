@@ -230,6 +230,17 @@ class Viewer(relay.Node):
         user = await info.context.loaders.user.load(self._viewer.user_id)
         return Teacher.from_model(user) if user else None
 
+    @strawberry.field(
+        description="The classes the viewer leads as their class teacher, by name; empty for "
+        "others."
+    )
+    async def led_classes(self, info: Info) -> list[SchoolClass]:
+        if Role.TEACHER not in self._viewer.roles:
+            return []
+        found = await info.context.loaders.school_class.load_many(sorted(self._viewer.homerooms))
+        classes = [SchoolClass.from_model(c) for c in found if c is not None]
+        return sorted(classes, key=lambda c: (c.grade, c.letter))
+
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False

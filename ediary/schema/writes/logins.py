@@ -16,9 +16,11 @@ from ediary.adapters.limits import capped_list
 from ediary.domain import issued_logins, password_change
 from ediary.domain.enums import Role
 from ediary.schema.errors import UserError, attempt
+from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.types.people import Student
 from ediary.schema.types.school import SchoolClass
+from ediary.schema.types.talk import Parent
 from ediary.schema.writes import input_id
 
 
@@ -170,6 +172,73 @@ def _issued(
     return IssueLoginsPayload(
         batch=LoginBatch.from_domain(batch, url) if batch else None, user_errors=errors
     )
+
+
+LoginStateType = strawberry.enum(
+    issued_logins.LoginState,
+    name="LoginState",
+    description="Whether someone can sign in yet: NONE (a login is still to be issued), "
+    "ISSUED (a temporary password issued, not yet changed), ACTIVE (a password of their own "
+    "or a portal identity).",
+)
+
+
+@strawberry.type(description="A student of a class or one of their parents, and their login.")
+class ClassAccount:
+    full_name: str = strawberry.field(description="Last name, first name and patronymic.")
+    role: LoginRecipientType = strawberry.field(  # type: ignore[valid-type]
+        description="STUDENT for the child, PARENT for a parent."
+    )
+    state: LoginStateType = strawberry.field(  # type: ignore[valid-type]
+        description="Whether they can sign in yet."
+    )
+    login: str | None = strawberry.field(
+        description="The login they sign in with; null while the state is NONE."
+    )
+    _student_id: strawberry.Private[int]
+    _parent: strawberry.Private[Parent | None]
+
+    @strawberry.field(description="The child of the family (the student themself).")
+    async def student(self, info: Info) -> Student | None:
+        user = await info.context.loaders.user.load(self._student_id)
+        return Student.from_model(user) if user else None
+
+    @strawberry.field(
+        description="The parent, for a parent; null for the student. With `student`, the ID "
+        "to pass to reissueLogin."
+    )
+    def parent(self) -> Parent | None:
+        return self._parent
+
+    @classmethod
+    def from_domain(cls, account: issued_logins.ClassAccount) -> Self:
+        is_parent = account.role is Role.PARENT
+        return cls(
+            full_name=account.user.full_name,
+            role=LoginRecipient.PARENT if is_parent else LoginRecipient.STUDENT,
+            state=account.state,
+            login=account.login,
+            _student_id=account.student_id,
+            _parent=Parent.from_model(account.user) if is_parent else None,
+        )
+
+
+@strawberry.type
+class LoginQuery:
+    @strawberry.field(
+        description="The students of a class enrolled today and their parents, family by "
+        "family, the child first, with whether each can sign in: for those who issue the "
+        "class's logins (its class teacher, the school administration). NOT_FOUND for a class "
+        "the viewer cannot see, FORBIDDEN for one they may not issue logins for."
+    )
+    async def class_accounts(
+        self, info: Info, class_id: relay.GlobalID
+    ) -> list[ClassAccount] | None:
+        viewer = await info.context.require_viewer()
+        found = await issued_logins.class_accounts(
+            viewer, local_id(class_id, "SchoolClass"), info.context.today()
+        )
+        return [ClassAccount.from_domain(a) for a in found]
 
 
 @strawberry.type

@@ -142,7 +142,12 @@ async function render() {
       main.replaceChildren(h('h1', { tabindex: '-1' }, t('signIn')), h('p', { role: 'alert' }, t('mustChangePassword')));
       return;
     }
-    if (who.teacher && (screen === 'journal' || studentsOf(who).length === 0)) {
+    if (who.teacher && screen === 'class') {
+      // The class teacher's screens (`#/class/<class>/<section>`), loaded only when opened,
+      // so that a family's first load never carries them.
+      const { showMyClass } = await import('./myclass.js');
+      await showMyClass(main, id, decodeURIComponent(week));
+    } else if (who.teacher && (screen === 'journal' || studentsOf(who).length === 0)) {
       if (screen === 'journal' && id && week) {
         // Here the third part of the address is the subject.
         await showJournal(main, id, decodeURIComponent(week));
@@ -151,6 +156,9 @@ async function render() {
         return;
       }
       await showJournals(main);
+      if (who.roles.includes('CLASS_TEACHER')) {
+        main.querySelector('h1')?.after(h('p', {}, h('a', { href: '#/class', class: 'my-class' }, t('myClass'))));
+      }
     } else {
       await showFamily(main, who, screen, id, week);
     }

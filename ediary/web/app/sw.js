@@ -26,7 +26,7 @@
 const worker = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
 
 // A new name when the list changes: the old copy is dropped at activation.
-const SHELL = 'ediary-shell-2';
+const SHELL = 'ediary-shell-3';
 // Everything the page loads, kept at installation (tests/web/test_app_files.py checks that no
 // module or style is missing here).
 const FILES = [
@@ -42,6 +42,13 @@ const FILES = [
   '/app/marks.js',
   '/app/journal.js',
   '/app/settings.js',
+  // The class teacher's screens, loaded by main.js only when opened.
+  '/app/myclass.js',
+  '/app/class-ui.js',
+  '/app/class-meetings.js',
+  '/app/class-news.js',
+  '/app/class-acks.js',
+  '/app/class-logins.js',
   '/app/i18n.js',
   '/app/weeks.js',
   '/app/dom.js',

@@ -60,4 +60,41 @@
  * @typedef {{ id: string, createdAt: string, createdByViewer: boolean }} CalendarFeed
  */
 
+// The class teacher's screens (myclass.js, class-*.js).
+/**
+ * @typedef {{ id: string, name: string, school: { timeZone: string } | null }} LedClass
+ * @typedef {{
+ *   id: string, title: string, startsAt: string, endsAt: string, place: string, agenda: string,
+ *   minutes: string | null, cancelledAt: string | null, cancelReason: string | null,
+ *   movedFrom: string | null, schoolClass: { id: string } | null
+ * }} ClassMeeting
+ * @typedef {{
+ *   answer: 'WILL_ATTEND' | 'CANNOT_ATTEND' | null, answeredAt: string | null,
+ *   parentName: string | null, student: { id: string, fullName: string } | null
+ * }} MeetingInvitee
+ * @typedef {{
+ *   id: string, audience: 'SCHOOL' | 'CLASS' | 'BLOG', kind: string, title: string, text: string,
+ *   publishedAt: string, author: { id: string, shortName: string } | null,
+ *   schoolClass: { id: string } | null
+ * }} ClassAnnouncement
+ * @typedef {{
+ *   parentName: string, student: { id: string, fullName: string },
+ *   acknowledgement: { acknowledgedAt: string, signed: boolean } | null
+ * }} AckStatus
+ * @typedef {{
+ *   id: string, title: string, text: string, createdAt: string, statuses: AckStatus[] | null
+ * }} ClassAckRequest
+ * @typedef {{
+ *   fullName: string, role: 'STUDENT' | 'PARENT', state: 'NONE' | 'ISSUED' | 'ACTIVE',
+ *   login: string | null, student: { id: string, fullName: string }, parent: { id: string } | null
+ * }} ClassAccount
+ * @typedef {{
+ *   id: string, createdAt: string, sheetsUntil: string, printUrl: string,
+ *   logins: {
+ *     fullName: string, role: 'STUDENT' | 'PARENT', login: string, temporaryPassword: string | null,
+ *     student: { id: string, fullName: string } | null
+ *   }[]
+ * }} LoginBatch
+ */
+
 export {};
