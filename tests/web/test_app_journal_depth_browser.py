@@ -228,7 +228,7 @@ async def test_a_teacher_fills_in_the_journal_in_depth_from_the_keyboard(
             seen["seconds"] = time.monotonic() - posted_at
             seen["status"] = text_of(browser, ".journal-status")
             seen["outlined"] = browser.execute_script(
-                "return document.querySelector(arguments[0]).classList.contains('live')", cell
+                "return document.querySelector(arguments[0]).classList.contains('arrived')", cell
             )
             seen["axe"] = audit(browser, "journal after a live mark")
             photograph(browser, shots, "16-journal-live")

@@ -20,7 +20,11 @@ import { day } from './weeks.js';
  * @typedef {import('./types.js').JournalLesson} JournalLesson
  * @typedef {import('./types.js').JournalUpdate} JournalUpdate
  * @typedef {import('./types.js').UserError} UserError
+ * @typedef {{ userErrors: UserError[], mark?: { id: string } | null }} Payload what the
+ *   journal's mutations answer: their errors, and the mark given or corrected if any
  */
+
+const MUTATION = { mutation: true };
 
 /**
  * The classes and subjects the teacher teaches this week, to open a journal.
@@ -278,16 +282,15 @@ export async function showJournal(main, classId, subjectId, termId) {
 
   /**
    * Sends a mutation and reads the journal again; the first user error's message, or null.
-   * @param {string} name @param {Record<string, unknown>} variables
+   * @param {() => Promise<Record<string, Payload | null>>} send the mutation, by `run`
    * @returns {Promise<string | null>}
    */
-  async function change(name, variables) {
+  async function change(send) {
     own += 1;
     try {
-      /** @type {Record<string, { userErrors: UserError[], mark?: { id: string } | null } | null>} */
       let answer;
       try {
-        answer = await run(name, variables, { mutation: true });
+        answer = await send();
       } catch {
         return t('failed');
       }
@@ -338,7 +341,7 @@ export async function showJournal(main, classId, subjectId, termId) {
     const name = line.student.fullName;
     const last = cell.marks[cell.marks.length - 1];
     if (!last) {
-      void fromGrid(() => change('AppPostMark', { student: line.student.id, lesson: lesson.id, value }), t('markGiven', value, name));
+      void fromGrid(() => change(() => run('AppPostMark', { student: line.student.id, lesson: lesson.id, value }, MUTATION)), t('markGiven', value, name));
       return;
     }
     // A cell with a mark: correcting it is the usual meaning, and needs a reason; a second
@@ -355,7 +358,7 @@ export async function showJournal(main, classId, subjectId, termId) {
           submit: async () => {
             const why = valueOf('journal-reason');
             if (!why) return t('reasonRequired');
-            const error = await change('AppCorrectMark', { mark: last.id, value, reason: why });
+            const error = await change(() => run('AppCorrectMark', { mark: last.id, value, reason: why }, MUTATION));
             if (!error) say(t('markCorrected', last.value, value, name));
             return error;
           },
@@ -363,7 +366,7 @@ export async function showJournal(main, classId, subjectId, termId) {
         {
           label: t('addMark'),
           submit: async () => {
-            const error = await change('AppPostMark', { student: line.student.id, lesson: lesson.id, value });
+            const error = await change(() => run('AppPostMark', { student: line.student.id, lesson: lesson.id, value }, MUTATION));
             if (!error) say(t('markGiven', value, name));
             return error;
           },
@@ -387,7 +390,7 @@ export async function showJournal(main, classId, subjectId, termId) {
           submit: async () => {
             const why = valueOf('journal-reason');
             if (!why) return t('reasonRequired');
-            const error = await change('AppDeleteMark', { mark: last.id, reason: why });
+            const error = await change(() => run('AppDeleteMark', { mark: last.id, reason: why }, MUTATION));
             if (!error) say(t('markDeleted', last.value, line.student.fullName));
             return error;
           },
@@ -403,7 +406,7 @@ export async function showJournal(main, classId, subjectId, termId) {
     if (!line || !lesson) return;
     const name = line.student.fullName;
     /** @param {number | null} minutes */
-    const send = (minutes) => change('AppRecordAttendance', { lesson: lesson.id, student: line.student.id, presence, minutesLate: minutes });
+    const send = (minutes) => change(() => run('AppRecordAttendance', { lesson: lesson.id, student: line.student.id, presence, minutesLate: minutes }, MUTATION));
     if (presence !== 'LATE') {
       void fromGrid(() => send(null), t(presence === 'ABSENT' ? 'absenceRecorded' : 'presenceRecorded', name));
       return;
@@ -451,13 +454,13 @@ export async function showJournal(main, classId, subjectId, termId) {
             const newText = valueOf('journal-homework');
             const dueOn = valueOf('journal-due');
             if (newTopic !== lesson.topic) {
-              const error = await change('AppSetLessonTopic', { lesson: lesson.id, topic: newTopic });
+              const error = await change(() => run('AppSetLessonTopic', { lesson: lesson.id, topic: newTopic }, MUTATION));
               if (error) return error;
             }
             if (newText && (newText !== homework?.text || dueOn !== homework?.dueOn)) {
               const error = homework
-                ? await change('AppEditHomework', { homework: homework.id, text: newText, dueOn })
-                : await change('AppSetHomework', { lesson: lesson.id, text: newText, dueOn });
+                ? await change(() => run('AppEditHomework', { homework: homework.id, text: newText, dueOn }, MUTATION))
+                : await change(() => run('AppSetHomework', { lesson: lesson.id, text: newText, dueOn }, MUTATION));
               if (error) return error;
             }
             say(t('lessonSaved', shortDay(day(lesson.date))));
@@ -595,8 +598,8 @@ export async function showJournal(main, classId, subjectId, termId) {
         return;
       }
       for (const td of changed) {
-        td.classList.add('live');
-        setTimeout(() => td.classList.remove('live'), 4000);
+        td.classList.add('arrived');
+        setTimeout(() => td.classList.remove('arrived'), 4000);
       }
       const news = updates.filter(
         (update) => update.mark && !mine.delete(update.mark.id) && (update.kind === 'MARK_POSTED' || update.kind === 'MARK_CORRECTED'),
