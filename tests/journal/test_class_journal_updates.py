@@ -2,7 +2,7 @@
 and real WebSockets, the journal's readers (the teacher of the class and subject, the school's
 administration) get each mark, correction and lesson change of that class and subject, and
 nobody else gets anything: not a family, not the class's teacher of another subject, not
-another school's administration, not an anonymous client."""
+another school's administration, not an anonymous client; a logout ends it at once."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from websockets.asyncio.client import connect
 
 from tests.conftest import TODAY
 from tests.journal.conftest import Class8
-from tests.servers import Server, next_payload, nothing_more, subscription
+from tests.security.live import token_for
+from tests.servers import Server, closed_by_server, next_payload, nothing_more, subscription
 
 UPDATES = """
 subscription($class: ID!, $subject: ID!) {
@@ -40,6 +41,7 @@ mutation($input: CorrectMarkInput!) {
   correctMark(input: $input) { mark { id } userErrors { field code } }
 }
 """
+LOGOUT = "mutation { logout { ok userErrors { code } } }"
 TOPIC = """
 mutation($input: SetLessonTopicInput!) {
   setLessonTopic(input: $input) { lesson { id } userErrors { field code } }
@@ -144,3 +146,30 @@ async def test_a_class_journal_follows_its_marks_and_lessons_for_its_readers_onl
             assert (await next_payload(admin))["classJournalUpdates"] == update
             # The class's mathematics journal heard of none of it.
             assert await nothing_more(other_subject, 0.5)
+
+
+async def test_a_logout_closes_a_followed_journal_before_another_update(
+    database: str, class8: Class8, tmp_path: Path
+) -> None:
+    env = {"EDIARY_DATABASE_URL": database, "EDIARY_TODAY": TODAY.isoformat()}
+    physics = {
+        "class": class8.gid("SchoolClass", "class8"),
+        "subject": class8.gid("Subject", "physics"),
+    }
+    mark = {
+        "studentId": class8.gid("Student", "s8_boris"),
+        "lessonId": class8.gid("Lesson", "phys4"),
+    }
+    # A session of its own: the shared tokens of the other tests stay valid.
+    leaving = await token_for(class8.world.users["russian_teacher"])
+    async with (
+        Server(env, tmp_path / "server.log") as server,
+        subscription(server, leaving, UPDATES, physics) as ws,
+    ):
+        assert (await server.gql(LOGOUT, {}, leaving))["logout"]["ok"] is True
+        posted = await server.gql(
+            POST, {"input": {**mark, "value": 5}}, class8.token("russian_teacher")
+        )
+        assert posted["postMark"]["userErrors"] == [], posted
+        code, reason, received = await closed_by_server(ws, within=2.0)
+        assert (code, reason, received) == (4401, "Session ended: logged out.", [])
