@@ -40,6 +40,16 @@ async def current_term(academic_year_ids: set[int], day: date) -> TermRow | None
     return term_from(rows[0]) if rows else None
 
 
+async def terms_of_year(academic_year_id: int) -> list[TermRow]:
+    """Every term of a school year, in order: the terms a class's journal can be opened for."""
+    rows = await sql.fetch(
+        "SELECT id, academic_year_id, number, starts_on, ends_on FROM term"
+        " WHERE academic_year_id = $1 ORDER BY starts_on, number, id",
+        [academic_year_id],
+    )
+    return [term_from(row) for row in rows]
+
+
 async def visible_term(viewer: Viewer, term_id: int) -> Term:
     """A term of a school the viewer is tied to, or of one a family's diary passed through
     (the child's past marks name its terms); NotFound otherwise."""

@@ -1,4 +1,5 @@
-"""The root Subscription type: a student's diary, live, over graphql-transport-ws."""
+"""The root Subscription type: a student's diary and a class's journal, live, over
+graphql-transport-ws."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from strawberry import relay
 
 from ediary.domain.errors import NotFound
 from ediary.domain.journal.changes import ChangeKind, DiaryChange
-from ediary.domain.journal.live import ChangedObjects, changed_objects, concerns, live_grant
+from ediary.domain.journal.live import (
+    ChangedObjects,
+    changed_objects,
+    concerns,
+    journal_grant,
+    live_grant,
+)
 from ediary.schema.ids import local_id
 from ediary.schema.info import Info
 from ediary.schema.talk import TalkSubscription
@@ -85,6 +92,58 @@ def _update(student_id: int, change: DiaryChange, found: ChangedObjects) -> Diar
 
 
 @strawberry.type(
+    description="A change in a class's journal of one subject, sent as soon as it is "
+    "committed: a mark given, corrected or withdrawn, an absence or lateness recorded or taken "
+    "back, homework set or changed, or a lesson changed (its topic, its status). `lesson` says "
+    "which column, `student` which line (null for a change to the whole lesson)."
+)
+class ClassJournalUpdate:
+    kind: DiaryUpdateKind = strawberry.field(  # type: ignore[valid-type]
+        description="Which kind of change this is; it tells which of the other fields are filled."
+    )
+    mark_id: relay.GlobalID | None = strawberry.field(
+        description="The mark concerned, also for a withdrawn mark."
+    )
+    mark: Mark | None = strawberry.field(
+        description="The mark as it is now; null when it was withdrawn or for other kinds."
+    )
+    attendance: Attendance | None = strawberry.field(
+        description="For ATTENDANCE_RECORDED and ABSENCE_EXCUSED: the absence or lateness as it "
+        "is now; null when the student is present."
+    )
+    homework: Homework | None = strawberry.field(description="The homework set or changed.")
+    lesson: Lesson | None = strawberry.field(
+        description="The lesson (the journal's column) the change is about, as it is now; null "
+        "only for a mark on dated work, which has no lesson."
+    )
+    _student_id: strawberry.Private[int | None]
+
+    @strawberry.field(
+        description="The student whose line changed; null for a change to the whole lesson "
+        "(its topic, its status, homework)."
+    )
+    async def student(self, info: Info) -> Student | None:
+        if self._student_id is None:
+            return None
+        user = await info.context.loaders.user.load(self._student_id)
+        assert user is not None  # accounts are deactivated, never deleted
+        return Student.from_model(user)
+
+
+def _journal_update(change: DiaryChange, found: ChangedObjects) -> ClassJournalUpdate:
+    mark, lesson = found.mark, found.lesson
+    return ClassJournalUpdate(
+        kind=change.kind,
+        mark_id=relay.GlobalID("Mark", str(mark.id)) if mark is not None else None,
+        mark=Mark.from_model(mark) if mark is not None and mark.deleted_at is None else None,
+        attendance=Attendance.from_model(found.attendance, lesson) if found.attendance else None,
+        homework=Homework.from_model(found.homework, lesson) if found.homework else None,
+        lesson=Lesson.from_model(lesson) if lesson is not None else None,
+        _student_id=change.student_id,
+    )
+
+
+@strawberry.type(
     description=(
         "Live updates over graphql-transport-ws on /graphql; authenticate with "
         '{"authorization": "Bearer <token>"} in connection_init, or the session cookie.'
@@ -120,3 +179,32 @@ class Subscription(TalkSubscription):
                 found = await changed_objects(change)
                 if found is not None:
                     yield _update(student, change, found)
+
+    @strawberry.subscription(
+        description=(
+            "Changes to a class's journal of one subject as they are committed, whoever makes "
+            "them: marks, absences and lateness, homework and lessons (topics, cancellations). "
+            "For those who may read `classJournal`: the teacher of that class and subject, the "
+            "class teacher and the school administration; the right is checked again before "
+            "each update, and the connection closes when the session ends."
+        )
+    )
+    async def class_journal_updates(
+        self, info: Info, class_id: relay.GlobalID, subject_id: relay.GlobalID
+    ) -> AsyncGenerator[ClassJournalUpdate, None]:
+        viewer = await info.context.require_viewer()
+        opened = await journal_grant(
+            viewer, local_id(class_id, "SchoolClass"), local_id(subject_id, "Subject")
+        )
+        if opened is None:
+            raise NotFound()
+        async with info.context.runtime.broker.subscribe() as changes:
+            async for change in changes:
+                if not isinstance(change, DiaryChange) or not opened.concerns(change):
+                    continue
+                # A class handed over to another teacher stops the updates: see live_viewer.
+                if not opened.allows(await info.context.live_viewer()):
+                    return
+                found = await changed_objects(change)
+                if found is not None:
+                    yield _journal_update(change, found)

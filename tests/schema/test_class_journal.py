@@ -86,6 +86,37 @@ async def test_without_a_term_the_grid_is_of_the_classs_current_term(
     assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
+async def test_the_journal_names_every_term_of_the_classs_year(
+    gql: GraphQLClient, world: World
+) -> None:
+    """A client opens another term's journal from `terms`, whichever term it asked for."""
+    expected = [
+        {
+            "id": to_base64("Term", term.id),
+            "number": term.number,
+            "startsOn": term.starts_on.isoformat(),
+            "endsOn": term.ends_on.isoformat(),
+        }
+        for term in await models.Term.filter(
+            academic_year_id=world.objects["term2_A"].academic_year_id
+        ).order_by("starts_on")
+    ]
+    assert [t["number"] for t in expected][:2] == [1, 2]
+    query = JOURNAL.replace(
+        "term { number }", "term { number } terms { id number startsOn endsOn }"
+    )
+    for term in ("term1_A", "term2_A"):
+        result = await gql(query, ids(world, "class_7a", "math", term), as_user="math_teacher")
+        assert "errors" not in result, result
+        assert result["data"]["classJournal"]["terms"] == expected
+    # Another school's year is not mixed in: its class lists its own terms only.
+    other = await gql(query, ids(world, "class_5a", "history_b", "term2_B"), as_user="other_admin")
+    assert "errors" not in other, other
+    theirs = [t["id"] for t in other["data"]["classJournal"]["terms"]]
+    assert to_base64("Term", world.objects["term2_B"].id) in theirs
+    assert not set(theirs) & {t["id"] for t in expected}
+
+
 async def test_averages_and_attendance(gql: GraphQLClient, world: World) -> None:
     """Russian in 7A: the pupil was late (excused) and has one dictation."""
     result = await gql(

@@ -146,7 +146,7 @@ async def test_a_teacher_gives_a_mark_in_the_class_journal_from_the_keyboard(
                 Keys.ARROW_RIGHT * (future - column) + "4" + Keys.ENTER
             )
             WebDriverWait(browser, 30).until(
-                lambda b: text_of(b, ".journal-status").startswith("Оценка не поставлена")
+                lambda b: text_of(b, ".journal-status").startswith("Не сохранено")
             )
             seen["refused"] = browser.execute_script(
                 "const s = document.querySelector('.journal-status');"
@@ -171,7 +171,7 @@ async def test_a_teacher_gives_a_mark_in_the_class_journal_from_the_keyboard(
     assert [m["value"] for m in marks] == [5], marks
     assert seen["cell"].split()[0] == "5"
     role, refused = seen["refused"]
-    assert role == "alert" and len(refused) > len("Оценка не поставлена: "), refused
+    assert role == "alert" and len(refused) > len("Не сохранено: "), refused
     assert after["rows"][1]["cells"][future]["marks"] == []
     for screen, violations in seen["axe"].items():
         assert violations == [], (screen, violations)

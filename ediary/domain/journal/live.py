@@ -1,4 +1,5 @@
-"""Live changes to a student's diary: who may receive which, and what a change names.
+"""Live changes to a student's diary or a class's journal: who may receive which, and what a
+change names.
 
 A subscriber's connection asks here twice per change: whether the change is for it
 (`concerns`, against the grant it opened with, then against a fresh one), and what the change
@@ -11,9 +12,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from ediary.domain.access import Facet, Placement, StudentGrant, Viewer, student_grant
+from ediary.domain.access import (
+    Facet,
+    Placement,
+    StudentGrant,
+    Viewer,
+    may_see_class_journal,
+    student_grant,
+)
 from ediary.domain.journal.changes import ChangeKind, DiaryChange
-from ediary.domain.models import Attendance, Homework, Lesson, Mark, Remark
+from ediary.domain.models import (
+    Attendance,
+    Homework,
+    Lesson,
+    Mark,
+    Remark,
+    SchoolClass,
+    Subject,
+)
 from ediary.domain.placements import placements
 
 FACET_OF = {
@@ -112,3 +128,42 @@ async def changed_objects(change: DiaryChange) -> ChangedObjects | None:
         # The lesson went with its class (a deletion).
         return None
     return ChangedObjects(lesson, mark, homework, attendance, remark)
+
+
+# What a class's journal grid shows of a lesson's changes: marks, absences, homework and the
+# lesson itself (its topic); remarks are the class teacher's and the families', not the grid's.
+JOURNAL_FACETS = frozenset({Facet.MARKS, Facet.ATTENDANCE, Facet.HOMEWORK, Facet.LESSONS})
+
+
+@dataclass(frozen=True)
+class JournalGrant:
+    """A viewer's right to follow one class's journal of one subject, as `classJournal`
+    grants it: the teacher of that class and subject, the class teacher, the administration."""
+
+    class_id: int
+    subject_id: int
+    school_id: int
+
+    def concerns(self, change: DiaryChange) -> bool:
+        """Whether the change is written in this journal: at this class, in this subject."""
+        return (
+            change.class_id == self.class_id
+            and change.subject_id == self.subject_id
+            and FACET_OF[change.kind] in JOURNAL_FACETS
+        )
+
+    def allows(self, viewer: Viewer) -> bool:
+        return may_see_class_journal(viewer, self.class_id, self.subject_id, self.school_id)
+
+
+async def journal_grant(viewer: Viewer, class_id: int, subject_id: int) -> JournalGrant | None:
+    """The viewer's grant on the class's journal of the subject; None when the class or the
+    subject (of the class's school) is unknown, or the viewer may not see the journal: all
+    alike, as `load_class_journal` answers them."""
+    school_class = await SchoolClass.get_or_none(id=class_id)
+    if school_class is None:
+        return None
+    if not await Subject.exists(id=subject_id, school_id=school_class.school_id):
+        return None
+    grant = JournalGrant(class_id, subject_id, school_class.school_id)
+    return grant if grant.allows(viewer) else None

@@ -7,6 +7,7 @@ from typing import Self
 import strawberry
 
 from ediary.domain import class_journal
+from ediary.domain.terms import terms_of_year
 from ediary.schema.types.journal import Attendance, Interned, Lesson, Mark, SubjectAverage
 from ediary.schema.types.people import Student
 from ediary.schema.types.school import SchoolClass, Subject, Term
@@ -76,6 +77,14 @@ class ClassJournal:
         description="Students who were in the class during the term, in register order "
         "(last name, first name, patronymic): the lines."
     )
+    _academic_year_id: strawberry.Private[int]
+
+    @strawberry.field(
+        description="Every term of the class's school year, in order: the journals of this "
+        "class and subject that can be opened (pass one's `id` as `termId`)."
+    )
+    async def terms(self) -> list[Term]:
+        return [Term.from_model(t) for t in await terms_of_year(self._academic_year_id)]
 
     @classmethod
     def from_domain(cls, journal: class_journal.ClassJournal) -> Self:
@@ -86,4 +95,5 @@ class ClassJournal:
             term=Term.from_model(journal.term),
             lessons=[Lesson.from_model(x, interned=interned) for x in journal.lessons],
             rows=[ClassJournalRow.from_domain(r) for r in journal.rows],
+            _academic_year_id=journal.school_class.academic_year_id,
         )

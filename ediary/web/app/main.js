@@ -1,10 +1,10 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
-// `#/marks/<child>`, `#/settings/<child>`, `#/children`), the header with the language switch and sign-out, the
-// kept week when there is no connection, and the service worker that lets the app open then.
+// `#/marks/<child>`, `#/settings/<child>`, `#/children`, `#/journal/<class>/<subject>[/<term>]`,
+// `#/class/<class>/<section>`), the header with the language switch and sign-out, the kept
+// week when there is no connection, and the service worker that lets the app open then.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
 import { showChildren } from './children.js';
-import { focusJournal, showJournal, showJournals } from './journal.js';
 import { h } from './dom.js';
 import { language, otherLanguage, setLanguage, t } from './i18n.js';
 import { showLogin } from './login.js';
@@ -122,7 +122,7 @@ async function showFamily(main, who, screen, id, week) {
 
 /** The screen the address names, drawn into <main>. */
 async function render() {
-  const [screen = '', rawId = '', week = ''] = location.hash.replace(/^#\/?/, '').split('/');
+  const [screen = '', rawId = '', week = '', term = ''] = location.hash.replace(/^#\/?/, '').split('/');
   const id = decodeURIComponent(rawId);
   leaveWeek();
   main.setAttribute('aria-busy', 'true');
@@ -148,9 +148,11 @@ async function render() {
       const { showMyClass } = await import('./myclass.js');
       await showMyClass(main, id, decodeURIComponent(week));
     } else if (who.teacher && (screen === 'journal' || studentsOf(who).length === 0)) {
+      // The journal's module is the teacher's alone: a family's first load does not fetch it.
+      const { focusJournal, showJournal, showJournals } = await import('./journal.js');
       if (screen === 'journal' && id && week) {
-        // Here the third part of the address is the subject.
-        await showJournal(main, id, decodeURIComponent(week));
+        // Here the third part of the address is the subject, the fourth the term if chosen.
+        await showJournal(main, id, decodeURIComponent(week), term ? decodeURIComponent(term) : null);
         main.removeAttribute('aria-busy');
         focusJournal();
         return;

@@ -40,15 +40,20 @@
  *   date: string, subject: { id: string } }} TermMark
  * @typedef {{ id: string, name: string }} Entity
  * @typedef {{ days: { lessons: { schoolClass: Entity | null, subject: Entity }[] }[] }} TeacherWeek
- * @typedef {{ id: string, value: number, weight: number }} JournalMark
- * @typedef {{ marks: JournalMark[], attendance: { kind: 'ABSENT' | 'LATE' } | null }} JournalCell
+ * @typedef {{ action: 'CREATE' | 'CORRECT' | 'DELETE', oldValue: number | null, newValue: number, reason: string }} MarkEvent
+ * @typedef {{ id: string, value: number, weight: number, history?: MarkEvent[] | null }} JournalMark
+ * @typedef {{ marks: JournalMark[], attendance: { kind: 'ABSENT' | 'LATE', minutesLate?: number | null } | null }} JournalCell
  * @typedef {{
  *   student: { id: string, fullName: string }, cells: JournalCell[],
  *   average: { average: number | null, forecast: number | null }
  * }} JournalRow
  * @typedef {{
- *   schoolClass: Entity, subject: Entity, term: { id: string, number: number },
- *   lessons: { id: string, date: string, period: number, status: string }[], rows: JournalRow[]
+ *   id: string, date: string, period: number, status: string, topic: string,
+ *   homework: { id: string, text: string, dueOn: string }[] | null
+ * }} JournalLesson
+ * @typedef {{
+ *   schoolClass: Entity, subject: Entity, term: { id: string, number: number }, terms: Term[],
+ *   lessons: JournalLesson[], rows: JournalRow[]
  * }} ClassJournal
  *
  * A child's settings (settings.js):
@@ -95,6 +100,14 @@
  *     student: { id: string, fullName: string } | null
  *   }[]
  * }} LoginBatch
+ */
+
+// The class journal's live updates (journal.js).
+/**
+ * @typedef {{
+ *   kind: string, mark: { id: string, value: number } | null,
+ *   student: { id: string, fullName: string } | null, lesson: { id: string } | null
+ * }} JournalUpdate
  */
 
 export {};
