@@ -90,6 +90,8 @@ def _panel(
     axes.xaxis.set_major_formatter(DateFormatter("%d.%m"))  # type: ignore[no-untyped-call]
     if small:
         axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+        # Dates under every panel, not only the bottom row: each is read on its own.
+        axes.tick_params(labelbottom=True, labelleft=True, labelsize="small")
     axes.grid(True, axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     left = weeks_left(term, today)

@@ -1,5 +1,5 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
-// `#/marks/<child>`, `#/children`), the header with the language switch and sign-out, the
+// `#/marks/<child>`, `#/progress/<child>`, `#/children`), the header with the language switch and sign-out, the
 // kept week when there is no connection, and the service worker that lets the app open then.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
@@ -105,8 +105,10 @@ async function showFamily(main, who, screen, id, week) {
   const students = studentsOf(who);
   const child = students.find((student) => student.id === id);
   const several = students.length > 1;
-  if ((screen === 'week' || screen === 'marks') && child) {
+  if ((screen === 'week' || screen === 'marks' || screen === 'progress') && child) {
     if (screen === 'week') await showWeek(main, child, several, week || null, who.id);
+    // The progress picture is its own module: the week's first load does not carry it.
+    else if (screen === 'progress') await (await import('./progress.js')).showProgress(main, child, several);
     else await showMarks(main, child, several);
   } else if (students.length === 1 && students[0]) {
     location.replace(`#/week/${encodeURIComponent(students[0].id)}`);
