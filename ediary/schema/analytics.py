@@ -95,6 +95,8 @@ class AnalyticsQuery:
             term=Term.from_model(found.term),
             subjects=[SubjectProgress.from_domain(s) for s in found.subjects],
             chart_url=info.context.links.progress_chart(scope.student_id, found.term.id),
+            as_of=info.context.today(),
+            weeks_left=progress.weeks_left(found.term, info.context.today()),
         )
 
     @strawberry.field(

@@ -211,6 +211,95 @@ async def test_progress_and_its_chart(gql: GraphQLClient, q: Q, world: World) ->
             assert wrong.status_code == 404
 
 
+def _chart_texts(svg: bytes) -> list[str]:
+    return [t.text or "" for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+
+
+def _weeks_left(today: date) -> int:
+    """Weeks begun after the schools' `today` until the end of TERM."""
+    return -(-(TERM[1] - today).days // 7)
+
+
+async def test_the_chart_of_one_subject_beside_the_class_average_where_shown(
+    gql: GraphQLClient, q: Q, world: World, settings: Settings
+) -> None:
+    today = settings.school_today()
+    data = ok(await gql(PROGRESS, {"s": q.ids["student"]}, as_user="q-parent"))["progress"]
+    url = data["chartUrl"] + f"&subject={q.ids['math']}"
+
+    async def chart(login: str) -> bytes:
+        async with gql.http() as client:
+            shown = await client.get(
+                url, headers={"Authorization": f"Bearer {world.tokens[login]}"}
+            )
+        assert shown.status_code == 200, shown.text
+        assert shown.headers["content-type"] == "image/svg+xml"
+        return shown.content
+
+    family = await chart("q-parent")
+    root = ET.fromstring(family)
+    assert root.get("role") == "img"
+    texts = _chart_texts(family)
+    # Mathematics alone, larger, and the weeks left in the term.
+    left = _weeks_left(today)
+    assert "Mathematics  4.00" in texts
+    assert texts[-1] == "Quick Q, Mathematics: term 1"
+    assert not any("Russian" in text for text in texts)
+    assert f"{left} weeks left" in texts
+    desc = root.find("{http://www.w3.org/2000/svg}desc")
+    assert desc is not None and desc.text is not None
+    assert desc.text.endswith(f"(3 marks). {left} weeks left in the term.")
+    # The school does not show the class rating: no class average to the family...
+    assert not any("class" in text.lower() for text in texts)
+    # ...while the class teacher compares: (4 + 5 + 3) / 3 = 4 over the three students.
+    staff = _chart_texts(await chart("q-homeroom"))
+    assert "Mathematics  4.00 (class 4.00)" in staff
+    assert "Average" in staff and "Class average" in staff
+    await models.School.filter(id=q.built.id).update(show_class_rating=True)
+    try:
+        assert "Mathematics  4.00 (class 4.00)" in _chart_texts(await chart("q-parent"))
+    finally:
+        await models.School.filter(id=q.built.id).update(show_class_rating=False)
+
+    # All subjects: a small chart each, titled with its average.
+    async with gql.http() as client:
+        both = await client.get(
+            data["chartUrl"], headers={"Authorization": f"Bearer {world.tokens['q-parent']}"}
+        )
+    assert {"Mathematics  4.00", "Russian  5.00"} <= set(_chart_texts(both.content))
+
+
+async def test_the_chart_of_a_subject_without_marks_or_not_a_subject_is_not_found(
+    gql: GraphQLClient, q: Q, world: World
+) -> None:
+    data = ok(await gql(PROGRESS, {"s": q.ids["student"]}, as_user="q-parent"))["progress"]
+    ours = [subject.id for subject in q.built.subjects.values()]
+    other = await models.Subject.exclude(id__in=ours).first()
+    assert other is not None
+    headers = {"Authorization": f"Bearer {world.tokens['q-parent']}"}
+    async with gql.http() as client:
+        for subject in (to_base64("Subject", other.id), q.ids["class"], "nonsense"):
+            found = await client.get(data["chartUrl"] + f"&subject={subject}", headers=headers)
+            assert (found.status_code, found.json()["code"]) == (404, "NOT_FOUND"), subject
+        # The same answer as for a student the viewer may not see: nothing tells them apart.
+        hidden = await client.get(
+            data["chartUrl"] + f"&subject={q.ids['math']}",
+            headers={"Authorization": f"Bearer {world.tokens['parent']}"},
+        )
+        assert (hidden.status_code, hidden.json()["code"]) == (404, "NOT_FOUND")
+
+
+async def test_progress_says_the_weeks_left_from_the_schools_today(
+    gql: GraphQLClient, q: Q, settings: Settings
+) -> None:
+    today = settings.school_today()
+    query = "query($s: ID!) { progress(studentId: $s) { asOf weeksLeft term { endsOn } } }"
+    data = ok(await gql(query, {"s": q.ids["student"]}, as_user="q-parent"))["progress"]
+    # The schools' today, not the machine's (tests/domain/test_progress_chart.py has the cases).
+    assert data["asOf"] == today.isoformat() and data["term"]["endsOn"] == TERM[1].isoformat()
+    assert data["weeksLeft"] == _weeks_left(today) > 1
+
+
 async def test_chart_of_the_world_student_is_valid_svg(gql: GraphQLClient, world: World) -> None:
     student = to_base64("Student", world.id("student"))
     term = to_base64("Term", world.id("term2_A"))

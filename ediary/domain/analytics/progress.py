@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 from ediary.domain.access import Facet
@@ -62,6 +62,17 @@ def running_by_week(days: Iterable[tuple[date, MarkSums]]) -> list[ProgressPoint
             continue
         points.append(ProgressPoint(week, average, weeks[week].count, running.count))
     return points
+
+
+def weeks_left(term: Term | TermRow, today: date) -> int:
+    """Weeks of the term after `today`, a part week counting whole: what a family plans with.
+
+    0 once the term has ended; the whole term before it begins.
+    """
+    start = max(today + timedelta(days=1), term.starts_on)
+    if start > term.ends_on:
+        return 0
+    return -(-((term.ends_on - start).days + 1) // 7)
 
 
 async def progress(scope: StudentTerm, policy: RegionPolicy) -> Progress:

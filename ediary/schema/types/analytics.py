@@ -232,7 +232,15 @@ class Progress:
     )
     chart_url: str = strawberry.field(
         description="Absolute address of the same data as an SVG chart, served with the same "
-        "login (cookie or bearer token)."
+        "login (cookie or bearer token): one small chart per subject, or one subject beside "
+        "the class average with `&subject=<Subject ID>`."
+    )
+    as_of: datetime.date = strawberry.field(
+        description="The school's today, from which `weeksLeft` counts."
+    )
+    weeks_left: int = strawberry.field(
+        description="Weeks of the term after `asOf`, a part week counting whole; 0 once the "
+        "term has ended."
     )
 
 

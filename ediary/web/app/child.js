@@ -8,13 +8,13 @@ import { t } from './i18n.js';
 /**
  * The child's name (the screen's heading), their class, and the sections' links.
  * @param {Child} child
- * @param {'week' | 'marks' | 'settings'} section the one shown
+ * @param {'week' | 'marks' | 'progress' | 'settings'} section the one shown
  * @param {boolean} severalChildren whether to offer the others
  * @returns {HTMLElement[]}
  */
 export function childHeader(child, section, severalChildren) {
   const id = encodeURIComponent(child.id);
-  /** @param {'week' | 'marks' | 'settings'} name */
+  /** @param {'week' | 'marks' | 'progress' | 'settings'} name */
   const link = (name) =>
     h(
       'a',
@@ -29,6 +29,6 @@ export function childHeader(child, section, severalChildren) {
       child.schoolClass && h('span', { class: 'class' }, child.schoolClass.name),
       severalChildren && h('a', { href: '#/children', class: 'other' }, t('otherChild')),
     ),
-    h('nav', { class: 'sections', 'aria-label': t('sections') }, link('week'), link('marks'), link('settings')),
+    h('nav', { class: 'sections', 'aria-label': t('sections') }, link('week'), link('marks'), link('progress'), link('settings')),
   ];
 }

@@ -241,6 +241,58 @@ const STRINGS = {
     changeRefused: 'Не сохранено: {0}',
     liveJournalMark: 'Коллега поставил(а) {0}: {1}',
     liveJournalCorrected: 'Коллега исправил(а) оценку на {0}: {1}',
+    // What is needed for a term mark (marks by subject) and the progress picture.
+    progress: 'Успеваемость',
+    target: 'Оценка за четверть, к которой идём',
+    needFor: 'Что нужно для {0}',
+    needGiven: 'Оценка за четверть уже выставлена: {0}.',
+    needReached: '{0} уже есть: средний балл {1}.',
+    needPlans: 'Для {0} нужно: {1}.',
+    needOr: ' или ',
+    needWeighted: '{0} за {1} (вес {2})',
+    needWeight: '{0} за работу с весом {1}',
+    needTooFew: 'Для {0} не хватит оставшихся уроков: нужно {1}, а уроков осталось {2}.',
+    needNever: '{0} в этой четверти уже не получить.',
+    needLessonsLeft: 'Уроков по предмету до конца четверти: {0}.',
+    needWork: 'Объявленные работы',
+    needOnWork: 'нужно не ниже {0}',
+    needOnWorkNone: 'даже {0} не хватит',
+    needOnAllWork: 'Если за все объявленные работы получить не ниже {0}, будет {1}.',
+    progressTitle: 'Успеваемость за {0} четверть',
+    weeksLeft: 'До конца четверти {0}.',
+    termOver: 'Четверть закончилась.',
+    legend: 'Как читать графики',
+    legendChild: 'средний балл к концу каждой недели',
+    legendClass: 'средний балл класса сейчас',
+    legendAhead: 'недели до конца четверти',
+    weeksShort: 'ещё {0} нед.',
+    classAverage: 'Класс',
+    classHidden: 'Средний балл класса школа семьям не показывает.',
+    chartOf: 'График: {0}',
+    chartDesc: 'Средний балл к концу недели: {0}.',
+    chartClass: 'Средний балл класса: {0}.',
+    noProgress: 'В этой четверти оценок пока нет.',
+    chartPicture: 'Все графики одной картинкой (SVG)',
+    counts: 'одна|две|три|четыре|пять|шесть|семь|восемь|девять|десять',
+    weekForms: 'неделя|недели|недель',
+    markWords: {
+      5: 'пятёрка|пятёрки|пятёрок|пятёрки|пятёрку',
+      4: 'четвёрка|четвёрки|четвёрок|четвёрки|четвёрку',
+      3: 'тройка|тройки|троек|тройки|тройку',
+      2: 'двойка|двойки|двоек|двойки|двойку',
+      1: 'единица|единицы|единиц|единицы|единицу',
+    },
+    workFor: {
+      ORAL: 'устный ответ',
+      CLASSWORK: 'работу на уроке',
+      HOMEWORK: 'домашнюю работу',
+      QUIZ: 'самостоятельную',
+      DICTATION: 'диктант',
+      LAB: 'лабораторную',
+      ESSAY: 'сочинение',
+      TEST: 'контрольную',
+      EXAM: 'экзамен',
+    },
     kind: {
       ORAL: 'устный ответ',
       CLASSWORK: 'работа на уроке',
@@ -492,6 +544,58 @@ const STRINGS = {
     changeRefused: 'Not saved: {0}',
     liveJournalMark: 'A colleague gave {0}: {1}',
     liveJournalCorrected: 'A colleague corrected a mark to {0}: {1}',
+    // What is needed for a term mark (marks by subject) and the progress picture.
+    progress: 'Progress',
+    target: 'Term mark to aim for',
+    needFor: 'What is needed for {0}',
+    needGiven: 'The term mark is given: {0}.',
+    needReached: '{0} is already there: the average is {1}.',
+    needPlans: 'For {0} you need: {1}.',
+    needOr: ', or ',
+    needWeighted: '{0} on a {1} (weight {2})',
+    needWeight: '{0} on work of weight {1}',
+    needTooFew: 'Not enough lessons left for {0}: it takes {1}, and {2} lessons are left.',
+    needNever: '{0} is out of reach this term.',
+    needLessonsLeft: 'Lessons of the subject left this term: {0}.',
+    needWork: 'Announced work',
+    needOnWork: 'needs at least {0}',
+    needOnWorkNone: 'not even {0} would do',
+    needOnAllWork: 'With at least {0} on all the announced work, the term mark is {1}.',
+    progressTitle: 'Progress in term {0}',
+    weeksLeft: '{0} left in the term.',
+    termOver: 'The term is over.',
+    legend: 'How to read the charts',
+    legendChild: 'the average at the end of each week',
+    legendClass: "the class's average now",
+    legendAhead: 'the weeks left in the term',
+    weeksShort: '{0} wk left',
+    classAverage: 'Class',
+    classHidden: 'The school does not show the class average to families.',
+    chartOf: 'Chart: {0}',
+    chartDesc: 'The average at the end of each week: {0}.',
+    chartClass: "The class's average: {0}.",
+    noProgress: 'No marks this term yet.',
+    chartPicture: 'All the charts as one picture (SVG)',
+    counts: 'one|two|three|four|five|six|seven|eight|nine|ten',
+    weekForms: 'week|weeks|weeks',
+    markWords: {
+      5: '5|5s|5s|a 5|a 5',
+      4: '4|4s|4s|a 4|a 4',
+      3: '3|3s|3s|a 3|a 3',
+      2: '2|2s|2s|a 2|a 2',
+      1: '1|1s|1s|a 1|a 1',
+    },
+    workFor: {
+      ORAL: 'oral answer',
+      CLASSWORK: 'classwork',
+      HOMEWORK: 'homework',
+      QUIZ: 'quiz',
+      DICTATION: 'dictation',
+      LAB: 'lab work',
+      ESSAY: 'essay',
+      TEST: 'test',
+      EXAM: 'exam',
+    },
     kind: {
       ORAL: 'oral answer',
       CLASSWORK: 'classwork',
@@ -507,7 +611,7 @@ const STRINGS = {
 };
 
 /** @typedef {keyof typeof STRINGS} Language */
-/** @typedef {Exclude<keyof typeof STRINGS.ru, 'kind'>} Key */
+/** @typedef {Exclude<keyof typeof STRINGS.ru, 'kind' | 'markWords' | 'workFor'>} Key */
 
 const KEPT = 'ediary.language';
 
@@ -595,4 +699,63 @@ export function shortDay(date) {
  */
 export function decimal(value) {
   return value.toLocaleString(current, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+// The words of "what is needed for a mark": numbers and marks as a family says them.
+
+/**
+ * A count of things, in words up to ten ("две", "two"), else in digits.
+ * @param {number} count
+ * @returns {string}
+ */
+export function countWord(count) {
+  return STRINGS[current].counts.split('|')[count - 1] ?? String(count);
+}
+
+/**
+ * The form of a noun that goes with a number: forms are "one|few|many" ("неделя|недели|недель").
+ * @param {string} forms
+ * @param {number} count
+ * @returns {string}
+ */
+export function plural(forms, count) {
+  const [one = '', few = one, many = few] = forms.split('|');
+  const rule = new Intl.PluralRules(current).select(count);
+  return rule === 'one' ? one : rule === 'few' ? few : many;
+}
+
+/**
+ * A mark as a word: `count` of them ("две пятёрки", "two 5s"), or alone in a case: 'of' as
+ * in "для пятёрки"/"for a 5", 'object' as in "пятёрку не получить", 'name' as in "пятёрка".
+ * @param {number} value
+ * @param {number | 'of' | 'object' | 'name'} how
+ * @returns {string}
+ */
+export function markWord(value, how) {
+  const words = STRINGS[current].markWords;
+  const forms = value in words ? words[/** @type {keyof typeof words} */ (value)] : `${value}|${value}|${value}|${value}|${value}`;
+  const [name = '', , , of = name, object = name] = forms.split('|');
+  if (how === 'name') return name;
+  if (how === 'of') return of;
+  if (how === 'object') return object;
+  return `${countWord(how)} ${plural(forms.split('|').slice(0, 3).join('|'), how)}`;
+}
+
+/**
+ * A kind of work as the object of "за" ("за контрольную", "on a test").
+ * @param {string} kind
+ * @returns {string}
+ */
+export function workFor(kind) {
+  const names = STRINGS[current].workFor;
+  return kind in names ? names[/** @type {keyof typeof names} */ (kind)] : kindName(kind);
+}
+
+/**
+ * A sentence's first letter in capitals ("Пятёрка уже есть", "A 5 is already there").
+ * @param {string} text
+ * @returns {string}
+ */
+export function capital(text) {
+  return text.charAt(0).toLocaleUpperCase(current) + text.slice(1);
 }

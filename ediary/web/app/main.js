@@ -1,7 +1,8 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
-// `#/marks/<child>`, `#/settings/<child>`, `#/children`, `#/journal/<class>/<subject>[/<term>]`,
-// `#/class/<class>/<section>`), the header with the language switch and sign-out, the kept
-// week when there is no connection, and the service worker that lets the app open then.
+// `#/marks/<child>`, `#/progress/<child>`, `#/settings/<child>`, `#/children`,
+// `#/journal/<class>/<subject>[/<term>]`, `#/class/<class>/<section>`), the header with the
+// language switch and sign-out, the kept week when there is no connection, and the service
+// worker that lets the app open then.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
 import { showChildren } from './children.js';
@@ -109,8 +110,10 @@ async function showFamily(main, who, screen, id, week) {
     // Settings are opened seldom: their module is not part of the week's first load.
     const { showSettings } = await import('./settings.js');
     await showSettings(main, child, several);
-  } else if ((screen === 'week' || screen === 'marks') && child) {
+  } else if ((screen === 'week' || screen === 'marks' || screen === 'progress') && child) {
     if (screen === 'week') await showWeek(main, child, several, week || null, who.id);
+    // The progress picture is its own module: the week's first load does not carry it.
+    else if (screen === 'progress') await (await import('./progress.js')).showProgress(main, child, several);
     else await showMarks(main, child, several);
   } else if (students.length === 1 && students[0]) {
     location.replace(`#/week/${encodeURIComponent(students[0].id)}`);

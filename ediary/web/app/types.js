@@ -56,6 +56,32 @@
  *   lessons: JournalLesson[], rows: JournalRow[]
  * }} ClassJournal
  *
+ * Marks by subject: what is needed for a term mark (AppMarkForecast).
+ * @typedef {{ value: number, weight: number, count: number, fits: boolean }} MarksPlan
+ * @typedef {{
+ *   work: { id: string, kind: string, topic: string, weight: number, lesson: { date: string } },
+ *   needed: number | null
+ * }} ForecastWork
+ * @typedef {{
+ *   subject: Entity, target: number, average: number | null, markCount: number,
+ *   forecast: number | null, given: number | null, reached: boolean, reachable: boolean,
+ *   remainingLessons: number, plans: MarksPlan[], upcomingWork: ForecastWork[],
+ *   neededOnUpcomingWork: number | null
+ * }} MarkForecast
+ *
+ * The progress picture (AppProgress).
+ * @typedef {{
+ *   week: string, weekEnds: string, average: number, weekMarks: number, totalMarks: number
+ * }} ProgressPoint
+ * @typedef {{ subject: Entity, points: ProgressPoint[] }} SubjectProgress
+ * @typedef {{
+ *   term: Term, asOf: string, weeksLeft: number, chartUrl: string, subjects: SubjectProgress[]
+ * }} Progress
+ * @typedef {{
+ *   shown: boolean,
+ *   subjects: { subject: { id: string }, classAverage: number | null, classStudents: number | null }[]
+ * }} ClassStanding
+ *
  * A child's settings (settings.js):
  * @typedef {{ field: string[] | null, code: string, message: string }} FieldError
  * @typedef {{
