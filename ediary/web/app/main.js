@@ -1,8 +1,10 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
-// `#/marks/<child>`, `#/children`), the header with the language switch and sign-out, the
-// kept week when there is no connection, and the service worker that lets the app open then.
+// `#/marks/<child>`, `#/children`, `#/news|meetings|acks/<child>`), the header with the
+// language switch and sign-out, the kept week when there is no connection, and the service
+// worker that lets the app open then.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
+import { readingAsParent } from './child.js';
 import { showChildren } from './children.js';
 import { focusJournal, showJournal, showJournals } from './journal.js';
 import { h } from './dom.js';
@@ -105,6 +107,16 @@ async function showFamily(main, who, screen, id, week) {
   const students = studentsOf(who);
   const child = students.find((student) => student.id === id);
   const several = students.length > 1;
+  const parent = (who.children ?? []).some((student) => student.id === id);
+  readingAsParent(parent);
+  // News, meetings and acknowledgements: their modules are fetched when first opened, so the
+  // week's first load does not carry them.
+  if (child && (screen === 'news' || screen === 'meetings' || (screen === 'acks' && parent))) {
+    if (screen === 'news') await (await import('./news.js')).showNews(main, child, several);
+    else if (screen === 'meetings') await (await import('./meetings.js')).showMeetings(main, child, several, parent);
+    else await (await import('./acks.js')).showAcks(main, child, several, who.id);
+    return;
+  }
   if ((screen === 'week' || screen === 'marks') && child) {
     if (screen === 'week') await showWeek(main, child, several, week || null, who.id);
     else await showMarks(main, child, several);
