@@ -588,6 +588,13 @@ SCHOOL_MEETING_NEXT = (
     "Безопасность детей на каникулах, работа кружков во втором полугодии.",
 )
 MEETING_PLACE = "Актовый зал"
+# The class teacher's request to acknowledge: (title, text).
+ACK_REQUEST = (
+    "Экскурсия в краеведческий музей",
+    "В пятницу класс идёт в краеведческий музей с классным руководителем.\n"
+    "Сбор у школы в 9:00, возвращение к 13:30. Билеты оплачивает школа.\n"
+    "Прошу подтвердить, что вы ознакомлены с условиями экскурсии.",
+)
 # A parent's thread with the class teacher: (from the parent?, text), oldest first.
 DIRECT_THREAD: tuple[tuple[bool, str], ...] = (
     (True, "Здравствуйте! {child} завтра не будет на первом уроке: запись к врачу."),

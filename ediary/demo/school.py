@@ -1,6 +1,7 @@
 """A deterministic demo school as of a given day: staff, families, a timetable and lessons
 for the whole term (past and coming weeks), the journal up to that day, homework with files,
-school and class news, teachers' blogs, parents' meetings with answers, and conversations."""
+school and class news, teachers' blogs, parents' meetings with answers, conversations, and
+requests to acknowledge."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ from ediary.domain.grading import DEFAULT_WEIGHTS, term_mark, weighted_average
 from ediary.domain.journal.history import record_imported
 from ediary.domain.models import (
     AcademicYear,
+    Acknowledgement,
+    AckRequest,
+    AckTarget,
     Announcement,
     AnnouncementAttachment,
     Attendance,
@@ -61,6 +65,7 @@ from ediary.domain.models import (
 )
 from ediary.domain.models.files import StoredFile
 from ediary.domain.storage import AttachmentStorage
+from ediary.domain.talk import signing
 
 __all__ = ["DemoLogin", "DemoScale", "database_is_empty", "load_demo"]
 
@@ -78,7 +83,7 @@ INSERT_ORDER: tuple[type[Model], ...] = (
     Region, School, AcademicYear, Term, BellPeriod, Subject, User, RoleGrant, SchoolClass,
     TeachingAssignment, Enrollment, Guardianship, Lesson, Homework, HomeworkAttachment, Mark,
     FinalMark, Attendance, Remark, Announcement, AnnouncementAttachment, Meeting, MeetingReply,
-    Conversation, ConversationMessage, ConversationRead,
+    Conversation, ConversationMessage, ConversationRead, AckRequest, AckTarget, Acknowledgement,
 )  # fmt: skip
 BATCH = 2000
 M = TypeVar("M", bound=Model)
@@ -231,6 +236,7 @@ class _Demo:
         self._news()
         self._meetings()
         self._conversations()
+        self._acknowledgements()
         return self._logins()
 
     # --- people ----------------------------------------------------------------------------
@@ -1048,6 +1054,37 @@ class _Demo:
             last_read_message_id=message.id,
             read_at=group.activity_at,
         )
+
+    def _acknowledgements(self) -> None:
+        """A trip notice for every class from its class teacher, two days ago; about half the
+        parents have acknowledged it (unsigned: the demo holds no parent's key), the showcase
+        mother not yet, so she has one to sign."""
+        parents_of = self._parents_of()
+        showcase_mother = self.families[0][1][0][1].id
+        title, text = words.ACK_REQUEST
+        sent = self.at(self.today - timedelta(days=2), 15)
+        for cls in self.classes:
+            request = self.add(
+                AckRequest,
+                school_class_id=cls.model.id,
+                author_id=cls.model.class_teacher_id,
+                title=title,
+                text=text,
+                text_sha256=signing.text_sha256(text),
+                created_at=sent,
+            )
+            for student in cls.students:
+                self.add(AckTarget, request_id=request.id, student_id=student)
+                for parent in parents_of[student]:
+                    if parent == showcase_mother or self.rng.random() < 0.5:
+                        continue
+                    self.add(
+                        Acknowledgement,
+                        request_id=request.id,
+                        student_id=student,
+                        parent_id=parent,
+                        acknowledged_at=self.at(self.today - timedelta(days=1), 20),
+                    )
 
     # --- logins ------------------------------------------------------------------------------
 

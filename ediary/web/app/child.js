@@ -5,16 +5,24 @@ import { t } from './i18n.js';
 
 /** @typedef {import('./types.js').Child} Child */
 
+// Acknowledgements are given by parents only: a student reading their own diary has no link.
+let parentReading = true;
+
+/** @param {boolean} parent whether the viewer reads as a parent */
+export function readingAsParent(parent) {
+  parentReading = parent;
+}
+
 /**
  * The child's name (the screen's heading), their class, and the sections' links.
  * @param {Child} child
- * @param {'week' | 'marks' | 'progress' | 'settings'} section the one shown
+ * @param {'week' | 'marks' | 'progress' | 'news' | 'meetings' | 'acks' | 'settings'} section the one shown
  * @param {boolean} severalChildren whether to offer the others
  * @returns {HTMLElement[]}
  */
 export function childHeader(child, section, severalChildren) {
   const id = encodeURIComponent(child.id);
-  /** @param {'week' | 'marks' | 'progress' | 'settings'} name */
+  /** @param {'week' | 'marks' | 'progress' | 'news' | 'meetings' | 'acks' | 'settings'} name */
   const link = (name) =>
     h(
       'a',
@@ -29,6 +37,6 @@ export function childHeader(child, section, severalChildren) {
       child.schoolClass && h('span', { class: 'class' }, child.schoolClass.name),
       severalChildren && h('a', { href: '#/children', class: 'other' }, t('otherChild')),
     ),
-    h('nav', { class: 'sections', 'aria-label': t('sections') }, link('week'), link('marks'), link('progress'), link('settings')),
+    h('nav', { class: 'sections', 'aria-label': t('sections') }, link('week'), link('marks'), link('progress'), link('news'), link('meetings'), parentReading && link('acks'), link('settings')),
   ];
 }

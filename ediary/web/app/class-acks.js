@@ -31,7 +31,7 @@ export async function showAcks(box, schoolClass, done = '') {
     h('h2', {}, t('acksList')),
     requests.length
       ? h('ul', { class: 'class-items' }, requests.map((r) => h('li', {}, requestCard(r))))
-      : h('p', { class: 'empty' }, t('noAcks')),
+      : h('p', { class: 'empty' }, t('classNoAcks')),
   );
   // The form just sent is gone with the redrawn section: the keyboard goes to what it did.
   if (done) status.focus();
@@ -77,7 +77,7 @@ function requestCard(request) {
       {},
       t('parentOf', s.parentName, s.student.fullName),
       s.acknowledgement &&
-        h('span', { class: 'who' }, ` · ${dateTime(new Date(s.acknowledgement.acknowledgedAt))}${s.acknowledgement.signed ? ` · ${t('ackSigned')}` : ''}`),
+        h('span', { class: 'who' }, ` · ${dateTime(new Date(s.acknowledgement.acknowledgedAt))}${s.acknowledgement.signed ? ` · ${t('classAckSigned')}` : ''}`),
     );
   return h(
     'article',
@@ -92,7 +92,7 @@ function requestCard(request) {
       h('summary', {}, t('ackWho')),
       h('h4', {}, t('ackNotYet', waiting.length)),
       waiting.length ? h('ul', { class: 'names' }, waiting.map(row)) : h('p', { class: 'empty' }, '—'),
-      h('h4', {}, t('ackDone', done.length)),
+      h('h4', {}, t('classAckDone', done.length)),
       done.length ? h('ul', { class: 'names' }, done.map(row)) : h('p', { class: 'empty' }, '—'),
     ),
   );

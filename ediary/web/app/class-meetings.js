@@ -40,7 +40,7 @@ export async function showMeetings(box, schoolClass, done = '') {
     h('h2', {}, t('meetingsList')),
     meetings.length
       ? h('ul', { class: 'class-items' }, meetings.map((m, i) => h('li', {}, meetingCard(m, answers[i] ?? [], schoolClass.school?.timeZone, again))))
-      : h('p', { class: 'empty' }, t('noMeetings')),
+      : h('p', { class: 'empty' }, t('classNoMeetings')),
   );
   // The form just sent is gone with the redrawn section: the keyboard goes to what it did.
   if (done) status.focus();
@@ -65,8 +65,8 @@ function scheduleForm(schoolClass, again) {
     field('meeting-title', t('meetingTitle'), title),
     h('div', { class: 'row' }, field('meeting-day', t('meetingDay'), day), field('meeting-starts', t('meetingStarts'), starts), field('meeting-ends', t('meetingEnds'), ends)),
     schoolClass.school && h('p', { class: 'hint' }, t('schoolTimeZone', schoolClass.school.timeZone)),
-    field('meeting-place', t('meetingPlace'), place),
-    field('meeting-agenda', t('meetingAgenda'), agenda),
+    field('meeting-place', t('classMeetingPlace'), place),
+    field('meeting-agenda', t('classMeetingAgenda'), agenda),
     alert,
     h('button', { type: 'submit', class: 'primary' }, t('scheduleMeetingButton')),
   );
@@ -109,7 +109,7 @@ function meetingCard(meeting, invitees, zone, again) {
     h('h3', { id: `m-${meeting.id}` }, meeting.title),
     h('p', { class: 'when-where' }, schoolTimes(meeting.startsAt, meeting.endsAt, zone), meeting.place ? ` · ${meeting.place}` : ''),
     meeting.movedFrom && h('p', { class: 'change' }, t('meetingMovedFrom', schoolMoment(meeting.movedFrom, zone))),
-    cancelled && h('p', { class: 'change' }, h('strong', {}, t('meetingCancelled')), meeting.cancelReason ?? ''),
+    cancelled && h('p', { class: 'change' }, h('strong', {}, t('classMeetingCancelled')), meeting.cancelReason ?? ''),
     meeting.agenda && h('p', { class: 'text' }, meeting.agenda),
     h(
       'p',
@@ -159,7 +159,7 @@ function moveForm(meeting, zone, again) {
     event.preventDefault();
     const variables = { meeting: meeting.id, startsAt: localMoment(day.value, starts.value), endsAt: localMoment(day.value, ends.value) };
     const saved = await write(run('AppMoveMeeting', variables, { mutation: true }), alert);
-    if (saved) await again(t('meetingMoved', meeting.title));
+    if (saved) await again(t('classMeetingMoved', meeting.title));
   });
   return h('details', { class: 'action' }, h('summary', {}, t('moveMeeting')), form);
 }

@@ -32,10 +32,10 @@ export async function showNews(box, schoolClass, done = '') {
     h('h2', {}, t('classNews')),
     status,
     newsForm(null, schoolClass, again),
-    h('h2', {}, t('newsList')),
+    h('h2', {}, t('classNewsList')),
     items.length
       ? h('ul', { class: 'class-items' }, items.map((a) => h('li', {}, newsCard(a, a.author?.id === me, schoolClass, again))))
-      : h('p', { class: 'empty' }, t('noNews')),
+      : h('p', { class: 'empty' }, t('classNoNews')),
   );
   // The form just sent is gone with the redrawn section: the keyboard goes to what it did.
   if (done) status.focus();

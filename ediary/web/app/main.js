@@ -1,10 +1,11 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
-// `#/marks/<child>`, `#/progress/<child>`, `#/settings/<child>`, `#/children`,
-// `#/journal/<class>/<subject>[/<term>]`, `#/class/<class>/<section>`), the header with the
+// `#/marks/<child>`, `#/progress/<child>`, `#/news|meetings|acks/<child>`, `#/settings/<child>`,
+// `#/children`, `#/journal/<class>/<subject>[/<term>]`, `#/class/<class>/<section>`), the header with the
 // language switch and sign-out, the kept week when there is no connection, and the service
 // worker that lets the app open then.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
+import { readingAsParent } from './child.js';
 import { showChildren } from './children.js';
 import { h } from './dom.js';
 import { language, otherLanguage, setLanguage, t } from './i18n.js';
@@ -106,6 +107,16 @@ async function showFamily(main, who, screen, id, week) {
   const students = studentsOf(who);
   const child = students.find((student) => student.id === id);
   const several = students.length > 1;
+  const parent = (who.children ?? []).some((student) => student.id === id);
+  readingAsParent(parent);
+  // News, meetings and acknowledgements: their modules are fetched when first opened, so the
+  // week's first load does not carry them.
+  if (child && (screen === 'news' || screen === 'meetings' || (screen === 'acks' && parent))) {
+    if (screen === 'news') await (await import('./news.js')).showNews(main, child, several);
+    else if (screen === 'meetings') await (await import('./meetings.js')).showMeetings(main, child, several, parent);
+    else await (await import('./acks.js')).showAcks(main, child, several, who.id);
+    return;
+  }
   if (screen === 'settings' && child) {
     // Settings are opened seldom: their module is not part of the week's first load.
     const { showSettings } = await import('./settings.js');

@@ -26,7 +26,7 @@
 const worker = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
 
 // A new name when the list changes: the old copy is dropped at activation.
-const SHELL = 'ediary-shell-4';
+const SHELL = 'ediary-shell-5';
 // Everything the page loads, kept at installation (tests/web/test_app_files.py checks that no
 // module or style is missing here).
 const FILES = [
@@ -51,6 +51,10 @@ const FILES = [
   '/app/class-news.js',
   '/app/class-acks.js',
   '/app/class-logins.js',
+  '/app/news.js',
+  '/app/meetings.js',
+  '/app/acks.js',
+  '/app/signing.js',
   '/app/i18n.js',
   '/app/weeks.js',
   '/app/dom.js',

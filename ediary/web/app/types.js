@@ -136,4 +136,43 @@
  * }} JournalUpdate
  */
 
+// News, meetings and acknowledgements (news.js, meetings.js, acks.js, signing.js).
+/**
+ * @template T
+ * @typedef {{
+ *   edges: { node: T | null }[] | null,
+ *   pageInfo: { hasNextPage: boolean, endCursor: string | null }
+ * }} Connection
+ */
+/**
+ * @typedef {{ id: string, schoolClass: { id: string } | null, school?: { id: string } | null }} ChildPlace
+ * @typedef {{
+ *   id: string, audience: 'SCHOOL' | 'CLASS' | 'BLOG',
+ *   kind: 'NEWS' | 'QUARANTINE' | 'COMPETITION' | 'SCHEDULE_CHANGE', title: string,
+ *   text: string, publishedAt: string, author: { fullName: string } | null,
+ *   schoolClass: Entity | null,
+ *   attachments: { id: string, filename: string, size: number, url: string }[]
+ * }} Announcement
+ * @typedef {'WILL_ATTEND' | 'CANNOT_ATTEND'} MeetingAnswer
+ * @typedef {{ answer: MeetingAnswer, answeredAt: string, student: { id: string } | null }} MeetingReply
+ * @typedef {{
+ *   id: string, audience: 'SCHOOL' | 'CLASS', title: string, startsAt: string,
+ *   endsAt: string, place: string, onlineUrl: string | null, agenda: string,
+ *   minutes: string | null, cancelledAt: string | null, cancelReason: string | null,
+ *   movedFrom: string | null, organiser: { fullName: string } | null,
+ *   school: { id: string } | null, schoolClass: Entity | null,
+ *   myReplies: MeetingReply[] | null
+ * }} Meeting
+ * @typedef {{ id: string, acknowledgedAt: string, signed: boolean }} Acknowledgement
+ * @typedef {{
+ *   id: string, title: string, text: string, textSha256: string, createdAt: string,
+ *   schoolClass: Named | null, author: { fullName: string } | null,
+ *   statuses: { student: { id: string }, acknowledgement: Acknowledgement | null }[] | null
+ * }} AckRequest
+ * @typedef {{
+ *   id: string, publicKey: string, fingerprint: string, createdAt: string,
+ *   revokedAt: string | null
+ * }} SigningKey
+ */
+
 export {};
