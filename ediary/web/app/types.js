@@ -52,4 +52,9 @@
  * }} ClassJournal
  */
 
+/**
+ * Sign-in (AppLoginFlows): a way in the server offers; a redirect flow (a portal) has a `url`.
+ * @typedef {{ id: string, title: string, url: string | null }} LoginFlow
+ */
+
 export {};
