@@ -166,13 +166,13 @@ async def test_a_parent_redeems_an_access_code_and_recovers_her_password_on_a_ph
                     a.text for a in browser.find_elements(By.CSS_SELECTOR, "nav.ways a")
                 ]
                 seen["axe"]["sign-in"] = audit(browser, "sign-in with its ways in")
-                photograph(browser, shots, "20-sign-in-ways")
+                photograph(browser, shots, "code-1-sign-in")
 
                 # The code, mistyped first: the field says so.
                 click(browser, "nav.ways a[href='#/code']")
                 wait_for(browser, "#code")
                 seen["axe"]["code"] = audit(browser, "access code form")
-                photograph(browser, shots, "21-access-code")
+                photograph(browser, shots, "code-2-form")
                 seen["focused"] = browser.execute_script("return document.activeElement.id")
                 browser.find_element(By.ID, "code").send_keys("ABCD-EFGH-JKLM")
                 browser.find_element(By.ID, "fullName").send_keys("Соколова Анна Петровна")
@@ -185,7 +185,7 @@ async def test_a_parent_redeems_an_access_code_and_recovers_her_password_on_a_ph
                     browser.execute_script("return document.activeElement.id"),
                 )
                 seen["axe"]["code-refused"] = audit(browser, "access code refused")
-                photograph(browser, shots, "22-access-code-refused")
+                photograph(browser, shots, "code-3-refused")
 
                 # The right code: an e-mail with a link.
                 typed = browser.find_element(By.ID, "code")
@@ -194,7 +194,7 @@ async def test_a_parent_redeems_an_access_code_and_recovers_her_password_on_a_ph
                 WebDriverWait(browser, 30).until(lambda b: EMAIL in text_of(b, "main h1 + p"))
                 seen["check_email"] = text_of(browser, "main h1 + p")
                 seen["axe"]["check-email"] = audit(browser, "check your e-mail")
-                photograph(browser, shots, "23-check-email")
+                photograph(browser, shots, "code-4-check-email")
 
                 # Back too early: not confirmed yet.
                 click(browser, "main button.primary")
@@ -219,20 +219,20 @@ async def test_a_parent_redeems_an_access_code_and_recovers_her_password_on_a_ph
                 wait_for(browser, "main:not([aria-busy]) nav.weeks")
                 seen["week"] = (text_of(browser, "main h1"), browser.current_url)
                 seen["axe"]["week"] = audit(browser, "the new parent's week")
-                photograph(browser, shots, "24-week-after-code")
+                photograph(browser, shots, "code-5-week")
 
                 # Signed out, she has forgotten the password: the recovery screen.
                 click(browser, ".tools button:not([lang])")
                 click(browser, "nav.ways a[href='#/recover']")
                 wait_for(browser, "#resetLogin")
                 seen["axe"]["recover"] = audit(browser, "recovery")
-                photograph(browser, shots, "25-recover")
+                photograph(browser, shots, "recover-1-form")
                 before = len(mailbox.messages)
                 browser.find_element(By.ID, "resetLogin").send_keys(EMAIL, Keys.ENTER)
                 wait_for(browser, ".recover p.answered")
                 seen["reset_sent"] = text_of(browser, ".recover p.answered")
                 seen["axe"]["recover-sent"] = audit(browser, "recovery link sent")
-                photograph(browser, shots, "26-recover-sent")
+                photograph(browser, shots, "recover-2-sent")
 
                 # The server's page sets the new password; then the app signs in with it.
                 _wait_for_mail(mailbox, before + 1)

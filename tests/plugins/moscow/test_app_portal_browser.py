@@ -117,7 +117,7 @@ async def test_a_parent_signs_in_through_the_portal_and_lands_on_her_childs_week
             portal = browser.find_element(By.CSS_SELECTOR, "nav.ways a.portal")
             seen["button"] = (portal.text, portal.get_attribute("href"))
             seen["axe"]["sign-in"] = audit(browser, "sign-in with the portal")
-            photograph(browser, shots, "30-sign-in-portal")
+            photograph(browser, shots, "portal-1-sign-in")
 
             # From the keyboard: the button is a link, Enter follows it.
             portal.send_keys(Keys.ENTER)
@@ -138,7 +138,7 @@ async def test_a_parent_signs_in_through_the_portal_and_lands_on_her_childs_week
             ]
             seen["week"] = (text_of(browser, "main h1"), browser.current_url)
             seen["axe"]["week"] = audit(browser, "week after the portal")
-            photograph(browser, shots, "31-week-after-portal")
+            photograph(browser, shots, "portal-2-week")
             seen["cookies"] = {c["name"]: c["value"] for c in browser.get_cookies()}
             # Signing out works as after a password (the CSRF token from the portal's cookie).
             click(browser, ".tools button:not([lang])")
