@@ -29,7 +29,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import BACKEND
 from tests.reference_clients import require
-from tests.servers import Mailbox, Server, smtp_server
+from tests.servers import Mailbox, Server, sms_gateway, smtp_server
 from tests.web.app_browser import (
     AXE,
     PHONE,
@@ -109,6 +109,21 @@ def _link(mailbox: Mailbox, to: str, path: str, before: int) -> str:
     raise AssertionError(f"no {path} link to {to} in {len(mailbox.messages)} messages")
 
 
+def _school_code(server: Server) -> tuple[dict[str, Any], str]:
+    """The demo student, and a parent's code for her that her class teacher issues."""
+    student = _ask(server, "MyClass", {}, _token(server, "student"))["viewer"]["student"]
+    issued = _ask(
+        server, "Issue", {"class": student["schoolClass"]["id"]}, _token(server, "classteacher")
+    )["issueAccessCodes"]
+    assert not issued["userErrors"], issued
+    code: str = next(
+        found["code"]
+        for found in issued["batch"]["codes"]
+        if found["student"]["id"] == student["id"] and found["role"] == "PARENT"
+    )
+    return student, code
+
+
 def _wait_for_mail(mailbox: Mailbox, count: int, within: float = 30) -> None:
     # The server sends after answering: the message may come a moment after the screen.
     deadline = time.monotonic() + within
@@ -137,24 +152,7 @@ async def test_a_parent_redeems_an_access_code_and_recovers_her_password_on_a_ph
         # The e-mailed links lead back to this very server.
         server.env["EDIARY_PUBLIC_URL"] = server.url
         async with server:
-            # The school: the class teacher of the demo student's class issues codes.
-            student = (
-                await asyncio.to_thread(
-                    _ask, server, "MyClass", {}, await asyncio.to_thread(_token, server, "student")
-                )
-            )["viewer"]["student"]
-            teacher = await asyncio.to_thread(_token, server, "classteacher")
-            issued = (
-                await asyncio.to_thread(
-                    _ask, server, "Issue", {"class": student["schoolClass"]["id"]}, teacher
-                )
-            )["issueAccessCodes"]
-            assert not issued["userErrors"], issued
-            code = next(
-                found["code"]
-                for found in issued["batch"]["codes"]
-                if found["student"]["id"] == student["id"] and found["role"] == "PARENT"
-            )
+            student, code = await asyncio.to_thread(_school_code, server)
 
             def walk() -> dict[str, Any]:
                 seen: dict[str, Any] = {"axe": {}}
@@ -288,6 +286,80 @@ async def test_a_parent_redeems_an_access_code_and_recovers_her_password_on_a_ph
     assert family["login"] == EMAIL
     assert family["fullName"].startswith("Соколова Анна")
     assert "PARENT" in family["roles"]
+    assert family["children"] == [{"id": student["id"], "fullName": student["fullName"]}]
+    for screen, violations in seen["axe"].items():
+        assert violations == [], (screen, violations)
+    assert seen["console"] == [], seen["console"]
+
+
+async def test_a_parent_activates_the_account_by_an_sms_code_on_a_phone(
+    tmp_path: Path, browser: webdriver.Chrome
+) -> None:
+    """Given a phone, the account is activated by the six digits sent by SMS (a real HTTP
+    gateway playing the operator, through the SMS plugin), typed on the next screen."""
+    require("axe-core", AXE.exists(), "run `npm ci` in compat/")
+    shots = screenshots(tmp_path)
+    manifest = tmp_path / "access-code-test.json"
+    manifest.write_text(json.dumps(DOCUMENTS))
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    email, phone = "oleg.sokolov@example.org", "8 (912) 345-67-89"
+    with sms_gateway() as (gateway, sms_url):
+        env = load_demo(tmp_path) | {
+            "EDIARY_TRUSTED_DOCUMENTS": str(manifest),
+            "EDIARY_TRUSTED_DOCUMENTS_ONLY": "true",
+            "EDIARY_SMS_GATEWAY_URL": sms_url,
+        }
+        async with Server(env, tmp_path / "server.log") as server:
+            student, code = await asyncio.to_thread(_school_code, server)
+
+            def walk() -> dict[str, Any]:
+                seen: dict[str, Any] = {"axe": {}}
+                # The code's screen has an address of its own: a slip could print it.
+                browser.get(f"{server.url}/app/#/code")
+                wait_for(browser, "#code").send_keys(code)
+                browser.find_element(By.ID, "fullName").send_keys("Соколов Олег Игоревич")
+                browser.find_element(By.ID, "email").send_keys(email)
+                browser.find_element(By.ID, "newPassword").send_keys(PASSWORD)
+                browser.find_element(By.ID, "phone").send_keys(phone, Keys.ENTER)
+                wait_for(browser, "#smsCode")
+                seen["sent_to"] = text_of(browser, "main h1 + p")
+                seen["focused"] = browser.execute_script("return document.activeElement.id")
+                seen["axe"]["sms"] = audit(browser, "the SMS code")
+                photograph(browser, shots, "code-6-sms")
+
+                deadline = time.monotonic() + 30
+                while not gateway.received:
+                    assert time.monotonic() < deadline, "no SMS reached the gateway"
+                    time.sleep(0.1)
+                sms = gateway.received[-1]
+                seen["sms_to"] = sms["to"]
+                digits = re.search(r"\b(\d{6})\b", sms["text"])
+                assert digits, sms
+                browser.find_element(By.ID, "smsCode").send_keys(digits.group(1), Keys.ENTER)
+                wait_for(browser, "main:not([aria-busy]) nav.weeks")
+                seen["week"] = text_of(browser, "main h1")
+                seen["axe"]["week"] = audit(browser, "the week after the SMS code")
+                photograph(browser, shots, "code-7-week-after-sms")
+                seen["console"] = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+                return seen
+
+            seen = await asyncio.to_thread(walk)
+            family = (
+                await asyncio.to_thread(
+                    _ask,
+                    server,
+                    "Family",
+                    {},
+                    await asyncio.to_thread(_token, server, email, PASSWORD),
+                )
+            )["viewer"]
+
+    print(f"screenshots: {shots}")
+    assert phone in seen["sent_to"]
+    assert seen["focused"] == "smsCode"
+    assert seen["sms_to"] == "+79123456789"
+    assert seen["week"] == student["fullName"]
+    assert family["login"] == email
     assert family["children"] == [{"id": student["id"], "fullName": student["fullName"]}]
     for screen, violations in seen["axe"].items():
         assert violations == [], (screen, violations)
