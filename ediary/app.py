@@ -56,7 +56,7 @@ from ediary.web.graphiql import graphiql_routes
 from ediary.web.graphql_view import DiaryGraphQL
 from ediary.web.persisted import PersistedDocuments
 from ediary.web.routes import routes as file_routes
-from ediary.web.webapp import app_manifest, app_routes
+from ediary.web.webapp import app_manifests, app_routes
 
 __all__ = [
     "create_app",
@@ -134,7 +134,7 @@ def create_app(
     runtime.broker.watch_subscribers(count_live_subscriptions)
     # The reference app's operations come first: a deployment's manifest may not give one
     # of its ids another text.
-    manifests = (app_manifest(),) if settings.app else ()
+    manifests = app_manifests(plugins) if settings.app else ()
     trusted = TrustedDocuments.load(
         (*manifests, *settings.trusted_documents), only=settings.trusted_documents_only
     )

@@ -146,6 +146,25 @@ def started_in_this_browser(request: HTTPConnection, cookie: str, state: str) ->
     return bool(sent and state) and hmac.compare_digest(sent.encode(), state.encode())
 
 
+# Longer than any page of the site needs; a return address is not a place to carry data.
+RETURN_PATH_MAX = 512
+
+
+def local_return_path(value: str | None, default: str = "/") -> str:
+    """Where a redirect login (a portal's) sends the browser back to: `value` when it is a
+    path on this site, else `default`. Only a path starting with one `/` is taken: `//host`,
+    `/\\host` (which browsers read as `//host`), a scheme, spaces or control characters would
+    let a crafted login link send a freshly signed-in browser to another site (an open
+    redirect), so they fall back to `default`."""
+    if not value or len(value) > RETURN_PATH_MAX or not value.startswith("/"):
+        return default
+    if value.startswith("//") or "\\" in value:
+        return default
+    if any(ord(character) <= 0x20 or ord(character) == 0x7F for character in value):
+        return default
+    return value
+
+
 def notices_page(notices: list[LoginNotice], home: str) -> HTMLResponse:
     """The page a route's login lands on when its flow has something to tell the person,
     instead of the redirect home; each notice keeps its code in `data-code`."""

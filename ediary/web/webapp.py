@@ -17,6 +17,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
+from ediary.adapters.manager import PluginManager
+
 HERE = Path(__file__).resolve().parent
 APP = HERE / "app"
 APP_PATH = "/app"
@@ -43,6 +45,14 @@ POLICY = "; ".join(
 def app_manifest() -> Path:
     """The app's trusted documents, registered whenever the app is served."""
     return MANIFEST
+
+
+def app_manifests(plugins: PluginManager) -> tuple[Path, ...]:
+    """The app's own documents, and those of its screens for a plugin's login flow
+    (`documents.<plugin>.json`, such as the access code's), registered only when that plugin
+    is loaded: they use the plugin's part of the schema, which a server without it lacks."""
+    flows = sorted(APP.glob("documents.*.json"))
+    return (MANIFEST, *(path for path in flows if plugins.has_plugin(path.name.split(".")[1])))
 
 
 @cache

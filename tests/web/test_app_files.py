@@ -15,10 +15,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from ediary.adapters.manager import load_plugins
 from ediary.app import create_app
 from ediary.config import Settings
 from ediary.schema.trusted import TrustedDocuments
-from ediary.web.webapp import APP, MANIFEST
+from ediary.web.webapp import APP, MANIFEST, app_manifests
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "ediary-app/"
@@ -36,6 +37,17 @@ async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 def _manifest() -> dict[str, str]:
     documents: dict[str, str] = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    return documents
+
+
+# The documents of the app's screens for a plugin's flow, by plugin: `documents.<plugin>.json`.
+PLUGIN_MANIFESTS = {path.name.split(".")[1]: path for path in APP.glob("documents.*.json")}
+
+
+def _every_manifest() -> dict[str, str]:
+    documents = _manifest()
+    for path in PLUGIN_MANIFESTS.values():
+        documents.update(json.loads(path.read_text(encoding="utf-8")))
     return documents
 
 
@@ -84,7 +96,7 @@ async def test_the_page_and_every_file_it_loads_come_from_this_server(
 
 
 def test_the_modules_send_exactly_the_documents_of_the_manifest() -> None:
-    documents = _manifest()
+    documents = _every_manifest()
     sent = _sent_by_the_modules()
     assert sent, "no run('...') found in the modules"
     assert {PREFIX + name for name in sent} == set(documents)
@@ -100,6 +112,23 @@ def test_the_documents_fit_the_core_schema_without_plugins() -> None:
     core = graphql.build_schema((ROOT / "schema.core.graphql").read_text(encoding="utf-8"))
     prepared = TrustedDocuments.load([MANIFEST]).prepare(core, introspection=False)
     assert len(prepared) == len(_manifest())
+
+
+def test_a_plugins_documents_fit_its_schema_and_are_registered_only_with_it() -> None:
+    assert "dnevnik" in PLUGIN_MANIFESTS
+    for name, path in PLUGIN_MANIFESTS.items():
+        # The core schema and the plugin's own part, as the plugin's schema file has it.
+        core = (ROOT / "schema.core.graphql").read_text(encoding="utf-8")
+        own = (ROOT / "plugins" / f"ediary-{name}" / "schema.graphql").read_text(encoding="utf-8")
+        schema = graphql.build_schema(core + own)
+        documents = json.loads(path.read_text(encoding="utf-8"))
+        prepared = TrustedDocuments.load([path]).prepare(schema, introspection=False)
+        assert len(prepared) == len(documents), path
+        # No id of the app's own manifest is given another text.
+        assert not set(documents) & set(_manifest()), path
+        assert path in app_manifests(load_plugins([name]))
+        assert path not in app_manifests(load_plugins([]))
+    assert app_manifests(load_plugins([]))[0] == MANIFEST
 
 
 async def test_the_apps_documents_are_registered_and_run_by_id(http: httpx.AsyncClient) -> None:

@@ -1,16 +1,156 @@
-// The sign-in screen: login and password, a cookie session for this browser.
+// The sign-in screen: the ways in this server offers (`loginFlows`). The login and password
+// form; a region's portal, a link to the plugin's own login route, which sends the browser to
+// the provider and back here signed in; and, when the Dnevnik plugin offers access codes, the
+// code from the school (`#/code`) and recovery of a forgotten password or login
+// (`#/recover`). Those two are drawn by modules loaded only when chosen, so the first load of
+// a family that signs in with a password stays small.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
-/** @typedef {import('./types.js').UserError} UserError */
+/**
+ * @typedef {import('./types.js').UserError} UserError
+ * @typedef {import('./types.js').LoginFlow} LoginFlow
+ */
+
+export const PASSWORD_FLOW = 'password';
+export const ACCESS_CODE_FLOW = 'dnevnik-access-code';
+
+/** @type {Promise<LoginFlow[] | null> | null} asked once a page */
+let flows = null;
+
+/**
+ * The flows this server offers; null when they could not be asked, and the app then offers
+ * the password alone, which every server has built in.
+ * @returns {Promise<LoginFlow[] | null>}
+ */
+function offeredFlows() {
+  flows ??= run('AppLoginFlows').then(
+    (data) => /** @type {{ loginFlows: LoginFlow[] | null }} */ (data).loginFlows,
+    () => {
+      flows = null; // asked again next time
+      return null;
+    },
+  );
+  return flows;
+}
+
+/**
+ * Opens a session with a login and password; the error to show, or null once signed in.
+ * Also what the access-code screen calls once the new account is confirmed.
+ * @param {string} login
+ * @param {string} password
+ * @returns {Promise<UserError | null>}
+ */
+export async function passwordLogin(login, password) {
+  /** @type {{ login: { csrfToken: string | null, userErrors: UserError[] } }} */
+  const data = await run('AppLogin', { login, password }, { mutation: true });
+  const [error] = data.login.userErrors;
+  if (error) return error;
+  keepCsrfToken(data.login.csrfToken);
+  return null;
+}
+
+/**
+ * What to tell a person about a refusal of the account flows (login, code, recovery), in the
+ * app's language; the server's own message (English) for a code the app does not know.
+ * @param {UserError} error
+ * @returns {string}
+ */
+export function refusal(error) {
+  if (error.code === 'TOO_MANY_ATTEMPTS') return t('tooManyAttempts', error.retryAfter ?? 60);
+  if (error.code === 'INVALID_CREDENTIALS') return t('badCredentials');
+  const known = /** @type {Record<string, import('./i18n.js').Key>} */ ({
+    CODE_INVALID: 'codeInvalid',
+    CODE_USED: 'codeUsed',
+    CODE_EXPIRED: 'codeExpired',
+    CODE_WRONG_ROLE: 'codeWrongRole',
+    LOGIN_INVALID: 'emailInvalid',
+    FULL_NAME_INVALID: 'fullNameInvalid',
+    PHONE_INVALID: 'phoneInvalid',
+    PHONE_UNAVAILABLE: 'phoneUnavailable',
+    PASSWORD_TOO_SHORT: 'passwordTooShort',
+    PASSWORD_TOO_LONG: 'passwordTooLong',
+    PASSWORD_TOO_COMMON: 'passwordTooCommon',
+    CHANNEL_UNAVAILABLE: 'smsUnavailable',
+    TOKEN_INVALID: 'smsCodeWrong',
+    TOKEN_EXPIRED: 'smsCodeExpired',
+    TOKEN_USED: 'smsCodeExpired',
+    TOKEN_EXHAUSTED: 'smsCodeExhausted',
+    FLOW_NOT_OFFERED: 'flowNotOffered',
+  })[error.code];
+  return known ? t(known) : error.message;
+}
+
+/**
+ * The label of a redirect flow's button: the app's words for the flows it knows, else the
+ * title the plugin gave it.
+ * @param {LoginFlow} flow
+ */
+function portalLabel(flow) {
+  return flow.id === 'moscow-portal' ? t('portalMoscow') : flow.title;
+}
+
+/**
+ * Where a redirect flow starts, asked to come back to this page (and screen) signed in: the
+ * plugin's route takes `next`, a path on this site only.
+ * @param {LoginFlow} flow
+ * @param {string} url
+ */
+function portalAddress(flow, url) {
+  const start = new URL(url, location.href);
+  start.searchParams.set('next', `${location.pathname}${location.hash.startsWith('#/') ? location.hash : ''}`);
+  return start.href;
+}
 
 /**
  * @param {HTMLElement} main
  * @param {() => void} signedIn called once the session is open
+ * @param {string} [screen] `code` or `recover` for those screens, else the sign-in
  */
-export function showLogin(main, signedIn) {
+export async function showLogin(main, signedIn, screen = '') {
+  const offered = await offeredFlows();
+  const ids = new Set(offered ? offered.map((flow) => flow.id) : [PASSWORD_FLOW]);
+  if (screen === 'code' && ids.has(ACCESS_CODE_FLOW)) {
+    const { showAccessCode } = await import('./accesscode.js');
+    showAccessCode(main, signedIn);
+    return;
+  }
+  if (screen === 'recover' && ids.has(ACCESS_CODE_FLOW)) {
+    const { showRecovery } = await import('./recovery.js');
+    showRecovery(main);
+    return;
+  }
+  /** @type {HTMLElement[]} */
+  const parts = [h('h1', { tabindex: '-1' }, t('signIn'))];
+  const form = ids.has(PASSWORD_FLOW) ? passwordForm(signedIn) : null;
+  if (form) parts.push(form);
+  const portals = (offered ?? []).filter((flow) => flow.url);
+  const others = [
+    ...portals.map((flow) =>
+      h('a', { class: 'button portal', href: portalAddress(flow, /** @type {string} */ (flow.url)) }, portalLabel(flow)),
+    ),
+    ids.has(ACCESS_CODE_FLOW) && h('a', { class: 'button', href: '#/code' }, t('haveAccessCode')),
+    // Recovery comes with the Dnevnik plugin, whose flow it is part of.
+    form && ids.has(ACCESS_CODE_FLOW) && h('a', { class: 'forgot', href: '#/recover' }, t('forgotPassword')),
+  ].filter((part) => part);
+  if (others.length) {
+    parts.push(
+      h('nav', { class: 'ways', 'aria-label': t('otherWaysIn') }, form && h('p', { class: 'or' }, t('orSignIn')), others),
+    );
+  }
+  main.replaceChildren(h('div', { class: 'card login' }, parts));
+  const first = main.querySelector('#login');
+  if (first instanceof HTMLElement) first.focus();
+  else main.querySelector('h1')?.focus();
+}
+
+/**
+ * The login and password form.
+ * @param {() => void} signedIn
+ */
+function passwordForm(signedIn) {
   const alert = h('p', { class: 'alert', role: 'alert' });
   const login = h('input', {
     id: 'login', name: 'login', autocomplete: 'username', required: true,
@@ -23,8 +163,7 @@ export function showLogin(main, signedIn) {
   const button = h('button', { type: 'submit', class: 'primary' }, t('signInButton'));
   const form = h(
     'form',
-    { class: 'card login', novalidate: true },
-    h('h1', { tabindex: '-1' }, t('signIn')),
+    { class: 'login-form', novalidate: true, 'aria-label': t('signIn') },
     h('label', { for: 'login' }, t('login')),
     login,
     h('label', { for: 'password' }, t('password')),
@@ -41,23 +180,11 @@ export function showLogin(main, signedIn) {
     }
     button.disabled = true;
     try {
-      /** @type {{ login: { csrfToken: string | null, userErrors: UserError[] } }} */
-      const data = await run(
-        'AppLogin',
-        { login: login.value.trim(), password: password.value },
-        { mutation: true },
-      );
-      const [error] = data.login.userErrors;
+      const error = await passwordLogin(login.value.trim(), password.value);
       if (error) {
-        alert.textContent =
-          error.code === 'TOO_MANY_ATTEMPTS'
-            ? t('tooManyAttempts', error.retryAfter ?? 60)
-            : error.code === 'INVALID_CREDENTIALS'
-              ? t('badCredentials')
-              : error.message;
+        alert.textContent = refusal(error);
         return;
       }
-      keepCsrfToken(data.login.csrfToken);
       signedIn();
     } catch (error) {
       alert.textContent = error instanceof ApiError ? t('failed') : String(error);
@@ -65,6 +192,5 @@ export function showLogin(main, signedIn) {
       button.disabled = false;
     }
   });
-  main.replaceChildren(form);
-  login.focus();
+  return form;
 }

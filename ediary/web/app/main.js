@@ -146,10 +146,11 @@ async function render() {
     // Nobody signed in (any more), or someone else than the kept week's reader: drop it.
     await forgetWeek(who?.id);
     if (!who) {
-      showLogin(main, () => {
+      // `#/code` and `#/recover` are the sign-in's own screens (an access code, recovery).
+      await showLogin(main, () => {
         viewer = undefined;
         void render();
-      });
+      }, screen);
       return;
     }
     if (who.mustChangePassword) {

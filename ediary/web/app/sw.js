@@ -26,7 +26,7 @@
 const worker = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
 
 // A new name when the list changes: the old copy is dropped at activation.
-const SHELL = 'ediary-shell-5';
+const SHELL = 'ediary-shell-6';
 // Everything the page loads, kept at installation (tests/web/test_app_files.py checks that no
 // module or style is missing here).
 const FILES = [
@@ -62,6 +62,9 @@ const FILES = [
   '/app/theme.css',
   '/app/app.css',
   '/app/documents.json',
+  '/app/accesscode.js',
+  '/app/recovery.js',
+  '/app/documents.dnevnik.json',
   '/app/manifest.webmanifest',
   '/app/icon.svg',
   '/app/icon-192.png',

@@ -175,4 +175,9 @@
  * }} SigningKey
  */
 
+/**
+ * Sign-in (AppLoginFlows): a way in the server offers; a redirect flow (a portal) has a `url`.
+ * @typedef {{ id: string, title: string, url: string | null }} LoginFlow
+ */
+
 export {};

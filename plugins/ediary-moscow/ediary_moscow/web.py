@@ -18,6 +18,7 @@ from ediary.adapters import (
     LoginNotice,
     RegionFlows,
     bind_login_to_browser,
+    local_return_path,
     notices_page,
     open_route_session,
     started_in_this_browser,
@@ -47,6 +48,8 @@ STATE_COOKIE_PATH = "/moscow/"
 LINK_SESSION = "link_session"
 LINK_USER = "link_user"
 LINK_REFUSALS = (AlreadyLinked, SnilsMismatch)
+# In the stored login: the path on this site the browser goes back to (`/moscow/login?next=`).
+RETURN_PATH = "next"
 
 
 def _redirect_uri(request: HTTPConnection) -> str:
@@ -95,12 +98,18 @@ async def _notices(user: User, children: list[str]) -> list[LoginNotice]:
 
 
 async def authorization_url(
-    request: HTTPConnection, response: Response, link: dict[str, int] | None = None
+    request: HTTPConnection,
+    response: Response,
+    link: dict[str, int] | None = None,
+    return_path: str = "/",
 ) -> str:
     """The provider's authorization address for a new login, its state, nonce and PKCE
     verifier kept on the server (single use, any process) and the state bound to the
     browser by a cookie set on `response`. `link` names the session and account a link
-    of the portal was started from: the callback then adds the portal to that account."""
+    of the portal was started from: the callback then adds the portal to that account.
+    `return_path`, a path on this site (`local_return_path`), is where the callback sends
+    the browser once signed in; kept with the login on the server, so the provider's answer
+    cannot change it."""
     settings = app_settings(request)
     auth_request = AuthRequest.new()
     url = await Provider(moscow_settings(settings)).authorize_url(
@@ -110,7 +119,12 @@ async def authorization_url(
         PURPOSE,
         LOGIN_LIFETIME,
         secret=auth_request.state,
-        payload={"nonce": auth_request.nonce, "verifier": auth_request.verifier, **(link or {})},
+        payload={
+            "nonce": auth_request.nonce,
+            "verifier": auth_request.verifier,
+            RETURN_PATH: return_path,
+            **(link or {}),
+        },
     )
     bind_login_to_browser(
         response,
@@ -132,8 +146,11 @@ async def start(request: Request) -> Response:
     if refused is not None:
         return _page(403, "Login unavailable", refused.message, refused.code)
     response = RedirectResponse("", status_code=302)
+    # A page of this site (the web app at /app/) asks to come back to itself; anything that
+    # is not a path here goes home instead.
+    back = local_return_path(request.query_params.get(RETURN_PATH))
     try:
-        response.headers["location"] = await authorization_url(request, response)
+        response.headers["location"] = await authorization_url(request, response, return_path=back)
     except DomainError as error:
         return _page(503, "Login unavailable", error.message)
     return response
@@ -206,7 +223,9 @@ async def callback(request: Request) -> Response:
         return _page(400, "Login failed", error.message)
     except DomainError as error:
         return _page(503, "Login unavailable", error.message)
-    home = f"{settings.public_url.rstrip('/')}/"
+    # Logins stored before return paths were kept go home.
+    back = local_return_path(str(stored.payload.get(RETURN_PATH, "/")))
+    home = f"{settings.public_url.rstrip('/')}{back}"
     notices = await _notices(user, children or [])
     response: Response = (
         notices_page(notices, home) if notices else RedirectResponse(home, status_code=303)

@@ -17,6 +17,7 @@ from ediary.adapters import (
     LoginFlow,
     RegionFlows,
     bind_login_to_browser,
+    local_return_path,
     notices_page,
     open_route_session,
     started_in_this_browser,
@@ -36,6 +37,8 @@ PURPOSE = "tatarstan-login"
 # How long the browser may stay on the portal before the login must start again.
 LOGIN_LIFETIME = timedelta(minutes=10)
 STATE_COOKIE = "ediary_tatarstan_state"
+# In the stored login: the path on this site to come back to (`/tatarstan/login?next=`).
+RETURN_PATH = "next"
 
 
 def _page(status: int, title: str, message: str, code: str) -> HTMLResponse:
@@ -69,8 +72,13 @@ async def start(request: Request) -> Response:
     if not ours.configured:
         return _page(503, "Login unavailable", "The portal login is not set up here.", "")
     login = LoginRequest.new(f"{settings.public_url.rstrip('/')}{CALLBACK}")
+    # Kept with the login on the server, so the portal's answer cannot change it.
+    back = local_return_path(request.query_params.get(RETURN_PATH))
     await tokens.issue(
-        PURPOSE, LOGIN_LIFETIME, secret=login.state, payload={"verifier": login.verifier}
+        PURPOSE,
+        LOGIN_LIFETIME,
+        secret=login.state,
+        payload={"verifier": login.verifier, RETURN_PATH: back},
     )
     response = RedirectResponse(Portal(ours).authorize_url(login), status_code=302)
     bind_login_to_browser(
@@ -107,7 +115,8 @@ async def callback(request: Request) -> Response:
         user, notices = await accounts.sign_in(person, ours.region, settings.school_today())
     except DomainError as error:
         return _refused(error)
-    home = f"{settings.public_url.rstrip('/')}/"
+    back = local_return_path(str(stored.payload.get(RETURN_PATH, "/")))
+    home = f"{settings.public_url.rstrip('/')}{back}"
     response: Response = (
         notices_page(notices, home) if notices else RedirectResponse(home, status_code=303)
     )

@@ -47,10 +47,10 @@ def parent(snils: str, *children: dict[str, str]) -> dict[str, object]:
     }
 
 
-async def portal_login(app: httpx.AsyncClient, login: str) -> httpx.URL:
+async def portal_login(app: httpx.AsyncClient, login: str, start_query: str = "") -> httpx.URL:
     """Start at the app and log in on the portal's page: the app's callback address the portal
     sends the browser back to."""
-    start = await app.get("/tatarstan/login")
+    start = await app.get(f"/tatarstan/login{start_query}")
     assert start.status_code == 302, start.text
     authorize = start.headers["location"]
     async with httpx.AsyncClient(timeout=5) as browser:
@@ -90,6 +90,25 @@ async def test_a_parent_logs_in_and_sees_the_linked_child(
         "Алия",
         "Рустамовна",
     )
+
+
+@pytest.mark.parametrize(
+    ("sent", "landing"),
+    [
+        ("?next=%2Fapp%2F%23%2Fchildren", "http://testserver/app/#/children"),
+        ("?next=%2F%2Fevil.example%2F", "http://testserver/"),
+        ("?next=https%3A%2F%2Fevil.example%2F", "http://testserver/"),
+    ],
+)
+async def test_the_login_comes_back_to_a_page_of_this_site_only(
+    graphql: GraphQLClient, local_portal: LocalPortal, enrolled: User, sent: str, landing: str
+) -> None:
+    local_portal.add_person("kuznetsova-next", parent("112-233-445 95", CHILD))
+    async with graphql.http() as app:
+        callback = await portal_login(app, "kuznetsova-next", sent)
+        landed = await app.get(callback.raw_path.decode())
+    assert landed.status_code == 303, landed.text
+    assert landed.headers["location"] == landing
 
 
 async def test_a_child_the_diary_cannot_find_is_told(
