@@ -1,8 +1,10 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
 // `#/marks/<child>`, `#/children`), the header with the language switch and sign-out, the
 // kept week when there is no connection, and the service worker that lets the app open then.
+// Conversations (`#/talk/<child>`, `#/conversation/<id>`) are loaded when opened.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
+import { offerTalk } from './child.js';
 import { showChildren } from './children.js';
 import { focusJournal, showJournal, showJournals } from './journal.js';
 import { h } from './dom.js';
@@ -25,6 +27,9 @@ const title = /** @type {HTMLElement} */ (document.getElementById('title'));
 /** @type {Viewer | null | undefined} undefined until asked */
 let viewer;
 
+/** Stops what a screen loaded on demand follows live (conversations); set when it is drawn. */
+let leaveScreen = () => {};
+
 /** @returns {Promise<Viewer | null>} */
 async function currentViewer() {
   if (viewer === undefined) {
@@ -45,6 +50,8 @@ async function signOut() {
   // What this user read stays with them: nothing of it is left in the browser, even when the
   // server cannot be told. The week stops following first: logging out closes its connection.
   leaveWeek();
+  leaveScreen();
+  leaveScreen = () => {};
   await forgetWeek();
   /** @returns {Promise<UserError[]>} */
   const attempt = async () =>
@@ -76,7 +83,9 @@ function drawHeader() {
     t('otherLanguage'),
   );
   const out = viewer && h('button', { type: 'button', onclick: () => void signOut() }, t('signOut'));
-  tools.replaceChildren(switcher, out ?? '');
+  // Teachers reach their conversations here; families by the sections of a child.
+  const talk = viewer?.teacher && h('a', { href: '#/talk', class: 'talk-link' }, t('talk'));
+  tools.replaceChildren(talk || '', switcher, out ?? '');
 }
 
 /**
@@ -121,6 +130,8 @@ async function render() {
   const [screen = '', rawId = '', week = ''] = location.hash.replace(/^#\/?/, '').split('/');
   const id = decodeURIComponent(rawId);
   leaveWeek();
+  leaveScreen();
+  leaveScreen = () => {};
   main.setAttribute('aria-busy', 'true');
   try {
     const who = await currentViewer();
@@ -138,7 +149,12 @@ async function render() {
       main.replaceChildren(h('h1', { tabindex: '-1' }, t('signIn')), h('p', { role: 'alert' }, t('mustChangePassword')));
       return;
     }
-    if (who.teacher && (screen === 'journal' || studentsOf(who).length === 0)) {
+    offerTalk(Boolean(who.children?.length));
+    if (screen === 'talk' || screen === 'conversation') {
+      // Conversations load when opened: the family's week downloads none of their code.
+      const talk = screen === 'talk' ? await import('./talk.js') : await import('./conversation.js');
+      leaveScreen = await talk.show(main, who, id);
+    } else if (who.teacher && (screen === 'journal' || studentsOf(who).length === 0)) {
       if (screen === 'journal' && id && week) {
         // Here the third part of the address is the subject.
         await showJournal(main, id, decodeURIComponent(week));
