@@ -1,10 +1,11 @@
 """Conversations with teachers in the web app, live, in two real browsers: the demo mother on
 a phone (390×844) opens her son's messages from his week, writes to his mathematics teacher
 from the keyboard (Ctrl+Enter) and the API has the message; the teacher, signed in on a
-1366×768 screen in a second browser, finds the thread in her list with the unread count, opens
-it (which marks it read: the mother's screen says "read") and answers; the answer is on the
-mother's open conversation within seconds, without a reload, said politely. The teacher closes
-the thread, and the mother's screen turns read-only at once. Signing out closes the mother's
+1366×768 screen in a second browser with her conversations open, sees the thread come into her
+list live with the unread count, opens it (which marks it read: the mother's screen says
+"read") and answers; the answer is on the mother's open conversation within seconds, without a
+reload, said politely. The teacher closes the thread, and the mother's screen turns read-only
+at once. Signing out closes the mother's
 WebSocket. The week's own load fetches none of the conversations' code.
 
 Like the other browser tests, the server runs only registered documents; each screen is audited
@@ -130,7 +131,7 @@ async def test_a_parent_and_a_teacher_talk_live(
         child = found["child"]
         seen["threads_before"] = found["conversations"]["edges"]
 
-        def parent_writes() -> None:
+        def parent_opens() -> None:
             browser.get(f"{server.url}/app/")
             sign_in(browser, "parent")
             wait_for(browser, "main:not([aria-busy]) ul.children a")
@@ -146,6 +147,22 @@ async def test_a_parent_and_a_teacher_talk_live(
             seen["current_tab"] = text_of(browser, "nav.sections a[aria-current='page']")
             seen["axe"]["parent list"] = audit(browser, "the child's conversations")
             photograph(browser, shots, "20-talk-parent-list")
+
+        await asyncio.to_thread(parent_opens)
+
+        def teacher_opens_her_list() -> None:
+            teacher_browser.get(f"{server.url}/app/")
+            sign_in(teacher_browser, "teacher")
+            wait_for(teacher_browser, "main:not([aria-busy]) h1")
+            click(teacher_browser, ".tools a.talk-link")
+            wait_for(teacher_browser, "main:not([aria-busy]) .conversations")
+            seen["teacher_list_before"] = _texts(teacher_browser, ".conversations a")
+
+        await asyncio.to_thread(teacher_opens_her_list)
+        # Both lists follow their viewer's conversations: the mother's and the teacher's.
+        await listening(server.url, at_least=2)
+
+        def parent_writes() -> None:
             Select(browser.find_element(By.ID, "talk-to")).select_by_value(teacher_id)
             seen["picked"] = Select(
                 browser.find_element(By.ID, "talk-to")
@@ -172,17 +189,15 @@ async def test_a_parent_and_a_teacher_talk_live(
         assert thread["messages"]["edges"][0]["node"]["isOwn"] is True
         assert thread["student"]["id"] == child["id"]
         assert seen["hash"] == f"#/conversation/{quote(thread['id'], safe='')}"
-        # The mother's page listens: her open conversation.
-        await listening(server.url, at_least=1)
-        before_teacher = await live_subscriptions(server.url)
+        # The mother's open conversation and the teacher's list.
+        await listening(server.url, at_least=2)
+        before_teacher = await live_subscriptions(server.url) - 1
 
         def teacher_opens() -> None:
-            teacher_browser.get(f"{server.url}/app/")
-            sign_in(teacher_browser, "teacher")
-            wait_for(teacher_browser, "main:not([aria-busy]) h1")
-            click(teacher_browser, ".tools a.talk-link")
-            wait_for(teacher_browser, "main:not([aria-busy]) ul.conversations")
+            # The new thread came to the teacher's list live, said politely.
             link = f".conversations a[data-conversation='{thread['id']}']"
+            wait_for(teacher_browser, link, within=WITHIN)
+            seen["teacher_live"] = text_of(teacher_browser, ".live")
             seen["teacher_item"] = text_of(teacher_browser, link)
             seen["teacher_badge"] = text_of(teacher_browser, f"{link} .badge .visually-hidden")
             seen["axe"]["teacher list"] = audit(teacher_browser, "the teacher's conversations")
@@ -300,6 +315,8 @@ async def test_a_parent_and_a_teacher_talk_live(
     assert thread["parent"]["fullName"] in seen["teacher_item"]
     assert child["fullName"] in seen["teacher_item"]
     assert seen["teacher_badge"].strip() == "Непрочитанных: 1"
+    assert seen["teacher_list_before"] == []
+    assert seen["teacher_live"].startswith(f"Новое сообщение от {thread['parent']['fullName']}")
     assert seen["teacher_sees"] == [QUESTION]
     assert seen["teacher_unread_after_opening"] == 0
     assert seen["seen"] == "Прочитано"

@@ -182,8 +182,9 @@ export async function show(main, who, id) {
         text.value = '';
         append(message);
         live.textContent = t('sent');
+        text.focus();
       } catch {
-        alert.textContent = t('failed');
+        alert.textContent = t('notSent');
       } finally {
         send.disabled = false;
       }

@@ -98,6 +98,7 @@ const STRINGS = {
     emptyMessage: 'Напишите текст сообщения.',
     noTeacherPicked: 'Выберите, кому написать.',
     seen: 'Прочитано',
+    notSent: 'Сообщение не отправлено: нет связи. Текст остался здесь, попробуйте ещё раз.',
     kind: {
       ORAL: 'устный ответ',
       CLASSWORK: 'работа на уроке',
@@ -206,6 +207,7 @@ const STRINGS = {
     emptyMessage: 'Write the text of the message.',
     noTeacherPicked: 'Choose whom to write to.',
     seen: 'Read',
+    notSent: 'Message not sent: no connection. The text is still here; try again.',
     kind: {
       ORAL: 'oral answer',
       CLASSWORK: 'classwork',

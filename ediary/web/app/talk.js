@@ -234,7 +234,7 @@ function newConversation(student) {
         }
         location.hash = `#/conversation/${encodeURIComponent(started.id)}`;
       } catch {
-        alert.textContent = t('failed');
+        alert.textContent = t('notSent');
       } finally {
         send.disabled = false;
       }
