@@ -5,8 +5,8 @@ from the keyboard (Ctrl+Enter) and the API has the message; the teacher, signed 
 list live with the unread count, opens it (which marks it read: the mother's screen says
 "read") and answers; the answer is on the mother's open conversation within seconds, without a
 reload, said politely. The teacher closes the thread, and the mother's screen turns read-only
-at once. Signing out closes the mother's
-WebSocket. The week's own load fetches none of the conversations' code.
+at once. Signing out closes the mother's WebSocket. The week's own load fetches none of the
+conversations' code.
 
 Like the other browser tests, the server runs only registered documents; each screen is audited
 with axe-core (no serious or critical violation) and photographed into the folder the test
