@@ -311,8 +311,7 @@ async function showChildTalk(main, child, severalChildren) {
   let groupClass = null;
   // Every page asked so far is asked again when the list is drawn anew.
   let pages = 1;
-  /** @type {string | null} */
-  let next = null;
+  const more = h('button', { type: 'button', class: 'more' }, t('more'));
 
   const load = async () => {
     /** @type {ConversationItem[]} */
@@ -327,7 +326,7 @@ async function showChildTalk(main, child, severalChildren) {
       after = data.conversations?.pageInfo.hasNextPage ? data.conversations.pageInfo.endCursor : null;
       if (!after) break;
     }
-    next = after;
+    more.hidden = !after;
     groupClass = student?.schoolClass?.id ?? null;
     if (groupClass) {
       /** @type {{ classConversation: ConversationItem | null }} */
@@ -339,15 +338,12 @@ async function showChildTalk(main, child, severalChildren) {
 
   const conversations = await load();
   if (!student) throw new Error('NOT_FOUND');
-  const more = h('button', { type: 'button', class: 'more' }, t('more'));
   more.addEventListener('click', () => {
     pages += 1;
-    void load().then((list) => {
-      main.querySelector('.conversations')?.replaceWith(conversationList(list, false));
-      more.hidden = !next;
-    });
+    void load()
+      .then((list) => main.querySelector('.conversations')?.replaceWith(conversationList(list, false)))
+      .catch((error) => console.warn(error));
   });
-  more.hidden = !next;
   main.replaceChildren(
     ...childHeader(child, 'talk', severalChildren),
     h('p', { class: 'live', role: 'status', 'aria-live': 'polite' }),
@@ -366,8 +362,7 @@ async function showChildTalk(main, child, severalChildren) {
  */
 async function showTeacherTalk(main) {
   let pages = 1;
-  /** @type {string | null} */
-  let next = null;
+  const more = h('button', { type: 'button', class: 'more' }, t('more'));
   const load = async () => {
     /** @type {ConversationItem[]} */
     const threads = [];
@@ -380,19 +375,16 @@ async function showTeacherTalk(main) {
       after = data.conversations?.pageInfo.hasNextPage ? data.conversations.pageInfo.endCursor : null;
       if (!after) break;
     }
-    next = after;
+    more.hidden = !after;
     return threads;
   };
   const conversations = await load();
-  const more = h('button', { type: 'button', class: 'more' }, t('more'));
   more.addEventListener('click', () => {
     pages += 1;
-    void load().then((list) => {
-      main.querySelector('.conversations')?.replaceWith(conversationList(list, true));
-      more.hidden = !next;
-    });
+    void load()
+      .then((list) => main.querySelector('.conversations')?.replaceWith(conversationList(list, true)))
+      .catch((error) => console.warn(error));
   });
-  more.hidden = !next;
   main.replaceChildren(
     h('div', { class: 'child-head' }, h('h1', { tabindex: '-1' }, t('conversations')), h('a', { href: '#/journal', class: 'other' }, t('journals'))),
     h('p', { class: 'live', role: 'status', 'aria-live': 'polite' }),
