@@ -225,7 +225,7 @@ async def test_a_parent_on_a_phone_signs_in_picks_a_child_and_reads_her_week_and
     assert seen["subjects"][subject][0] == average, seen["subjects"]
     assert seen["subjects"][subject][1] == str(averaged["forecast"] or "—")
     assert seen["subjects"][subject][2] == averaged["markCount"]
-    assert seen["english"] == "WeekMarksProgressNewsMeetingsAcknowledgeSettings"
+    assert seen["english"] == "WeekMarksProgressMessagesNewsMeetingsAcknowledgeSettings"
     # The demo's student is the mother's elder child.
     assert seen["student"] == (children[0]["fullName"], [], [])
 

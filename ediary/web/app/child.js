@@ -13,16 +13,25 @@ export function readingAsParent(parent) {
   parentReading = parent;
 }
 
+// Conversations are between parents and teachers: a student reading their own diary is not
+// offered them. main.js says which it is once it knows who is signed in.
+let talks = false;
+
+/** @param {boolean} parent whether the signed-in user writes to teachers about the child */
+export function offerTalk(parent) {
+  talks = parent;
+}
+
 /**
  * The child's name (the screen's heading), their class, and the sections' links.
  * @param {Child} child
- * @param {'week' | 'marks' | 'progress' | 'news' | 'meetings' | 'acks' | 'settings'} section the one shown
+ * @param {'week' | 'marks' | 'progress' | 'talk' | 'news' | 'meetings' | 'acks' | 'settings'} section the one shown
  * @param {boolean} severalChildren whether to offer the others
  * @returns {HTMLElement[]}
  */
 export function childHeader(child, section, severalChildren) {
   const id = encodeURIComponent(child.id);
-  /** @param {'week' | 'marks' | 'progress' | 'news' | 'meetings' | 'acks' | 'settings'} name */
+  /** @param {'week' | 'marks' | 'progress' | 'talk' | 'news' | 'meetings' | 'acks' | 'settings'} name */
   const link = (name) =>
     h(
       'a',
@@ -37,6 +46,6 @@ export function childHeader(child, section, severalChildren) {
       child.schoolClass && h('span', { class: 'class' }, child.schoolClass.name),
       severalChildren && h('a', { href: '#/children', class: 'other' }, t('otherChild')),
     ),
-    h('nav', { class: 'sections', 'aria-label': t('sections') }, link('week'), link('marks'), link('progress'), link('news'), link('meetings'), parentReading && link('acks'), link('settings')),
+    h('nav', { class: 'sections', 'aria-label': t('sections') }, link('week'), link('marks'), link('progress'), talks && link('talk'), link('news'), link('meetings'), parentReading && link('acks'), link('settings')),
   ];
 }

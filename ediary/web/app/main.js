@@ -2,10 +2,11 @@
 // `#/marks/<child>`, `#/progress/<child>`, `#/news|meetings|acks/<child>`, `#/settings/<child>`,
 // `#/children`, `#/journal/<class>/<subject>[/<term>]`, `#/class/<class>/<section>`), the header with the
 // language switch and sign-out, the kept week when there is no connection, and the service
-// worker that lets the app open then.
+// worker that lets the app open then. Conversations (`#/talk/<child>`, `#/conversation/<id>`)
+// are loaded when opened.
 
 import { ApiError, keepCsrfToken, run } from './api.js';
-import { readingAsParent } from './child.js';
+import { offerTalk, readingAsParent } from './child.js';
 import { showChildren } from './children.js';
 import { h } from './dom.js';
 import { language, otherLanguage, setLanguage, t } from './i18n.js';
@@ -27,6 +28,9 @@ const title = /** @type {HTMLElement} */ (document.getElementById('title'));
 /** @type {Viewer | null | undefined} undefined until asked */
 let viewer;
 
+/** Stops what a screen loaded on demand follows live (conversations); set when it is drawn. */
+let leaveScreen = () => {};
+
 /** @returns {Promise<Viewer | null>} */
 async function currentViewer() {
   if (viewer === undefined) {
@@ -47,6 +51,8 @@ async function signOut() {
   // What this user read stays with them: nothing of it is left in the browser, even when the
   // server cannot be told. The week stops following first: logging out closes its connection.
   leaveWeek();
+  leaveScreen();
+  leaveScreen = () => {};
   await forgetWeek();
   /** @returns {Promise<UserError[]>} */
   const attempt = async () =>
@@ -78,7 +84,9 @@ function drawHeader() {
     t('otherLanguage'),
   );
   const out = viewer && h('button', { type: 'button', onclick: () => void signOut() }, t('signOut'));
-  tools.replaceChildren(switcher, out ?? '');
+  // Teachers reach their conversations here; families by the sections of a child.
+  const talk = viewer?.teacher && h('a', { href: '#/talk', class: 'talk-link' }, t('talk'));
+  tools.replaceChildren(talk || '', switcher, out ?? '');
 }
 
 /**
@@ -139,6 +147,8 @@ async function render() {
   const [screen = '', rawId = '', week = '', term = ''] = location.hash.replace(/^#\/?/, '').split('/');
   const id = decodeURIComponent(rawId);
   leaveWeek();
+  leaveScreen();
+  leaveScreen = () => {};
   main.setAttribute('aria-busy', 'true');
   try {
     const who = await currentViewer();
@@ -157,7 +167,12 @@ async function render() {
       main.replaceChildren(h('h1', { tabindex: '-1' }, t('signIn')), h('p', { role: 'alert' }, t('mustChangePassword')));
       return;
     }
-    if (who.teacher && screen === 'class') {
+    offerTalk(Boolean(who.children?.length));
+    if (screen === 'talk' || screen === 'conversation') {
+      // Conversations load when opened: the family's week downloads none of their code.
+      const talk = screen === 'talk' ? await import('./talk.js') : await import('./conversation.js');
+      leaveScreen = await talk.show(main, who, id);
+    } else if (who.teacher && screen === 'class') {
       // The class teacher's screens (`#/class/<class>/<section>`), loaded only when opened,
       // so that a family's first load never carries them.
       const { showMyClass } = await import('./myclass.js');

@@ -26,7 +26,7 @@
 const worker = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
 
 // A new name when the list changes: the old copy is dropped at activation.
-const SHELL = 'ediary-shell-6';
+const SHELL = 'ediary-shell-7';
 // Everything the page loads, kept at installation (tests/web/test_app_files.py checks that no
 // module or style is missing here).
 const FILES = [
@@ -55,6 +55,8 @@ const FILES = [
   '/app/meetings.js',
   '/app/acks.js',
   '/app/signing.js',
+  '/app/talk.js',
+  '/app/conversation.js',
   '/app/i18n.js',
   '/app/weeks.js',
   '/app/dom.js',

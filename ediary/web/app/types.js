@@ -178,6 +178,40 @@
 /**
  * Sign-in (AppLoginFlows): a way in the server offers; a redirect flow (a portal) has a `url`.
  * @typedef {{ id: string, title: string, url: string | null }} LoginFlow
+ *
+ * Conversations (talk.js, conversation.js):
+ * @typedef {{ fullName: string, isViewer: boolean }} Participant
+ * @typedef {{
+ *   id: string, text: string, createdAt: string, isOwn: boolean,
+ *   author: { fullName: string, role?: 'PARENT' | 'TEACHER' } | null
+ * }} Message
+ * @typedef {{
+ *   id: string, kind: 'DIRECT' | 'CLASS_GROUP', closedAt: string | null, lastActivityAt: string,
+ *   unreadCount: number | null, student: Child & { id: string } | null, schoolClass: Entity | null,
+ *   teacher: Entity & { fullName: string } | null, parent: Participant | null,
+ *   messages: { edges: ({ node: Message | null } | null)[] | null } | null
+ * }} ConversationItem
+ * @typedef {{ hasNextPage: boolean, endCursor: string | null }} PageInfo
+ * @typedef {{ edges: ({ node: ConversationItem | null } | null)[] | null, pageInfo: PageInfo }} ConversationPage
+ * @typedef {{ id: string, fullName: string }} Person
+ * @typedef {{
+ *   id: string, fullName: string,
+ *   schoolClass: { id: string, name: string, classTeacher: Person | null } | null,
+ *   subjectTeachers: { subject: Entity, teacher: Person }[]
+ * }} TalkStudent
+ * @typedef {{
+ *   id: string, kind: 'DIRECT' | 'CLASS_GROUP', closedAt: string | null, unreadCount: number | null,
+ *   student: Child & { id: string } | null, schoolClass: Entity | null,
+ *   teacher: Person | null, parent: Participant | null,
+ *   readReceipts: { lastReadMessageId: string, participant: { isViewer: boolean } | null }[] | null,
+ *   messages: { edges: ({ node: Message | null } | null)[] | null, pageInfo: PageInfo } | null
+ * }} Conversation
+ * @typedef {{
+ *   kind: 'MESSAGE_POSTED' | 'MESSAGE_READ' | 'CONVERSATION_CLOSED',
+ *   conversation: { id: string, unreadCount: number | null, closedAt: string | null },
+ *   message: Message | null,
+ *   readReceipt: { lastReadMessageId: string, participant: { isViewer: boolean } | null } | null
+ * }} ConversationUpdate
  */
 
 export {};
