@@ -1,12 +1,14 @@
 // The families' logins: who in the class can sign in, issuing logins and temporary
 // passwords to those who cannot (printed as one sheet per family), and a new temporary
 // password for someone who lost theirs. A temporary password is shown once: in the answer
-// to the issue and on the sheets while they can be printed, never again.
+// to the issue and on the sheets while they can be printed, never again. Where the server
+// offers the Dnevnik plugin's access codes, they follow (class-codes.js).
 
 import { run } from './api.js';
 import { alertLine, statusLine, write } from './class-ui.js';
 import { h } from './dom.js';
 import { dateTime, t } from './i18n.js';
+import { ACCESS_CODE_FLOW, offersFlow } from './login.js';
 
 /**
  * @typedef {import('./types.js').LedClass} LedClass
@@ -27,14 +29,20 @@ export async function showLogins(box, schoolClass, issued = null) {
   if (issued) status.textContent = t('loginsIssued', issued.logins.length);
   const again = (/** @type {LoginBatch} */ batch) => showLogins(box, schoolClass, batch);
   const none = accounts.filter((a) => a.state === 'NONE').length;
+  // The sign-in's own signal: the flow is offered exactly when the plugin is loaded, and with
+  // it the documents the codes need; a server without it keeps this section as it was.
+  const codes = (await offersFlow(ACCESS_CODE_FLOW)) ? h('div', { class: 'codes-section' }) : null;
   box.replaceChildren(
     h('h2', {}, t('classLogins')),
     status,
     issued ? batchPanel(issued) : '',
     issueForm(schoolClass, none, again),
+    // Before the long list of accounts, beside the other way of letting families in.
+    codes ?? '',
     h('h2', { id: 'accounts-heading' }, t('accountsList')),
     accountsTable(accounts, again),
   );
+  if (codes) await (await import('./class-codes.js')).showCodes(codes, schoolClass);
   // The passwords just issued are what the teacher must read now.
   const heading = box.querySelector('#batch-heading');
   if (heading instanceof HTMLElement) heading.focus();

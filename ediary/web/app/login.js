@@ -37,6 +37,17 @@ function offeredFlows() {
 }
 
 /**
+ * Whether this server offers the flow `id`. The class teacher's logins ask it of the Dnevnik
+ * flow: with it the server also issues the access codes that flow takes.
+ * @param {string} id
+ * @returns {Promise<boolean>}
+ */
+export async function offersFlow(id) {
+  const offered = await offeredFlows();
+  return (offered ?? []).some((flow) => flow.id === id);
+}
+
+/**
  * Opens a session with a login and password; the error to show, or null once signed in.
  * Also what the access-code screen calls once the new account is confirmed.
  * @param {string} login

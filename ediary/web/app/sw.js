@@ -26,7 +26,7 @@
 const worker = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
 
 // A new name when the list changes: the old copy is dropped at activation.
-const SHELL = 'ediary-shell-7';
+const SHELL = 'ediary-shell-8';
 // Everything the page loads, kept at installation (tests/web/test_app_files.py checks that no
 // module or style is missing here).
 const FILES = [
@@ -51,6 +51,8 @@ const FILES = [
   '/app/class-news.js',
   '/app/class-acks.js',
   '/app/class-logins.js',
+  // Only with the Dnevnik plugin, and loaded only then.
+  '/app/class-codes.js',
   '/app/news.js',
   '/app/meetings.js',
   '/app/acks.js',

@@ -128,6 +128,21 @@
  * }} LoginBatch
  */
 
+// The Dnevnik plugin's access codes for a class (class-codes.js).
+/**
+ * @typedef {{
+ *   role: 'STUDENT' | 'PARENT', code: string | null, expiresAt: string, used: boolean,
+ *   student: { id: string, fullName: string } | null
+ * }} AccessCode
+ * @typedef {{
+ *   id: string, createdAt: string, expiresAt: string,
+ *   codes: { role: 'STUDENT' | 'PARENT', used: boolean }[]
+ * }} AccessCodeBatchSummary
+ * @typedef {{
+ *   id: string, createdAt: string, expiresAt: string, printUrl: string, codes: AccessCode[]
+ * }} AccessCodeBatch
+ */
+
 // The class journal's live updates (journal.js).
 /**
  * @typedef {{
