@@ -11,6 +11,7 @@ import os
 from functools import cache
 from pathlib import Path
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -97,5 +98,9 @@ def app_routes() -> list[BaseRoute]:
     """`/app/` (the page) and its files under `/app/`; `/app` redirects to `/app/`."""
     return [
         Route(f"{APP_PATH}/", app_page, methods=["GET", "HEAD"]),
-        Mount(APP_PATH, app=_AppFiles(directory=APP), name="app"),
+        # Compressed for a phone on a slow connection: the modules and words are text that
+        # shrinks to about a quarter; the service worker keeps them as the browser got them.
+        Mount(
+            APP_PATH, app=GZipMiddleware(_AppFiles(directory=APP), minimum_size=1024), name="app"
+        ),
     ]
