@@ -148,11 +148,16 @@ def prepare_rows(
 ) -> list[list[Any]]:
     """The rows' values converted for the database, for `insert_prepared`: the first half
     of `insert_rows`, for a caller that converts one batch while another is written."""
-    convert = _converters(model, names)
-    return [
-        [value if to is None else to(value) for value, to in zip(row, convert, strict=True)]
-        for row in rows
-    ]
+    width = len(names)
+    if any(len(row) != width for row in rows):
+        raise ValueError(f"rows of {model.__name__} must have {width} values")
+    # Most columns pass as they are: only the others are visited, by position.
+    convert = [(i, to) for i, to in enumerate(_converters(model, names)) if to is not None]
+    prepared = [list(row) for row in rows]
+    for values in prepared:
+        for i, to in convert:
+            values[i] = to(values[i])
+    return prepared
 
 
 async def insert_prepared(

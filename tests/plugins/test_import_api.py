@@ -25,6 +25,9 @@ from ediary.domain.imports import (
     RecordedMark,
     SavedAccount,
     SavedEnrollment,
+    SavedTeaching,
+    TeachingData,
+    assign_teachers,
     enroll,
     enroll_many,
     link_guardian,
@@ -34,6 +37,7 @@ from ediary.domain.imports import (
     retire_marks,
     save_account,
     save_accounts,
+    unassign_teachers,
 )
 from ediary.domain.journal.history import verify
 from ediary.domain.reach import OutsideReach, Reach
@@ -342,3 +346,62 @@ async def test_a_writer_stores_chunks_in_order_and_corrects_what_it_stored(two: 
     assert await models.Mark.all().count() == 3
     verdict = await verify()
     assert verdict.ok, verdict.finding
+
+
+async def test_teachers_are_assigned_within_the_reach(two: Two) -> None:
+    scope, ours, theirs = two.scope, two.ours.classes["5A"], two.theirs.classes["5B"]
+    maths, their_maths = two.ours.subjects["Mathematics"], two.theirs.subjects["Mathematics"]
+    assert two.theirs.teacher is not None
+    saved = await save_accounts(scope, [_account("t.new"), _account("t.other")])
+    new, other = (s.user.id for s in saved if isinstance(s, SavedAccount))
+    results = await assign_teachers(
+        scope,
+        [
+            TeachingData(new, ours.id, maths.id),
+            TeachingData(new, ours.id, maths.id),  # a set may name one twice
+            TeachingData(new, theirs.id, their_maths.id),
+            TeachingData(two.theirs.teacher.id, ours.id, maths.id),
+            TeachingData(new, ours.id, their_maths.id),
+        ],
+    )
+    first, again, *refused = results
+    assert isinstance(first, SavedTeaching) and first.created
+    assert again == SavedTeaching(first.assignment_id, False)
+    assert [type(r) for r in refused] == [OutsideReach, OutsideReach, NotFound]
+    assert [(r.field) for r in refused if isinstance(r, OutsideReach | NotFound)] == [
+        "classId",
+        "teacherId",
+        "subjectId",
+    ]
+    # The teacher may now read the class: the assignment and the role that goes with it.
+    assert await models.TeachingAssignment.exists(
+        id=first.assignment_id, teacher_id=new, school_class_id=ours.id, subject_id=maths.id
+    )
+    assert await models.RoleGrant.exists(user_id=new, role=Role.TEACHER, school_id=two.ours.id)
+    assert (await assign_teachers(scope, [TeachingData(new, ours.id, maths.id)])) == [
+        SavedTeaching(first.assignment_id, False)
+    ]
+    # Statements do not grow with the batch.
+    more = await save_accounts(scope, [_account(f"t.more{i}") for i in range(4)])
+    ids = [s.user.id for s in more if isinstance(s, SavedAccount)]
+    counts = []
+    for batch in ([other], ids):
+        with count_statements() as assigning:
+            done = await assign_teachers(scope, [TeachingData(t, ours.id, maths.id) for t in batch])
+        assert all(isinstance(d, SavedTeaching) and d.created for d in done)
+        counts.append(assigning.value)
+    assert counts[0] == counts[1], counts
+    # Ending assignments leaves those of classes outside the reach as they are.
+    their_teacher = two.theirs.teacher.id
+    before = await models.TeachingAssignment.filter(teacher_id=their_teacher).count()
+    assert before > 0
+    removed = await unassign_teachers(
+        scope,
+        [
+            TeachingData(new, ours.id, maths.id),
+            TeachingData(their_teacher, theirs.id, their_maths.id),
+        ],
+    )
+    assert removed == 1
+    assert not await models.TeachingAssignment.exists(teacher_id=new, school_class_id=ours.id)
+    assert await models.TeachingAssignment.filter(teacher_id=their_teacher).count() == before

@@ -9,7 +9,8 @@ an `ImportScope`, the actor's reach during one import, and refuses what the reac
 own with `OutsideReach`, whose message names nothing outside it.
 
 Each write has a batch form that takes a list (`save_accounts`, `enroll_many`,
-`link_guardians`, `record_marks`, and `retire_marks`): every item is checked by the same rules,
+`link_guardians`, `assign_teachers`, `unassign_teachers`, `record_marks`, and
+`retire_marks`): every item is checked by the same rules,
 a refused item comes back as its `DomainError` in its place, and the rest are written in a few
 set-based statements (`ediary.domain.bulk`), so an import of a region runs at bulk speed. The
 one-item functions are the batch ones called with one item.
@@ -41,6 +42,12 @@ from ediary.domain.imports.people import (
     save_accounts,
 )
 from ediary.domain.imports.scope import ImportScope, Refusal
+from ediary.domain.imports.teaching import (
+    SavedTeaching,
+    TeachingData,
+    assign_teachers,
+    unassign_teachers,
+)
 
 __all__ = [
     "IMPORT_REASON",
@@ -54,6 +61,9 @@ __all__ = [
     "Refusal",
     "SavedAccount",
     "SavedEnrollment",
+    "SavedTeaching",
+    "TeachingData",
+    "assign_teachers",
     "enroll",
     "enroll_many",
     "link_guardian",
@@ -63,4 +73,5 @@ __all__ = [
     "retire_marks",
     "save_account",
     "save_accounts",
+    "unassign_teachers",
 ]

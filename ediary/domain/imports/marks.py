@@ -340,7 +340,7 @@ class MarkWriter:
         ]
         events = chain_events(history, now, self._head)
         if events:
-            self._head = (events[-1]["seq"], events[-1]["hash"])
+            self._head = (events[-1][0], events[-1][-1])
         return _Batch(prepare_rows(Mark, NEW_MARK_FIELDS, rows), corrected, event_rows(events))
 
 

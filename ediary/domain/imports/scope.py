@@ -28,6 +28,19 @@ class ImportScope:
     # Classes the reach owns, with their school and region, as batches look them up.
     _classes: dict[int, SchoolClass] = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        # A region's policy holds for the whole import, and a batch asks it once an item:
+        # each region's is asked of the plugins once.
+        ask, known = self.policy_for, dict[str, RegionPolicy]()
+
+        def policy_for(region_code: str) -> RegionPolicy:
+            found = known.get(region_code)
+            if found is None:
+                found = known[region_code] = ask(region_code)
+            return found
+
+        self.policy_for = policy_for
+
     @classmethod
     async def open(
         cls, reach: Reach, today: date, policy_for: Callable[[str], RegionPolicy]

@@ -156,44 +156,70 @@ async def chain_head(conn: BaseDBAsyncClient) -> tuple[int, str]:
     return (head.seq, head.hash) if head else (0, GENESIS)
 
 
-def chain_events(
-    changes: Sequence[Change], at: datetime, head: tuple[int, str]
-) -> list[dict[str, Any]]:
-    """The events of the changes after `head`, hashed, not yet written (`write_events`)."""
+def chain_events(changes: Sequence[Change], at: datetime, head: tuple[int, str]) -> list[list[Any]]:
+    """The events of the changes after `head`, hashed, as rows of `EVENT_FIELDS` not yet
+    written (`event_rows`, `write_events`)."""
     seq, prev = head
-    events = []
+    rows: list[list[Any]] = []
+    # An import's events share a few kinds, actions and instants, and its marks a few
+    # hundred days: each is written out once, not once an event.
+    actions: dict[MarkAction, str] = {}
+    kinds: dict[Any, str] = {}
+    days: dict[date, str] = {}
+    instants: dict[datetime, str] = {}
     for change in changes:
         mark, old = change.mark, change.before
         seq += 1
-        event: dict[str, Any] = {
+        when = change.at or at
+        action, kind, day = change.action, mark.kind, mark.date
+        action_text = actions.get(action) or actions.setdefault(action, str(action))
+        kind_text = kinds.get(kind) or kinds.setdefault(kind, str(kind))
+        day_text = days.get(day) or days.setdefault(day, day.isoformat())
+        instant = instants.get(when) or instants.setdefault(when, _instant(when))
+        was = list(old) if old else [None, None, None, None]
+        now = [mark.value, mark.weight, kind_text, mark.comment]
+        # The same content as `_content` of the stored event: `verify` recomputes it so.
+        content = {
             "seq": seq,
-            "mark_id": mark.id,
-            "action": change.action,
-            "actor_id": change.actor_id,
-            "at": change.at or at,
-            "student_id": mark.student_id,
-            "subject_id": mark.subject_id,
-            "lesson_id": mark.lesson_id,
-            "date": mark.date,
-            "old_value": old[0] if old else None,
-            "old_weight": old[1] if old else None,
-            "old_kind": old[2] if old else None,
-            "old_comment": old[3] if old else None,
-            "new_value": mark.value,
-            "new_weight": mark.weight,
-            "new_kind": str(mark.kind),
-            "new_comment": mark.comment,
+            "mark": mark.id,
+            "action": action_text,
+            "actor": change.actor_id,
+            "at": instant,
+            "student": mark.student_id,
+            "subject": mark.subject_id,
+            "lesson": mark.lesson_id,
+            "date": day_text,
+            "old": was,
+            "new": now,
             "reason": change.reason,
-            "prev_hash": prev,
+            "prev": prev,
         }
-        event["hash"] = prev = hashlib.sha256(canonical(_content(event))).hexdigest()
-        events.append(event)
-    return events
+        digest = hashlib.sha256(canonical(content)).hexdigest()
+        rows.append(
+            [
+                seq,
+                mark.id,
+                action,
+                change.actor_id,
+                when,
+                mark.student_id,
+                mark.subject_id,
+                mark.lesson_id,
+                day,
+                *was,
+                *now,
+                change.reason,
+                prev,
+                digest,
+            ]
+        )
+        prev = digest
+    return rows
 
 
-def event_rows(events: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
-    """The events as rows for the database (`write_events`)."""
-    return prepare_rows(MarkEvent, EVENT_FIELDS, [[e[n] for n in EVENT_FIELDS] for e in events])
+def event_rows(events: list[list[Any]]) -> list[list[Any]]:
+    """The events of `chain_events` converted for the database (`write_events`)."""
+    return prepare_rows(MarkEvent, EVENT_FIELDS, events)
 
 
 async def write_events(conn: BaseDBAsyncClient, rows: list[list[Any]]) -> None:
@@ -208,7 +234,7 @@ async def _chain(
         return []
     events = chain_events(changes, at, await chain_head(conn))
     await write_events(conn, event_rows(events))
-    return events
+    return [dict(zip(EVENT_FIELDS, event, strict=True)) for event in events]
 
 
 async def append(

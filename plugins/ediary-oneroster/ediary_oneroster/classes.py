@@ -9,7 +9,13 @@ from typing import Any
 
 from ediary.domain import models
 from ediary.domain.errors import DomainError
-from ediary.domain.imports import EnrollmentData, enroll_many
+from ediary.domain.imports import (
+    EnrollmentData,
+    TeachingData,
+    assign_teachers,
+    enroll_many,
+    unassign_teachers,
+)
 from ediary.domain.reach import OutsideReach
 from ediary_oneroster.reader import (
     Row,
@@ -193,20 +199,22 @@ class ClassesMapper(RosterMapper):
                 self.out.count("scheduled enrollments", "read")
             elif role == "teacher":
                 teachers[row.get("classSourcedId")].append((row, user[0]))
+        # Every class's teachers are assigned in one batch of the import API.
+        assigning: list[tuple[Row, TeachingData]] = []
+        unassigning: list[TeachingData] = []
         for class_sid, rows in teachers.items():
             found = self.link("class", class_sid)
             assert found is not None
             subject_id = found[1]["subject"]
             for row, teacher_id in rows:
+                taught = [
+                    TeachingData(teacher_id, class_id, subject_id)
+                    for class_id in sorted(homerooms[class_sid])
+                ]
                 if row.retired or found[1].get("retired"):
-                    removed = await models.TeachingAssignment.filter(
-                        teacher_id=teacher_id,
-                        subject_id=subject_id,
-                        school_class_id__in=list(homerooms[class_sid]) or [0],
-                    ).delete()
-                    self.out.counts["teaching assignments retired"] += removed
+                    unassigning += taught
                     continue
-                if not homerooms[class_sid]:
+                if not taught:
                     self.out.problems.append(
                         row.problem(
                             "class.no_students",
@@ -214,9 +222,16 @@ class ClassesMapper(RosterMapper):
                         )
                     )
                     self.out.count("teaching assignments", "rejected")
-                for class_id in sorted(homerooms[class_sid]):
-                    _, created = await models.TeachingAssignment.get_or_create(
-                        teacher_id=teacher_id, school_class_id=class_id, subject_id=subject_id
-                    )
-                    self.out.count("teaching assignments", "created" if created else "unchanged")
+                assigning += [(row, item) for item in taught]
             await self.set_link("class", class_sid, None, {**found[1], "teacher": rows[0][1]})
+        if unassigning:
+            removed = await unassign_teachers(self.scope, unassigning)
+            self.out.counts["teaching assignments retired"] += removed
+        saved = await assign_teachers(self.scope, [item for _, item in assigning])
+        for (row, _), result in zip(assigning, saved, strict=True):
+            if isinstance(result, DomainError):
+                code = "reach.outside" if isinstance(result, OutsideReach) else "class.invalid"
+                self.out.count("teaching assignments", "rejected")
+                self.out.problems.append(row.problem(code, f"{row.sourced_id}: {result.message}"))
+                continue
+            self.out.count("teaching assignments", "created" if result.created else "unchanged")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from ediary.domain import models
@@ -166,8 +167,10 @@ class GradebookMapper(ClassesMapper):
             raise RowError("result.no_homeroom", "the student is in no homeroom class")
         if region is None:
             region = (await self.school_class(homeroom)).school.region.code
-        scale = self.policy_for(region).scale
-        if not _whole(score) or not scale.contains(int(Decimal(score))):
+        policy = self.policy_for(region)
+        scale = policy.scale
+        value = _whole_number(score)
+        if value is None or not scale.contains(value):
             raise RowError(
                 "result.scale",
                 f"score {score} is not a mark on the region scale {scale.minimum}-{scale.maximum}",
@@ -182,16 +185,16 @@ class GradebookMapper(ClassesMapper):
             raise RowError(
                 "result.no_teacher", "the class has no teacher to be the author of the mark"
             )
-        kind = WorkKind(extra["kind"])
-        weight = extra["weight"] or self.policy_for(region).weights[kind]
-        if weight > self.policy_for(region).max_weight:
+        kind = _KINDS[extra["kind"]]
+        weight = extra["weight"] or policy.weights[kind]
+        if weight > policy.max_weight:
             raise RowError("result.weight", f"weight {weight} is above the region maximum")
         mark = ImportedMark(
             student_id=student_id,
             class_id=homeroom,
             subject_id=cls[1]["subject"],
             on=when,
-            value=int(Decimal(score)),
+            value=value,
             author_id=author,
             kind=kind,
             weight=weight,
@@ -257,6 +260,17 @@ def _code(error: DomainError) -> str:
             return "result.term" if "term" in error.message else "result.date"
         return {"value": "result.scale", "weight": "result.weight"}.get(field, "result.invalid")
     return "result.invalid"
+
+
+# Work kinds by their stored value: calling the enum costs more, once a result.
+_KINDS: dict[str, WorkKind] = {kind.value: kind for kind in WorkKind}
+
+
+@lru_cache(maxsize=1024)
+def _whole_number(value: str) -> int | None:
+    """The whole number a score writes ("5", "5.0"), else None; a set's results repeat a
+    handful of scores, each read once."""
+    return int(Decimal(value)) if _whole(value) else None
 
 
 def _whole(value: str) -> bool:

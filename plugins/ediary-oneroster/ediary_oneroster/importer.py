@@ -32,6 +32,7 @@ from ediary_oneroster.reader import (
     RowError,
     SetError,
     open_set,
+    parse_datetime,
 )
 from ediary_oneroster.state import HISTORY_REASON, Outcome, PolicyFor, Progress
 
@@ -95,8 +96,6 @@ class Importer(GradebookMapper, PeopleMapper):
             raise RowError(
                 "value.status", f"status {row.status!r} is not empty, active or tobedeleted"
             )
-        from ediary_oneroster.reader import parse_datetime
-
         parse_datetime(row.get("dateLastModified"), "dateLastModified")
 
 
@@ -111,19 +110,22 @@ def count_rows(data: OneRosterSet) -> tuple[int, list[Problem]]:
         parents: dict[str, str] = {}
         read = 0
         try:
-            for row in data.rows(name):
+            if name == "orgs":
+                # The few orgs are mapped, for the parents their rows will have.
+                for row in data.rows(name):
+                    if row.sourced_id and row.get("parentSourcedId"):
+                        parents[row.sourced_id] = row.get("parentSourcedId")
+            # The rows of the other files are mapped on the second pass only.
+            for number, sid in data.scan(name):
                 read += 1
-                sid = row.sourced_id
                 if not sid:
                     continue
                 if sid in seen:
                     raise SetError(
                         "sourcedId.duplicate",
-                        f"{name}.csv: sourcedId {sid!r} is on rows {seen[sid]} and {row.number}",
+                        f"{name}.csv: sourcedId {sid!r} is on rows {seen[sid]} and {number}",
                     )
-                seen[sid] = row.number
-                if name == "orgs" and row.get("parentSourcedId"):
-                    parents[sid] = row.get("parentSourcedId")
+                seen[sid] = number
         except SetError as error:
             if not data.drop(name, error):  # an optional file is left out, not the set
                 raise

@@ -176,6 +176,29 @@ class OneRosterSet:
                 yield row
         self.notes.finish(name)
 
+    def scan(self, name: str) -> Iterator[tuple[int, str]]:
+        """(line, sourcedId) of each row `rows` yields, in order, without mapping the rows
+        (a row of the wrong width has no sourcedId): for a first pass that counts the rows
+        and looks for duplicate sourcedIds. Raises SetError as `rows` does."""
+        self._check_encoding(name)
+        tolerant = self.normaliser is not None
+        if self.normaliser is not None:
+            for row in self.normaliser.prelude(name):
+                yield row.number, row.sourced_id
+        at = -1
+        for number, header, cells in self._records(name):
+            width = len(header)
+            if at < 0:
+                at = header.index("sourcedId") if "sourcedId" in header else width
+            if len(cells) != width and (
+                not tolerant or (len(cells) > width and "".join(cells[width:]).strip())
+            ):
+                yield number, ""
+            elif tolerant and not "".join(cells).strip():
+                continue
+            else:
+                yield number, cells[at].strip() if at < len(cells) else ""
+
     def _check_encoding(self, name: str) -> None:
         filename = f"{name}.csv"
         stream = self.source.open(filename)
