@@ -52,6 +52,10 @@ const STRINGS = {
     subjects: 'Предметы',
     journals: 'Журналы',
     noJournals: 'На этой неделе у вас нет уроков.',
+    // The teacher's timetable (timetable.js).
+    timetable: 'Расписание',
+    timetableJournal: 'Журнал',
+    timetableJournalOf: 'Журнал: {0}',
     student: 'Ученик',
     termJournal: '{0} четверть',
     markPending: 'Оценка {0}: Enter, чтобы поставить',
@@ -533,6 +537,10 @@ const STRINGS = {
     subjects: 'Subjects',
     journals: 'Journals',
     noJournals: 'You have no lessons this week.',
+    // The teacher's timetable (timetable.js).
+    timetable: 'Timetable',
+    timetableJournal: 'Journal',
+    timetableJournalOf: 'Journal: {0}',
     student: 'Student',
     termJournal: 'Term {0}',
     markPending: 'Mark {0}: Enter to give it',

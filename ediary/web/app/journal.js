@@ -45,6 +45,7 @@ export async function showJournals(main) {
   const sorted = [...pairs.values()].sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
   main.replaceChildren(
     h('h1', { tabindex: '-1' }, t('journals')),
+    h('p', {}, h('a', { href: '#/timetable', class: 'timetable-link' }, t('timetable'))),
     sorted.length
       ? h('ul', { class: 'children' }, sorted.map((pair) => h('li', {}, h('a', { class: 'card child', href: pair.href }, pair.label))))
       : h('p', {}, t('noJournals')),

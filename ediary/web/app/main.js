@@ -1,6 +1,7 @@
 // The app's entry: who is signed in, which screen the address names (`#/week/<child>/<week>`,
 // `#/marks/<child>`, `#/progress/<child>`, `#/news|meetings|acks/<child>`, `#/settings/<child>`,
-// `#/children`, `#/journal/<class>/<subject>[/<term>]`, `#/class/<class>/<section>`), the header with the
+// `#/children`, `#/timetable[/<week>]`, `#/journal/<class>/<subject>[/<term>]`,
+// `#/class/<class>/<section>`), the header with the
 // language switch and sign-out, the kept week when there is no connection, and the service
 // worker that lets the app open then. Conversations (`#/talk/<child>`, `#/conversation/<id>`)
 // are loaded when opened.
@@ -172,6 +173,10 @@ async function render() {
       // Conversations load when opened: the family's week downloads none of their code.
       const talk = screen === 'talk' ? await import('./talk.js') : await import('./conversation.js');
       leaveScreen = await talk.show(main, who, id);
+    } else if (who.teacher && screen === 'timetable') {
+      // The teacher's week of lessons, loaded when opened (`#/timetable[/<week>]`).
+      const { showTimetable } = await import('./timetable.js');
+      await showTimetable(main, id);
     } else if (who.teacher && screen === 'class') {
       // The class teacher's screens (`#/class/<class>/<section>`), loaded only when opened,
       // so that a family's first load never carries them.

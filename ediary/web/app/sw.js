@@ -26,7 +26,7 @@
 const worker = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
 
 // A new name when the list changes: the old copy is dropped at activation.
-const SHELL = 'ediary-shell-8';
+const SHELL = 'ediary-shell-9';
 // Everything the page loads, kept at installation (tests/web/test_app_files.py checks that no
 // module or style is missing here).
 const FILES = [
@@ -43,6 +43,7 @@ const FILES = [
   '/app/forecast.js',
   '/app/progress.js',
   '/app/journal.js',
+  '/app/timetable.js',
   '/app/settings.js',
   // The class teacher's screens, loaded by main.js only when opened.
   '/app/myclass.js',

@@ -40,6 +40,13 @@
  *   date: string, subject: { id: string } }} TermMark
  * @typedef {{ id: string, name: string }} Entity
  * @typedef {{ days: { lessons: { schoolClass: Entity | null, subject: Entity }[] }[] }} TeacherWeek
+ * @typedef {{
+ *   id: string, period: number, subject: Entity, schoolClass: Entity | null, room: string,
+ *   scheduledRoom: string | null, topic: string, status: 'HELD' | 'CANCELLED' | 'SUBSTITUTED',
+ *   changeNote: string, substituteTeacher: { shortName: string } | null,
+ *   bell: { startsAt: string, endsAt: string } | null
+ * }} TeacherLesson
+ * @typedef {{ week: string, days: { date: string, lessons: TeacherLesson[] }[] }} TeacherTimetable
  * @typedef {{ action: 'CREATE' | 'CORRECT' | 'DELETE', oldValue: number | null, newValue: number, reason: string }} MarkEvent
  * @typedef {{ id: string, value: number, weight: number, history?: MarkEvent[] | null }} JournalMark
  * @typedef {{ marks: JournalMark[], attendance: { kind: 'ABSENT' | 'LATE', minutesLate?: number | null } | null }} JournalCell

@@ -54,12 +54,12 @@ export function markItem(mark, { subject, compact = false, fresh = false } = {})
 
 /**
  * What changed, in the app's words (a short label), then in the school's (`changeNote`);
- * without a note, the details the API gives.
- * @param {import('./types.js').Lesson} lesson
+ * without a note, the details the API gives. The teacher's timetable says it the same way.
+ * @param {Pick<import('./types.js').Lesson, 'status' | 'changeNote' | 'substituteTeacher' | 'scheduledRoom'>} lesson
  * @param {boolean} roomChanged
  * @returns {(HTMLElement | string)[]}
  */
-function change(lesson, roomChanged) {
+export function change(lesson, roomChanged) {
   const label =
     lesson.status === 'CANCELLED'
       ? t('cancelled')
