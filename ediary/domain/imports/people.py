@@ -171,7 +171,7 @@ async def save_account(scope: ImportScope, data: AccountData) -> tuple[User, boo
     return saved.user, saved.created
 
 
-async def _grant_all(
+async def grant_school_roles(
     scope: ImportScope, grants: set[tuple[int, Role, int]]
 ) -> set[tuple[int, Role, int]]:
     """Give these (user, role, school) grants that are missing; returns the ones refused."""
@@ -267,7 +267,7 @@ async def enroll_many(
             current[(item.student_id, item.class_id)].append(enrollment)
             planned.append((index, item))
             results[index] = SavedEnrollment(enrollment, True, True)
-    refused = await _grant_all(
+    refused = await grant_school_roles(
         scope,
         {(i.student_id, Role.STUDENT, classes[i.class_id].school_id) for _, i in planned},
     )
@@ -346,7 +346,7 @@ async def link_guardians(scope: ImportScope, items: Sequence[GuardianLink]) -> l
             )
         else:
             planned.append((index, item))
-    refused = await _grant_all(
+    refused = await grant_school_roles(
         scope,
         {(i.parent_id, Role.PARENT, s) for _, i in planned for s in schools[i.student_id]},
     )

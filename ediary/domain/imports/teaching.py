@@ -11,7 +11,7 @@ from tortoise import connections
 from ediary.domain.bulk import insert_rows, reserve_ids
 from ediary.domain.enums import Role
 from ediary.domain.errors import NotFound
-from ediary.domain.imports.people import _grant_all
+from ediary.domain.imports.people import grant_school_roles
 from ediary.domain.imports.scope import ImportScope, Refusal
 from ediary.domain.models import Subject, TeachingAssignment
 from ediary.domain.reach import OutsideReach
@@ -74,7 +74,7 @@ async def assign_teachers(
             results[index] = SavedTeaching(held[key], False)
         else:
             planned.setdefault(key, []).append(index)
-    refused = await _grant_all(
+    refused = await grant_school_roles(
         scope,
         {(teacher, Role.TEACHER, classes[c].school_id) for teacher, c, _ in planned},
     )
