@@ -26,6 +26,8 @@ from tests.servers import Server
 # A school day inside the demo's second term: the week has lessons, marks and homework.
 TODAY = "2026-11-26"
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+# The teacher's screen: desktop first, at the commonest laptop size.
+DESKTOP = {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
 FIRST_LOAD_LIMIT = 300 * 1024
 AXE = COMPAT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -65,6 +67,29 @@ def app_document(server: Server, name: str, variables: dict[str, Any], token: st
     body = response.json()
     assert "errors" not in body, body
     return body["data"]
+
+
+def class_journal(
+    server: Server, token: str, pair: tuple[str, str], term: str | None = None
+) -> Any:
+    """What the API answers to the app's journal of a (class ID, subject ID): the class's
+    current term, or `term`."""
+    variables = {"class": pair[0], "subject": pair[1], "term": term}
+    return app_document(server, "AppClassJournal", variables, token)["classJournal"]
+
+
+def teachers_classes(server: Server, token: str) -> dict[str, tuple[str, str]]:
+    """The classes and subjects the teacher teaches this week, as (class ID, subject ID) by
+    the label the app gives them ("5А · Математика")."""
+    week = app_document(server, "AppTeacherWeek", {}, token)["teacherTimetable"]
+    return {
+        f"{lesson['schoolClass']['name']} · {lesson['subject']['name']}": (
+            lesson["schoolClass"]["id"],
+            lesson["subject"]["id"],
+        )
+        for day in week["days"]
+        for lesson in day["lessons"]
+    }
 
 
 # This test's own manifest: a token login for the demo mother, to read what the app should

@@ -26,6 +26,7 @@ from tests.reference_clients import require
 from tests.servers import Server
 from tests.web.app_browser import (
     AXE,
+    DESKTOP,
     TOKEN_LOGIN,
     app_document,
     audit,
@@ -41,7 +42,6 @@ from tests.web.app_browser import (
 
 pytestmark = pytest.mark.skipif(BACKEND != "sqlite", reason="runs in the SQLite pass")
 
-DESKTOP = {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
 
 # What a parent of the class reads and does, and a sign-in with an issued password: this
 # test's own documents beside the app's (the server runs trusted documents only).

@@ -20,28 +20,22 @@ from tests.reference_clients import require
 from tests.servers import Server
 from tests.web.app_browser import (
     AXE,
+    DESKTOP,
     TODAY,
-    app_document,
     audit,
     bearer,
+    class_journal,
     click,
     photograph,
     screenshots,
     served_demo,
     sign_in,
+    teachers_classes,
     text_of,
     wait_for,
 )
 
 pytestmark = pytest.mark.skipif(BACKEND != "sqlite", reason="runs in the SQLite pass")
-
-DESKTOP = {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
-
-
-def _journal(server: Server, token: str, pair: tuple[str, str]) -> Any:
-    return app_document(server, "AppClassJournal", {"class": pair[0], "subject": pair[1]}, token)[
-        "classJournal"
-    ]
 
 
 def _start_column(journal: dict[str, Any]) -> int:
@@ -63,19 +57,9 @@ async def test_a_teacher_gives_a_mark_in_the_class_journal_from_the_keyboard(
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", DESKTOP)
     async with Server(env, tmp_path / "server.log") as server:
         token = await asyncio.to_thread(bearer, server, "teacher")
-        week = (await asyncio.to_thread(app_document, server, "AppTeacherWeek", {}, token))[
-            "teacherTimetable"
-        ]
-        pairs = {
-            f"{lesson['schoolClass']['name']} · {lesson['subject']['name']}": (
-                lesson["schoolClass"]["id"],
-                lesson["subject"]["id"],
-            )
-            for day in week["days"]
-            for lesson in day["lessons"]
-        }
+        pairs = await asyncio.to_thread(teachers_classes, server, token)
         label = sorted(pairs)[0]
-        before = await asyncio.to_thread(_journal, server, token, pairs[label])
+        before = await asyncio.to_thread(class_journal, server, token, pairs[label])
         start = _start_column(before)
         # The first student's cell at the latest lesson held by today that has no mark of hers.
         student = before["rows"][0]
@@ -156,7 +140,7 @@ async def test_a_teacher_gives_a_mark_in_the_class_journal_from_the_keyboard(
             return seen
 
         seen = await asyncio.to_thread(walk)
-        after = await asyncio.to_thread(_journal, server, token, pairs[label])
+        after = await asyncio.to_thread(class_journal, server, token, pairs[label])
 
     print(f"screenshots: {shots}")
     assert seen["journals"] == sorted(pairs), seen["journals"]

@@ -23,30 +23,27 @@ from tests.reference_clients import require
 from tests.servers import Server
 from tests.web.app_browser import (
     AXE,
+    DESKTOP,
     TODAY,
     app_document,
     audit,
     bearer,
+    class_journal,
     photograph,
     screenshots,
     served_demo,
     sign_in,
+    teachers_classes,
     text_of,
     wait_for,
 )
 
 pytestmark = pytest.mark.skipif(BACKEND != "sqlite", reason="runs in the SQLite pass")
 
-DESKTOP = {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
 REASON = "Пересдала тему"
 TOPIC = "Решение квадратных уравнений"
 HOMEWORK = "№ 214, 215 на с. 87"
 WHERE = "const c = document.activeElement.dataset; return [+(c.row ?? -1), +c.column];"
-
-
-def _journal(server: Server, token: str, pair: tuple[str, str], term: str | None = None) -> Any:
-    variables = {"class": pair[0], "subject": pair[1], "term": term}
-    return app_document(server, "AppClassJournal", variables, token)["classJournal"]
 
 
 def _go(browser: webdriver.Chrome, row: int, column: int) -> None:
@@ -85,20 +82,10 @@ async def test_a_teacher_fills_in_the_journal_in_depth_from_the_keyboard(
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", DESKTOP)
     async with Server(env, tmp_path / "server.log") as server:
         token = await asyncio.to_thread(bearer, server, "teacher")
-        week = (await asyncio.to_thread(app_document, server, "AppTeacherWeek", {}, token))[
-            "teacherTimetable"
-        ]
-        pairs = {
-            f"{lesson['schoolClass']['name']} · {lesson['subject']['name']}": (
-                lesson["schoolClass"]["id"],
-                lesson["subject"]["id"],
-            )
-            for day in week["days"]
-            for lesson in day["lessons"]
-        }
+        pairs = await asyncio.to_thread(teachers_classes, server, token)
         label = sorted(pairs)[0]
         pair = pairs[label]
-        before = await asyncio.to_thread(_journal, server, token, pair)
+        before = await asyncio.to_thread(class_journal, server, token, pair)
         held = [
             c
             for c, lesson in enumerate(before["lessons"])
@@ -206,7 +193,7 @@ async def test_a_teacher_fills_in_the_journal_in_depth_from_the_keyboard(
             return seen
 
         seen = await asyncio.to_thread(walk)
-        after = await asyncio.to_thread(_journal, server, token, pair)
+        after = await asyncio.to_thread(class_journal, server, token, pair)
 
         # A colleague (here the same teacher in another tab) gives a mark: it appears live.
         student = rows[2]["student"]
@@ -256,7 +243,7 @@ async def test_a_teacher_fills_in_the_journal_in_depth_from_the_keyboard(
 
         seen_live = await asyncio.to_thread(live)
         first_term = before["terms"][0]
-        earlier = await asyncio.to_thread(_journal, server, token, pair, first_term["id"])
+        earlier = await asyncio.to_thread(class_journal, server, token, pair, first_term["id"])
 
     print(f"screenshots: {shots}; live mark after {seen_live['seconds']:.2f} s")
     assert "н" in seen["legend"] and "о" in seen["legend"] and "Delete" in seen["legend"]

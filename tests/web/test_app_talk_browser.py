@@ -33,6 +33,7 @@ from tests.reference_clients import chromium, require
 from tests.servers import Server, listening, live_subscriptions
 from tests.web.app_browser import (
     AXE,
+    DESKTOP,
     PHONE,
     app_document,
     audit,
@@ -48,7 +49,6 @@ from tests.web.app_browser import (
 
 pytestmark = pytest.mark.skipif(BACKEND != "sqlite", reason="runs in the SQLite pass")
 
-DESKTOP = {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
 # The teacher's answer reaches the mother's open conversation within this many seconds.
 WITHIN = 5
 QUESTION = "Здравствуйте! Семён пропустил контрольную по алгебре.\nКогда её можно написать?"

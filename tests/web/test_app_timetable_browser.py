@@ -20,6 +20,7 @@ from tests.reference_clients import require
 from tests.servers import Server
 from tests.web.app_browser import (
     AXE,
+    DESKTOP,
     app_document,
     audit,
     bearer,
@@ -33,7 +34,6 @@ from tests.web.app_browser import (
 
 pytestmark = pytest.mark.skipif(BACKEND != "sqlite", reason="runs in the SQLite pass")
 
-DESKTOP = {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
 
 # What a day of the screen lists: its lessons' headings, in order.
 READ_DAYS = """

@@ -28,6 +28,7 @@ from tests.reference_clients import require
 from tests.servers import Server
 from tests.web.app_browser import (
     AXE,
+    DESKTOP,
     TOKEN_LOGIN,
     app_document,
     audit,
@@ -43,7 +44,6 @@ from tests.web.conftest import browser as browser  # the chromium fixture of the
 
 pytestmark = pytest.mark.skipif(BACKEND != "sqlite", reason="runs in the SQLite pass")
 
-DESKTOP = {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False}
 
 # What the test reads and does beside the app: the codes themselves (the app's own listing
 # leaves them out), a parent redeeming one, and her children afterwards.
