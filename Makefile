@@ -22,7 +22,8 @@ run: $(STAMP)
 	EDIARY_DATABASE_URL=$(DATABASE) $(BIN)/ediary demo --if-empty
 	EDIARY_DATABASE_URL=$(DATABASE) $(BIN)/ediary serve
 
-## The whole suite on SQLite, then on PostgreSQL when EDIARY_TEST_POSTGRES_URL is set.
+## The whole suite on SQLite, then on PostgreSQL when EDIARY_TEST_POSTGRES_URL is set, and
+## once more through PgBouncer when EDIARY_TEST_POSTGRES_POOLER_URL names one (.ci/run does).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -31,8 +32,10 @@ test: $(STAMP)
 	$(BIN)/pytest -q plugins/ediary-example/tests
 	$(BIN)/pytest -q plugins/ediary-tatarstan/tests
 	$(BIN)/pytest -q plugins/ediary-spreadsheet/tests
-	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ]; then $(BIN)/pytest -q; \
+	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ]; then EDIARY_TEST_POSTGRES_POOLER_URL= $(BIN)/pytest -q; \
 	else echo "EDIARY_TEST_POSTGRES_URL is not set: skipped the PostgreSQL run."; fi
+	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ] && [ -n "$$EDIARY_TEST_POSTGRES_POOLER_URL" ]; then \
+		$(BIN)/pytest -q --ignore=tests/replicas; fi
 
 ## W1, W2 and W6 side by side (ediary, the limit, PostGraphile) on PostgreSQL: `make bench SIZES=S,L`.
 ## Needs wrk (apt-get install wrk), Node 20 with npm, and PostgreSQL at BENCH_SERVER.

@@ -23,6 +23,7 @@ from ediary.app import create_app
 from ediary.config import Settings
 from ediary.db import PluginApps
 from ediary.testing.database import (
+    listen_url,
     migrated_database,
     postgres_server,
     scratch_database_url,
@@ -109,6 +110,7 @@ TODAY = date(2026, 11, 25)
 def settings(database: str, smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         database_url=database,
+        listen_database_url=listen_url(database),
         smtp_host="127.0.0.1",
         smtp_port=smtp.port,
         mail_from="diary@school.example",

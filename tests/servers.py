@@ -24,6 +24,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from ediary.testing.database import listen_url
 from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,10 @@ class Server:
     ) -> None:
         self.port = free_port()
         self.env = {**os.environ, **env}
+        # A database served through the test pooler LISTENs on the server directly.
+        listen = listen_url(self.env.get("EDIARY_DATABASE_URL", ""))
+        if listen:
+            self.env.setdefault("EDIARY_LISTEN_DATABASE_URL", listen)
         self.log = log
         self.args = args
         self.wait = wait

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import asyncpg
 import pytest
 
 from ediary.db import tortoise_config
+from ediary.domain import models
+from ediary.testing.database import direct_url, postgres_pooler
 from tests.conftest import BACKEND
+from tests.pooler import transactions_through
 
 postgres_only = pytest.mark.skipif(BACKEND != "postgres", reason="asyncpg's pool is PostgreSQL's")
 
@@ -24,7 +29,8 @@ async def test_a_released_connection_keeps_no_open_transaction(database: str) ->
     """The one reset that matters still happens: whatever left a transaction open on a
     pooled connection, the next user of the connection starts outside it."""
     reset = tortoise_config(database)["connections"]["default"]["credentials"]["reset"]
-    dsn = database.replace("postgres://", "postgresql://", 1)
+    # On the server itself: behind a pooler, a transaction may get another backend.
+    dsn = direct_url(database).replace("postgres://", "postgresql://", 1)
     # One connection, so the second acquire gets the first one back.
     async with asyncpg.create_pool(dsn, min_size=1, max_size=1, reset=reset) as pool:
         async with pool.acquire() as first:
@@ -35,3 +41,14 @@ async def test_a_released_connection_keeps_no_open_transaction(database: str) ->
             assert await again.fetchval("SELECT pg_backend_pid()") == backend
             assert not again.is_in_transaction()
             assert await again.fetchval("SELECT to_regclass('pg_temp.left_open')") is None
+
+
+@pytest.mark.skipif(not postgres_pooler(), reason="EDIARY_TEST_POSTGRES_POOLER_URL is not set")
+async def test_with_a_pooler_set_the_suite_goes_through_it(database: str) -> None:
+    """The suite's pass through PgBouncer is one: the application's statements reach the
+    scratch database through the pooler, not around it."""
+    name = urlsplit(database).path.lstrip("/")
+    assert urlsplit(database).netloc == urlsplit(postgres_pooler()).netloc
+    before = transactions_through(postgres_pooler(), name)
+    await models.School.all().count()
+    assert transactions_through(postgres_pooler(), name) > before

@@ -15,7 +15,7 @@ from ediary.adapters import PluginManager, load_plugins, model_apps
 from ediary.app import create_app
 from ediary.config import Settings
 from ediary.testing.client import GraphQLClient
-from ediary.testing.database import migrated_database, postgres_server
+from ediary.testing.database import listen_url, migrated_database, postgres_server
 from ediary.testing.mail import Mailbox, SmtpServer
 from ediary.testing.world import SmallWorld, build_small_world
 
@@ -105,6 +105,7 @@ def settings(
     plugins, and http://testserver as the public address."""
     return Settings(
         database_url=database,
+        listen_database_url=listen_url(database),
         plugins=(),
         smtp_host="127.0.0.1",
         smtp_port=smtp.port,

@@ -8,6 +8,7 @@ import pytest
 from tortoise import connections
 
 from ediary.domain import dataversion
+from ediary.testing.database import connect
 from tests.conftest import BACKEND
 from tests.world import World
 
@@ -19,7 +20,7 @@ async def _version() -> str:
 
 
 async def _other(database: str) -> asyncpg.Connection:
-    return await asyncpg.connect(database.replace("postgres://", "postgresql://", 1))
+    return await connect(database)
 
 
 async def test_a_write_moves_the_version(world: World) -> None:

@@ -4,14 +4,14 @@ LISTEN connection on the primary directly."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.replicas.cluster import Cluster
+from tests.pooler import transactions_through
+from tests.replicas.cluster import DATABASE, Cluster
 from tests.replicas.conftest import TODAY
 from tests.replicas.diary import Diary, demo_pupil, login
 from tests.servers import Server, next_payload, subscription
@@ -38,25 +38,8 @@ async def pooled(
         yield Diary(server, cluster, tokens, student, lesson)
 
 
-def _transactions_through_bouncer(cluster: Cluster) -> int:
-    """Transactions PgBouncer has passed to the diary's database (its admin console)."""
-    console = ["-h", "127.0.0.1", "-p", str(cluster.bouncer_port), "-U", "postgres"]
-    shown = subprocess.run(
-        ["psql", *console, "-d", "pgbouncer", "-At", "-F", "|", "-c", "SHOW STATS"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    lines = shown.stdout.splitlines()
-    for line in lines:
-        fields = line.split("|")
-        if fields[0] == "diary":
-            return int(fields[1])
-    return 0
-
-
 async def test_login_mark_week_and_live_update_through_pgbouncer(pooled: Diary) -> None:
-    before = _transactions_through_bouncer(pooled.cluster)
+    before = transactions_through(pooled.cluster.bouncer_url, DATABASE)
     async with subscription(
         pooled.server, pooled.tokens["parent"], UPDATES, {"student": pooled.student}
     ) as ws:
@@ -66,7 +49,7 @@ async def test_login_mark_week_and_live_update_through_pgbouncer(pooled: Diary) 
     assert comment in await pooled.comments("parent")
     assert comment in await pooled.comments("teacher")
     # The requests' statements went through the pooler, not around it.
-    assert _transactions_through_bouncer(pooled.cluster) > before
+    assert transactions_through(pooled.cluster.bouncer_url, DATABASE) > before
     # Readiness reads the applied migrations through the pooler too.
     async with httpx.AsyncClient(timeout=10) as client:
         assert (await client.get(f"{pooled.server.url}/readyz")).status_code == 200

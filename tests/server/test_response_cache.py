@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -26,6 +25,7 @@ from ediary.domain.auth import SessionKind, open_session
 from ediary.domain.enums import Role, WorkKind
 from ediary.domain.journal.history import record_imported
 from ediary.server.response_cache import ResponseCache
+from ediary.testing.database import connect
 from tests.builders import member
 from tests.conftest import BACKEND, TODAY
 from tests.servers import Server
@@ -217,7 +217,7 @@ async def _write_from_another_connection(database: str, sql: str) -> None:
         with sqlite3.connect(path, timeout=5) as connection:
             connection.execute(sql)
         return
-    connection = await asyncpg.connect(database.replace("postgres://", "postgresql://", 1))
+    connection = await connect(database)
     try:
         await connection.execute(sql)
     finally:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from graphql import parse
@@ -27,6 +26,7 @@ from ediary.domain.enums import Role, WorkKind
 from ediary.schema import build_schema
 from ediary.schema.reads import declared_reads_only
 from ediary.server.response_cache import ResponseCache
+from ediary.testing.database import connect
 from tests.builders import member
 from tests.conftest import BACKEND
 from tests.world import World
@@ -336,7 +336,7 @@ async def _write_from_another_connection(database: str, sql: str) -> None:
         with sqlite3.connect(path, timeout=5) as connection:
             connection.execute(sql)
         return
-    connection = await asyncpg.connect(database.replace("postgres://", "postgresql://", 1))
+    connection = await connect(database)
     try:
         await connection.execute(sql)
     finally:

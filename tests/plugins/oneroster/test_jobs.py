@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import asyncpg
 import pytest
 from starlette.applications import Starlette
 from strawberry import relay
 
 from ediary.domain import models
+from ediary.testing.database import connect
 from ediary_oneroster.jobs import SERVER_STOPPED
 from ediary_oneroster.models import ImportJob, JobStatus
 from tests.conftest import BACKEND, GraphQLClient
@@ -69,7 +69,7 @@ async def test_jobs_a_stopped_server_left_are_marked_failed_at_the_next_start(
 async def _demographics_locked(url: str) -> AsyncIterator[None]:
     """Hold the demographics table, which an import writes after its enrollments: an import
     waits there, in the middle, until the block ends."""
-    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    connection = await connect(url)
     try:
         async with connection.transaction():
             await connection.execute("LOCK TABLE oneroster_demographic IN ACCESS EXCLUSIVE MODE")
