@@ -17,6 +17,7 @@ from ediary.domain.grading import DEFAULT_POLICY
 from ediary.domain.imports import (
     IMPORT_REASON,
     AccountData,
+    ClassTeacherData,
     EnrollmentData,
     GuardianLink,
     ImportedMark,
@@ -37,6 +38,7 @@ from ediary.domain.imports import (
     retire_marks,
     save_account,
     save_accounts,
+    set_class_teachers,
     unassign_teachers,
 )
 from ediary.domain.journal.history import verify
@@ -405,3 +407,36 @@ async def test_teachers_are_assigned_within_the_reach(two: Two) -> None:
     assert removed == 1
     assert not await models.TeachingAssignment.exists(teacher_id=new, school_class_id=ours.id)
     assert await models.TeachingAssignment.filter(teacher_id=their_teacher).count() == before
+
+
+async def test_class_teachers_are_set_within_the_reach(two: Two) -> None:
+    scope, ours, theirs = two.scope, two.ours.classes["5A"], two.theirs.classes["5B"]
+    assert two.theirs.teacher is not None
+    their_teacher = two.theirs.teacher.id
+    before = await models.SchoolClass.get(id=theirs.id)
+    (saved,) = await save_accounts(scope, [_account("t.lead")])
+    assert isinstance(saved, SavedAccount)
+    lead = saved.user.id
+    results = await set_class_teachers(
+        scope,
+        [
+            ClassTeacherData(ours.id, lead),
+            ClassTeacherData(theirs.id, lead),
+            ClassTeacherData(ours.id, their_teacher),
+        ],
+    )
+    assert results[0] is True
+    assert [(type(r), getattr(r, "field", None)) for r in results[1:]] == [
+        (OutsideReach, "classId"),
+        (OutsideReach, "teacherId"),
+    ]
+    # The class is led by the new teacher, who holds the teacher role at the school; the
+    # other school's class and teacher are as they were.
+    assert (await models.SchoolClass.get(id=ours.id)).class_teacher_id == lead
+    assert await models.RoleGrant.exists(user_id=lead, role=Role.TEACHER, school_id=two.ours.id)
+    assert (await models.SchoolClass.get(id=theirs.id)).class_teacher_id == before.class_teacher_id
+    assert not await models.RoleGrant.exists(user_id=their_teacher, school_id=two.ours.id)
+    # Again: nothing changes; then the class is left without a class teacher.
+    assert await set_class_teachers(scope, [ClassTeacherData(ours.id, lead)]) == [False]
+    assert await set_class_teachers(scope, [ClassTeacherData(ours.id, None)]) == [True]
+    assert (await models.SchoolClass.get(id=ours.id)).class_teacher_id is None

@@ -43,15 +43,18 @@ from ediary.domain.imports.people import (
 )
 from ediary.domain.imports.scope import ImportScope, Refusal
 from ediary.domain.imports.teaching import (
+    ClassTeacherData,
     SavedTeaching,
     TeachingData,
     assign_teachers,
+    set_class_teachers,
     unassign_teachers,
 )
 
 __all__ = [
     "IMPORT_REASON",
     "AccountData",
+    "ClassTeacherData",
     "EnrollmentData",
     "GuardianLink",
     "ImportScope",
@@ -73,5 +76,6 @@ __all__ = [
     "retire_marks",
     "save_account",
     "save_accounts",
+    "set_class_teachers",
     "unassign_teachers",
 ]

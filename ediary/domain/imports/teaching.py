@@ -1,5 +1,5 @@
-"""Imported teaching assignments: which teacher teaches which subject to which class, the
-tie that lets a teacher read and mark that class's journal."""
+"""Imported teaching ties: which teacher teaches which subject to which class, and which
+teacher leads a class (its class teacher), the ties that let a teacher read its journal."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tortoise import connections
 
-from ediary.domain.bulk import insert_rows, reserve_ids
+from ediary.domain.bulk import insert_rows, reserve_ids, update_models
 from ediary.domain.enums import Role
 from ediary.domain.errors import NotFound
 from ediary.domain.imports.people import grant_school_roles
@@ -16,7 +16,14 @@ from ediary.domain.imports.scope import ImportScope, Refusal
 from ediary.domain.models import Subject, TeachingAssignment
 from ediary.domain.reach import OutsideReach
 
-__all__ = ["SavedTeaching", "TeachingData", "assign_teachers", "unassign_teachers"]
+__all__ = [
+    "ClassTeacherData",
+    "SavedTeaching",
+    "TeachingData",
+    "assign_teachers",
+    "set_class_teachers",
+    "unassign_teachers",
+]
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,14 @@ class TeachingData:
     teacher_id: int
     class_id: int
     subject_id: int
+
+
+@dataclass(frozen=True)
+class ClassTeacherData:
+    """The teacher who leads a class (its class teacher), or None for none."""
+
+    class_id: int
+    teacher_id: int | None
 
 
 @dataclass(frozen=True)
@@ -110,3 +125,44 @@ async def unassign_teachers(scope: ImportScope, items: Sequence[TeachingData]) -
     if doomed:
         await TeachingAssignment.filter(id__in=doomed).delete()
     return len(doomed)
+
+
+async def set_class_teachers(
+    scope: ImportScope, items: Sequence[ClassTeacherData]
+) -> list[bool | Refusal]:
+    """Make teachers the class teachers of classes (None: the class has none); returns, in
+    order, whether each item changed its class, or why it was refused. The class and the
+    teacher must be the reach's own; the teacher gets the teacher role at the class's school.
+    Of several items for one class, the last holds."""
+    results: list[bool | Refusal] = [NotFound()] * len(items)
+    if not items:
+        return results
+    classes = await scope.owned_classes(i.class_id for i in items)
+    teachers = await scope.owned_users(i.teacher_id for i in items if i.teacher_id is not None)
+    wanted: dict[int, int | None] = {}
+    asked: dict[int, list[int]] = {}
+    for index, item in enumerate(items):
+        if item.class_id not in classes:
+            results[index] = OutsideReach(field="classId")
+        elif item.teacher_id is not None and item.teacher_id not in teachers:
+            results[index] = OutsideReach(field="teacherId")
+        else:
+            wanted[item.class_id] = item.teacher_id
+            asked.setdefault(item.class_id, []).append(index)
+    roles = {(t, Role.TEACHER, classes[c].school_id) for c, t in wanted.items() if t is not None}
+    refused = await grant_school_roles(scope, roles)
+    for class_id, teacher in list(wanted.items()):
+        if teacher is not None and (teacher, Role.TEACHER, classes[class_id].school_id) in refused:
+            for index in asked.pop(class_id):
+                results[index] = OutsideReach(field="teacherId")
+            del wanted[class_id]
+    changed = [classes[c] for c, t in wanted.items() if classes[c].class_teacher_id != t]
+    for school_class in changed:
+        # The scope's own copy too: a later batch of the same import compares with it.
+        school_class.class_teacher_id = wanted[school_class.id]
+    await update_models(changed, ["class_teacher_id"], connections.get("default"))
+    moved = {c.id for c in changed}
+    for class_id, indexes in asked.items():
+        for index in indexes:
+            results[index] = class_id in moved
+    return results

@@ -10,10 +10,12 @@ from typing import Any
 from ediary.domain import models
 from ediary.domain.errors import DomainError
 from ediary.domain.imports import (
+    ClassTeacherData,
     EnrollmentData,
     TeachingData,
     assign_teachers,
     enroll_many,
+    set_class_teachers,
     unassign_teachers,
 )
 from ediary.domain.reach import OutsideReach
@@ -37,6 +39,8 @@ class ClassesMapper(RosterMapper):
         super().__init__(*args, **kwargs)
         # Homeroom enrollments mapped and not yet written.
         self.enrolling: list[tuple[Row, EnrollmentData]] = []
+        # Homerooms' class teachers mapped and not yet written, all in one batch.
+        self.leading: list[tuple[Row, ClassTeacherData]] = []
         self._year_starts: dict[int, date] = {}
 
     # -- classes -----------------------------------------------------------------------------
@@ -123,13 +127,7 @@ class ClassesMapper(RosterMapper):
                 await self._flush_enrollments()
         elif role == "teacher":
             teacher = None if row.retired else user_id
-            school_class = await models.SchoolClass.get(id=class_id)
-            if school_class.class_teacher_id != teacher:
-                await models.SchoolClass.filter(id=class_id).update(class_teacher_id=teacher)
-                self.out.count("class teachers", "updated")
-            else:
-                self.out.count("class teachers", "unchanged")
-            await self.set_link("enrollment", row.sourced_id, None, {"homeroom": class_id})
+            self.leading.append((row, ClassTeacherData(class_id, teacher)))
         else:
             self.out.count(f"enrollments as {role or '?'}", "skipped")
 
@@ -158,6 +156,18 @@ class ClassesMapper(RosterMapper):
             if self.peek("enrollment", row.sourced_id) != (result.enrollment.id, None):
                 await self.set_link("enrollment", row.sourced_id, result.enrollment.id)
 
+    async def _flush_class_teachers(self) -> None:
+        """Write the homerooms' class teachers through the import API."""
+        leading, self.leading = self.leading, []
+        saved = await set_class_teachers(self.scope, [item for _, item in leading])
+        for (row, item), result in zip(leading, saved, strict=True):
+            if isinstance(result, DomainError):
+                code = "reach.outside" if isinstance(result, OutsideReach) else "class.invalid"
+                self.reject("enrollments", row, code, result.message)
+                continue
+            self.out.count("class teachers", "updated" if result else "unchanged")
+            await self.set_link("enrollment", row.sourced_id, None, {"homeroom": item.class_id})
+
     async def _homeroom(self, student_id: int) -> int | None:
         if student_id not in self.homeroom_of:
             enrollment = (
@@ -170,6 +180,7 @@ class ClassesMapper(RosterMapper):
 
     async def _after_enrollments(self) -> None:
         await self._flush_enrollments()
+        await self._flush_class_teachers()
         teachers: dict[str, list[tuple[Row, int]]] = defaultdict(list)
         homerooms: dict[str, set[int]] = defaultdict(set)
         for row in self.data.rows("enrollments"):
