@@ -19,7 +19,7 @@ a few lines of client code, must hold the same data. Then wrk (Debian package `w
 requests of a Lua script that walks through the picks, in rounds that interleave the servers
 and workloads, at the same concurrency. W6 runs W1's script again while a writer gives marks at
 each rate of `--rates` (bench/write_mix.py): through ediary's API, by SQL for the others.
-Figures go to bench/results/side-by-side.md and .json.
+Figures go to bench/results/side-by-side.md and .json (another name with `--results-name`).
 """
 
 from __future__ import annotations
@@ -452,7 +452,7 @@ async def wait_ready(servers: list[Server], pick: Pick) -> None:
                 await asyncio.sleep(0.5)
 
 
-def _tree(pid: int) -> Iterator[int]:
+def process_tree(pid: int) -> Iterator[int]:
     """The process and all its descendants (server workers), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -472,7 +472,7 @@ def _tree(pid: int) -> Iterator[int]:
 def peak_rss_mb(server: Server) -> float:
     """Sum of the peak resident memory (VmHWM) of the server's processes."""
     total = 0
-    for pid in _tree(server.process.pid):
+    for pid in process_tree(server.process.pid):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
@@ -554,7 +554,7 @@ async def cpu_usage(server: Server, url: str) -> tuple[dict[int, float], dict[in
     finally:
         await connection.close()
     return (
-        {pid: cpu_seconds(pid) for pid in _tree(server.process.pid)},
+        {pid: cpu_seconds(pid) for pid in process_tree(server.process.pid)},
         {row["pid"]: cpu_seconds(row["pid"]) for row in rows},
     )
 
@@ -1066,7 +1066,8 @@ def render(data: dict[str, Any]) -> str:
             [
                 f"ediary (both servers) read on {settings['replicas']} streaming replica(s) of "
                 "the primary (`EDIARY_DATABASE_REPLICA_URLS`); the limit and PostGraphile read "
-                "on the primary. Compare with `side-by-side.md`, the run without replicas.",
+                "on the primary. Compare with the run without replicas (`side-by-side.md`, "
+                "unless the command names another file with `--results-name`).",
                 "",
             ]
             if settings.get("replicas")
@@ -1159,9 +1160,8 @@ def results_name(replicas: int) -> str:
     return "side-by-side-replicas" if replicas else "side-by-side"
 
 
-def write(data: dict[str, Any]) -> None:
+def write(data: dict[str, Any], name: str) -> None:
     RESULTS.mkdir(exist_ok=True)
-    name = results_name(data["settings"].get("replicas", 0))
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
     text = render(data)
     (RESULTS / f"{name}.md").write_text(text)
@@ -1202,13 +1202,19 @@ def main() -> None:
         "ediary servers read on them; results go to side-by-side-replicas.{json,md}",
     )
     parser.add_argument(
+        "--results-name",
+        help="the results' file name in bench/results, without .json or .md (by default "
+        "side-by-side, or side-by-side-replicas with --replicas), so that a run made for "
+        "another comparison (bench/replica_reads.py) keeps the main one",
+    )
+    parser.add_argument(
         "--render", action="store_true", help="only rewrite side-by-side.md from the JSON"
     )
     args = parser.parse_args()
     args.replicas = [r.strip() for r in args.replicas.split(",") if r.strip()]
+    name = args.results_name or results_name(len(args.replicas))
     if args.render:
-        name = results_name(len(args.replicas))
-        write(json.loads((RESULTS / f"{name}.json").read_text()))
+        write(json.loads((RESULTS / f"{name}.json").read_text()), name)
         return
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     for size in sizes:
@@ -1231,7 +1237,7 @@ def main() -> None:
     print(f"Server logs and wrk scripts: {logs}", flush=True)
     command = "python -m bench.side_by_side " + " ".join(sys.argv[1:])
     results = [asyncio.run(measure_size(args, size, logs)) for size in sizes]
-    write(collect(args, results, command.strip()))
+    write(collect(args, results, command.strip()), name)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,11 @@ class Cluster:
     def start_replica(self) -> None:
         self._ctl("replica", "start")
 
+    def postmaster_pid(self, data: str) -> int:
+        """The process id of a server's postmaster ("primary" or "replica"), which forks
+        every backend and background process of that server."""
+        return int((self.root / data / "postmaster.pid").read_text().splitlines()[0])
+
     async def sql(self, port: int, text: str, *args: object) -> list[asyncpg.Record]:
         """Rows of one statement on one server of the cluster, as its superuser."""
         connection = await asyncpg.connect(
@@ -172,19 +177,22 @@ def available() -> Path:
 
 
 @contextlib.contextmanager
-def running_cluster() -> Iterator[Cluster]:
-    """Start the primary, a replica made with `pg_basebackup -R`, and PgBouncer; stop and
-    remove them all on exit."""
+def running_cluster(settings: str = "", bouncer: bool = True) -> Iterator[Cluster]:
+    """Start the primary, a replica made with `pg_basebackup -R`, and PgBouncer (unless
+    `bouncer` is false; its port is then unused); stop and remove them all on exit.
+
+    `settings`, lines of postgresql.conf, are appended after the primary's own, so they take
+    precedence; the replica is copied from the primary and has them too."""
     bindir = available()
     root = Path(tempfile.mkdtemp(prefix="ediary-cluster-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     cluster = Cluster(root, bindir, free_port(), free_port(), free_port())
     started: list[str] = []
-    bouncer: subprocess.Popen[bytes] | None = None
+    pooler: subprocess.Popen[bytes] | None = None
     try:
         _run([str(bindir / "initdb"), "-D", str(root / "primary"), "-U", "postgres", "-A", "trust"])
-        conf = _PRIMARY_CONF.format(port=cluster.primary_port, root=root)
+        conf = _PRIMARY_CONF.format(port=cluster.primary_port, root=root) + settings
         _append(root / "primary" / "postgresql.conf", conf)
         _append(root / "primary" / "pg_hba.conf", "host replication all 127.0.0.1/32 trust\n")
         cluster._ctl("primary", "start")
@@ -199,26 +207,31 @@ def running_cluster() -> Iterator[Cluster]:
         _append(root / "replica" / "postgresql.conf", f"port = {cluster.replica_port}\n")
         cluster._ctl("replica", "start")
         started.append("replica")
-        _write(root / "userlist.txt", '"postgres" ""\n')
-        ini = _BOUNCER_INI.format(
-            primary=cluster.primary_port, port=cluster.bouncer_port, root=root
-        )
-        _write(root / "pgbouncer.ini", ini)
-        bouncer = subprocess.Popen(
-            _as_owner([PGBOUNCER, str(root / "pgbouncer.ini")]),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_for_port(cluster.bouncer_port, bouncer, root / "pgbouncer.log")
+        if bouncer:
+            pooler = _start_bouncer(cluster)
         yield cluster
     finally:
-        if bouncer is not None:
-            bouncer.terminate()
-            bouncer.wait(timeout=10)
+        if pooler is not None:
+            pooler.terminate()
+            pooler.wait(timeout=10)
         for data in reversed(started):
             with contextlib.suppress(RuntimeError):
                 cluster._ctl(data, "stop")
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _start_bouncer(cluster: Cluster) -> subprocess.Popen[bytes]:
+    root = cluster.root
+    _write(root / "userlist.txt", '"postgres" ""\n')
+    ini = _BOUNCER_INI.format(primary=cluster.primary_port, port=cluster.bouncer_port, root=root)
+    _write(root / "pgbouncer.ini", ini)
+    process = subprocess.Popen(
+        _as_owner([PGBOUNCER, str(root / "pgbouncer.ini")]),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for_port(cluster.bouncer_port, process, root / "pgbouncer.log")
+    return process
 
 
 def _append(path: Path, text: str) -> None:
