@@ -34,8 +34,10 @@ test: $(STAMP)
 	$(BIN)/pytest -q plugins/ediary-spreadsheet/tests
 	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ]; then EDIARY_TEST_POSTGRES_POOLER_URL= $(BIN)/pytest -q; \
 	else echo "EDIARY_TEST_POSTGRES_URL is not set: skipped the PostgreSQL run."; fi
+	@# Through the pooler, less what uses no server of its own choosing: the replica tests
+	@# (their own cluster and PgBouncer) and the install tests (virtual environments only).
 	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ] && [ -n "$$EDIARY_TEST_POSTGRES_POOLER_URL" ]; then \
-		$(BIN)/pytest -q --ignore=tests/replicas; fi
+		$(BIN)/pytest -q --ignore=tests/replicas -m "not install"; fi
 
 ## W1, W2 and W6 side by side (ediary, the limit, PostGraphile) on PostgreSQL: `make bench SIZES=S,L`.
 ## Needs wrk (apt-get install wrk), Node 20 with npm, and PostgreSQL at BENCH_SERVER.
