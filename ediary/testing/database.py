@@ -90,8 +90,10 @@ async def scratch_database_url(directory: Path, server: str = "") -> AsyncIterat
     finally:
         await admin.close()
     base, _, _ = server.rpartition("/")
+    url = f"{base}/{name}"
     try:
-        yield _pooled(f"{base}/{name}")
+        # The pooler stands in front of the suite's server only.
+        yield _pooled(url) if server == postgres_server() else url
     finally:
         admin = await asyncpg.connect(_asyncpg_url(server))
         try:
