@@ -27,7 +27,9 @@ from ediary.domain.imports import (
     SavedAccount,
     SavedEnrollment,
     SavedTeaching,
+    SavedTerm,
     TeachingData,
+    TermData,
     assign_teachers,
     enroll,
     enroll_many,
@@ -39,6 +41,7 @@ from ediary.domain.imports import (
     save_account,
     save_accounts,
     set_class_teachers,
+    set_terms,
     unassign_teachers,
 )
 from ediary.domain.journal.history import verify
@@ -440,3 +443,60 @@ async def test_class_teachers_are_set_within_the_reach(two: Two) -> None:
     assert await set_class_teachers(scope, [ClassTeacherData(ours.id, lead)]) == [False]
     assert await set_class_teachers(scope, [ClassTeacherData(ours.id, None)]) == [True]
     assert (await models.SchoolClass.get(id=ours.id)).class_teacher_id is None
+
+
+async def test_terms_are_set_within_the_reach_and_never_overlap(two: Two) -> None:
+    scope, year, their_year = two.scope, two.ours.year, two.theirs.year
+    (first,) = two.ours.terms  # 2026-09-01 to 2026-12-28
+    results = await set_terms(
+        scope,
+        year.id,
+        [
+            TermData(1, date(2026, 9, 1), date(2026, 10, 31)),  # term 1 shortened
+            TermData(2, date(2026, 11, 9), date(2026, 12, 28)),  # a new term after it
+            TermData(3, date(2027, 1, 11), date(2027, 3, 20)),  # overlaps term 4
+            TermData(4, date(2027, 3, 1), date(2027, 5, 31)),  # overlaps term 3
+            TermData(5, date(2027, 7, 1), date(2027, 6, 1)),  # ends before it starts
+            TermData(13, date(2027, 4, 1), date(2027, 5, 1)),  # no term system has 13
+        ],
+    )
+    shortened, added, *refused = results
+    assert shortened == SavedTerm(first.id, created=False, changed=True)
+    assert isinstance(added, SavedTerm) and added.created
+    assert [(type(r), getattr(r, "field", None)) for r in refused] == [
+        (InvalidInput, "startsOn"),
+        (InvalidInput, "startsOn"),
+        (InvalidInput, "endsOn"),
+        (InvalidInput, "number"),
+    ]
+    terms = await models.Term.filter(academic_year_id=year.id).order_by("number")
+    assert [(t.number, t.starts_on, t.ends_on) for t in terms] == [
+        (1, date(2026, 9, 1), date(2026, 10, 31)),
+        (2, date(2026, 11, 9), date(2026, 12, 28)),
+    ]
+    # Again as it is: nothing changes. Another school's year is out of reach.
+    again = await set_terms(scope, year.id, [TermData(2, date(2026, 11, 9), date(2026, 12, 28))])
+    assert again == [SavedTerm(added.term_id, created=False, changed=False)]
+    before = await models.Term.filter(academic_year_id=their_year.id).values_list("ends_on")
+    refused_year = await set_terms(
+        scope, their_year.id, [TermData(1, date(2026, 9, 1), date(2026, 9, 30))]
+    )
+    assert [type(r) for r in refused_year] == [OutsideReach]
+    after = await models.Term.filter(academic_year_id=their_year.id).values_list("ends_on")
+    assert after == before
+    # A term refused keeps the one it would have replaced, and what overlaps that is refused.
+    clash = await set_terms(
+        scope,
+        year.id,
+        [
+            TermData(1, date(2026, 9, 1), date(2026, 9, 30)),
+            TermData(3, date(2026, 9, 15), date(2026, 9, 20)),
+            TermData(5, date(2026, 10, 15), date(2026, 10, 20)),
+        ],
+    )
+    assert [type(r) for r in clash] == [InvalidInput] * 3
+    terms = await models.Term.filter(academic_year_id=year.id).order_by("number")
+    assert [(t.number, t.ends_on) for t in terms] == [
+        (1, date(2026, 10, 31)),
+        (2, date(2026, 12, 28)),
+    ]

@@ -50,6 +50,7 @@ from ediary.domain.imports.teaching import (
     set_class_teachers,
     unassign_teachers,
 )
+from ediary.domain.imports.years import SavedTerm, TermData, set_terms
 
 __all__ = [
     "IMPORT_REASON",
@@ -65,7 +66,9 @@ __all__ = [
     "SavedAccount",
     "SavedEnrollment",
     "SavedTeaching",
+    "SavedTerm",
     "TeachingData",
+    "TermData",
     "assign_teachers",
     "enroll",
     "enroll_many",
@@ -77,5 +80,6 @@ __all__ = [
     "save_account",
     "save_accounts",
     "set_class_teachers",
+    "set_terms",
     "unassign_teachers",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ediary.domain import models
+from ediary.domain.errors import DomainError
+from ediary.domain.imports import TermData, set_terms
 from ediary.domain.reach import OutsideReach
 from ediary_oneroster.reader import (
     Row,
@@ -109,17 +111,27 @@ class RosterMapper(ImportState):
         self.sessions[row.sourced_id] = row
         self.out.count("academicSessions", "read")
         # Update what earlier imports made of it, for every school.
-        for (k, sid, scope), (core_id, _) in list(self.links.items()):
-            if k in ("session", "year") and sid == row.sourced_id and core_id is not None:
-                model: Any = models.AcademicYear if kind == "schoolyear" else models.Term
-                values: dict[str, Any] = {"starts_on": starts, "ends_on": ends}
-                if kind == "schoolyear":
-                    values["name"] = row.get("title")
-                obj = await model.get_or_none(id=core_id)
-                if obj is not None and any(getattr(obj, f) != v for f, v in values.items()):
-                    await model.filter(id=core_id).update(**values)
+        for (k, sid, _), (core_id, _) in list(self.links.items()):
+            if k not in ("session", "year") or sid != row.sourced_id or core_id is None:
+                continue
+            if kind != "schoolyear":
+                term = await models.Term.get_or_none(id=core_id)
+                if term is None:
+                    continue
+                (saved,) = await set_terms(
+                    self.scope, term.academic_year_id, [TermData(term.number, starts, ends)]
+                )
+                if isinstance(saved, DomainError):
+                    raise RowError("session.invalid", saved.message)
+                if saved.changed:
                     self.out.count("years and terms", "updated")
-                _ = scope
+                continue
+            values: dict[str, Any] = {"starts_on": starts, "ends_on": ends}
+            values["name"] = row.get("title")
+            year = await models.AcademicYear.get_or_none(id=core_id)
+            if year is not None and any(getattr(year, f) != v for f, v in values.items()):
+                await models.AcademicYear.filter(id=core_id).update(**values)
+                self.out.count("years and terms", "updated")
 
     def _year_of(self, session_sid: str) -> str:
         seen: set[str] = set()
@@ -180,20 +192,34 @@ class RosterMapper(ImportState):
             )
         ]
         leaves.sort(key=lambda sid: (self.sessions[sid].get("startDate"), sid))
-        for number, sid in enumerate(leaves, start=1):
-            found = self.link("session", sid, school_sid)
-            if found is not None:
-                continue
-            taken = [term.number for term in await models.Term.filter(academic_year_id=year_id)]
-            row = self.sessions[sid]
-            term = await models.Term.create(
-                academic_year_id=year_id,
-                number=number if number not in taken else max(taken, default=0) + 1,
-                starts_on=parse_date(row.get("startDate"), "startDate"),
-                ends_on=parse_date(row.get("endDate"), "endDate"),
+        missing = [
+            (number, sid)
+            for number, sid in enumerate(leaves, start=1)
+            if self.link("session", sid, school_sid) is None
+        ]
+        if missing:
+            numbers: list[Any] = await models.Term.filter(academic_year_id=year_id).values_list(
+                "number", flat=True
             )
-            await self.set_link("session", sid, term.id, scope=school_sid)
-            self.out.count("terms", "created")
+            taken = {int(n) for n in numbers}
+            terms: list[TermData] = []
+            for number, sid in missing:
+                # A year may already have terms made by hand: the set's go after them.
+                if number in taken:
+                    number = max(taken) + 1
+                taken.add(number)
+                row = self.sessions[sid]
+                starts = parse_date(row.get("startDate"), "startDate")
+                ends = parse_date(row.get("endDate"), "endDate")
+                assert starts is not None and ends is not None  # checked when read
+                terms.append(TermData(number, starts, ends))
+            for (_, sid), saved in zip(
+                missing, await set_terms(self.scope, year_id, terms), strict=True
+            ):
+                if isinstance(saved, DomainError):
+                    raise RowError("session.invalid", f"term {sid!r}: {saved.message}")
+                await self.set_link("session", sid, saved.term_id, scope=school_sid)
+                self.out.count("terms", "created")
         return year_id
 
     # -- courses: subjects per school, created when a class needs one ----------------------
