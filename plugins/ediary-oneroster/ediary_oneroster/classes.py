@@ -76,10 +76,7 @@ class ClassesMapper(RosterMapper):
                     )
             class_id, _ = await self.upsert(models.SchoolClass, "class", row.sourced_id, values)
             if row.retired:
-                ended = await models.Enrollment.filter(
-                    school_class_id=class_id, ends_on=None
-                ).update(ends_on=self.today)
-                self.out.counts["enrollments retired"] += ended
+                await self._close_class(class_id)
         elif kind == "scheduled":
             year_id = await self.ensure_year(school_sid, terms)
             subject_id = await self.ensure_subject(row.get("courseSourcedId"), school_sid)
@@ -155,6 +152,20 @@ class ClassesMapper(RosterMapper):
                 self.out.count("enrollments", "retired")
             if self.peek("enrollment", row.sourced_id) != (result.enrollment.id, None):
                 await self.set_link("enrollment", row.sourced_id, result.enrollment.id)
+
+    async def _close_class(self, class_id: int) -> None:
+        """End today every open enrollment of a class the set retired, through the import
+        API (one that starts later ends the day it starts)."""
+        found: list[Any] = await models.Enrollment.filter(
+            school_class_id=class_id, ends_on=None
+        ).values_list("student_id", "starts_on")
+        closing = [
+            EnrollmentData(int(student), class_id, starts, max(starts, self.today))
+            for student, starts in found
+        ]
+        saved = await enroll_many(self.scope, closing)
+        ended = sum(1 for s in saved if not isinstance(s, DomainError) and s.changed)
+        self.out.counts["enrollments retired"] += ended
 
     async def _flush_class_teachers(self) -> None:
         """Write the homerooms' class teachers through the import API."""

@@ -213,3 +213,27 @@ async def test_v12_marks_have_a_history_that_verifies(fresh: str) -> None:
     await import_set(DATA / "v12", dry_run=False, reach=OPERATOR)
     verdict = await verify()
     assert verdict.ok and verdict.marks > 0, verdict.finding
+
+
+async def test_a_retired_homeroom_closes_its_students_enrollments(
+    fresh: str, tmp_path: Path
+) -> None:
+    await import_set(DATA / "v11", dry_run=False, reach=OPERATOR)
+    school = await models.School.get(name="School No. 1")
+    seven_v = await models.SchoolClass.get(school=school, letter="В")
+    open_before = await models.Enrollment.filter(school_class=seven_v, ends_on=None).count()
+    assert open_before > 0
+    # A delta of classes only: 7 В retired.
+    (tmp_path / "manifest.csv").write_text(
+        "propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\n"
+        "file.classes,delta\nfile.orgs,absent\n"
+    )
+    header = (DATA / "v11" / "classes.csv").read_text().splitlines()[0]
+    (tmp_path / "classes.csv").write_text(
+        f"{header}\nk7v,tobedeleted,2026-01-10T08:00:00Z,7 В,07,c-home,7V,homeroom,,s1,"
+        '"q1,q2,sem2",,,\n'
+    )
+    outcome = await import_set(tmp_path, dry_run=False, reach=OPERATOR)
+    assert outcome.problems == []
+    assert outcome.counts["enrollments retired"] == open_before
+    assert not await models.Enrollment.filter(school_class=seven_v, ends_on=None).exists()
