@@ -43,7 +43,10 @@ async def test_a_released_connection_keeps_no_open_transaction(database: str) ->
             assert await again.fetchval("SELECT to_regclass('pg_temp.left_open')") is None
 
 
-@pytest.mark.skipif(not postgres_pooler(), reason="EDIARY_TEST_POSTGRES_POOLER_URL is not set")
+@pytest.mark.skipif(
+    BACKEND != "postgres" or not postgres_pooler(),
+    reason="the pass through a pooler (EDIARY_TEST_POSTGRES_POOLER_URL) only",
+)
 async def test_with_a_pooler_set_the_suite_goes_through_it(database: str) -> None:
     """The suite's pass through PgBouncer is one: the application's statements reach the
     scratch database through the pooler, not around it."""

@@ -206,9 +206,7 @@ async def test_a_parent_redeems_an_access_code_and_recovers_her_password_on_a_ph
                 browser.switch_to.new_window("tab")
                 browser.get(link)
                 browser.find_element(By.CSS_SELECTOR, "form button").click()
-                WebDriverWait(browser, 30).until(
-                    lambda b: "confirmed" in b.find_element(By.TAG_NAME, "body").text
-                )
+                WebDriverWait(browser, 30).until(lambda b: "confirmed" in text_of(b, "body"))
                 browser.close()
                 browser.switch_to.window(app_tab)
 
@@ -238,7 +236,8 @@ async def test_a_parent_redeems_an_access_code_and_recovers_her_password_on_a_ph
                 browser.find_element(By.NAME, "new_password").send_keys(NEW_PASSWORD)
                 browser.find_element(By.CSS_SELECTOR, "form button").click()
                 WebDriverWait(browser, 30).until(
-                    lambda b: "password is set" in b.find_element(By.TAG_NAME, "body").text
+                    # Read in the page: the form's answer replaces the page the body was in.
+                    lambda b: "password is set" in text_of(b, "body")
                 )
                 browser.get(f"{server.url}/app/")
                 sign_in(browser, EMAIL, NEW_PASSWORD)
