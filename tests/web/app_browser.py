@@ -152,8 +152,16 @@ def photograph(browser: webdriver.Chrome, folder: Path, name: str) -> Path:
 
 
 def wait_for(browser: webdriver.Chrome, css: str, within: float = 30) -> WebElement:
-    WebDriverWait(browser, within).until(lambda b: b.find_elements(By.CSS_SELECTOR, css))
-    return browser.find_element(By.CSS_SELECTOR, css)
+    """The first element matching `css`, once there is one: the one the wait found, not a
+    second look, which a screen drawn again in between would not answer."""
+    found: list[WebElement] = []
+
+    def present(b: webdriver.Chrome) -> bool:
+        found[:] = b.find_elements(By.CSS_SELECTOR, css)
+        return bool(found)
+
+    WebDriverWait(browser, within).until(present)
+    return found[0]
 
 
 def sign_in(browser: webdriver.Chrome, login: str, password: str = "demo") -> None:

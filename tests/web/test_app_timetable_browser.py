@@ -14,6 +14,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import BACKEND
 from tests.reference_clients import require
@@ -103,7 +104,13 @@ async def test_a_teacher_reads_the_week_and_opens_a_lessons_journal(
             photograph(browser, shots, "40-timetable")
 
             # The week before, from the keyboard: the link, then Enter.
+            this_range = text_of(browser, "nav.weeks .range")
             browser.find_element(By.CSS_SELECTOR, "nav.weeks a[rel='prev']").send_keys(Keys.ENTER)
+            # Until that week is drawn: this week's screen matches the same selectors.
+            busy_or_same = ("", this_range)
+            WebDriverWait(browser, 30).until(
+                lambda b: text_of(b, "main:not([aria-busy]) nav.weeks .range") not in busy_or_same
+            )
             wait_for(browser, "main:not([aria-busy]) .timetable section.day")
             seen["before_address"] = browser.execute_script("return location.hash")
             seen["before_days"] = browser.execute_script(READ_DAYS)
