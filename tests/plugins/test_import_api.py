@@ -495,6 +495,17 @@ async def test_terms_are_set_within_the_reach_and_never_overlap(two: Two) -> Non
         ],
     )
     assert [type(r) for r in clash] == [InvalidInput] * 3
+    # Of two items for one number the last holds, and the first says so.
+    twice = await set_terms(
+        scope,
+        year.id,
+        [
+            TermData(2, date(2026, 11, 2), date(2026, 12, 28)),
+            TermData(2, date(2026, 11, 9), date(2026, 12, 28)),
+        ],
+    )
+    assert isinstance(twice[0], InvalidInput) and twice[0].field == "number"
+    assert twice[1] == SavedTerm(added.term_id, created=False, changed=False)
     terms = await models.Term.filter(academic_year_id=year.id).order_by("number")
     assert [(t.number, t.ends_on) for t in terms] == [
         (1, date(2026, 10, 31)),

@@ -63,7 +63,13 @@ async def set_terms(
         elif item.ends_on < item.starts_on:
             results[index] = InvalidInput("A term ends after it starts.", field="endsOn")
         else:
-            accepted[item.number] = (index, item)  # of two items for one number, the last
+            if item.number in accepted:
+                # Of two items for one number, the last holds.
+                earlier, _ = accepted[item.number]
+                results[earlier] = InvalidInput(
+                    "A later term of the set has this number.", field="number"
+                )
+            accepted[item.number] = (index, item)
     # The year as it will be: the terms given, and those kept that none of them replaces.
     # Two given terms that overlap are both refused (neither can be told to be the right one),
     # which keeps the terms they would have replaced: check again until nothing clashes.
@@ -105,13 +111,7 @@ async def set_terms(
     await update_models(changed, ["starts_on", "ends_on"], conn)
     written = {t.number: t for t in [*created, *changed]}
     new, moved = {t.number for t in created}, {t.number for t in changed}
-    for index, item in enumerate(items):
-        if item.number in accepted and accepted[item.number][0] == index:
-            term = written.get(item.number) or held[item.number]
-            results[index] = SavedTerm(term.id, item.number in new, item.number in moved)
-        elif item.number in accepted:
-            # An earlier item for a number a later one set: it did not hold.
-            results[index] = InvalidInput(
-                "A later term of the set has this number.", field="number"
-            )
+    for number, (index, _) in accepted.items():
+        term = written.get(number) or held[number]
+        results[index] = SavedTerm(term.id, number in new, number in moved)
     return results
