@@ -154,13 +154,10 @@ def photograph(browser: webdriver.Chrome, folder: Path, name: str) -> Path:
 def wait_for(browser: webdriver.Chrome, css: str, within: float = 30) -> WebElement:
     """The first element matching `css`, once there is one: the one the wait found, not a
     second look, which a screen drawn again in between would not answer."""
-    found: list[WebElement] = []
-
-    def present(b: webdriver.Chrome) -> bool:
-        found[:] = b.find_elements(By.CSS_SELECTOR, css)
-        return bool(found)
-
-    WebDriverWait(browser, within).until(present)
+    # until() answers what the condition last returned: the elements the wait found.
+    found: list[WebElement] = WebDriverWait(browser, within).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, css)
+    )
     return found[0]
 
 

@@ -126,8 +126,7 @@ class RosterMapper(ImportState):
                 if saved.changed:
                     self.out.count("years and terms", "updated")
                 continue
-            values: dict[str, Any] = {"starts_on": starts, "ends_on": ends}
-            values["name"] = row.get("title")
+            values = {"starts_on": starts, "ends_on": ends, "name": row.get("title")}
             year = await models.AcademicYear.get_or_none(id=core_id)
             if year is not None and any(getattr(year, f) != v for f, v in values.items()):
                 await models.AcademicYear.filter(id=core_id).update(**values)
