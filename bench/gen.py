@@ -25,7 +25,7 @@ from ediary.domain.grading import DEFAULT_WEIGHTS
 
 SIZES = {"S": 1, "M": 10, "L": 100}
 # Bump when the shape of the data changes: `ensure` rebuilds databases with another version.
-VERSION = 2
+VERSION = 3
 CLASSES_PER_SCHOOL = 40
 STUDENTS_PER_CLASS = 25
 TERM_1 = (date(2026, 9, 1), date(2026, 10, 30))
@@ -135,6 +135,7 @@ COLUMNS = {
         "id",
         "lesson_id",
         "student_id",
+        "date",
         "kind",
         "reason",
         "excused",
@@ -288,6 +289,7 @@ def _school(rows: Rows, ids: Ids, rng: random.Random, region_id: int, n: int) ->
                             ids("attendance"),
                             lesson,
                             student,
+                            day,
                             "late" if late else "absent",
                             "",
                             rng.random() < 0.6,

@@ -708,6 +708,7 @@ class _Demo:
                 self.add(
                     Attendance,
                     lesson_id=lesson.id,
+                    date=lesson.date,
                     student_id=student,
                     recorded_by_id=author,
                     created_at=at,

@@ -108,6 +108,7 @@ async def record_attendance(
             if record is None:
                 record = await Attendance.create(
                     lesson_id=lesson.id,
+                    date=lesson.date,
                     student_id=entry.student_id,
                     kind=entry.kind,
                     minutes_late=minutes,

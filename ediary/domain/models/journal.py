@@ -194,6 +194,9 @@ class Attendance(Model):
     reason = fields.CharField(max_length=300, default="")
     excused = fields.BooleanField(default=False)
     excuse_kind = fields.CharEnumField(ExcuseKind, max_length=16, null=True)
+    # The lesson's date, kept with the row because PostgreSQL partitions the table by it
+    # (ediary.domain.partitions); a lesson's date never changes.
+    date = fields.DateField()
     recorded_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "diary.User", related_name=False, on_delete=fields.RESTRICT
     )
