@@ -335,6 +335,64 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _academic_year(text: str) -> int:
+    """An academic year named as 2021/2022 or 2021: the calendar year of its September."""
+    first, slash, second = text.partition("/")
+    if not (first.isdigit() and len(first) == 4) or (
+        slash and (not second.isdigit() or int(second) != int(first) + 1)
+    ):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an academic year such as 2021/2022")
+    return int(first)
+
+
+def cmd_partitions_list(settings: Settings, args: argparse.Namespace) -> int:
+    from tortoise import connections
+
+    from ediary.db import close_database, open_database
+    from ediary.domain import partitions
+
+    async def run() -> int:
+        await open_database(settings.database_url)
+        try:
+            found = await partitions.years(connections.get("default"))
+        finally:
+            await close_database()
+        if not found:
+            print("No partitions: the database is not PostgreSQL, or not migrated.")
+            return 0
+        for year in found:
+            where = "archived" if year.archived else "live"
+            counts = ", ".join(f"{table} ~{n:,}" for table, n in sorted(year.rows.items()))
+            print(f"{year.name}  {where:8}  {counts}")
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_partitions_archive(settings: Settings, args: argparse.Namespace) -> int:
+    from tortoise import connections
+
+    from ediary.db import close_database, open_database
+    from ediary.domain import partitions
+
+    async def run() -> int:
+        await open_database(settings.database_url)
+        try:
+            moved = await partitions.archive(
+                connections.get("default"), args.year, settings.school_today()
+            )
+        except partitions.PartitionError as error:
+            print(f"ediary: {error}", file=sys.stderr)
+            return 1
+        finally:
+            await close_database()
+        counts = ", ".join(f"{table} ~{n:,}" for table, n in sorted(moved.rows.items()))
+        print(f"Archived {moved.name} to schema {partitions.ARCHIVE_SCHEMA}: {counts}")
+        return 0
+
+    return asyncio.run(run())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ediary",
@@ -414,6 +472,28 @@ def build_parser() -> argparse.ArgumentParser:
         "names the first broken event and exits non-zero",
     )
     verify.set_defaults(run=cmd_audit_verify)
+
+    parts = commands.add_parser(
+        "partitions", help="the journal's tables by academic year (PostgreSQL)"
+    )
+    parts_commands = parts.add_subparsers(
+        dest="partitions_command", required=True, metavar="ACTION"
+    )
+    listing = parts_commands.add_parser(
+        "list", help="every academic year with partitions, live or archived, and its rows"
+    )
+    listing.set_defaults(run=cmd_partitions_list)
+    archiving = parts_commands.add_parser(
+        "archive",
+        help="move a finished academic year out of the live tables into the schema "
+        "ediary_archive, without stopping the service",
+    )
+    archiving.add_argument(
+        "year",
+        type=_academic_year,
+        help="the academic year, as 2021/2022 or by its September's year, 2021",
+    )
+    archiving.set_defaults(run=cmd_partitions_archive)
 
     schema = commands.add_parser(
         "schema",

@@ -213,7 +213,8 @@ async def build_world() -> World:
         other_class, other_class_lesson, 5, 1, WorkKind.ORAL
     )
     await models.Attendance.create(
-        lesson=russian_lesson, date=russian_lesson.date,
+        lesson=russian_lesson,
+        date=russian_lesson.date,
         student=pupil,
         kind=AttendanceKind.LATE,
         minutes_late=10,

@@ -5,9 +5,11 @@ longer be printed were derived from."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from ediary.domain import budget, issued_logins, ratelimit
+from tortoise import connections
+
+from ediary.domain import budget, issued_logins, partitions, ratelimit
 
 
 async def sweep(now: datetime | None = None) -> dict[str, int]:
@@ -19,3 +21,9 @@ async def sweep(now: datetime | None = None) -> dict[str, int]:
         # Wiped, not deleted: the issued login stays on record, its password unrecoverable.
         "issued_login": await issued_logins.wipe_expired_sheets(moment),
     }
+
+
+async def make_partitions(today: date) -> int:
+    """Make this academic year's and next year's partitions where missing (PostgreSQL), so
+    that a year's first lesson never waits for them; how many tables were made."""
+    return await partitions.ensure_ahead(connections.get("default"), today)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import UTC, datetime
 
-from ediary.domain.housekeeping import sweep
+from ediary.domain.housekeeping import make_partitions, sweep
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class Housekeeper:
             await asyncio.sleep(self.interval)
             try:
                 removed = await sweep()
+                made = await make_partitions(datetime.now(UTC).date())
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -43,3 +45,5 @@ class Housekeeper:
             else:
                 if any(removed.values()):
                     log.info("housekeeping removed expired rows: %s", removed)
+                if made:
+                    log.info("housekeeping made %d partitions for the year ahead", made)

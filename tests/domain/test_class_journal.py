@@ -190,7 +190,11 @@ async def register(database: str) -> Register:
     assert built.teacher is not None
     for who, at in ((returns, second), (gone, first)):
         await models.Attendance.create(
-            lesson=at, date=at.date, student=who, kind=AttendanceKind.ABSENT, recorded_by=built.teacher
+            lesson=at,
+            date=at.date,
+            student=who,
+            kind=AttendanceKind.ABSENT,
+            recorded_by=built.teacher,
         )
     return Register(built, [first, second, third], marks, substitute)
 

@@ -113,7 +113,12 @@ async def hand(database: str) -> Hand:
         (later_b, dina, AttendanceKind.ABSENT, False),
     ):
         await models.Attendance.create(
-            lesson=lesson, date=lesson.date, student=who, kind=kind, excused=excused, recorded_by=built.teacher
+            lesson=lesson,
+            date=lesson.date,
+            student=who,
+            kind=kind,
+            excused=excused,
+            recorded_by=built.teacher,
         )
     # A second school of the region whose year has another name: no such term there.
     found.other = await builders.school("H2", "hand", TERMS, year_name="2025/2026")
@@ -337,7 +342,11 @@ async def _grow(built: builders.School, name: str, pupils: int) -> None:
             await builders.mark(built, who, cls, subject, built.terms[0], 1 + n % 5)
         lesson = await builders.lesson(built, cls, "Mathematics", TERMS[0][0])
         await models.Attendance.create(
-            lesson=lesson, date=lesson.date, student=who, kind=AttendanceKind.ABSENT, recorded_by=built.teacher
+            lesson=lesson,
+            date=lesson.date,
+            student=who,
+            kind=AttendanceKind.ABSENT,
+            recorded_by=built.teacher,
         )
 
 

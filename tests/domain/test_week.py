@@ -161,7 +161,8 @@ async def week(database: str) -> Week:
     for key, kind in (("a_tue_bio", AttendanceKind.ABSENT), ("a_thu_math", AttendanceKind.LATE)):
         assert built.teacher is not None
         await models.Attendance.create(
-            lesson=lessons[key], date=lessons[key].date,
+            lesson=lessons[key],
+            date=lessons[key].date,
             student=student,
             kind=kind,
             minutes_late=5 if kind is AttendanceKind.LATE else None,

@@ -219,7 +219,11 @@ async def _class(world: World, key: str, size: int) -> None:
         await models.Attendance.bulk_create(
             [
                 models.Attendance(
-                    lesson=lesson, date=lesson.date, student=student, kind=AttendanceKind.ABSENT, recorded_by=teacher
+                    lesson=lesson,
+                    date=lesson.date,
+                    student=student,
+                    kind=AttendanceKind.ABSENT,
+                    recorded_by=teacher,
                 )
                 for student in students
             ]

@@ -106,7 +106,8 @@ async def _fill(world: World, week: IsoWeek, count: int) -> None:
             )
             await record_imported(conn, [created])
         await models.Attendance.create(
-            lesson=lesson, date=lesson.date,
+            lesson=lesson,
+            date=lesson.date,
             student=student,
             kind=AttendanceKind.LATE,
             minutes_late=5,

@@ -91,7 +91,11 @@ async def _school_life(
         built, who, lesson.school_class, "Mathematics", term, dated, day=lesson.date
     )
     await models.Attendance.create(
-        lesson=lesson, date=lesson.date, student=who, kind=AttendanceKind.ABSENT, recorded_by=built.teacher
+        lesson=lesson,
+        date=lesson.date,
+        student=who,
+        kind=AttendanceKind.ABSENT,
+        recorded_by=built.teacher,
     )
     await models.Remark.create(
         lesson=lesson,

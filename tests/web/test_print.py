@@ -105,7 +105,8 @@ async def p(world: World) -> P:
     await _mark(built, pupil, russian, 4)
     await _mark(built, mate, maths, 3)
     await models.Attendance.create(
-        lesson=russian, date=russian.date,
+        lesson=russian,
+        date=russian.date,
         student=pupil,
         kind=AttendanceKind.ABSENT,
         excused=True,
@@ -113,7 +114,11 @@ async def p(world: World) -> P:
         recorded_by=built.teacher,
     )
     await models.Attendance.create(
-        lesson=maths_wed, date=maths_wed.date, student=pupil, kind=AttendanceKind.ABSENT, recorded_by=built.teacher
+        lesson=maths_wed,
+        date=maths_wed.date,
+        student=pupil,
+        kind=AttendanceKind.ABSENT,
+        recorded_by=built.teacher,
     )
     await models.Remark.create(
         lesson=maths,
@@ -595,7 +600,11 @@ async def test_the_class_report_cards_cost_the_same_statements_for_any_class_siz
         lesson = await builders.lesson(grown, cls, "Русский язык", date(2026, 11, 10), n + 1)
         await _mark(grown, who, lesson, 3)
         await models.Attendance.create(
-            lesson=lesson, date=lesson.date, student=who, kind=AttendanceKind.LATE, recorded_by=grown.teacher
+            lesson=lesson,
+            date=lesson.date,
+            student=who,
+            kind=AttendanceKind.LATE,
+            recorded_by=grown.teacher,
         )
         await models.TermRemark.create(
             student=who, term=term, school_class=cls, text=f"Отзыв {n}", author=viewer_user

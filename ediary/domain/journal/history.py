@@ -14,8 +14,10 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 import orjson
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from ediary.domain import partitions
 from ediary.domain.bulk import insert_prepared, prepare_rows
 from ediary.domain.enums import MarkAction
 from ediary.domain.models import Mark, MarkEvent
@@ -305,6 +307,27 @@ async def _pages(model: Any, order: str) -> AsyncIterator[list[Any]]:
         last = getattr(rows[-1], order)
 
 
+async def _event_pages() -> AsyncIterator[list[MarkEvent]]:
+    """The whole chain in order of `seq`: the live events and those of archived years."""
+    archived = await partitions.archived_tables(connections.get("default"), "mark_event")
+    if not archived:
+        async for rows in _pages(MarkEvent, "seq"):
+            yield rows
+        return
+    columns = ", ".join(MarkEvent._meta.db_fields)
+    last = 0
+    while True:
+        union = " UNION ALL ".join(
+            f"SELECT {columns} FROM {table} WHERE seq > {last:d}"
+            for table in ("mark_event", *archived)
+        )
+        rows = await MarkEvent.raw(f"{union} ORDER BY seq LIMIT {PAGE:d}")
+        if not rows:
+            return
+        yield list(rows)
+        last = rows[-1].seq
+
+
 _STATE = tuple[int, int, str, str, int, int, int | None, str, bool]
 
 
@@ -313,7 +336,7 @@ async def verify() -> Verdict:
     expected_seq, prev = 1, GENESIS
     last_state: dict[int, tuple[_STATE, MarkEvent]] = {}
     count = 0
-    async for events in _pages(MarkEvent, "seq"):
+    async for events in _event_pages():
         for event in events:
             count += 1
             where = dict(event_seq=event.seq, event_id=event.id, mark_id=event.mark_id)
