@@ -93,7 +93,8 @@ ORDER BY u.last_name, u.first_name, u.middle_name, e.id
 # The students' live marks of the subject and term from any class count towards their
 # averages, as in the diary; only those at the journal's lessons fill its cells. Lessons and
 # marks carry their place in the order the database sorts them in, since SQLite cannot sort
-# inside an aggregate; the people they name come once each.
+# inside an aggregate; the people they name come once each. Attendance is bounded by the
+# lessons' dates too, so that PostgreSQL reads one year's partition of it.
 _GRID = """
 WITH lessons AS (
   SELECT l.id, l.date, l.period, l.teacher_id, l.substitute_teacher_id, l.room,
@@ -126,7 +127,8 @@ SELECT
   COALESCE((SELECT json_agg(json_build_array(
       a.lesson_id, a.student_id, a.kind, a.minutes_late, a.reason, a.excused, a.excuse_kind))
     FROM attendance a
-    WHERE a.lesson_id IN (SELECT id FROM lessons) AND a.student_id = ANY($6)), '[]')
+    WHERE a.lesson_id IN (SELECT id FROM lessons) AND a.student_id = ANY($6)
+      AND a.date >= $3 AND a.date <= $4), '[]')
     AS attendance,
   COALESCE((SELECT json_agg(json_build_array(x.student_id, x.weighted, x.weights, x.counted))
     FROM (SELECT m.student_id, sum(m.value * m.weight) AS weighted, sum(m.weight) AS weights,

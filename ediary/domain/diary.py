@@ -215,11 +215,14 @@ def _week_sql(
   WHERE h.lesson_id IN (SELECT id FROM week_lesson)
 ), '[]') AS homework""")
         if grant.allows(Facet.ATTENDANCE):
+            # The week's dates again, though the lessons imply them: PostgreSQL then reads one
+            # year's partition of attendance, not every year's (ediary.domain.partitions).
             columns.append(f"""COALESCE((
   SELECT json_agg(json_build_array({ATTENDANCE_COLUMNS}))
   FROM attendance a
   WHERE a.student_id = {params.add(grant.student_id)}
     AND a.lesson_id IN (SELECT id FROM week_lesson)
+    AND a.date >= {params.add(first_day)} AND a.date <= {params.add(sunday)}
 ), '[]') AS attendance""")
     if grant.allows(Facet.MARKS):
         conditions = [
