@@ -4,7 +4,8 @@ Same seed, same data. Per school: 40 classes of 25 students (grades 1 to 11), 13
 lessons a week for a 9-week first term (about 12,300 lessons), 3 to 8 marks a lesson (about
 68,000 marks) of several kinds and weights, about 5% absences or lateness, homework on most
 lessons, a parent for every student, and given term marks for half of the classes. Size S is
-one school, M ten, L a hundred.
+one school, M ten, L a hundred; S5, M5 and L5 add five earlier academic years of the same
+density (bench/history.py).
 
 Rows go in with COPY: generating through the ORM would take longer than the benchmark.
 """
@@ -15,14 +16,18 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 
+from bench.history import add_history
 from ediary.db import installed_plugin_apps, migrate
 from ediary.domain.enums import WorkKind
 from ediary.domain.grading import DEFAULT_WEIGHTS
 
+# Schools per size. A digit after a size adds that many earlier academic years
+# (bench/history.py): L5 is L with five past years, to show that reads stay flat as years pile
+# up. See `parse_size`.
 SIZES = {"S": 1, "M": 10, "L": 100}
 # Bump when the shape of the data changes: `ensure` rebuilds databases with another version.
 VERSION = 3
@@ -194,7 +199,7 @@ def _school(rows: Rows, ids: Ids, rng: random.Random, region_id: int, n: int) ->
     admin = _account(rows, ids, f"s{n}-admin", "Admin", f"School {n}")
     rows.add("role_grant", ids("role_grant"), admin, "school_admin", school, None)
     # Three teachers per subject, each with about a third of the classes.
-    teachers = {}
+    teachers: dict[int, list[int]] = {}
     for subject, _ in subjects:
         teachers[subject] = []
         for k in range(3):
@@ -312,6 +317,20 @@ def _school(rows: Rows, ids: Ids, rng: random.Random, region_id: int, n: int) ->
                 )
 
 
+class Size(NamedTuple):
+    schools: int
+    history_years: int
+
+
+def parse_size(name: str) -> Size:
+    """A size of SIZES, or one followed by a digit from 1 to 9, the past academic years:
+    "L5" is Size(schools=100, history_years=5)."""
+    base, years = name[:1], name[1:]
+    if base not in SIZES or years not in ("", *"123456789"):
+        raise ValueError(f"unknown size {name!r}: {', '.join(SIZES)}, or one of them and 1 to 9")
+    return Size(SIZES[base], int(years or 0))
+
+
 def database_url(server_url: str, name: str) -> str:
     return f"{server_url.rpartition('/')[0]}/{name}"
 
@@ -321,7 +340,10 @@ def _asyncpg(url: str) -> str:
 
 
 def _parameters(size: str, seed: int) -> str:
-    return f"size={size} schools={SIZES[size]} seed={seed} version={VERSION}"
+    parsed = parse_size(size)
+    # Sizes without history keep the text they always had, so their built databases are reused.
+    history = f" history={parsed.history_years}" if parsed.history_years else ""
+    return f"size={size} schools={parsed.schools}{history} seed={seed} version={VERSION}"
 
 
 async def ensure(server_url: str, name: str, size: str, seed: int = 1) -> tuple[str, bool]:
@@ -368,6 +390,7 @@ async def build(server_url: str, name: str, size: str, seed: int = 1) -> str:
     # The plugins' tables too, as `ediary migrate` makes them: `ediary serve` refuses a
     # database without the migrations of the plugins it loads.
     await migrate(url, installed_plugin_apps())
+    parsed = parse_size(size)
     rng = random.Random(seed)
     ids = Ids()
     connection = await asyncpg.connect(_asyncpg(url))
@@ -378,7 +401,7 @@ async def build(server_url: str, name: str, size: str, seed: int = 1) -> str:
         official = _account(rows, ids, "official", "Official", "Region")
         rows.add("role_grant", ids("role_grant"), official, "regional_official", None, region)
         await _copy(connection, rows)
-        for n in range(1, SIZES[size] + 1):
+        for n in range(1, parsed.schools + 1):
             rows = Rows()
             _school(rows, ids, rng, region, n)
             await _copy(connection, rows)
@@ -386,6 +409,7 @@ async def build(server_url: str, name: str, size: str, seed: int = 1) -> str:
             await connection.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {value})"
             )
+        await add_history(connection, parsed.history_years)
         await connection.execute("ANALYZE")
         await connection.execute(
             "INSERT INTO bench_dataset VALUES ($1, now())", _parameters(size, seed)

@@ -4,6 +4,8 @@ ediary, the limit and PostGraphile.
     .venv/bin/python -m bench.side_by_side [--sizes S,L] [--rounds 3] [--duration 10]
         [--connections 16] [--workers 2] [--picks 200] [--workloads W1,W2,W6] [--rates 1,10]
 
+A size is S, M or L (bench/gen.py), or one of them followed by a digit: that many earlier
+academic years in the database (S5, L5), to see whether the reads stay flat as years pile up.
 For each size: the database is built by `bench.gen` (or reused when a complete build with the
 same parameters is there), bench/postgraphile/functions.sql is loaded into its bench-only
 schema, bearer sessions are opened for the parents and teachers of the picked requests, and the
@@ -51,7 +53,7 @@ import httpx
 from strawberry.relay import to_base64
 
 from bench import write_mix
-from bench.gen import SIZES, TERM_1, database_url, ensure
+from bench.gen import SIZES, TERM_1, YEAR, database_url, ensure, parse_size
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
@@ -165,7 +167,12 @@ async def picks(url: str, count: int, seed: int) -> dict[str, list[Pick]]:
             "SELECT t.teacher_id, t.school_class_id, t.subject_id, y.id AS term_id"
             " FROM teaching_assignment t JOIN school_class c ON c.id = t.school_class_id"
             " JOIN term y ON y.academic_year_id = c.academic_year_id AND y.number = 1"
-            " ORDER BY t.id"
+            " JOIN academic_year a ON a.id = c.academic_year_id"
+            # The current year's journals only: sizes with history (S5) have past years' classes,
+            # and W2 compares the journal of the term the weeks of W1 are in.
+            " WHERE a.name = $1"
+            " ORDER BY t.id",
+            YEAR,
         )
         journals = sorted(rng.sample(list(lessons), min(count, len(lessons))), key=tuple)
         tokens = await _sessions(
@@ -700,10 +707,15 @@ def by_component(profiler: Any) -> str:
 async def table_counts(url: str) -> dict[str, int]:
     connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
     try:
-        return {
+        counts = {
             table: int(await connection.fetchval(f"SELECT count(*) FROM {table}"))
             for table in ("school", "enrollment", "lesson", "mark", "attendance")
         }
+        # With past years (S5) a student has an enrollment per year.
+        counts["students"] = int(
+            await connection.fetchval("SELECT count(DISTINCT student_id) FROM enrollment")
+        )
+        return counts
     finally:
         await connection.close()
 
@@ -1054,6 +1066,15 @@ def render_w6(settings: dict[str, Any], found: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _students(counts: dict[str, int]) -> str:
+    # Results written before "students" was counted have one enrollment a student; with past
+    # years (S5) a student has one a year.
+    students, enrollments = counts.get("students", counts["enrollment"]), counts["enrollment"]
+    if students == enrollments:
+        return f"{students:,} students"
+    return f"{students:,} students ({enrollments:,} enrollments)"
+
+
 def render(data: dict[str, Any]) -> str:
     """The markdown report of a run, from its JSON."""
     settings = data["settings"]
@@ -1095,7 +1116,7 @@ def render(data: dict[str, Any]) -> str:
         lines += [
             f"## Size {size}",
             "",
-            f"{counts['school']} schools, {counts['enrollment']:,} students, "
+            f"{counts['school']} schools, {_students(counts)}, "
             f"{counts['lesson']:,} lessons, {counts['mark']:,} marks, "
             f"{counts['attendance']:,} absences"
             + (f"; built in {built:.0f} s." if built is not None else " (database reused)."),
@@ -1139,20 +1160,39 @@ def render(data: dict[str, Any]) -> str:
             + ".",
             "",
         ]
-    if all("W1" in sizes.get(size, {}).get("workloads", {}) for size in ("S", "L")):
-        lines += [
-            "## W1 latency, L against S",
-            "",
-            "| server | p50 S, ms | p50 L, ms | L/S |",
-            "|---|---|---|---|",
-        ]
-        for server in SERVERS:
-            small = _median(sizes["S"]["workloads"]["W1"][server]["rounds"], "p50_ms")
-            large = _median(sizes["L"]["workloads"]["W1"][server]["rounds"], "p50_ms")
-            change = f"{large / small:.2f}" if small else "?"
-            lines.append(f"| {server} | {small:.1f} | {large:.1f} | {change} |")
-        lines.append("")
+    lines += render_growth(sizes, "S", "L", ("W1",), "L against S")
+    # A size with history against its base: the same schools, five more years in the tables.
+    for size in sizes:
+        base = size[:1]
+        if size != base and base in sizes:
+            lines += render_growth(sizes, base, size, WORKLOADS, f"{size} against {base}")
     return "\n".join(lines)
+
+
+def render_growth(
+    sizes: dict[str, Any], small: str, large: str, workloads: tuple[str, ...], title: str
+) -> list[str]:
+    """The median latency of each workload at two sizes, when both were measured."""
+    measured = [
+        w
+        for w in workloads
+        if all(w in sizes.get(size, {}).get("workloads", {}) for size in (small, large))
+    ]
+    if not measured:
+        return []
+    lines = [
+        f"## {'/'.join(measured)} latency, {title}",
+        "",
+        f"| workload | server | p50 {small}, ms | p50 {large}, ms | {large}/{small} |",
+        "|---|---|---|---|---|",
+    ]
+    for workload in measured:
+        for server in SERVERS:
+            before = _median(sizes[small]["workloads"][workload][server]["rounds"], "p50_ms")
+            after = _median(sizes[large]["workloads"][workload][server]["rounds"], "p50_ms")
+            change = f"{after / before:.2f}" if before else "?"
+            lines.append(f"| {workload} | {server} | {before:.1f} | {after:.1f} | {change} |")
+    return [*lines, ""]
 
 
 def results_name(replicas: int) -> str:
@@ -1170,7 +1210,13 @@ def write(data: dict[str, Any], name: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="S", help="comma-separated sizes, of " + ",".join(SIZES))
+    parser.add_argument(
+        "--sizes",
+        default="S",
+        help="comma-separated sizes, of "
+        + ",".join(SIZES)
+        + ", each optionally followed by a digit, the past academic years (S5, L5)",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=16)
@@ -1218,8 +1264,10 @@ def main() -> None:
         return
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     for size in sizes:
-        if size not in SIZES:
-            raise SystemExit(f"unknown size {size}")
+        try:
+            parse_size(size)
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
     args.workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
     unknown = sorted(set(args.workloads) - {*WORKLOADS, W6})
     if unknown or not args.workloads:

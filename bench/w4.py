@@ -26,7 +26,7 @@ import asyncpg
 import httpx
 from strawberry.relay import to_base64
 
-from bench.gen import SIZES, build
+from bench.gen import SIZES, build, parse_size
 from ediary.app import create_app
 from ediary.config import Settings
 from ediary.db import close_database, count_statements, open_database
@@ -137,7 +137,7 @@ async def measure(url: str, size: str, runs: int) -> dict[str, str]:
             "school report, XLSX (ms)": ms(xlsx_ms),
             "class report, domain (ms)": ms(class_ms),
         }
-        if SIZES[size] > 1:
+        if parse_size(size).schools > 1:
             with count_statements() as regional_statements:
                 await regional_report(official, "bench", "2026/2027", 1, policy_for, 5)
             regional_ms = await timed(
