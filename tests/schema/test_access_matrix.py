@@ -926,10 +926,12 @@ async def _absent(world: World) -> None:
     from ediary.domain import models
     from ediary.domain.enums import AttendanceKind
 
+    lesson = await models.Lesson.get(id=world.id("russian_lesson"))
     record, _ = await models.Attendance.get_or_create(
-        lesson_id=world.id("russian_lesson"),
+        lesson_id=lesson.id,
         student_id=world.id("classmate"),
         defaults={
+            "date": lesson.date,
             "kind": AttendanceKind.ABSENT,
             "recorded_by_id": world.users["russian_teacher"].id,
         },
