@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from ediary.adapters.manager import load_plugins, model_apps
 from ediary.app import create_app
 from ediary.config import Settings
-from ediary.db import PluginApps
+from ediary.db import PluginApps, close_database, migrate, open_database
 from ediary.testing.database import (
     listen_url,
     migrated_database,
@@ -94,6 +94,21 @@ async def database(
     directory = tmp_path_factory.mktemp("db")
     async with migrated_database(directory, plugin_apps, POSTGRES_URL) as url:
         yield url
+
+
+@pytest.fixture
+async def fresh(database: str, plugin_apps: PluginApps, tmp_path: Path) -> AsyncIterator[str]:
+    """A new, migrated, empty database for the test; the shared one is back afterwards."""
+    url, drop = await _fresh_database_url(BACKEND, tmp_path)
+    await close_database()
+    await migrate(url, plugin_apps)
+    await open_database(url, plugin_apps)
+    try:
+        yield url
+    finally:
+        await close_database()
+        await drop()
+        await open_database(database, plugin_apps)
 
 
 @pytest.fixture(scope="session")
