@@ -427,6 +427,8 @@ def start(
     else:
         command = [str(POSTGRAPHILE / "node_modules" / ".bin" / "postgraphile")]
         command += ["-c", url, "-s", "public,bench_pg", "-p", port, "--disable-query-log"]
+        # The partitioned tables (lesson, mark, ...) as tables, not their yearly partitions.
+        command += ["--use-partitioned-parent"]
         if workers > 1:
             command += ["--cluster-workers", str(workers)]
     log = logs / f"{name}.log"
