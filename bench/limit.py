@@ -56,6 +56,8 @@ FORECAST = (
     "least(5, greatest(1, {w} / {ws} + CASE WHEN ({w} % {ws}) * 2 >= {ws} THEN 1 ELSE 0 END))"
 )
 
+# Rows that hang off a lesson are looked up with its date too (mark.date and attendance.date
+# are the lesson's): PostgreSQL partitions them by academic year and then reads one year's.
 W1 = f"""
 WITH {VIEWER},
 placed AS (
@@ -109,10 +111,12 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM allowed) THEN json_build_object('data',
           SELECT json_agg(json_build_object('value', m.value, 'weight', m.weight,
                           'kind', upper(m.kind), 'comment', m.comment)
                           ORDER BY m.created_at, m.id)
-          FROM mark m WHERE m.lesson_id = l.id AND m.student_id = $2 AND m.deleted_at IS NULL),
+          FROM mark m WHERE m.lesson_id = l.id AND m.date = l.date AND m.student_id = $2
+            AND m.deleted_at IS NULL),
           '[]'),
         'attendance', (SELECT json_build_object('kind', upper(a.kind), 'excused', a.excused)
-                       FROM attendance a WHERE a.lesson_id = l.id AND a.student_id = $2)
+                       FROM attendance a
+                       WHERE a.lesson_id = l.id AND a.date = l.date AND a.student_id = $2)
       ) ORDER BY l.period, l.id) FROM lessons l WHERE l.date = d::date), '[]')) ORDER BY d)
     FROM generate_series($3::date, $4::date, interval '1 day') d),
   'termAverages', coalesce((
@@ -170,6 +174,7 @@ sums AS (
 absences AS (
   SELECT lesson_id, student_id, kind, excused FROM attendance
   WHERE lesson_id IN (SELECT id FROM lessons) AND student_id IN (SELECT id FROM students)
+    AND date >= (SELECT starts_on FROM trm) AND date <= (SELECT ends_on FROM trm)
 )
 SELECT CASE WHEN EXISTS (SELECT 1 FROM trm) THEN json_build_object('data',
   json_build_object('classJournal', json_build_object(
