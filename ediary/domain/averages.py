@@ -13,6 +13,7 @@ from ediary.domain.access import Facet, StudentGrant
 from ediary.domain.bounds import within_sql
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy, term_mark
 from ediary.domain.models import Mark, Subject, Term
+from ediary.domain.partitions import year_bounds
 from ediary.domain.rows import SUBJECT_COLUMNS, SubjectRow, TermRow, subject_from
 from ediary.domain.sql import Parameters
 
@@ -39,14 +40,19 @@ def counted_marks(policy: RegionPolicy, **filters: Any) -> QuerySet[Mark]:
 
 
 def averages_sql(
-    grant: StudentGrant, term_id: int, policy: RegionPolicy, params: Parameters
+    grant: StudentGrant, term: Term | TermRow, policy: RegionPolicy, params: Parameters
 ) -> str:
     """The averages of `term_averages` as a scalar subquery (values kept in `params`): a JSON
     array of the subject's `SUBJECT_COLUMNS`, the weighted sum, the weights and the count,
     a subject an item. Summed by the database, so a term's marks never leave it."""
+    # A term's marks are dated within it: the bounds of its year's partitions change no
+    # answer and spare PostgreSQL planning and reading every other year's.
+    since, before = year_bounds(term.starts_on, term.ends_on)
     conditions = [
         f"m.student_id = {params.add(grant.student_id)}",
-        f"m.term_id = {params.add(term_id)}",
+        f"m.term_id = {params.add(term.id)}",
+        f"m.date >= {params.add(since)}",
+        f"m.date < {params.add(before)}",
         "m.deleted_at IS NULL",
         within_sql(grant, params, day="m.date", school_class="m.school_class_id"),
     ]
@@ -96,6 +102,6 @@ async def term_averages(
         return []
     params = Parameters()
     rows = await sql.fetch(
-        f"SELECT {averages_sql(grant, term.id, policy, params)} AS averages", params.values
+        f"SELECT {averages_sql(grant, term, policy, params)} AS averages", params.values
     )
     return averages_from(rows[0]["averages"], term, policy)

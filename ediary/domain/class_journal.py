@@ -23,6 +23,7 @@ from ediary.domain.enums import AttendanceKind, ExcuseKind, LessonStatus, WorkKi
 from ediary.domain.errors import NotFound
 from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy, term_mark
 from ediary.domain.models import SchoolClass
+from ediary.domain.partitions import year_bounds
 from ediary.domain.rows import (
     WORK_KINDS,
     AttendanceRow,
@@ -94,7 +95,8 @@ ORDER BY u.last_name, u.first_name, u.middle_name, e.id
 # averages, as in the diary; only those at the journal's lessons fill its cells. Lessons and
 # marks carry their place in the order the database sorts them in, since SQLite cannot sort
 # inside an aggregate; the people they name come once each. Attendance is bounded by the
-# lessons' dates too, so that PostgreSQL reads one year's partition of it.
+# lessons' dates too, so that PostgreSQL reads one year's partition of it; the term's marks
+# by the dates of its year's partitions (`partitions.year_bounds`), which they all lie within.
 _GRID = """
 WITH lessons AS (
   SELECT l.id, l.date, l.period, l.teacher_id, l.substitute_teacher_id, l.room,
@@ -108,7 +110,7 @@ marks AS (
          m.kind, m.comment, m.author_id, m.created_at, m.updated_at
   FROM mark m
   WHERE m.student_id = ANY($6) AND m.subject_id = $2 AND m.term_id = $5
-    AND m.deleted_at IS NULL
+    AND m.date >= $8 AND m.date < $9 AND m.deleted_at IS NULL
 ),
 cells AS (
   SELECT m.*, row_number() OVER (ORDER BY m.created_at, m.id) AS position
@@ -199,7 +201,9 @@ async def load_class_journal(
 
     counted_kinds = [kind.value for kind in WorkKind if policy.counts(kind)]
     values = [class_id, subject_id, term.starts_on, term.ends_on, term_id, list(students)]
-    (found,) = await sql.fetch(_GRID, [*values, counted_kinds])
+    (found,) = await sql.fetch(
+        _GRID, [*values, counted_kinds, *year_bounds(term.starts_on, term.ends_on)]
+    )
     people = {
         person_id: PersonRow(person_id, last_name, first_name, middle_name)
         for person_id, last_name, first_name, middle_name in sql.json_rows(found["people"])

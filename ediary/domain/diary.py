@@ -242,7 +242,7 @@ def _week_sql(
   WHERE {" AND ".join(conditions)}
 ), '[]') AS marks""")
         if term is not None:
-            columns.append(f"{averages_sql(grant, term.id, policy, params)} AS averages")
+            columns.append(f"{averages_sql(grant, term, policy, params)} AS averages")
     if not columns:
         return None
     return f"{lessons_cte}\nSELECT {', '.join(columns)}", params.values

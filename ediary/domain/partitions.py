@@ -66,6 +66,16 @@ def academic_year_of(day: date) -> int:
     return day.year if (day.month, day.day) >= YEAR_STARTS else day.year - 1
 
 
+def year_bounds(first: date, last: date) -> tuple[date, date]:
+    """The days of the partitions that hold `first` to `last`: from the first one's August 1
+    to the day after the last one's. Rows known to lie between `first` and `last` (a term's
+    marks) bounded by them let PostgreSQL plan and read those partitions only."""
+    return (
+        date(academic_year_of(first), *YEAR_STARTS),
+        date(academic_year_of(last) + 1, *YEAR_STARTS),
+    )
+
+
 def _is_postgres(client: BaseDBAsyncClient) -> bool:
     return client.capabilities.dialect == "postgres"
 

@@ -324,3 +324,15 @@ async def test_housekeeping_makes_the_year_ahead(world: object) -> None:
     assert await make_partitions(date(2040, 3, 1)) == 8
     assert {2039, 2040} <= await _years("mark")
     assert await make_partitions(date(2040, 3, 1)) == 0
+
+
+def test_a_terms_marks_are_bounded_by_its_years_partitions() -> None:
+    assert partitions.year_bounds(date(2026, 9, 1), date(2026, 10, 30)) == (
+        date(2026, 8, 1),
+        date(2027, 8, 1),
+    )
+    # A term over August 1 (none in Russia, but dates are data) spans both years.
+    assert partitions.year_bounds(date(2026, 7, 1), date(2026, 9, 1)) == (
+        date(2025, 8, 1),
+        date(2027, 8, 1),
+    )
