@@ -60,7 +60,7 @@ class Journal:
 
 
 async def _journal(key: str, terms: list[tuple[date, date]], year_name: str, day: date) -> Journal:
-    built = await builders.school(key, "77", terms, year_name=year_name)
+    built = await builders.school(key, "part", terms, year_name=year_name)
     made = await builders.school_class(built, "5A")
     pupil = await builders.student(None, built, made, f"{key}-pupil", "Pupil", key)
     lesson = await builders.lesson(built, made, "Mathematics", day)
@@ -105,7 +105,7 @@ async def _journal(key: str, terms: list[tuple[date, date]], year_name: str, day
 @postgres_only
 async def test_recording_a_school_year_makes_its_partitions(world: object) -> None:
     assert 2012 not in await _years("lesson")
-    built = await builders.school("part-2012", "77", [(date(2026, 9, 1), date(2026, 12, 28))])
+    built = await builders.school("part-2012", "part", [(date(2026, 9, 1), date(2026, 12, 28))])
     await AcademicYear.create(
         school=built.school, name="2012/2013", starts_on=date(2012, 9, 1), ends_on=date(2013, 5, 31)
     )
