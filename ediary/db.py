@@ -39,6 +39,18 @@ MIGRATIONS_MODULE = "ediary.domain.migrations"
 SQLITE_ENGINE = "ediary.sqlite_backend"
 
 
+# asyncpg prepares each statement once per connection; PostgreSQL then plans it for the
+# values of its first executions and decides whether one plan for any values would do, by
+# comparing estimated costs. A plan for any values over a table partitioned by year
+# (ediary.domain.partitions) lists every year's partition and prunes all but one when it
+# runs, which its estimate does not count: with five years in the tables it would plan
+# every execution again (about 1 ms for the week's statement, as long as running it).
+# Our statements look rows up by key and bounded dates, which one plan serves. Only sent
+# when statements are kept: behind PgBouncer (statement_cache_size=0) there is no plan to
+# reuse, and PgBouncer refuses startup settings it does not know.
+GENERIC_PLANS = {"plan_cache_mode": "force_generic_plan"}
+
+
 def tortoise_config(database_url: str, plugin_apps: PluginApps | None = None) -> dict[str, Any]:
     """The Tortoise configuration for one database URL: the diary app and plugins' apps."""
     apps: dict[str, Any] = {
@@ -68,7 +80,11 @@ def _connection(url: str) -> str | dict[str, Any]:
     if url.startswith(("postgres://", "postgresql://", "asyncpg://", "psycopg://")):
         expanded = expand_db_url(url)
         if expanded["engine"] == "tortoise.backends.asyncpg":
-            expanded["credentials"]["reset"] = _release_as_is
+            credentials = expanded["credentials"]
+            credentials["reset"] = _release_as_is
+            if credentials.get("statement_cache_size") != 0:
+                settings = credentials.setdefault("server_settings", {})
+                settings.update(GENERIC_PLANS)
         return expanded
     if not url.startswith("sqlite://") or ":memory:" in url:
         return url

@@ -1,4 +1,5 @@
-"""The database set-up: how a pooled PostgreSQL connection is handed back."""
+"""The database set-up: how a pooled PostgreSQL connection is handed back and how its
+statements are planned."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
+from tortoise import connections
 
 from ediary.db import tortoise_config
 from ediary.domain import models
@@ -55,3 +57,24 @@ async def test_with_a_pooler_set_the_suite_goes_through_it(database: str) -> Non
     before = transactions_through(postgres_pooler(), name)
     await models.School.all().count()
     assert transactions_through(postgres_pooler(), name) > before
+
+
+def test_postgresql_reuses_one_plan_per_prepared_statement() -> None:
+    credentials = tortoise_config("postgres://u@db.example/diary")["connections"]["default"]
+    settings = credentials["credentials"]["server_settings"]
+    assert settings == {"plan_cache_mode": "force_generic_plan"}
+
+
+def test_without_a_statement_cache_no_plan_setting_is_sent() -> None:
+    """Behind PgBouncer (no statement cache) nothing is prepared to reuse, and PgBouncer
+    refuses a startup setting it does not know."""
+    url = "postgres://u@pgbouncer.example:6432/diary?statement_cache_size=0"
+    credentials = tortoise_config(url)["connections"]["default"]["credentials"]
+    assert "plan_cache_mode" not in credentials.get("server_settings", {})
+
+
+@postgres_only
+async def test_the_application_s_connections_plan_once_per_statement(database: str) -> None:
+    found = await connections.get("default").execute_query_dict("SHOW plan_cache_mode")
+    pooled = "statement_cache_size=0" in database
+    assert found[0]["plan_cache_mode"] == ("auto" if pooled else "force_generic_plan")

@@ -209,6 +209,8 @@ class Attendance(Model):
     class Meta:
         table = "attendance"
         unique_together = (("lesson", "student"),)
+        # A student's week and term (the diary, reports) by student and date.
+        indexes = (("student_id", "date"),)
 
 
 class Remark(Model):
