@@ -57,7 +57,8 @@ FORECAST = (
 )
 
 # Rows that hang off a lesson are looked up with its date too (mark.date and attendance.date
-# are the lesson's): PostgreSQL partitions them by academic year and then reads one year's.
+# are the lesson's), and a term's marks with the term's dates: PostgreSQL partitions them by
+# academic year and then reads one year's.
 W1 = f"""
 WITH {VIEWER},
 placed AS (
@@ -77,13 +78,14 @@ lessons AS (
   WHERE l.date BETWEEN $3 AND $4 AND EXISTS (SELECT 1 FROM allowed)
 ),
 term AS (
-  SELECT t.id FROM term t
+  SELECT t.id, t.starts_on, t.ends_on FROM term t
   WHERE t.academic_year_id IN (SELECT academic_year_id FROM placed) AND t.starts_on <= $4
   ORDER BY t.starts_on DESC LIMIT 1
 ),
 sums AS (
   SELECT subject_id, sum(value * weight) AS w, sum(weight) AS ws, count(*) AS n FROM mark
   WHERE student_id = $2 AND term_id = (SELECT id FROM term) AND deleted_at IS NULL
+    AND date BETWEEN (SELECT starts_on FROM term) AND (SELECT ends_on FROM term)
   GROUP BY subject_id
 )
 SELECT CASE WHEN EXISTS (SELECT 1 FROM allowed) THEN json_build_object('data',
@@ -161,6 +163,7 @@ marks AS (
   SELECT * FROM mark
   WHERE student_id IN (SELECT id FROM students) AND subject_id = $3 AND term_id = $4
     AND deleted_at IS NULL
+    AND date BETWEEN (SELECT starts_on FROM trm) AND (SELECT ends_on FROM trm)
 ),
 cells AS (
   SELECT student_id, lesson_id, json_agg(json_build_object('value', value, 'weight', weight,
