@@ -95,8 +95,10 @@ ORDER BY u.last_name, u.first_name, u.middle_name, e.id
 # averages, as in the diary; only those at the journal's lessons fill its cells. Lessons and
 # marks carry their place in the order the database sorts them in, since SQLite cannot sort
 # inside an aggregate; the people they name come once each. Attendance is bounded by the
-# lessons' dates too, so that PostgreSQL reads one year's partition of it; the term's marks
-# by the dates of its year's partitions (`partitions.year_bounds`), which they all lie within.
+# lessons' dates too, so that PostgreSQL reads one year's partition of it, and looked up by
+# the lessons as one list: a plan made for any journal otherwise compares every absence of
+# the class's students in the term with every lesson. The term's marks are bounded by the
+# dates of its year's partitions (`partitions.year_bounds`), which they all lie within.
 _GRID = """
 WITH lessons AS (
   SELECT l.id, l.date, l.period, l.teacher_id, l.substitute_teacher_id, l.room,
@@ -129,7 +131,7 @@ SELECT
   COALESCE((SELECT json_agg(json_build_array(
       a.lesson_id, a.student_id, a.kind, a.minutes_late, a.reason, a.excused, a.excuse_kind))
     FROM attendance a
-    WHERE a.lesson_id IN (SELECT id FROM lessons) AND a.student_id = ANY($6)
+    WHERE a.lesson_id = ANY(ARRAY(SELECT id FROM lessons)) AND a.student_id = ANY($6)
       AND a.date >= $3 AND a.date <= $4), '[]')
     AS attendance,
   COALESCE((SELECT json_agg(json_build_array(x.student_id, x.weighted, x.weights, x.counted))

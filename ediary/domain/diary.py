@@ -182,8 +182,9 @@ def _week_sql(
     columns = []
     lessons_cte = ""
     if placed and Facet.LESSONS in grant.facets:
+        classes = params.add(sorted({p.class_id for p in placed}))
         conditions = [
-            f"l.school_class_id = ANY({params.add(sorted({p.class_id for p in placed}))})",
+            f"l.school_class_id = ANY({classes})",
             f"l.date >= {params.add(first_day)}",
             f"l.date <= {params.add(sunday)}",
         ]
@@ -192,13 +193,15 @@ def _week_sql(
         lessons_cte = (
             f"WITH week_lesson AS (SELECT l.* FROM lesson l WHERE {' AND '.join(conditions)})"
         )
+        # The placed classes again for their school (the bell times): found by key, where a
+        # plan made for any week would read every class of every year.
         columns.append(f"""COALESCE((
   SELECT json_agg(json_build_array({LESSON_COLUMNS}))
   FROM week_lesson l
   JOIN subject s ON s.id = l.subject_id
   JOIN account t ON t.id = l.teacher_id
   LEFT JOIN account st ON st.id = l.substitute_teacher_id
-  JOIN school_class c ON c.id = l.school_class_id
+  JOIN school_class c ON c.id = l.school_class_id AND c.id = ANY({classes})
   LEFT JOIN bell_period b ON b.school_id = c.school_id AND b.number = l.period
 ), '[]') AS lessons""")
         # Announced work is part of the lesson: whoever sees the lesson sees it.

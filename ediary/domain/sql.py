@@ -8,6 +8,8 @@ numbered parameters; `translate` rewrites the few constructs SQLite spells other
 - `$1`, `$2` ... become `?1`, `?2` ... (SQLite numbers its parameters the same way);
 - `= ANY($n)` (a list parameter) becomes `IN (SELECT value FROM json_each(?n))`, and the
   list is sent as a JSON array;
+- `= ANY(ARRAY(SELECT ...))` (a subquery's values as one list, which PostgreSQL computes
+  once and looks up by index whatever plan it keeps) becomes `IN (SELECT ...)`;
 - `json_agg(`, `json_build_object(` and `json_build_array(` become SQLite's
   `json_group_array(`, `json_object(` and `json_array(`. An aggregate over no rows is NULL
   in PostgreSQL and `[]` in SQLite: wrap it in `COALESCE(..., '[]')`.
@@ -35,6 +37,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from ediary.domain import replicas
 
 _ANY = re.compile(r"=\s*ANY\(\$(\d+)\)")
+_ANY_ARRAY = re.compile(r"=\s*ANY\(ARRAY\((SELECT [^()]*)\)\)")
 _PARAMETER = re.compile(r"\$(\d+)")
 _FUNCTIONS = {
     "json_agg(": "json_group_array(",
@@ -53,6 +56,7 @@ def translate(text: str, postgres: bool) -> str:
     if postgres:
         return text
     text = _ANY.sub(r"IN (SELECT value FROM json_each(?\1))", text)
+    text = _ANY_ARRAY.sub(r"IN (\1)", text)
     text = _PARAMETER.sub(r"?\1", text)
     for theirs, ours in _FUNCTIONS.items():
         text = text.replace(theirs, ours)

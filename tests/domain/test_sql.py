@@ -26,6 +26,25 @@ def test_sqlite_gets_its_own_spelling() -> None:
     )
 
 
+def test_a_subquery_s_list_becomes_a_subquery_in_sqlite() -> None:
+    text = "SELECT a FROM t WHERE id = ANY(ARRAY(SELECT id FROM s WHERE k = $1)) AND b = ANY($2)"
+    assert sql.translate(text, postgres=False) == (
+        "SELECT a FROM t WHERE id IN (SELECT id FROM s WHERE k = ?1)"
+        " AND b IN (SELECT value FROM json_each(?2))"
+    )
+
+
+async def test_a_subquery_s_list_selects_the_same_rows_in_either_database(database: str) -> None:
+    login = f"sql-{uuid.uuid4().hex[:8]}"
+    user = await User.create(login=login, last_name="Petrova", first_name="Anna")
+    rows = await sql.fetch(
+        "SELECT u.login FROM account u"
+        " WHERE u.id = ANY(ARRAY(SELECT a.id FROM account a WHERE a.login = $1))",
+        [login],
+    )
+    assert [row["login"] for row in rows] == [user.login]
+
+
 async def test_lists_dates_and_nested_rows_round_trip(database: str) -> None:
     login = f"sql-{uuid.uuid4().hex[:8]}"
     user = await User.create(login=login, last_name="Petrova", first_name="Anna")
