@@ -163,7 +163,6 @@ marks AS (
   SELECT * FROM mark
   WHERE student_id IN (SELECT id FROM students) AND subject_id = $3 AND term_id = $4
     AND deleted_at IS NULL
-    AND date BETWEEN (SELECT starts_on FROM trm) AND (SELECT ends_on FROM trm)
 ),
 cells AS (
   SELECT student_id, lesson_id, json_agg(json_build_object('value', value, 'weight', weight,
