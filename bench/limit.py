@@ -177,6 +177,17 @@ absences AS (
   SELECT lesson_id, student_id, kind, excused FROM attendance
   WHERE lesson_id IN (SELECT id FROM lessons) AND student_id IN (SELECT id FROM students)
     AND date >= (SELECT starts_on FROM trm) AND date <= (SELECT ends_on FROM trm)
+),
+grid AS (
+  SELECT s.id AS student_id, json_agg(json_build_object(
+      'marks', coalesce(c.marks, '[]'),
+      'attendance', CASE WHEN a.kind IS NULL THEN NULL
+                    ELSE json_build_object('kind', upper(a.kind), 'excused', a.excused) END)
+      ORDER BY l.date, l.period, l.id) AS cells
+  FROM students s CROSS JOIN lessons l
+  LEFT JOIN cells c ON c.lesson_id = l.id AND c.student_id = s.id
+  LEFT JOIN absences a ON a.lesson_id = l.id AND a.student_id = s.id
+  GROUP BY s.id
 )
 SELECT CASE WHEN EXISTS (SELECT 1 FROM trm) THEN json_build_object('data',
   json_build_object('classJournal', json_build_object(
@@ -186,21 +197,14 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM trm) THEN json_build_object('data',
   'rows', coalesce((
     SELECT json_agg(json_build_object(
       'student', json_build_object('fullName', {FULL_NAME.format("s")}),
-      'cells', coalesce((
-        SELECT json_agg(json_build_object(
-          'marks', coalesce(c.marks, '[]'),
-          'attendance', CASE WHEN a.kind IS NULL THEN NULL
-                        ELSE json_build_object('kind', upper(a.kind), 'excused', a.excused) END)
-          ORDER BY l.date, l.period, l.id)
-        FROM lessons l
-        LEFT JOIN cells c ON c.lesson_id = l.id AND c.student_id = s.id
-        LEFT JOIN absences a ON a.lesson_id = l.id AND a.student_id = s.id), '[]'),
+      'cells', coalesce(g.cells, '[]'),
       'average', json_build_object(
         'average', CASE WHEN x.ws > 0 THEN round(x.w::numeric / x.ws, 2) END,
         'markCount', coalesce(x.n, 0),
         'forecast', CASE WHEN x.ws > 0 THEN {FORECAST.format(w="x.w", ws="x.ws")} END)
     ) ORDER BY s.last_name, s.first_name, s.middle_name, s.enrollment)
-    FROM students s LEFT JOIN sums x ON x.student_id = s.id), '[]')
+    FROM students s LEFT JOIN sums x ON x.student_id = s.id
+    LEFT JOIN grid g ON g.student_id = s.id), '[]')
 )))::text END
 """
 
