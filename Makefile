@@ -7,8 +7,6 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck schema assets clean bench
 
-# The plugins whose own suites `make test` runs (one pytest run each: each has its conftest).
-TESTED_PLUGINS := plugins/ediary-example plugins/ediary-tatarstan plugins/ediary-spreadsheet
 PLUGINS := plugins/ediary-dnevnik plugins/ediary-sms-gateway plugins/ediary-moscow plugins/ediary-oneroster plugins/ediary-webpush plugins/ediary-tatarstan plugins/ediary-spreadsheet
 
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
@@ -25,21 +23,13 @@ run: $(STAMP)
 	EDIARY_DATABASE_URL=$(DATABASE) $(BIN)/ediary serve
 
 ## The whole suite on SQLite, then on PostgreSQL when EDIARY_TEST_POSTGRES_URL is set, and
-## once more through PgBouncer when EDIARY_TEST_POSTGRES_POOLER_URL names one (.ci/run does).
+## once more through PgBouncer when EDIARY_TEST_POSTGRES_POOLER_URL names one (.ci/run does);
+## the runs go side by side (tests/legs.py; EDIARY_TEST_JOBS of them at once).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	EDIARY_TEST_POSTGRES_URL= EDIARY_TEST_POSTGRES_POOLER_URL= $(BIN)/pytest -q
-	for suite in $(TESTED_PLUGINS); do \
-		EDIARY_TEST_POSTGRES_POOLER_URL= $(BIN)/pytest -q $$suite/tests || exit 1; done
-	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ]; then EDIARY_TEST_POSTGRES_POOLER_URL= $(BIN)/pytest -q; \
-	else echo "EDIARY_TEST_POSTGRES_URL is not set: skipped the PostgreSQL run."; fi
-	@# Through the pooler, less what uses no server of its own choosing: the replica tests
-	@# (their own cluster and PgBouncer) and the install tests (virtual environments only).
-	@if [ -n "$$EDIARY_TEST_POSTGRES_URL" ] && [ -n "$$EDIARY_TEST_POSTGRES_POOLER_URL" ]; then \
-		$(BIN)/pytest -q --ignore=tests/replicas -m "not install" \
-		&& for suite in $(TESTED_PLUGINS); do $(BIN)/pytest -q $$suite/tests || exit 1; done; fi
+	$(BIN)/python -m tests.legs
 
 ## W1, W2 and W6 side by side (ediary, the limit, PostGraphile) on PostgreSQL: `make bench SIZES=S,L`.
 ## Needs wrk (apt-get install wrk), Node 20 with npm, and PostgreSQL at BENCH_SERVER.

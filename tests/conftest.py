@@ -7,6 +7,7 @@ One backend per process: Tortoise binds model classes to the first backend's SQL
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import date
@@ -72,12 +73,28 @@ def _starts_processes(item: pytest.Item) -> bool:
     return bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark `slow` the tests that start servers, browsers or virtual environments, so that
-    `pytest -m "not slow"` is the quick loop; `make test` runs everything."""
+    `pytest -m "not slow"` is the quick loop; `make test` runs everything. With
+    EDIARY_TEST_PART=k/n, keep only the k-th of n parts of the test modules (tests/legs.py)."""
     for item in items:
         if item.get_closest_marker("install") or _starts_processes(item):
             item.add_marker(pytest.mark.slow)
+    if part := os.environ.get("EDIARY_TEST_PART"):
+        kept = set(modules_of_part(sorted({_module(item) for item in items}), part))
+        config.hook.pytest_deselected(items=[i for i in items if _module(i) not in kept])
+        items[:] = [item for item in items if _module(item) in kept]
+
+
+def _module(item: pytest.Item) -> str:
+    return item.nodeid.partition("::")[0]
+
+
+def modules_of_part(modules: list[str], part: str) -> list[str]:
+    """The modules of part "k/n": every n-th module from the k-th, so that the slow modules
+    of a directory are spread over the parts."""
+    index, _, count = part.partition("/")
+    return modules[int(index) - 1 :: int(count)]
 
 
 @pytest.fixture(scope="session")

@@ -49,9 +49,10 @@ def _postgres(conn: BaseDBAsyncClient) -> bool:
 
 
 async def reserve_ids(
-    model: type[Model], count: int, conn: BaseDBAsyncClient | None = None
+    model: type[Model], count: int, conn: BaseDBAsyncClient | None = None, above: int = 0
 ) -> list[int]:
-    """`count` unused ids of the model's table, for rows the caller is about to insert."""
+    """`count` unused ids of the model's table, for rows the caller is about to insert;
+    `above` is the last id the caller reserved before and has not inserted yet."""
     if count <= 0:
         return []
     conn = _client(conn)
@@ -69,7 +70,7 @@ async def reserve_ids(
         "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)) AS top",
         [table],
     )
-    top = int(rows[0]["top"])
+    top = max(int(rows[0]["top"]), above)
     return list(range(top + 1, top + 1 + count))
 
 

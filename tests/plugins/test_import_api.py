@@ -353,6 +353,33 @@ async def test_a_writer_stores_chunks_in_order_and_corrects_what_it_stored(two: 
     assert verdict.ok, verdict.finding
 
 
+async def test_a_writer_stores_each_chunk_once_the_next_is_checked(two: Two) -> None:
+    scope, school_class = two.scope, two.ours.classes["5A"]
+    assert two.ours.teacher is not None
+    subject, teacher = two.ours.subjects["Mathematics"].id, two.ours.teacher.id
+    saved = await save_accounts(scope, [_account(f"p.kid{i}") for i in range(4)])
+    kids = [s.user.id for s in saved if isinstance(s, SavedAccount)]
+    await enroll_many(scope, [EnrollmentData(k, school_class.id, date(2026, 9, 1)) for k in kids])
+
+    def entry(kid: int, value: int) -> ImportedMark:
+        return ImportedMark(kid, school_class.id, subject, date(2026, 10, 1), value, teacher)
+
+    async with in_transaction():
+        writer = MarkWriter(scope, "test import")
+        first = await writer.record([entry(kids[0], 3), entry(kids[1], 4)])
+        # The first chunk waits to be stored until the second is checked and has its ids,
+        # which must not be the first chunk's (SQLite counts them from the table).
+        assert await models.Mark.filter(student_id__in=kids).count() == 0
+        second = await writer.record([entry(kids[2], 5), entry(kids[3], 2)])
+        await writer.finish()
+    made = [r.mark_id for r in [*first, *second] if isinstance(r, RecordedMark)]
+    assert len(set(made)) == 4
+    stored = await models.Mark.filter(id__in=made).order_by("id")
+    assert [(m.student_id, m.value) for m in stored] == list(zip(kids, [3, 4, 5, 2], strict=True))
+    verdict = await verify()
+    assert verdict.ok, verdict.finding
+
+
 async def test_teachers_are_assigned_within_the_reach(two: Two) -> None:
     scope, ours, theirs = two.scope, two.ours.classes["5A"], two.theirs.classes["5B"]
     maths, their_maths = two.ours.subjects["Mathematics"], two.theirs.subjects["Mathematics"]

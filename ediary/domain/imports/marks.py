@@ -242,67 +242,95 @@ class _Batch:
 
 
 class MarkWriter:
-    """`record_marks` for an import's stream of chunks: each chunk is checked, and its rows
-    and history built and hashed, while the chunk before is being stored. The database
-    checks and stores a chunk on its own core while this process works on the next; the
-    statements still go one after another through the transaction's connection.
+    """`record_marks` for an import's stream of chunks, with the database and this process
+    working at once. The transaction's statements go one after another through its one
+    connection, so the order is chosen for that: a chunk is checked and its ids reserved
+    (short look-ups), then the chunk before it is sent to be stored, and this chunk's rows
+    and history are built and hashed while the database stores that one; the next chunk is
+    mapped by the caller meanwhile. Checking before sending keeps the look-ups from waiting
+    behind a store.
 
     The writer keeps the head of the history between chunks: the chain's lock, taken with
-    the first chunk, is held until the transaction ends. `finish` waits for the last chunk;
-    until then a failed store is raised by the next `record` or `finish`. Write no other
-    marks or history in the transaction between `record` and `finish`."""
+    the first chunk, is held until the transaction ends. A chunk is stored by the next
+    `record` or by `finish`, which waits until every chunk is; a failed store is raised by
+    the `record` or `finish` after it. Write no other marks or history in the transaction
+    between `record` and `finish`."""
 
     def __init__(self, scope: ImportScope, reason: str = IMPORT_REASON) -> None:
         self.scope = scope
         self.reason = reason
         self._head: tuple[int, str] | None = None
+        # The last id reserved: on SQLite, ids are counted from the table, which does not
+        # hold the chunk still waiting to be stored.
+        self._top = 0
+        self._waiting: _Batch | None = None
         self._storing: asyncio.Future[None] | None = None
 
     async def record(self, entries: Sequence[ImportedMark]) -> list[RecordedMark | Refusal]:
-        """Check these marks and start writing the ones that pass; returns, in order, each
-        mark (with its id) or why it was refused."""
+        """Check these marks; the ones that pass are stored with the next `record` or with
+        `finish`. Returns, in order, each mark (with its id) or why it was refused."""
         if any(e.mark_id is not None for e in entries):
-            # A correction is checked against the mark as stored: the chunk before first.
-            await self._stored()
-        results, new, changed = await _check(self.scope, entries)
-        if not new and not changed:
-            return results
+            # A correction is checked against the mark as stored: the chunks before first.
+            await self._flush()
         conn = connections.get("default")
-        if self._head is None:
-            self._head = await chain_head(conn)
-        batch = await self._batch(conn, new, changed, results)
-        await self._stored()
-        self._storing = asyncio.ensure_future(_store(conn, batch))
+        try:
+            results, new, changed = await _check(self.scope, entries)
+            if not new and not changed:
+                return results
+            if self._head is None:
+                self._head = await chain_head(conn)
+            ids = await reserve_ids(Mark, len(new), conn, above=self._top)
+        except BaseException:
+            # After a failed store the transaction refuses every statement: the store's
+            # error is the cause, and the one to raise.
+            await self._stored()
+            raise
+        self._top = max([self._top, *ids])
+        await self._send(conn)
+        # Built in a thread, so that the event loop goes on sending the store meanwhile.
+        self._waiting = await asyncio.to_thread(self._batch, new, ids, changed, results)
         return results
 
     async def finish(self) -> None:
-        """Wait until every chunk is stored. Other writes of the history may follow (a
-        `retire_marks`): the next `record` reads the head again."""
-        await self._stored()
+        """Store what is waiting and wait until every chunk is stored. Other writes of the
+        history may follow (a `retire_marks`): the next `record` reads the head again."""
+        await self._flush()
         self._head = None
 
     async def abandon(self) -> None:
-        """Let a store in progress end, its error dropped: for a transaction that is being
-        rolled back for another error (its connection must be idle first)."""
+        """Drop what waits to be stored and let a store in progress end, its error dropped:
+        for a transaction that is being rolled back for another error (its connection must
+        be idle first)."""
+        self._waiting = None
         with contextlib.suppress(BaseException):
             await self._stored()
+
+    async def _send(self, conn: BaseDBAsyncClient) -> None:
+        """Start storing the chunk that waits, once the one before it is stored."""
+        if self._waiting is not None:
+            await self._stored()
+            batch, self._waiting = self._waiting, None
+            self._storing = asyncio.ensure_future(_store(conn, batch))
+
+    async def _flush(self) -> None:
+        await self._send(connections.get("default"))
+        await self._stored()
 
     async def _stored(self) -> None:
         if self._storing is not None:
             storing, self._storing = self._storing, None
             await storing
 
-    async def _batch(
+    def _batch(
         self,
-        conn: BaseDBAsyncClient,
         new: list[tuple[int, _NewMark]],
+        ids: list[int],
         changed: _Changed,
         results: list[RecordedMark | Refusal],
     ) -> _Batch:
         assert self._head is not None
         now = datetime.now(UTC)
         marks = [mark for _, mark in new]
-        ids = await reserve_ids(Mark, len(new), conn)
         for (index, mark), mark_id in zip(new, ids, strict=True):
             mark.id = mark_id
             results[index] = RecordedMark(mark_id, "created")
