@@ -3,6 +3,7 @@ as the API writes them, within the importer's reach, with the marks' history."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -321,19 +322,32 @@ async def test_a_batch_costs_the_same_statements_whatever_its_size(two: Two) -> 
     assert await models.Mark.all().count() == 306 and (await verify()).ok
 
 
-async def test_a_writer_stores_chunks_in_order_and_corrects_what_it_stored(two: Two) -> None:
-    scope, school_class = two.scope, two.ours.classes["5A"]
+# A mark for one of the pupils `_pupils` made: (pupil, value, mark_id=None).
+MarkOf = Callable[..., ImportedMark]
+
+
+async def _pupils(two: Two, prefix: str, count: int) -> tuple[list[int], MarkOf]:
+    """`count` new pupils of our 5A, and a mark in mathematics for one of them."""
+    school_class = two.ours.classes["5A"]
     assert two.ours.teacher is not None
     subject, teacher = two.ours.subjects["Mathematics"].id, two.ours.teacher.id
-    saved = await save_accounts(scope, [_account(f"w.kid{i}") for i in range(3)])
+    saved = await save_accounts(two.scope, [_account(f"{prefix}{i}") for i in range(count)])
     kids = [s.user.id for s in saved if isinstance(s, SavedAccount)]
-    await enroll_many(scope, [EnrollmentData(k, school_class.id, date(2026, 9, 1)) for k in kids])
+    await enroll_many(
+        two.scope, [EnrollmentData(k, school_class.id, date(2026, 9, 1)) for k in kids]
+    )
 
     def entry(kid: int, value: int, mark_id: int | None = None) -> ImportedMark:
         return ImportedMark(
             kid, school_class.id, subject, date(2026, 10, 1), value, teacher, mark_id=mark_id
         )
 
+    return kids, entry
+
+
+async def test_a_writer_stores_chunks_in_order_and_corrects_what_it_stored(two: Two) -> None:
+    scope = two.scope
+    kids, entry = await _pupils(two, "w.kid", 3)
     async with in_transaction():
         writer = MarkWriter(scope, "test import")
         first = await writer.record([entry(kids[0], 3), entry(kids[1], 4)])
@@ -354,16 +368,8 @@ async def test_a_writer_stores_chunks_in_order_and_corrects_what_it_stored(two: 
 
 
 async def test_a_writer_stores_each_chunk_once_the_next_is_checked(two: Two) -> None:
-    scope, school_class = two.scope, two.ours.classes["5A"]
-    assert two.ours.teacher is not None
-    subject, teacher = two.ours.subjects["Mathematics"].id, two.ours.teacher.id
-    saved = await save_accounts(scope, [_account(f"p.kid{i}") for i in range(4)])
-    kids = [s.user.id for s in saved if isinstance(s, SavedAccount)]
-    await enroll_many(scope, [EnrollmentData(k, school_class.id, date(2026, 9, 1)) for k in kids])
-
-    def entry(kid: int, value: int) -> ImportedMark:
-        return ImportedMark(kid, school_class.id, subject, date(2026, 10, 1), value, teacher)
-
+    scope = two.scope
+    kids, entry = await _pupils(two, "p.kid", 4)
     async with in_transaction():
         writer = MarkWriter(scope, "test import")
         first = await writer.record([entry(kids[0], 3), entry(kids[1], 4)])
