@@ -24,7 +24,7 @@ run: $(STAMP)
 
 ## The whole suite on SQLite, then on PostgreSQL when EDIARY_TEST_POSTGRES_URL is set, and
 ## once more through PgBouncer when EDIARY_TEST_POSTGRES_POOLER_URL names one (.ci/run does);
-## the runs go side by side (tests/legs.py; EDIARY_TEST_JOBS of them at once).
+## the runs go side by side, each cut into parts (tests/legs.py; EDIARY_TEST_JOBS parts at once).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
