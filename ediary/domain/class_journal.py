@@ -41,9 +41,8 @@ from ediary.domain.terms import current_term
 @dataclass
 class JournalCell:
     """What one student got at one lesson: marks in the order given, and any absence. A
-    journal's empty cells of a lesson are one object: read them, never change them."""
+    journal's empty cells are one object: read them, never change them."""
 
-    lesson: LessonRow
     marks: list[MarkRow] = field(default_factory=list)
     attendance: AttendanceRow | None = None
 
@@ -97,8 +96,10 @@ ORDER BY u.last_name, u.first_name, u.middle_name, e.id
 # inside an aggregate; the people they name come once each. Attendance is bounded by the
 # lessons' dates too, so that PostgreSQL reads one year's partition of it, and looked up by
 # the lessons as one list: a plan made for any journal otherwise compares every absence of
-# the class's students in the term with every lesson. The term's marks are bounded by the
-# dates of its year's partitions (`partitions.year_bounds`), which they all lie within.
+# the class's students in the term with every lesson. The people named are looked up by key
+# in the same way, where a plan made for any journal read every account of the database. The
+# term's marks are bounded by the dates of its year's partitions (`partitions.year_bounds`),
+# which they all lie within.
 _GRID = """
 WITH lessons AS (
   SELECT l.id, l.date, l.period, l.teacher_id, l.substitute_teacher_id, l.room,
@@ -140,8 +141,8 @@ SELECT
           FROM marks m WHERE m.kind = ANY($7) GROUP BY m.student_id) x), '[]') AS averages,
   COALESCE((SELECT json_agg(json_build_array(p.id, p.last_name, p.first_name, p.middle_name))
     FROM account p
-    WHERE p.id IN (SELECT teacher_id FROM lessons UNION SELECT substitute_teacher_id
-                   FROM lessons UNION SELECT author_id FROM cells)), '[]') AS people
+    WHERE p.id = ANY(ARRAY(SELECT teacher_id FROM lessons UNION SELECT substitute_teacher_id
+                           FROM lessons UNION SELECT author_id FROM cells))), '[]') AS people
 """
 
 
@@ -215,28 +216,28 @@ async def load_class_journal(
         for row in sorted(sql.json_rows(found["lessons"]), key=itemgetter(0))
     ]
     position = {lesson.id: index for index, lesson in enumerate(lessons)}
-    # Most cells hold nothing: those are one empty cell per lesson, shared by the rows. A
-    # row starts as a copy of them, and only its filled cells are put in.
-    empty = [JournalCell(lesson) for lesson in lessons]
-    filled: dict[int, dict[int, JournalCell]] = {}
-
-    def cell(student_id: int, lesson_id: int) -> JournalCell:
-        cells = filled.get(student_id)
-        if cells is None:
-            cells = filled[student_id] = {}
-        index = position[lesson_id]
-        found = cells.get(index)
-        if found is None:
-            found = cells[index] = JournalCell(lessons[index])
-        return found
+    # Most cells hold nothing: those are one empty cell, shared by the rows. A row starts
+    # as a copy of a row of it, and only its filled cells are put in.
+    empty = [JournalCell()] * len(lessons)
+    filled: dict[int, dict[int, JournalCell]] = {student_id: {} for student_id in students}
 
     for row in sorted(sql.json_rows(found["marks"]), key=itemgetter(0)):
         mark = _mark(row, term_id, subject, people)
         assert mark.lesson_id is not None  # only marks at the journal's lessons come
-        cell(mark.student_id, mark.lesson_id).marks.append(mark)
+        by_lesson = filled[mark.student_id]
+        index = position[mark.lesson_id]
+        one = by_lesson.get(index)
+        if one is None:
+            one = by_lesson[index] = JournalCell()
+        one.marks.append(mark)
     for row in sql.json_rows(found["attendance"]):
         record = _attendance(row)
-        cell(row[1], record.lesson_id).attendance = record
+        by_lesson = filled[row[1]]
+        index = position[record.lesson_id]
+        one = by_lesson.get(index)
+        if one is None:
+            one = by_lesson[index] = JournalCell()
+        one.attendance = record
     sums = {row[0]: row[1:] for row in sql.json_rows(found["averages"])}
 
     rows = []
@@ -244,7 +245,7 @@ async def load_class_journal(
         weighted, weights, counted = sums.get(student_id, (0, 0, 0))
         average = Fraction(int(weighted), int(weights)) if weights else None
         cells = empty.copy()
-        for index, one in filled.get(student_id, {}).items():
+        for index, one in filled[student_id].items():
             cells[index] = one
         rows.append(
             JournalRow(
@@ -322,13 +323,13 @@ def _mark(
         term_id,
         subject,
         people[author_id],
-        sql.as_date(day),
+        date.fromisoformat(day),
         value,
         weight,
         WORK_KINDS[kind],
         comment,
-        sql.as_datetime(created_at),
-        sql.as_datetime(updated_at),
+        sql.json_datetime(created_at),
+        sql.json_datetime(updated_at),
     )
 
 

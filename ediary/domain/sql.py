@@ -134,6 +134,13 @@ def as_datetime(found: Any) -> datetime:
     return moment.astimezone(UTC)
 
 
+def json_datetime(text: str) -> datetime:
+    """A timestamp as a JSON aggregate holds it (always text), in UTC: `as_datetime` without
+    asking what it was given, for the hundreds of marks of a journal."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is UTC else as_datetime(moment)
+
+
 class Parameters:
     """The values of a statement whose text is put together piece by piece: `add` keeps a
     value and answers the `$n` that names it in the text."""

@@ -27,7 +27,7 @@ compiled trees are kept per schema in a bounded LRU, and keep no part of a reque
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 from weakref import WeakKeyDictionary
@@ -51,7 +51,15 @@ from ediary.schema.field_sets import UNREAD, leaf_answer
 if TYPE_CHECKING:
     from ediary.schema.execution import PlainField
 
-__all__ = ["GIVE_UP", "Shape", "Tree", "answered_at_once", "compiled_tree", "tree_field"]
+__all__ = [
+    "GIVE_UP",
+    "Shape",
+    "Tree",
+    "answered_at_once",
+    "compiled_tree",
+    "stands_in",
+    "tree_field",
+]
 
 
 class _GiveUp:
@@ -78,6 +86,11 @@ _COMPILED: WeakKeyDictionary[GraphQLSchema, LRUCache[Shape, Tree]] = WeakKeyDict
 # (strawberry class, Python name of the field).
 _AT_ONCE: dict[tuple[type, str], Callable[[Any], Any]] = {}
 
+# Rows a strawberry type may be answered from as they are, by strawberry class: the row's
+# class and the names of the type's fields the row holds, stored under the same name with
+# the same meaning (see `stands_in`).
+_STAND_INS: dict[type, dict[type, frozenset[str]]] = {}
+
 # The function behind relay's `Node.id` resolver, which every node type inherits.
 _RELAY_ID = next(
     field.base_resolver.wrapped_func.__func__
@@ -98,6 +111,47 @@ def answered_at_once(cls: type, field: str) -> Callable[[Answer], Answer]:
         return answer
 
     return register
+
+
+def stands_in(cls: type, row: type, fields: Iterable[str]) -> None:
+    """Let a tree answer `cls` straight from an object of exactly `row`, the domain row the
+    type is made from, when every field selected is one of `fields` (stored by `cls` and by
+    `row` under the same name, with the same meaning; relay's `id` among them when the row
+    holds the node's id) or answered at once for `row` (`answered_at_once(row, ...)`).
+    The executor never sees such a row: only a field answered at once hands rows to a tree,
+    and its resolver gives the executor strawberry objects made from them. So a row
+    selected for more than it holds makes the tree give up, and the executor answers."""
+    stored = {f.name for f in dataclasses.fields(cls)}
+    held = {f.name for f in dataclasses.fields(row)}
+    names = frozenset(fields)
+    assert names <= stored and names <= held, (cls, row, names - stored, names - held)
+    _STAND_INS.setdefault(cls, {})[row] = names
+
+
+def _row_field(
+    object_type: GraphQLObjectType,
+    field_name: str,
+    row: type,
+    fields: frozenset[str],
+    reader_of: Callable[[GraphQLObjectType, str], Callable[[Any], Any] | str | None],
+) -> Callable[[Any], Any] | str | None:
+    """How a tree reads a field of `object_type` from a row standing in for it, or None."""
+    definition = object_type.fields[field_name].extensions.get(
+        GraphQLCoreConverter.DEFINITION_BACKREF
+    )
+    if not isinstance(definition, StrawberryField):
+        return None
+    at_once = _AT_ONCE.get((row, definition.python_name))
+    if at_once is not None:
+        return at_once
+    reader = reader_of(object_type, field_name)
+    if isinstance(reader, str):
+        return reader if reader in fields else None
+    cls = _origin(object_type)
+    if reader is not None and _is_relay_id(definition) and cls is not None:
+        attribute = cls.resolve_id_attr()  # type: ignore[attr-defined]
+        return _global_id(object_type.name, attribute) if attribute in fields else None
+    return None
 
 
 def _origin(object_type: GraphQLObjectType) -> type | None:
@@ -203,22 +257,59 @@ class _Writer:
 
     def object(self, shape: Shape) -> str:
         """Writes the function answering one object of the shape; returns its name."""
-        object_type, selection = shape
+        object_type = shape[0]
+        cls = _origin(object_type)
         function = self.fresh("object")
         self.functions.append("")  # its place: functions it calls are written after it
         place = len(self.functions) - 1
         lines = [
             f"def {function}(source):",
-            f"    if type(source) is not {self.name('CLASS', _origin(object_type))}:",
-            "        return GIVE_UP",
-            "    answer = {}",
+            f"    if type(source) is not {self.name('CLASS', cls)}:",
         ]
+        for row, fields in _STAND_INS.get(cls, {}).items() if cls is not None else ():
+            answer_row = self.row_object(shape, row, fields)
+            lines += [
+                f"        if type(source) is {self.name('ROW', row)}:",
+                f"            return {answer_row}(source)",
+            ]
+        lines.append("        return GIVE_UP")
+        self.functions[place] = "\n".join(
+            lines + self.answer(shape, lambda name: self.reader_of(object_type, name))
+        )
+        return function
+
+    def row_object(self, shape: Shape, row: type, fields: frozenset[str]) -> str:
+        """Writes the function answering one object of the shape from a row standing in for
+        it (see `stands_in`); returns its name."""
+        object_type = shape[0]
+        function = self.fresh("row")
+        self.functions.append("")
+        place = len(self.functions) - 1
+
+        def reader(field_name: str) -> Callable[[Any], Any] | str | None:
+            return _row_field(object_type, field_name, row, fields, self.reader_of)
+
+        body = self.answer(shape, reader)
+        self.functions[place] = "\n".join([f"def {function}(source):", *body])
+        return function
+
+    def answer(
+        self,
+        shape: Shape,
+        reader_of: Callable[[str], Callable[[Any], Any] | str | None],
+    ) -> list[str]:
+        """The lines building the answer of `source` with the shape's selection."""
+        object_type, selection = shape
+        lines = ["    answer = {}"]
         for response_name, field_name, sub_shape in selection:
             key = self.name("KEY", response_name)
             if field_name == "__typename":
                 lines.append(f"    answer[{key}] = {self.name('TYPENAME', object_type.name)}")
                 continue
-            reader = self.reader_of(object_type, field_name)
+            reader = reader_of(field_name)
+            if reader is None:
+                # Only a row standing in for the type lacks a field: the executor answers.
+                return ["    return GIVE_UP"]
             if isinstance(reader, str):
                 lines.append(f"    value = source.{reader}")
             else:
@@ -230,8 +321,7 @@ class _Writer:
             field_type = object_type.fields[field_name].type
             lines += self.value(field_type, sub_shape, f"answer[{key}]", "    ")
         lines.append("    return answer")
-        self.functions[place] = "\n".join(lines)
-        return function
+        return lines
 
     def value(self, kind: GraphQLOutputType, sub_shape: Any, target: str, indent: str) -> list[str]:
         """Lines setting `target` to the answer of `value` of type `kind`, or giving up."""

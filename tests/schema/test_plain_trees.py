@@ -5,6 +5,7 @@ only objects of exactly its types."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime
 import enum
 import gc
@@ -22,7 +23,7 @@ from strawberry.relay import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from ediary.schema.execution import _KNOWN_TREES, DiaryExecutionContext
-from ediary.schema.plain_trees import GIVE_UP, answered_at_once, tree_field
+from ediary.schema.plain_trees import GIVE_UP, answered_at_once, stands_in, tree_field
 
 
 @strawberry.enum
@@ -86,6 +87,50 @@ class Tag(relay.Node):
     @classmethod
     def resolve_id(cls, root: Tag, *, info: Any) -> str:
         return root.code.upper()
+
+
+@dataclasses.dataclass
+class LeafRow:
+    """A row a Leaf is made from, as the domain's rows are: trees answer it as a Leaf."""
+
+    name: Any
+    count: Any
+    colour: Any
+    day: Any
+    tags: Any
+    nickname: str = "not the leaf's nickname"  # held, but not said to mean the same
+
+
+# How many rows were made into leaves: by the executor, when a tree gave up on them.
+MADE: list[LeafRow] = []
+
+
+def _leaf_of(row: LeafRow) -> Leaf:
+    MADE.append(row)
+    return _leaf(row.name, count=row.count, colour=row.colour, day=row.day, tags=row.tags)
+
+
+@strawberry.type
+class Grove:
+    """Leaves kept as rows: the executor gets leaves made from them, a tree the rows."""
+
+    label: str
+    _rows: strawberry.Private[list[LeafRow | None]]
+
+    @strawberry.field
+    def leaves(self) -> list[Leaf | None]:
+        return [None if row is None else _leaf_of(row) for row in self._rows]
+
+
+answered_at_once(Grove, "leaves")(lambda grove: grove._rows)
+stands_in(Leaf, LeafRow, ("name", "count", "colour", "day", "tags"))
+# What Leaf.badge answers for a leaf made from a row (its `_badge` is "given").
+answered_at_once(LeafRow, "badge")(lambda row: "given")
+
+
+def _row(name: Any = "row", **odd: Any) -> LeafRow:
+    values = {"count": 2, "colour": Colour.GREEN, "day": datetime.date(2026, 12, 8), "tags": []}
+    return LeafRow(name, **{**values, **odd})
 
 
 class _Later:
@@ -160,6 +205,22 @@ class Query:
         return [Tag(code="a"), Tag(code="b")]
 
     @strawberry.field
+    def grove(self) -> Grove:
+        shared = _row("shared")
+        return Grove(label="grove", _rows=[_row("a"), shared, shared, None, _row("b", tags=["t"])])
+
+    @strawberry.field
+    def odd_grove(self) -> Grove:
+        rows: list[LeafRow | None] = [
+            _row(),
+            _row(None),
+            _row(count="many"),
+            _row(colour="purple"),
+            _row(tags=(None,)),
+        ]
+        return Grove(label="odd", _rows=rows)
+
+    @strawberry.field
     def given(self) -> Branch | None:
         """The branch the test passes as the root value."""
         return getattr(self, "given", None)
@@ -190,6 +251,10 @@ DOCUMENTS = [
     "{ pins { id name } tags { id } }",
     "{ repeated { leaves { name tags } spare { name } } }",
     "{ repeated { strict { name } } }",
+    "{ grove { label leaves { name count colour day tags badge __typename } } }",
+    "{ grove { leaves { name nickname } } }",
+    "{ grove { leaves { loud } } }",
+    "{ oddGrove { leaves { name count colour tags } } }",
 ]
 
 
@@ -329,3 +394,35 @@ async def test_the_trees_of_a_document_go_with_it() -> None:
     del document, operation
     gc.collect()
     assert kept not in _KNOWN_TREES
+
+
+async def test_rows_standing_in_for_a_type_are_answered_without_objects_made() -> None:
+    MADE.clear()
+    result = await _compare("{ grove { leaves { name count colour badge } } }")
+    made = len(MADE)  # by strawberry's own executor, which only knows the resolver
+    assert result.data["grove"]["leaves"][0] == {
+        "name": "a",
+        "count": 2,
+        "colour": "GREEN",
+        "badge": "given",
+    }
+    MADE.clear()
+    await _schema(DiaryExecutionContext).execute("{ grove { leaves { name count colour } } }")
+    assert made == 4 and MADE == []
+
+
+async def test_a_row_selected_for_what_it_does_not_hold_is_made_into_its_type() -> None:
+    # The row has a nickname, but not the leaf's: the executor answers leaves made from rows.
+    MADE.clear()
+    await _schema(DiaryExecutionContext).execute("{ grove { leaves { name nickname } } }")
+    assert len(MADE) == 4
+    MADE.clear()
+    result = await _compare("{ oddGrove { leaves { name count } } }")
+    assert result.errors and len(MADE) == 2 * 5  # both executors made every leaf
+
+
+def test_a_row_stands_in_only_for_fields_both_hold() -> None:
+    with pytest.raises(AssertionError):
+        stands_in(Leaf, LeafRow, ("name", "loud"))  # the row holds no `loud`
+    with pytest.raises(AssertionError):
+        stands_in(Leaf, LeafRow, ("name", "_badge"))  # a stored field the row lacks

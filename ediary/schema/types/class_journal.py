@@ -8,6 +8,7 @@ import strawberry
 
 from ediary.domain import class_journal
 from ediary.domain.terms import terms_of_year
+from ediary.schema.plain_trees import answered_at_once, stands_in
 from ediary.schema.types.journal import Attendance, Interned, Lesson, Mark, SubjectAverage
 from ediary.schema.types.people import Student
 from ediary.schema.types.school import SchoolClass, Subject, Term
@@ -41,24 +42,33 @@ class ClassJournalRow:
     student: Student = strawberry.field(
         description="The student of this row, enrolled in the class on some day of the term."
     )
-    cells: list[ClassJournalCell] = strawberry.field(
-        description="One cell per lesson, in the order of the journal's `lessons`."
-    )
     average: SubjectAverage = strawberry.field(
         description="The student's weighted average of the subject over the term, with marks "
         "from every class they were in."
     )
+    _cells: strawberry.Private[list[class_journal.JournalCell]]
+
+    @strawberry.field(description="One cell per lesson, in the order of the journal's `lessons`.")
+    def cells(self) -> list[ClassJournalCell]:
+        convert, empty = ClassJournalCell.from_domain, _EMPTY_CELL
+        # Tested here rather than in from_domain: most cells are empty, and a call each
+        # cost more than the rest of the journal's conversion.
+        return [convert(c) if c.marks or c.attendance is not None else empty for c in self._cells]
 
     @classmethod
     def from_domain(cls, row: class_journal.JournalRow) -> Self:
-        convert, empty = ClassJournalCell.from_domain, _EMPTY_CELL
         return cls(
             student=Student.from_model(row.student),
-            # Tested here rather than in from_domain: most cells are empty, and a call each
-            # cost more than the rest of the journal's conversion.
-            cells=[convert(c) if c.marks or c.attendance is not None else empty for c in row.cells],
             average=SubjectAverage.from_domain(row.average),
+            _cells=row.cells,
         )
+
+
+# A tree reads the domain's cells, their marks and attendance as they are (`stands_in`):
+# a journal's cells are most of its answer, and making an object of each cost as much as
+# answering them. Only the executor, when a tree cannot answer, gets them made.
+answered_at_once(ClassJournalRow, "cells")(lambda row: row._cells)
+stands_in(ClassJournalCell, class_journal.JournalCell, ("marks", "attendance"))
 
 
 @strawberry.type(
