@@ -336,20 +336,30 @@ class _Writer:
             ]
             indent += "    "
         if isinstance(inner, GraphQLList) and sub_shape is not None:
-            # Objects: an item that is the very object before it (the empty cells a class
-            # journal's row shares) gets the answer already made; answers are only read.
-            items, last = self.fresh("items"), self.fresh("last")
+            # Objects: an item that is an object seen before in the list (the empty cell a
+            # class journal's row holds between its filled ones) gets the answer already
+            # made; answers are only read. The list holds its items while this runs, so an
+            # id is theirs; the one just before is asked about first, as most repeats are.
+            items, last, seen = self.fresh("items"), self.fresh("last"), self.fresh("seen")
+            key = self.fresh("key")
             lines += [
                 f"{indent}if type(value) is not list and type(value) is not tuple:",
                 f"{indent}    return GIVE_UP",
                 f"{indent}{items} = []",
                 f"{indent}{last} = UNREAD",
+                f"{indent}{seen} = {{}}",
                 f"{indent}for value in value:",
                 f"{indent}    if value is {last}:",
                 f"{indent}        {items}.append(item_{items})",
                 f"{indent}        continue",
                 f"{indent}    {last} = value",
+                f"{indent}    {key} = id(value)",
+                f"{indent}    item_{items} = {seen}.get({key}, UNREAD)",
+                f"{indent}    if item_{items} is not UNREAD:",
+                f"{indent}        {items}.append(item_{items})",
+                f"{indent}        continue",
                 *self.value(inner.of_type, sub_shape, f"item_{items}", indent + "    "),
+                f"{indent}    {seen}[{key}] = item_{items}",
                 f"{indent}    {items}.append(item_{items})",
                 f"{indent}{target} = {items}",
             ]

@@ -426,3 +426,12 @@ def test_a_row_stands_in_only_for_fields_both_hold() -> None:
         stands_in(Leaf, LeafRow, ("name", "loud"))  # the row holds no `loud`
     with pytest.raises(AssertionError):
         stands_in(Leaf, LeafRow, ("name", "_badge"))  # a stored field the row lacks
+
+
+async def test_an_object_met_again_in_a_list_is_answered_once() -> None:
+    # [shared, shared, own, shared, None, None, shared]: the answers are only read, so the
+    # shared leaf's one answer stands wherever it comes, next to itself or not.
+    result = await _compare("{ repeated { leaves { name tags } } }")
+    leaves = result.data["repeated"]["leaves"]
+    assert leaves[0] is leaves[1] is leaves[3] is leaves[6]
+    assert leaves[2] == {"name": "own", "tags": ["own", "shared"]} and leaves[4] is None
