@@ -21,7 +21,7 @@ from ediary.domain.access import Viewer, may_see_class_journal
 from ediary.domain.averages import SubjectAverage
 from ediary.domain.enums import AttendanceKind, ExcuseKind, LessonStatus, WorkKind
 from ediary.domain.errors import NotFound
-from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy, term_mark
+from ediary.domain.grading import DEFAULT_POLICY, RegionPolicy, term_mark_of_sums
 from ediary.domain.models import SchoolClass
 from ediary.domain.partitions import year_bounds
 from ediary.domain.rows import (
@@ -257,7 +257,7 @@ async def load_class_journal(
                     average=average,
                     mark_count=int(counted),
                     weight_total=int(weights),
-                    forecast=term_mark(average, policy),
+                    forecast=term_mark_of_sums(int(weighted), int(weights), policy),
                 ),
             )
         )
